@@ -1,0 +1,45 @@
+/**
+ * What one node can run: per-category slot limits and a VRAM budget, plus what is in use now.
+ * A null VRAM budget means "no GPU here and none declared": GPU-category jobs still run (they
+ * encode in software), reserve no VRAM, and are limited by their slots only.
+ */
+import type { ResourceCategory } from '../../shared/domain/statuses';
+
+export type CategoryLimits = Readonly<Record<ResourceCategory, number>>;
+
+export const DEFAULT_CATEGORY_LIMITS: CategoryLimits = { cpu: 5, gpu_encode: 2, gpu_ai: 1 };
+
+export interface NodeCapacity {
+  readonly limits: CategoryLimits;
+  readonly vramBudgetMb: number | null;
+  readonly queuePaused: boolean;
+  readonly pausedCategories: readonly ResourceCategory[];
+}
+
+export interface NodeUsage {
+  readonly running: Readonly<Record<ResourceCategory, number>>;
+  readonly vramReservedMb: number;
+}
+
+export const EMPTY_USAGE: NodeUsage = { running: { cpu: 0, gpu_encode: 0, gpu_ai: 0 }, vramReservedMb: 0 };
+
+/** VRAM a job reserves on a node with this budget: nothing where there is no GPU to reserve. */
+export function vramToReserve(vramRequired: number, vramBudgetMb: number | null): number {
+  return vramBudgetMb === null ? 0 : vramRequired;
+}
+
+/**
+ * The larger of two views of what runs: the store's (jobs marked running) and the process's own
+ * (attempts whose process has not exited yet, e.g. a cancelled encode still shutting down).
+ * Scheduling against the larger one keeps limits true even during such windows.
+ */
+export function maxUsage(a: NodeUsage, b: NodeUsage): NodeUsage {
+  return {
+    running: {
+      cpu: Math.max(a.running.cpu, b.running.cpu),
+      gpu_encode: Math.max(a.running.gpu_encode, b.running.gpu_encode),
+      gpu_ai: Math.max(a.running.gpu_ai, b.running.gpu_ai),
+    },
+    vramReservedMb: Math.max(a.vramReservedMb, b.vramReservedMb),
+  };
+}

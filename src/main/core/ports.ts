@@ -1,0 +1,159 @@
+/**
+ * Ports: what the core and the runtime need from the outside world, as interfaces. Adapters live
+ * in storage/, processors/ and system/; tests use fakes. Store methods are named in domain verbs.
+ */
+import type { JobType } from '../../shared/domain/job-types';
+import type { JobStatus, ResourceCategory } from '../../shared/domain/statuses';
+import type { NodeCapacity, NodeUsage } from './capacity';
+import type { Candidate, ScheduleResult } from './scheduler';
+import type { FailureDecision } from './retry-policy';
+
+/** A job as the store holds it: timestamps in epoch milliseconds. */
+export interface JobRecord {
+  readonly id: string;
+  readonly seq: number;
+  readonly type: JobType;
+  readonly status: JobStatus;
+  readonly params: Record<string, unknown>;
+  readonly progress: number;
+  readonly priority: number;
+  readonly waitingReason: string | null;
+  readonly resourceCategory: ResourceCategory;
+  readonly vramRequired: number;
+  /** VRAM reserved while running (0 where no GPU is budgeted). */
+  readonly vramReserved: number;
+  readonly createdAt: number;
+  readonly enqueuedAt: number;
+  readonly startedAt: number | null;
+  readonly completedAt: number | null;
+  readonly retryCount: number;
+  readonly maxRetries: number;
+  readonly retryAfter: number | null;
+  readonly lastError: string | null;
+  readonly nodeId: string | null;
+  /** Incremented at each claim: a fencing token so a stale runner cannot finish a newer attempt. */
+  readonly attempt: number;
+  readonly logLines: number;
+  readonly logDropped: number;
+}
+
+export interface NewJob {
+  readonly id: string;
+  readonly type: JobType;
+  readonly params: Record<string, unknown>;
+  readonly priority: number;
+  readonly resourceCategory: ResourceCategory;
+  readonly vramRequired: number;
+  readonly maxRetries: number;
+  readonly createdAt: number;
+}
+
+export interface JobFilter {
+  readonly status?: JobStatus;
+  readonly type?: JobType;
+  readonly resourceCategory?: ResourceCategory;
+}
+
+export interface LogLineInput {
+  readonly jobId: string;
+  readonly at: number;
+  readonly text: string;
+}
+
+export interface StoredLogLine {
+  readonly line: number;
+  readonly at: number;
+  readonly text: string;
+}
+
+export interface ClaimRequest {
+  readonly nodeId: string;
+  readonly now: number;
+  readonly capacity: NodeCapacity;
+  /** How many best-ranked waiting jobs of each category to consider. */
+  readonly lookahead: Readonly<Record<ResourceCategory, number>>;
+  /** The scheduler, called inside the claiming transaction with a consistent snapshot. */
+  readonly decide: (usage: NodeUsage, candidates: readonly Candidate[]) => ScheduleResult;
+}
+
+export interface ClaimResult {
+  readonly started: JobRecord[];
+}
+
+/** How an attempt ended, reported by the runner that holds `attempt`. */
+export type AttemptOutcome =
+  | { readonly kind: 'completed'; readonly jobId: string; readonly attempt: number; readonly at: number; readonly logLine: string }
+  | { readonly kind: 'failed'; readonly jobId: string; readonly attempt: number; readonly at: number; readonly error: string; readonly decision: FailureDecision; readonly logLine: string }
+  | { readonly kind: 'interrupted'; readonly jobId: string; readonly attempt: number; readonly at: number; readonly logLine: string };
+
+export interface ReportBatch {
+  readonly logs: readonly LogLineInput[];
+  readonly progress: ReadonlyMap<string, number>;
+  readonly outcomes: readonly AttemptOutcome[];
+}
+
+export interface ManualTransition {
+  readonly jobId: string;
+  readonly from: readonly JobStatus[];
+  readonly to: JobStatus;
+  readonly at: number;
+  readonly logLine?: string;
+  /** Manual retry: count it and clear the retry timer. */
+  readonly countRetry?: boolean;
+}
+
+export interface TransitionResult {
+  /** The job after the call: changed when applied, as found otherwise. */
+  readonly job: JobRecord;
+  readonly applied: boolean;
+}
+
+export interface StatusCounts {
+  readonly byStatus: Readonly<Record<JobStatus, number>>;
+  readonly byType: Readonly<Partial<Record<JobType, number>>>;
+  readonly vramReservedMb: number;
+  readonly averageProcessingSeconds: number;
+}
+
+export interface QueueFlags {
+  readonly queuePaused: boolean;
+  readonly pausedCategories: readonly ResourceCategory[];
+}
+
+export interface JobStore {
+  insertJobs(jobs: readonly NewJob[]): Promise<JobRecord[]>;
+  getJob(id: string): Promise<JobRecord | undefined>;
+  listJobs(filter: JobFilter, offset: number, limit: number): Promise<{ rows: JobRecord[]; total: number }>;
+  /** 1-based position among waiting jobs of the same category by rank; null when not waiting. */
+  queuePosition(id: string): Promise<number | null>;
+  countJobs(): Promise<StatusCounts>;
+
+  /** Atomically: read this node's usage and the candidates, let `decide` choose, mark the chosen running, record waiting reasons. */
+  claimJobs(request: ClaimRequest): Promise<ClaimResult>;
+  /**
+   * The one write path of running attempts, in one transaction: log lines, progress, then outcomes.
+   * Outcomes whose attempt is no longer current (cancelled, rescued) are ignored. Returns the jobs the outcomes changed.
+   */
+  recordReports(batch: ReportBatch): Promise<JobRecord[]>;
+  /** A user's action (cancel, pause, resume, retry): applied only if the job's status is in `from`. Throws AppError NOT_FOUND. */
+  transitionJob(t: ManualTransition): Promise<TransitionResult>;
+  setPriority(jobId: string, priority: number, allowedFrom: readonly JobStatus[], at: number): Promise<TransitionResult>;
+  /** Jobs left running by this node when it died: apply `decide` to each, log what happened. */
+  rescueJobs(nodeId: string, now: number, decide: (job: JobRecord) => FailureDecision): Promise<JobRecord[]>;
+  /** Earliest retryAfter later than `now` among jobs waiting for a retry, for the dispatcher's timer. */
+  nextRetryAt(now: number): Promise<number | null>;
+
+  appendLogs(lines: readonly LogLineInput[]): Promise<void>;
+  /** Throws AppError NOT_FOUND for an unknown job. */
+  readLog(jobId: string, afterLine: number, limit: number): Promise<{ lines: StoredLogLine[]; dropped: number; total: number }>;
+
+  getQueueFlags(): Promise<QueueFlags>;
+  setQueueFlags(flags: QueueFlags): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface Clock {
+  now(): number;
+}
+
+export const systemClock: Clock = { now: () => Date.now() };

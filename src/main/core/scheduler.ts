@@ -1,0 +1,106 @@
+/**
+ * The scheduler: given a node's capacity, what it runs now and the best-ranked waiting jobs of
+ * each category, decide which jobs start and why the others wait. Pure and synchronous, so a
+ * store can call it inside the transaction that claims the jobs (the capacity check and the
+ * claim are one atomic step).
+ *
+ * Rules:
+ * - Rank is priority (1 first), then FIFO (seq).
+ * - No head-of-line blocking: every candidate is considered; a job that cannot start does not
+ *   stop later ones of other categories, or smaller ones of its own.
+ * - No starvation of big jobs: once a job has waited for VRAM longer than `starvationGuardMs`,
+ *   the VRAM it needs is held for it; lower-ranked jobs may only use what is left beyond that.
+ * - Every job that does not start gets a human-readable waiting reason.
+ */
+import type { ResourceCategory } from '../../shared/domain/statuses';
+import { RESOURCE_CATEGORIES } from '../../shared/domain/statuses';
+import { vramToReserve, type NodeCapacity, type NodeUsage } from './capacity';
+
+export interface Candidate {
+  readonly id: string;
+  readonly seq: number;
+  readonly category: ResourceCategory;
+  readonly priority: number;
+  readonly vramRequired: number;
+  /** When the job last became eligible to run (created, resumed, retried), epoch ms. */
+  readonly waitingSince: number;
+}
+
+export interface ScheduleInput {
+  readonly capacity: NodeCapacity;
+  readonly usage: NodeUsage;
+  /** Candidates of each category, any order; the scheduler ranks them. */
+  readonly candidates: readonly Candidate[];
+  readonly now: number;
+  readonly starvationGuardMs: number;
+}
+
+export interface StartDecision {
+  readonly candidate: Candidate;
+  readonly vramReservedMb: number;
+}
+
+export interface ScheduleResult {
+  readonly start: StartDecision[];
+  readonly waiting: Map<string, string>;
+}
+
+export function rankCompare(a: Candidate, b: Candidate): number {
+  return a.priority - b.priority || a.seq - b.seq;
+}
+
+export function schedule(input: ScheduleInput): ScheduleResult {
+  const { capacity, usage, now, starvationGuardMs } = input;
+  const ranked = [...input.candidates].sort(rankCompare);
+  const start: StartDecision[] = [];
+  const waiting = new Map<string, string>();
+
+  if (capacity.queuePaused) {
+    for (const c of ranked) waiting.set(c.id, 'Queue is paused');
+    return { start, waiting };
+  }
+
+  const running: Record<ResourceCategory, number> = { ...usage.running };
+  const budget = capacity.vramBudgetMb;
+  let vramFree = budget === null ? Number.POSITIVE_INFINITY : budget - usage.vramReservedMb;
+  /** VRAM held for starving jobs ranked above the one being considered. */
+  let vramHeld = 0;
+
+  for (const c of ranked) {
+    if (capacity.pausedCategories.includes(c.category)) {
+      waiting.set(c.id, `${c.category}: category is paused`);
+      continue;
+    }
+    const limit = capacity.limits[c.category];
+    if (running[c.category] >= limit) {
+      waiting.set(c.id, `${c.category}: ${running[c.category]} of ${limit} slots busy`);
+      continue;
+    }
+    const need = vramToReserve(c.vramRequired, budget);
+    if (budget !== null && need > budget) {
+      waiting.set(c.id, `needs ${need} MB VRAM, more than the whole budget of ${budget} MB`);
+      continue;
+    }
+    if (need > vramFree - vramHeld) {
+      waiting.set(c.id, vramWaitReason(need, Math.max(0, vramFree), vramHeld));
+      if (now - c.waitingSince >= starvationGuardMs) vramHeld += need;
+      continue;
+    }
+    start.push({ candidate: c, vramReservedMb: need });
+    running[c.category] += 1;
+    vramFree -= need;
+  }
+  return { start, waiting };
+}
+
+function vramWaitReason(need: number, free: number, held: number): string {
+  if (need > free) return `needs ${need} MB VRAM, ${free} MB free`;
+  return `needs ${need} MB VRAM, ${free} MB free but ${held} MB held for a job that has waited longer`;
+}
+
+/** How many candidates per category are worth looking at: enough to fill every free slot, plus some to explain waits. */
+export function candidateLookahead(capacity: NodeCapacity, extra = 32): Record<ResourceCategory, number> {
+  const out = {} as Record<ResourceCategory, number>;
+  for (const cat of RESOURCE_CATEGORIES) out[cat] = capacity.limits[cat] + extra;
+  return out;
+}

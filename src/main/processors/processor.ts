@@ -1,0 +1,39 @@
+/**
+ * The processor interface: one implementation per job family. A processor gets its job, an abort
+ * signal (cancel, hang, shutdown) and reporters; it resolves when the work is done and throws a
+ * JobError to say whether a failure can heal by retrying.
+ */
+import type { JobType } from '../../shared/domain/job-types';
+import type { JobRecord } from '../core/ports';
+
+export interface JobContext {
+  readonly job: JobRecord;
+  readonly signal: AbortSignal;
+  /** Progress 0–100; also a sign of life for the hang watchdog. */
+  progress(percent: number): void;
+  /** One line (or several, split on newlines) appended to the job's log, timestamped. */
+  log(text: string): void;
+  /** A sign of life without progress (the tool printed something). */
+  heartbeat(): void;
+}
+
+export interface Processor {
+  run(ctx: JobContext): Promise<void>;
+}
+
+export class JobError extends Error {
+  constructor(
+    message: string,
+    /** False for errors that cannot heal (missing input, invalid parameters): the job fails at once. */
+    readonly retryable: boolean,
+  ) {
+    super(message);
+    this.name = 'JobError';
+  }
+}
+
+export type ProcessorRegistry = ReadonlyMap<JobType, Processor>;
+
+export function createRegistry(entries: Iterable<readonly [JobType, Processor]>): ProcessorRegistry {
+  return new Map(entries);
+}

@@ -1,0 +1,133 @@
+/**
+ * One running attempt of a job: its processor, abort controller and liveness. Turns how the
+ * processor ended into an AttemptOutcome (completed, failed with a retry decision, interrupted).
+ */
+import { decideAfterFailure, type RetryPolicyConfig } from '../core/retry-policy';
+import type { AttemptOutcome, Clock, JobRecord } from '../core/ports';
+import { JobError, type JobContext, type Processor } from '../processors/processor';
+
+export type StopReason = 'cancel' | 'hang' | 'shutdown';
+
+export interface AttemptHooks {
+  onLog(jobId: string, at: number, text: string): void;
+  onProgress(jobId: string, progress: number): void;
+  /** Called once, when the attempt has ended (or its grace period after a stop ran out). */
+  onEnd(attempt: Attempt, outcome: AttemptOutcome | null): void;
+}
+
+export interface AttemptOptions {
+  readonly clock: Clock;
+  readonly retryPolicy: RetryPolicyConfig;
+  readonly hangTimeoutMs: number;
+  readonly stopGraceMs: number;
+}
+
+export class Attempt {
+  readonly controller = new AbortController();
+  lastActivityAt: number;
+  private stopReason: StopReason | null = null;
+  private ended = false;
+  private lastProgress = -1;
+
+  constructor(
+    readonly job: JobRecord,
+    private readonly processor: Processor | undefined,
+    private readonly hooks: AttemptHooks,
+    private readonly options: AttemptOptions,
+  ) {
+    this.lastActivityAt = options.clock.now();
+  }
+
+  get id(): string {
+    return this.job.id;
+  }
+
+  run(): void {
+    const ctx: JobContext = {
+      job: this.job,
+      signal: this.controller.signal,
+      progress: (percent) => this.reportProgress(percent),
+      log: (text) => this.reportLog(text),
+      heartbeat: () => {
+        this.lastActivityAt = this.options.clock.now();
+      },
+    };
+    const processor = this.processor;
+    const work = processor
+      ? Promise.resolve().then(() => processor.run(ctx))
+      : Promise.reject(new JobError(`No processor for job type ${this.job.type} on this node.`, false));
+    work.then(
+      () => this.end(this.completedOutcome()),
+      (error: unknown) => this.end(this.failureOutcome(error)),
+    );
+  }
+
+  /** Stops the attempt; the slot is freed when the processor ends, or after the grace period. */
+  stop(reason: StopReason): void {
+    if (this.ended || this.stopReason) return;
+    this.stopReason = reason;
+    this.controller.abort(new Error(`stopped: ${reason}`));
+    setTimeout(() => this.end(this.failureOutcome(new Error('the processor did not stop within the grace period'))), this.options.stopGraceMs).unref();
+  }
+
+  private reportProgress(percent: number): void {
+    if (this.ended) return;
+    this.lastActivityAt = this.options.clock.now();
+    const p = Math.max(0, Math.min(100, Math.round(percent)));
+    if (p === this.lastProgress) return;
+    this.lastProgress = p;
+    this.hooks.onProgress(this.job.id, p);
+  }
+
+  private reportLog(text: string): void {
+    if (this.ended) return;
+    const at = this.options.clock.now();
+    this.lastActivityAt = at;
+    for (const line of text.split(/\r?\n/)) if (line.length > 0) this.hooks.onLog(this.job.id, at, line);
+  }
+
+  private end(outcome: AttemptOutcome | null): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.hooks.onEnd(this, outcome);
+  }
+
+  private completedOutcome(): AttemptOutcome | null {
+    if (this.stopReason === 'cancel') return null;
+    const at = this.options.clock.now();
+    const seconds = ((at - (this.job.startedAt ?? at)) / 1000).toFixed(1);
+    return { kind: 'completed', jobId: this.job.id, attempt: this.job.attempt, at, logLine: `Completed successfully in ${seconds} s` };
+  }
+
+  private failureOutcome(error: unknown): AttemptOutcome | null {
+    const at = this.options.clock.now();
+    const base = { jobId: this.job.id, attempt: this.job.attempt, at };
+    switch (this.stopReason) {
+      case 'cancel':
+        return null; // the job is already cancelled in the store; its log says so
+      case 'shutdown':
+        return { kind: 'interrupted', ...base, logLine: 'Interrupted by shutdown; it will start again (no retry spent).' };
+      case 'hang': {
+        const seconds = Math.round(this.options.hangTimeoutMs / 1000);
+        return this.failed(base, `No progress for ${seconds} s: stopped as hung.`, true);
+      }
+      default: {
+        const retryable = error instanceof JobError ? error.retryable : true;
+        const message = error instanceof Error ? error.message : String(error);
+        return this.failed(base, message, retryable);
+      }
+    }
+  }
+
+  private failed(base: { jobId: string; attempt: number; at: number }, error: string, retryable: boolean): AttemptOutcome {
+    const decision = decideAfterFailure(
+      { retryCount: this.job.retryCount, maxRetries: this.job.maxRetries, retryable, now: base.at },
+      this.options.retryPolicy,
+    );
+    const next =
+      decision.kind === 'retry'
+        ? `will retry at ${new Date(decision.retryAfter).toISOString()} (${decision.reason})`
+        : `failed for good: ${decision.reason}`;
+    return { kind: 'failed', ...base, error, decision, logLine: `ERROR: ${error} — ${next}` };
+  }
+}

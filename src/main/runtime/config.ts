@@ -1,0 +1,74 @@
+/**
+ * Runtime configuration from the environment (the contract in ARCHITECTURE.md), with per-user
+ * defaults so that the bare command works on a new machine.
+ */
+import { homedir, hostname, platform } from 'node:os';
+import { join } from 'node:path';
+import type { ResourceCategory } from '../../shared/domain/statuses';
+import { DEFAULT_CATEGORY_LIMITS, type CategoryLimits } from '../core/capacity';
+import { DEFAULT_RETRY_POLICY, type RetryPolicyConfig } from '../core/retry-policy';
+
+export interface RuntimeConfig {
+  readonly dataDir: string;
+  readonly libraryPath: string;
+  /** SQLite file of the embedded default. */
+  readonly databaseFile: string;
+  readonly nodeId: string;
+  readonly limits: CategoryLimits;
+  /** MEDIA_TOTAL_VRAM_MB: a declared budget that overrides telemetry. */
+  readonly declaredVramMb: number | null;
+  /** Kept free for the desktop and other programs when the budget comes from telemetry. */
+  readonly vramHeadroomMb: number;
+  readonly retryPolicy: RetryPolicyConfig;
+  /** A running job with no sign of life for this long is stopped and retried. */
+  readonly hangTimeoutMs: number;
+  /** After this long waiting for VRAM, a job's VRAM is held for it against lower-ranked jobs. */
+  readonly starvationGuardMs: number;
+  /** How often buffered progress and log lines are written. */
+  readonly reportFlushMs: number;
+  /** How long a stopped job's processor gets to end before its slot is freed regardless. */
+  readonly stopGraceMs: number;
+}
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export function defaultDataDir(env: Env = process.env): string {
+  const home = homedir();
+  if (platform() === 'win32') return join(env.APPDATA ?? join(home, 'AppData', 'Roaming'), 'media-job-control');
+  if (platform() === 'darwin') return join(home, 'Library', 'Application Support', 'media-job-control');
+  return join(env.XDG_DATA_HOME ?? join(home, '.local', 'share'), 'media-job-control');
+}
+
+function intFromEnv(env: Env, name: string, fallback: number, min = 0): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) {
+    throw new Error(`${name} must be a whole number of at least ${min} (got "${raw}").`);
+  }
+  return value;
+}
+
+export function loadConfig(env: Env = process.env, overrides: Partial<RuntimeConfig> = {}): RuntimeConfig {
+  const dataDir = env.MEDIA_DATA_DIR || defaultDataDir(env);
+  const limit = (cat: ResourceCategory, name: string) => intFromEnv(env, name, DEFAULT_CATEGORY_LIMITS[cat], 0);
+  const declared = env.MEDIA_TOTAL_VRAM_MB;
+  return {
+    dataDir,
+    libraryPath: env.MEDIA_LIBRARY_PATH || join(homedir(), 'MediaLibrary'),
+    databaseFile: join(dataDir, 'media-jobs.db'),
+    nodeId: env.MEDIA_NODE_ID || hostname(),
+    limits: { cpu: limit('cpu', 'MEDIA_LIMIT_CPU'), gpu_encode: limit('gpu_encode', 'MEDIA_LIMIT_GPU_ENCODE'), gpu_ai: limit('gpu_ai', 'MEDIA_LIMIT_GPU_AI') },
+    declaredVramMb: declared === undefined || declared === '' ? null : intFromEnv(env, 'MEDIA_TOTAL_VRAM_MB', 0, 0),
+    vramHeadroomMb: intFromEnv(env, 'MEDIA_VRAM_HEADROOM_MB', 512),
+    retryPolicy: {
+      baseDelayMs: intFromEnv(env, 'MEDIA_RETRY_BASE_MS', DEFAULT_RETRY_POLICY.baseDelayMs),
+      maxDelayMs: intFromEnv(env, 'MEDIA_RETRY_MAX_MS', DEFAULT_RETRY_POLICY.maxDelayMs),
+    },
+    hangTimeoutMs: intFromEnv(env, 'MEDIA_HANG_TIMEOUT_MS', 5 * 60_000, 1000),
+    starvationGuardMs: intFromEnv(env, 'MEDIA_STARVATION_GUARD_MS', 60_000),
+    reportFlushMs: 200,
+    stopGraceMs: 5_000,
+    ...overrides,
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * Create rules: the category and default VRAM come from the job type; a client may raise the VRAM
+ * need but not lower it below the type's default or above the machine's budget; a category that
+ * contradicts the type is refused; params are validated with the type's schema, defaults filled in.
+ */
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import { AppError } from '../../shared/contracts/errors';
+import { createJobInputSchema } from '../../shared/contracts/job';
+import type { JobType, JobTypeDefinition } from '../../shared/domain/job-types';
+import { DEFAULT_MAX_RETRIES } from '../../shared/domain/statuses';
+import type { NewJob } from '../core/ports';
+import { zodIssuesToDetails } from './validation';
+
+export type JobTypeCatalog = Readonly<Record<string, JobTypeDefinition>>;
+
+export function buildNewJob(
+  input: z.infer<typeof createJobInputSchema>,
+  catalog: JobTypeCatalog,
+  vramBudgetMb: number | null,
+  now: number,
+): NewJob {
+  const definition = Object.hasOwn(catalog, input.type) ? catalog[input.type] : undefined;
+  if (!definition) {
+    throw new AppError('UNKNOWN_JOB_TYPE', `Unknown job type "${input.type}".`, { knownTypes: Object.keys(catalog) });
+  }
+  if (input.resourceCategory !== undefined && input.resourceCategory !== definition.category) {
+    throw new AppError(
+      'CATEGORY_MISMATCH',
+      `Jobs of type ${input.type} use the ${definition.category} category, not ${input.resourceCategory}.`,
+      { expected: definition.category, got: input.resourceCategory },
+    );
+  }
+  const vramRequired = input.vramRequired ?? definition.defaultVramMb;
+  if (vramRequired < definition.defaultVramMb) {
+    throw new AppError(
+      'VRAM_OUT_OF_RANGE',
+      `vramRequired may raise the default of ${definition.defaultVramMb} MB for ${input.type}, not lower it (got ${vramRequired}).`,
+      { minimum: definition.defaultVramMb, got: vramRequired },
+    );
+  }
+  if (vramBudgetMb !== null && definition.category !== 'cpu' && vramRequired > vramBudgetMb) {
+    throw new AppError(
+      'VRAM_OUT_OF_RANGE',
+      `vramRequired of ${vramRequired} MB is more than this machine's VRAM budget of ${vramBudgetMb} MB.`,
+      { maximum: vramBudgetMb, got: vramRequired },
+    );
+  }
+  const parsed = definition.paramsSchema.safeParse(input.params);
+  if (!parsed.success) {
+    throw new AppError('VALIDATION_FAILED', `Invalid params for ${input.type}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`).join('; ')}`, {
+      issues: zodIssuesToDetails(parsed.error, ['params']),
+    });
+  }
+  return {
+    id: randomUUID(),
+    type: input.type as JobType,
+    params: parsed.data,
+    priority: input.priority,
+    resourceCategory: definition.category,
+    vramRequired,
+    maxRetries: input.maxRetries ?? DEFAULT_MAX_RETRIES,
+    createdAt: now,
+  };
+}

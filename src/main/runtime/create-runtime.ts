@@ -1,0 +1,130 @@
+/**
+ * The one composition root: wires a store, the pure core, processors and telemetry into a Runtime
+ * facade { start, stop, execute(operation, input), events }. The desktop app, the headless server
+ * and the tests all get their runtime from here.
+ */
+import { OPERATIONS, type OperationName, type OperationOutput } from '../../shared/contracts/operations';
+import { AppError } from '../../shared/contracts/errors';
+import { JOB_TYPE_CATALOG } from '../../shared/domain/job-types';
+import { decideAfterCrash } from '../core/retry-policy';
+import { systemClock, type Clock, type JobRecord, type JobStore } from '../core/ports';
+import type { ProcessorRegistry } from '../processors/processor';
+import { CapacityState, noGpu, type GpuReadingSource } from './capacity-state';
+import type { RuntimeConfig } from './config';
+import type { JobTypeCatalog } from './create-job';
+import { Dispatcher } from './dispatcher';
+import { EventBus, type RuntimeEventListener } from './events';
+import { toJobView } from './job-view';
+import { createOperationHandlers, type OperationHandlers } from './operations';
+import { parseInput } from './validation';
+import { HangWatchdog } from './watchdog';
+import { formatLogTime } from './job-view';
+
+export interface RuntimeDeps {
+  readonly config: RuntimeConfig;
+  readonly store: JobStore;
+  readonly processors: ProcessorRegistry;
+  readonly gpu?: GpuReadingSource;
+  readonly clock?: Clock;
+  /** Job types this runtime accepts; the spec's catalog unless a test narrows or widens it. */
+  readonly catalog?: JobTypeCatalog;
+  readonly logger?: Pick<Console, 'info' | 'warn' | 'error'>;
+}
+
+export interface Runtime {
+  readonly config: RuntimeConfig;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  execute<N extends OperationName>(name: N, input: unknown): Promise<OperationOutput<N>>;
+  subscribe(listener: RuntimeEventListener): () => void;
+  /** Attempts running in this process now (for the watchdog, metrics and tests). */
+  runningJobIds(): string[];
+}
+
+export function createRuntime(deps: RuntimeDeps): Runtime {
+  const { config, store } = deps;
+  const clock = deps.clock ?? systemClock;
+  const logger = deps.logger ?? console;
+  const events = new EventBus();
+  const capacity = new CapacityState(store, config.limits, config.declaredVramMb, config.vramHeadroomMb, deps.gpu ?? noGpu);
+
+  const publish = (jobs: readonly JobRecord[], created = false) => {
+    if (!events.hasListeners) return;
+    for (const job of jobs) events.emit({ type: created ? 'job.created' : 'job.updated', job: toJobView(job) });
+  };
+
+  const dispatcher = new Dispatcher(
+    store,
+    deps.processors,
+    (local) => {
+      capacity.setReservedByUs(local.vramReservedMb);
+      return capacity.snapshot();
+    },
+    {
+      onJobsChanged: (jobs) => publish(jobs),
+      onProgress: (jobId, progress) => events.hasListeners && events.emit({ type: 'job.progress', jobId, progress }),
+      onLog: (jobId, at, text) => events.hasListeners && events.emit({ type: 'job.log', jobId, at: new Date(at).toISOString(), text }),
+      onError: (error) => logger.error('Dispatcher tick failed (it will run again on the next event):', error),
+    },
+    {
+      nodeId: config.nodeId,
+      clock,
+      retryPolicy: config.retryPolicy,
+      hangTimeoutMs: config.hangTimeoutMs,
+      stopGraceMs: config.stopGraceMs,
+      starvationGuardMs: config.starvationGuardMs,
+      reportFlushMs: config.reportFlushMs,
+    },
+    clock,
+  );
+
+  const watchdog = new HangWatchdog(
+    () => dispatcher.runningAttempts(),
+    (jobId, reason) => dispatcher.stopAttempt(jobId, reason),
+    config.hangTimeoutMs,
+    clock,
+    (jobId) => logger.warn(`[${formatLogTime(clock.now())}] job ${jobId} showed no progress for ${config.hangTimeoutMs} ms: stopping it`),
+  );
+
+  const handlers: OperationHandlers = createOperationHandlers({
+    store,
+    dispatcher,
+    capacity,
+    catalog: deps.catalog ?? JOB_TYPE_CATALOG,
+    clock,
+    maxLogLines: 100_000,
+    onJobsChanged: publish,
+  });
+
+  let started = false;
+  return {
+    config,
+    async start() {
+      if (started) return;
+      started = true;
+      await capacity.load();
+      const rescued = await store.rescueJobs(config.nodeId, clock.now(), (job) => decideAfterCrash(job.retryCount, job.maxRetries));
+      if (rescued.length > 0) {
+        logger.warn(`Recovered ${rescued.length} job(s) left running by a previous run: ${rescued.map((j) => `${j.id} → ${j.status}`).join(', ')}`);
+        publish(rescued);
+      }
+      dispatcher.start();
+      watchdog.start();
+    },
+    async stop() {
+      if (!started) return;
+      started = false;
+      watchdog.stopWatching();
+      await dispatcher.stop();
+    },
+    async execute(name, input) {
+      const definition = OPERATIONS[name];
+      if (!definition) throw new AppError('NOT_FOUND', `Unknown operation ${String(name)}.`);
+      const parsed = parseInput(definition.input, input, `input for ${name}`);
+      const handler = handlers[name] as (input: unknown) => Promise<OperationOutput<typeof name>>;
+      return handler(parsed);
+    },
+    subscribe: (listener) => events.subscribe(listener),
+    runningJobIds: () => [...dispatcher.runningAttempts()].map((a) => a.id),
+  };
+}

@@ -1,0 +1,216 @@
+/**
+ * The event-driven dispatcher. A tick writes what running attempts reported, then claims the jobs
+ * the scheduler lets start and starts them. Ticks are requested by events (a job created, an
+ * attempt ended, a job resumed, a retry time reached) and coalesced; there is no polling delay.
+ * Ticks never overlap, so reports reach the store in order.
+ */
+import { candidateLookahead, schedule } from '../core/scheduler';
+import type { AttemptOutcome, Clock, JobRecord, JobStore } from '../core/ports';
+import { maxUsage, type NodeCapacity, type NodeUsage } from '../core/capacity';
+import type { ProcessorRegistry } from '../processors/processor';
+import { Attempt, type AttemptOptions, type StopReason } from './attempt';
+import { ReportBuffer } from './report-buffer';
+
+export interface DispatcherOptions extends AttemptOptions {
+  readonly nodeId: string;
+  readonly starvationGuardMs: number;
+  readonly reportFlushMs: number;
+}
+
+export interface DispatcherHooks {
+  /** Jobs whose status changed through the dispatcher (started, completed, failed, retry scheduled). */
+  onJobsChanged(jobs: readonly JobRecord[]): void;
+  onProgress(jobId: string, progress: number): void;
+  onLog(jobId: string, at: number, text: string): void;
+  onError(error: unknown): void;
+}
+
+export class Dispatcher {
+  private readonly active = new Map<string, Attempt>();
+  private readonly reports = new ReportBuffer();
+  private tickQueued = false;
+  private claimWanted = false;
+  private ticking: Promise<void> | null = null;
+  private accepting = false;
+  private retryTimer: NodeJS.Timeout | null = null;
+  private retryTimerAt = Number.POSITIVE_INFINITY;
+  private flushTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly store: JobStore,
+    private readonly processors: ProcessorRegistry,
+    /** Capacity for the next claim, given what this process runs now. */
+    private readonly capacity: (local: NodeUsage) => NodeCapacity,
+    private readonly hooks: DispatcherHooks,
+    private readonly options: DispatcherOptions,
+    private readonly clock: Clock,
+  ) {}
+
+  start(): void {
+    this.accepting = true;
+    this.requestDispatch();
+  }
+
+  /** Ask for a claim soon: capacity may have freed or work may have arrived. */
+  requestDispatch(): void {
+    if (!this.accepting) return;
+    this.claimWanted = true;
+    this.queueTick();
+  }
+
+  runningAttempts(): Iterable<Attempt> {
+    return this.active.values();
+  }
+
+  get runningCount(): number {
+    return this.active.size;
+  }
+
+  /** Stops the attempt of a job that is running here (cancel or hang); false when it is not running here. */
+  stopAttempt(jobId: string, reason: StopReason): boolean {
+    const attempt = this.active.get(jobId);
+    if (!attempt) return false;
+    attempt.stop(reason);
+    return true;
+  }
+
+  /** Graceful shutdown: no new claims; running attempts are interrupted and re-queued without spending a retry. */
+  async stop(): Promise<void> {
+    this.accepting = false;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    for (const attempt of this.active.values()) attempt.stop('shutdown');
+    await this.waitForIdle();
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    await this.flushReports();
+  }
+
+  private async waitForIdle(): Promise<void> {
+    const deadline = this.clock.now() + this.options.stopGraceMs + 1000;
+    while (this.active.size > 0 && this.clock.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    while (this.ticking) await this.ticking;
+  }
+
+  private queueTick(): void {
+    if (this.tickQueued) return;
+    this.tickQueued = true;
+    setImmediate(() => {
+      this.tickQueued = false;
+      if (this.ticking) {
+        // run again when the current tick ends
+        void this.ticking.then(() => this.queueTick());
+        return;
+      }
+      this.ticking = this.tick().finally(() => {
+        this.ticking = null;
+      });
+    });
+  }
+
+  private async tick(): Promise<void> {
+    try {
+      await this.flushReports();
+      if (this.claimWanted && this.accepting) {
+        this.claimWanted = false;
+        await this.claim();
+      }
+      await this.armRetryTimer();
+    } catch (error) {
+      this.hooks.onError(error);
+    }
+  }
+
+  private async flushReports(): Promise<void> {
+    if (this.reports.isEmpty) return;
+    const batch = this.reports.take();
+    try {
+      const changed = await this.store.recordReports(batch);
+      if (changed.length > 0) this.hooks.onJobsChanged(changed);
+    } catch (error) {
+      this.reports.restore(batch);
+      throw error;
+    }
+  }
+
+  private async claim(): Promise<void> {
+    const local = this.localUsage();
+    const capacity = this.capacity(local);
+    const { starvationGuardMs, nodeId } = this.options;
+    const now = this.clock.now();
+    const { started } = await this.store.claimJobs({
+      nodeId,
+      now,
+      capacity,
+      lookahead: candidateLookahead(capacity),
+      decide: (usage, candidates) => schedule({ capacity, usage: maxUsage(usage, local), candidates, now, starvationGuardMs }),
+    });
+    if (started.length === 0) return;
+    this.hooks.onJobsChanged(started);
+    for (const job of started) this.startAttempt(job);
+  }
+
+  /** What the attempts alive in this process hold, whatever the store says. */
+  localUsage(): NodeUsage {
+    const running = { cpu: 0, gpu_encode: 0, gpu_ai: 0 };
+    let vramReservedMb = 0;
+    for (const a of this.active.values()) {
+      running[a.job.resourceCategory] += 1;
+      vramReservedMb += a.job.vramReserved;
+    }
+    return { running, vramReservedMb };
+  }
+
+  private startAttempt(job: JobRecord): void {
+    const attempt = new Attempt(
+      job,
+      this.processors.get(job.type),
+      {
+        onLog: (jobId, at, text) => {
+          this.reports.addLog({ jobId, at, text });
+          this.hooks.onLog(jobId, at, text);
+          this.scheduleFlush();
+        },
+        onProgress: (jobId, progress) => {
+          this.reports.setProgress(jobId, progress);
+          this.hooks.onProgress(jobId, progress);
+          this.scheduleFlush();
+        },
+        onEnd: (ended, outcome) => this.onAttemptEnd(ended, outcome),
+      },
+      this.options,
+    );
+    this.active.set(job.id, attempt);
+    attempt.run();
+  }
+
+  private onAttemptEnd(attempt: Attempt, outcome: AttemptOutcome | null): void {
+    if (this.active.get(attempt.id) === attempt) this.active.delete(attempt.id);
+    if (outcome) this.reports.addOutcome(outcome);
+    this.claimWanted = true;
+    this.queueTick();
+  }
+
+  /** Progress and log lines are written at most every reportFlushMs; outcomes go at the next tick. */
+  private scheduleFlush(): void {
+    if (this.flushTimer) return;
+    this.flushTimer = setTimeout(() => {
+      this.flushTimer = null;
+      this.queueTick();
+    }, this.options.reportFlushMs);
+    this.flushTimer.unref();
+  }
+
+  private async armRetryTimer(): Promise<void> {
+    if (!this.accepting) return;
+    const next = await this.store.nextRetryAt(this.clock.now());
+    if (next === null || next >= this.retryTimerAt) return;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimerAt = next;
+    const delay = Math.max(0, next - this.clock.now());
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.retryTimerAt = Number.POSITIVE_INFINITY;
+      this.requestDispatch();
+    }, Math.min(delay, 2 ** 31 - 1));
+    this.retryTimer.unref();
+  }
+}

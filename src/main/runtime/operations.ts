@@ -1,0 +1,152 @@
+/**
+ * The handlers of the operations table: what each operation does with the store and the
+ * dispatcher. Inputs arrive already validated against the operation's input schema.
+ */
+import type { z } from 'zod';
+import { OPERATIONS, type OperationName, type OperationOutput } from '../../shared/contracts/operations';
+import type { JobStatus } from '../../shared/domain/statuses';
+import { AppError } from '../../shared/contracts/errors';
+import { TRANSITIONS, transitionRefused, type LifecycleAction } from '../core/lifecycle';
+import type { Clock, JobRecord, JobStore } from '../core/ports';
+import type { CapacityState } from './capacity-state';
+import { buildNewJob, type JobTypeCatalog } from './create-job';
+import type { Dispatcher } from './dispatcher';
+import { renderLog, toJobView } from './job-view';
+
+type Input<N extends OperationName> = z.infer<(typeof OPERATIONS)[N]['input']>;
+export type OperationHandlers = { [N in OperationName]: (input: Input<N>) => Promise<OperationOutput<N>> };
+
+export interface OperationDeps {
+  readonly store: JobStore;
+  readonly dispatcher: Dispatcher;
+  readonly capacity: CapacityState;
+  readonly catalog: JobTypeCatalog;
+  readonly clock: Clock;
+  readonly maxLogLines: number;
+  /** Called with every job a user's action changed, so events and metrics follow. */
+  readonly onJobsChanged: (jobs: readonly JobRecord[], created?: boolean) => void;
+}
+
+export function createOperationHandlers(deps: OperationDeps): OperationHandlers {
+  const { store, dispatcher, capacity, clock } = deps;
+
+  async function fullLog(job: JobRecord): Promise<string> {
+    const { lines, dropped } = await store.readLog(job.id, 0, deps.maxLogLines);
+    return renderLog(lines, dropped);
+  }
+
+  async function transition(id: string, action: LifecycleAction, extra: { logLine?: string; countRetry?: boolean } = {}): Promise<JobRecord> {
+    const rule = TRANSITIONS[action];
+    const { job, applied } = await store.transitionJob({ jobId: id, from: rule.from, to: rule.to as JobStatus, at: clock.now(), ...extra });
+    if (!applied) throw transitionRefused(job.status, action, id);
+    deps.onJobsChanged([job]);
+    return job;
+  }
+
+  const queueState = () => ({
+    paused: capacity.queueFlags.queuePaused,
+    pausedCategories: [...capacity.queueFlags.pausedCategories],
+    limits: { ...capacity.categoryLimits() },
+    vramBudgetMb: capacity.vramBudgetMb(),
+  });
+
+  return {
+    async listJobs({ page, limit, status, type, resourceCategory }) {
+      const { rows, total } = await store.listJobs({ status, type, resourceCategory }, (page - 1) * limit, limit);
+      return {
+        data: rows.map((r) => toJobView(r)),
+        pagination: { page, limit, total, totalPages: Math.ceil(total / limit) },
+      };
+    },
+
+    async getStats() {
+      const counts = await store.countJobs();
+      return {
+        ...counts.byStatus,
+        totalVramUsed: counts.vramReservedMb,
+        totalVramAvailable: capacity.vramBudgetMb(),
+        averageProcessingTime: Math.round(counts.averageProcessingSeconds * 10) / 10,
+        jobsByType: { ...counts.byType },
+      };
+    },
+
+    async getJob({ id }) {
+      const job = await requireJob(store, id);
+      return { ...toJobView(job, await store.queuePosition(id)), log: await fullLog(job) };
+    },
+
+    async getJobLog({ id, after, limit }) {
+      const { lines, dropped } = await store.readLog(id, after, limit);
+      const last = lines.at(-1)?.line ?? after;
+      return {
+        jobId: id,
+        lines: lines.map((l) => ({ line: l.line, at: new Date(l.at).toISOString(), text: l.text })),
+        dropped,
+        nextAfter: last,
+      };
+    },
+
+    async createJob(input) {
+      const newJob = buildNewJob(input, deps.catalog, capacity.vramBudgetMb(), clock.now());
+      const [job] = await store.insertJobs([newJob]);
+      deps.onJobsChanged([job!], true);
+      dispatcher.requestDispatch();
+      const { id, type, status, progress, createdAt } = toJobView(job!);
+      return { id, type, status, progress, createdAt };
+    },
+
+    async retryJob({ id }) {
+      const before = await requireJob(store, id);
+      const job = await transition(id, 'retry', { countRetry: true, logLine: `--- RETRY ATTEMPT ${before.retryCount + 1} ---` });
+      dispatcher.requestDispatch();
+      return { id, status: job.status, retryCount: job.retryCount, retryAfter: null, log: await fullLog(job) };
+    },
+
+    async cancelJob({ id }) {
+      const job = await transition(id, 'cancel', { logLine: '--- JOB CANCELLED BY ADMIN ---' });
+      dispatcher.stopAttempt(id, 'cancel');
+      return { id, status: job.status, log: await fullLog(job) };
+    },
+
+    async pauseJob({ id }) {
+      const job = await transition(id, 'pause', { logLine: 'Paused by admin' });
+      return { id, status: job.status };
+    },
+
+    async resumeJob({ id }) {
+      const job = await transition(id, 'resume', { logLine: 'Resumed by admin' });
+      dispatcher.requestDispatch();
+      return { id, status: job.status };
+    },
+
+    async setJobPriority({ id, priority }) {
+      const { job, applied } = await store.setPriority(id, priority, TRANSITIONS.setPriority.from, clock.now());
+      if (!applied) throw transitionRefused(job.status, 'setPriority', id);
+      deps.onJobsChanged([job]);
+      dispatcher.requestDispatch();
+      return toJobView(job, await store.queuePosition(id));
+    },
+
+    async getQueueState() {
+      return queueState();
+    },
+
+    async pauseQueue({ category }) {
+      await capacity.setPaused(true, category);
+      dispatcher.requestDispatch();
+      return queueState();
+    },
+
+    async resumeQueue({ category }) {
+      await capacity.setPaused(false, category);
+      dispatcher.requestDispatch();
+      return queueState();
+    },
+  };
+}
+
+async function requireJob(store: JobStore, id: string): Promise<JobRecord> {
+  const job = await store.getJob(id);
+  if (!job) throw new AppError('NOT_FOUND', `No job with id ${id}.`, { jobId: id });
+  return job;
+}

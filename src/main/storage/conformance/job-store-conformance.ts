@@ -1,0 +1,252 @@
+/**
+ * The storage conformance suite: every JobStore adapter (SQLite now, PostgreSQL in fleet mode)
+ * must pass it unchanged. It drives the store through the port only, with the real scheduler.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { isAppError } from '../../../shared/contracts/errors';
+import type { JobType } from '../../../shared/domain/job-types';
+import type { ResourceCategory } from '../../../shared/domain/statuses';
+import { DEFAULT_CATEGORY_LIMITS, type NodeCapacity } from '../../core/capacity';
+import { TRANSITIONS } from '../../core/lifecycle';
+import type { ClaimRequest, JobStore, NewJob } from '../../core/ports';
+import { decideAfterCrash } from '../../core/retry-policy';
+import { candidateLookahead, schedule } from '../../core/scheduler';
+
+export interface StoreFactoryOptions {
+  readonly logBounds?: { headLines: number; tailLines: number };
+}
+
+export type StoreFactory = (options: StoreFactoryOptions) => Promise<JobStore>;
+
+const CATEGORY_OF: Record<string, ResourceCategory> = { validate: 'cpu', reencode_streaming: 'gpu_encode', scene_extract: 'gpu_ai' };
+
+export function newJob(overrides: Partial<NewJob> = {}): NewJob {
+  const type = (overrides.type ?? 'validate') as JobType;
+  return {
+    id: randomUUID(),
+    type,
+    params: { videoId: randomUUID() },
+    priority: 5,
+    resourceCategory: CATEGORY_OF[type] ?? 'cpu',
+    vramRequired: type === 'validate' ? 0 : 4000,
+    maxRetries: 3,
+    createdAt: 1_000,
+    ...overrides,
+  };
+}
+
+export function capacityOf(overrides: Partial<NodeCapacity> = {}): NodeCapacity {
+  return { limits: DEFAULT_CATEGORY_LIMITS, vramBudgetMb: 16000, queuePaused: false, pausedCategories: [], ...overrides };
+}
+
+export function claimRequest(nodeId: string, now: number, capacity = capacityOf()): ClaimRequest {
+  return {
+    nodeId,
+    now,
+    capacity,
+    lookahead: candidateLookahead(capacity),
+    decide: (usage, candidates) => schedule({ capacity, usage, candidates, now, starvationGuardMs: 60_000 }),
+  };
+}
+
+export function describeJobStoreConformance(adapterName: string, factory: StoreFactory): void {
+  describe(`JobStore conformance: ${adapterName}`, () => {
+    let store: JobStore;
+    const open = async (options: StoreFactoryOptions = {}) => {
+      store = await factory(options);
+      return store;
+    };
+    beforeEach(async () => {
+      await open();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    it('inserts jobs as pending and reads them back with every field', async () => {
+      const input = newJob({ priority: 2, params: { videoId: 'x', nested: { a: [1, 2] } } });
+      const [job] = await store.insertJobs([input]);
+      expect(job).toMatchObject({ id: input.id, type: 'validate', status: 'pending', priority: 2, progress: 0, retryCount: 0, maxRetries: 3, attempt: 0, createdAt: 1_000, startedAt: null, completedAt: null, retryAfter: null, nodeId: null });
+      expect(await store.getJob(input.id)).toEqual(job);
+      expect((await store.getJob(input.id))?.params).toEqual({ videoId: 'x', nested: { a: [1, 2] } });
+      expect(await store.getJob(randomUUID())).toBeUndefined();
+    });
+
+    it('lists newest first with the spec filters, pagination and exact totals', async () => {
+      const jobs = await store.insertJobs([
+        newJob({ type: 'validate' }),
+        newJob({ type: 'reencode_streaming' }),
+        newJob({ type: 'scene_extract' }),
+        newJob({ type: 'validate' }),
+      ]);
+      const all = await store.listJobs({}, 0, 10);
+      expect(all.total).toBe(4);
+      expect(all.rows.map((r) => r.id)).toEqual(jobs.map((j) => j.id).reverse());
+      const page2 = await store.listJobs({}, 2, 2);
+      expect(page2.rows.map((r) => r.id)).toEqual([jobs[1]!.id, jobs[0]!.id]);
+      expect((await store.listJobs({ type: 'validate' }, 0, 10)).total).toBe(2);
+      expect((await store.listJobs({ resourceCategory: 'gpu_ai' }, 0, 10)).rows.map((r) => r.id)).toEqual([jobs[2]!.id]);
+      expect((await store.listJobs({ status: 'running' }, 0, 10)).total).toBe(0);
+      expect((await store.listJobs({ status: 'pending', type: 'validate', resourceCategory: 'cpu' }, 0, 10)).total).toBe(2);
+    });
+
+    it('claims within the category limits and records why the others wait', async () => {
+      await store.insertJobs(Array.from({ length: 7 }, () => newJob({ type: 'validate' })));
+      await store.insertJobs(Array.from({ length: 3 }, () => newJob({ type: 'reencode_streaming' })));
+      const { started } = await store.claimJobs(claimRequest('node-a', 2_000));
+      const byCat = (cat: string) => started.filter((j) => j.resourceCategory === cat).length;
+      expect(byCat('cpu')).toBe(5);
+      expect(byCat('gpu_encode')).toBe(2);
+      for (const j of started) expect(j).toMatchObject({ status: 'running', nodeId: 'node-a', attempt: 1, startedAt: 2_000 });
+      expect(started.filter((j) => j.resourceCategory === 'gpu_encode').every((j) => j.vramReserved === 4000)).toBe(true);
+      const queued = await store.listJobs({ status: 'queued' }, 0, 10);
+      expect(queued.total).toBe(3);
+      expect(queued.rows.map((r) => r.waitingReason).sort()).toEqual(['cpu: 5 of 5 slots busy', 'cpu: 5 of 5 slots busy', 'gpu_encode: 2 of 2 slots busy']);
+      // a second claim finds no free capacity: nothing more starts
+      expect((await store.claimJobs(claimRequest('node-a', 2_001))).started).toHaveLength(0);
+      expect((await store.countJobs()).vramReservedMb).toBe(8000);
+    });
+
+    it('counts capacity per node', async () => {
+      await store.insertJobs(Array.from({ length: 12 }, () => newJob()));
+      expect((await store.claimJobs(claimRequest('node-a', 2_000))).started).toHaveLength(5);
+      const b = await store.claimJobs(claimRequest('node-b', 2_000));
+      expect(b.started).toHaveLength(5);
+      expect(b.started.every((j) => j.nodeId === 'node-b')).toBe(true);
+    });
+
+    it('starts by priority, then first in first out', async () => {
+      const [low, high, mid1, mid2] = await store.insertJobs([
+        newJob({ priority: 9 }),
+        newJob({ priority: 1 }),
+        newJob({ priority: 5 }),
+        newJob({ priority: 5 }),
+      ]);
+      const capacity = capacityOf({ limits: { cpu: 3, gpu_encode: 2, gpu_ai: 1 } });
+      const { started } = await store.claimJobs(claimRequest('n', 2_000, capacity));
+      expect(started.map((j) => j.id)).toEqual([high!.id, mid1!.id, mid2!.id]);
+      expect(await store.queuePosition(low!.id)).toBe(1);
+      expect(await store.queuePosition(high!.id)).toBeNull();
+    });
+
+    it('does not start a job before its retry time', async () => {
+      const [job] = await store.insertJobs([newJob()]);
+      const [started] = (await store.claimJobs(claimRequest('n', 2_000))).started;
+      const changed = await store.recordReports({
+        logs: [],
+        progress: new Map(),
+        outcomes: [{ kind: 'failed', jobId: job!.id, attempt: started!.attempt, at: 3_000, error: 'boom', logLine: 'ERROR: boom', decision: { kind: 'retry', retryCount: 1, retryAfter: 120_000, reason: 'retry 1 of 3' } }],
+      });
+      expect(changed[0]).toMatchObject({ status: 'queued', retryCount: 1, retryAfter: 120_000, lastError: 'boom', vramReserved: 0 });
+      expect(changed[0]!.waitingReason).toContain('retry 1 of 3');
+      expect(await store.nextRetryAt(3_000)).toBe(120_000);
+      expect(await store.nextRetryAt(120_000)).toBeNull();
+      expect((await store.claimJobs(claimRequest('n', 119_999))).started).toHaveLength(0);
+      const again = (await store.claimJobs(claimRequest('n', 120_000))).started;
+      expect(again.map((j) => [j.id, j.attempt])).toEqual([[job!.id, 2]]);
+    });
+
+    it('applies outcomes only for the current attempt (fencing)', async () => {
+      const [job] = await store.insertJobs([newJob()]);
+      const [started] = (await store.claimJobs(claimRequest('n', 2_000))).started;
+      const stale = await store.recordReports({ logs: [], progress: new Map(), outcomes: [{ kind: 'completed', jobId: job!.id, attempt: started!.attempt + 1, at: 3_000, logLine: 'done' }] });
+      expect(stale).toHaveLength(0);
+      expect((await store.getJob(job!.id))?.status).toBe('running');
+      const done = await store.recordReports({ logs: [], progress: new Map(), outcomes: [{ kind: 'completed', jobId: job!.id, attempt: started!.attempt, at: 4_000, logLine: 'done' }] });
+      expect(done[0]).toMatchObject({ status: 'completed', progress: 100, completedAt: 4_000, vramReserved: 0 });
+      expect((await store.countJobs()).averageProcessingSeconds).toBeCloseTo(2, 5);
+      const late = await store.recordReports({ logs: [], progress: new Map(), outcomes: [{ kind: 'failed', jobId: job!.id, attempt: started!.attempt, at: 5_000, error: 'x', logLine: 'x', decision: { kind: 'fail', reason: 'r' } }] });
+      expect(late).toHaveLength(0);
+    });
+
+    it('records final failures, interruptions and progress of running jobs only', async () => {
+      const [a, b, c] = await store.insertJobs([newJob(), newJob(), newJob()]);
+      const started = (await store.claimJobs(claimRequest('n', 2_000))).started;
+      const attemptOf = (id: string) => started.find((j) => j.id === id)!.attempt;
+      await store.recordReports({ logs: [], progress: new Map([[c!.id, 42]]), outcomes: [] });
+      const changed = await store.recordReports({
+        logs: [],
+        progress: new Map(),
+        outcomes: [
+          { kind: 'failed', jobId: a!.id, attempt: attemptOf(a!.id), at: 3_000, error: 'input missing', logLine: 'ERROR', decision: { kind: 'fail', reason: 'cannot heal' } },
+          { kind: 'interrupted', jobId: b!.id, attempt: attemptOf(b!.id), at: 3_000, logLine: 'interrupted' },
+        ],
+      });
+      expect(changed.find((j) => j.id === a!.id)).toMatchObject({ status: 'failed', lastError: 'input missing', completedAt: 3_000 });
+      expect(changed.find((j) => j.id === b!.id)).toMatchObject({ status: 'pending', retryCount: 0 });
+      expect((await store.getJob(c!.id))?.progress).toBe(42);
+      await store.recordReports({ logs: [], progress: new Map([[a!.id, 77]]), outcomes: [] });
+      expect((await store.getJob(a!.id))?.progress).toBe(0);
+      const counts = await store.countJobs();
+      expect(counts.byStatus).toMatchObject({ failed: 1, pending: 1, running: 1 });
+      expect(counts.byType).toEqual({ validate: 3 });
+    });
+
+    it('keeps logs append-only, ordered, timestamped and bounded (head and tail kept)', async () => {
+      await store.close();
+      await open({ logBounds: { headLines: 3, tailLines: 4 } });
+      const [job] = await store.insertJobs([newJob()]);
+      await store.recordReports({ logs: Array.from({ length: 20 }, (_, i) => ({ jobId: job!.id, at: 5_000 + i, text: `line ${i + 1}` })), progress: new Map(), outcomes: [] });
+      const log = await store.readLog(job!.id, 0, 100);
+      expect(log.total).toBe(20);
+      expect(log.dropped).toBe(13);
+      expect(log.lines.map((l) => l.text)).toEqual(['line 1', 'line 2', 'line 3', 'line 17', 'line 18', 'line 19', 'line 20']);
+      expect(log.lines[0]).toEqual({ line: 1, at: 5_000, text: 'line 1' });
+      const tail = await store.readLog(job!.id, 18, 100);
+      expect(tail.lines.map((l) => l.line)).toEqual([19, 20]);
+      await expect(store.readLog(randomUUID(), 0, 10)).rejects.toSatisfy((e) => isAppError(e) && e.code === 'NOT_FOUND');
+    });
+
+    it('applies manual transitions only from allowed statuses', async () => {
+      const [job] = await store.insertJobs([newJob()]);
+      const paused = await store.transitionJob({ jobId: job!.id, from: TRANSITIONS.pause.from, to: 'paused', at: 2_000, logLine: 'Paused' });
+      expect(paused).toMatchObject({ applied: true, job: { status: 'paused' } });
+      const refused = await store.transitionJob({ jobId: job!.id, from: TRANSITIONS.pause.from, to: 'paused', at: 2_001 });
+      expect(refused).toMatchObject({ applied: false, job: { status: 'paused' } });
+      expect((await store.claimJobs(claimRequest('n', 2_002))).started).toHaveLength(0);
+      const prio = await store.setPriority(job!.id, 1, TRANSITIONS.setPriority.from, 2_003);
+      expect(prio).toMatchObject({ applied: true, job: { priority: 1 } });
+      await store.transitionJob({ jobId: job!.id, from: TRANSITIONS.resume.from, to: 'pending', at: 3_000 });
+      const cancelled = await store.transitionJob({ jobId: job!.id, from: TRANSITIONS.cancel.from, to: 'cancelled', at: 4_000, logLine: 'cancelled' });
+      expect(cancelled.job).toMatchObject({ status: 'cancelled', completedAt: 4_000 });
+      expect((await store.setPriority(job!.id, 2, TRANSITIONS.setPriority.from, 4_001)).applied).toBe(false);
+      const retried = await store.transitionJob({ jobId: job!.id, from: TRANSITIONS.retry.from, to: 'pending', at: 5_000, countRetry: true });
+      expect(retried.job).toMatchObject({ status: 'pending', retryCount: 1, completedAt: null, retryAfter: null, enqueuedAt: 5_000 });
+      expect((await store.readLog(job!.id, 0, 10)).lines.map((l) => l.text)).toEqual(['Paused', 'cancelled']);
+      await expect(store.transitionJob({ jobId: randomUUID(), from: ['pending'], to: 'paused', at: 1 })).rejects.toSatisfy((e) => isAppError(e) && e.code === 'NOT_FOUND');
+    });
+
+    it('cancelling a running job frees its capacity in the store and fences its outcome', async () => {
+      const [job] = await store.insertJobs([newJob({ type: 'reencode_streaming' })]);
+      const [started] = (await store.claimJobs(claimRequest('n', 2_000))).started;
+      await store.transitionJob({ jobId: job!.id, from: TRANSITIONS.cancel.from, to: 'cancelled', at: 2_500 });
+      expect((await store.countJobs()).vramReservedMb).toBe(0);
+      const late = await store.recordReports({ logs: [], progress: new Map(), outcomes: [{ kind: 'completed', jobId: job!.id, attempt: started!.attempt, at: 3_000, logLine: 'done' }] });
+      expect(late).toHaveLength(0);
+      expect((await store.getJob(job!.id))?.status).toBe('cancelled');
+    });
+
+    it('rescues jobs left running by a dead node, spending a retry, and logs why', async () => {
+      const [a, b] = await store.insertJobs([newJob(), newJob({ maxRetries: 0 })]);
+      await store.insertJobs([newJob()]);
+      await store.claimJobs(claimRequest('dead', 2_000, capacityOf({ limits: { cpu: 2, gpu_encode: 2, gpu_ai: 1 } })));
+      const rescued = await store.rescueJobs('dead', 9_000, (j) => decideAfterCrash(j.retryCount, j.maxRetries));
+      expect(rescued.map((j) => [j.id, j.status]).sort()).toEqual([[a!.id, 'queued'], [b!.id, 'failed']].sort());
+      expect(rescued.find((j) => j.id === a!.id)).toMatchObject({ retryCount: 1, vramReserved: 0 });
+      const log = await store.readLog(a!.id, 0, 10);
+      expect(log.lines.at(-1)?.text).toMatch(/runtime stopped while this job was running.*re-queued/);
+      expect((await store.listJobs({ status: 'running' }, 0, 10)).total).toBe(0);
+      expect(await store.rescueJobs('dead', 9_001, () => ({ kind: 'fail', reason: 'x' }))).toHaveLength(0);
+      // the rescued job can run again
+      const again = await store.claimJobs(claimRequest('alive', 9_002));
+      expect(again.started.map((j) => j.id)).toContain(a!.id);
+    });
+
+    it('persists queue pause flags', async () => {
+      expect(await store.getQueueFlags()).toEqual({ queuePaused: false, pausedCategories: [] });
+      await store.setQueueFlags({ queuePaused: true, pausedCategories: ['gpu_ai'] });
+      expect(await store.getQueueFlags()).toEqual({ queuePaused: true, pausedCategories: ['gpu_ai'] });
+    });
+  });
+}

@@ -1,0 +1,48 @@
+/**
+ * Append-only job logs kept bounded: the first `headLines` and the last `tailLines` lines of each
+ * job are kept; lines in between are dropped as new ones arrive, and the job counts how many.
+ */
+import type Database from 'better-sqlite3';
+
+export interface LogBounds {
+  readonly headLines: number;
+  readonly tailLines: number;
+}
+
+export const DEFAULT_LOG_BOUNDS: LogBounds = { headLines: 200, tailLines: 2000 };
+
+export class BoundedLogWriter {
+  private readonly bump: Database.Statement<[string], { seq: number; log_lines: number }>;
+  private readonly bumpBySeq: Database.Statement<[number], { log_lines: number }>;
+  private readonly insert: Database.Statement<[number, number, number, string]>;
+  private readonly drop: Database.Statement<[number, number]>;
+  private readonly countDrop: Database.Statement<[number]>;
+
+  constructor(db: Database.Database, private readonly bounds: LogBounds) {
+    this.bump = db.prepare('UPDATE jobs SET log_lines = log_lines + 1 WHERE id = ? RETURNING seq, log_lines');
+    this.bumpBySeq = db.prepare('UPDATE jobs SET log_lines = log_lines + 1 WHERE seq = ? RETURNING log_lines');
+    this.insert = db.prepare('INSERT INTO job_logs (job_seq, line, at, text) VALUES (?, ?, ?, ?)');
+    this.drop = db.prepare('DELETE FROM job_logs WHERE job_seq = ? AND line = ?');
+    this.countDrop = db.prepare('UPDATE jobs SET log_dropped = log_dropped + 1 WHERE seq = ?');
+  }
+
+  /** Appends one line to the job with this id; a line for an unknown job is ignored. Call inside a transaction. */
+  appendById(jobId: string, at: number, text: string): void {
+    const row = this.bump.get(jobId);
+    if (row) this.write(row.seq, row.log_lines, at, text);
+  }
+
+  appendBySeq(seq: number, at: number, text: string): void {
+    const row = this.bumpBySeq.get(seq);
+    if (row) this.write(seq, row.log_lines, at, text);
+  }
+
+  private write(seq: number, line: number, at: number, text: string): void {
+    this.insert.run(seq, line, at, text);
+    const { headLines, tailLines } = this.bounds;
+    if (line > headLines + tailLines) {
+      this.drop.run(seq, line - tailLines);
+      this.countDrop.run(seq);
+    }
+  }
+}

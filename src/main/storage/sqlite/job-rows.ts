@@ -1,0 +1,59 @@
+/** Mapping between SQLite rows and the store's JobRecord. */
+import type { JobType } from '../../../shared/domain/job-types';
+import type { JobStatus, ResourceCategory } from '../../../shared/domain/statuses';
+import type { JobRecord } from '../../core/ports';
+
+export interface JobRow {
+  seq: number;
+  id: string;
+  type: string;
+  status: string;
+  params: string;
+  progress: number;
+  priority: number;
+  waiting_reason: string | null;
+  resource_category: string;
+  vram_required: number;
+  vram_reserved: number;
+  created_at: number;
+  enqueued_at: number;
+  started_at: number | null;
+  completed_at: number | null;
+  retry_count: number;
+  max_retries: number;
+  retry_after: number | null;
+  last_error: string | null;
+  node_id: string | null;
+  attempt: number;
+  log_lines: number;
+  log_dropped: number;
+  updated_at: number;
+}
+
+export function rowToJob(row: JobRow): JobRecord {
+  return {
+    id: row.id,
+    seq: row.seq,
+    type: row.type as JobType,
+    status: row.status as JobStatus,
+    params: JSON.parse(row.params) as Record<string, unknown>,
+    progress: row.progress,
+    priority: row.priority,
+    waitingReason: row.waiting_reason,
+    resourceCategory: row.resource_category as ResourceCategory,
+    vramRequired: row.vram_required,
+    vramReserved: row.vram_reserved,
+    createdAt: row.created_at,
+    enqueuedAt: row.enqueued_at,
+    startedAt: row.started_at,
+    completedAt: row.completed_at,
+    retryCount: row.retry_count,
+    maxRetries: row.max_retries,
+    retryAfter: row.retry_after,
+    lastError: row.last_error,
+    nodeId: row.node_id,
+    attempt: row.attempt,
+    logLines: row.log_lines,
+    logDropped: row.log_dropped,
+  };
+}

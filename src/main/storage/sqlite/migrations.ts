@@ -1,0 +1,105 @@
+/**
+ * Schema migrations of the embedded SQLite store, applied in order, each in its own transaction.
+ * Never edit a released migration: add a new one.
+ */
+import type Database from 'better-sqlite3';
+
+const MIGRATIONS: readonly string[] = [
+  /* 1: jobs, bounded logs, counters kept by triggers (stats stay O(1) at a million jobs), queue flags */ `
+  CREATE TABLE jobs (
+    seq               INTEGER PRIMARY KEY,
+    id                TEXT    NOT NULL UNIQUE,
+    type              TEXT    NOT NULL,
+    status            TEXT    NOT NULL,
+    params            TEXT    NOT NULL,
+    progress          INTEGER NOT NULL DEFAULT 0,
+    priority          INTEGER NOT NULL,
+    waiting_reason    TEXT,
+    resource_category TEXT    NOT NULL,
+    vram_required     INTEGER NOT NULL,
+    vram_reserved     INTEGER NOT NULL DEFAULT 0,
+    created_at        INTEGER NOT NULL,
+    enqueued_at       INTEGER NOT NULL,
+    started_at        INTEGER,
+    completed_at      INTEGER,
+    retry_count       INTEGER NOT NULL DEFAULT 0,
+    max_retries       INTEGER NOT NULL,
+    retry_after       INTEGER,
+    last_error        TEXT,
+    node_id           TEXT,
+    attempt           INTEGER NOT NULL DEFAULT 0,
+    log_lines         INTEGER NOT NULL DEFAULT 0,
+    log_dropped       INTEGER NOT NULL DEFAULT 0,
+    updated_at        INTEGER NOT NULL
+  );
+  CREATE INDEX jobs_waiting  ON jobs(resource_category, priority, seq) WHERE status IN ('pending', 'queued');
+  CREATE INDEX jobs_status   ON jobs(status, seq);
+  CREATE INDEX jobs_type     ON jobs(type, seq);
+  CREATE INDEX jobs_category ON jobs(resource_category, seq);
+  CREATE INDEX jobs_retry    ON jobs(retry_after) WHERE status = 'queued' AND retry_after IS NOT NULL;
+
+  CREATE TABLE job_logs (
+    job_seq INTEGER NOT NULL,
+    line    INTEGER NOT NULL,
+    at      INTEGER NOT NULL,
+    text    TEXT    NOT NULL,
+    PRIMARY KEY (job_seq, line)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE job_counters (
+    type              TEXT    NOT NULL,
+    status            TEXT    NOT NULL,
+    resource_category TEXT    NOT NULL,
+    n                 INTEGER NOT NULL,
+    PRIMARY KEY (type, status)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE processing_totals (
+    id        INTEGER PRIMARY KEY CHECK (id = 1),
+    completed INTEGER NOT NULL,
+    total_ms  INTEGER NOT NULL
+  );
+  INSERT INTO processing_totals (id, completed, total_ms) VALUES (1, 0, 0);
+
+  CREATE TABLE queue_flags (
+    id                INTEGER PRIMARY KEY CHECK (id = 1),
+    queue_paused      INTEGER NOT NULL,
+    paused_categories TEXT    NOT NULL
+  );
+  INSERT INTO queue_flags (id, queue_paused, paused_categories) VALUES (1, 0, '[]');
+
+  CREATE TRIGGER jobs_count_insert AFTER INSERT ON jobs BEGIN
+    INSERT INTO job_counters (type, status, resource_category, n) VALUES (new.type, new.status, new.resource_category, 1)
+      ON CONFLICT (type, status) DO UPDATE SET n = n + 1;
+  END;
+  CREATE TRIGGER jobs_count_status AFTER UPDATE OF status ON jobs WHEN old.status <> new.status BEGIN
+    UPDATE job_counters SET n = n - 1 WHERE type = old.type AND status = old.status;
+    INSERT INTO job_counters (type, status, resource_category, n) VALUES (new.type, new.status, new.resource_category, 1)
+      ON CONFLICT (type, status) DO UPDATE SET n = n + 1;
+  END;
+  CREATE TRIGGER jobs_count_completed AFTER UPDATE OF status ON jobs
+    WHEN new.status = 'completed' AND old.status <> 'completed' AND new.started_at IS NOT NULL AND new.completed_at IS NOT NULL BEGIN
+    UPDATE processing_totals SET completed = completed + 1, total_ms = total_ms + (new.completed_at - new.started_at) WHERE id = 1;
+  END;
+  CREATE TRIGGER jobs_count_delete AFTER DELETE ON jobs BEGIN
+    UPDATE job_counters SET n = n - 1 WHERE type = old.type AND status = old.status;
+    DELETE FROM job_logs WHERE job_seq = old.seq;
+  END;
+  `,
+];
+
+export function migrate(db: Database.Database): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)');
+  const current = (db.prepare('SELECT coalesce(max(version), 0) AS v FROM schema_migrations').get() as { v: number }).v;
+  if (current > MIGRATIONS.length) {
+    throw new Error(`The database was written by a newer version of this program (schema ${current}, this build knows ${MIGRATIONS.length}).`);
+  }
+  MIGRATIONS.forEach((sql, index) => {
+    const version = index + 1;
+    if (version <= current) return;
+    db.transaction(() => {
+      db.exec(sql);
+      db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(version, Date.now());
+    })();
+  });
+}

@@ -1,0 +1,314 @@
+/**
+ * The embedded JobStore on SQLite (better-sqlite3). Every method runs synchronously inside one
+ * transaction; the async signatures are the port's, shared with the PostgreSQL adapter.
+ */
+import type Database from 'better-sqlite3';
+import type { JobStatus, ResourceCategory } from '../../../shared/domain/statuses';
+import { JOB_STATUSES, RESOURCE_CATEGORIES } from '../../../shared/domain/statuses';
+import type { JobType } from '../../../shared/domain/job-types';
+import { AppError } from '../../../shared/contracts/errors';
+import type {
+  AttemptOutcome,
+  ClaimRequest,
+  ClaimResult,
+  JobFilter,
+  JobRecord,
+  JobStore,
+  LogLineInput,
+  ManualTransition,
+  NewJob,
+  QueueFlags,
+  StatusCounts,
+  StoredLogLine,
+  ReportBatch,
+  TransitionResult,
+} from '../../core/ports';
+import type { Candidate } from '../../core/scheduler';
+import type { FailureDecision } from '../../core/retry-policy';
+import { BoundedLogWriter, DEFAULT_LOG_BOUNDS, type LogBounds } from './bounded-log';
+import { rowToJob, type JobRow } from './job-rows';
+import { openDatabase } from './open-database';
+import { buildListQuery, buildTotalQuery } from './list-queries';
+
+export interface SqliteJobStoreOptions {
+  readonly file: string;
+  readonly logBounds?: LogBounds;
+}
+
+export class SqliteJobStore implements JobStore {
+  private readonly db: Database.Database;
+  private readonly log: BoundedLogWriter;
+  private readonly stmt;
+
+  constructor(options: SqliteJobStoreOptions) {
+    this.db = openDatabase(options.file);
+    this.log = new BoundedLogWriter(this.db, options.logBounds ?? DEFAULT_LOG_BOUNDS);
+    const db = this.db;
+    this.stmt = {
+      insert: db.prepare(`INSERT INTO jobs (id, type, status, params, priority, resource_category, vram_required, max_retries, created_at, enqueued_at, updated_at)
+        VALUES (@id, @type, 'pending', @params, @priority, @resourceCategory, @vramRequired, @maxRetries, @createdAt, @createdAt, @createdAt) RETURNING *`),
+      byId: db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE id = ?'),
+      bySeq: db.prepare<[number], JobRow>('SELECT * FROM jobs WHERE seq = ?'),
+      usage: db.prepare<[string], { resource_category: string; n: number; vram: number }>(
+        `SELECT resource_category, count(*) AS n, coalesce(sum(vram_reserved), 0) AS vram FROM jobs
+         WHERE status = 'running' AND node_id = ? GROUP BY resource_category`),
+      candidates: db.prepare<[string, number, number], JobRow>(
+        `SELECT * FROM jobs WHERE status IN ('pending', 'queued') AND resource_category = ?
+           AND (retry_after IS NULL OR retry_after <= ?) ORDER BY priority, seq LIMIT ?`),
+      start: db.prepare(`UPDATE jobs SET status = 'running', started_at = @now, completed_at = NULL, node_id = @nodeId,
+        attempt = attempt + 1, vram_reserved = @vram, waiting_reason = NULL, retry_after = NULL, progress = 0, updated_at = @now
+        WHERE seq = @seq AND status IN ('pending', 'queued')`),
+      wait: db.prepare(`UPDATE jobs SET status = 'queued', waiting_reason = @reason, updated_at = @now WHERE seq = @seq AND status IN ('pending', 'queued')`),
+      complete: db.prepare(`UPDATE jobs SET status = 'completed', progress = 100, completed_at = @at, vram_reserved = 0, waiting_reason = NULL, updated_at = @at
+        WHERE id = @jobId AND status = 'running' AND attempt = @attempt RETURNING *`),
+      fail: db.prepare(`UPDATE jobs SET status = 'failed', completed_at = @at, vram_reserved = 0, last_error = @error, waiting_reason = NULL, updated_at = @at
+        WHERE id = @jobId AND status = 'running' AND attempt = @attempt RETURNING *`),
+      scheduleRetry: db.prepare(`UPDATE jobs SET status = 'queued', retry_count = @retryCount, retry_after = @retryAfter, enqueued_at = @retryAfter,
+        last_error = @error, waiting_reason = @reason, vram_reserved = 0, updated_at = @at
+        WHERE id = @jobId AND status = 'running' AND attempt = @attempt RETURNING *`),
+      interrupt: db.prepare(`UPDATE jobs SET status = 'pending', enqueued_at = @at, vram_reserved = 0, progress = 0, updated_at = @at
+        WHERE id = @jobId AND status = 'running' AND attempt = @attempt RETURNING *`),
+      running: db.prepare<[string], JobRow>(`SELECT * FROM jobs WHERE status = 'running' AND (node_id = ? OR node_id IS NULL)`),
+      setPriority: db.prepare('UPDATE jobs SET priority = ?, updated_at = ? WHERE seq = ? RETURNING *'),
+      progress: db.prepare(`UPDATE jobs SET progress = ? WHERE id = ? AND status = 'running' AND progress <> ?`),
+      readLog: db.prepare<[number, number, number], StoredLogLine>('SELECT line, at, text FROM job_logs WHERE job_seq = ? AND line > ? ORDER BY line LIMIT ?'),
+      nextRetry: db.prepare<[number], { t: number | null }>(`SELECT min(retry_after) AS t FROM jobs WHERE status = 'queued' AND retry_after IS NOT NULL AND retry_after > ?`),
+      counters: db.prepare<[], { type: string; status: string; n: number }>('SELECT type, status, n FROM job_counters'),
+      totals: db.prepare<[], { completed: number; total_ms: number }>('SELECT completed, total_ms FROM processing_totals WHERE id = 1'),
+      vramReserved: db.prepare<[], { v: number }>(`SELECT coalesce(sum(vram_reserved), 0) AS v FROM jobs WHERE status = 'running'`),
+      position: db.prepare<[string, number, number, number], { n: number }>(
+        `SELECT count(*) AS n FROM jobs WHERE status IN ('pending', 'queued') AND resource_category = ?
+           AND (priority < ? OR (priority = ? AND seq < ?))`),
+      flags: db.prepare<[], { queue_paused: number; paused_categories: string }>('SELECT queue_paused, paused_categories FROM queue_flags WHERE id = 1'),
+      setFlags: db.prepare('UPDATE queue_flags SET queue_paused = ?, paused_categories = ? WHERE id = 1'),
+    };
+  }
+
+  async insertJobs(jobs: readonly NewJob[]): Promise<JobRecord[]> {
+    return this.db.transaction(() =>
+      jobs.map((j) => rowToJob(this.stmt.insert.get({ ...j, params: JSON.stringify(j.params) }) as JobRow)),
+    )();
+  }
+
+  async getJob(id: string): Promise<JobRecord | undefined> {
+    const row = this.stmt.byId.get(id);
+    return row ? rowToJob(row) : undefined;
+  }
+
+  async listJobs(filter: JobFilter, offset: number, limit: number): Promise<{ rows: JobRecord[]; total: number }> {
+    return this.db.transaction(() => {
+      const list = buildListQuery(filter, offset, limit);
+      const rows = (this.db.prepare(list.sql).all(...list.args) as JobRow[]).map(rowToJob);
+      const total = buildTotalQuery(filter);
+      const { n } = this.db.prepare(total.sql).get(...total.args) as { n: number };
+      return { rows, total: n };
+    })();
+  }
+
+  async queuePosition(id: string): Promise<number | null> {
+    const row = this.stmt.byId.get(id);
+    if (!row || (row.status !== 'pending' && row.status !== 'queued')) return null;
+    return this.stmt.position.get(row.resource_category, row.priority, row.priority, row.seq)!.n + 1;
+  }
+
+  async countJobs(): Promise<StatusCounts> {
+    return this.db.transaction(() => {
+      const byStatus = Object.fromEntries(JOB_STATUSES.map((s) => [s, 0])) as Record<JobStatus, number>;
+      const byType: Partial<Record<JobType, number>> = {};
+      for (const { type, status, n } of this.stmt.counters.all()) {
+        if (n === 0) continue;
+        byStatus[status as JobStatus] += n;
+        byType[type as JobType] = (byType[type as JobType] ?? 0) + n;
+      }
+      const totals = this.stmt.totals.get()!;
+      return {
+        byStatus,
+        byType,
+        vramReservedMb: this.stmt.vramReserved.get()!.v,
+        averageProcessingSeconds: totals.completed === 0 ? 0 : totals.total_ms / totals.completed / 1000,
+      };
+    })();
+  }
+
+  async claimJobs(request: ClaimRequest): Promise<ClaimResult> {
+    return this.db.transaction(() => {
+      const { nodeId, now } = request;
+      const running = { cpu: 0, gpu_encode: 0, gpu_ai: 0 } as Record<ResourceCategory, number>;
+      let vramReservedMb = 0;
+      for (const u of this.stmt.usage.all(nodeId)) {
+        running[u.resource_category as ResourceCategory] = u.n;
+        vramReservedMb += u.vram;
+      }
+      const rowsBySeq = new Map<number, JobRow>();
+      const candidates: Candidate[] = [];
+      for (const category of RESOURCE_CATEGORIES) {
+        for (const row of this.stmt.candidates.all(category, now, request.lookahead[category])) {
+          rowsBySeq.set(row.seq, row);
+          candidates.push({
+            id: row.id,
+            seq: row.seq,
+            category,
+            priority: row.priority,
+            vramRequired: row.vram_required,
+            waitingSince: row.enqueued_at,
+          });
+        }
+      }
+      if (candidates.length === 0) return { started: [] };
+      const decision = request.decide({ running, vramReservedMb }, candidates);
+      const started: JobRecord[] = [];
+      for (const { candidate, vramReservedMb: vram } of decision.start) {
+        if (this.stmt.start.run({ seq: candidate.seq, now, nodeId, vram }).changes === 0) continue;
+        const row = this.stmt.bySeq.get(candidate.seq)!;
+        this.log.appendBySeq(row.seq, now, `Started attempt ${row.attempt} on node ${nodeId}${vram > 0 ? ` (${vram} MB VRAM reserved)` : ''}`);
+        started.push(rowToJob({ ...row, log_lines: row.log_lines + 1 }));
+      }
+      const bySeqId = new Map(candidates.map((c) => [c.id, c.seq]));
+      for (const [id, reason] of decision.waiting) {
+        const seq = bySeqId.get(id)!;
+        const row = rowsBySeq.get(seq)!;
+        if (row.status === 'queued' && row.waiting_reason === reason) continue;
+        this.stmt.wait.run({ seq, reason, now });
+      }
+      return { started };
+    })();
+  }
+
+  async recordReports(batch: ReportBatch): Promise<JobRecord[]> {
+    if (batch.logs.length === 0 && batch.progress.size === 0 && batch.outcomes.length === 0) return [];
+    return this.db.transaction(() => {
+      for (const l of batch.logs) this.log.appendById(l.jobId, l.at, l.text);
+      for (const [id, progress] of batch.progress) this.stmt.progress.run(progress, id, progress);
+      const changed: JobRecord[] = [];
+      for (const o of batch.outcomes) {
+        const row = this.applyOutcome(o);
+        if (!row) continue;
+        this.log.appendBySeq(row.seq, o.at, o.logLine);
+        changed.push(rowToJob({ ...row, log_lines: row.log_lines + 1 }));
+      }
+      return changed;
+    })();
+  }
+
+  private applyOutcome(o: AttemptOutcome): JobRow | undefined {
+    const key = { jobId: o.jobId, attempt: o.attempt, at: o.at };
+    switch (o.kind) {
+      case 'completed':
+        return this.stmt.complete.get(key) as JobRow | undefined;
+      case 'interrupted':
+        return this.stmt.interrupt.get(key) as JobRow | undefined;
+      case 'failed':
+        return o.decision.kind === 'retry'
+          ? (this.stmt.scheduleRetry.get({
+              ...key,
+              error: o.error,
+              retryCount: o.decision.retryCount,
+              retryAfter: o.decision.retryAfter,
+              reason: `Waiting to retry (${o.decision.reason}) at ${new Date(o.decision.retryAfter).toISOString()}; last error: ${o.error}`,
+            }) as JobRow | undefined)
+          : (this.stmt.fail.get({ ...key, error: o.error }) as JobRow | undefined);
+    }
+  }
+
+  async transitionJob(t: ManualTransition): Promise<TransitionResult> {
+    return this.db.transaction(() => {
+      const row = this.stmt.byId.get(t.jobId);
+      if (!row) throw notFound(t.jobId);
+      if (!t.from.includes(row.status as JobStatus)) return { job: rowToJob(row), applied: false };
+      const sets = manualTransitionSets(t);
+      const updated = this.db
+        .prepare(`UPDATE jobs SET ${sets.sql} WHERE seq = @seq RETURNING *`)
+        .get({ ...sets.args, seq: row.seq }) as JobRow;
+      if (t.logLine) this.log.appendBySeq(row.seq, t.at, t.logLine);
+      return { job: rowToJob({ ...updated, log_lines: updated.log_lines + (t.logLine ? 1 : 0) }), applied: true };
+    })();
+  }
+
+  async setPriority(jobId: string, priority: number, allowedFrom: readonly JobStatus[], at: number): Promise<TransitionResult> {
+    return this.db.transaction(() => {
+      const row = this.stmt.byId.get(jobId);
+      if (!row) throw notFound(jobId);
+      if (!allowedFrom.includes(row.status as JobStatus)) return { job: rowToJob(row), applied: false };
+      return { job: rowToJob(this.stmt.setPriority.get(priority, at, row.seq) as JobRow), applied: true };
+    })();
+  }
+
+  async rescueJobs(nodeId: string, now: number, decide: (job: JobRecord) => FailureDecision): Promise<JobRecord[]> {
+    return this.db.transaction(() => {
+      const rescued: JobRecord[] = [];
+      for (const row of this.stmt.running.all(nodeId)) {
+        const job = rowToJob(row);
+        const decision = decide(job);
+        const error = 'The runtime stopped while this job was running (crash, kill or power loss).';
+        const outcome: AttemptOutcome =
+          decision.kind === 'retry'
+            ? { kind: 'failed', jobId: job.id, attempt: job.attempt, at: now, error, logLine: '', decision: { ...decision, retryAfter: now } }
+            : { kind: 'failed', jobId: job.id, attempt: job.attempt, at: now, error, logLine: '', decision };
+        const updated = this.applyOutcome(outcome);
+        if (!updated) continue;
+        const what = decision.kind === 'retry' ? 're-queued' : 'failed';
+        this.log.appendBySeq(row.seq, now, `${error} Recovered at start-up: ${what} (${decision.reason}).`);
+        rescued.push(rowToJob({ ...updated, log_lines: updated.log_lines + 1 }));
+      }
+      return rescued;
+    })();
+  }
+
+  async nextRetryAt(now: number): Promise<number | null> {
+    return this.stmt.nextRetry.get(now)!.t;
+  }
+
+  async appendLogs(lines: readonly LogLineInput[]): Promise<void> {
+    if (lines.length === 0) return;
+    this.db.transaction(() => {
+      for (const l of lines) this.log.appendById(l.jobId, l.at, l.text);
+    })();
+  }
+
+  async readLog(jobId: string, afterLine: number, limit: number): Promise<{ lines: StoredLogLine[]; dropped: number; total: number }> {
+    return this.db.transaction(() => {
+      const row = this.stmt.byId.get(jobId);
+      if (!row) throw notFound(jobId);
+      return { lines: this.stmt.readLog.all(row.seq, afterLine, limit), dropped: row.log_dropped, total: row.log_lines };
+    })();
+  }
+
+  async getQueueFlags(): Promise<QueueFlags> {
+    const row = this.stmt.flags.get()!;
+    return { queuePaused: row.queue_paused === 1, pausedCategories: JSON.parse(row.paused_categories) as ResourceCategory[] };
+  }
+
+  async setQueueFlags(flags: QueueFlags): Promise<void> {
+    this.stmt.setFlags.run(flags.queuePaused ? 1 : 0, JSON.stringify(flags.pausedCategories));
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function notFound(jobId: string): AppError {
+  return new AppError('NOT_FOUND', `No job with id ${jobId}.`, { jobId });
+}
+
+/** The columns a user's action sets, by target status. */
+function manualTransitionSets(t: ManualTransition): { sql: string; args: Record<string, unknown> } {
+  const args: Record<string, unknown> = { at: t.at };
+  const sets = ['status = @to', 'updated_at = @at'];
+  args.to = t.to;
+  switch (t.to) {
+    case 'cancelled':
+      sets.push('completed_at = @at', 'vram_reserved = 0', 'waiting_reason = NULL', 'retry_after = NULL');
+      break;
+    case 'paused':
+      sets.push('waiting_reason = NULL');
+      break;
+    case 'pending':
+      sets.push('enqueued_at = @at', 'waiting_reason = NULL', 'retry_after = NULL');
+      if (t.countRetry) sets.push('retry_count = retry_count + 1', 'progress = 0', 'started_at = NULL', 'completed_at = NULL');
+      break;
+    default:
+      break;
+  }
+  return { sql: sets.join(', '), args };
+}

@@ -1,0 +1,48 @@
+/**
+ * Errors cross process and network boundaries as values with stable codes. The HTTP status for
+ * each code lives here too so the REST server, the IPC bridge and the UI agree on it.
+ */
+export const ERROR_CODES = {
+  VALIDATION_FAILED: 400,
+  UNKNOWN_JOB_TYPE: 400,
+  INVALID_ID: 400,
+  CATEGORY_MISMATCH: 400,
+  VRAM_OUT_OF_RANGE: 400,
+  UNAUTHORIZED: 401,
+  NOT_FOUND: 404,
+  INVALID_TRANSITION: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  INTERNAL: 500,
+} as const;
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface ErrorBody {
+  code: ErrorCode;
+  message: string;
+  details?: unknown;
+}
+
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+    this.name = 'AppError';
+  }
+
+  get httpStatus(): number {
+    return ERROR_CODES[this.code];
+  }
+
+  toBody(): ErrorBody {
+    return this.details === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, details: this.details };
+  }
+}
+
+export function isAppError(value: unknown): value is AppError {
+  return value instanceof AppError;
+}

@@ -1,0 +1,140 @@
+/**
+ * Boundary shapes of jobs, as the spec's REST API shows them (camelCase, ISO timestamps).
+ * Types come from these schemas; nothing else defines a job's public shape.
+ */
+import { z } from 'zod';
+import { JOB_TYPES } from '../domain/job-types';
+import { JOB_STATUSES, MAX_PRIORITY, MIN_PRIORITY, RESOURCE_CATEGORIES } from '../domain/statuses';
+
+export const jobId = z.uuid({ message: 'must be a job id (UUID)' });
+export const jobTypeSchema = z.enum(JOB_TYPES);
+export const jobStatusSchema = z.enum(JOB_STATUSES);
+export const resourceCategorySchema = z.enum(RESOURCE_CATEGORIES);
+export const prioritySchema = z
+  .number()
+  .int()
+  .min(MIN_PRIORITY, `priority must be between ${MIN_PRIORITY} (highest) and ${MAX_PRIORITY}`)
+  .max(MAX_PRIORITY, `priority must be between ${MIN_PRIORITY} (highest) and ${MAX_PRIORITY}`);
+
+const isoTimestamp = z.string().nullable();
+
+export const jobSchema = z.object({
+  id: jobId,
+  type: jobTypeSchema,
+  status: jobStatusSchema,
+  params: z.record(z.string(), z.unknown()),
+  progress: z.number().int().min(0).max(100),
+  priority: z.number().int(),
+  queuePosition: z.number().int().nullable(),
+  waitingReason: z.string().nullable(),
+  resourceCategory: resourceCategorySchema,
+  vramRequired: z.number().int(),
+  createdAt: z.string(),
+  startedAt: isoTimestamp,
+  completedAt: isoTimestamp,
+  retryCount: z.number().int(),
+  maxRetries: z.number().int(),
+  retryAfter: isoTimestamp,
+  lastError: z.string().nullable(),
+  nodeId: z.string().nullable(),
+});
+export type Job = z.infer<typeof jobSchema>;
+
+export const jobDetailSchema = jobSchema.extend({ log: z.string() });
+export type JobDetail = z.infer<typeof jobDetailSchema>;
+
+export const createJobInputSchema = z.strictObject({
+  type: z.string().min(1),
+  params: z.record(z.string(), z.unknown()).default({}),
+  priority: prioritySchema.default(5),
+  /** Accepted for compatibility with the spec; must match the type's category when given. */
+  resourceCategory: resourceCategorySchema.optional(),
+  /** May raise the type's default VRAM need, never lower it. */
+  vramRequired: z.number().int().min(0).optional(),
+  maxRetries: z.number().int().min(0).max(20).optional(),
+});
+export type CreateJobInput = z.input<typeof createJobInputSchema>;
+
+export const createJobOutputSchema = jobSchema.pick({
+  id: true,
+  type: true,
+  status: true,
+  progress: true,
+  createdAt: true,
+});
+
+export const listJobsQuerySchema = z.strictObject({
+  page: z.coerce.number().int().min(1).default(1),
+  limit: z.coerce.number().int().min(1).max(200).default(20),
+  status: jobStatusSchema.optional(),
+  type: jobTypeSchema.optional(),
+  resourceCategory: resourceCategorySchema.optional(),
+});
+export type ListJobsQuery = z.infer<typeof listJobsQuerySchema>;
+
+export const paginationSchema = z.object({
+  page: z.number().int(),
+  limit: z.number().int(),
+  total: z.number().int(),
+  totalPages: z.number().int(),
+});
+
+export const jobListSchema = z.object({ data: z.array(jobSchema), pagination: paginationSchema });
+export type JobList = z.infer<typeof jobListSchema>;
+
+export const jobIdInputSchema = z.strictObject({ id: jobId });
+
+export const setPriorityInputSchema = z.strictObject({ id: jobId, priority: prioritySchema });
+
+export const jobTransitionOutputSchema = jobSchema.pick({ id: true, status: true }).extend({
+  retryCount: z.number().int().optional(),
+  retryAfter: isoTimestamp.optional(),
+  log: z.string().optional(),
+});
+
+export const jobLogQuerySchema = z.strictObject({
+  id: jobId,
+  /** Return lines whose number is greater than this (0 = from the start). */
+  after: z.coerce.number().int().min(0).default(0),
+  limit: z.coerce.number().int().min(1).max(5000).default(1000),
+});
+
+export const jobLogLineSchema = z.object({ line: z.number().int(), at: z.string(), text: z.string() });
+export type JobLogLine = z.infer<typeof jobLogLineSchema>;
+
+export const jobLogSchema = z.object({
+  jobId: jobId,
+  lines: z.array(jobLogLineSchema),
+  /** Lines dropped from the middle of the log to keep it bounded (head and tail are kept). */
+  dropped: z.number().int(),
+  /** Pass as `after` to read only newer lines. */
+  nextAfter: z.number().int(),
+});
+export type JobLog = z.infer<typeof jobLogSchema>;
+
+export const statsSchema = z.object({
+  pending: z.number().int(),
+  queued: z.number().int(),
+  running: z.number().int(),
+  completed: z.number().int(),
+  failed: z.number().int(),
+  cancelled: z.number().int(),
+  paused: z.number().int(),
+  totalVramUsed: z.number().int(),
+  /** VRAM budget in MB; null when this machine has no GPU and no declared budget (GPU jobs run in software). */
+  totalVramAvailable: z.number().int().nullable(),
+  /** Mean run time of completed jobs, in seconds. */
+  averageProcessingTime: z.number(),
+  jobsByType: z.record(z.string(), z.number().int()),
+});
+export type Stats = z.infer<typeof statsSchema>;
+
+export const queueStateSchema = z.object({
+  paused: z.boolean(),
+  pausedCategories: z.array(resourceCategorySchema),
+  limits: z.record(resourceCategorySchema, z.number().int()),
+  vramBudgetMb: z.number().int().nullable(),
+});
+export type QueueState = z.infer<typeof queueStateSchema>;
+
+export const queuePauseInputSchema = z.strictObject({ category: resourceCategorySchema.optional() });

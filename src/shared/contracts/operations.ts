@@ -1,0 +1,47 @@
+/**
+ * THE operations table: every operation the runtime offers, with its input and output schema and
+ * its HTTP method and path. The REST server, the IPC bridge, the preload API and the UI client
+ * are all generated from this table, so a new operation is added here once.
+ *
+ * Inputs are flat objects: for HTTP, path parameters, the query string and the JSON body are
+ * merged into one object before validation.
+ */
+import { z } from 'zod';
+import * as job from './job';
+
+export interface OperationDefinition<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  readonly input: I;
+  readonly output: O;
+  readonly method: 'GET' | 'POST';
+  readonly path: string;
+  readonly summary: string;
+}
+
+function op<I extends z.ZodType, O extends z.ZodType>(def: OperationDefinition<I, O>): OperationDefinition<I, O> {
+  return def;
+}
+
+const noInput = z.strictObject({});
+
+export const OPERATIONS = {
+  listJobs: op({ method: 'GET', path: '/api/media/jobs', input: job.listJobsQuerySchema, output: job.jobListSchema, summary: 'List jobs (newest first) with filters and pagination' }),
+  getStats: op({ method: 'GET', path: '/api/media/jobs/stats', input: noInput, output: job.statsSchema, summary: 'Queue statistics' }),
+  getJob: op({ method: 'GET', path: '/api/media/jobs/:id', input: job.jobIdInputSchema, output: job.jobDetailSchema, summary: 'One job with its log' }),
+  getJobLog: op({ method: 'GET', path: '/api/media/jobs/:id/log', input: job.jobLogQuerySchema, output: job.jobLogSchema, summary: 'Read a job log incrementally' }),
+  createJob: op({ method: 'POST', path: '/api/media/jobs', input: job.createJobInputSchema, output: job.createJobOutputSchema, summary: 'Create a job' }),
+  retryJob: op({ method: 'POST', path: '/api/media/jobs/:id/retry', input: job.jobIdInputSchema, output: job.jobTransitionOutputSchema, summary: 'Retry a failed or cancelled job' }),
+  cancelJob: op({ method: 'POST', path: '/api/media/jobs/:id/cancel', input: job.jobIdInputSchema, output: job.jobTransitionOutputSchema, summary: 'Cancel a job in any non-final state' }),
+  pauseJob: op({ method: 'POST', path: '/api/media/jobs/:id/pause', input: job.jobIdInputSchema, output: job.jobTransitionOutputSchema, summary: 'Pause a waiting job' }),
+  resumeJob: op({ method: 'POST', path: '/api/media/jobs/:id/resume', input: job.jobIdInputSchema, output: job.jobTransitionOutputSchema, summary: 'Resume a paused job' }),
+  setJobPriority: op({ method: 'POST', path: '/api/media/jobs/:id/priority', input: job.setPriorityInputSchema, output: job.jobSchema, summary: 'Change the priority of a waiting or paused job' }),
+  getQueueState: op({ method: 'GET', path: '/api/media/queue', input: noInput, output: job.queueStateSchema, summary: 'Queue pause state, limits and VRAM budget' }),
+  pauseQueue: op({ method: 'POST', path: '/api/media/queue/pause', input: job.queuePauseInputSchema, output: job.queueStateSchema, summary: 'Pause the whole queue or one category (running jobs go on)' }),
+  resumeQueue: op({ method: 'POST', path: '/api/media/queue/resume', input: job.queuePauseInputSchema, output: job.queueStateSchema, summary: 'Resume the whole queue or one category' }),
+} as const;
+
+export type Operations = typeof OPERATIONS;
+export type OperationName = keyof Operations;
+export type OperationInput<N extends OperationName> = z.input<Operations[N]['input']>;
+export type OperationOutput<N extends OperationName> = z.infer<Operations[N]['output']>;
+
+export const OPERATION_NAMES = Object.keys(OPERATIONS) as OperationName[];
