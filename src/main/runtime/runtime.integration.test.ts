@@ -1,0 +1,232 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { isAppError } from '../../shared/contracts/errors';
+import type { Job } from '../../shared/contracts/job';
+import type { RuntimeEvent } from './events';
+import { startTestRuntime, waitFor, type TestRuntime } from './testing/test-runtime';
+
+let t: TestRuntime | undefined;
+afterEach(async () => {
+  await t?.dispose();
+  t = undefined;
+});
+
+const jobStatus = async (id: string) => (await t!.runtime.execute('getJob', { id })).status;
+const until = (id: string, status: Job['status'], timeoutMs = 5000) =>
+  waitFor(async () => (await jobStatus(id)) === status, timeoutMs, `job ${id} to be ${status}`);
+
+async function expectCode(promise: Promise<unknown>, code: string) {
+  await expect(promise).rejects.toSatisfy((e) => isAppError(e) && e.code === code);
+}
+
+describe('runtime: lifecycle through the real dispatcher and SQLite store', () => {
+  it('runs a created job to completion within milliseconds and logs it', async () => {
+    t = await startTestRuntime();
+    const created = await t.runtime.execute('createJob', { type: 'validate', params: { sleepMs: 0 } });
+    expect(created).toMatchObject({ type: 'validate', status: 'pending', progress: 0 });
+    await until(created.id, 'completed', 2000);
+    const job = await t.runtime.execute('getJob', { id: created.id });
+    expect(job).toMatchObject({ progress: 100, resourceCategory: 'cpu', vramRequired: 0, nodeId: 'test-node' });
+    expect(job.startedAt).not.toBeNull();
+    expect(job.log).toMatch(/^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\] Started attempt 1 on node test-node/);
+    expect(job.log).toMatch(/Completed successfully/);
+  });
+
+  it('applies the create rules of the catalog', async () => {
+    t = await startTestRuntime({ config: { declaredVramMb: 16000 } });
+    await expectCode(t.runtime.execute('createJob', { type: 'transmogrify' }), 'UNKNOWN_JOB_TYPE');
+    await expectCode(t.runtime.execute('createJob', { type: 'scan', resourceCategory: 'gpu_ai' }), 'CATEGORY_MISMATCH');
+    await expectCode(t.runtime.execute('createJob', { type: 'reencode_streaming', vramRequired: 1000 }), 'VRAM_OUT_OF_RANGE');
+    await expectCode(t.runtime.execute('createJob', { type: 'reencode_streaming', vramRequired: 20000 }), 'VRAM_OUT_OF_RANGE');
+    await expectCode(t.runtime.execute('createJob', { type: 'scan', priority: 11 }), 'VALIDATION_FAILED');
+    await expectCode(t.runtime.execute('createJob', { type: 'scan', priority: 0 }), 'VALIDATION_FAILED');
+    const raised = await t.runtime.execute('createJob', { type: 'reencode_streaming', vramRequired: 6000, params: { sleepMs: 0 } });
+    expect((await t.runtime.execute('getJob', { id: raised.id })).vramRequired).toBe(6000);
+    await expectCode(t.runtime.execute('getJob', { id: 'not-a-uuid' }), 'VALIDATION_FAILED');
+    await expectCode(t.runtime.execute('getJob', { id: '00000000-0000-4000-8000-000000000000' }), 'NOT_FOUND');
+  });
+
+  it('never runs more than the category limit at once, and starts the next job as soon as a slot frees', async () => {
+    t = await startTestRuntime({ config: { limits: { cpu: 2, gpu_encode: 1, gpu_ai: 1 } } });
+    let maxCpu = 0;
+    const off = t.runtime.subscribe(() => {});
+    const ids = await Promise.all(Array.from({ length: 6 }, () => t!.runtime.execute('createJob', { type: 'scan', params: { sleepMs: 60 } }).then((j) => j.id)));
+    const sampler = setInterval(() => (maxCpu = Math.max(maxCpu, t!.runtime.runningJobIds().length)), 2);
+    await waitFor(async () => (await t!.runtime.execute('getStats', {})).completed === 6, 5000, 'all done');
+    clearInterval(sampler);
+    off();
+    expect(maxCpu).toBe(2);
+    for (const id of ids) expect(await jobStatus(id)).toBe('completed');
+  });
+
+  it('explains why queued jobs wait, and a GPU job waiting for VRAM does not hold back CPU jobs', async () => {
+    t = await startTestRuntime({ config: { declaredVramMb: 10000, limits: { cpu: 5, gpu_encode: 2, gpu_ai: 1 } } });
+    const big = await t.runtime.execute('createJob', { type: 'scene_extract', params: { sleepMs: 400 } });
+    await until(big.id, 'running');
+    const blocked = await t.runtime.execute('createJob', { type: 'reencode_streaming', params: { sleepMs: 10 } });
+    const cpu = await t.runtime.execute('createJob', { type: 'scan', params: { sleepMs: 0 } });
+    await until(cpu.id, 'completed');
+    const waiting = await t.runtime.execute('getJob', { id: blocked.id });
+    expect(waiting.status).toBe('queued');
+    expect(waiting.waitingReason).toBe('needs 4000 MB VRAM, 2000 MB free');
+    expect(waiting.queuePosition).toBe(1);
+    await until(blocked.id, 'completed', 3000);
+  });
+
+  it('retries a retryable failure after the backoff, then fails for good with the reason', async () => {
+    t = await startTestRuntime({ config: { retryPolicy: { baseDelayMs: 50, maxDelayMs: 1000 } } });
+    const job = await t.runtime.execute('createJob', { type: 'scan', params: { fail: 'retryable' }, maxRetries: 2 });
+    const waiting = await waitFor(async () => {
+      const j = await t!.runtime.execute('getJob', { id: job.id });
+      return j.status === 'queued' && j.retryAfter ? j : undefined;
+    });
+    expect(waiting.retryCount).toBe(1);
+    expect(waiting.waitingReason).toMatch(/Waiting to retry \(retry 1 of 2\).*last error: scripted retryable failure/);
+    await until(job.id, 'failed', 3000);
+    const failed = await t.runtime.execute('getJob', { id: job.id });
+    expect(failed.retryCount).toBe(2);
+    expect(failed.lastError).toBe('scripted retryable failure');
+    expect(failed.log.match(/Started attempt/g)).toHaveLength(3);
+    expect(failed.log).toMatch(/failed for good: no retries left \(2 of 2 used\)/);
+  });
+
+  it('fails at once on an error that cannot heal', async () => {
+    t = await startTestRuntime();
+    const job = await t.runtime.execute('createJob', { type: 'scan', params: { fail: 'fatal' } });
+    await until(job.id, 'failed');
+    const failed = await t.runtime.execute('getJob', { id: job.id });
+    expect(failed.retryCount).toBe(0);
+    expect(failed.log).toMatch(/failed for good: the error cannot heal/);
+  });
+
+  it('stops a hung job and retries it', async () => {
+    t = await startTestRuntime({ config: { hangTimeoutMs: 1000, retryPolicy: { baseDelayMs: 10, maxDelayMs: 10 } } });
+    const job = await t.runtime.execute('createJob', { type: 'scan', params: { hang: true }, maxRetries: 1 });
+    await until(job.id, 'failed', 6000);
+    const failed = await t.runtime.execute('getJob', { id: job.id });
+    expect(failed.lastError).toBe('No progress for 1 s: stopped as hung.');
+    expect(failed.retryCount).toBe(1);
+  });
+
+  it('does not flag a long job that keeps reporting progress as hung', async () => {
+    t = await startTestRuntime({ config: { hangTimeoutMs: 1000 } });
+    const job = await t.runtime.execute('createJob', { type: 'scan', params: { sleepMs: 2400 } });
+    await until(job.id, 'completed', 6000);
+    expect((await t.runtime.execute('getJob', { id: job.id })).retryCount).toBe(0);
+  });
+
+  it('cancels a running job: its processor is aborted, its slot freed, its late result ignored', async () => {
+    t = await startTestRuntime({ config: { limits: { cpu: 1, gpu_encode: 1, gpu_ai: 1 } } });
+    const running = await t.runtime.execute('createJob', { type: 'scan', params: { sleepMs: 5000 } });
+    const next = await t.runtime.execute('createJob', { type: 'scan', params: { sleepMs: 0 } });
+    await until(running.id, 'running');
+    const result = await t.runtime.execute('cancelJob', { id: running.id });
+    expect(result.status).toBe('cancelled');
+    expect(result.log).toMatch(/--- JOB CANCELLED BY ADMIN ---$/);
+    await until(next.id, 'completed', 2000);
+    expect(await jobStatus(running.id)).toBe('cancelled');
+    await expectCode(t.runtime.execute('cancelJob', { id: running.id }), 'INVALID_TRANSITION');
+  });
+
+  it('pauses and resumes a waiting job, retries a cancelled one, and refuses transitions the lifecycle forbids', async () => {
+    t = await startTestRuntime();
+    await t.runtime.execute('pauseQueue', {});
+    const job = await t.runtime.execute('createJob', { type: 'scan', params: { sleepMs: 0 } });
+    expect((await t.runtime.execute('pauseJob', { id: job.id })).status).toBe('paused');
+    await expectCode(t.runtime.execute('pauseJob', { id: job.id }), 'INVALID_TRANSITION');
+    await expectCode(t.runtime.execute('retryJob', { id: job.id }), 'INVALID_TRANSITION');
+    expect((await t.runtime.execute('resumeJob', { id: job.id })).status).toBe('pending');
+    await expectCode(t.runtime.execute('resumeJob', { id: job.id }), 'INVALID_TRANSITION');
+    await t.runtime.execute('cancelJob', { id: job.id });
+    const retried = await t.runtime.execute('retryJob', { id: job.id });
+    expect(retried).toMatchObject({ status: 'pending', retryCount: 1, retryAfter: null });
+    expect(retried.log).toMatch(/--- RETRY ATTEMPT 1 ---$/);
+    await t.runtime.execute('resumeQueue', {});
+    await until(job.id, 'completed');
+  });
+
+  it('holds a paused queue or category and explains it, then resumes at once', async () => {
+    t = await startTestRuntime();
+    const state = await t.runtime.execute('pauseQueue', { category: 'cpu' });
+    expect(state.pausedCategories).toEqual(['cpu']);
+    const cpu = await t.runtime.execute('createJob', { type: 'scan', params: { sleepMs: 0 } });
+    const gpu = await t.runtime.execute('createJob', { type: 'reencode_streaming', params: { sleepMs: 0 } });
+    await until(gpu.id, 'completed');
+    const held = await t.runtime.execute('getJob', { id: cpu.id });
+    expect(held).toMatchObject({ status: 'queued', waitingReason: 'cpu: category is paused' });
+    await t.runtime.execute('resumeQueue', { category: 'cpu' });
+    await until(cpu.id, 'completed');
+  });
+
+  it('runs higher priority first and lets a waiting job change priority', async () => {
+    t = await startTestRuntime({ config: { limits: { cpu: 1, gpu_encode: 1, gpu_ai: 1 } } });
+    await t.runtime.execute('pauseQueue', {});
+    const low = await t.runtime.execute('createJob', { type: 'scan', priority: 9, params: {} });
+    const mid = await t.runtime.execute('createJob', { type: 'scan', priority: 5, params: {} });
+    const raised = await t.runtime.execute('setJobPriority', { id: low.id, priority: 1 });
+    expect(raised.priority).toBe(1);
+    const order: string[] = [];
+    const off = t.runtime.subscribe((e: RuntimeEvent) => {
+      if (e.type === 'job.updated' && e.job.status === 'running') order.push(e.job.id);
+    });
+    await t.runtime.execute('resumeQueue', {});
+    await until(mid.id, 'completed');
+    off();
+    expect(order).toEqual([low.id, mid.id]);
+    await expectCode(t.runtime.execute('setJobPriority', { id: low.id, priority: 3 }), 'INVALID_TRANSITION');
+  });
+
+  it('reports stats in the spec shape and lists with filters and pagination', async () => {
+    t = await startTestRuntime({ config: { declaredVramMb: 16000 } });
+    for (let i = 0; i < 3; i++) await t.runtime.execute('createJob', { type: 'scan', params: { sleepMs: 0 } });
+    const gpu = await t.runtime.execute('createJob', { type: 'reencode_streaming', params: { fail: 'fatal' } });
+    await until(gpu.id, 'failed');
+    await waitFor(async () => (await t!.runtime.execute('getStats', {})).completed === 3);
+    const stats = await t.runtime.execute('getStats', {});
+    expect(stats).toMatchObject({ pending: 0, queued: 0, running: 0, completed: 3, failed: 1, paused: 0, totalVramUsed: 0, totalVramAvailable: 16000, jobsByType: { scan: 3, reencode_streaming: 1 } });
+    expect(stats.averageProcessingTime).toBeGreaterThanOrEqual(0);
+    const page = await t.runtime.execute('listJobs', { page: 2, limit: 3 });
+    expect(page.pagination).toEqual({ page: 2, limit: 3, total: 4, totalPages: 2 });
+    expect(page.data).toHaveLength(1);
+    const failed = await t.runtime.execute('listJobs', { status: 'failed' });
+    expect(failed.data.map((j) => j.id)).toEqual([gpu.id]);
+    await expectCode(t.runtime.execute('listJobs', { status: 'exploded' }), 'VALIDATION_FAILED');
+  });
+
+  it('reads a job log incrementally', async () => {
+    t = await startTestRuntime();
+    const job = await t.runtime.execute('createJob', { type: 'scan', params: { fail: 'fatal' } });
+    await until(job.id, 'failed');
+    const first = await t.runtime.execute('getJobLog', { id: job.id, after: 0, limit: 1 });
+    expect(first.lines).toHaveLength(1);
+    const rest = await t.runtime.execute('getJobLog', { id: job.id, after: first.nextAfter });
+    expect(rest.lines.map((l) => l.text)).toEqual(['Scripted failure on attempt 1', expect.stringMatching(/^ERROR: scripted fatal failure/)]);
+    const none = await t.runtime.execute('getJobLog', { id: job.id, after: rest.nextAfter });
+    expect(none).toMatchObject({ lines: [], nextAfter: rest.nextAfter });
+  });
+
+  it('on a machine without a GPU and no declared budget, GPU jobs run (in software) instead of waiting forever', async () => {
+    t = await startTestRuntime({ config: { declaredVramMb: null } });
+    const job = await t.runtime.execute('createJob', { type: 'digest_generate', params: { sleepMs: 0 } });
+    await until(job.id, 'completed');
+    expect((await t.runtime.execute('getStats', {})).totalVramAvailable).toBeNull();
+  });
+
+  it('sizes the VRAM budget from GPU telemetry minus other programs and headroom', async () => {
+    t = await startTestRuntime({ config: { declaredVramMb: null, vramHeadroomMb: 500 }, gpu: { current: () => ({ totalMb: 24000, usedMb: 3500 }) } });
+    expect((await t.runtime.execute('getQueueState', {})).vramBudgetMb).toBe(20000);
+  });
+
+  it('shuts down gracefully: a running job goes back to pending without spending a retry, and runs after restart', async () => {
+    t = await startTestRuntime();
+    const dir = t.dir;
+    const job = await t.runtime.execute('createJob', { type: 'scan', params: { sleepMs: 3000 } });
+    await until(job.id, 'running');
+    await t.runtime.stop();
+    await t.store.close();
+    const again = await startTestRuntime({ dir });
+    const after = await again.runtime.execute('getJob', { id: job.id });
+    expect(after.retryCount).toBe(0);
+    expect(after.log).toMatch(/Interrupted by shutdown/);
+    await again.dispose();
+  });
+});

@@ -1,0 +1,70 @@
+/**
+ * Builds a real runtime (real SQLite file, real dispatcher) with the test-only scripted processor
+ * registered for every job type and a catalog that accepts the scripted params.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { JOB_TYPE_CATALOG, JOB_TYPES } from '../../../shared/domain/job-types';
+import { createRegistry, type Processor } from '../../processors/processor';
+import { scriptedProcessor } from '../../processors/testing/test-processors';
+import { SqliteJobStore } from '../../storage/sqlite/sqlite-job-store';
+import { loadConfig, type RuntimeConfig } from '../config';
+import type { GpuReadingSource } from '../capacity-state';
+import type { JobTypeCatalog } from '../create-job';
+import { createRuntime, type Runtime } from '../create-runtime';
+
+export const scriptedCatalog: JobTypeCatalog = Object.fromEntries(
+  Object.entries(JOB_TYPE_CATALOG).map(([type, def]) => [type, { ...def, paramsSchema: z.record(z.string(), z.unknown()) }]),
+);
+
+export interface TestRuntime {
+  readonly runtime: Runtime;
+  readonly store: SqliteJobStore;
+  readonly dir: string;
+  dispose(): Promise<void>;
+}
+
+export interface TestRuntimeOptions {
+  readonly config?: Partial<RuntimeConfig>;
+  readonly processor?: Processor;
+  readonly gpu?: GpuReadingSource;
+  readonly dir?: string;
+}
+
+export async function startTestRuntime(options: TestRuntimeOptions = {}): Promise<TestRuntime> {
+  const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'mjc-runtime-'));
+  const config = loadConfig({ MEDIA_DATA_DIR: dir, MEDIA_NODE_ID: 'test-node' }, { reportFlushMs: 20, stopGraceMs: 500, ...options.config });
+  const store = new SqliteJobStore({ file: config.databaseFile });
+  const processor = options.processor ?? scriptedProcessor;
+  const runtime = createRuntime({
+    config,
+    store,
+    processors: createRegistry(JOB_TYPES.map((t) => [t, processor] as const)),
+    catalog: scriptedCatalog,
+    gpu: options.gpu,
+    logger: { info() {}, warn() {}, error: console.error },
+  });
+  await runtime.start();
+  return {
+    runtime,
+    store,
+    dir,
+    async dispose() {
+      await runtime.stop();
+      await store.close();
+      if (!options.dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function waitFor<T>(probe: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 5000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
