@@ -81,7 +81,7 @@ export function schedule(input: ScheduleInput): ScheduleResult {
       waiting.set(c.id, `needs ${need} MB VRAM, more than the whole budget of ${budget} MB`);
       continue;
     }
-    if (need > vramFree - vramHeld) {
+    if (need > 0 && need > vramFree - vramHeld) {
       waiting.set(c.id, vramWaitReason(need, Math.max(0, vramFree), vramHeld));
       if (now - c.waitingSince >= starvationGuardMs) vramHeld += need;
       continue;
