@@ -1,0 +1,66 @@
+/**
+ * kill -9 of a process while jobs run, then a restart on the same data folder: every job is
+ * accounted for, none stays running, and each recovered job's log says what happened.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startTestRuntime, waitFor, type TestRuntime } from './testing/test-runtime';
+
+const child = join(import.meta.dirname, 'testing', 'crash-child.ts');
+let dir = '';
+let restarted: TestRuntime | undefined;
+afterEach(async () => {
+  await restarted?.dispose();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+function runUntilRunning(dataDir: string): Promise<{ ids: string[]; running: string[]; kill: () => Promise<void> }> {
+  return new Promise((resolve, reject) => {
+    const proc = spawn(process.execPath, ['--import', 'tsx', child, dataDir, '12'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    proc.on('error', reject);
+    proc.on('exit', (code, signal) => reject(new Error(`child exited early (${code ?? signal})`)));
+    proc.stdout.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /RUNNING (.*)\n/.exec(out);
+      if (!match) return;
+      const state = JSON.parse(match[1]!) as { ids: string[]; running: string[] };
+      proc.removeAllListeners('exit');
+      resolve({
+        ...state,
+        kill: () => new Promise((done) => {
+          proc.on('exit', () => done());
+          proc.kill('SIGKILL');
+        }),
+      });
+    });
+  });
+}
+
+describe('crash recovery', () => {
+  it('accounts for every job after kill -9 and re-queues the ones that were running', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'mjc-crash-'));
+    const { ids, running, kill } = await runUntilRunning(dir);
+    expect(running.length).toBeGreaterThanOrEqual(3);
+    await kill();
+
+    restarted = await startTestRuntime({ dir, config: { limits: { cpu: 0, gpu_encode: 0, gpu_ai: 0 } } });
+    const { runtime } = restarted;
+    const all = await runtime.execute('listJobs', { limit: 100 });
+    expect(all.pagination.total).toBe(ids.length);
+    expect(new Set(all.data.map((j) => j.id))).toEqual(new Set(ids));
+    expect(all.data.filter((j) => j.status === 'running')).toEqual([]);
+    for (const id of running) {
+      const job = await runtime.execute('getJob', { id });
+      expect(job.status).toBe('queued');
+      expect(job.retryCount).toBe(1);
+      expect(job.log).toMatch(/The runtime stopped while this job was running \(crash, kill or power loss\)\. Recovered at start-up: re-queued/);
+    }
+    const stats = await runtime.execute('getStats', {});
+    expect(stats.completed).toBe(2);
+    expect(stats.pending + stats.queued + stats.completed).toBe(ids.length);
+  }, 30_000);
+});
