@@ -111,6 +111,7 @@ export interface TransitionResult {
 export interface StatusCounts {
   readonly byStatus: Readonly<Record<JobStatus, number>>;
   readonly byType: Readonly<Partial<Record<JobType, number>>>;
+  readonly runningByCategory: Readonly<Record<ResourceCategory, number>>;
   readonly vramReservedMb: number;
   readonly averageProcessingSeconds: number;
 }

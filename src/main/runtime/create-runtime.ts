@@ -18,6 +18,7 @@ import { toJobView } from './job-view';
 import { createOperationHandlers, type OperationHandlers } from './operations';
 import { parseInput } from './validation';
 import { HangWatchdog } from './watchdog';
+import { StatsNotifier } from './stats-notifier';
 import { formatLogTime } from './job-view';
 
 export interface RuntimeDeps {
@@ -48,9 +49,13 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
   const events = new EventBus();
   const capacity = new CapacityState(store, config.limits, config.declaredVramMb, config.vramHeadroomMb, deps.gpu ?? noGpu);
 
+  const stats = new StatsNotifier(async () => {
+    if (events.hasListeners) events.emit({ type: 'stats.changed', stats: await handlers.getStats({}) });
+  });
   const publish = (jobs: readonly JobRecord[], created = false) => {
     if (!events.hasListeners) return;
     for (const job of jobs) events.emit({ type: created ? 'job.created' : 'job.updated', job: toJobView(job) });
+    stats.changed();
   };
 
   const dispatcher = new Dispatcher(
@@ -115,6 +120,7 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
       if (!started) return;
       started = false;
       watchdog.stopWatching();
+      stats.stop();
       await dispatcher.stop();
     },
     async execute(name, input) {

@@ -67,6 +67,7 @@ export function createOperationHandlers(deps: OperationDeps): OperationHandlers 
         totalVramAvailable: capacity.vramBudgetMb(),
         averageProcessingTime: Math.round(counts.averageProcessingSeconds * 10) / 10,
         jobsByType: { ...counts.byType },
+        runningByCategory: { ...counts.runningByCategory },
       };
     },
 

@@ -41,7 +41,7 @@ describe('runtime: lifecycle through the real dispatcher and SQLite store', () =
     await expectCode(t.runtime.execute('createJob', { type: 'scan', priority: 0 }), 'VALIDATION_FAILED');
     const raised = await t.runtime.execute('createJob', { type: 'reencode_streaming', vramRequired: 6000, params: { sleepMs: 0 } });
     expect((await t.runtime.execute('getJob', { id: raised.id })).vramRequired).toBe(6000);
-    await expectCode(t.runtime.execute('getJob', { id: 'not-a-uuid' }), 'VALIDATION_FAILED');
+    await expectCode(t.runtime.execute('getJob', { id: 'not-a-uuid' }), 'INVALID_ID');
     await expectCode(t.runtime.execute('getJob', { id: '00000000-0000-4000-8000-000000000000' }), 'NOT_FOUND');
   });
 

@@ -19,5 +19,7 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what:
   if (result.success) return result.data;
   const details = zodIssuesToDetails(result.error);
   const summary = details.map((d) => (d.path ? `${d.path}: ${d.message}` : d.message)).join('; ');
-  throw new AppError('VALIDATION_FAILED', `Invalid ${what}: ${summary}`, { issues: details });
+  // a malformed id is its own, more telling, error
+  const code = details.length > 0 && details.every((d) => d.path === 'id') ? 'INVALID_ID' : 'VALIDATION_FAILED';
+  throw new AppError(code, `Invalid ${what}: ${summary}`, { issues: details });
 }

@@ -12,6 +12,7 @@ export const ERROR_CODES = {
   NOT_FOUND: 404,
   INVALID_TRANSITION: 409,
   PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
   INTERNAL: 500,
 } as const;
 export type ErrorCode = keyof typeof ERROR_CODES;

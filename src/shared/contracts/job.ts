@@ -126,6 +126,8 @@ export const statsSchema = z.object({
   /** Mean run time of completed jobs, in seconds. */
   averageProcessingTime: z.number(),
   jobsByType: z.record(z.string(), z.number().int()),
+  /** Not in the spec: running jobs per resource category (for metrics and the system page). */
+  runningByCategory: z.record(resourceCategorySchema, z.number().int()),
 });
 export type Stats = z.infer<typeof statsSchema>;
 

@@ -180,6 +180,7 @@ export function describeJobStoreConformance(adapterName: string, factory: StoreF
       expect((await store.getJob(a!.id))?.progress).toBe(0);
       const counts = await store.countJobs();
       expect(counts.byStatus).toMatchObject({ failed: 1, pending: 1, running: 1 });
+      expect(counts.runningByCategory).toEqual({ cpu: 1, gpu_encode: 0, gpu_ai: 0 });
       expect(counts.byType).toEqual({ validate: 3 });
     });
 

@@ -73,7 +73,7 @@ export class SqliteJobStore implements JobStore {
       progress: db.prepare(`UPDATE jobs SET progress = ? WHERE id = ? AND status = 'running' AND progress <> ?`),
       readLog: db.prepare<[number, number, number], StoredLogLine>('SELECT line, at, text FROM job_logs WHERE job_seq = ? AND line > ? ORDER BY line LIMIT ?'),
       nextRetry: db.prepare<[number], { t: number | null }>(`SELECT min(retry_after) AS t FROM jobs WHERE status = 'queued' AND retry_after IS NOT NULL AND retry_after > ?`),
-      counters: db.prepare<[], { type: string; status: string; n: number }>('SELECT type, status, n FROM job_counters'),
+      counters: db.prepare<[], { type: string; status: string; resource_category: string; n: number }>('SELECT type, status, resource_category, n FROM job_counters'),
       totals: db.prepare<[], { completed: number; total_ms: number }>('SELECT completed, total_ms FROM processing_totals WHERE id = 1'),
       vramReserved: db.prepare<[], { v: number }>(`SELECT coalesce(sum(vram_reserved), 0) AS v FROM jobs WHERE status = 'running'`),
       position: db.prepare<[string, number, number, number], { n: number }>(
@@ -115,8 +115,10 @@ export class SqliteJobStore implements JobStore {
     return this.db.transaction(() => {
       const byStatus = Object.fromEntries(JOB_STATUSES.map((s) => [s, 0])) as Record<JobStatus, number>;
       const byType: Partial<Record<JobType, number>> = {};
-      for (const { type, status, n } of this.stmt.counters.all()) {
+      const runningByCategory: Record<ResourceCategory, number> = { cpu: 0, gpu_encode: 0, gpu_ai: 0 };
+      for (const { type, status, resource_category, n } of this.stmt.counters.all()) {
         if (n === 0) continue;
+        if (status === 'running') runningByCategory[resource_category as ResourceCategory] += n;
         byStatus[status as JobStatus] += n;
         byType[type as JobType] = (byType[type as JobType] ?? 0) + n;
       }
@@ -124,6 +126,7 @@ export class SqliteJobStore implements JobStore {
       return {
         byStatus,
         byType,
+        runningByCategory,
         vramReservedMb: this.stmt.vramReserved.get()!.v,
         averageProcessingSeconds: totals.completed === 0 ? 0 : totals.total_ms / totals.completed / 1000,
       };

@@ -1,0 +1,121 @@
+/**
+ * Headless entry (plain Node, no Electron): the runtime on the embedded SQLite store, served over
+ * HTTP with the web UI. Configured by environment (see README); SIGINT/SIGTERM shut down cleanly.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { createRegistry } from './processors/processor';
+import { loadConfig, type Env } from './runtime/config';
+import { createRuntime } from './runtime/create-runtime';
+import { setUpTokens } from './server/auth';
+import { createServer } from './server/create-server';
+import { SqliteJobStore } from './storage/sqlite/sqlite-job-store';
+import { GpuSampler } from './system/nvidia-smi';
+import { discoverTools } from './system/tools';
+import { APP_VERSION } from './version';
+
+export interface HeadlessServer {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export interface HeadlessOptions {
+  /** Folder of the built web UI; defaults to out/renderer beside the built main bundle. */
+  readonly rendererDir?: string;
+  readonly print?: (line: string) => void;
+}
+
+function defaultRendererDir(): string {
+  // built: out/main/headless.js → out/renderer; from source (tsx): src/main → out/renderer
+  const here = dirname(fileURLToPath(import.meta.url));
+  return here.endsWith(join('out', 'main')) ? join(here, '..', 'renderer') : join(here, '..', '..', 'out', 'renderer');
+}
+
+export async function startHeadless(env: Env = process.env, options: HeadlessOptions = {}): Promise<HeadlessServer> {
+  const print = options.print ?? ((line: string) => console.log(line));
+  if (env.DATABASE_URL) {
+    throw new Error('DATABASE_URL is set, but fleet mode on PostgreSQL is not available in this build yet; unset it to use the embedded SQLite store.');
+  }
+  const config = loadConfig(env);
+  const host = env.HOST || '127.0.0.1';
+  const port = env.PORT === undefined || env.PORT === '' ? 4100 : Number(env.PORT);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number (got "${env.PORT}").`);
+  mkdirSync(config.libraryPath, { recursive: true });
+
+  const store = new SqliteJobStore({ file: config.databaseFile });
+  const gpus = new GpuSampler();
+  await gpus.start();
+  const runtime = createRuntime({
+    config,
+    store,
+    processors: createRegistry([]),
+    gpu: { current: () => gpus.gpus[0] ?? null },
+  });
+  await runtime.start();
+  const tokens = setUpTokens(config.dataDir, env.MEDIA_API_TOKEN);
+  const tools = await discoverTools(env);
+  const server = await createServer({
+    runtime,
+    tokens: tokens.store,
+    version: APP_VERSION,
+    rendererDir: options.rendererDir ?? defaultRendererDir(),
+    health: () => ({
+      node: process.version,
+      database: 'sqlite',
+      nodeId: config.nodeId,
+      tools,
+      gpus: gpus.gpus.map((g) => ({ index: g.index, name: g.name, totalMb: g.totalMb, usedMb: g.usedMb })),
+    }),
+  });
+  await server.listen({ host, port });
+  const address = server.server.address();
+  const boundPort = typeof address === 'object' && address ? address.port : port;
+  const url = `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`;
+
+  print(`Media Job Control ${APP_VERSION} (headless) listening on ${url}`);
+  print(`Data: ${config.dataDir} (SQLite ${config.databaseFile}); library: ${config.libraryPath}`);
+  if (tokens.createdTokenFile) print(`Created an API token (SUPER_ADMIN) in ${tokens.createdTokenFile} (readable only by you).`);
+  else if (env.MEDIA_API_TOKEN) print('API token: the one in MEDIA_API_TOKEN.');
+  else print(`API token: in ${tokens.tokenFile ?? join(config.dataDir, 'api-token')}.`);
+
+  let closing: Promise<void> | null = null;
+  return {
+    url,
+    close() {
+      closing ??= (async () => {
+        await server.close();
+        await runtime.stop();
+        gpus.stop();
+        await store.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+/** Runs until SIGINT/SIGTERM, then shuts down gracefully. */
+export async function runHeadless(): Promise<void> {
+  try {
+    const server = import { pathToFileURL } from 'node:url';
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await startHeadless();
+    const stop = (signal: string) => {
+      console.log(`${signal} received: stopping (running jobs go back to the queue).`);
+      server.close().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          console.error('Shutdown failed:', error);
+          process.exit(1);
+        },
+      );
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  } catch (error) {
+    console.error(`Could not start: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  }
+}
+
+const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
+if (invokedDirectly) await runHeadless();

@@ -1,0 +1,29 @@
+/**
+ * REST routes generated from the operations table: one route per operation, its input merged from
+ * path parameters, query string and JSON body, then validated and executed by the runtime.
+ */
+import type { FastifyInstance } from 'fastify';
+import { AppError } from '../../shared/contracts/errors';
+import { OPERATIONS, OPERATION_NAMES } from '../../shared/contracts/operations';
+import type { Runtime } from '../runtime/create-runtime';
+
+const CREATED: ReadonlySet<string> = new Set(['createJob']);
+
+export function registerOperationRoutes(app: FastifyInstance, runtime: Runtime): void {
+  for (const name of OPERATION_NAMES) {
+    const def = OPERATIONS[name];
+    app.route({
+      method: def.method,
+      url: def.path,
+      handler: async (request, reply) => {
+        const body = request.body;
+        if (body !== undefined && body !== null && (typeof body !== 'object' || Array.isArray(body))) {
+          throw new AppError('VALIDATION_FAILED', 'The body must be a JSON object.');
+        }
+        const input = { ...(request.query as object), ...(body as object | undefined), ...(request.params as object) };
+        const output = await runtime.execute(name, input);
+        return reply.code(CREATED.has(name) ? 201 : 200).send(output);
+      },
+    });
+  }
+}
