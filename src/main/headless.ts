@@ -97,8 +97,7 @@ export async function startHeadless(env: Env = process.env, options: HeadlessOpt
 /** Runs until SIGINT/SIGTERM, then shuts down gracefully. */
 export async function runHeadless(): Promise<void> {
   try {
-    const server = import { pathToFileURL } from 'node:url';
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await startHeadless();
+    const server = await startHeadless();
     const stop = (signal: string) => {
       console.log(`${signal} received: stopping (running jobs go back to the queue).`);
       server.close().then(
