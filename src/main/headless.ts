@@ -5,7 +5,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createRegistry } from './processors/processor';
+import { createRegistry, type ProcessorRegistry } from './processors/processor';
+import type { JobTypeCatalog } from './runtime/create-job';
 import { loadConfig, type Env } from './runtime/config';
 import { createRuntime } from './runtime/create-runtime';
 import { setUpTokens } from './server/auth';
@@ -24,6 +25,9 @@ export interface HeadlessOptions {
   /** Folder of the built web UI; defaults to out/renderer beside the built main bundle. */
   readonly rendererDir?: string;
   readonly print?: (line: string) => void;
+  /** The job processors; tests pass test-only ones. */
+  readonly processors?: ProcessorRegistry;
+  readonly catalog?: JobTypeCatalog;
 }
 
 function defaultRendererDir(): string {
@@ -49,7 +53,8 @@ export async function startHeadless(env: Env = process.env, options: HeadlessOpt
   const runtime = createRuntime({
     config,
     store,
-    processors: createRegistry([]),
+    processors: options.processors ?? createRegistry([]),
+    ...(options.catalog ? { catalog: options.catalog } : {}),
     gpu: { current: () => gpus.gpus[0] ?? null },
   });
   await runtime.start();

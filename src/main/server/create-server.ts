@@ -27,6 +27,8 @@ export interface ServerOptions {
   readonly rendererDir?: string | null;
   readonly bodyLimitBytes?: number;
   readonly logger?: boolean;
+  /** Told of every route as it is registered (the OpenAPI consistency test uses it). */
+  readonly onRoute?: (route: { method: string | string[]; url: string }) => void;
 }
 
 const PROTECTED = /^\/(api\/media(\/|$)|metrics(\?|$))/;
@@ -36,6 +38,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   const { runtime, tokens } = options;
   const app = Fastify({ bodyLimit: options.bodyLimitBytes ?? 1024 * 1024, logger: options.logger ?? false, return503OnClosing: true });
   app.setErrorHandler(errorHandler);
+  if (options.onRoute) app.addHook('onRoute', (route) => options.onRoute!({ method: route.method, url: route.url }));
 
   // JSON bodies: an empty body is no body (curl -X POST with a JSON content type), malformed JSON is a 400
   app.removeContentTypeParser('application/json');

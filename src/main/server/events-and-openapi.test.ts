@@ -1,0 +1,126 @@
+/**
+ * Server-sent events (tickets, live events, resume with Last-Event-ID) and the OpenAPI document's
+ * agreement with the routes the server really registers.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FastifyInstance } from 'fastify';
+import { OPERATIONS } from '../../shared/contracts/operations';
+import { startTestRuntime, waitFor, type TestRuntime } from '../runtime/testing/test-runtime';
+import { HashedTokenStore } from './auth';
+import { createServer } from './create-server';
+import { httpClient } from './testing/http-client';
+
+const TOKEN = 'events-test-token-0123456789abcdef';
+let t: TestRuntime;
+let app: FastifyInstance;
+let url: string;
+const routes: { method: string; url: string }[] = [];
+
+beforeAll(async () => {
+  t = await startTestRuntime();
+  app = await createServer({
+    runtime: t.runtime,
+    tokens: new HashedTokenStore([], [TOKEN]),
+    version: 'test',
+    health: () => ({}),
+    rendererDir: null,
+    onRoute: (r) => {
+      for (const m of [r.method].flat()) routes.push({ method: m, url: r.url });
+    },
+  });
+  url = await app.listen({ host: '127.0.0.1', port: 0 });
+});
+
+afterAll(async () => {
+  await app.close();
+  await t.dispose();
+});
+
+interface SseEvent {
+  id: number | null;
+  event: string;
+  data: any;
+}
+
+/** Opens the stream and collects parsed events until `done` says so. */
+async function collect(path: string, headers: Record<string, string>, done: (events: SseEvent[]) => boolean, timeoutMs = 5000): Promise<SseEvent[]> {
+  const controller = new AbortController();
+  const response = await fetch(`${url}${path}`, { headers, signal: controller.signal });
+  expect(response.status).toBe(200);
+  expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  const events: SseEvent[] = [];
+  let buffer = '';
+  const deadline = Date.now() + timeoutMs;
+  try {
+    while (!done(events)) {
+      if (Date.now() > deadline) throw new Error(`timed out; got ${events.map((e) => e.event).join(',')}`);
+      const { value, done: ended } = await reader.read();
+      if (ended) break;
+      buffer += decoder.decode(value, { stream: true });
+      let cut: number;
+      while ((cut = buffer.indexOf('\n\n')) >= 0) {
+        const block = buffer.slice(0, cut);
+        buffer = buffer.slice(cut + 2);
+        const fields = Object.fromEntries(block.split('\n').filter((l) => !l.startsWith(':') && l.includes(': ')).map((l) => [l.slice(0, l.indexOf(': ')), l.slice(l.indexOf(': ') + 2)]));
+        if (fields.data) events.push({ id: fields.id ? Number(fields.id) : null, event: fields.event ?? 'message', data: JSON.parse(fields.data) });
+      }
+    }
+  } finally {
+    controller.abort();
+  }
+  return events;
+}
+
+describe('server-sent events', () => {
+  it('streams job events to a client holding a one-time ticket, and refuses a reused ticket', async () => {
+    const api = httpClient(url, TOKEN);
+    const ticket = (await api('POST', '/api/media/events/ticket')).body.ticket as string;
+    const streaming = collect(`/api/media/events?ticket=${ticket}`, {}, (ev) => ev.some((e) => e.event === 'job.updated' && e.data.job.status === 'completed'));
+    await new Promise((r) => setTimeout(r, 100));
+    const job = (await api('POST', '/api/media/jobs', { type: 'scan', params: { sleepMs: 100 } })).body;
+    const events = await streaming;
+    const mine = events.filter((e) => e.data.job?.id === job.id || e.data.jobId === job.id);
+    expect(mine.map((e) => e.event)).toContain('job.created');
+    expect(mine.filter((e) => e.event === 'job.updated').map((e) => e.data.job.status)).toEqual(['running', 'completed']);
+    expect(mine.some((e) => e.event === 'job.progress')).toBe(true);
+    const ids = events.map((e) => e.id!);
+    expect([...ids].sort((a, b) => a - b)).toEqual(ids);
+    const reuse = await fetch(`${url}/api/media/events?ticket=${ticket}`);
+    expect(reuse.status).toBe(401);
+  });
+
+  it('resumes after a disconnect with Last-Event-ID and delivers what was missed', async () => {
+    const api = httpClient(url, TOKEN);
+    const first = await collect('/api/media/events', { authorization: `Bearer ${TOKEN}` }, () => true, 1000);
+    expect(first).toEqual([]);
+    const before = await collect('/api/media/events?lastEventId=0', { authorization: `Bearer ${TOKEN}` }, (ev) => ev.length > 0);
+    const lastSeen = before.at(-1)!.id!;
+    const job = (await api('POST', '/api/media/jobs', { type: 'scan', params: { sleepMs: 0 } })).body;
+    await waitFor(async () => (await api('GET', `/api/media/jobs/${job.id}`)).body.status === 'completed');
+    const missed = await collect('/api/media/events', { authorization: `Bearer ${TOKEN}`, 'last-event-id': String(lastSeen) }, (ev) => ev.some((e) => e.data.job?.id === job.id && e.data.job.status === 'completed'));
+    expect(missed[0]!.id).toBeGreaterThan(lastSeen);
+    expect(missed.filter((e) => e.data.job?.id === job.id).map((e) => e.event)).toEqual(['job.created', 'job.updated', 'job.updated']);
+  });
+});
+
+describe('OpenAPI document', () => {
+  it('lists exactly the routes the server registers', async () => {
+    const doc = (await httpClient(url, null)('GET', '/api/openapi.json')).body;
+    expect(doc.openapi).toBe('3.1.0');
+    const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+    const served = routes.filter((r) => r.method !== 'HEAD' && r.method !== 'OPTIONS').map((r) => `${r.method} ${r.url.replace(/:([A-Za-z]+)/g, '{$1}')}`);
+    expect(new Set(served)).toEqual(new Set(documented));
+  });
+
+  it('documents each operation with its parameters and schemas', async () => {
+    const doc = (await httpClient(url, null)('GET', '/api/openapi.json')).body;
+    const list = doc.paths['/api/media/jobs'].get;
+    expect(list.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['limit', 'page', 'resourceCategory', 'status', 'type']);
+    const create = doc.paths['/api/media/jobs'].post;
+    expect(Object.keys(create.requestBody.content['application/json'].schema.properties).sort()).toEqual(Object.keys(OPERATIONS.createJob.input.shape).sort());
+    expect(create.responses['201']).toBeDefined();
+    expect(doc.paths['/api/media/jobs/{id}/cancel'].post.parameters[0]).toMatchObject({ name: 'id', in: 'path', required: true });
+  });
+});
