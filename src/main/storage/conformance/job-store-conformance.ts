@@ -244,6 +244,27 @@ export function describeJobStoreConformance(adapterName: string, factory: StoreF
       expect(again.started.map((j) => j.id)).toContain(a!.id);
     });
 
+    it('pages deep lists exactly like a full scan, with and without filters', async () => {
+      const types = ['validate', 'reencode_streaming', 'scene_extract'] as const;
+      const jobs = await store.insertJobs(Array.from({ length: 9_000 }, (_, i) => newJob({ type: types[i % 3], resourceCategory: (['cpu', 'gpu_encode', 'gpu_ai'] as const)[i % 3] })));
+      for (const job of jobs.filter((_, i) => i % 7 === 0)) await store.transitionJob({ jobId: job.id, from: ['pending'], to: 'cancelled', at: 2_000 });
+      const newestFirst = [...jobs].reverse();
+      const cancelled = new Set(jobs.filter((_, i) => i % 7 === 0).map((j) => j.id));
+      const cases = [
+        { filter: {}, expected: newestFirst.map((j) => j.id) },
+        { filter: { status: 'cancelled' as const }, expected: newestFirst.filter((j) => cancelled.has(j.id)).map((j) => j.id) },
+        { filter: { status: 'pending' as const, type: 'validate' as const }, expected: newestFirst.filter((j) => !cancelled.has(j.id) && j.type === 'validate').map((j) => j.id) },
+        { filter: { resourceCategory: 'gpu_ai' as const }, expected: newestFirst.filter((j) => j.type === 'scene_extract').map((j) => j.id) },
+      ];
+      for (const { filter, expected } of cases) {
+        for (const offset of [0, 20, 4_090, 4_096, 5_000, expected.length - 5, expected.length, expected.length + 100]) {
+          const page = await store.listJobs(filter, offset, 20);
+          expect(page.rows.map((r) => r.id), `${JSON.stringify(filter)} @${offset}`).toEqual(expected.slice(offset, offset + 20));
+          expect(page.total).toBe(expected.length);
+        }
+      }
+    });
+
     it('persists queue pause flags', async () => {
       expect(await store.getQueueFlags()).toEqual({ queuePaused: false, pausedCategories: [] });
       await store.setQueueFlags({ queuePaused: true, pausedCategories: ['gpu_ai'] });

@@ -1,32 +1,51 @@
 /**
- * SQL for listing jobs with the spec's filters. Totals come from the trigger-maintained counters
- * table, so a filtered count costs the same at a million jobs as at ten.
+ * SQL for listing jobs with the spec's filters, newest first, fast at any page depth.
+ *
+ * OFFSET alone would step through every skipped row (a deep page of a million jobs costs ~100 ms).
+ * Instead, trigger-maintained per-bucket counts (job_buckets: 4096 consecutive seqs a bucket, by
+ * type and status) locate the bucket holding the page's first row; the row query then starts at
+ * that bucket's upper bound and steps at most one bucket. Totals come from the counters table.
  */
+import type Database from 'better-sqlite3';
 import type { JobFilter } from '../../core/ports';
+import { BUCKET_SHIFT } from './migrations';
+import type { JobRow } from './job-rows';
 
 interface Query {
   readonly sql: string;
   readonly args: unknown[];
 }
 
-function where(filter: JobFilter, columns: { status: string; type: string; category: string }): Query {
-  const clauses: string[] = [];
+function where(filter: JobFilter, extra: string[] = []): Query {
+  const clauses = [...extra];
   const args: unknown[] = [];
-  if (filter.status) (clauses.push(`${columns.status} = ?`), args.push(filter.status));
-  if (filter.type) (clauses.push(`${columns.type} = ?`), args.push(filter.type));
-  if (filter.resourceCategory) (clauses.push(`${columns.category} = ?`), args.push(filter.resourceCategory));
+  if (filter.status) (clauses.push('status = ?'), args.push(filter.status));
+  if (filter.type) (clauses.push('type = ?'), args.push(filter.type));
+  if (filter.resourceCategory) (clauses.push('resource_category = ?'), args.push(filter.resourceCategory));
   return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', args };
 }
 
-const COLUMNS = { status: 'status', type: 'type', category: 'resource_category' };
-
-/** Newest first. */
-export function buildListQuery(filter: JobFilter, offset: number, limit: number): Query {
-  const w = where(filter, COLUMNS);
-  return { sql: `SELECT * FROM jobs ${w.sql} ORDER BY seq DESC LIMIT ? OFFSET ?`, args: [...w.args, limit, offset] };
+export function totalQuery(filter: JobFilter): Query {
+  const w = where(filter);
+  return { sql: `SELECT coalesce(sum(n), 0) AS n FROM job_counters ${w.sql}`, args: w.args };
 }
 
-export function buildTotalQuery(filter: JobFilter): Query {
-  const w = where(filter, COLUMNS);
-  return { sql: `SELECT coalesce(sum(n), 0) AS n FROM job_counters ${w.sql}`, args: w.args };
+/** Where the page starts: only rows with seq below `belowSeq` count, skipping `offset` of them. */
+export function locatePage(db: Database.Database, filter: JobFilter, offset: number): { belowSeq: number | null; offset: number } {
+  if (offset < 1 << BUCKET_SHIFT) return { belowSeq: null, offset };
+  const w = where(filter);
+  const buckets = db.prepare(`SELECT bucket, sum(n) AS n FROM job_buckets ${w.sql} GROUP BY bucket ORDER BY bucket DESC`).all(...w.args) as { bucket: number; n: number }[];
+  let skipped = 0;
+  for (const b of buckets) {
+    if (skipped + b.n > offset) return { belowSeq: (b.bucket + 1) << BUCKET_SHIFT, offset: offset - skipped };
+    skipped += b.n;
+  }
+  return { belowSeq: 0, offset: 0 }; // past the end: an empty page
+}
+
+export function listPage(db: Database.Database, filter: JobFilter, offset: number, limit: number): JobRow[] {
+  const start = locatePage(db, filter, offset);
+  const w = where(filter, start.belowSeq === null ? [] : ['seq < ?']);
+  const args = start.belowSeq === null ? w.args : [start.belowSeq, ...w.args];
+  return db.prepare(`SELECT * FROM jobs ${w.sql} ORDER BY seq DESC LIMIT ? OFFSET ?`).all(...args, limit, start.offset) as JobRow[];
 }

@@ -86,7 +86,36 @@ const MIGRATIONS: readonly string[] = [
     DELETE FROM job_logs WHERE job_seq = old.seq;
   END;
   `,
+  /* 2: per-bucket counts (4096 seqs a bucket) by type and status, so a deep page is found by summing
+        a few hundred bucket rows and stepping at most one bucket, instead of stepping a million rows */ `
+  CREATE TABLE job_buckets (
+    bucket            INTEGER NOT NULL,
+    type              TEXT    NOT NULL,
+    status            TEXT    NOT NULL,
+    resource_category TEXT    NOT NULL,
+    n                 INTEGER NOT NULL,
+    PRIMARY KEY (bucket, type, status)
+  ) WITHOUT ROWID;
+  INSERT INTO job_buckets (bucket, type, status, resource_category, n)
+    SELECT seq >> 12, type, status, resource_category, count(*) FROM jobs GROUP BY seq >> 12, type, status;
+
+  CREATE TRIGGER jobs_bucket_insert AFTER INSERT ON jobs BEGIN
+    INSERT INTO job_buckets (bucket, type, status, resource_category, n) VALUES (new.seq >> 12, new.type, new.status, new.resource_category, 1)
+      ON CONFLICT (bucket, type, status) DO UPDATE SET n = n + 1;
+  END;
+  CREATE TRIGGER jobs_bucket_status AFTER UPDATE OF status ON jobs WHEN old.status <> new.status BEGIN
+    UPDATE job_buckets SET n = n - 1 WHERE bucket = old.seq >> 12 AND type = old.type AND status = old.status;
+    INSERT INTO job_buckets (bucket, type, status, resource_category, n) VALUES (new.seq >> 12, new.type, new.status, new.resource_category, 1)
+      ON CONFLICT (bucket, type, status) DO UPDATE SET n = n + 1;
+  END;
+  CREATE TRIGGER jobs_bucket_delete AFTER DELETE ON jobs BEGIN
+    UPDATE job_buckets SET n = n - 1 WHERE bucket = old.seq >> 12 AND type = old.type AND status = old.status;
+  END;
+  `,
 ];
+
+/** Jobs per bucket of job_buckets (seq >> BUCKET_SHIFT). */
+export const BUCKET_SHIFT = 12;
 
 export function migrate(db: Database.Database): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)');

@@ -13,7 +13,7 @@ export function openDatabase(file: string): Database.Database {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
-  db.pragma('cache_size = -65536');
+  db.pragma('cache_size = -32768'); // 32 MiB page cache: lists at a million jobs stay in memory within the RSS budget
   db.pragma('temp_store = MEMORY');
   migrate(db);
   return db;

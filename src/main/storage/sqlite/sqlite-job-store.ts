@@ -28,7 +28,7 @@ import type { FailureDecision } from '../../core/retry-policy';
 import { BoundedLogWriter, DEFAULT_LOG_BOUNDS, type LogBounds } from './bounded-log';
 import { rowToJob, type JobRow } from './job-rows';
 import { openDatabase } from './open-database';
-import { buildListQuery, buildTotalQuery } from './list-queries';
+import { listPage, totalQuery } from './list-queries';
 
 export interface SqliteJobStoreOptions {
   readonly file: string;
@@ -97,9 +97,8 @@ export class SqliteJobStore implements JobStore {
 
   async listJobs(filter: JobFilter, offset: number, limit: number): Promise<{ rows: JobRecord[]; total: number }> {
     return this.db.transaction(() => {
-      const list = buildListQuery(filter, offset, limit);
-      const rows = (this.db.prepare(list.sql).all(...list.args) as JobRow[]).map(rowToJob);
-      const total = buildTotalQuery(filter);
+      const rows = listPage(this.db, filter, offset, limit).map(rowToJob);
+      const total = totalQuery(filter);
       const { n } = this.db.prepare(total.sql).get(...total.args) as { n: number };
       return { rows, total: n };
     })();
