@@ -14,6 +14,7 @@ import { createServer } from './server/create-server';
 import { SqliteJobStore } from './storage/sqlite/sqlite-job-store';
 import { GpuSampler } from './system/nvidia-smi';
 import { discoverTools } from './system/tools';
+import { readGpuInventory } from './system/gpu-inventory';
 import { APP_VERSION } from './version';
 
 export interface HeadlessServer {
@@ -59,7 +60,7 @@ export async function startHeadless(env: Env = process.env, options: HeadlessOpt
   });
   await runtime.start();
   const tokens = setUpTokens(config.dataDir, env.MEDIA_API_TOKEN);
-  const tools = await discoverTools(env);
+  const [tools, adapters] = await Promise.all([discoverTools(env), readGpuInventory()]);
   const server = await createServer({
     runtime,
     tokens: tokens.store,
@@ -71,6 +72,8 @@ export async function startHeadless(env: Env = process.env, options: HeadlessOpt
       nodeId: config.nodeId,
       tools,
       gpus: gpus.gpus.map((g) => ({ index: g.index, name: g.name, totalMb: g.totalMb, usedMb: g.usedMb })),
+      adapters,
+      vramBudgetMb: runtime.vramBudgetMb(),
     }),
   });
   await server.listen({ host, port });

@@ -40,6 +40,8 @@ export interface Runtime {
   subscribe(listener: RuntimeEventListener): () => void;
   /** Attempts running in this process now (for the watchdog, metrics and tests). */
   runningJobIds(): string[];
+  /** The VRAM budget the scheduler uses now; null without a GPU or a declared budget. */
+  vramBudgetMb(): number | null;
 }
 
 export function createRuntime(deps: RuntimeDeps): Runtime {
@@ -132,5 +134,6 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
     },
     subscribe: (listener) => events.subscribe(listener),
     runningJobIds: () => [...dispatcher.runningAttempts()].map((a) => a.id),
+    vramBudgetMb: () => capacity.vramBudgetMb(),
   };
 }
