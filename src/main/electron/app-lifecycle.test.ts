@@ -1,0 +1,63 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { OPERATION_NAMES } from '../../shared/contracts/operations';
+import { startDesktopApp } from './app-lifecycle';
+import { FakeBrowserWindow, FakeTray, FakeWebContents, fakeApp, fakeEvent, fakeIpcMain, fakeSession, resetFakeElectron } from './testing/fake-electron';
+
+vi.mock('electron', async () => (await import('./testing/fake-electron')).fakeElectron);
+
+const paths = { preloadPath: '/app/out/preload/index.cjs', rendererDir: '/app/out/renderer', resourcesDir: '/app/resources' };
+
+describe('desktop app lifecycle', () => {
+  let dir: string;
+  beforeEach(() => {
+    resetFakeElectron();
+    dir = mkdtempSync(join(tmpdir(), 'desktop-app-'));
+    vi.stubEnv('MEDIA_DATA_DIR', dir);
+  });
+  afterEach(() => {
+    vi.unstubAllEnvs();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('quits at once when another instance holds the lock', () => {
+    vi.spyOn(console, 'info').mockImplementation(() => {});
+    fakeApp.hasLock = false;
+    startDesktopApp(paths);
+    expect(fakeApp.quitCount).toBe(1);
+    expect(fakeApp.listenerCount('second-instance')).toBe(0);
+  });
+
+  it('starts the runtime, bridge, window and tray, and stops them before quitting', async () => {
+    startDesktopApp(paths);
+    expect(fakeApp.sandboxEnabled).toBe(true);
+    fakeApp.becomeReady();
+    await vi.waitFor(() => expect(FakeTray.instances).toHaveLength(1));
+
+    expect(fakeSession.permissionRequestHandler).not.toBeNull();
+    expect(fakeIpcMain.handlers.size).toBe(OPERATION_NAMES.length);
+    expect(FakeBrowserWindow.instances).toHaveLength(1);
+    expect(FakeBrowserWindow.instances[0]!.loaded).toEqual({ file: '/app/out/renderer/index.html' });
+
+    // any web contents created later is hardened too
+    const contents = new FakeWebContents();
+    fakeApp.emit('web-contents-created', fakeEvent(), contents);
+    expect(contents.windowOpenHandler?.({ url: 'https://example.com' })).toEqual({ action: 'deny' });
+
+    // a second launch focuses the existing window instead of opening another
+    fakeApp.emit('second-instance');
+    expect(FakeBrowserWindow.instances).toHaveLength(1);
+
+    // closing the window keeps the app in the tray
+    FakeBrowserWindow.instances[0]!.close();
+    fakeApp.emit('window-all-closed');
+    expect(fakeApp.quitCount).toBe(0);
+
+    fakeApp.quit();
+    await vi.waitFor(() => expect(fakeApp.quitCount).toBe(2));
+    expect(FakeTray.instances[0]!.destroyed).toBe(true);
+    expect(fakeIpcMain.handlers.size).toBe(0);
+  });
+});

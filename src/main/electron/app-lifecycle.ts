@@ -1,0 +1,89 @@
+/**
+ * The desktop app's life: one instance (a second launch focuses the first), hardened session
+ * and web contents, the embedded runtime, the IPC bridge, the main window and the tray; the
+ * app keeps running in the tray when its window closes, and quits through the graceful path.
+ */
+import { app, session } from 'electron';
+import { join } from 'node:path';
+import { installIpcBridge } from '../ipc';
+import { openDesktopRuntime, type DesktopRuntime } from './desktop-runtime';
+import { installGracefulQuit } from './graceful-quit';
+import { hardenSession, hardenWebContents } from './security';
+import { createStatusTray, type StatusTray } from './tray';
+import { MainWindowHolder } from './window';
+
+export interface AppPaths {
+  readonly preloadPath: string;
+  readonly rendererDir: string;
+  readonly resourcesDir: string;
+  /** Set by `electron-vite dev` (ELECTRON_RENDERER_URL). */
+  readonly devServerUrl?: string | undefined;
+}
+
+export function startDesktopApp(paths: AppPaths): void {
+  app.enableSandbox();
+  if (!app.requestSingleInstanceLock()) {
+    console.info('Media Job Control is already running; focusing its window.');
+    app.quit();
+    return;
+  }
+
+  const windows = new MainWindowHolder({
+    preloadPath: paths.preloadPath,
+    rendererDir: paths.rendererDir,
+    devServerUrl: paths.devServerUrl,
+    iconPath: join(paths.resourcesDir, 'icon.png'),
+  });
+  let desktop: DesktopRuntime | null = null;
+  let tray: StatusTray | null = null;
+  let removeIpc: (() => void) | null = null;
+
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
+  app.on('second-instance', () => {
+    if (app.isReady()) windows.show();
+  });
+  // Closing the window leaves the queue running in the tray; without a tray, closing quits.
+  app.on('window-all-closed', () => {
+    if (!tray) app.quit();
+  });
+  app.on('activate', () => windows.show());
+
+  installGracefulQuit(app, {
+    async shutdown() {
+      tray?.destroy();
+      tray = null;
+      removeIpc?.();
+      removeIpc = null;
+      await desktop?.close();
+    },
+  });
+
+  app
+    .whenReady()
+    .then(async () => {
+      hardenSession(session.defaultSession, { dev: Boolean(paths.devServerUrl) });
+      desktop = openDesktopRuntime();
+      const { runtime } = desktop;
+      removeIpc = installIpcBridge({
+        runtime,
+        trusted: { rendererDir: paths.rendererDir, devServerUrl: paths.devServerUrl },
+        getEventTarget: () => windows.current?.webContents ?? null,
+      });
+      await runtime.start();
+      windows.show();
+      try {
+        tray = createStatusTray({
+          runtime,
+          resourcesDir: paths.resourcesDir,
+          onOpenWindow: () => windows.show(),
+          onQuit: () => app.quit(),
+        });
+      } catch (error) {
+        console.warn('No system tray on this desktop; closing the window will quit.', error);
+      }
+    })
+    .catch((error: unknown) => {
+      console.error('Media Job Control failed to start:', error);
+      app.exit(1);
+    });
+}

@@ -1,0 +1,65 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { FakeBrowserWindow, fakeEvent, resetFakeElectron } from './testing/fake-electron';
+import { MainWindowHolder, createMainWindow } from './window';
+
+vi.mock('electron', async () => (await import('./testing/fake-electron')).fakeElectron);
+
+const options = { preloadPath: '/app/out/preload/index.cjs', rendererDir: '/app/out/renderer' };
+
+describe('main window', () => {
+  beforeEach(() => resetFakeElectron());
+
+  it('uses the secure web preferences and our preload', () => {
+    createMainWindow(options);
+    const prefs = FakeBrowserWindow.instances[0]!.options.webPreferences as Record<string, unknown>;
+    expect(prefs).toMatchObject({
+      preload: '/app/out/preload/index.cjs',
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+    });
+  });
+
+  it('loads the built page from a file, or the dev server when given', () => {
+    createMainWindow(options);
+    createMainWindow({ ...options, devServerUrl: 'http://localhost:5173' });
+    expect(FakeBrowserWindow.instances[0]!.loaded).toEqual({ file: '/app/out/renderer/index.html' });
+    expect(FakeBrowserWindow.instances[1]!.loaded).toEqual({ url: 'http://localhost:5173' });
+  });
+
+  it('denies navigation and new windows in its contents', () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const window = createMainWindow(options) as unknown as FakeBrowserWindow;
+    const navigation = fakeEvent();
+    window.webContents.emit('will-navigate', navigation, 'https://evil.example/');
+    expect(navigation.defaultPrevented).toBe(true);
+    expect(window.webContents.windowOpenHandler?.({ url: 'https://evil.example/' })).toEqual({ action: 'deny' });
+    const webview = fakeEvent();
+    window.webContents.emit('will-attach-webview', webview);
+    expect(webview.defaultPrevented).toBe(true);
+    warn.mockRestore();
+  });
+
+  it('shows the window once its page is ready', () => {
+    const window = createMainWindow(options) as unknown as FakeBrowserWindow;
+    expect(window.visible).toBe(false);
+    window.emit('ready-to-show');
+    expect(window.visible).toBe(true);
+  });
+
+  it('keeps a single window and opens a new one after it closed', () => {
+    const holder = new MainWindowHolder(options);
+    const first = holder.show();
+    expect(holder.show()).toBe(first);
+    expect(FakeBrowserWindow.instances).toHaveLength(1);
+    (first as unknown as FakeBrowserWindow).close();
+    expect(holder.current).toBeNull();
+    holder.show();
+    expect(FakeBrowserWindow.instances).toHaveLength(2);
+  });
+});
