@@ -1,0 +1,25 @@
+/**
+ * The operation names the preload exposes, checked against the operations table at compile time
+ * (a missing or unknown name fails type-checking; a test compares it with OPERATION_NAMES).
+ * The sandboxed preload cannot require npm packages, and importing the table itself would bundle
+ * zod and every schema into it; only the names are needed here.
+ */
+import type { OperationName } from '../shared/contracts/operations';
+
+const NAMES = {
+  listJobs: true,
+  getStats: true,
+  getJob: true,
+  getJobLog: true,
+  createJob: true,
+  retryJob: true,
+  cancelJob: true,
+  pauseJob: true,
+  resumeJob: true,
+  setJobPriority: true,
+  getQueueState: true,
+  pauseQueue: true,
+  resumeQueue: true,
+} as const satisfies Record<OperationName, true>;
+
+export const PRELOAD_OPERATION_NAMES = Object.keys(NAMES) as OperationName[];
