@@ -1,0 +1,73 @@
+/**
+ * Build of the three Electron targets:
+ * - main: two entries sharing chunks. `index` is the desktop entry (imports electron),
+ *   `headless` is the plain-Node entry (must never reach electron). npm dependencies stay
+ *   external (better-sqlite3 and node-pty are native; node resolves them from node_modules).
+ *   package.json has "type": "module", so the output is ESM (out/main/index.js, headless.js).
+ * - preload: one CommonJS file with everything bundled, because a sandboxed preload can neither
+ *   be an ES module nor require npm packages.
+ * - renderer: React + Mantine page rooted at src/renderer, shared with the headless web UI.
+ */
+import { resolve } from 'node:path';
+import { defineConfig } from 'electron-vite';
+import react from '@vitejs/plugin-react';
+import type { Plugin } from 'vite';
+
+const root = import.meta.dirname;
+
+/**
+ * The page carries a strict CSP in a meta tag (it applies to file:// and to the headless web UI).
+ * Only the dev server needs a looser one: React refresh injects an inline script and HMR uses a
+ * websocket.
+ */
+function devContentSecurityPolicy(): Plugin {
+  return {
+    name: 'media:dev-csp',
+    apply: 'serve',
+    transformIndexHtml(html) {
+      return html.replace(
+        /(<meta http-equiv="Content-Security-Policy" content=")[^"]*(")/,
+        `$1default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self' ws: http://localhost:*; object-src 'none'; base-uri 'none'$2`,
+      );
+    },
+  };
+}
+
+export default defineConfig({
+  main: {
+    build: {
+      outDir: resolve(root, 'out/main'),
+      externalizeDeps: true,
+      rolldownOptions: {
+        input: {
+          index: resolve(root, 'src/main/index.ts'),
+          headless: resolve(root, 'src/main/headless.ts'),
+        },
+        output: {
+          entryFileNames: '[name].js',
+          chunkFileNames: 'chunks/[name]-[hash].js',
+        },
+      },
+    },
+  },
+  preload: {
+    build: {
+      outDir: resolve(root, 'out/preload'),
+      externalizeDeps: false,
+      rolldownOptions: {
+        input: { index: resolve(root, 'src/preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' },
+      },
+    },
+  },
+  renderer: {
+    root: resolve(root, 'src/renderer'),
+    plugins: [react(), devContentSecurityPolicy()],
+    build: {
+      outDir: resolve(root, 'out/renderer'),
+      rolldownOptions: {
+        input: { index: resolve(root, 'src/renderer/index.html') },
+      },
+    },
+  },
+});
