@@ -34,3 +34,15 @@ describe('SQLite store specifics', () => {
     expect(() => new SqliteJobStore({ file })).toThrow(/newer version/);
   });
 });
+
+describe('SQLite store: one runtime per data folder', () => {
+  it('refuses a second store on the same file while the first is open, and allows it after close', async () => {
+    const file = join(dir, 'locked.db');
+    const first = new SqliteJobStore({ file });
+    expect(() => new SqliteJobStore({ file })).toThrow(/Another process is using .*locked\.db/);
+    await first.close();
+    const second = new SqliteJobStore({ file });
+    expect(() => new SqliteJobStore({ file })).toThrow(/Another process is using/);
+    await second.close();
+  });
+});
