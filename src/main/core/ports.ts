@@ -78,6 +78,8 @@ export interface ClaimRequest {
 
 export interface ClaimResult {
   readonly started: JobRecord[];
+  /** Jobs whose waiting reason (or pending → queued) changed in this claim. */
+  readonly waitingChanged: JobRecord[];
 }
 
 /** How an attempt ended, reported by the runner that holds `attempt`. */

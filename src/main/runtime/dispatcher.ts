@@ -136,13 +136,14 @@ export class Dispatcher {
     const capacity = this.capacity(local);
     const { starvationGuardMs, nodeId } = this.options;
     const now = this.clock.now();
-    const { started } = await this.store.claimJobs({
+    const { started, waitingChanged } = await this.store.claimJobs({
       nodeId,
       now,
       capacity,
       lookahead: candidateLookahead(capacity),
       decide: (usage, candidates) => schedule({ capacity, usage: maxUsage(usage, local), candidates, now, starvationGuardMs }),
     });
+    if (waitingChanged.length > 0) this.hooks.onJobsChanged(waitingChanged);
     if (started.length === 0) return;
     this.hooks.onJobsChanged(started);
     for (const job of started) this.startAttempt(job);

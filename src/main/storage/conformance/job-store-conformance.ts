@@ -94,7 +94,8 @@ export function describeJobStoreConformance(adapterName: string, factory: StoreF
     it('claims within the category limits and records why the others wait', async () => {
       await store.insertJobs(Array.from({ length: 7 }, () => newJob({ type: 'validate' })));
       await store.insertJobs(Array.from({ length: 3 }, () => newJob({ type: 'reencode_streaming' })));
-      const { started } = await store.claimJobs(claimRequest('node-a', 2_000));
+      const { started, waitingChanged } = await store.claimJobs(claimRequest('node-a', 2_000));
+      expect(waitingChanged.map((j) => j.status)).toEqual(['queued', 'queued', 'queued']);
       const byCat = (cat: string) => started.filter((j) => j.resourceCategory === cat).length;
       expect(byCat('cpu')).toBe(5);
       expect(byCat('gpu_encode')).toBe(2);
@@ -103,8 +104,8 @@ export function describeJobStoreConformance(adapterName: string, factory: StoreF
       const queued = await store.listJobs({ status: 'queued' }, 0, 10);
       expect(queued.total).toBe(3);
       expect(queued.rows.map((r) => r.waitingReason).sort()).toEqual(['cpu: 5 of 5 slots busy', 'cpu: 5 of 5 slots busy', 'gpu_encode: 2 of 2 slots busy']);
-      // a second claim finds no free capacity: nothing more starts
-      expect((await store.claimJobs(claimRequest('node-a', 2_001))).started).toHaveLength(0);
+      // a second claim finds no free capacity: nothing more starts, and unchanged reasons are not rewritten
+      expect(await store.claimJobs(claimRequest('node-a', 2_001))).toEqual({ started: [], waitingChanged: [] });
       expect((await store.countJobs()).vramReservedMb).toBe(8000);
     });
 

@@ -156,7 +156,7 @@ export class SqliteJobStore implements JobStore {
           });
         }
       }
-      if (candidates.length === 0) return { started: [] };
+      if (candidates.length === 0) return { started: [], waitingChanged: [] };
       const decision = request.decide({ running, vramReservedMb }, candidates);
       const started: JobRecord[] = [];
       for (const { candidate, vramReservedMb: vram } of decision.start) {
@@ -166,13 +166,15 @@ export class SqliteJobStore implements JobStore {
         started.push(rowToJob({ ...row, log_lines: row.log_lines + 1 }));
       }
       const bySeqId = new Map(candidates.map((c) => [c.id, c.seq]));
+      const waitingChanged: JobRecord[] = [];
       for (const [id, reason] of decision.waiting) {
         const seq = bySeqId.get(id)!;
         const row = rowsBySeq.get(seq)!;
         if (row.status === 'queued' && row.waiting_reason === reason) continue;
         this.stmt.wait.run({ seq, reason, now });
+        waitingChanged.push(rowToJob({ ...row, status: 'queued', waiting_reason: reason, updated_at: now }));
       }
-      return { started };
+      return { started, waitingChanged };
     })();
   }
 
