@@ -74,12 +74,16 @@ export interface ClaimRequest {
   readonly lookahead: Readonly<Record<ResourceCategory, number>>;
   /** The scheduler, called inside the claiming transaction with a consistent snapshot. */
   readonly decide: (usage: NodeUsage, candidates: readonly Candidate[]) => ScheduleResult;
+  /** Reports to apply first, in the same transaction (one durable commit per dispatcher tick). */
+  readonly reports?: ReportBatch;
 }
 
 export interface ClaimResult {
   readonly started: JobRecord[];
   /** Jobs whose waiting reason (or pending → queued) changed in this claim. */
   readonly waitingChanged: JobRecord[];
+  /** Jobs changed by the outcomes in `reports`, as recordReports returns them. */
+  readonly reported: JobRecord[];
 }
 
 /** How an attempt ended, reported by the runner that holds `attempt`. */

@@ -99,7 +99,7 @@ function vramWaitReason(need: number, free: number, held: number): string {
 }
 
 /** How many candidates per category are worth looking at: enough to fill every free slot, plus some to explain waits. */
-export function candidateLookahead(capacity: NodeCapacity, extra = 32): Record<ResourceCategory, number> {
+export function candidateLookahead(capacity: NodeCapacity, extra = 8): Record<ResourceCategory, number> {
   const out = {} as Record<ResourceCategory, number>;
   for (const cat of RESOURCE_CATEGORIES) out[cat] = capacity.limits[cat] + extra;
   return out;

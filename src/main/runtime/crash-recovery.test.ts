@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startTestRuntime, waitFor, type TestRuntime } from './testing/test-runtime';
+import { startTestRuntime, type TestRuntime } from './testing/test-runtime';
 
 const child = join(import.meta.dirname, 'testing', 'crash-child.ts');
 let dir = '';

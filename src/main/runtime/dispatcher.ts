@@ -35,6 +35,8 @@ export class Dispatcher {
   private retryTimer: NodeJS.Timeout | null = null;
   private retryTimerAt = Number.POSITIVE_INFINITY;
   private flushTimer: NodeJS.Timeout | null = null;
+  /** The `now` of the last claim: retries due after it have not been looked at yet. */
+  private lastClaimAt = 0;
 
   constructor(
     private readonly store: JobStore,
@@ -108,10 +110,11 @@ export class Dispatcher {
 
   private async tick(): Promise<void> {
     try {
-      await this.flushReports();
       if (this.claimWanted && this.accepting) {
         this.claimWanted = false;
         await this.claim();
+      } else {
+        await this.flushReports();
       }
       await this.armRetryTimer();
     } catch (error) {
@@ -136,13 +139,25 @@ export class Dispatcher {
     const capacity = this.capacity(local);
     const { starvationGuardMs, nodeId } = this.options;
     const now = this.clock.now();
-    const { started, waitingChanged } = await this.store.claimJobs({
-      nodeId,
-      now,
-      capacity,
-      lookahead: candidateLookahead(capacity),
-      decide: (usage, candidates) => schedule({ capacity, usage: maxUsage(usage, local), candidates, now, starvationGuardMs }),
-    });
+    this.lastClaimAt = now;
+    const reports = this.reports.take();
+    let result;
+    try {
+      result = await this.store.claimJobs({
+        nodeId,
+        now,
+        capacity,
+        lookahead: candidateLookahead(capacity),
+        decide: (usage, candidates) => schedule({ capacity, usage: maxUsage(usage, local), candidates, now, starvationGuardMs }),
+        reports,
+      });
+    } catch (error) {
+      this.reports.restore(reports);
+      this.claimWanted = true;
+      throw error;
+    }
+    const { started, waitingChanged, reported } = result;
+    if (reported.length > 0) this.hooks.onJobsChanged(reported);
     if (waitingChanged.length > 0) this.hooks.onJobsChanged(waitingChanged);
     if (started.length === 0) return;
     this.hooks.onJobsChanged(started);
@@ -202,7 +217,9 @@ export class Dispatcher {
 
   private async armRetryTimer(): Promise<void> {
     if (!this.accepting) return;
-    const next = await this.store.nextRetryAt(this.clock.now());
+    // measured from the last claim, not the clock: a retry that fell due between that claim and now
+    // was not considered by it and still needs a wake-up
+    const next = await this.store.nextRetryAt(this.lastClaimAt);
     if (next === null || next >= this.retryTimerAt) return;
     if (this.retryTimer) clearTimeout(this.retryTimer);
     this.retryTimerAt = next;

@@ -105,7 +105,7 @@ export function describeJobStoreConformance(adapterName: string, factory: StoreF
       expect(queued.total).toBe(3);
       expect(queued.rows.map((r) => r.waitingReason).sort()).toEqual(['cpu: 5 of 5 slots busy', 'cpu: 5 of 5 slots busy', 'gpu_encode: 2 of 2 slots busy']);
       // a second claim finds no free capacity: nothing more starts, and unchanged reasons are not rewritten
-      expect(await store.claimJobs(claimRequest('node-a', 2_001))).toEqual({ started: [], waitingChanged: [] });
+      expect(await store.claimJobs(claimRequest('node-a', 2_001))).toEqual({ started: [], waitingChanged: [], reported: [] });
       expect((await store.countJobs()).vramReservedMb).toBe(8000);
     });
 

@@ -37,6 +37,14 @@ export class BoundedLogWriter {
     if (row) this.write(seq, row.log_lines, at, text);
   }
 
+  /**
+   * Writes line number `line` of job `seq`, for callers whose own UPDATE already counted it
+   * (`log_lines = log_lines + 1 … RETURNING log_lines`), saving a statement per line.
+   */
+  writeCounted(seq: number, line: number, at: number, text: string): void {
+    this.write(seq, line, at, text);
+  }
+
   private write(seq: number, line: number, at: number, text: string): void {
     this.insert.run(seq, line, at, text);
     const { headLines, tailLines } = this.bounds;

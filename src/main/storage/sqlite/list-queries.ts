@@ -19,9 +19,13 @@ interface Query {
 function where(filter: JobFilter, extra: string[] = []): Query {
   const clauses = [...extra];
   const args: unknown[] = [];
-  if (filter.status) (clauses.push('status = ?'), args.push(filter.status));
-  if (filter.type) (clauses.push('type = ?'), args.push(filter.type));
-  if (filter.resourceCategory) (clauses.push('resource_category = ?'), args.push(filter.resourceCategory));
+  const add = (clause: string, value: unknown) => {
+    clauses.push(clause);
+    args.push(value);
+  };
+  if (filter.status) add('status = ?', filter.status);
+  if (filter.type) add('type = ?', filter.type);
+  if (filter.resourceCategory) add('resource_category = ?', filter.resourceCategory);
   return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', args };
 }
 

@@ -56,18 +56,19 @@ export class SqliteJobStore implements JobStore {
         `SELECT * FROM jobs WHERE status IN ('pending', 'queued') AND resource_category = ?
            AND (retry_after IS NULL OR retry_after <= ?) ORDER BY priority, seq LIMIT ?`),
       start: db.prepare(`UPDATE jobs SET status = 'running', started_at = @now, completed_at = NULL, node_id = @nodeId,
-        attempt = attempt + 1, vram_reserved = @vram, waiting_reason = NULL, retry_after = NULL, progress = 0, updated_at = @now
-        WHERE seq = @seq AND status IN ('pending', 'queued')`),
+        attempt = attempt + 1, vram_reserved = @vram, waiting_reason = NULL, retry_after = NULL, progress = 0, updated_at = @now,
+        log_lines = log_lines + 1
+        WHERE seq = @seq AND status IN ('pending', 'queued') RETURNING *`),
       wait: db.prepare(`UPDATE jobs SET status = 'queued', waiting_reason = @reason, updated_at = @now WHERE seq = @seq AND status IN ('pending', 'queued')`),
-      complete: db.prepare(`UPDATE jobs SET status = 'completed', progress = 100, completed_at = @at, vram_reserved = 0, waiting_reason = NULL, updated_at = @at
-        WHERE id = @jobId AND status = 'running' AND attempt = @attempt RETURNING *`),
-      fail: db.prepare(`UPDATE jobs SET status = 'failed', completed_at = @at, vram_reserved = 0, last_error = @error, waiting_reason = NULL, updated_at = @at
-        WHERE id = @jobId AND status = 'running' AND attempt = @attempt RETURNING *`),
+      complete: db.prepare(`UPDATE jobs SET status = 'completed', progress = 100, completed_at = @at, vram_reserved = 0, waiting_reason = NULL, updated_at = @at,
+        log_lines = log_lines + 1 WHERE id = @jobId AND status = 'running' AND attempt = @attempt RETURNING *`),
+      fail: db.prepare(`UPDATE jobs SET status = 'failed', completed_at = @at, vram_reserved = 0, last_error = @error, waiting_reason = NULL, updated_at = @at,
+        log_lines = log_lines + 1 WHERE id = @jobId AND status = 'running' AND attempt = @attempt RETURNING *`),
       scheduleRetry: db.prepare(`UPDATE jobs SET status = 'queued', retry_count = @retryCount, retry_after = @retryAfter, enqueued_at = @retryAfter,
-        last_error = @error, waiting_reason = @reason, vram_reserved = 0, updated_at = @at
+        last_error = @error, waiting_reason = @reason, vram_reserved = 0, updated_at = @at, log_lines = log_lines + 1
         WHERE id = @jobId AND status = 'running' AND attempt = @attempt RETURNING *`),
-      interrupt: db.prepare(`UPDATE jobs SET status = 'pending', enqueued_at = @at, vram_reserved = 0, progress = 0, updated_at = @at
-        WHERE id = @jobId AND status = 'running' AND attempt = @attempt RETURNING *`),
+      interrupt: db.prepare(`UPDATE jobs SET status = 'pending', enqueued_at = @at, vram_reserved = 0, progress = 0, updated_at = @at,
+        log_lines = log_lines + 1 WHERE id = @jobId AND status = 'running' AND attempt = @attempt RETURNING *`),
       running: db.prepare<[string], JobRow>(`SELECT * FROM jobs WHERE status = 'running' AND (node_id = ? OR node_id IS NULL)`),
       setPriority: db.prepare('UPDATE jobs SET priority = ?, updated_at = ? WHERE seq = ? RETURNING *'),
       progress: db.prepare(`UPDATE jobs SET progress = ? WHERE id = ? AND status = 'running' AND progress <> ?`),
@@ -134,6 +135,13 @@ export class SqliteJobStore implements JobStore {
 
   async claimJobs(request: ClaimRequest): Promise<ClaimResult> {
     return this.db.transaction(() => {
+      const reported = request.reports ? this.applyReports(request.reports) : [];
+      return { ...this.claim(request), reported };
+    })();
+  }
+
+  private claim(request: ClaimRequest): Omit<ClaimResult, 'reported'> {
+    {
       const { nodeId, now } = request;
       const running = { cpu: 0, gpu_encode: 0, gpu_ai: 0 } as Record<ResourceCategory, number>;
       let vramReservedMb = 0;
@@ -160,10 +168,10 @@ export class SqliteJobStore implements JobStore {
       const decision = request.decide({ running, vramReservedMb }, candidates);
       const started: JobRecord[] = [];
       for (const { candidate, vramReservedMb: vram } of decision.start) {
-        if (this.stmt.start.run({ seq: candidate.seq, now, nodeId, vram }).changes === 0) continue;
-        const row = this.stmt.bySeq.get(candidate.seq)!;
-        this.log.appendBySeq(row.seq, now, `Started attempt ${row.attempt} on node ${nodeId}${vram > 0 ? ` (${vram} MB VRAM reserved)` : ''}`);
-        started.push(rowToJob({ ...row, log_lines: row.log_lines + 1 }));
+        const row = this.stmt.start.get({ seq: candidate.seq, now, nodeId, vram }) as JobRow | undefined;
+        if (!row) continue;
+        this.log.writeCounted(row.seq, row.log_lines, now, `Started attempt ${row.attempt} on node ${nodeId}${vram > 0 ? ` (${vram} MB VRAM reserved)` : ''}`);
+        started.push(rowToJob(row));
       }
       const bySeqId = new Map(candidates.map((c) => [c.id, c.seq]));
       const waitingChanged: JobRecord[] = [];
@@ -175,23 +183,25 @@ export class SqliteJobStore implements JobStore {
         waitingChanged.push(rowToJob({ ...row, status: 'queued', waiting_reason: reason, updated_at: now }));
       }
       return { started, waitingChanged };
-    })();
+    }
   }
 
   async recordReports(batch: ReportBatch): Promise<JobRecord[]> {
     if (batch.logs.length === 0 && batch.progress.size === 0 && batch.outcomes.length === 0) return [];
-    return this.db.transaction(() => {
-      for (const l of batch.logs) this.log.appendById(l.jobId, l.at, l.text);
-      for (const [id, progress] of batch.progress) this.stmt.progress.run(progress, id, progress);
-      const changed: JobRecord[] = [];
-      for (const o of batch.outcomes) {
-        const row = this.applyOutcome(o);
-        if (!row) continue;
-        this.log.appendBySeq(row.seq, o.at, o.logLine);
-        changed.push(rowToJob({ ...row, log_lines: row.log_lines + 1 }));
-      }
-      return changed;
-    })();
+    return this.db.transaction(() => this.applyReports(batch))();
+  }
+
+  private applyReports(batch: ReportBatch): JobRecord[] {
+    for (const l of batch.logs) this.log.appendById(l.jobId, l.at, l.text);
+    for (const [id, progress] of batch.progress) this.stmt.progress.run(progress, id, progress);
+    const changed: JobRecord[] = [];
+    for (const o of batch.outcomes) {
+      const row = this.applyOutcome(o);
+      if (!row) continue;
+      this.log.writeCounted(row.seq, row.log_lines, o.at, o.logLine);
+      changed.push(rowToJob(row));
+    }
+    return changed;
   }
 
   private applyOutcome(o: AttemptOutcome): JobRow | undefined {
@@ -251,8 +261,8 @@ export class SqliteJobStore implements JobStore {
         const updated = this.applyOutcome(outcome);
         if (!updated) continue;
         const what = decision.kind === 'retry' ? 're-queued' : 'failed';
-        this.log.appendBySeq(row.seq, now, `${error} Recovered at start-up: ${what} (${decision.reason}).`);
-        rescued.push(rowToJob({ ...updated, log_lines: updated.log_lines + 1 }));
+        this.log.writeCounted(updated.seq, updated.log_lines, now, `${error} Recovered at start-up: ${what} (${decision.reason}).`);
+        rescued.push(rowToJob(updated));
       }
       return rescued;
     })();
