@@ -4,7 +4,7 @@
  * OFFSET alone would step through every skipped row (a deep page of a million jobs costs ~100 ms).
  * Instead, trigger-maintained per-bucket counts (job_buckets: 4096 consecutive seqs a bucket, by
  * type and status) locate the bucket holding the page's first row; the row query then starts at
- * that bucket's upper bound and steps at most one bucket. Totals come from the counters table.
+ * that bucket's upper bound and steps at most one bucket. Totals sum the same buckets.
  */
 import type Database from 'better-sqlite3';
 import type { JobFilter } from '../../core/ports';
@@ -31,7 +31,7 @@ function where(filter: JobFilter, extra: string[] = []): Query {
 
 export function totalQuery(filter: JobFilter): Query {
   const w = where(filter);
-  return { sql: `SELECT coalesce(sum(n), 0) AS n FROM job_counters ${w.sql}`, args: w.args };
+  return { sql: `SELECT coalesce(sum(n), 0) AS n FROM job_buckets ${w.sql}`, args: w.args };
 }
 
 /** Where the page starts: only rows with seq below `belowSeq` count, skipping `offset` of them. */

@@ -5,7 +5,7 @@
 import type Database from 'better-sqlite3';
 
 const MIGRATIONS: readonly string[] = [
-  /* 1: jobs, bounded logs, counters kept by triggers (stats stay O(1) at a million jobs), queue flags */ `
+  /* 1: jobs, bounded logs, bucketed counts kept by triggers, queue flags */ `
   CREATE TABLE jobs (
     seq               INTEGER PRIMARY KEY,
     id                TEXT    NOT NULL UNIQUE,
@@ -46,12 +46,16 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (job_seq, line)
   ) WITHOUT ROWID;
 
-  CREATE TABLE job_counters (
+  -- Per-bucket counts (4096 consecutive seqs a bucket) by type and status. Totals and stats sum a
+  -- few hundred rows at a million jobs; a deep page is found by summing buckets and stepping at
+  -- most one bucket instead of stepping a million rows.
+  CREATE TABLE job_buckets (
+    bucket            INTEGER NOT NULL,
     type              TEXT    NOT NULL,
     status            TEXT    NOT NULL,
     resource_category TEXT    NOT NULL,
     n                 INTEGER NOT NULL,
-    PRIMARY KEY (type, status)
+    PRIMARY KEY (bucket, type, status)
   ) WITHOUT ROWID;
 
   CREATE TABLE processing_totals (
@@ -69,47 +73,21 @@ const MIGRATIONS: readonly string[] = [
   INSERT INTO queue_flags (id, queue_paused, paused_categories) VALUES (1, 0, '[]');
 
   CREATE TRIGGER jobs_count_insert AFTER INSERT ON jobs BEGIN
-    INSERT INTO job_counters (type, status, resource_category, n) VALUES (new.type, new.status, new.resource_category, 1)
-      ON CONFLICT (type, status) DO UPDATE SET n = n + 1;
+    INSERT INTO job_buckets (bucket, type, status, resource_category, n) VALUES (new.seq >> 12, new.type, new.status, new.resource_category, 1)
+      ON CONFLICT (bucket, type, status) DO UPDATE SET n = n + 1;
   END;
   CREATE TRIGGER jobs_count_status AFTER UPDATE OF status ON jobs WHEN old.status <> new.status BEGIN
-    UPDATE job_counters SET n = n - 1 WHERE type = old.type AND status = old.status;
-    INSERT INTO job_counters (type, status, resource_category, n) VALUES (new.type, new.status, new.resource_category, 1)
-      ON CONFLICT (type, status) DO UPDATE SET n = n + 1;
+    UPDATE job_buckets SET n = n - 1 WHERE bucket = old.seq >> 12 AND type = old.type AND status = old.status;
+    INSERT INTO job_buckets (bucket, type, status, resource_category, n) VALUES (new.seq >> 12, new.type, new.status, new.resource_category, 1)
+      ON CONFLICT (bucket, type, status) DO UPDATE SET n = n + 1;
   END;
   CREATE TRIGGER jobs_count_completed AFTER UPDATE OF status ON jobs
     WHEN new.status = 'completed' AND old.status <> 'completed' AND new.started_at IS NOT NULL AND new.completed_at IS NOT NULL BEGIN
     UPDATE processing_totals SET completed = completed + 1, total_ms = total_ms + (new.completed_at - new.started_at) WHERE id = 1;
   END;
   CREATE TRIGGER jobs_count_delete AFTER DELETE ON jobs BEGIN
-    UPDATE job_counters SET n = n - 1 WHERE type = old.type AND status = old.status;
+    UPDATE job_buckets SET n = n - 1 WHERE bucket = old.seq >> 12 AND type = old.type AND status = old.status;
     DELETE FROM job_logs WHERE job_seq = old.seq;
-  END;
-  `,
-  /* 2: per-bucket counts (4096 seqs a bucket) by type and status, so a deep page is found by summing
-        a few hundred bucket rows and stepping at most one bucket, instead of stepping a million rows */ `
-  CREATE TABLE job_buckets (
-    bucket            INTEGER NOT NULL,
-    type              TEXT    NOT NULL,
-    status            TEXT    NOT NULL,
-    resource_category TEXT    NOT NULL,
-    n                 INTEGER NOT NULL,
-    PRIMARY KEY (bucket, type, status)
-  ) WITHOUT ROWID;
-  INSERT INTO job_buckets (bucket, type, status, resource_category, n)
-    SELECT seq >> 12, type, status, resource_category, count(*) FROM jobs GROUP BY seq >> 12, type, status;
-
-  CREATE TRIGGER jobs_bucket_insert AFTER INSERT ON jobs BEGIN
-    INSERT INTO job_buckets (bucket, type, status, resource_category, n) VALUES (new.seq >> 12, new.type, new.status, new.resource_category, 1)
-      ON CONFLICT (bucket, type, status) DO UPDATE SET n = n + 1;
-  END;
-  CREATE TRIGGER jobs_bucket_status AFTER UPDATE OF status ON jobs WHEN old.status <> new.status BEGIN
-    UPDATE job_buckets SET n = n - 1 WHERE bucket = old.seq >> 12 AND type = old.type AND status = old.status;
-    INSERT INTO job_buckets (bucket, type, status, resource_category, n) VALUES (new.seq >> 12, new.type, new.status, new.resource_category, 1)
-      ON CONFLICT (bucket, type, status) DO UPDATE SET n = n + 1;
-  END;
-  CREATE TRIGGER jobs_bucket_delete AFTER DELETE ON jobs BEGIN
-    UPDATE job_buckets SET n = n - 1 WHERE bucket = old.seq >> 12 AND type = old.type AND status = old.status;
   END;
   `,
 ];
