@@ -145,7 +145,10 @@ export interface JobStore {
   /** A user's action (cancel, pause, resume, retry): applied only if the job's status is in `from`. Throws AppError NOT_FOUND. */
   transitionJob(t: ManualTransition): Promise<TransitionResult>;
   setPriority(jobId: string, priority: number, allowedFrom: readonly JobStatus[], at: number): Promise<TransitionResult>;
-  /** Jobs left running by this node when it died: apply `decide` to each, log what happened. */
+  /**
+   * Jobs left running by this node when it died: apply `decide` to each, log what happened. An
+   * embedded store that only one runtime can open treats every running job as this node's.
+   */
   rescueJobs(nodeId: string, now: number, decide: (job: JobRecord) => FailureDecision): Promise<JobRecord[]>;
   /** Earliest retryAfter later than `now` among jobs waiting for a retry, for the dispatcher's timer. */
   nextRetryAt(now: number): Promise<number | null>;

@@ -33,6 +33,11 @@ describe('scheduler', () => {
     expect(r.start).toHaveLength(expectedCpu);
   });
 
+  it('says so when a category has no slots at all', () => {
+    const a = job('gpu_ai');
+    expect(run([a], { capacity: cap({ limits: { cpu: 5, gpu_encode: 2, gpu_ai: 0 } }) }).waiting.get(a.id)).toBe('gpu_ai: no slots on this node (limit 0)');
+  });
+
   it('ranks by priority then FIFO', () => {
     const a = job('cpu', { priority: 7 });
     const b = job('cpu', { priority: 2 });

@@ -73,7 +73,7 @@ export function schedule(input: ScheduleInput): ScheduleResult {
     }
     const limit = capacity.limits[c.category];
     if (running[c.category] >= limit) {
-      waiting.set(c.id, `${c.category}: ${running[c.category]} of ${limit} slots busy`);
+      waiting.set(c.id, limit === 0 ? `${c.category}: no slots on this node (limit 0)` : `${c.category}: ${running[c.category]} of ${limit} slots busy`);
       continue;
     }
     const need = vramToReserve(c.vramRequired, budget);

@@ -47,7 +47,8 @@ describe('crash recovery', () => {
     expect(running.length).toBeGreaterThanOrEqual(3);
     await kill();
 
-    restarted = await startTestRuntime({ dir, config: { limits: { cpu: 0, gpu_encode: 0, gpu_ai: 0 } } });
+    // restarted under another node id (host renamed): the embedded store still recovers every orphan
+    restarted = await startTestRuntime({ dir, config: { nodeId: 'renamed-host', limits: { cpu: 0, gpu_encode: 0, gpu_ai: 0 } } });
     const { runtime } = restarted;
     const all = await runtime.execute('listJobs', { limit: 100 });
     expect(all.pagination.total).toBe(ids.length);

@@ -69,7 +69,9 @@ export class SqliteJobStore implements JobStore {
         WHERE id = @jobId AND status = 'running' AND attempt = @attempt RETURNING *`),
       interrupt: db.prepare(`UPDATE jobs SET status = 'pending', enqueued_at = @at, vram_reserved = 0, progress = 0, updated_at = @at,
         log_lines = log_lines + 1 WHERE id = @jobId AND status = 'running' AND attempt = @attempt RETURNING *`),
-      running: db.prepare<[string], JobRow>(`SELECT * FROM jobs WHERE status = 'running' AND (node_id = ? OR node_id IS NULL)`),
+      // the exclusive lock means no other runtime uses this file: every running job is an orphan at start-up,
+      // whatever node id it was claimed under (the host may have been renamed, MEDIA_NODE_ID changed)
+      running: db.prepare<[], JobRow>(`SELECT * FROM jobs WHERE status = 'running'`),
       setPriority: db.prepare('UPDATE jobs SET priority = ?, updated_at = ? WHERE seq = ? RETURNING *'),
       progress: db.prepare(`UPDATE jobs SET progress = ? WHERE id = ? AND status = 'running' AND progress <> ?`),
       readLog: db.prepare<[number, number, number], StoredLogLine>('SELECT line, at, text FROM job_logs WHERE job_seq = ? AND line > ? ORDER BY line LIMIT ?'),
@@ -247,10 +249,10 @@ export class SqliteJobStore implements JobStore {
     })();
   }
 
-  async rescueJobs(nodeId: string, now: number, decide: (job: JobRecord) => FailureDecision): Promise<JobRecord[]> {
+  async rescueJobs(_nodeId: string, now: number, decide: (job: JobRecord) => FailureDecision): Promise<JobRecord[]> {
     return this.db.transaction(() => {
       const rescued: JobRecord[] = [];
-      for (const row of this.stmt.running.all(nodeId)) {
+      for (const row of this.stmt.running.all()) {
         const job = rowToJob(row);
         const decision = decide(job);
         const error = 'The runtime stopped while this job was running (crash, kill or power loss).';
