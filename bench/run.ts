@@ -3,8 +3,9 @@
  * JSON object per line on stdout and nothing else (progress goes to stderr). Targets are
  * reported, not asserted: the exit code is 0 when every benchmark ran, non-zero on an error.
  *
- *   npm run bench [-- --json] [-- --only throughput,peer,latency,enqueue,schedule]
+ *   npm run bench [-- --json] [-- --only throughput,peer,latency,enqueue,schedule,api]
  */
+import { benchApi } from './api-latency';
 import { benchEnqueueBulk } from './enqueue-bulk';
 import { benchPlainjob } from './peer-plainjob';
 import { benchQueueThroughput, THROUGHPUT_JOBS } from './queue-throughput';
@@ -13,7 +14,7 @@ import { benchScheduleDecision } from './schedule-decision';
 import { benchStartLatency } from './start-latency';
 import { progress } from './support';
 
-const SECTIONS = ['throughput', 'peer', 'latency', 'enqueue', 'schedule'] as const;
+const SECTIONS = ['throughput', 'peer', 'latency', 'enqueue', 'schedule', 'api'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function parseArgs(argv: readonly string[]): { json: boolean; only: Set<Section> } {
@@ -63,6 +64,7 @@ async function main(): Promise<void> {
   if (only.has('latency')) metrics.push(...(await benchStartLatency()));
   if (only.has('enqueue')) metrics.push(...(await benchEnqueueBulk()));
   if (only.has('schedule')) metrics.push(...(await benchScheduleDecision()));
+  if (only.has('api')) metrics.push(...(await benchApi()));
 
   progress(`done in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
   process.stdout.write(`${json ? toJsonLines(metrics) : toTable(metrics)}\n`);

@@ -38,7 +38,7 @@ export function decideAfterFailure(attempt: FailedAttempt, policy: RetryPolicyCo
 /** After a crash the job did not fail by itself, but a job that keeps crashing the runtime must not loop forever. */
 export function decideAfterCrash(retryCount: number, maxRetries: number): FailureDecision {
   if (retryCount >= maxRetries) {
-    return { kind: 'fail', reason: `the runtime stopped while it ran and no retries are left (${retryCount} of ${maxRetries} used)` };
+    return { kind: 'fail', reason: `no retries left (${retryCount} of ${maxRetries} used)` };
   }
-  return { kind: 'retry', retryCount: retryCount + 1, retryAfter: 0, reason: `recovered after the runtime stopped while it ran (retry ${retryCount + 1} of ${maxRetries})` };
+  return { kind: 'retry', retryCount: retryCount + 1, retryAfter: 0, reason: `retry ${retryCount + 1} of ${maxRetries}` };
 }
