@@ -90,6 +90,37 @@ const MIGRATIONS: readonly string[] = [
     DELETE FROM job_logs WHERE job_seq = old.seq;
   END;
   `,
+  /* 2: the library's videos (paths relative to the library root) */ `
+  CREATE TABLE videos (
+    id               TEXT    PRIMARY KEY,
+    path             TEXT    NOT NULL UNIQUE,
+    filename         TEXT    NOT NULL,
+    title            TEXT    NOT NULL,
+    directory_type   TEXT    NOT NULL,
+    size_bytes       INTEGER,
+    mtime_ms         INTEGER,
+    duration_seconds REAL,
+    width            INTEGER,
+    height           INTEGER,
+    fps              REAL,
+    video_codec      TEXT,
+    audio_codec      TEXT,
+    bitrate          INTEGER,
+    orientation      TEXT,
+    has_audio        INTEGER,
+    valid            INTEGER,
+    validation_error TEXT,
+    missing          INTEGER NOT NULL DEFAULT 0,
+    thumbnail_path   TEXT,
+    reencode_job_id  TEXT,
+    source_job_id    TEXT,
+    created_at       INTEGER NOT NULL,
+    updated_at       INTEGER NOT NULL,
+    probed_at        INTEGER
+  );
+  CREATE INDEX videos_directory ON videos(directory_type, created_at);
+  CREATE INDEX videos_created   ON videos(created_at);
+  `,
 ];
 
 /** Jobs per bucket of job_buckets (seq >> BUCKET_SHIFT). */

@@ -30,18 +30,21 @@ import { rowToJob, type JobRow } from './job-rows';
 import { openDatabase } from './open-database';
 import { listPage, totalQuery } from './list-queries';
 
-export interface SqliteJobStoreOptions {
-  readonly file: string;
+export type SqliteJobStoreOptions = ({ readonly file: string } | { readonly db: Database.Database }) & {
   readonly logBounds?: LogBounds;
-}
+};
 
 export class SqliteJobStore implements JobStore {
   private readonly db: Database.Database;
   private readonly log: BoundedLogWriter;
   private readonly stmt;
 
+  /** Whether close() closes the connection (false when it is shared with other stores). */
+  private readonly ownsDb: boolean;
+
   constructor(options: SqliteJobStoreOptions) {
-    this.db = openDatabase(options.file);
+    this.ownsDb = 'file' in options;
+    this.db = 'file' in options ? openDatabase(options.file) : options.db;
     this.log = new BoundedLogWriter(this.db, options.logBounds ?? DEFAULT_LOG_BOUNDS);
     const db = this.db;
     this.stmt = {
@@ -299,7 +302,7 @@ export class SqliteJobStore implements JobStore {
   }
 
   async close(): Promise<void> {
-    if (this.db.open) this.db.close();
+    if (this.ownsDb && this.db.open) this.db.close();
   }
 }
 
