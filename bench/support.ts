@@ -10,6 +10,7 @@ import type { ResourceCategory } from '../src/shared/domain/statuses';
 import type { JobStore, NewJob } from '../src/main/core/ports';
 import type { CategoryLimits } from '../src/main/core/capacity';
 import { newJob } from '../src/main/storage/conformance/job-store-conformance';
+import { openSqliteStores } from '../src/main/storage/sqlite/open-sqlite-stores';
 import { SqliteJobStore } from '../src/main/storage/sqlite/sqlite-job-store';
 import { createRegistry, type Processor } from '../src/main/processors/processor';
 import { loadConfig } from '../src/main/runtime/config';
@@ -113,8 +114,9 @@ export interface BenchRuntime {
 }
 
 /** The real runtime on the real (durable) SQLite store, with `processor` for 'scan' jobs. */
-export function createBenchRuntime(options: { tmp: TempDir; processor: Processor; limits?: CategoryLimits; store?: SqliteJobStore }): BenchRuntime {
-  const store = options.store ?? new SqliteJobStore({ file: options.tmp.dbFile });
+export function createBenchRuntime(options: { tmp: TempDir; processor: Processor; limits?: CategoryLimits }): BenchRuntime {
+  const stores = openSqliteStores(options.tmp.dbFile);
+  const store = stores.jobs;
   const timed = timedStore(store);
   const errors: unknown[] = [];
   const config = loadConfig(
@@ -124,6 +126,7 @@ export function createBenchRuntime(options: { tmp: TempDir; processor: Processor
   const runtime = createRuntime({
     config,
     store: timed.store,
+    videos: stores.videos,
     processors: createRegistry([['scan', options.processor]]),
     catalog: scriptedCatalog,
     logger: {
@@ -142,7 +145,7 @@ export function createBenchRuntime(options: { tmp: TempDir; processor: Processor
     errors,
     async dispose() {
       await runtime.stop();
-      await store.close();
+      await stores.close();
     },
   };
 }

@@ -2,17 +2,15 @@
  * Headless entry (plain Node, no Electron): the runtime on the embedded SQLite store, served over
  * HTTP with the web UI. Configured by environment (see README); SIGINT/SIGTERM shut down cleanly.
  */
-import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { createRegistry, type ProcessorRegistry } from './processors/processor';
+import type { ProcessorRegistry } from './processors/processor';
 import type { JobTypeCatalog } from './runtime/create-job';
 import { loadConfig, type Env } from './runtime/config';
-import { createRuntime } from './runtime/create-runtime';
+import { openEmbeddedRuntime } from './runtime/open-embedded-runtime';
+import { createProcessors } from './processors/create-processors';
 import { setUpTokens } from './server/auth';
 import { createServer } from './server/create-server';
-import { SqliteJobStore } from './storage/sqlite/sqlite-job-store';
-import { GpuSampler } from './system/nvidia-smi';
 import { discoverTools } from './system/tools';
 import { readGpuInventory } from './system/gpu-inventory';
 import { APP_VERSION } from './version';
@@ -46,19 +44,12 @@ export async function startHeadless(env: Env = process.env, options: HeadlessOpt
   const host = env.HOST || '127.0.0.1';
   const port = env.PORT === undefined || env.PORT === '' ? 4100 : Number(env.PORT);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number (got "${env.PORT}").`);
-  mkdirSync(config.libraryPath, { recursive: true });
 
-  const store = new SqliteJobStore({ file: config.databaseFile });
-  const gpus = new GpuSampler();
-  await gpus.start();
-  const runtime = createRuntime({
-    config,
-    store,
-    processors: options.processors ?? createRegistry([]),
+  const embedded = await openEmbeddedRuntime(config, {
+    processors: options.processors ? () => options.processors! : createProcessors,
     ...(options.catalog ? { catalog: options.catalog } : {}),
-    gpu: { current: () => gpus.gpus[0] ?? null },
   });
-  await runtime.start();
+  const { runtime } = embedded;
   const tokens = setUpTokens(config.dataDir, env.MEDIA_API_TOKEN);
   const [tools, adapters] = await Promise.all([discoverTools(env), readGpuInventory()]);
   const server = await createServer({
@@ -71,7 +62,7 @@ export async function startHeadless(env: Env = process.env, options: HeadlessOpt
       database: 'sqlite',
       nodeId: config.nodeId,
       tools,
-      gpus: gpus.gpus.map((g) => ({ index: g.index, name: g.name, totalMb: g.totalMb, usedMb: g.usedMb })),
+      gpus: embedded.gpus().map((g) => ({ index: g.index, name: g.name, totalMb: g.totalMb, usedMb: g.usedMb })),
       adapters,
       vramBudgetMb: runtime.vramBudgetMb(),
     }),
@@ -93,9 +84,7 @@ export async function startHeadless(env: Env = process.env, options: HeadlessOpt
     close() {
       closing ??= (async () => {
         await server.close();
-        await runtime.stop();
-        gpus.stop();
-        await store.close();
+        await embedded.close();
       })();
       return closing;
     },

@@ -20,6 +20,8 @@ const NAMES = {
   getQueueState: true,
   pauseQueue: true,
   resumeQueue: true,
+  listVideos: true,
+  getVideo: true,
 } as const satisfies Record<OperationName, true>;
 
 export const PRELOAD_OPERATION_NAMES = Object.keys(NAMES) as OperationName[];

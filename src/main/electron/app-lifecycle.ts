@@ -62,7 +62,7 @@ export function startDesktopApp(paths: AppPaths): void {
     .whenReady()
     .then(async () => {
       hardenSession(session.defaultSession, { dev: Boolean(paths.devServerUrl) });
-      desktop = openDesktopRuntime();
+      desktop = await openDesktopRuntime();
       const { runtime } = desktop;
       removeIpc = installIpcBridge({
         runtime,

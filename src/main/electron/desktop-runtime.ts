@@ -1,35 +1,13 @@
 /**
- * The runtime the desktop app embeds: the SQLite store in the per-user data folder (or
- * MEDIA_DATA_DIR) and the processor registry. `close` stops dispatching, waits for running
- * attempts to settle, then closes the database.
+ * The runtime the desktop app embeds: the embedded default (SQLite in the per-user data folder or
+ * MEDIA_DATA_DIR, the library, GPU telemetry, the processors), shared with the headless server.
  */
-import { createRegistry } from '../processors/processor';
 import { loadConfig, type Env } from '../runtime/config';
-import { createRuntime, type Runtime } from '../runtime/create-runtime';
-import { SqliteJobStore } from '../storage/sqlite/sqlite-job-store';
+import { openEmbeddedRuntime, type EmbeddedRuntime } from '../runtime/open-embedded-runtime';
+import { createProcessors } from '../processors/create-processors';
 
-export interface DesktopRuntime {
-  readonly runtime: Runtime;
-  close(): Promise<void>;
-}
+export type DesktopRuntime = EmbeddedRuntime;
 
-export function openDesktopRuntime(env: Env = process.env): DesktopRuntime {
-  const config = loadConfig(env);
-  const store = new SqliteJobStore({ file: config.databaseFile });
-  // Processors for the job families arrive with their own issues; until then jobs wait.
-  const runtime = createRuntime({ config, store, processors: createRegistry([]) });
-  let closing: Promise<void> | null = null;
-  return {
-    runtime,
-    close() {
-      closing ??= (async () => {
-        try {
-          await runtime.stop();
-        } finally {
-          await store.close();
-        }
-      })();
-      return closing;
-    },
-  };
+export function openDesktopRuntime(env: Env = process.env): Promise<DesktopRuntime> {
+  return openEmbeddedRuntime(loadConfig(env), { processors: createProcessors });
 }

@@ -8,7 +8,7 @@ import { OPERATION_NAMES } from '../../shared/contracts/operations';
 import { createRegistry } from '../processors/processor';
 import { loadConfig } from '../runtime/config';
 import { createRuntime, type Runtime } from '../runtime/create-runtime';
-import { SqliteJobStore } from '../storage/sqlite/sqlite-job-store';
+import { openSqliteStores, type SqliteStores } from '../storage/sqlite/open-sqlite-stores';
 import { FakeWebContents, fakeIpcMain, resetFakeElectron } from '../electron/testing/fake-electron';
 import { INTERNAL_ERROR_MESSAGE } from './error-body';
 import { installIpcBridge } from './index';
@@ -21,7 +21,7 @@ const ourFrame = { senderFrame: { url: pathToFileURL(join(rendererDir, 'index.ht
 const foreignFrame = { senderFrame: { url: 'https://evil.example/', parent: null } };
 
 let dir: string;
-let store: SqliteJobStore;
+let store: SqliteStores;
 let runtime: Runtime;
 let contents: FakeWebContents;
 let uninstall: () => void;
@@ -36,8 +36,8 @@ describe('IPC bridge', () => {
   beforeEach(async () => {
     resetFakeElectron();
     dir = mkdtempSync(join(tmpdir(), 'ipc-bridge-'));
-    store = new SqliteJobStore({ file: join(dir, 'jobs.db') });
-    runtime = createRuntime({ config: loadConfig({ MEDIA_DATA_DIR: dir }), store, processors: createRegistry([]) });
+    store = openSqliteStores(join(dir, 'jobs.db'));
+    runtime = createRuntime({ config: loadConfig({ MEDIA_DATA_DIR: dir }), store: store.jobs, videos: store.videos, processors: createRegistry([]) });
     await runtime.start();
     contents = new FakeWebContents();
     uninstall = installIpcBridge({ runtime, trusted: { rendererDir }, getEventTarget: () => contents });

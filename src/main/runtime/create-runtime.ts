@@ -9,6 +9,7 @@ import { JOB_TYPE_CATALOG } from '../../shared/domain/job-types';
 import { decideAfterCrash } from '../core/retry-policy';
 import { systemClock, type Clock, type JobRecord, type JobStore } from '../core/ports';
 import type { ProcessorRegistry } from '../processors/processor';
+import type { VideoStore } from '../core/library-ports';
 import { CapacityState, noGpu, type GpuReadingSource } from './capacity-state';
 import type { RuntimeConfig } from './config';
 import type { JobTypeCatalog } from './create-job';
@@ -24,6 +25,7 @@ import { formatLogTime } from './job-view';
 export interface RuntimeDeps {
   readonly config: RuntimeConfig;
   readonly store: JobStore;
+  readonly videos: VideoStore;
   readonly processors: ProcessorRegistry;
   readonly gpu?: GpuReadingSource;
   readonly clock?: Clock;
@@ -95,6 +97,7 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
 
   const handlers: OperationHandlers = createOperationHandlers({
     store,
+    videos: deps.videos,
     dispatcher,
     capacity,
     catalog: deps.catalog ?? JOB_TYPE_CATALOG,

@@ -12,12 +12,15 @@ import type { CapacityState } from './capacity-state';
 import { buildNewJob, type JobTypeCatalog } from './create-job';
 import type { Dispatcher } from './dispatcher';
 import { renderLog, toJobView } from './job-view';
+import { toVideoView } from './video-view';
+import type { VideoStore } from '../core/library-ports';
 
 type Input<N extends OperationName> = z.infer<(typeof OPERATIONS)[N]['input']>;
 export type OperationHandlers = { [N in OperationName]: (input: Input<N>) => Promise<OperationOutput<N>> };
 
 export interface OperationDeps {
   readonly store: JobStore;
+  readonly videos: VideoStore;
   readonly dispatcher: Dispatcher;
   readonly capacity: CapacityState;
   readonly catalog: JobTypeCatalog;
@@ -89,6 +92,7 @@ export function createOperationHandlers(deps: OperationDeps): OperationHandlers 
 
     async createJob(input) {
       const newJob = buildNewJob(input, deps.catalog, capacity.vramBudgetMb(), clock.now());
+      await requireReferencedVideos(deps.videos, newJob.params);
       const [job] = await store.insertJobs([newJob]);
       deps.onJobsChanged([job!], true);
       dispatcher.requestDispatch();
@@ -128,6 +132,17 @@ export function createOperationHandlers(deps: OperationDeps): OperationHandlers 
       return toJobView(job, await store.queuePosition(id));
     },
 
+    async listVideos({ page, limit, ...filter }) {
+      const { rows, total } = await deps.videos.listVideos(filter, (page - 1) * limit, limit);
+      return { data: rows.map(toVideoView), pagination: { page, limit, total, totalPages: Math.ceil(total / limit) } };
+    },
+
+    async getVideo({ id }) {
+      const video = await deps.videos.getVideo(id);
+      if (!video) throw new AppError('NOT_FOUND', `No video with id ${id}.`, { videoId: id });
+      return toVideoView(video);
+    },
+
     async getQueueState() {
       return queueState();
     },
@@ -144,6 +159,14 @@ export function createOperationHandlers(deps: OperationDeps): OperationHandlers 
       return queueState();
     },
   };
+}
+
+/** Jobs name videos by id; each must exist when the job is created (the processor resolves its path when it runs). */
+async function requireReferencedVideos(videos: VideoStore, params: Record<string, unknown>): Promise<void> {
+  const ids = [params.videoId, ...(Array.isArray(params.videoIds) ? params.videoIds : [])].filter((v): v is string => typeof v === 'string');
+  for (const id of new Set(ids)) {
+    if (!(await videos.getVideo(id))) throw new AppError('UNKNOWN_VIDEO', `No video with id ${id} in the library.`, { videoId: id });
+  }
 }
 
 async function requireJob(store: JobStore, id: string): Promise<JobRecord> {

@@ -221,8 +221,7 @@ describe('runtime: lifecycle through the real dispatcher and SQLite store', () =
     const dir = t.dir;
     const job = await t.runtime.execute('createJob', { type: 'scan', params: { sleepMs: 3000 } });
     await until(job.id, 'running');
-    await t.runtime.stop();
-    await t.store.close();
+    await t.close();
     const again = await startTestRuntime({ dir });
     const after = await again.runtime.execute('getJob', { id: job.id });
     expect(after.retryCount).toBe(0);

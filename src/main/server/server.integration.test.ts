@@ -96,6 +96,13 @@ describe('headless REST API', () => {
     expect((await api('POST', `/api/media/jobs/${job.id}/cancel`)).status).toBe(409);
   });
 
+  it('lists the library (empty at first) with the spec pagination shape, and created its folders', async () => {
+    const r = await api('GET', '/api/media/videos?search=beach&valid=true&page=1&limit=10');
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual({ data: [], pagination: { page: 1, limit: 10, total: 0, totalPages: 0 } });
+    for (const folder of ['inbox', 'videos', 'public', 'playback', 'compilations', 'thumbnails', 'gifs']) expect(statSync(join(dir, 'library', folder)).isDirectory()).toBe(true);
+  });
+
   it('reads a log incrementally', async () => {
     const job = (await api('POST', '/api/media/jobs', { type: 'scan', params: { fail: 'fatal' } })).body;
     await until(job.id, 'failed');
@@ -124,6 +131,10 @@ describe('headless REST API', () => {
     ['an unknown id', 'GET', '/api/media/jobs/00000000-0000-4000-8000-000000000000', undefined, 404, 'NOT_FOUND'],
     ['an unknown id on an action', 'POST', '/api/media/jobs/00000000-0000-4000-8000-000000000000/retry', undefined, 404, 'NOT_FOUND'],
     ['an unknown route', 'GET', '/api/media/nothing', undefined, 404, 'NOT_FOUND'],
+    ['an unknown video id', 'GET', '/api/media/videos/00000000-0000-4000-8000-000000000000', undefined, 404, 'NOT_FOUND'],
+    ['a malformed video id', 'GET', '/api/media/videos/nope', undefined, 400, 'INVALID_ID'],
+    ['an unknown video folder filter', 'GET', '/api/media/videos?directoryType=etc', undefined, 400, 'VALIDATION_FAILED'],
+    ['a job naming a video that does not exist', 'POST', '/api/media/jobs', { type: 'validate', params: { videoId: '00000000-0000-4000-8000-000000000000' } }, 400, 'UNKNOWN_VIDEO'],
     ['an oversized body', 'POST', '/api/media/jobs', JSON.stringify({ type: 'scan', params: { blob: 'x'.repeat(2 * 1024 * 1024) } }), 413, 'PAYLOAD_TOO_LARGE'],
   ])('answers %s with %s %s → %i %s', async (_what, method, path, body, status, code) => {
     const r = await api(method, path, body);
@@ -148,10 +159,13 @@ describe('headless REST API', () => {
       expect(r.status).toBe(400);
       expect(r.body.error.code).toBe('VALIDATION_FAILED');
       expect(r.body.error.details.issues.map((i: { path: string }) => i.path).sort()).toEqual(['params.crf', 'params.videoId']);
-      const ok = await httpClient(real.url, TOKEN)('POST', '/api/media/jobs', { type: 'reencode_streaming', params: { videoId: '660e8400-e29b-41d4-a716-446655440001' } });
+      const unknownVideo = await httpClient(real.url, TOKEN)('POST', '/api/media/jobs', { type: 'reencode_streaming', params: { videoId: '660e8400-e29b-41d4-a716-446655440001' } });
+      expect(unknownVideo.status).toBe(400);
+      expect(unknownVideo.body.error).toMatchObject({ code: 'UNKNOWN_VIDEO', message: 'No video with id 660e8400-e29b-41d4-a716-446655440001 in the library.' });
+      const ok = await httpClient(real.url, TOKEN)('POST', '/api/media/jobs', { type: 'scan', params: {} });
       expect(ok.status).toBe(201);
       const job = await httpClient(real.url, TOKEN)('GET', `/api/media/jobs/${ok.body.id}`);
-      expect(job.body.params).toEqual({ videoId: '660e8400-e29b-41d4-a716-446655440001', targetBitrate: 2000, preset: 'medium', crf: 23 });
+      expect(job.body.params).toEqual({ directoryType: 'videos', skipExisting: true });
     } finally {
       await real.close();
     }

@@ -8,6 +8,7 @@
  */
 import { z } from 'zod';
 import * as job from './job';
+import * as video from './video';
 
 export interface OperationDefinition<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
   readonly input: I;
@@ -36,6 +37,8 @@ export const OPERATIONS = {
   setJobPriority: op({ method: 'POST', path: '/api/media/jobs/:id/priority', input: job.setPriorityInputSchema, output: job.jobSchema, summary: 'Change the priority of a waiting or paused job' }),
   getQueueState: op({ method: 'GET', path: '/api/media/queue', input: noInput, output: job.queueStateSchema, summary: 'Queue pause state, limits and VRAM budget' }),
   pauseQueue: op({ method: 'POST', path: '/api/media/queue/pause', input: job.queuePauseInputSchema, output: job.queueStateSchema, summary: 'Pause the whole queue or one category (running jobs go on)' }),
+  listVideos: op({ method: 'GET', path: '/api/media/videos', input: video.listVideosQuerySchema, output: video.videoListSchema, summary: 'List library videos (newest first) with search, filters and pagination' }),
+  getVideo: op({ method: 'GET', path: '/api/media/videos/:id', input: video.videoIdInputSchema, output: video.videoSchema, summary: 'One library video' }),
   resumeQueue: op({ method: 'POST', path: '/api/media/queue/resume', input: job.queuePauseInputSchema, output: job.queueStateSchema, summary: 'Resume the whole queue or one category' }),
 } as const;
 

@@ -9,7 +9,9 @@ import { z } from 'zod';
 import { JOB_TYPE_CATALOG, JOB_TYPES } from '../../../shared/domain/job-types';
 import { createRegistry, type Processor } from '../../processors/processor';
 import { scriptedProcessor } from '../../processors/testing/test-processors';
-import { SqliteJobStore } from '../../storage/sqlite/sqlite-job-store';
+import { openSqliteStores } from '../../storage/sqlite/open-sqlite-stores';
+import type { SqliteJobStore } from '../../storage/sqlite/sqlite-job-store';
+import type { SqliteVideoStore } from '../../storage/sqlite/sqlite-video-store';
 import { loadConfig, type RuntimeConfig } from '../config';
 import type { GpuReadingSource } from '../capacity-state';
 import type { JobTypeCatalog } from '../create-job';
@@ -22,7 +24,10 @@ export const scriptedCatalog: JobTypeCatalog = Object.fromEntries(
 export interface TestRuntime {
   readonly runtime: Runtime;
   readonly store: SqliteJobStore;
+  readonly videos: SqliteVideoStore;
   readonly dir: string;
+  /** Stops the runtime and closes the database, keeping the folder (to start again on it). */
+  close(): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -36,11 +41,13 @@ export interface TestRuntimeOptions {
 export async function startTestRuntime(options: TestRuntimeOptions = {}): Promise<TestRuntime> {
   const dir = options.dir ?? mkdtempSync(join(tmpdir(), 'mjc-runtime-'));
   const config = loadConfig({ MEDIA_DATA_DIR: dir, MEDIA_NODE_ID: 'test-node' }, { reportFlushMs: 20, stopGraceMs: 500, ...options.config });
-  const store = new SqliteJobStore({ file: config.databaseFile });
+  const stores = openSqliteStores(config.databaseFile);
+  const store = stores.jobs;
   const processor = options.processor ?? scriptedProcessor;
   const runtime = createRuntime({
     config,
     store,
+    videos: stores.videos,
     processors: createRegistry(JOB_TYPES.map((t) => [t, processor] as const)),
     catalog: scriptedCatalog,
     gpu: options.gpu,
@@ -50,10 +57,15 @@ export async function startTestRuntime(options: TestRuntimeOptions = {}): Promis
   return {
     runtime,
     store,
+    videos: stores.videos,
     dir,
+    async close() {
+      await runtime.stop();
+      await stores.close();
+    },
     async dispose() {
       await runtime.stop();
-      await store.close();
+      await stores.close();
       if (!options.dir) rmSync(dir, { recursive: true, force: true });
     },
   };
