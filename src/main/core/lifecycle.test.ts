@@ -14,7 +14,9 @@ const ALLOWED: Record<LifecycleAction, Partial<Record<JobStatus, JobStatus>>> = 
   recover: { running: 'queued' },
   cancel: { pending: 'cancelled', queued: 'cancelled', running: 'cancelled', paused: 'cancelled' },
   pause: { pending: 'paused', queued: 'paused' },
+  suspend: { running: 'paused' },
   resume: { paused: 'pending' },
+  resumeSuspended: { paused: 'running' },
   retry: { failed: 'pending', cancelled: 'pending' },
   setPriority: { pending: 'pending', queued: 'queued', paused: 'paused' },
 };

@@ -6,7 +6,8 @@
  *      │  ╲                │ ▲                │ ├──fail──────────▶ failed ──retry──▶ pending
  *      │   ╲──start────────┼─┼───────────────▶│ ├──scheduleRetry─▶ queued (retryAfter set)
  *      │                   │ │                │ ├──interrupt─────▶ pending (shutdown, no retry spent)
- *   pause/resume ◀─────────┘ │                │ └──recover───────▶ queued | failed (after a crash)
+ *   pause/resume ◀─────────┘ │                │ ├──recover───────▶ queued | failed (after a crash)
+ *                            │                │ └──suspend───────▶ paused (process stopped, slot held) ──resumeSuspended──▶ running
  *   paused                   └───────────────── cancel (any non-final) ─▶ cancelled ──retry──▶ pending
  */
 import { AppError } from '../../shared/contracts/errors';
@@ -22,7 +23,9 @@ export type LifecycleAction =
   | 'recover'
   | 'cancel'
   | 'pause'
+  | 'suspend'
   | 'resume'
+  | 'resumeSuspended'
   | 'retry'
   | 'setPriority';
 
@@ -45,7 +48,9 @@ export const TRANSITIONS: Readonly<Record<LifecycleAction, TransitionRule>> = {
   recover: { from: ['running'], to: 'queued', verb: 'recover', allowedHint: 'only running jobs' },
   cancel: { from: ['pending', 'queued', 'running', 'paused'], to: 'cancelled', verb: 'cancel', allowedHint: 'only jobs that have not ended' },
   pause: { from: ['pending', 'queued'], to: 'paused', verb: 'pause', allowedHint: 'only pending or queued jobs' },
+  suspend: { from: ['running'], to: 'paused', verb: 'suspend', allowedHint: 'only running jobs' },
   resume: { from: ['paused'], to: 'pending', verb: 'resume', allowedHint: 'only paused jobs' },
+  resumeSuspended: { from: ['paused'], to: 'running', verb: 'resume', allowedHint: 'only suspended jobs' },
   retry: { from: ['failed', 'cancelled'], to: 'pending', verb: 'retry', allowedHint: 'only failed or cancelled jobs' },
   setPriority: { from: ['pending', 'queued', 'paused'], to: null, verb: 'change the priority of', allowedHint: 'only waiting or paused jobs' },
 };

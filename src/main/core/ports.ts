@@ -35,6 +35,16 @@ export interface JobRecord {
   readonly attempt: number;
   readonly logLines: number;
   readonly logDropped: number;
+  /** A running job suspended by the user: status paused, process stopped, slot and VRAM still held. */
+  readonly suspended: boolean;
+}
+
+export interface RecordedProcess {
+  readonly pid: number;
+  readonly jobId: string;
+  readonly command: string;
+  readonly nodeId: string;
+  readonly startedAt: number;
 }
 
 export interface NewJob {
@@ -150,6 +160,17 @@ export interface JobStore {
    * embedded store that only one runtime can open treats every running job as this node's.
    */
   rescueJobs(nodeId: string, now: number, decide: (job: JobRecord) => FailureDecision): Promise<JobRecord[]>;
+  /** running → paused with the attempt kept (its process is stopped by the runner). */
+  suspendJob(jobId: string, at: number, logLine: string): Promise<TransitionResult>;
+  /** paused + suspended → running again (its process is continued by the runner). */
+  resumeSuspendedJob(jobId: string, at: number, logLine: string): Promise<TransitionResult>;
+
+  /** Child processes of attempts, recorded when they start so a restart can kill orphans. */
+  recordProcess(p: RecordedProcess): Promise<void>;
+  forgetProcess(nodeId: string, pid: number): Promise<void>;
+  /** Returns and forgets every process recorded by this node. */
+  takeRecordedProcesses(nodeId: string): Promise<RecordedProcess[]>;
+
   /** Earliest retryAfter later than `now` among jobs waiting for a retry, for the dispatcher's timer. */
   nextRetryAt(now: number): Promise<number | null>;
 

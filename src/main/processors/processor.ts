@@ -15,6 +15,20 @@ export interface JobContext {
   log(text: string): void;
   /** A sign of life without progress (the tool printed something). */
   heartbeat(): void;
+  /**
+   * Registers a child process of this attempt: its PID is recorded so it is killed if the runtime
+   * dies, and it is stopped/continued when the user suspends/resumes the job. Call the returned
+   * function when the process has exited.
+   */
+  trackProcess(process: TrackedProcess): () => void;
+}
+
+export interface TrackedProcess {
+  readonly pid: number;
+  /** The executable, to recognise the process after a restart (a reused PID is not killed). */
+  readonly command: string;
+  suspend(): void;
+  resume(): void;
 }
 
 export interface Processor {

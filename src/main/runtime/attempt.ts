@@ -4,12 +4,14 @@
  */
 import { decideAfterFailure, type RetryPolicyConfig } from '../core/retry-policy';
 import type { AttemptOutcome, Clock, JobRecord } from '../core/ports';
-import { JobError, type JobContext, type Processor } from '../processors/processor';
+import { JobError, type JobContext, type Processor, type TrackedProcess } from '../processors/processor';
 
 export type StopReason = 'cancel' | 'hang' | 'shutdown';
 
 export interface AttemptHooks {
   onLog(jobId: string, at: number, text: string): void;
+  onProcessStarted(jobId: string, process: TrackedProcess): void;
+  onProcessEnded(jobId: string, process: TrackedProcess): void;
   onProgress(jobId: string, progress: number): void;
   /** Called once, when the attempt has ended (or its grace period after a stop ran out). */
   onEnd(attempt: Attempt, outcome: AttemptOutcome | null): void;
@@ -28,6 +30,8 @@ export class Attempt {
   private stopReason: StopReason | null = null;
   private ended = false;
   private lastProgress = -1;
+  private readonly processes = new Set<TrackedProcess>();
+  private suspendedFlag = false;
 
   constructor(
     readonly job: JobRecord,
@@ -51,6 +55,14 @@ export class Attempt {
       heartbeat: () => {
         this.lastActivityAt = this.options.clock.now();
       },
+      trackProcess: (process) => {
+        this.processes.add(process);
+        if (this.suspendedFlag) process.suspend();
+        this.hooks.onProcessStarted(this.job.id, process);
+        return () => {
+          if (this.processes.delete(process)) this.hooks.onProcessEnded(this.job.id, process);
+        };
+      },
     };
     const processor = this.processor;
     const work = processor
@@ -62,9 +74,31 @@ export class Attempt {
     );
   }
 
+  /** Whether the work runs in external processes that can be stopped and continued. */
+  get canSuspend(): boolean {
+    return this.processes.size > 0;
+  }
+
+  get suspended(): boolean {
+    return this.suspendedFlag;
+  }
+
+  suspend(): void {
+    this.suspendedFlag = true;
+    for (const p of this.processes) p.suspend();
+  }
+
+  resume(): void {
+    this.suspendedFlag = false;
+    for (const p of this.processes) p.resume();
+    this.lastActivityAt = this.options.clock.now();
+  }
+
   /** Stops the attempt; the slot is freed when the processor ends, or after the grace period. */
   stop(reason: StopReason): void {
     if (this.ended || this.stopReason) return;
+    // a stopped process only handles its termination signal once continued
+    if (this.suspendedFlag) this.resume();
     this.stopReason = reason;
     this.controller.abort(new Error(`stopped: ${reason}`));
     setTimeout(() => this.end(this.failureOutcome(new Error('the processor did not stop within the grace period'))), this.options.stopGraceMs).unref();

@@ -7,7 +7,8 @@ import { OPERATIONS, type OperationName, type OperationOutput } from '../../shar
 import { AppError } from '../../shared/contracts/errors';
 import { JOB_TYPE_CATALOG } from '../../shared/domain/job-types';
 import { decideAfterCrash } from '../core/retry-policy';
-import { systemClock, type Clock, type JobRecord, type JobStore } from '../core/ports';
+import { systemClock, type Clock, type JobRecord, type JobStore, type RecordedProcess } from '../core/ports';
+import { killOrphanProcesses } from '../system/orphan-processes';
 import type { ProcessorRegistry } from '../processors/processor';
 import type { VideoStore } from '../core/library-ports';
 import { CapacityState, noGpu, type GpuReadingSource } from './capacity-state';
@@ -32,6 +33,8 @@ export interface RuntimeDeps {
   /** Job types this runtime accepts; the spec's catalog unless a test narrows or widens it. */
   readonly catalog?: JobTypeCatalog;
   readonly logger?: Pick<Console, 'info' | 'warn' | 'error'>;
+  /** Kills child processes a crashed run left behind; the /proc-checked default unless a test swaps it. */
+  readonly killOrphans?: (processes: readonly RecordedProcess[]) => Promise<number[]>;
 }
 
 export interface Runtime {
@@ -70,6 +73,9 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
       return capacity.snapshot();
     },
     {
+      onProcessStarted: (jobId, p) =>
+        void store.recordProcess({ pid: p.pid, jobId, command: p.command, nodeId: config.nodeId, startedAt: clock.now() }).catch((error: unknown) => logger.error('Could not record a child process:', error)),
+      onProcessEnded: (_jobId, p) => void store.forgetProcess(config.nodeId, p.pid).catch((error: unknown) => logger.error('Could not forget a child process:', error)),
       onJobsChanged: (jobs) => publish(jobs),
       onProgress: (jobId, progress) => events.hasListeners && events.emit({ type: 'job.progress', jobId, progress }),
       onLog: (jobId, at, text) => events.hasListeners && events.emit({ type: 'job.log', jobId, at: new Date(at).toISOString(), text }),
@@ -113,6 +119,8 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
       if (started) return;
       started = true;
       await capacity.load();
+      const orphans = await (deps.killOrphans ?? killOrphanProcesses)(await store.takeRecordedProcesses(config.nodeId));
+      if (orphans.length > 0) logger.warn(`Killed ${orphans.length} process(es) left running by a previous run: PIDs ${orphans.join(', ')}`);
       const rescued = await store.rescueJobs(config.nodeId, clock.now(), (job) => decideAfterCrash(job.retryCount, job.maxRetries));
       if (rescued.length > 0) {
         logger.warn(`Recovered ${rescued.length} job(s) left running by a previous run: ${rescued.map((j) => `${j.id} → ${j.status}`).join(', ')}`);

@@ -7,7 +7,7 @@
 import { candidateLookahead, schedule } from '../core/scheduler';
 import type { AttemptOutcome, Clock, JobRecord, JobStore } from '../core/ports';
 import { maxUsage, type NodeCapacity, type NodeUsage } from '../core/capacity';
-import type { ProcessorRegistry } from '../processors/processor';
+import type { ProcessorRegistry, TrackedProcess } from '../processors/processor';
 import { Attempt, type AttemptOptions, type StopReason } from './attempt';
 import { ReportBuffer } from './report-buffer';
 
@@ -18,6 +18,8 @@ export interface DispatcherOptions extends AttemptOptions {
 }
 
 export interface DispatcherHooks {
+  onProcessStarted(jobId: string, process: TrackedProcess): void;
+  onProcessEnded(jobId: string, process: TrackedProcess): void;
   /** Jobs whose status changed through the dispatcher (started, completed, failed, retry scheduled). */
   onJobsChanged(jobs: readonly JobRecord[]): void;
   onProgress(jobId: string, progress: number): void;
@@ -74,6 +76,11 @@ export class Dispatcher {
     if (!attempt) return false;
     attempt.stop(reason);
     return true;
+  }
+
+  /** The attempt of a job running in this process, if any. */
+  attemptOf(jobId: string): Attempt | undefined {
+    return this.active.get(jobId);
   }
 
   /** Graceful shutdown: no new claims; running attempts are interrupted and re-queued without spending a retry. */
@@ -191,6 +198,8 @@ export class Dispatcher {
           this.scheduleFlush();
         },
         onEnd: (ended, outcome) => this.onAttemptEnd(ended, outcome),
+        onProcessStarted: (jobId, process) => this.hooks.onProcessStarted(jobId, process),
+        onProcessEnded: (jobId, process) => this.hooks.onProcessEnded(jobId, process),
       },
       this.options,
     );

@@ -114,11 +114,32 @@ export function createOperationHandlers(deps: OperationDeps): OperationHandlers 
     },
 
     async pauseJob({ id }) {
-      const job = await transition(id, 'pause', { logLine: 'Paused by admin' });
+      const current = await requireJob(store, id);
+      if (current.status !== 'running') {
+        const job = await transition(id, 'pause', { logLine: 'Paused by admin' });
+        return { id, status: job.status };
+      }
+      // a running job is suspended: its process is stopped, its slot and VRAM stay reserved
+      const attempt = dispatcher.attemptOf(id);
+      if (!attempt) throw new AppError('INVALID_TRANSITION', 'This job is running on another node or just finishing; it cannot be suspended from here.', { status: current.status });
+      if (!attempt.canSuspend) throw new AppError('INVALID_TRANSITION', 'This job has no external process that can be suspended; cancel it instead.', { status: current.status });
+      const { job, applied } = await store.suspendJob(id, clock.now(), 'Suspended by admin: process stopped, its slot and VRAM stay reserved');
+      if (!applied) throw transitionRefused(job.status, 'suspend', id);
+      attempt.suspend();
+      deps.onJobsChanged([job]);
+      dispatcher.requestDispatch(); // re-explain waits: the slot stays taken
       return { id, status: job.status };
     },
 
     async resumeJob({ id }) {
+      const current = await requireJob(store, id);
+      if (current.suspended) {
+        const { job, applied } = await store.resumeSuspendedJob(id, clock.now(), 'Resumed by admin: process continued');
+        if (!applied) throw transitionRefused(job.status, 'resumeSuspended', id);
+        dispatcher.attemptOf(id)?.resume();
+        deps.onJobsChanged([job]);
+        return { id, status: job.status };
+      }
       const job = await transition(id, 'resume', { logLine: 'Resumed by admin' });
       dispatcher.requestDispatch();
       return { id, status: job.status };

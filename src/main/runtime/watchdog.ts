@@ -24,7 +24,8 @@ export class HangWatchdog {
   }
 
   sweep(): void {
-    const samples = [...this.attempts()].map((a) => ({ jobId: a.id, lastActivityAt: a.lastActivityAt }));
+    // a suspended job shows no progress on purpose
+    const samples = [...this.attempts()].filter((a) => !a.suspended).map((a) => ({ jobId: a.id, lastActivityAt: a.lastActivityAt }));
     for (const jobId of findHungJobs(samples, this.clock.now(), this.hangTimeoutMs)) {
       this.onHang(jobId);
       this.stop(jobId, 'hang');

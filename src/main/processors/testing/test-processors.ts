@@ -45,3 +45,35 @@ export const scriptedProcessor: Processor = {
     }
   },
 };
+
+/**
+ * Runs `sleep <seconds>` as a real child process, tracked by the runtime (PID recorded, suspend
+ * and resume through SIGSTOP/SIGCONT), killed on abort. Params: { sleepSeconds }.
+ */
+export const childProcessProcessor: Processor = {
+  async run(ctx: JobContext) {
+    const { spawn } = await import('node:child_process');
+    const seconds = String((ctx.job.params as { sleepSeconds?: number }).sleepSeconds ?? 30);
+    const child = spawn('sleep', [seconds], { stdio: 'ignore' });
+    const untrack = ctx.trackProcess({
+      pid: child.pid!,
+      command: 'sleep',
+      suspend: () => child.kill('SIGSTOP'),
+      resume: () => child.kill('SIGCONT'),
+    });
+    ctx.log(`Started sleep ${seconds} as PID ${child.pid}`);
+    const onAbort = () => child.kill('SIGTERM');
+    ctx.signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      const code = await new Promise<number | null>((resolve, reject) => {
+        child.once('error', reject);
+        child.once('exit', (exitCode) => resolve(exitCode));
+      });
+      ctx.signal.throwIfAborted();
+      if (code !== 0) throw new JobError(`sleep exited with ${code}`, true);
+    } finally {
+      ctx.signal.removeEventListener('abort', onAbort);
+      untrack();
+    }
+  },
+};

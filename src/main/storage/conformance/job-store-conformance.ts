@@ -266,6 +266,36 @@ export function describeJobStoreConformance(adapterName: string, factory: StoreF
       }
     });
 
+    it('suspends a running job: it keeps its slot and VRAM, its outcome still applies, and it is rescued after a crash', async () => {
+      const [job] = await store.insertJobs([newJob({ type: 'reencode_streaming' })]);
+      await store.insertJobs([newJob({ type: 'reencode_streaming' }), newJob({ type: 'reencode_streaming' })]);
+      const started = (await store.claimJobs(claimRequest('n', 2_000, capacityOf({ limits: { cpu: 5, gpu_encode: 1, gpu_ai: 1 } })))).started;
+      expect(started.map((j) => j.id)).toEqual([job!.id]);
+      expect((await store.suspendJob(job!.id, 2_100, 'Suspended')).job).toMatchObject({ status: 'paused', suspended: true, vramReserved: 4000 });
+      expect((await store.suspendJob(job!.id, 2_101, 'again')).applied).toBe(false);
+      expect((await store.claimJobs(claimRequest('n', 2_200, capacityOf({ limits: { cpu: 5, gpu_encode: 1, gpu_ai: 1 } })))).started).toHaveLength(0);
+      expect((await store.countJobs()).vramReservedMb).toBe(4000);
+      expect((await store.resumeSuspendedJob(job!.id, 2_300, 'Resumed')).job).toMatchObject({ status: 'running', suspended: false });
+      await store.suspendJob(job!.id, 2_400, 'Suspended');
+      const done = await store.recordReports({ logs: [], progress: new Map(), outcomes: [{ kind: 'completed', jobId: job!.id, attempt: started[0]!.attempt, at: 2_500, logLine: 'done' }] });
+      expect(done[0]).toMatchObject({ status: 'completed', suspended: false, vramReserved: 0 });
+      const [other] = (await store.claimJobs(claimRequest('n', 2_600, capacityOf({ limits: { cpu: 5, gpu_encode: 1, gpu_ai: 1 } })))).started;
+      await store.suspendJob(other!.id, 2_700, 'Suspended');
+      const rescued = await store.rescueJobs('n', 3_000, (j) => decideAfterCrash(j.retryCount, j.maxRetries));
+      expect(rescued.map((j) => [j.id, j.status, j.suspended])).toEqual([[other!.id, 'queued', false]]);
+      expect((await store.readLog(job!.id, 0, 10)).lines.map((l) => l.text)).toEqual(['Started attempt 1 on node n (4000 MB VRAM reserved)', 'Suspended', 'Resumed', 'Suspended', 'done']);
+    });
+
+    it('records child processes per node and hands them over once', async () => {
+      await store.recordProcess({ pid: 111, jobId: 'a', command: 'ffmpeg', nodeId: 'n1', startedAt: 1 });
+      await store.recordProcess({ pid: 222, jobId: 'b', command: 'ffprobe', nodeId: 'n1', startedAt: 2 });
+      await store.recordProcess({ pid: 333, jobId: 'c', command: 'ffmpeg', nodeId: 'n2', startedAt: 3 });
+      await store.forgetProcess('n1', 222);
+      expect(await store.takeRecordedProcesses('n1')).toEqual([{ pid: 111, jobId: 'a', command: 'ffmpeg', nodeId: 'n1', startedAt: 1 }]);
+      expect(await store.takeRecordedProcesses('n1')).toEqual([]);
+      expect((await store.takeRecordedProcesses('n2')).map((p) => p.pid)).toEqual([333]);
+    });
+
     it('persists queue pause flags', async () => {
       expect(await store.getQueueFlags()).toEqual({ queuePaused: false, pausedCategories: [] });
       await store.setQueueFlags({ queuePaused: true, pausedCategories: ['gpu_ai'] });

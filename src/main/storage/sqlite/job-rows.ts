@@ -27,6 +27,7 @@ export interface JobRow {
   attempt: number;
   log_lines: number;
   log_dropped: number;
+  suspended: number;
   updated_at: number;
 }
 
@@ -55,5 +56,6 @@ export function rowToJob(row: JobRow): JobRecord {
     attempt: row.attempt,
     logLines: row.log_lines,
     logDropped: row.log_dropped,
+    suspended: row.suspended === 1,
   };
 }

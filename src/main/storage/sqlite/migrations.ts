@@ -30,6 +30,8 @@ const MIGRATIONS: readonly string[] = [
     attempt           INTEGER NOT NULL DEFAULT 0,
     log_lines         INTEGER NOT NULL DEFAULT 0,
     log_dropped       INTEGER NOT NULL DEFAULT 0,
+    -- 1 while a running job is suspended (status paused, its process stopped, its slot and VRAM still held)
+    suspended         INTEGER NOT NULL DEFAULT 0,
     updated_at        INTEGER NOT NULL
   );
   CREATE INDEX jobs_waiting  ON jobs(resource_category, priority, seq) WHERE status IN ('pending', 'queued');
@@ -64,6 +66,16 @@ const MIGRATIONS: readonly string[] = [
     total_ms  INTEGER NOT NULL
   );
   INSERT INTO processing_totals (id, completed, total_ms) VALUES (1, 0, 0);
+
+  -- child processes of running attempts, so orphans can be killed after a crash
+  CREATE TABLE job_processes (
+    pid        INTEGER NOT NULL,
+    job_id     TEXT    NOT NULL,
+    command    TEXT    NOT NULL,
+    node_id    TEXT    NOT NULL,
+    started_at INTEGER NOT NULL,
+    PRIMARY KEY (node_id, pid)
+  ) WITHOUT ROWID;
 
   CREATE TABLE queue_flags (
     id                INTEGER PRIMARY KEY CHECK (id = 1),

@@ -20,6 +20,7 @@ import type {
   QueueFlags,
   StatusCounts,
   StoredLogLine,
+  RecordedProcess,
   ReportBatch,
   TransitionResult,
 } from '../../core/ports';
@@ -54,7 +55,7 @@ export class SqliteJobStore implements JobStore {
       bySeq: db.prepare<[number], JobRow>('SELECT * FROM jobs WHERE seq = ?'),
       usage: db.prepare<[string], { resource_category: string; n: number; vram: number }>(
         `SELECT resource_category, count(*) AS n, coalesce(sum(vram_reserved), 0) AS vram FROM jobs
-         WHERE status = 'running' AND node_id = ? GROUP BY resource_category`),
+         WHERE (status = 'running' OR suspended = 1) AND node_id = ? GROUP BY resource_category`),
       candidates: db.prepare<[string, number, number], JobRow>(
         `SELECT * FROM jobs WHERE status IN ('pending', 'queued') AND resource_category = ?
            AND (retry_after IS NULL OR retry_after <= ?) ORDER BY priority, seq LIMIT ?`),
@@ -63,29 +64,36 @@ export class SqliteJobStore implements JobStore {
         log_lines = log_lines + 1
         WHERE seq = @seq AND status IN ('pending', 'queued') RETURNING *`),
       wait: db.prepare(`UPDATE jobs SET status = 'queued', waiting_reason = @reason, updated_at = @now WHERE seq = @seq AND status IN ('pending', 'queued')`),
-      complete: db.prepare(`UPDATE jobs SET status = 'completed', progress = 100, completed_at = @at, vram_reserved = 0, waiting_reason = NULL, updated_at = @at,
-        log_lines = log_lines + 1 WHERE id = @jobId AND status = 'running' AND attempt = @attempt RETURNING *`),
-      fail: db.prepare(`UPDATE jobs SET status = 'failed', completed_at = @at, vram_reserved = 0, last_error = @error, waiting_reason = NULL, updated_at = @at,
-        log_lines = log_lines + 1 WHERE id = @jobId AND status = 'running' AND attempt = @attempt RETURNING *`),
-      scheduleRetry: db.prepare(`UPDATE jobs SET status = 'queued', retry_count = @retryCount, retry_after = @retryAfter, enqueued_at = @retryAfter,
+      complete: db.prepare(`UPDATE jobs SET status = 'completed', suspended = 0, progress = 100, completed_at = @at, vram_reserved = 0, waiting_reason = NULL, updated_at = @at,
+        log_lines = log_lines + 1 WHERE id = @jobId AND (status = 'running' OR suspended = 1) AND attempt = @attempt RETURNING *`),
+      fail: db.prepare(`UPDATE jobs SET status = 'failed', suspended = 0, completed_at = @at, vram_reserved = 0, last_error = @error, waiting_reason = NULL, updated_at = @at,
+        log_lines = log_lines + 1 WHERE id = @jobId AND (status = 'running' OR suspended = 1) AND attempt = @attempt RETURNING *`),
+      scheduleRetry: db.prepare(`UPDATE jobs SET status = 'queued', suspended = 0, retry_count = @retryCount, retry_after = @retryAfter, enqueued_at = @retryAfter,
         last_error = @error, waiting_reason = @reason, vram_reserved = 0, updated_at = @at, log_lines = log_lines + 1
-        WHERE id = @jobId AND status = 'running' AND attempt = @attempt RETURNING *`),
-      interrupt: db.prepare(`UPDATE jobs SET status = 'pending', enqueued_at = @at, vram_reserved = 0, progress = 0, updated_at = @at,
-        log_lines = log_lines + 1 WHERE id = @jobId AND status = 'running' AND attempt = @attempt RETURNING *`),
+        WHERE id = @jobId AND (status = 'running' OR suspended = 1) AND attempt = @attempt RETURNING *`),
+      interrupt: db.prepare(`UPDATE jobs SET status = 'pending', suspended = 0, enqueued_at = @at, vram_reserved = 0, progress = 0, updated_at = @at,
+        log_lines = log_lines + 1 WHERE id = @jobId AND (status = 'running' OR suspended = 1) AND attempt = @attempt RETURNING *`),
       // the exclusive lock means no other runtime uses this file: every running job is an orphan at start-up,
       // whatever node id it was claimed under (the host may have been renamed, MEDIA_NODE_ID changed)
-      running: db.prepare<[], JobRow>(`SELECT * FROM jobs WHERE status = 'running'`),
+      running: db.prepare<[], JobRow>(`SELECT * FROM jobs WHERE (status = 'running' OR suspended = 1)`),
       setPriority: db.prepare('UPDATE jobs SET priority = ?, updated_at = ? WHERE seq = ? RETURNING *'),
       progress: db.prepare(`UPDATE jobs SET progress = ? WHERE id = ? AND status = 'running' AND progress <> ?`),
       readLog: db.prepare<[number, number, number], StoredLogLine>('SELECT line, at, text FROM job_logs WHERE job_seq = ? AND line > ? ORDER BY line LIMIT ?'),
       nextRetry: db.prepare<[number], { t: number | null }>(`SELECT min(retry_after) AS t FROM jobs WHERE status = 'queued' AND retry_after IS NOT NULL AND retry_after > ?`),
       counters: db.prepare<[], { type: string; status: string; resource_category: string; n: number }>('SELECT type, status, resource_category, sum(n) AS n FROM job_buckets GROUP BY type, status'),
       totals: db.prepare<[], { completed: number; total_ms: number }>('SELECT completed, total_ms FROM processing_totals WHERE id = 1'),
-      vramReserved: db.prepare<[], { v: number }>(`SELECT coalesce(sum(vram_reserved), 0) AS v FROM jobs WHERE status = 'running'`),
+      vramReserved: db.prepare<[], { v: number }>(`SELECT coalesce(sum(vram_reserved), 0) AS v FROM jobs WHERE (status = 'running' OR suspended = 1)`),
       position: db.prepare<[string, number, number, number], { n: number }>(
         `SELECT count(*) AS n FROM jobs WHERE status IN ('pending', 'queued') AND resource_category = ?
            AND (priority < ? OR (priority = ? AND seq < ?))`),
       flags: db.prepare<[], { queue_paused: number; paused_categories: string }>('SELECT queue_paused, paused_categories FROM queue_flags WHERE id = 1'),
+      suspend: db.prepare(`UPDATE jobs SET status = 'paused', suspended = 1, updated_at = @at, log_lines = log_lines + 1
+        WHERE id = @jobId AND status = 'running' RETURNING *`),
+      resumeSuspended: db.prepare(`UPDATE jobs SET status = 'running', suspended = 0, updated_at = @at, log_lines = log_lines + 1
+        WHERE id = @jobId AND status = 'paused' AND suspended = 1 RETURNING *`),
+      recordProcess: db.prepare('INSERT OR REPLACE INTO job_processes (pid, job_id, command, node_id, started_at) VALUES (@pid, @jobId, @command, @nodeId, @startedAt)'),
+      forgetProcess: db.prepare('DELETE FROM job_processes WHERE node_id = ? AND pid = ?'),
+      processesOf: db.prepare<[string], { pid: number; job_id: string; command: string; node_id: string; started_at: number }>('DELETE FROM job_processes WHERE node_id = ? RETURNING *'),
       setFlags: db.prepare('UPDATE queue_flags SET queue_paused = ?, paused_categories = ? WHERE id = 1'),
     };
   }
@@ -273,6 +281,41 @@ export class SqliteJobStore implements JobStore {
     })();
   }
 
+  async suspendJob(jobId: string, at: number, logLine: string): Promise<TransitionResult> {
+    return this.applyCountedTransition(this.stmt.suspend, jobId, at, logLine);
+  }
+
+  async resumeSuspendedJob(jobId: string, at: number, logLine: string): Promise<TransitionResult> {
+    return this.applyCountedTransition(this.stmt.resumeSuspended, jobId, at, logLine);
+  }
+
+  private applyCountedTransition(statement: Database.Statement, jobId: string, at: number, logLine: string): Promise<TransitionResult> {
+    return Promise.resolve(
+      this.db.transaction(() => {
+        const row = statement.get({ jobId, at }) as JobRow | undefined;
+        if (!row) {
+          const current = this.stmt.byId.get(jobId);
+          if (!current) throw notFound(jobId);
+          return { job: rowToJob(current), applied: false };
+        }
+        this.log.writeCounted(row.seq, row.log_lines, at, logLine);
+        return { job: rowToJob(row), applied: true };
+      })(),
+    );
+  }
+
+  async recordProcess(p: RecordedProcess): Promise<void> {
+    this.stmt.recordProcess.run(p);
+  }
+
+  async forgetProcess(nodeId: string, pid: number): Promise<void> {
+    this.stmt.forgetProcess.run(nodeId, pid);
+  }
+
+  async takeRecordedProcesses(nodeId: string): Promise<RecordedProcess[]> {
+    return this.stmt.processesOf.all(nodeId).map((r) => ({ pid: r.pid, jobId: r.job_id, command: r.command, nodeId: r.node_id, startedAt: r.started_at }));
+  }
+
   async nextRetryAt(now: number): Promise<number | null> {
     return this.stmt.nextRetry.get(now)!.t;
   }
@@ -317,7 +360,7 @@ function manualTransitionSets(t: ManualTransition): { sql: string; args: Record<
   args.to = t.to;
   switch (t.to) {
     case 'cancelled':
-      sets.push('completed_at = @at', 'vram_reserved = 0', 'waiting_reason = NULL', 'retry_after = NULL');
+      sets.push('completed_at = @at', 'vram_reserved = 0', 'waiting_reason = NULL', 'retry_after = NULL', 'suspended = 0');
       break;
     case 'paused':
       sets.push('waiting_reason = NULL');

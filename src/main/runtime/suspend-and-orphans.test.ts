@@ -1,0 +1,92 @@
+/**
+ * Suspending and resuming a running job stops and continues its real child process while its
+ * slot stays reserved; after a crash, the child processes it left behind are killed on restart.
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { isAppError } from '../../shared/contracts/errors';
+import { childProcessProcessor } from '../processors/testing/test-processors';
+import { startTestRuntime, waitFor, type TestRuntime } from './testing/test-runtime';
+
+let t: TestRuntime | undefined;
+afterEach(async () => {
+  await t?.dispose();
+  t = undefined;
+});
+
+function processState(pid: number): string | null {
+  try {
+    // field 3 of /proc/<pid>/stat: R running, S sleeping, T stopped, Z zombie
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')[0]!;
+  } catch {
+    return null;
+  }
+}
+
+const alive = (pid: number) => {
+  const state = processState(pid);
+  return state !== null && state !== 'Z';
+};
+
+describe('suspend and resume of a running job', () => {
+  it('stops and continues the process, keeps the slot reserved, and cancels a suspended job cleanly', async () => {
+    t = await startTestRuntime({ processor: childProcessProcessor, config: { limits: { cpu: 1, gpu_encode: 1, gpu_ai: 1 }, hangTimeoutMs: 1000 } });
+    const { runtime } = t;
+    const job = await runtime.execute('createJob', { type: 'scan', params: { sleepSeconds: 30 } });
+    const next = await runtime.execute('createJob', { type: 'scan', params: { sleepSeconds: 0 } });
+    const pid = await waitFor(async () => {
+      const log = (await runtime.execute('getJob', { id: job.id })).log;
+      const m = /as PID (\d+)/.exec(log);
+      return m ? Number(m[1]) : undefined;
+    });
+    expect(await runtime.execute('pauseJob', { id: job.id })).toEqual({ id: job.id, status: 'paused' });
+    await waitFor(() => processState(pid) === 'T', 2000, 'process stopped');
+    // the slot stays taken: the next job waits; the watchdog leaves the suspended job alone
+    await new Promise((r) => setTimeout(r, 1600));
+    expect(await runtime.execute('getJob', { id: next.id })).toMatchObject({ status: 'queued', waitingReason: 'cpu: 1 of 1 slots busy' });
+    expect((await runtime.execute('getJob', { id: job.id })).status).toBe('paused');
+
+    expect(await runtime.execute('resumeJob', { id: job.id })).toEqual({ id: job.id, status: 'running' });
+    await waitFor(() => processState(pid) !== 'T', 2000, 'process continued');
+    expect(alive(pid)).toBe(true);
+
+    await runtime.execute('pauseJob', { id: job.id });
+    await runtime.execute('cancelJob', { id: job.id });
+    await waitFor(() => !alive(pid), 3000, 'process gone');
+    await waitFor(async () => (await runtime.execute('getJob', { id: next.id })).status === 'completed', 3000, 'next job done');
+    const log = (await runtime.execute('getJob', { id: job.id })).log;
+    expect(log).toMatch(/Suspended by admin/);
+    expect(log).toMatch(/Resumed by admin: process continued/);
+  });
+
+  it('refuses to suspend work that has no external process', async () => {
+    t = await startTestRuntime();
+    const job = await t.runtime.execute('createJob', { type: 'scan', params: { sleepMs: 3000 } });
+    await waitFor(async () => (await t!.runtime.execute('getJob', { id: job.id })).status === 'running');
+    await expect(t.runtime.execute('pauseJob', { id: job.id })).rejects.toSatisfy((e) => isAppError(e) && e.code === 'INVALID_TRANSITION' && /no external process/.test(e.message));
+  });
+});
+
+describe('orphaned child processes after a crash', () => {
+  it('kills a recorded process still running its command, and leaves a reused PID alone', async () => {
+    t = await startTestRuntime();
+    const orphan = spawn('sleep', ['60'], { stdio: 'ignore', detached: true });
+    const bystander = spawn('sleep', ['60'], { stdio: 'ignore', detached: true });
+    const dir = t.dir;
+    await t.store.recordProcess({ pid: orphan.pid!, jobId: 'x', command: 'sleep', nodeId: 'test-node', startedAt: 1 });
+    // recorded as another program: must not be killed
+    await t.store.recordProcess({ pid: bystander.pid!, jobId: 'y', command: 'ffmpeg', nodeId: 'test-node', startedAt: 1 });
+    await t.close();
+    const restarted = await startTestRuntime({ dir });
+    try {
+      await waitFor(() => !alive(orphan.pid!), 3000, 'orphan killed');
+      expect(alive(bystander.pid!)).toBe(true);
+      expect(await restarted.store.takeRecordedProcesses('test-node')).toEqual([]);
+    } finally {
+      bystander.kill('SIGKILL');
+      orphan.kill('SIGKILL');
+      await restarted.close();
+    }
+  });
+});
