@@ -11,7 +11,6 @@ import { openEmbeddedRuntime } from './runtime/open-embedded-runtime';
 import { createProcessors } from './processors/create-processors';
 import { setUpTokens } from './server/auth';
 import { createServer } from './server/create-server';
-import { discoverTools } from './system/tools';
 import { readGpuInventory } from './system/gpu-inventory';
 import { APP_VERSION } from './version';
 
@@ -51,7 +50,7 @@ export async function startHeadless(env: Env = process.env, options: HeadlessOpt
   });
   const { runtime } = embedded;
   const tokens = setUpTokens(config.dataDir, env.MEDIA_API_TOKEN);
-  const [tools, adapters] = await Promise.all([discoverTools(env), readGpuInventory()]);
+  const adapters = await readGpuInventory();
   const server = await createServer({
     runtime,
     tokens: tokens.store,
@@ -61,7 +60,9 @@ export async function startHeadless(env: Env = process.env, options: HeadlessOpt
       node: process.version,
       database: 'sqlite',
       nodeId: config.nodeId,
-      tools,
+      tools: embedded.tools
+        ? { ffmpeg: { path: embedded.tools.ffmpeg.path, source: embedded.tools.ffmpeg.source, version: embedded.tools.ffmpeg.version }, ffprobe: { path: embedded.tools.ffprobe.path, source: embedded.tools.ffprobe.source, version: embedded.tools.ffprobe.version } }
+        : { error: embedded.toolsError },
       gpus: embedded.gpus().map((g) => ({ index: g.index, name: g.name, totalMb: g.totalMb, usedMb: g.usedMb })),
       adapters,
       vramBudgetMb: runtime.vramBudgetMb(),

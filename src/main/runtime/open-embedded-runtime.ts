@@ -4,6 +4,7 @@
  * started. `close` stops dispatching, waits for running attempts, then closes the database.
  */
 import type { VideoStore } from '../core/library-ports';
+import { discoverMediaTools, type MediaTools } from '../processors/media/tool-discovery';
 import { LibraryPaths } from '../library/library-paths';
 import { createRegistry, type ProcessorRegistry } from '../processors/processor';
 import { openSqliteStores } from '../storage/sqlite/open-sqlite-stores';
@@ -16,6 +17,9 @@ export interface ProcessorDeps {
   readonly videos: VideoStore;
   readonly library: LibraryPaths;
   readonly config: RuntimeConfig;
+  /** ffmpeg and ffprobe, or null when they could not be found (`toolsError` says why). */
+  readonly tools: MediaTools | null;
+  readonly toolsError: string | null;
 }
 
 export interface EmbeddedRuntimeOptions {
@@ -27,8 +31,18 @@ export interface EmbeddedRuntimeOptions {
 export interface EmbeddedRuntime {
   readonly runtime: Runtime;
   readonly library: LibraryPaths;
+  readonly tools: MediaTools | null;
+  readonly toolsError: string | null;
   gpus(): readonly GpuSample[];
   close(): Promise<void>;
+}
+
+async function findTools(): Promise<{ tools: MediaTools | null; toolsError: string | null }> {
+  try {
+    return { tools: await discoverMediaTools(), toolsError: null };
+  } catch (error) {
+    return { tools: null, toolsError: error instanceof Error ? error.message : String(error) };
+  }
 }
 
 export async function openEmbeddedRuntime(config: RuntimeConfig, options: EmbeddedRuntimeOptions = {}): Promise<EmbeddedRuntime> {
@@ -37,8 +51,9 @@ export async function openEmbeddedRuntime(config: RuntimeConfig, options: Embedd
   const stores = openSqliteStores(config.databaseFile);
   const sampler = new GpuSampler();
   try {
-    await sampler.start();
-    const processors = options.processors?.({ videos: stores.videos, library, config }) ?? createRegistry([]);
+    const [, discovered] = await Promise.all([sampler.start(), findTools()]);
+    const { tools, toolsError } = discovered;
+    const processors = options.processors?.({ videos: stores.videos, library, config, tools, toolsError }) ?? createRegistry([]);
     const runtime = createRuntime({
       config,
       store: stores.jobs,
@@ -52,6 +67,8 @@ export async function openEmbeddedRuntime(config: RuntimeConfig, options: Embedd
     return {
       runtime,
       library,
+      tools,
+      toolsError,
       gpus: () => sampler.gpus,
       close() {
         closing ??= (async () => {

@@ -9,6 +9,7 @@ import type { VideoMetadata, VideoStore } from '../../core/library-ports';
 import type { LibraryPaths } from '../../library/library-paths';
 import type { Processor } from '../processor';
 import { forEachBounded } from './bounded-parallel';
+import { probeFailureText } from './probe-video';
 import { walkVideos } from './walk-videos';
 
 export type MediaProber = (absolutePath: string, signal: AbortSignal) => Promise<VideoMetadata>;
@@ -46,7 +47,7 @@ export function scanProcessor(deps: ScanDeps): Processor {
         } catch (error) {
           if (ctx.signal.aborted) throw error;
           invalid += 1;
-          const reason = error instanceof Error ? error.message : String(error);
+          const reason = probeFailureText(error);
           await deps.videos.recordProbe(video.id, { ok: false, error: reason }, Date.now());
           ctx.log(`Invalid: ${video.path}: ${reason}`);
         }
