@@ -63,6 +63,7 @@ export async function startHeadless(env: Env = process.env, options: HeadlessOpt
       tools: embedded.tools
         ? { ffmpeg: { path: embedded.tools.ffmpeg.path, source: embedded.tools.ffmpeg.source, version: embedded.tools.ffmpeg.version }, ffprobe: { path: embedded.tools.ffprobe.path, source: embedded.tools.ffprobe.source, version: embedded.tools.ffprobe.version } }
         : { error: embedded.toolsError },
+      encoders: { available: embedded.encoders.available, preferred: embedded.encoders.preferred, failed: embedded.encoders.failed },
       gpus: embedded.gpus().map((g) => ({ index: g.index, name: g.name, totalMb: g.totalMb, usedMb: g.usedMb })),
       adapters,
       vramBudgetMb: runtime.vramBudgetMb(),

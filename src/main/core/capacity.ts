@@ -12,6 +12,12 @@ export const DEFAULT_CATEGORY_LIMITS: CategoryLimits = { cpu: 5, gpu_encode: 2, 
 export interface NodeCapacity {
   readonly limits: CategoryLimits;
   readonly vramBudgetMb: number | null;
+  /**
+   * Categories whose work really runs on this node's GPU. A category missing here (e.g.
+   * gpu_encode on a node whose hardware encoders all failed their probe, so it encodes in
+   * software) reserves no VRAM. Absent: both GPU categories.
+   */
+  readonly gpuCategories?: readonly ResourceCategory[];
   readonly queuePaused: boolean;
   readonly pausedCategories: readonly ResourceCategory[];
 }
@@ -23,9 +29,12 @@ export interface NodeUsage {
 
 export const EMPTY_USAGE: NodeUsage = { running: { cpu: 0, gpu_encode: 0, gpu_ai: 0 }, vramReservedMb: 0 };
 
-/** VRAM a job reserves on a node with this budget: nothing where there is no GPU to reserve. */
-export function vramToReserve(vramRequired: number, vramBudgetMb: number | null): number {
-  return vramBudgetMb === null ? 0 : vramRequired;
+const GPU_CATEGORIES: readonly ResourceCategory[] = ['gpu_encode', 'gpu_ai'];
+
+/** VRAM a job reserves on this node: nothing where there is no GPU, or where its category's work runs on the CPU. */
+export function vramToReserve(vramRequired: number, category: ResourceCategory, capacity: Pick<NodeCapacity, 'vramBudgetMb' | 'gpuCategories'>): number {
+  if (capacity.vramBudgetMb === null) return 0;
+  return (capacity.gpuCategories ?? GPU_CATEGORIES).includes(category) ? vramRequired : 0;
 }
 
 /**

@@ -88,6 +88,13 @@ describe('scheduler', () => {
     expect(r.start.every((s) => s.vramReservedMb === 0)).toBe(true);
   });
 
+  it('reserves no VRAM for a category that runs in software on this node (no working hardware encoder)', () => {
+    const enc = [job('gpu_encode', { vramRequired: 12000 }), job('gpu_encode', { vramRequired: 12000 })];
+    const ai = job('gpu_ai', { vramRequired: 8000 });
+    const r = run([...enc, ai], { capacity: cap({ vramBudgetMb: 10000, gpuCategories: ['gpu_ai'] }) });
+    expect(r.start.map((s) => [s.candidate.id, s.vramReservedMb])).toEqual([[enc[0]!.id, 0], [enc[1]!.id, 0], [ai.id, 8000]]);
+  });
+
   it('explains a job larger than the whole budget', () => {
     const huge = job('gpu_ai', { vramRequired: 24000 });
     expect(run([huge]).waiting.get(huge.id)).toBe('needs 24000 MB VRAM, more than the whole budget of 16000 MB');

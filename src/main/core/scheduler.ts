@@ -76,7 +76,7 @@ export function schedule(input: ScheduleInput): ScheduleResult {
       waiting.set(c.id, limit === 0 ? `${c.category}: no slots on this node (limit 0)` : `${c.category}: ${running[c.category]} of ${limit} slots busy`);
       continue;
     }
-    const need = vramToReserve(c.vramRequired, budget);
+    const need = vramToReserve(c.vramRequired, c.category, capacity);
     if (budget !== null && need > budget) {
       waiting.set(c.id, `needs ${need} MB VRAM, more than the whole budget of ${budget} MB`);
       continue;

@@ -14,6 +14,16 @@ export interface GpuReadingSource {
 
 export const noGpu: GpuReadingSource = { current: () => null };
 
+/** What this node's GPU really does, from the encoder probe at start-up. */
+export interface GpuWorkProfile {
+  /** Categories whose work runs on the GPU here (gpu_encode is absent when only libx264 works). */
+  readonly gpuCategories: readonly ResourceCategory[];
+  /** A cap on concurrent gpu_encode jobs on top of the configured limit (NVENC's session limit), or null. */
+  readonly gpuEncodeCap: number | null;
+}
+
+export const DEFAULT_GPU_WORK: GpuWorkProfile = { gpuCategories: ['gpu_encode', 'gpu_ai'], gpuEncodeCap: null };
+
 export class CapacityState {
   private flags: QueueFlags = { queuePaused: false, pausedCategories: [] };
   private lastOthersMb = 0;
@@ -25,6 +35,7 @@ export class CapacityState {
     private readonly declaredVramMb: number | null,
     private readonly headroomMb: number,
     private readonly gpu: GpuReadingSource,
+    private readonly gpuWork: () => GpuWorkProfile = () => DEFAULT_GPU_WORK,
   ) {}
 
   async load(): Promise<void> {
@@ -49,8 +60,10 @@ export class CapacityState {
   }
 
   snapshot(): NodeCapacity {
+    const work = this.gpuWork();
     return {
-      limits: this.limits,
+      limits: this.categoryLimits(),
+      gpuCategories: work.gpuCategories,
       vramBudgetMb: this.vramBudgetMb(),
       queuePaused: this.flags.queuePaused,
       pausedCategories: this.flags.pausedCategories,
@@ -61,8 +74,10 @@ export class CapacityState {
     return this.flags;
   }
 
+  /** The configured limits, with gpu_encode capped by NVENC's session limit where it applies. */
   categoryLimits(): CategoryLimits {
-    return this.limits;
+    const cap = this.gpuWork().gpuEncodeCap;
+    return cap === null ? this.limits : { ...this.limits, gpu_encode: Math.min(this.limits.gpu_encode, cap) };
   }
 
   async setPaused(paused: boolean, category?: ResourceCategory): Promise<void> {

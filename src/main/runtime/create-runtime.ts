@@ -11,7 +11,7 @@ import { systemClock, type Clock, type JobRecord, type JobStore, type RecordedPr
 import { killOrphanProcesses } from '../system/orphan-processes';
 import type { ProcessorRegistry } from '../processors/processor';
 import type { VideoStore } from '../core/library-ports';
-import { CapacityState, noGpu, type GpuReadingSource } from './capacity-state';
+import { CapacityState, noGpu, type GpuReadingSource, type GpuWorkProfile } from './capacity-state';
 import type { RuntimeConfig } from './config';
 import type { JobTypeCatalog } from './create-job';
 import { Dispatcher } from './dispatcher';
@@ -29,6 +29,8 @@ export interface RuntimeDeps {
   readonly videos: VideoStore;
   readonly processors: ProcessorRegistry;
   readonly gpu?: GpuReadingSource;
+  /** What the GPU really does here (encoder probe); by default both GPU categories use it. */
+  readonly gpuWork?: () => GpuWorkProfile;
   readonly clock?: Clock;
   /** Job types this runtime accepts; the spec's catalog unless a test narrows or widens it. */
   readonly catalog?: JobTypeCatalog;
@@ -54,7 +56,7 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger ?? console;
   const events = new EventBus();
-  const capacity = new CapacityState(store, config.limits, config.declaredVramMb, config.vramHeadroomMb, deps.gpu ?? noGpu);
+  const capacity = new CapacityState(store, config.limits, config.declaredVramMb, config.vramHeadroomMb, deps.gpu ?? noGpu, deps.gpuWork);
 
   const stats = new StatsNotifier(async () => {
     if (events.hasListeners) events.emit({ type: 'stats.changed', stats: await handlers.getStats({}) });

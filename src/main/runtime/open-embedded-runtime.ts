@@ -5,6 +5,8 @@
  */
 import type { VideoStore } from '../core/library-ports';
 import { discoverMediaTools, type MediaTools } from '../processors/media/tool-discovery';
+import { nvencSessionLimit, probeEncoders, usesGpu, type EncoderInventory } from '../processors/media/hardware-encoders';
+import type { GpuWorkProfile } from './capacity-state';
 import { LibraryPaths } from '../library/library-paths';
 import { createRegistry, type ProcessorRegistry } from '../processors/processor';
 import { openSqliteStores } from '../storage/sqlite/open-sqlite-stores';
@@ -20,6 +22,8 @@ export interface ProcessorDeps {
   /** ffmpeg and ffprobe, or null when they could not be found (`toolsError` says why). */
   readonly tools: MediaTools | null;
   readonly toolsError: string | null;
+  /** Working H.264 encoders, best first (libx264 last); empty when ffmpeg is missing. */
+  readonly encoders: EncoderInventory;
 }
 
 export interface EmbeddedRuntimeOptions {
@@ -33,8 +37,18 @@ export interface EmbeddedRuntime {
   readonly library: LibraryPaths;
   readonly tools: MediaTools | null;
   readonly toolsError: string | null;
+  readonly encoders: EncoderInventory;
   gpus(): readonly GpuSample[];
   close(): Promise<void>;
+}
+
+/** gpu_encode uses the GPU only where a hardware encoder passed its probe; NVENC caps concurrent sessions. */
+function gpuWorkOf(encoders: EncoderInventory): GpuWorkProfile {
+  const hardware = encoders.preferred !== null && usesGpu(encoders.preferred);
+  return {
+    gpuCategories: hardware ? ['gpu_encode', 'gpu_ai'] : ['gpu_ai'],
+    gpuEncodeCap: encoders.preferred === 'h264_nvenc' ? nvencSessionLimit() : null,
+  };
 }
 
 async function findTools(): Promise<{ tools: MediaTools | null; toolsError: string | null }> {
@@ -53,7 +67,8 @@ export async function openEmbeddedRuntime(config: RuntimeConfig, options: Embedd
   try {
     const [, discovered] = await Promise.all([sampler.start(), findTools()]);
     const { tools, toolsError } = discovered;
-    const processors = options.processors?.({ videos: stores.videos, library, config, tools, toolsError }) ?? createRegistry([]);
+    const encoders: EncoderInventory = tools ? await probeEncoders({ ffmpegPath: tools.ffmpeg.path }) : { available: [], failed: [], preferred: null };
+    const processors = options.processors?.({ videos: stores.videos, library, config, tools, toolsError, encoders }) ?? createRegistry([]);
     const runtime = createRuntime({
       config,
       store: stores.jobs,
@@ -61,6 +76,7 @@ export async function openEmbeddedRuntime(config: RuntimeConfig, options: Embedd
       processors,
       ...(options.catalog ? { catalog: options.catalog } : {}),
       gpu: { current: () => sampler.gpus[0] ?? null },
+      gpuWork: () => gpuWorkOf(encoders),
     });
     await runtime.start();
     let closing: Promise<void> | null = null;
@@ -69,6 +85,7 @@ export async function openEmbeddedRuntime(config: RuntimeConfig, options: Embedd
       library,
       tools,
       toolsError,
+      encoders,
       gpus: () => sampler.gpus,
       close() {
         closing ??= (async () => {

@@ -211,6 +211,17 @@ describe('runtime: lifecycle through the real dispatcher and SQLite store', () =
     expect((await t.runtime.execute('getStats', {})).totalVramAvailable).toBeNull();
   });
 
+  it('reserves VRAM only for work that runs on the GPU, and caps gpu_encode at the NVENC session limit', async () => {
+    t = await startTestRuntime({ config: { declaredVramMb: 8000 }, gpuWork: () => ({ gpuCategories: ['gpu_ai'], gpuEncodeCap: 1 }) });
+    const a = await t.runtime.execute('createJob', { type: 'reencode_streaming', params: { sleepMs: 300 } });
+    const b = await t.runtime.execute('createJob', { type: 'reencode_streaming', params: { sleepMs: 300 } });
+    await until(a.id, 'running');
+    expect((await t.runtime.execute('getStats', {})).totalVramUsed).toBe(0);
+    expect(await t.runtime.execute('getJob', { id: b.id })).toMatchObject({ status: 'queued', waitingReason: 'gpu_encode: 1 of 1 slots busy' });
+    expect((await t.runtime.execute('getQueueState', {})).limits.gpu_encode).toBe(1);
+    await until(b.id, 'completed');
+  });
+
   it('sizes the VRAM budget from GPU telemetry minus other programs and headroom', async () => {
     t = await startTestRuntime({ config: { declaredVramMb: null, vramHeadroomMb: 500 }, gpu: { current: () => ({ totalMb: 24000, usedMb: 3500 }) } });
     expect((await t.runtime.execute('getQueueState', {})).vramBudgetMb).toBe(20000);

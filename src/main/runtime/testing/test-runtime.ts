@@ -13,7 +13,7 @@ import { openSqliteStores } from '../../storage/sqlite/open-sqlite-stores';
 import type { SqliteJobStore } from '../../storage/sqlite/sqlite-job-store';
 import type { SqliteVideoStore } from '../../storage/sqlite/sqlite-video-store';
 import { loadConfig, type RuntimeConfig } from '../config';
-import type { GpuReadingSource } from '../capacity-state';
+import type { GpuReadingSource, GpuWorkProfile } from '../capacity-state';
 import type { JobTypeCatalog } from '../create-job';
 import { createRuntime, type Runtime } from '../create-runtime';
 
@@ -35,6 +35,7 @@ export interface TestRuntimeOptions {
   readonly config?: Partial<RuntimeConfig>;
   readonly processor?: Processor;
   readonly gpu?: GpuReadingSource;
+  readonly gpuWork?: () => GpuWorkProfile;
   readonly dir?: string;
 }
 
@@ -51,6 +52,7 @@ export async function startTestRuntime(options: TestRuntimeOptions = {}): Promis
     processors: createRegistry(JOB_TYPES.map((t) => [t, processor] as const)),
     catalog: scriptedCatalog,
     gpu: options.gpu,
+    ...(options.gpuWork ? { gpuWork: options.gpuWork } : {}),
     logger: { info() {}, warn() {}, error: console.error },
   });
   await runtime.start();
