@@ -1,0 +1,131 @@
+/**
+ * The two ways the process runner starts a tool, behind one small interface:
+ *
+ * - `pipes` (child_process.spawn, `detached` so the tool leads its own process group): separate
+ *   stdout/stderr, an optional extra pipe on fd 3 (ffmpeg's `-progress pipe:3`), and an exit
+ *   only after every pipe was drained, so the last error line is never lost.
+ * - `pty` (node-pty): the tool sees a terminal, which matters for tools that buffer their output
+ *   or hide progress bars when stdout is not a TTY. stdout and stderr arrive merged (with `\r\n`)
+ *   and no extra descriptor can be passed. node-pty makes the tool a session leader, so its
+ *   process group is addressable the same way. It is loaded lazily: if the native module cannot
+ *   load (or forkpty fails) the runner falls back to pipes.
+ *
+ * Both report the exit as {exitCode, signal}; signals to the whole group are sent by the runner.
+ */
+import { spawn as spawnChild } from 'node:child_process';
+import { constants } from 'node:os';
+
+export interface BackendSpawnOptions {
+  readonly command: string;
+  readonly args: readonly string[];
+  readonly cwd?: string;
+  readonly env?: NodeJS.ProcessEnv;
+  /** Where console text goes (stderr, and stdout unless captured). */
+  readonly onConsole: (text: string) => void;
+  /** When set, stdout is handed here instead of the console (pipes only). */
+  readonly onStdout?: (text: string) => void;
+  /** When set, fd 3 is a pipe and its text comes here (pipes only). */
+  readonly onFd3?: (text: string) => void;
+}
+
+export interface BackendExit {
+  readonly exitCode: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+export interface SpawnedTool {
+  readonly pid: number;
+  readonly mode: 'pty' | 'pipes';
+  readonly exited: Promise<BackendExit>;
+}
+
+/** The tool could not be started at all (missing binary, no permission). */
+export class ProcessStartError extends Error {
+  constructor(
+    message: string,
+    readonly code: string | null,
+  ) {
+    super(message);
+    this.name = 'ProcessStartError';
+  }
+}
+
+export function spawnWithPipes(options: BackendSpawnOptions): Promise<SpawnedTool> {
+  return new Promise((resolve, reject) => {
+    const child = spawnChild(options.command, [...options.args], {
+      cwd: options.cwd,
+      env: options.env ?? process.env,
+      detached: true,
+      windowsHide: true,
+      stdio: ['ignore', 'pipe', 'pipe', ...(options.onFd3 ? (['pipe'] as const) : [])],
+    });
+    child.once('error', (error: NodeJS.ErrnoException) => {
+      if (child.pid === undefined) reject(new ProcessStartError(`cannot start ${options.command}: ${error.message}`, error.code ?? null));
+    });
+    child.once('spawn', () => {
+      child.stderr!.setEncoding('utf8').on('data', options.onConsole);
+      child.stdout!.setEncoding('utf8').on('data', options.onStdout ?? options.onConsole);
+      const fd3 = child.stdio[3];
+      if (options.onFd3 && fd3 && 'setEncoding' in fd3) fd3.setEncoding('utf8').on('data', options.onFd3);
+      const exited = new Promise<BackendExit>((done) => {
+        let exit: BackendExit | null = null;
+        // 'close' waits for the pipes; a grandchild holding them open must not hang us forever.
+        child.once('exit', (exitCode, signal) => {
+          exit = { exitCode, signal };
+          setTimeout(() => done(exit!), 2000).unref();
+        });
+        child.once('close', (exitCode, signal) => done(exit ?? { exitCode, signal }));
+      });
+      resolve({ pid: child.pid!, mode: 'pipes', exited });
+    });
+  });
+}
+
+type PtyModule = typeof import('node-pty');
+let ptyModule: Promise<PtyModule | null> | null = null;
+
+function loadPty(): Promise<PtyModule | null> {
+  ptyModule ??= import('node-pty').then(
+    (m) => ((m as { default?: PtyModule }).default ?? m) as PtyModule,
+    () => null,
+  );
+  return ptyModule;
+}
+
+const signalNames = new Map<number, NodeJS.Signals>(
+  Object.entries(constants.signals).map(([name, num]) => [num, name as NodeJS.Signals]),
+);
+
+/** Starts the tool in a pseudo-terminal; null when node-pty is unavailable or fails to fork. */
+export async function spawnWithPty(options: BackendSpawnOptions): Promise<SpawnedTool | null> {
+  const pty = await loadPty();
+  if (!pty) return null;
+  let term: import('node-pty').IPty;
+  try {
+    term = pty.spawn(options.command, [...options.args], {
+      name: 'xterm-256color',
+      cols: 160,
+      rows: 48,
+      cwd: options.cwd ?? process.cwd(),
+      env: options.env ?? process.env,
+    });
+  } catch {
+    return null;
+  }
+  let firstOutput = '';
+  term.onData((data) => {
+    if (firstOutput.length < 200) firstOutput += data;
+    options.onConsole(data);
+  });
+  const exited = new Promise<BackendExit>((resolve, reject) => {
+    term.onExit(({ exitCode, signal }) => {
+      // node-pty forks first, so a missing binary shows up as exit 1 with execvp's message.
+      if (exitCode === 1 && !signal && firstOutput.startsWith('execvp(3) failed')) {
+        reject(new ProcessStartError(`cannot start ${options.command}: ${firstOutput.trim()}`, 'ENOENT'));
+        return;
+      }
+      resolve({ exitCode: signal ? null : exitCode, signal: signal ? (signalNames.get(signal) ?? 'SIGTERM') : null });
+    });
+  });
+  return { pid: term.pid, mode: 'pty', exited };
+}

@@ -1,0 +1,124 @@
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { commandLineMatches, killOrphans, readCommandLine } from './orphan-cleanup';
+import { ProcessStartError, runProcess, startProcess } from './process-runner';
+
+const sh = (script: string) => ({ command: '/bin/sh', args: ['-c', script] });
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function processState(pid: number): Promise<string | null> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+describe('runProcess', () => {
+  it('passes arguments verbatim (no shell) and reports success', async () => {
+    const pids: number[] = [];
+    const running = await startProcess({ command: '/usr/bin/printf', args: ['%s|', 'a b', '$(rm -rf /); `x`'], onPid: (pid) => pids.push(pid) });
+    const result = await running.result;
+    expect(result).toMatchObject({ ok: true, exitCode: 0, signal: null, cancelled: false, killed: false, mode: 'pipes' });
+    expect(running.console.text()).toBe('a b|$(rm -rf /); `x`|');
+    expect(pids).toEqual([running.pid]);
+  });
+
+  it('reports failure with the tail of the console', async () => {
+    const result = await runProcess({ ...sh('echo first; echo "the real error" >&2; exit 3'), tailLines: 1 });
+    expect(result).toMatchObject({ ok: false, exitCode: 3, cancelled: false });
+    expect(result.stderrTail).toEqual(['the real error']);
+  });
+
+  it('keeps stdout apart when asked, and reads fd 3 as a side channel', async () => {
+    const side: string[] = [];
+    const result = await runProcess({ ...sh('echo data; echo noise >&2; echo progress=end >&3'), captureStdout: true, onFd3: (t) => side.push(t) });
+    expect(result.stdout).toBe('data\n');
+    expect(result.stderrTail).toEqual(['noise']);
+    expect(side.join('')).toBe('progress=end\n');
+  });
+
+  it('gives the tool a terminal in pty mode', async () => {
+    const running = await startProcess({ ...sh('test -t 1 && echo "on a tty"; echo err >&2'), console: 'pty' });
+    const result = await running.result;
+    expect(result).toMatchObject({ ok: true, mode: 'pty' });
+    expect(running.console.getLines()).toEqual(['on a tty', 'err']);
+  });
+
+  it('rejects with ProcessStartError for a missing binary, in both modes', async () => {
+    await expect(runProcess({ command: '/nonexistent/tool', args: [] })).rejects.toBeInstanceOf(ProcessStartError);
+    await expect(runProcess({ command: '/nonexistent/tool', args: [], console: 'pty' })).rejects.toBeInstanceOf(ProcessStartError);
+  });
+
+  it('cancels on abort: SIGTERM, never a success', async () => {
+    const controller = new AbortController();
+    const running = await startProcess({ command: 'sleep', args: ['30'], signal: controller.signal });
+    setTimeout(() => controller.abort(), 50);
+    const result = await running.result;
+    expect(result).toMatchObject({ ok: false, cancelled: true, killed: false, signal: 'SIGTERM' });
+    expect(result.durationMs).toBeLessThan(5000);
+  });
+
+  it('a cancelled run that exits 0 is still not a success', async () => {
+    const running = await startProcess(sh('trap "exit 0" TERM; while :; do sleep 0.05; done'));
+    await sleep(100);
+    running.cancel();
+    expect(await running.result).toMatchObject({ ok: false, cancelled: true, exitCode: 0 });
+  });
+
+  it('escalates to SIGKILL after the grace period', async () => {
+    const running = await startProcess({ ...sh('trap "" TERM; while :; do sleep 0.05; done'), killGraceMs: 300 });
+    await sleep(100);
+    running.cancel();
+    expect(await running.result).toMatchObject({ ok: false, cancelled: true, killed: true, signal: 'SIGKILL' });
+  });
+
+  it('suspends and resumes the process group; a suspended run can still be cancelled', async () => {
+    const running = await startProcess(sh('for i in 1 2 3 4 5 6; do echo $i; sleep 0.05; done'));
+    expect(running.suspend()).toBe(true);
+    expect(running.suspended).toBe(true);
+    await sleep(150);
+    expect(await processState(running.pid)).toBe('T');
+    const linesWhileStopped = running.console.getLines().length;
+    await sleep(200);
+    expect(running.console.getLines().length).toBe(linesWhileStopped);
+    expect(running.resume()).toBe(true);
+    const result = await running.result;
+    expect(result.ok).toBe(true);
+    expect(running.console.getLines()).toEqual(['1', '2', '3', '4', '5', '6']);
+
+    const stuck = await startProcess({ command: 'sleep', args: ['30'] });
+    stuck.suspend();
+    stuck.cancel();
+    expect(await stuck.result).toMatchObject({ cancelled: true, killed: false });
+  });
+});
+
+describe('killOrphans', () => {
+  it('kills a recorded PID only while its command line still matches', async () => {
+    const idle = ['-e', 'setTimeout(() => {}, 30000)'];
+    const orphan = spawn(process.execPath, [...idle, 'marker-123'], { detached: true, stdio: 'ignore' });
+    const other = spawn(process.execPath, idle, { detached: true, stdio: 'ignore' });
+    const gone = spawn('true', [], { stdio: 'ignore' });
+    await new Promise((resolve) => gone.once('exit', resolve));
+    await sleep(50);
+    expect(await readCommandLine(orphan.pid!)).toEqual([process.execPath, ...idle, 'marker-123']);
+
+    const report = await killOrphans([orphan.pid!, other.pid!, gone.pid!, process.pid], { tool: process.execPath, marker: 'marker-123' });
+    expect(report.killed).toEqual([orphan.pid]);
+    expect(report.gone).toEqual([gone.pid]);
+    expect(report.skipped.sort()).toEqual([other.pid, process.pid].sort());
+    await new Promise((resolve) => orphan.once('exit', resolve));
+    expect(orphan.signalCode).toBe('SIGKILL');
+    other.kill('SIGKILL');
+  });
+
+  it('matches by tool base name and optional marker (pure)', () => {
+    expect(commandLineMatches(['/usr/bin/ffmpeg', '-i', 'a'], { tool: 'ffmpeg' })).toBe(true);
+    expect(commandLineMatches(['ffprobe', '-i', 'a'], { tool: '/usr/bin/ffmpeg' })).toBe(false);
+    expect(commandLineMatches(['ffmpeg', '/x/out.partial.mp4'], { tool: 'ffmpeg', marker: '/x/out.partial.mp4' })).toBe(true);
+    expect(commandLineMatches(['ffmpeg', '/x/other.mp4'], { tool: 'ffmpeg', marker: '/x/out.partial.mp4' })).toBe(false);
+  });
+});
