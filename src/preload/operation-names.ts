@@ -11,6 +11,7 @@ const NAMES = {
   getStats: true,
   getJob: true,
   getJobLog: true,
+  getJobConsole: true,
   createJob: true,
   retryJob: true,
   cancelJob: true,

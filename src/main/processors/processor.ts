@@ -5,6 +5,7 @@
  */
 import type { JobType } from '../../shared/domain/job-types';
 import type { JobRecord } from '../core/ports';
+import type { ConsoleBuffer } from './media/console-buffer';
 
 export interface JobContext {
   readonly job: JobRecord;
@@ -15,6 +16,8 @@ export interface JobContext {
   log(text: string): void;
   /** A sign of life without progress (the tool printed something). */
   heartbeat(): void;
+  /** The live console of this attempt's tools (bounded), shown to the user while the job runs. */
+  readonly console: ConsoleBuffer;
   /**
    * Registers a child process of this attempt: its PID is recorded so it is killed if the runtime
    * dies, and it is stopped/continued when the user suspends/resumes the job. Call the returned

@@ -5,6 +5,7 @@
 import { decideAfterFailure, type RetryPolicyConfig } from '../core/retry-policy';
 import type { AttemptOutcome, Clock, JobRecord } from '../core/ports';
 import { JobError, type JobContext, type Processor, type TrackedProcess } from '../processors/processor';
+import { ConsoleBuffer } from '../processors/media/console-buffer';
 
 export type StopReason = 'cancel' | 'hang' | 'shutdown';
 
@@ -29,8 +30,13 @@ export class Attempt {
   lastActivityAt: number;
   private stopReason: StopReason | null = null;
   private ended = false;
+  private markEnded!: () => void;
+  /** Resolves once the attempt has ended. */
+  readonly ended$ = new Promise<void>((resolve) => (this.markEnded = resolve));
   private lastProgress = -1;
   private readonly processes = new Set<TrackedProcess>();
+  /** The live console of this attempt's tools. */
+  readonly console = new ConsoleBuffer();
   private suspendedFlag = false;
 
   constructor(
@@ -51,6 +57,7 @@ export class Attempt {
       job: this.job,
       signal: this.controller.signal,
       progress: (percent) => this.reportProgress(percent),
+      console: this.console,
       log: (text) => this.reportLog(text),
       heartbeat: () => {
         this.lastActivityAt = this.options.clock.now();
@@ -123,6 +130,7 @@ export class Attempt {
   private end(outcome: AttemptOutcome | null): void {
     if (this.ended) return;
     this.ended = true;
+    this.markEnded();
     this.hooks.onEnd(this, outcome);
   }
 

@@ -21,6 +21,7 @@ import { createOperationHandlers, type OperationHandlers } from './operations';
 import { parseInput } from './validation';
 import { HangWatchdog } from './watchdog';
 import { StatsNotifier } from './stats-notifier';
+import { ConsoleRelay } from './console-relay';
 import { formatLogTime } from './job-view';
 
 export interface RuntimeDeps {
@@ -67,6 +68,7 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
     stats.changed();
   };
 
+  const consoleRelay = new ConsoleRelay((jobId, text) => events.emit({ type: 'job.console', jobId, text }));
   const dispatcher = new Dispatcher(
     store,
     deps.processors,
@@ -80,6 +82,7 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
       onProcessEnded: (_jobId, p) => void store.forgetProcess(config.nodeId, p.pid).catch((error: unknown) => logger.error('Could not forget a child process:', error)),
       onJobsChanged: (jobs) => publish(jobs),
       onProgress: (jobId, progress) => events.hasListeners && events.emit({ type: 'job.progress', jobId, progress }),
+      onConsole: (jobId, chunk) => events.hasListeners && consoleRelay.push(jobId, chunk),
       onLog: (jobId, at, text) => events.hasListeners && events.emit({ type: 'job.log', jobId, at: new Date(at).toISOString(), text }),
       onError: (error) => logger.error('Dispatcher tick failed (it will run again on the next event):', error),
     },

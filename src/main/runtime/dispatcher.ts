@@ -24,6 +24,8 @@ export interface DispatcherHooks {
   onJobsChanged(jobs: readonly JobRecord[]): void;
   onProgress(jobId: string, progress: number): void;
   onLog(jobId: string, at: number, text: string): void;
+  /** Raw console output of an attempt's tools. */
+  onConsole(jobId: string, chunk: string): void;
   onError(error: unknown): void;
 }
 
@@ -204,6 +206,8 @@ export class Dispatcher {
       this.options,
     );
     this.active.set(job.id, attempt);
+    const unsubscribe = attempt.console.subscribe((chunk) => this.hooks.onConsole(job.id, chunk));
+    void attempt.ended$.then(unsubscribe);
     attempt.run();
   }
 

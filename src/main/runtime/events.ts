@@ -2,14 +2,9 @@
  * Live events of the runtime, pushed to the UI (IPC), the SSE stream and metrics. Listeners are
  * called synchronously; a listener that throws is isolated from the others and from the runtime.
  */
-import type { Job, Stats } from '../../shared/contracts/job';
+import type { MediaEvent } from '../../shared/contracts/events';
 
-export type RuntimeEvent =
-  | { readonly type: 'job.created'; readonly job: Job }
-  | { readonly type: 'job.updated'; readonly job: Job }
-  | { readonly type: 'job.progress'; readonly jobId: string; readonly progress: number }
-  | { readonly type: 'job.log'; readonly jobId: string; readonly at: string; readonly text: string }
-  | { readonly type: 'stats.changed'; readonly stats: Stats };
+export type RuntimeEvent = MediaEvent;
 
 export type RuntimeEventListener = (event: RuntimeEvent) => void;
 

@@ -90,6 +90,13 @@ export function createOperationHandlers(deps: OperationDeps): OperationHandlers 
       };
     },
 
+    async getJobConsole({ id }) {
+      await requireJob(store, id);
+      const attempt = dispatcher.attemptOf(id);
+      if (!attempt) return { jobId: id, running: false, lines: [], droppedLines: 0 };
+      return { jobId: id, running: true, lines: attempt.console.getLines(), droppedLines: attempt.console.droppedLines };
+    },
+
     async createJob(input) {
       const newJob = buildNewJob(input, deps.catalog, capacity.vramBudgetMb(), clock.now());
       await requireReferencedVideos(deps.videos, newJob.params);

@@ -8,7 +8,6 @@
  * live events arrive in batches on the `events` channel.
  */
 import type { ErrorBody } from './errors';
-import type { Job, Stats } from './job';
 import type { OperationInput, OperationName, OperationOutput } from './operations';
 
 export const IPC_EVENTS_CHANNEL = 'events';
@@ -21,13 +20,8 @@ export function operationChannel(name: OperationName): string {
 /** Errors cross the process boundary as values with stable codes. */
 export type IpcResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ErrorBody };
 
-/** A live event as the renderer sees it (the runtime's events, structurally). */
-export type MediaEvent =
-  | { readonly type: 'job.created'; readonly job: Job }
-  | { readonly type: 'job.updated'; readonly job: Job }
-  | { readonly type: 'job.progress'; readonly jobId: string; readonly progress: number }
-  | { readonly type: 'job.log'; readonly jobId: string; readonly at: string; readonly text: string }
-  | { readonly type: 'stats.changed'; readonly stats: Stats };
+export type { MediaEvent } from './events';
+import type { MediaEvent } from './events';
 
 export type MediaEventListener = (events: readonly MediaEvent[]) => void;
 

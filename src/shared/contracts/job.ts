@@ -112,6 +112,16 @@ export const jobLogSchema = z.object({
 });
 export type JobLog = z.infer<typeof jobLogSchema>;
 
+export const jobConsoleSchema = z.object({
+  jobId: jobId,
+  /** False when the job is not running in this process (then the log is what there is). */
+  running: z.boolean(),
+  /** The tool's console as a terminal would show it (status-line redraws collapsed), oldest first. */
+  lines: z.array(z.string()),
+  droppedLines: z.number().int(),
+});
+export type JobConsole = z.infer<typeof jobConsoleSchema>;
+
 export const statsSchema = z.object({
   pending: z.number().int(),
   queued: z.number().int(),

@@ -29,6 +29,7 @@ export const OPERATIONS = {
   getStats: op({ method: 'GET', path: '/api/media/jobs/stats', input: noInput, output: job.statsSchema, summary: 'Queue statistics' }),
   getJob: op({ method: 'GET', path: '/api/media/jobs/:id', input: job.jobIdInputSchema, output: job.jobDetailSchema, summary: 'One job with its log' }),
   getJobLog: op({ method: 'GET', path: '/api/media/jobs/:id/log', input: job.jobLogQuerySchema, output: job.jobLogSchema, summary: 'Read a job log incrementally' }),
+  getJobConsole: op({ method: 'GET', path: '/api/media/jobs/:id/console', input: job.jobIdInputSchema, output: job.jobConsoleSchema, summary: 'The live console of a running job' }),
   createJob: op({ method: 'POST', path: '/api/media/jobs', input: job.createJobInputSchema, output: job.createJobOutputSchema, summary: 'Create a job' }),
   retryJob: op({ method: 'POST', path: '/api/media/jobs/:id/retry', input: job.jobIdInputSchema, output: job.jobTransitionOutputSchema, summary: 'Retry a failed or cancelled job' }),
   cancelJob: op({ method: 'POST', path: '/api/media/jobs/:id/cancel', input: job.jobIdInputSchema, output: job.jobTransitionOutputSchema, summary: 'Cancel a job in any non-final state' }),

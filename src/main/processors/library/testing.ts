@@ -8,6 +8,7 @@ import type { JobRecord } from '../../core/ports';
 import { LibraryPaths } from '../../library/library-paths';
 import { openSqliteStores, type SqliteStores } from '../../storage/sqlite/open-sqlite-stores';
 import type { JobContext } from '../processor';
+import { ConsoleBuffer } from '../media/console-buffer';
 
 export interface ProcessorFixture {
   readonly dir: string;
@@ -57,5 +58,6 @@ export function recordingContext(type: JobType, params: Record<string, unknown>,
     log: (text) => logs.push(text),
     heartbeat: () => {},
     trackProcess: () => () => {},
+    console: new ConsoleBuffer(),
   };
 }

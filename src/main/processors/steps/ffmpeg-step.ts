@@ -44,6 +44,7 @@ export async function runFfmpegStep(ctx: JobContext, step: FfmpegStep): Promise<
       command: step.ffmpegPath,
       args,
       signal: ctx.signal,
+      consoleBuffer: ctx.console,
       onActivity: () => ctx.heartbeat(),
       onFd3: (text) => {
         for (const snapshot of parser.push(text)) {
