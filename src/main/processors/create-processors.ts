@@ -4,18 +4,22 @@
  * where they were not found fails at once with the discovery error.
  */
 import type { ProcessorDeps } from '../runtime/open-embedded-runtime';
+import { quadProcessor, megaProcessor } from './compile/quad-and-mega';
+import { randomCompilationProcessor } from './compile/random-compilation';
+import { gifProcessor } from './encode/gif';
+import { reencodeStreamingProcessor } from './encode/reencode-streaming';
 import { moveToLibraryProcessor } from './library/move-to-library';
 import { probeVideo } from './library/probe-video';
 import { scanProcessor } from './library/scan';
+import { thumbnailProcessor } from './library/thumbnail';
 import { validateProcessor } from './library/validate';
-import { createRegistry, JobError, type ProcessorRegistry } from './processor';
+import { createRegistry, type ProcessorRegistry } from './processor';
+import { requireTools, type MediaDeps } from './steps/media-deps';
 
 export function createProcessors(deps: ProcessorDeps): ProcessorRegistry {
   const { videos, library, config } = deps;
-  const ffprobePath = (): string => {
-    if (!deps.tools) throw new JobError(deps.toolsError ?? 'ffprobe was not found', false);
-    return deps.tools.ffprobe.path;
-  };
+  const media: MediaDeps = { videos, library, tools: deps.tools, toolsError: deps.toolsError, encoders: deps.encoders };
+  const ffprobePath = (): string => requireTools(media).ffprobe.path;
   const scan = scanProcessor({
     videos,
     library,
@@ -27,5 +31,11 @@ export function createProcessors(deps: ProcessorDeps): ProcessorRegistry {
     ['public_scan', scan],
     ['validate', validateProcessor({ videos, library, ffprobePath })],
     ['move_to_library', moveToLibraryProcessor({ videos, library })],
+    ['thumbnail_generate', thumbnailProcessor(media)],
+    ['reencode_streaming', reencodeStreamingProcessor(media)],
+    ['compile_gif', gifProcessor(media)],
+    ['compile_quad', quadProcessor(media)],
+    ['compile_mega', megaProcessor(media)],
+    ['compile_random', randomCompilationProcessor(media)],
   ]);
 }

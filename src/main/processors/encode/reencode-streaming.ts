@@ -1,0 +1,47 @@
+/**
+ * `reencode_streaming`: H.264 + AAC with faststart for web playback (the spec's targetBitrate,
+ * preset and crf), into playback/. The new file becomes a library video; the original records
+ * this job as its re-encode.
+ */
+import { basename, extname, join } from 'node:path';
+import { buildReencodeArgs } from '../media/ffmpeg-args';
+import type { Processor } from '../processor';
+import { runFfmpegStep } from '../steps/ffmpeg-step';
+import { loadInputVideo } from '../steps/input-videos';
+import { requireTools, type MediaDeps } from '../steps/media-deps';
+import { registerOutputVideo } from '../steps/output-video';
+import { encodeWithFallback } from './encoding-choice';
+
+interface ReencodeParams {
+  videoId: string;
+  targetBitrate: number;
+  preset: string;
+  crf: number;
+  outputPath?: string;
+}
+
+export function reencodeStreamingProcessor(deps: MediaDeps): Processor {
+  return {
+    async run(ctx) {
+      const p = ctx.job.params as unknown as ReencodeParams;
+      const tools = requireTools(deps);
+      const input = await loadInputVideo(ctx, deps, p.videoId);
+      const stem = basename(input.record.filename, extname(input.record.filename));
+      const outputPath = p.outputPath ? deps.library.resolve(p.outputPath) : join(deps.library.resolve('playback'), `${stem}.mp4`);
+      ctx.log(`Starting re-encode of ${input.record.path} (${input.durationSeconds.toFixed(2)} s) at ${p.targetBitrate} kb/s max, preset ${p.preset}, crf ${p.crf}`);
+      const written = await encodeWithFallback(ctx, deps.encoders.preferred, { crf: p.crf, preset: p.preset, targetBitrateKbps: p.targetBitrate }, (encoding) =>
+        runFfmpegStep(ctx, {
+          ffmpegPath: tools.ffmpeg.path,
+          outputPath,
+          durationSeconds: input.durationSeconds,
+          progressRange: [0, 98],
+          args: (output) => buildReencodeArgs({ input: input.absolutePath, output, encoding }),
+        }),
+      );
+      await registerOutputVideo(ctx, deps, written, 'playback');
+      await deps.videos.setReencodeJob(input.record.id, ctx.job.id, Date.now());
+      ctx.progress(100);
+      ctx.log('Re-encode completed successfully');
+    },
+  };
+}
