@@ -6,6 +6,7 @@ import { decideAfterFailure, type RetryPolicyConfig } from '../core/retry-policy
 import type { AttemptOutcome, Clock, JobRecord } from '../core/ports';
 import { JobError, type JobContext, type Processor, type TrackedProcess } from '../processors/processor';
 import { ConsoleBuffer } from '../processors/media/console-buffer';
+import { isAppError } from '../../shared/contracts/errors';
 
 export type StopReason = 'cancel' | 'hang' | 'shutdown';
 
@@ -154,7 +155,8 @@ export class Attempt {
         return this.failed(base, `No progress for ${seconds} s: stopped as hung.`, true);
       }
       default: {
-        const retryable = error instanceof JobError ? error.retryable : true;
+        // AppErrors are refusals of the input (a path outside the library …): retrying cannot help
+        const retryable = error instanceof JobError ? error.retryable : !isAppError(error);
         const message = error instanceof Error ? error.message : String(error);
         return this.failed(base, message, retryable);
       }

@@ -159,6 +159,12 @@ describe('headless REST API', () => {
       expect(r.status).toBe(400);
       expect(r.body.error.code).toBe('VALIDATION_FAILED');
       expect(r.body.error.details.issues.map((i: { path: string }) => i.path).sort()).toEqual(['params.crf', 'params.videoId']);
+      for (const outputPath of ['../../etc/passwd.mp4', '/etc/passwd.mp4', 'playback/../../../x.mp4', 'C:\\Windows\\x.mp4']) {
+        const traversal = await httpClient(real.url, TOKEN)('POST', '/api/media/jobs', { type: 'reencode_streaming', params: { videoId: '660e8400-e29b-41d4-a716-446655440001', outputPath } });
+        expect(traversal.status, outputPath).toBe(400);
+        expect(traversal.body.error.code).toBe('VALIDATION_FAILED');
+        expect(traversal.body.error.details.issues[0].path).toBe('params.outputPath');
+      }
       const unknownVideo = await httpClient(real.url, TOKEN)('POST', '/api/media/jobs', { type: 'reencode_streaming', params: { videoId: '660e8400-e29b-41d4-a716-446655440001' } });
       expect(unknownVideo.status).toBe(400);
       expect(unknownVideo.body.error).toMatchObject({ code: 'UNKNOWN_VIDEO', message: 'No video with id 660e8400-e29b-41d4-a716-446655440001 in the library.' });

@@ -15,8 +15,8 @@ const RULES: readonly Rule[] = [
   { pattern: /No space left on device|Disk quota exceeded/i, reason: () => 'Disk full: no space left to write the output', retryable: true },
   { pattern: /No such file or directory/i, reason: (l) => `Input file is missing: ${l}`, retryable: false },
   { pattern: /Permission denied/i, reason: (l) => `Permission denied: ${l}`, retryable: false },
+  { pattern: /Unknown encoder|Encoder not found|Decoder \(codec [^)]*\) not found|codec not currently supported|Unsupported codec|not supported by the bitstream|unknown codec/i, reason: (l) => `Unsupported codec: ${l}`, retryable: false },
   { pattern: /moov atom not found|Invalid data found when processing input|could not find codec parameters|Invalid NAL unit|corrupt|truncated/i, reason: (l) => `Input file is corrupt or not a video: ${l}`, retryable: false },
-  { pattern: /Unknown encoder|Encoder not found|Decoder \(codec [^)]*\) not found|codec not currently supported|Unsupported codec|not supported by the bitstream/i, reason: (l) => `Unsupported codec: ${l}`, retryable: false },
   { pattern: /Cannot allocate memory|out of memory|CUDA_ERROR_OUT_OF_MEMORY/i, reason: (l) => `Out of memory: ${l}`, retryable: true },
 ];
 
