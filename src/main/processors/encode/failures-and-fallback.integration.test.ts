@@ -58,7 +58,7 @@ describe('failure clarity', () => {
     const outside = join(f.dir, 'outside');
     mkdirSync(outside);
     symlinkSync(outside, join(f.library.root, 'playback', 'escape'));
-    const video = await addVideo('ok.mp4').catch(async () => (await f.stores.videos.getVideoByPath('videos/ok.mp4'))!);
+    const video = (await f.stores.videos.getVideoByPath('videos/ok.mp4')) ?? (await addVideo('ok.mp4'));
     const run = reencodeStreamingProcessor(deps).run(recordingContext('reencode_streaming', { videoId: video.id, targetBitrate: 500, preset: 'ultrafast', crf: 30, outputPath: 'playback/escape/x.mp4' }));
     await expect(run).rejects.toThrow('The path "playback/escape/x.mp4" is outside the library.');
     const { readdirSync } = await import('node:fs');
