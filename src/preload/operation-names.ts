@@ -19,6 +19,7 @@ const NAMES = {
   resumeJob: true,
   setJobPriority: true,
   getQueueState: true,
+  getSystemInfo: true,
   pauseQueue: true,
   resumeQueue: true,
   listVideos: true,

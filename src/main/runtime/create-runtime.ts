@@ -23,6 +23,8 @@ import { HangWatchdog } from './watchdog';
 import { StatsNotifier } from './stats-notifier';
 import { ConsoleRelay } from './console-relay';
 import { formatLogTime } from './job-view';
+import type { SystemExtras } from '../../shared/contracts/system';
+import { APP_VERSION } from '../version';
 
 export interface RuntimeDeps {
   readonly config: RuntimeConfig;
@@ -36,6 +38,8 @@ export interface RuntimeDeps {
   /** Job types this runtime accepts; the spec's catalog unless a test narrows or widens it. */
   readonly catalog?: JobTypeCatalog;
   readonly logger?: Pick<Console, 'info' | 'warn' | 'error'>;
+  /** GPUs, tools and encoders for the System page (only the composition root knows them). */
+  readonly systemExtras?: () => SystemExtras;
   /** Kills child processes a crashed run left behind; the /proc-checked default unless a test swaps it. */
   readonly killOrphans?: (processes: readonly RecordedProcess[]) => Promise<number[]>;
 }
@@ -115,6 +119,8 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
     clock,
     maxLogLines: 100_000,
     onJobsChanged: publish,
+    nodeId: config.nodeId,
+    systemExtras: deps.systemExtras ?? (() => ({ version: APP_VERSION, gpus: [], tools: { ffmpeg: null, ffprobe: null, error: null }, encoders: { available: [], preferred: null, failed: [] } })),
   });
 
   let started = false;

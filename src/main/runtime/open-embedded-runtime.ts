@@ -7,6 +7,7 @@ import type { VideoStore } from '../core/library-ports';
 import { discoverMediaTools, type MediaTools } from '../processors/media/tool-discovery';
 import { nvencSessionLimit, probeEncoders, usesGpu, type EncoderInventory } from '../processors/media/hardware-encoders';
 import type { GpuWorkProfile } from './capacity-state';
+import { APP_VERSION } from '../version';
 import { LibraryPaths } from '../library/library-paths';
 import { createRegistry, type ProcessorRegistry } from '../processors/processor';
 import { openSqliteStores } from '../storage/sqlite/open-sqlite-stores';
@@ -77,6 +78,16 @@ export async function openEmbeddedRuntime(config: RuntimeConfig, options: Embedd
       ...(options.catalog ? { catalog: options.catalog } : {}),
       gpu: { current: () => sampler.gpus[0] ?? null },
       gpuWork: () => gpuWorkOf(encoders),
+      systemExtras: () => ({
+        version: APP_VERSION,
+        gpus: sampler.gpus.map((g) => ({ ...g })),
+        tools: {
+          ffmpeg: tools ? { path: tools.ffmpeg.path, version: tools.ffmpeg.version, source: tools.ffmpeg.source } : null,
+          ffprobe: tools ? { path: tools.ffprobe.path, version: tools.ffprobe.version, source: tools.ffprobe.source } : null,
+          error: toolsError,
+        },
+        encoders: { available: [...encoders.available], preferred: encoders.preferred, failed: encoders.failed.map((f) => ({ ...f })) },
+      }),
     });
     await runtime.start();
     let closing: Promise<void> | null = null;

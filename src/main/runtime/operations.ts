@@ -4,7 +4,9 @@
  */
 import type { z } from 'zod';
 import { OPERATIONS, type OperationName, type OperationOutput } from '../../shared/contracts/operations';
-import type { JobStatus } from '../../shared/domain/statuses';
+import type { JobStatus, ResourceCategory } from '../../shared/domain/statuses';
+import type { SystemExtras } from '../../shared/contracts/system';
+import { availableParallelism, loadavg } from 'node:os';
 import { AppError } from '../../shared/contracts/errors';
 import { TRANSITIONS, transitionRefused, type LifecycleAction } from '../core/lifecycle';
 import type { Clock, JobRecord, JobStore } from '../core/ports';
@@ -28,6 +30,8 @@ export interface OperationDeps {
   readonly maxLogLines: number;
   /** Called with every job a user's action changed, so events and metrics follow. */
   readonly onJobsChanged: (jobs: readonly JobRecord[], created?: boolean) => void;
+  readonly systemExtras: () => SystemExtras;
+  readonly nodeId: string;
 }
 
 export function createOperationHandlers(deps: OperationDeps): OperationHandlers {
@@ -169,6 +173,22 @@ export function createOperationHandlers(deps: OperationDeps): OperationHandlers 
       const video = await deps.videos.getVideo(id);
       if (!video) throw new AppError('NOT_FOUND', `No video with id ${id}.`, { videoId: id });
       return toVideoView(video);
+    },
+
+    async getSystemInfo() {
+      const counts = await store.countJobs();
+      const limits = capacity.categoryLimits();
+      const usage = dispatcher.localUsage();
+      const slot = (c: ResourceCategory) => ({ running: Math.max(usage.running[c], counts.runningByCategory[c]), limit: limits[c] });
+      return {
+        nodeId: deps.nodeId,
+        ...deps.systemExtras(),
+        cpu: { cores: availableParallelism(), loadAverage: loadavg() },
+        vramBudgetMb: capacity.vramBudgetMb(),
+        vramReservedMb: counts.vramReservedMb,
+        slots: { cpu: slot('cpu'), gpu_encode: slot('gpu_encode'), gpu_ai: slot('gpu_ai') },
+        queue: { paused: capacity.queueFlags.queuePaused, pausedCategories: [...capacity.queueFlags.pausedCategories] },
+      };
     },
 
     async getQueueState() {

@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import * as job from './job';
 import * as video from './video';
+import { systemInfoSchema } from './system';
 
 export interface OperationDefinition<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
   readonly input: I;
@@ -36,6 +37,7 @@ export const OPERATIONS = {
   pauseJob: op({ method: 'POST', path: '/api/media/jobs/:id/pause', input: job.jobIdInputSchema, output: job.jobTransitionOutputSchema, summary: 'Pause a waiting job' }),
   resumeJob: op({ method: 'POST', path: '/api/media/jobs/:id/resume', input: job.jobIdInputSchema, output: job.jobTransitionOutputSchema, summary: 'Resume a paused job' }),
   setJobPriority: op({ method: 'POST', path: '/api/media/jobs/:id/priority', input: job.setPriorityInputSchema, output: job.jobSchema, summary: 'Change the priority of a waiting or paused job' }),
+  getSystemInfo: op({ method: 'GET', path: '/api/media/system', input: noInput, output: systemInfoSchema, summary: 'GPUs and VRAM, CPU, slots per category, tools and encoders of this node' }),
   getQueueState: op({ method: 'GET', path: '/api/media/queue', input: noInput, output: job.queueStateSchema, summary: 'Queue pause state, limits and VRAM budget' }),
   pauseQueue: op({ method: 'POST', path: '/api/media/queue/pause', input: job.queuePauseInputSchema, output: job.queueStateSchema, summary: 'Pause the whole queue or one category (running jobs go on)' }),
   listVideos: op({ method: 'GET', path: '/api/media/videos', input: video.listVideosQuerySchema, output: video.videoListSchema, summary: 'List library videos (newest first) with search, filters and pagination' }),

@@ -47,6 +47,15 @@ describe('library jobs with real ffprobe', () => {
     expect(bad.lastError).toMatch(/^Invalid video inbox\/broken\.mp4: corrupt: /);
   });
 
+  it('reports the system: tools, encoders (libx264 here), slots, CPU', async () => {
+    const info = await m.embedded.runtime.execute('getSystemInfo', {});
+    expect(info.tools.ffmpeg?.path).toMatch(/ffmpeg$/);
+    expect(info.encoders.available).toContain('libx264');
+    expect(info.slots.cpu).toEqual({ running: 0, limit: 5 });
+    expect(info.cpu.cores).toBeGreaterThan(0);
+    expect(info.nodeId).toBe('media-node');
+  });
+
   it('moves a video from the inbox into the library', async () => {
     const v = await video('portrait-silent.mp4');
     const job = await m.runJob('move_to_library', { videoId: v.id, targetDirectory: 'videos' });
