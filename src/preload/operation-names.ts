@@ -24,6 +24,7 @@ const NAMES = {
   resumeQueue: true,
   listVideos: true,
   getVideo: true,
+  getVideoThumbnail: true,
 } as const satisfies Record<OperationName, true>;
 
 export const PRELOAD_OPERATION_NAMES = Object.keys(NAMES) as OperationName[];

@@ -38,6 +38,7 @@ export interface RuntimeDeps {
   /** Job types this runtime accepts; the spec's catalog unless a test narrows or widens it. */
   readonly catalog?: JobTypeCatalog;
   readonly logger?: Pick<Console, 'info' | 'warn' | 'error'>;
+  readonly readLibraryFile?: (relativePath: string, maxBytes: number) => Promise<Buffer>;
   /** GPUs, tools and encoders for the System page (only the composition root knows them). */
   readonly systemExtras?: () => SystemExtras;
   /** Kills child processes a crashed run left behind; the /proc-checked default unless a test swaps it. */
@@ -120,6 +121,7 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
     maxLogLines: 100_000,
     onJobsChanged: publish,
     nodeId: config.nodeId,
+    ...(deps.readLibraryFile ? { readLibraryFile: deps.readLibraryFile } : {}),
     systemExtras: deps.systemExtras ?? (() => ({ version: APP_VERSION, gpus: [], tools: { ffmpeg: null, ffprobe: null, error: null }, encoders: { available: [], preferred: null, failed: [] } })),
   });
 

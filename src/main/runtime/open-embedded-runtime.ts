@@ -8,6 +8,7 @@ import { discoverMediaTools, type MediaTools } from '../processors/media/tool-di
 import { nvencSessionLimit, probeEncoders, usesGpu, type EncoderInventory } from '../processors/media/hardware-encoders';
 import type { GpuWorkProfile } from './capacity-state';
 import { APP_VERSION } from '../version';
+import { readFile, stat } from 'node:fs/promises';
 import { LibraryPaths } from '../library/library-paths';
 import { createRegistry, type ProcessorRegistry } from '../processors/processor';
 import { openSqliteStores } from '../storage/sqlite/open-sqlite-stores';
@@ -78,6 +79,11 @@ export async function openEmbeddedRuntime(config: RuntimeConfig, options: Embedd
       ...(options.catalog ? { catalog: options.catalog } : {}),
       gpu: { current: () => sampler.gpus[0] ?? null },
       gpuWork: () => gpuWorkOf(encoders),
+      readLibraryFile: async (relativePath, maxBytes) => {
+        const path = library.resolve(relativePath);
+        if ((await stat(path)).size > maxBytes) throw new Error(`${relativePath} is larger than ${maxBytes} bytes`);
+        return readFile(path);
+      },
       systemExtras: () => ({
         version: APP_VERSION,
         gpus: sampler.gpus.map((g) => ({ ...g })),

@@ -31,6 +31,8 @@ export interface OperationDeps {
   /** Called with every job a user's action changed, so events and metrics follow. */
   readonly onJobsChanged: (jobs: readonly JobRecord[], created?: boolean) => void;
   readonly systemExtras: () => SystemExtras;
+  /** Reads a (small) library file by library-relative path; absent where there is no library. */
+  readonly readLibraryFile?: (relativePath: string, maxBytes: number) => Promise<Buffer>;
   readonly nodeId: string;
 }
 
@@ -189,6 +191,16 @@ export function createOperationHandlers(deps: OperationDeps): OperationHandlers 
         slots: { cpu: slot('cpu'), gpu_encode: slot('gpu_encode'), gpu_ai: slot('gpu_ai') },
         queue: { paused: capacity.queueFlags.queuePaused, pausedCategories: [...capacity.queueFlags.pausedCategories] },
       };
+    },
+
+    async getVideoThumbnail({ id }) {
+      const video = await deps.videos.getVideo(id);
+      if (!video) throw new AppError('NOT_FOUND', `No video with id ${id}.`, { videoId: id });
+      if (!video.thumbnailPath || !deps.readLibraryFile) throw new AppError('NOT_FOUND', `Video ${id} has no thumbnail yet (run thumbnail_generate).`, { videoId: id });
+      const bytes = await deps.readLibraryFile(video.thumbnailPath, 2 * 1024 * 1024).catch(() => {
+        throw new AppError('NOT_FOUND', `The thumbnail file ${video.thumbnailPath} is missing.`, { videoId: id });
+      });
+      return { videoId: id, path: video.thumbnailPath, dataUrl: `data:image/jpeg;base64,${bytes.toString('base64')}` };
     },
 
     async getQueueState() {

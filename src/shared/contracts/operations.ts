@@ -42,6 +42,7 @@ export const OPERATIONS = {
   pauseQueue: op({ method: 'POST', path: '/api/media/queue/pause', input: job.queuePauseInputSchema, output: job.queueStateSchema, summary: 'Pause the whole queue or one category (running jobs go on)' }),
   listVideos: op({ method: 'GET', path: '/api/media/videos', input: video.listVideosQuerySchema, output: video.videoListSchema, summary: 'List library videos (newest first) with search, filters and pagination' }),
   getVideo: op({ method: 'GET', path: '/api/media/videos/:id', input: video.videoIdInputSchema, output: video.videoSchema, summary: 'One library video' }),
+  getVideoThumbnail: op({ method: 'GET', path: '/api/media/videos/:id/thumbnail', input: video.videoIdInputSchema, output: video.videoThumbnailSchema, summary: "A video's thumbnail as a data: URL (404 when it has none)" }),
   resumeQueue: op({ method: 'POST', path: '/api/media/queue/resume', input: job.queuePauseInputSchema, output: job.queueStateSchema, summary: 'Resume the whole queue or one category' }),
 } as const;
 

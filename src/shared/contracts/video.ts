@@ -56,3 +56,6 @@ export const videoListSchema = z.object({
 });
 
 export const videoIdInputSchema = z.strictObject({ id: videoId });
+
+/** A thumbnail as a data: URL (small JPEGs; the same over IPC and HTTP, and no auth-less image URL). */
+export const videoThumbnailSchema = z.object({ videoId, path: z.string(), dataUrl: z.string() });

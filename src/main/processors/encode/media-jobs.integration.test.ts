@@ -58,6 +58,8 @@ describe('encode and compile jobs with real ffmpeg', () => {
     expect(video.thumbnailPath).toMatch(/^thumbnails\/tall-[0-9a-f]{8}\.jpg$/);
     const probe = await probeJson(join(m.root, video.thumbnailPath!));
     expect(probe.streams[0]).toMatchObject({ codec_name: 'mjpeg', width: 640 });
+    const thumb = await m.embedded.runtime.execute('getVideoThumbnail', { id: ids['tall.mp4']! });
+    expect(thumb.dataUrl).toMatch(/^data:image\/jpeg;base64,\/9j\//);
   });
 
   it('compile_gif: a GIF of the requested part with a generated palette', async () => {
