@@ -84,6 +84,11 @@ export function spawnWithPipes(options: BackendSpawnOptions): Promise<SpawnedToo
 type PtyModule = typeof import('node-pty');
 let ptyModule: Promise<PtyModule | null> | null = null;
 
+/** Tests only: pretend node-pty is missing (null) or restore the real one (undefined). */
+export function setPtyModuleForTests(module: PtyModule | null | undefined): void {
+  ptyModule = module === undefined ? null : Promise.resolve(module);
+}
+
 function loadPty(): Promise<PtyModule | null> {
   ptyModule ??= import('node-pty').then(
     (m) => ((m as { default?: PtyModule }).default ?? m) as PtyModule,

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { commandLineMatches, killOrphans, readCommandLine } from './orphan-cleanup';
+import { setPtyModuleForTests } from './process-backends';
 import { ProcessStartError, runProcess, startProcess } from './process-runner';
 
 const sh = (script: string) => ({ command: '/bin/sh', args: ['-c', script] });
@@ -45,6 +46,17 @@ describe('runProcess', () => {
     const result = await running.result;
     expect(result).toMatchObject({ ok: true, mode: 'pty' });
     expect(running.console.getLines()).toEqual(['on a tty', 'err']);
+  });
+
+  it('falls back to pipes when node-pty is unavailable', async () => {
+    setPtyModuleForTests(null);
+    try {
+      const running = await startProcess({ ...sh('test -t 1 || echo "no tty"'), console: 'pty' });
+      expect(await running.result).toMatchObject({ ok: true, mode: 'pipes' });
+      expect(running.console.getLines()).toEqual(['no tty']);
+    } finally {
+      setPtyModuleForTests(undefined);
+    }
   });
 
   it('rejects with ProcessStartError for a missing binary, in both modes', async () => {
