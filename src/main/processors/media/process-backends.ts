@@ -59,7 +59,8 @@ export function spawnWithPipes(options: BackendSpawnOptions): Promise<SpawnedToo
       windowsHide: true,
       stdio: ['ignore', 'pipe', 'pipe', ...(options.onFd3 ? (['pipe'] as const) : [])],
     });
-    child.once('error', (error: NodeJS.ErrnoException) => {
+    // `on`, not `once`: a later error (a failed kill) must not become an unhandled 'error' event.
+    child.on('error', (error: NodeJS.ErrnoException) => {
       if (child.pid === undefined) reject(new ProcessStartError(`cannot start ${options.command}: ${error.message}`, error.code ?? null));
     });
     child.once('spawn', () => {
