@@ -8,7 +8,7 @@ import { AppError } from '../../shared/contracts/errors';
 import { JOB_TYPE_CATALOG } from '../../shared/domain/job-types';
 import { decideAfterCrash } from '../core/retry-policy';
 import { systemClock, type Clock, type JobRecord, type JobStore, type RecordedProcess } from '../core/ports';
-import { killOrphanProcesses } from '../system/orphan-processes';
+import { killRecordedOrphans } from './orphans';
 import type { ProcessorRegistry } from '../processors/processor';
 import type { VideoStore } from '../core/library-ports';
 import { CapacityState, noGpu, type GpuReadingSource, type GpuWorkProfile } from './capacity-state';
@@ -132,7 +132,7 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
       if (started) return;
       started = true;
       await capacity.load();
-      const orphans = await (deps.killOrphans ?? killOrphanProcesses)(await store.takeRecordedProcesses(config.nodeId));
+      const orphans = await (deps.killOrphans ?? killRecordedOrphans)(await store.takeRecordedProcesses(config.nodeId));
       if (orphans.length > 0) logger.warn(`Killed ${orphans.length} process(es) left running by a previous run: PIDs ${orphans.join(', ')}`);
       const rescued = await store.rescueJobs(config.nodeId, clock.now(), (job) => decideAfterCrash(job.retryCount, job.maxRetries));
       if (rescued.length > 0) {
