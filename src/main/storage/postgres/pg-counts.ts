@@ -1,0 +1,104 @@
+/**
+ * Counts and lists from the bucketed counts (see pg-migrations.ts for why they are appended as
+ * deltas): exact totals and stats by summing a few hundred bucket rows plus the deltas not yet
+ * compacted, and deep pages that start at the bucket holding the page's first row instead of
+ * stepping OFFSET rows through a million jobs, as the SQLite store does.
+ */
+import type { JobType } from '../../../shared/domain/job-types';
+import type { JobStatus, ResourceCategory } from '../../../shared/domain/statuses';
+import { JOB_STATUSES } from '../../../shared/domain/statuses';
+import type { JobFilter, JobRecord, StatusCounts } from '../../core/ports';
+import type { Queryable } from './pg-db';
+import { BUCKET_SHIFT } from './pg-migrations';
+import { rowToJob, type PgJobRow } from './pg-rows';
+
+function where(filter: JobFilter, firstParam: number, extra: string[] = []): { sql: string; args: unknown[] } {
+  const clauses = [...extra];
+  const args: unknown[] = [];
+  const add = (column: string, value: unknown) => {
+    args.push(value);
+    clauses.push(`${column} = $${firstParam + args.length - 1}`);
+  };
+  if (filter.status) add('status', filter.status);
+  if (filter.type) add('type', filter.type);
+  if (filter.resourceCategory) add('resource_category', filter.resourceCategory);
+  return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', args };
+}
+
+/** Rows of job_buckets and of the pending deltas matching the filter (both branches share the parameters). */
+function countedRows(filter: JobFilter): { sql: string; args: unknown[] } {
+  const w = where(filter, 1);
+  return {
+    sql: `(SELECT bucket, type, status, resource_category, n FROM job_buckets ${w.sql}
+           UNION ALL SELECT bucket, type, status, resource_category, n FROM job_count_deltas ${w.sql})`,
+    args: w.args,
+  };
+}
+
+/**
+ * One page, newest first, and the filter's total. Call in a REPEATABLE READ transaction so the
+ * bucket sums and the rows come from one snapshot.
+ */
+export async function listPage(db: Queryable, filter: JobFilter, offset: number, limit: number): Promise<{ rows: JobRecord[]; total: number }> {
+  const counted = countedRows(filter);
+  const buckets = (
+    await db.query<{ bucket: number; n: string }>(
+      `SELECT bucket, sum(n) AS n FROM ${counted.sql} AS c GROUP BY bucket HAVING sum(n) <> 0 ORDER BY bucket DESC`,
+      counted.args,
+    )
+  ).rows.map((b) => ({ bucket: b.bucket, n: Number(b.n) }));
+  const total = buckets.reduce((sum, b) => sum + b.n, 0);
+  if (offset >= total || limit <= 0) return { rows: [], total };
+
+  let belowSeq: number | null = null;
+  let skip = offset;
+  if (offset >= 1 << BUCKET_SHIFT) {
+    let skipped = 0;
+    for (const b of buckets) {
+      if (skipped + b.n > offset) {
+        belowSeq = (b.bucket + 1) * (1 << BUCKET_SHIFT);
+        skip = offset - skipped;
+        break;
+      }
+      skipped += b.n;
+    }
+  }
+  const extra = belowSeq === null ? [] : ['seq < $1'];
+  const w = where(filter, extra.length + 1, extra);
+  const args = [...(belowSeq === null ? [] : [belowSeq]), ...w.args, limit, skip];
+  const { rows } = await db.query<PgJobRow>(`SELECT * FROM jobs ${w.sql} ORDER BY seq DESC LIMIT $${args.length - 1} OFFSET $${args.length}`, args);
+  return { rows: rows.map(rowToJob), total };
+}
+
+/** Stats in one statement (one snapshot, one round trip). */
+export async function countJobs(db: Queryable): Promise<StatusCounts> {
+  const counted = countedRows({});
+  const { rows } = await db.query<{ counts: { type: string; status: string; resource_category: string; n: number }[]; vram: number; completed: number; total_ms: number }>(`
+    SELECT
+      (SELECT coalesce(json_agg(c), '[]') FROM (
+         SELECT type, status, resource_category, sum(n) AS n FROM ${counted.sql} AS u GROUP BY 1, 2, 3 HAVING sum(n) <> 0) AS c) AS counts,
+      (SELECT coalesce(sum(vram_reserved), 0)::float8 FROM jobs WHERE status = 'running' OR suspended) AS vram,
+      ((SELECT completed FROM processing_totals WHERE id = 1) + (SELECT coalesce(sum(completed), 0) FROM processing_deltas))::float8 AS completed,
+      ((SELECT total_ms FROM processing_totals WHERE id = 1) + (SELECT coalesce(sum(total_ms), 0) FROM processing_deltas))::float8 AS total_ms`);
+  const row = rows[0]!;
+  const byStatus = Object.fromEntries(JOB_STATUSES.map((s) => [s, 0])) as Record<JobStatus, number>;
+  const byType: Partial<Record<JobType, number>> = {};
+  const runningByCategory: Record<ResourceCategory, number> = { cpu: 0, gpu_encode: 0, gpu_ai: 0 };
+  for (const { type, status, resource_category, n } of row.counts) {
+    if (status === 'running') runningByCategory[resource_category as ResourceCategory] += n;
+    byStatus[status as JobStatus] += n;
+    byType[type as JobType] = (byType[type as JobType] ?? 0) + n;
+  }
+  return {
+    byStatus,
+    byType,
+    runningByCategory,
+    vramReservedMb: row.vram,
+    averageProcessingSeconds: row.completed === 0 ? 0 : row.total_ms / row.completed / 1000,
+  };
+}
+
+/** Folds the appended count deltas into the buckets; a no-op when another session is at it. */
+export async function compactCounts(db: Queryable): Promise<void> {
+  await db.query('SELECT compact_job_counts()');
+}

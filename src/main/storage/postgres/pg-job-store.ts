@@ -1,0 +1,295 @@
+/**
+ * The JobStore on PostgreSQL (node-postgres Pool), for fleet mode: several nodes share one
+ * database. Same records, results and errors as the SQLite store (the conformance suite holds
+ * both); what differs is concurrency: claims are serialised per node by an advisory lock and
+ * candidates are taken with FOR UPDATE SKIP LOCKED (pg-claim.ts), counts are appended as deltas
+ * (pg-migrations.ts), and a rescue only touches the given node's jobs (the others are alive).
+ *
+ * Open it with `PostgresJobStore.open({ url })` (migrates), or through openPostgresStores.
+ */
+import type { JobStatus, ResourceCategory } from '../../../shared/domain/statuses';
+import { AppError } from '../../../shared/contracts/errors';
+import type {
+  ClaimRequest,
+  ClaimResult,
+  JobFilter,
+  JobRecord,
+  JobStore,
+  LogLineInput,
+  ManualTransition,
+  NewJob,
+  QueueFlags,
+  RecordedProcess,
+  ReportBatch,
+  StatusCounts,
+  StoredLogLine,
+  TransitionResult,
+} from '../../core/ports';
+import type { FailureDecision } from '../../core/retry-policy';
+import { DEFAULT_LOG_BOUNDS, type LogBounds } from '../sqlite/bounded-log';
+import { claim, lockNode } from './pg-claim';
+import { compactCounts, countJobs, listPage } from './pg-counts';
+import { inTransaction, openPool, type Pool } from './pg-db';
+import { PgLogWriter } from './pg-logs';
+import { migrate } from './pg-migrations';
+import { applyReports, rescueNode } from './pg-reports';
+import { pgText, rowToJob, type PgJobRow } from './pg-rows';
+import { manualTransitionSets } from './pg-transitions';
+
+export interface PostgresJobStoreOptions {
+  readonly logBounds?: LogBounds;
+  /** Count changes after which this store folds the count deltas into the buckets (default 256). */
+  readonly compactEvery?: number;
+}
+
+const READ_SNAPSHOT = 'ISOLATION LEVEL REPEATABLE READ READ ONLY';
+
+export class PostgresJobStore implements JobStore {
+  private readonly log: PgLogWriter;
+  private readonly compactEvery: number;
+  private readonly ownsPool: boolean;
+  private changesSinceCompaction = 0;
+
+  /** `pool` must reach a migrated database; close() ends it only when `ownsPool`. */
+  constructor(
+    private readonly pool: Pool,
+    options: PostgresJobStoreOptions & { ownsPool?: boolean } = {},
+  ) {
+    this.log = new PgLogWriter(options.logBounds ?? DEFAULT_LOG_BOUNDS);
+    this.compactEvery = options.compactEvery ?? 256;
+    this.ownsPool = options.ownsPool ?? false;
+  }
+
+  static async open(options: PostgresJobStoreOptions & { url: string }): Promise<PostgresJobStore> {
+    const pool = openPool(options.url);
+    try {
+      await migrate(pool);
+    } catch (error) {
+      await pool.end();
+      throw error;
+    }
+    return new PostgresJobStore(pool, { ...options, ownsPool: true });
+  }
+
+  async insertJobs(jobs: readonly NewJob[]): Promise<JobRecord[]> {
+    if (jobs.length === 0) return [];
+    const col = <T>(f: (j: NewJob) => T) => jobs.map(f);
+    const { rows } = await this.pool.query<PgJobRow>(
+      `INSERT INTO jobs (id, type, status, params, priority, resource_category, vram_required, max_retries, created_at, enqueued_at, updated_at)
+       SELECT id, type, 'pending', params, priority, resource_category, vram_required, max_retries, created_at, created_at, created_at
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::integer[], $5::text[], $6::integer[], $7::integer[], $8::bigint[])
+         WITH ORDINALITY AS j(id, type, params, priority, resource_category, vram_required, max_retries, created_at, ord)
+       ORDER BY ord RETURNING *`,
+      [
+        col((j) => j.id),
+        col((j) => j.type),
+        col((j) => JSON.stringify(j.params)),
+        col((j) => j.priority),
+        col((j) => j.resourceCategory),
+        col((j) => j.vramRequired),
+        col((j) => j.maxRetries),
+        col((j) => j.createdAt),
+      ],
+    );
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    await this.changed(1);
+    return jobs.map((j) => rowToJob(byId.get(j.id)!));
+  }
+
+  async getJob(id: string): Promise<JobRecord | undefined> {
+    const row = (await this.pool.query<PgJobRow>('SELECT * FROM jobs WHERE id = $1', [id])).rows[0];
+    return row ? rowToJob(row) : undefined;
+  }
+
+  async listJobs(filter: JobFilter, offset: number, limit: number): Promise<{ rows: JobRecord[]; total: number }> {
+    return inTransaction(this.pool, (c) => listPage(c, filter, offset, limit), READ_SNAPSHOT);
+  }
+
+  async queuePosition(id: string): Promise<number | null> {
+    const { rows } = await this.pool.query<{ status: string; ahead: number }>(
+      `SELECT j.status, (SELECT count(*)::integer FROM jobs w WHERE w.status IN ('pending', 'queued') AND w.resource_category = j.resource_category
+         AND (w.priority < j.priority OR (w.priority = j.priority AND w.seq < j.seq))) AS ahead
+       FROM jobs j WHERE j.id = $1`,
+      [id],
+    );
+    const row = rows[0];
+    if (!row || (row.status !== 'pending' && row.status !== 'queued')) return null;
+    return row.ahead + 1;
+  }
+
+  async countJobs(): Promise<StatusCounts> {
+    return countJobs(this.pool);
+  }
+
+  async claimJobs(request: ClaimRequest): Promise<ClaimResult> {
+    const result = await inTransaction(this.pool, async (c) => {
+      await lockNode(c, request.nodeId);
+      const reported = request.reports ? await applyReports(c, this.log, request.reports) : [];
+      return { ...(await claim(c, this.log, request)), reported };
+    });
+    await this.changed(result.started.length + result.waitingChanged.length + result.reported.length);
+    return result;
+  }
+
+  async recordReports(batch: ReportBatch): Promise<JobRecord[]> {
+    if (batch.logs.length === 0 && batch.progress.size === 0 && batch.outcomes.length === 0) return [];
+    const changed = await inTransaction(this.pool, (c) => applyReports(c, this.log, batch));
+    await this.changed(changed.length);
+    return changed;
+  }
+
+  async transitionJob(t: ManualTransition): Promise<TransitionResult> {
+    const result = await inTransaction(this.pool, async (c) => {
+      const row = (await c.query<PgJobRow>('SELECT * FROM jobs WHERE id = $1 FOR UPDATE', [t.jobId])).rows[0];
+      if (!row) throw notFound(t.jobId);
+      if (!t.from.includes(row.status as JobStatus)) return { job: rowToJob(row), applied: false };
+      const sets = manualTransitionSets(t, 3);
+      const updated = (
+        await c.query<PgJobRow>(`UPDATE jobs SET ${sets.sql}, log_lines = log_lines + $2 WHERE seq = $1 RETURNING *`, [row.seq, t.logLine ? 1 : 0, ...sets.args])
+      ).rows[0]!;
+      if (t.logLine) await this.log.writeCounted(c, [{ seq: Number(row.seq), line: updated.log_lines, at: t.at, text: t.logLine }]);
+      return { job: rowToJob(updated), applied: true };
+    });
+    if (result.applied) await this.changed(1);
+    return result;
+  }
+
+  async setPriority(jobId: string, priority: number, allowedFrom: readonly JobStatus[], at: number): Promise<TransitionResult> {
+    const { rows } = await this.pool.query<PgJobRow & { applied: boolean }>(
+      `WITH u AS (UPDATE jobs SET priority = $2, updated_at = $3 WHERE id = $1 AND status = ANY($4::text[]) RETURNING *)
+       SELECT *, true AS applied FROM u UNION ALL SELECT *, false AS applied FROM jobs WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM u)`,
+      [jobId, priority, at, allowedFrom],
+    );
+    const row = rows[0];
+    if (!row) throw notFound(jobId);
+    return { job: rowToJob(row), applied: row.applied };
+  }
+
+  async rescueJobs(nodeId: string, now: number, decide: (job: JobRecord) => FailureDecision): Promise<JobRecord[]> {
+    const rescued = await inTransaction(this.pool, async (c) => {
+      await lockNode(c, nodeId);
+      return rescueNode(c, this.log, nodeId, now, decide);
+    });
+    await this.changed(rescued.length);
+    return rescued;
+  }
+
+  async suspendJob(jobId: string, at: number, logLine: string): Promise<TransitionResult> {
+    return this.countedTransition(
+      `UPDATE jobs SET status = 'paused', suspended = true, updated_at = $2, log_lines = log_lines + 1 WHERE id = $1 AND status = 'running' RETURNING *`,
+      jobId,
+      at,
+      logLine,
+    );
+  }
+
+  async resumeSuspendedJob(jobId: string, at: number, logLine: string): Promise<TransitionResult> {
+    return this.countedTransition(
+      `UPDATE jobs SET status = 'running', suspended = false, updated_at = $2, log_lines = log_lines + 1
+       WHERE id = $1 AND status = 'paused' AND suspended RETURNING *`,
+      jobId,
+      at,
+      logLine,
+    );
+  }
+
+  private async countedTransition(sql: string, jobId: string, at: number, logLine: string): Promise<TransitionResult> {
+    const result = await inTransaction(this.pool, async (c) => {
+      const row = (await c.query<PgJobRow>(sql, [jobId, at])).rows[0];
+      if (!row) {
+        const current = (await c.query<PgJobRow>('SELECT * FROM jobs WHERE id = $1', [jobId])).rows[0];
+        if (!current) throw notFound(jobId);
+        return { job: rowToJob(current), applied: false };
+      }
+      await this.log.writeCounted(c, [{ seq: Number(row.seq), line: row.log_lines, at, text: logLine }]);
+      return { job: rowToJob(row), applied: true };
+    });
+    if (result.applied) await this.changed(1);
+    return result;
+  }
+
+  async recordProcess(p: RecordedProcess): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO job_processes (pid, job_id, command, node_id, started_at) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (node_id, pid) DO UPDATE SET job_id = excluded.job_id, command = excluded.command, started_at = excluded.started_at`,
+      [p.pid, p.jobId, pgText(p.command), p.nodeId, p.startedAt],
+    );
+  }
+
+  async forgetProcess(nodeId: string, pid: number): Promise<void> {
+    await this.pool.query('DELETE FROM job_processes WHERE node_id = $1 AND pid = $2', [nodeId, pid]);
+  }
+
+  async takeRecordedProcesses(nodeId: string): Promise<RecordedProcess[]> {
+    const { rows } = await this.pool.query<{ pid: number; job_id: string; command: string; node_id: string; started_at: string }>(
+      'WITH d AS (DELETE FROM job_processes WHERE node_id = $1 RETURNING *) SELECT * FROM d ORDER BY started_at, pid',
+      [nodeId],
+    );
+    return rows.map((r) => ({ pid: r.pid, jobId: r.job_id, command: r.command, nodeId: r.node_id, startedAt: Number(r.started_at) }));
+  }
+
+  async nextRetryAt(now: number): Promise<number | null> {
+    const { rows } = await this.pool.query<{ t: string | null }>(
+      `SELECT min(retry_after) AS t FROM jobs WHERE status = 'queued' AND retry_after IS NOT NULL AND retry_after > $1`,
+      [now],
+    );
+    return rows[0]!.t === null ? null : Number(rows[0]!.t);
+  }
+
+  async appendLogs(lines: readonly LogLineInput[]): Promise<void> {
+    if (lines.length === 0) return;
+    await inTransaction(this.pool, (c) => this.log.appendById(c, lines));
+  }
+
+  async readLog(jobId: string, afterLine: number, limit: number): Promise<{ lines: StoredLogLine[]; dropped: number; total: number }> {
+    return inTransaction(
+      this.pool,
+      async (c) => {
+        const row = (await c.query<{ seq: string; log_lines: number; log_dropped: number }>('SELECT seq, log_lines, log_dropped FROM jobs WHERE id = $1', [jobId])).rows[0];
+        if (!row) throw notFound(jobId);
+        const { rows } = await c.query<{ line: number; at: string; text: string }>(
+          'SELECT line, at, text FROM job_logs WHERE job_seq = $1 AND line > $2 ORDER BY line LIMIT $3',
+          [row.seq, afterLine, limit],
+        );
+        return { lines: rows.map((l) => ({ line: l.line, at: Number(l.at), text: l.text })), dropped: row.log_dropped, total: row.log_lines };
+      },
+      READ_SNAPSHOT,
+    );
+  }
+
+  async getQueueFlags(): Promise<QueueFlags> {
+    const row = (await this.pool.query<{ queue_paused: boolean; paused_categories: string[] }>('SELECT queue_paused, paused_categories FROM queue_flags WHERE id = 1')).rows[0]!;
+    return { queuePaused: row.queue_paused, pausedCategories: row.paused_categories as ResourceCategory[] };
+  }
+
+  async setQueueFlags(flags: QueueFlags): Promise<void> {
+    await this.pool.query('UPDATE queue_flags SET queue_paused = $1, paused_categories = $2::text[] WHERE id = 1', [flags.queuePaused, flags.pausedCategories]);
+  }
+
+  /** Folds pending count deltas into the buckets now (the store also does it every `compactEvery` changes). */
+  async compactCounts(): Promise<void> {
+    this.changesSinceCompaction = 0;
+    await compactCounts(this.pool);
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsPool && !this.pool.ended) await this.pool.end();
+  }
+
+  /**
+   * Counts changes that appended count deltas; compacts when enough have piled up. Best effort:
+   * the caller's write is committed already and must be reported as done (readers sum the deltas
+   * anyway), so a failed compaction is left to the next change.
+   */
+  private async changed(n: number): Promise<void> {
+    this.changesSinceCompaction += n;
+    if (this.changesSinceCompaction < this.compactEvery) return;
+    await this.compactCounts().catch(() => {
+      this.changesSinceCompaction = this.compactEvery;
+    });
+  }
+}
+
+function notFound(jobId: string): AppError {
+  return new AppError('NOT_FOUND', `No job with id ${jobId}.`, { jobId });
+}

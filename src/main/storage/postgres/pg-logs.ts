@@ -1,0 +1,71 @@
+/**
+ * Bounded job logs on PostgreSQL, exactly like the SQLite BoundedLogWriter: the first `headLines`
+ * and the last `tailLines` lines of each job are kept; writing line N > head + tail drops line
+ * N - tail and counts it in jobs.log_dropped. Lines are written in batches (one statement each
+ * for the rows, the drops and the drop counts) instead of a few statements per line.
+ */
+import type { LogLineInput } from '../../core/ports';
+import type { LogBounds } from '../sqlite/bounded-log';
+import type { Queryable } from './pg-db';
+import { pgText } from './pg-rows';
+
+export interface CountedLine {
+  readonly seq: number;
+  /** The line's number, already counted in jobs.log_lines by the caller's UPDATE. */
+  readonly line: number;
+  readonly at: number;
+  readonly text: string;
+}
+
+export class PgLogWriter {
+  constructor(private readonly bounds: LogBounds) {}
+
+  /** Appends lines to jobs by id, in order; lines of unknown jobs are ignored. Call inside a transaction. */
+  async appendById(db: Queryable, lines: readonly LogLineInput[]): Promise<void> {
+    if (lines.length === 0) return;
+    const byJob = new Map<string, LogLineInput[]>();
+    for (const l of lines) {
+      const list = byJob.get(l.jobId);
+      if (list) list.push(l);
+      else byJob.set(l.jobId, [l]);
+    }
+    const ids = [...byJob.keys()].sort();
+    const { rows } = await db.query<{ id: string; seq: string; log_lines: number }>(
+      `UPDATE jobs SET log_lines = jobs.log_lines + c.k FROM unnest($1::text[], $2::integer[]) AS c(id, k)
+       WHERE jobs.id = c.id RETURNING jobs.id, jobs.seq, jobs.log_lines`,
+      [ids, ids.map((id) => byJob.get(id)!.length)],
+    );
+    const counted: CountedLine[] = [];
+    for (const row of rows) {
+      const list = byJob.get(row.id)!;
+      const first = row.log_lines - list.length + 1;
+      list.forEach((l, i) => counted.push({ seq: Number(row.seq), line: first + i, at: l.at, text: l.text }));
+    }
+    await this.writeCounted(db, counted);
+  }
+
+  /**
+   * Writes lines whose numbers the caller's own UPDATE already counted
+   * (`log_lines = log_lines + 1 … RETURNING log_lines`), saving a statement per line.
+   */
+  async writeCounted(db: Queryable, lines: readonly CountedLine[]): Promise<void> {
+    if (lines.length === 0) return;
+    await db.query(
+      'INSERT INTO job_logs (job_seq, line, at, text) SELECT * FROM unnest($1::bigint[], $2::integer[], $3::bigint[], $4::text[])',
+      [lines.map((l) => l.seq), lines.map((l) => l.line), lines.map((l) => l.at), lines.map((l) => pgText(l.text))],
+    );
+    const { headLines, tailLines } = this.bounds;
+    const drops = lines.filter((l) => l.line > headLines + tailLines);
+    if (drops.length === 0) return;
+    const seqs = drops.map((l) => l.seq);
+    await db.query(
+      'DELETE FROM job_logs l USING unnest($1::bigint[], $2::integer[]) AS d(seq, line) WHERE l.job_seq = d.seq AND l.line = d.line',
+      [seqs, drops.map((l) => l.line - tailLines)],
+    );
+    await db.query(
+      `UPDATE jobs SET log_dropped = jobs.log_dropped + d.n
+       FROM (SELECT seq, count(*)::integer AS n FROM unnest($1::bigint[]) AS s(seq) GROUP BY seq) AS d WHERE jobs.seq = d.seq`,
+      [seqs],
+    );
+  }
+}

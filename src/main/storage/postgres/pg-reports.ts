@@ -1,0 +1,103 @@
+/**
+ * The write path of running attempts on PostgreSQL: log lines, progress, then outcomes, fenced by
+ * the attempt number (an outcome applies only while the job is still running or suspended in that
+ * attempt), with the same columns and log lines as the SQLite store.
+ */
+import type { AttemptOutcome, JobRecord, ReportBatch } from '../../core/ports';
+import type { FailureDecision } from '../../core/retry-policy';
+import type { Queryable } from './pg-db';
+import type { CountedLine, PgLogWriter } from './pg-logs';
+import { pgText, rowToJob, type PgJobRow } from './pg-rows';
+
+const FENCE = `WHERE id = $1 AND (status = 'running' OR suspended) AND attempt = $2 RETURNING *`;
+
+const SQL = {
+  complete: `UPDATE jobs SET status = 'completed', suspended = false, progress = 100, completed_at = $3, vram_reserved = 0, waiting_reason = NULL,
+    updated_at = $3, log_lines = log_lines + 1 ${FENCE}`,
+  fail: `UPDATE jobs SET status = 'failed', suspended = false, completed_at = $3, vram_reserved = 0, last_error = $4, waiting_reason = NULL,
+    updated_at = $3, log_lines = log_lines + 1 ${FENCE}`,
+  scheduleRetry: `UPDATE jobs SET status = 'queued', suspended = false, retry_count = $5, retry_after = $6, enqueued_at = $6, last_error = $4,
+    waiting_reason = $7, vram_reserved = 0, updated_at = $3, log_lines = log_lines + 1 ${FENCE}`,
+  interrupt: `UPDATE jobs SET status = 'pending', suspended = false, enqueued_at = $3, vram_reserved = 0, progress = 0, updated_at = $3,
+    log_lines = log_lines + 1 ${FENCE}`,
+};
+
+/** Applies one outcome if its attempt is still current; the returned row has counted one more log line. */
+export async function applyOutcome(db: Queryable, o: AttemptOutcome): Promise<PgJobRow | undefined> {
+  const key = [o.jobId, o.attempt, o.at];
+  let result;
+  switch (o.kind) {
+    case 'completed':
+      result = await db.query<PgJobRow>(SQL.complete, key);
+      break;
+    case 'interrupted':
+      result = await db.query<PgJobRow>(SQL.interrupt, key);
+      break;
+    case 'failed': {
+      const error = pgText(o.error);
+      const d = o.decision;
+      result =
+        d.kind === 'retry'
+          ? await db.query<PgJobRow>(SQL.scheduleRetry, [
+              ...key,
+              error,
+              d.retryCount,
+              d.retryAfter,
+              pgText(`Waiting to retry (${d.reason}) at ${new Date(d.retryAfter).toISOString()}; last error: ${o.error}`),
+            ])
+          : await db.query<PgJobRow>(SQL.fail, [...key, error]);
+      break;
+    }
+  }
+  return result.rows[0];
+}
+
+/** Logs, progress, then outcomes, inside the caller's transaction. Returns the jobs the outcomes changed. */
+export async function applyReports(db: Queryable, log: PgLogWriter, batch: ReportBatch): Promise<JobRecord[]> {
+  await log.appendById(db, batch.logs);
+  if (batch.progress.size > 0) {
+    const ids = [...batch.progress.keys()];
+    await db.query(
+      `UPDATE jobs SET progress = p.progress FROM unnest($1::text[], $2::integer[]) AS p(id, progress)
+       WHERE jobs.id = p.id AND jobs.status = 'running' AND jobs.progress <> p.progress`,
+      [ids, ids.map((id) => batch.progress.get(id)!)],
+    );
+  }
+  const changed: JobRecord[] = [];
+  const lines: CountedLine[] = [];
+  for (const o of batch.outcomes) {
+    const row = await applyOutcome(db, o);
+    if (!row) continue;
+    lines.push({ seq: Number(row.seq), line: row.log_lines, at: o.at, text: o.logLine });
+    changed.push(rowToJob(row));
+  }
+  await log.writeCounted(db, lines);
+  return changed;
+}
+
+/**
+ * Jobs left running or suspended by `nodeId`, failed or re-queued as `decide` says, with the reason
+ * logged. Only that node's jobs: on a shared database the other nodes are alive. Call inside a
+ * transaction holding the node's lock.
+ */
+export async function rescueNode(db: Queryable, log: PgLogWriter, nodeId: string, now: number, decide: (job: JobRecord) => FailureDecision): Promise<JobRecord[]> {
+  const { rows } = await db.query<PgJobRow>(`SELECT * FROM jobs WHERE (status = 'running' OR suspended) AND node_id = $1 ORDER BY seq FOR UPDATE`, [nodeId]);
+  const rescued: JobRecord[] = [];
+  const lines: CountedLine[] = [];
+  const error = 'The runtime stopped while this job was running (crash, kill or power loss).';
+  for (const row of rows) {
+    const job = rowToJob(row);
+    const decision = decide(job);
+    const outcome: AttemptOutcome =
+      decision.kind === 'retry'
+        ? { kind: 'failed', jobId: job.id, attempt: job.attempt, at: now, error, logLine: '', decision: { ...decision, retryAfter: now } }
+        : { kind: 'failed', jobId: job.id, attempt: job.attempt, at: now, error, logLine: '', decision };
+    const updated = await applyOutcome(db, outcome);
+    if (!updated) continue;
+    const what = decision.kind === 'retry' ? 're-queued' : 'failed';
+    lines.push({ seq: Number(updated.seq), line: updated.log_lines, at: now, text: `${error} Recovered at start-up: ${what} (${decision.reason}).` });
+    rescued.push(rowToJob(updated));
+  }
+  await log.writeCounted(db, lines);
+  return rescued;
+}

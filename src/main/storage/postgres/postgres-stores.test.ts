@@ -1,0 +1,149 @@
+/**
+ * The PostgreSQL stores against a real throwaway server: both conformance suites unchanged (one
+ * database per factory call, copied from a migrated template), PostgreSQL specifics, and several
+ * nodes claiming from one database in parallel.
+ */
+import { Client } from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ResourceCategory } from '../../../shared/domain/statuses';
+import { RESOURCE_CATEGORIES } from '../../../shared/domain/statuses';
+import type { AttemptOutcome, JobRecord } from '../../core/ports';
+import { decideAfterCrash } from '../../core/retry-policy';
+import { capacityOf, claimRequest, describeJobStoreConformance, newJob } from '../conformance/job-store-conformance';
+import { describeVideoStoreConformance } from '../conformance/video-store-conformance';
+import { findPostgresBinDir, startPostgres, type PostgresServer } from '../testing/postgres-server';
+import { openPostgresStores, type PostgresStores } from './open-postgres-stores';
+import { PostgresJobStore } from './pg-job-store';
+
+// CI installs PostgreSQL (.ci/run); a developer machine without it skips these tests rather than failing
+const available = findPostgresBinDir() !== null || Boolean(process.env.CI);
+
+describe.skipIf(!available)('PostgreSQL stores', () => {
+  let server: PostgresServer;
+  /** A migrated, empty database that each test's database is copied from (faster than migrating each). */
+  let template: string;
+  const freshDatabase = () => server.createDatabase({ template });
+
+  beforeAll(async () => {
+    server = await startPostgres();
+    const url = await server.createDatabase();
+    await (await openPostgresStores(url)).close();
+    template = new URL(url).pathname.slice(1);
+  }, 60_000);
+  afterAll(async () => server?.stop());
+
+  describeJobStoreConformance('PostgreSQL', async (options) => PostgresJobStore.open({ url: await freshDatabase(), ...options }));
+  describeVideoStoreConformance('PostgreSQL', async () => openPostgresStores(await freshDatabase()));
+
+  describe('PostgreSQL store specifics', () => {
+    it('keeps every committed job across a reopen, and counts the same before and after compaction', async () => {
+      const url = await freshDatabase();
+      const first = await PostgresJobStore.open({ url, compactEvery: 1_000_000 });
+      const jobs = await first.insertJobs(Array.from({ length: 50 }, (_, i) => newJob({ type: (['validate', 'reencode_streaming'] as const)[i % 2] })));
+      await first.claimJobs(claimRequest('n', 2_000));
+      const before = await first.countJobs();
+      await first.compactCounts();
+      expect(await first.countJobs()).toEqual(before);
+      await first.close();
+      const second = await PostgresJobStore.open({ url });
+      expect((await second.listJobs({}, 0, 100)).rows.map((j) => j.id).sort()).toEqual(jobs.map((j) => j.id).sort());
+      expect(await second.countJobs()).toEqual(before);
+      expect(before.byStatus.running).toBe(7);
+      expect(Object.values(before.byStatus).reduce((a, b) => a + b, 0)).toBe(50);
+      await second.close();
+    });
+
+    it('migrates once when several nodes start together, and refuses a database written by a newer schema', async () => {
+      const url = await server.createDatabase();
+      const stores = await Promise.all([openPostgresStores(url), openPostgresStores(url), openPostgresStores(url)]);
+      await Promise.all(stores.map((s) => s.close()));
+      const client = new Client({ connectionString: url });
+      await client.connect();
+      expect((await client.query('SELECT version FROM schema_migrations ORDER BY version')).rows.map((r) => r.version)).toEqual([1, 2]);
+      await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES (999, 0)');
+      await client.end();
+      await expect(PostgresJobStore.open({ url })).rejects.toThrow(/newer version/);
+    });
+
+    it('rescues only the given node: the other nodes are alive', async () => {
+      const store = await PostgresJobStore.open({ url: await freshDatabase() });
+      await store.insertJobs(Array.from({ length: 4 }, () => newJob()));
+      const limits = capacityOf({ limits: { cpu: 2, gpu_encode: 1, gpu_ai: 1 } });
+      const dead = (await store.claimJobs(claimRequest('dead', 2_000, limits))).started;
+      const alive = (await store.claimJobs(claimRequest('alive', 2_000, limits))).started;
+      const rescued = await store.rescueJobs('dead', 3_000, (j) => decideAfterCrash(j.retryCount, j.maxRetries));
+      expect(rescued.map((j) => j.id).sort()).toEqual(dead.map((j) => j.id).sort());
+      for (const job of alive) expect(await store.getJob(job.id)).toMatchObject({ status: 'running', nodeId: 'alive' });
+      await store.close();
+    });
+
+    it('stores text with NUL characters (PostgreSQL refuses them) without failing the report', async () => {
+      const store = await PostgresJobStore.open({ url: await freshDatabase() });
+      const [job] = await store.insertJobs([newJob({ params: { note: 'a\u0000b' } })]);
+      await store.appendLogs([{ jobId: job!.id, at: 2_000, text: 'bin\u0000ary' }]);
+      expect((await store.readLog(job!.id, 0, 10)).lines.map((l) => l.text)).toEqual(['binary']);
+      expect((await store.getJob(job!.id))?.params).toEqual({ note: 'a\u0000b' });
+      await store.close();
+    });
+  });
+
+  describe('several nodes on one database', () => {
+    const LIMITS = { cpu: 3, gpu_encode: 2, gpu_ai: 1 };
+    const BUDGET = 6000;
+    const TYPE_OF: Record<ResourceCategory, 'validate' | 'reencode_streaming' | 'scene_extract'> = { cpu: 'validate', gpu_encode: 'reencode_streaming', gpu_ai: 'scene_extract' };
+
+    it('never hands a job to two nodes and keeps every node within its limits, even with two dispatchers of one node', async () => {
+      const url = await freshDatabase();
+      // a and a2 are two dispatchers of the same node id: only the per-node lock keeps them within node a's limits
+      const nodes: { nodeId: string; stores: PostgresStores }[] = [];
+      for (const nodeId of ['a', 'a', 'b', 'c']) nodes.push({ nodeId, stores: await openPostgresStores(url, { maxConnections: 3 }) });
+      const store = nodes[0]!.stores.jobs;
+      const jobs = await store.insertJobs(
+        Array.from({ length: 240 }, (_, i) => {
+          const category = RESOURCE_CATEGORIES[i % 3]!;
+          return newJob({ type: TYPE_OF[category], resourceCategory: category, vramRequired: category === 'cpu' ? 0 : 2000, priority: 1 + (i % 4) });
+        }),
+      );
+      const capacity = capacityOf({ limits: LIMITS, vramBudgetMb: BUDGET });
+      const running = new Map<string, { job: JobRecord; by: number }>(); // job id → its attempt and the dispatcher (index in nodes) running it
+      const starts = new Map<string, number>();
+      const toReport = nodes.map((): AttemptOutcome[] => []); // outcomes each dispatcher reports with its next claim
+      let now = 10_000;
+      for (let round = 0; round < 400 && !(starts.size === jobs.length && running.size === 0); round++) {
+        now += 100;
+        const results = await Promise.all(
+          nodes.map((n, i) => {
+            const outcomes = toReport[i]!.splice(0);
+            return n.stores.jobs.claimJobs({ ...claimRequest(n.nodeId, now, capacity), reports: { logs: [], progress: new Map(), outcomes } });
+          }),
+        );
+        results.forEach((result, i) => {
+          for (const job of result.reported) running.delete(job.id);
+          for (const job of result.started) {
+            expect(running.has(job.id), `job ${job.id} handed out while its attempt runs`).toBe(false);
+            expect(job.nodeId).toBe(nodes[i]!.nodeId);
+            running.set(job.id, { job, by: i });
+            starts.set(job.id, (starts.get(job.id) ?? 0) + 1);
+          }
+        });
+        const active = (await store.listJobs({ status: 'running' }, 0, 1000)).rows;
+        expect(active.length).toBe(running.size);
+        for (const nodeId of ['a', 'b', 'c']) {
+          const mine = active.filter((j) => j.nodeId === nodeId);
+          for (const cat of RESOURCE_CATEGORIES) expect(mine.filter((j) => j.resourceCategory === cat).length, `${nodeId} ${cat}`).toBeLessThanOrEqual(LIMITS[cat]);
+          expect(mine.reduce((sum, j) => sum + j.vramReserved, 0)).toBeLessThanOrEqual(BUDGET);
+        }
+        // each runner finishes about half of what it runs; the outcome rides on its dispatcher's next claim
+        for (const { job, by } of running.values()) {
+          if ((job.seq + round) % 2 === 0) toReport[by]!.push({ kind: 'completed', jobId: job.id, attempt: job.attempt, at: now, logLine: 'done' });
+        }
+      }
+      expect(starts.size).toBe(jobs.length);
+      expect([...starts.values()].every((n) => n === 1)).toBe(true);
+      const counts = await store.countJobs();
+      expect(counts.byStatus.completed).toBe(jobs.length);
+      expect(new Set((await store.listJobs({}, 0, 1000)).rows.map((j) => j.nodeId))).toEqual(new Set(['a', 'b', 'c']));
+      await Promise.all(nodes.map((n) => n.stores.close()));
+    });
+  });
+});
