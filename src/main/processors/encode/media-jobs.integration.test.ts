@@ -29,7 +29,6 @@ const outputOf = async (jobId: string) => {
   const list = await m.embedded.runtime.execute('listVideos', { limit: 100 });
   return list.data.find((v) => v.sourceJobId === jobId);
 };
-const streams = (probe: any, type: string) => probe.streams.filter((s: any) => s.codec_type === type);
 
 describe('encode and compile jobs with real ffmpeg', () => {
   it('reencode_streaming: H.264 + AAC with faststart into playback/, recorded on both videos', async () => {
