@@ -133,6 +133,48 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX videos_directory ON videos(directory_type, created_at);
   CREATE INDEX videos_created   ON videos(created_at);
   `,
+  /* 3: analysis results: scenes per video, chosen segments per job, tags per video */ `
+  CREATE TABLE video_scenes (
+    video_id      TEXT    NOT NULL,
+    idx           INTEGER NOT NULL,
+    start_s       REAL    NOT NULL,
+    end_s         REAL    NOT NULL,
+    score         REAL    NOT NULL,
+    motion        REAL,
+    keyframe_path TEXT,
+    clip_path     TEXT,
+    job_id        TEXT    NOT NULL,
+    created_at    INTEGER NOT NULL,
+    PRIMARY KEY (video_id, idx)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE analysis_segments (
+    job_id          TEXT    NOT NULL,
+    idx             INTEGER NOT NULL,
+    video_id        TEXT    NOT NULL,
+    kind            TEXT    NOT NULL,
+    start_s         REAL    NOT NULL,
+    end_s           REAL    NOT NULL,
+    score           REAL,
+    output_video_id TEXT,
+    created_at      INTEGER NOT NULL,
+    PRIMARY KEY (job_id, idx)
+  ) WITHOUT ROWID;
+  CREATE INDEX analysis_segments_video ON analysis_segments(video_id, kind);
+
+  CREATE TABLE video_tags (
+    id         INTEGER PRIMARY KEY,
+    video_id   TEXT    NOT NULL,
+    tag        TEXT    NOT NULL,
+    confidence REAL    NOT NULL CHECK (confidence >= 0 AND confidence <= 1),
+    start_s    REAL,
+    end_s      REAL,
+    job_id     TEXT,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX video_tags_video ON video_tags(video_id, confidence);
+  CREATE INDEX video_tags_tag   ON video_tags(tag, confidence);
+  `,
 ];
 
 /** Jobs per bucket of job_buckets (seq >> BUCKET_SHIFT). */
