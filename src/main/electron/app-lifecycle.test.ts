@@ -16,6 +16,7 @@ describe('desktop app lifecycle', () => {
     resetFakeElectron();
     dir = mkdtempSync(join(tmpdir(), 'desktop-app-'));
     vi.stubEnv('MEDIA_DATA_DIR', dir);
+    vi.stubEnv('MEDIA_LIBRARY_PATH', join(dir, 'library'));
   });
   afterEach(() => {
     vi.unstubAllEnvs();
@@ -34,7 +35,8 @@ describe('desktop app lifecycle', () => {
     startDesktopApp(paths);
     expect(fakeApp.sandboxEnabled).toBe(true);
     fakeApp.becomeReady();
-    await vi.waitFor(() => expect(FakeTray.instances).toHaveLength(1));
+    // start-up probes ffmpeg and its hardware encoders: seconds on a busy machine
+    await vi.waitFor(() => expect(FakeTray.instances).toHaveLength(1), { timeout: 20_000, interval: 20 });
 
     expect(fakeSession.permissionRequestHandler).not.toBeNull();
     expect(fakeIpcMain.handlers.size).toBe(OPERATION_NAMES.length);
@@ -56,7 +58,7 @@ describe('desktop app lifecycle', () => {
     expect(fakeApp.quitCount).toBe(0);
 
     fakeApp.quit();
-    await vi.waitFor(() => expect(fakeApp.quitCount).toBe(2));
+    await vi.waitFor(() => expect(fakeApp.quitCount).toBe(2), { timeout: 20_000, interval: 20 });
     expect(FakeTray.instances[0]!.destroyed).toBe(true);
     expect(fakeIpcMain.handlers.size).toBe(0);
   });
