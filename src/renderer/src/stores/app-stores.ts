@@ -1,0 +1,93 @@
+/**
+ * All stores of one signed-in session, built around one MediaClient, and the single live-event
+ * subscription that feeds them: events are coalesced by a batcher and applied at most every
+ * ~250 ms, so a burst (50 running jobs reporting progress) costs one update per store per interval.
+ * A `reset` from the stream (events were missed) reloads everything.
+ */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { MediaEvent } from '../../../shared/contracts/events';
+import type { MediaClient, StreamStatus } from '../api/media-client';
+import { createBatcher, realTimers, type Timers } from '../lib/batcher';
+import { createJobDetailStore, type JobDetailStore } from './job-detail-store';
+import { createJobsStore, type JobsStore } from './jobs-store';
+import { createLibraryStore, type LibraryStore } from './library-store';
+import { createQueueStore, type QueueStore } from './queue-store';
+import { createSystemStore, type SystemStore } from './system-store';
+
+export interface ConnectionState {
+  readonly status: StreamStatus;
+}
+
+export interface AppStores {
+  readonly client: MediaClient;
+  readonly jobs: JobsStore;
+  readonly queue: QueueStore;
+  readonly detail: JobDetailStore;
+  readonly library: LibraryStore;
+  readonly system: SystemStore;
+  readonly connection: StoreApi<ConnectionState>;
+  /** Subscribes to live events and loads the first data; returns the stop function. */
+  start(): () => void;
+}
+
+export interface AppStoresOptions {
+  readonly batchIntervalMs?: number;
+  readonly timers?: Timers;
+}
+
+export function createAppStores(client: MediaClient, options: AppStoresOptions = {}): AppStores {
+  const timers = options.timers ?? realTimers;
+  const jobs = createJobsStore(client, { timers });
+  const queue = createQueueStore(client);
+  const detail = createJobDetailStore(client, { timers });
+  const library = createLibraryStore(client, { timers });
+  const system = createSystemStore(client);
+  const connection = createStore<ConnectionState>()(() => ({ status: 'connecting' }));
+
+  const apply = (events: MediaEvent[]) => {
+    jobs.getState().applyEvents(events);
+    queue.getState().applyEvents(events);
+    detail.getState().applyEvents(events);
+    library.getState().applyEvents(events);
+  };
+
+  const reloadAll = () => {
+    void jobs.getState().load();
+    void queue.getState().load();
+    void detail.getState().reloadJob();
+    // the library and system pages load when shown; reload what is already there
+    if (library.getState().pagination) void library.getState().load();
+    if (system.getState().info) void system.getState().load();
+  };
+
+  return {
+    client,
+    jobs,
+    queue,
+    detail,
+    library,
+    system,
+    connection,
+    start() {
+      const batcher = createBatcher<MediaEvent>(apply, options.batchIntervalMs ?? 250, timers);
+      const unsubscribe = client.subscribe({
+        onEvents: (events) => batcher.push(events),
+        onReset: () => {
+          batcher.flush();
+          reloadAll();
+        },
+        // a reconnect replays what was missed (lastEventId), or says `reset`
+        onStatus: (status) => connection.setState({ status }),
+      });
+      void jobs.getState().load();
+      void queue.getState().load();
+      return () => {
+        unsubscribe();
+        batcher.dispose();
+        jobs.getState().dispose();
+        library.getState().dispose();
+        detail.getState().close();
+      };
+    },
+  };
+}

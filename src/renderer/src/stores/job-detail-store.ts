@@ -1,0 +1,255 @@
+/**
+ * The job detail panel: one job (getJob, with its queue position), its log (getJobLog, then
+ * `job.log` events appended live) and, while it runs, its console (getJobConsole, then
+ * `job.console` text fed through a small terminal model that honours `\r` redraws).
+ *
+ * Events that arrive while the initial log is loading are held and then appended, minus those the
+ * loaded lines already contain, so a line is neither lost nor shown twice.
+ */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { MediaEvent } from '../../../shared/contracts/events';
+import type { Job, JobDetail, JobLogLine } from '../../../shared/contracts/job';
+import { errorMessage } from '../api/api-error';
+import type { MediaClient } from '../api/media-client';
+import { realTimers, type Timers } from '../lib/batcher';
+import { terminalFromLines, writeTerminal, type TerminalBuffer } from '../lib/terminal-buffer';
+
+export const MAX_LOG_LINES = 10_000;
+const LOG_PAGE = 5000;
+
+export interface LogState {
+  readonly lines: readonly JobLogLine[];
+  /** Lines the server dropped from the middle to keep the log bounded, plus any dropped here. */
+  readonly dropped: number;
+  readonly nextAfter: number;
+  readonly loading: boolean;
+  readonly error: string | null;
+}
+
+export interface ConsoleState {
+  readonly terminal: TerminalBuffer | null;
+  /** The tool is running in this process (else the console is what was last seen). */
+  readonly running: boolean;
+  readonly loading: boolean;
+  readonly error: string | null;
+}
+
+export interface JobDetailState {
+  readonly jobId: string | null;
+  readonly job: JobDetail | null;
+  readonly loading: boolean;
+  readonly error: string | null;
+  readonly log: LogState;
+  readonly console: ConsoleState;
+
+  open(id: string): void;
+  close(): void;
+  reloadJob(): Promise<void>;
+  applyEvents(events: readonly MediaEvent[]): void;
+}
+
+const EMPTY_LOG: LogState = { lines: [], dropped: 0, nextAfter: 0, loading: false, error: null };
+const EMPTY_CONSOLE: ConsoleState = { terminal: null, running: false, loading: false, error: null };
+
+export type JobDetailStore = StoreApi<JobDetailState>;
+
+export interface JobDetailStoreOptions {
+  /** Least time between two re-reads of a waiting job (its queue position moves as others run). */
+  readonly refreshEveryMs?: number;
+  readonly timers?: Timers;
+}
+
+function appendLines(log: LogState, added: readonly JobLogLine[]): LogState {
+  if (added.length === 0) return log;
+  const lines = [...log.lines, ...added];
+  const excess = lines.length - MAX_LOG_LINES;
+  return {
+    ...log,
+    lines: excess > 0 ? lines.slice(excess) : lines,
+    dropped: log.dropped + Math.max(0, excess),
+    nextAfter: added[added.length - 1]!.line,
+  };
+}
+
+export function createJobDetailStore(client: MediaClient, options: JobDetailStoreOptions = {}): JobDetailStore {
+  const timers = options.timers ?? realTimers;
+  const refreshEveryMs = options.refreshEveryMs ?? 2000;
+  /** Log events held while the initial log loads (null when not loading). */
+  let heldLog: Array<{ at: string; text: string }> | null = null;
+  let heldConsole: string[] | null = null;
+  let refreshTimer: unknown = null;
+  let lastRefreshAt = 0;
+
+  return createStore<JobDetailState>()((set, get) => {
+    const isCurrent = (id: string) => get().jobId === id;
+
+    const loadLog = async (id: string) => {
+      heldLog = [];
+      set({ log: { ...EMPTY_LOG, loading: true } });
+      try {
+        let after = 0;
+        let lines: JobLogLine[] = [];
+        let dropped = 0;
+        for (let page = 0; page < 10; page += 1) {
+          const chunk = await client.call('getJobLog', { id, after, limit: LOG_PAGE });
+          if (!isCurrent(id)) return;
+          lines = lines.concat(chunk.lines);
+          dropped = chunk.dropped;
+          after = chunk.nextAfter;
+          if (chunk.lines.length < LOG_PAGE) break;
+        }
+        const held = heldLog ?? [];
+        heldLog = null;
+        // skip held events that the loaded tail already contains
+        const tail = new Map<string, number>();
+        for (const l of lines.slice(-500)) tail.set(`${l.at}\u0000${l.text}`, (tail.get(`${l.at}\u0000${l.text}`) ?? 0) + 1);
+        const fresh: JobLogLine[] = [];
+        let next = after;
+        for (const h of held) {
+          const key = `${h.at}\u0000${h.text}`;
+          const seen = tail.get(key) ?? 0;
+          if (seen > 0) {
+            tail.set(key, seen - 1);
+            continue;
+          }
+          next += 1;
+          fresh.push({ line: next, at: h.at, text: h.text });
+        }
+        const base: LogState = { lines: lines.slice(-MAX_LOG_LINES), dropped: dropped + Math.max(0, lines.length - MAX_LOG_LINES), nextAfter: after, loading: false, error: null };
+        set({ log: appendLines(base, fresh) });
+      } catch (error) {
+        heldLog = null;
+        if (isCurrent(id)) set({ log: { ...EMPTY_LOG, error: errorMessage(error) } });
+      }
+    };
+
+    const loadConsole = async (id: string) => {
+      heldConsole = [];
+      set({ console: { ...get().console, loading: true, error: null } });
+      try {
+        const result = await client.call('getJobConsole', { id });
+        if (!isCurrent(id)) return;
+        let terminal = terminalFromLines(result.lines, result.droppedLines);
+        for (const text of heldConsole ?? []) terminal = writeTerminal(terminal, text);
+        heldConsole = null;
+        set({ console: { terminal, running: result.running, loading: false, error: null } });
+      } catch (error) {
+        heldConsole = null;
+        if (isCurrent(id)) set({ console: { ...get().console, loading: false, error: errorMessage(error) } });
+      }
+    };
+
+    const scheduleJobRefresh = () => {
+      if (refreshTimer !== null) return;
+      const wait = Math.max(0, lastRefreshAt + refreshEveryMs - timers.now());
+      refreshTimer = timers.setTimeout(() => {
+        refreshTimer = null;
+        lastRefreshAt = timers.now();
+        void get().reloadJob();
+      }, wait);
+    };
+
+    return {
+      jobId: null,
+      job: null,
+      loading: false,
+      error: null,
+      log: EMPTY_LOG,
+      console: EMPTY_CONSOLE,
+
+      open(id) {
+        if (get().jobId === id) return;
+        set({ jobId: id, job: null, loading: true, error: null, log: EMPTY_LOG, console: EMPTY_CONSOLE });
+        void get()
+          .reloadJob()
+          .then(() => {
+            const job = get().job;
+            if (job && isCurrent(id) && (job.status === 'running' || job.status === 'paused')) void loadConsole(id);
+          });
+        void loadLog(id);
+      },
+
+      close() {
+        heldLog = null;
+        heldConsole = null;
+        if (refreshTimer !== null) timers.clearTimeout(refreshTimer);
+        refreshTimer = null;
+        set({ jobId: null, job: null, loading: false, error: null, log: EMPTY_LOG, console: EMPTY_CONSOLE });
+      },
+
+      async reloadJob() {
+        const id = get().jobId;
+        if (!id) return;
+        try {
+          const job = await client.call('getJob', { id });
+          if (!isCurrent(id)) return;
+          set({ job, loading: false, error: null });
+        } catch (error) {
+          if (isCurrent(id)) set({ loading: false, error: errorMessage(error) });
+        }
+      },
+
+      applyEvents(events) {
+        const id = get().jobId;
+        if (!id) return;
+        let job: JobDetail | null = get().job;
+        const added: Array<{ at: string; text: string }> = [];
+        let consoleText = '';
+        let othersMoved = false;
+        let startedRunning = false;
+        for (const event of events) {
+          switch (event.type) {
+            case 'job.updated':
+            case 'job.created':
+              if (event.job.id === id) {
+                if (job && job.status !== 'running' && event.job.status === 'running') startedRunning = true;
+                const merged: Job = { ...event.job, queuePosition: event.job.queuePosition ?? job?.queuePosition ?? null };
+                job = job ? { ...job, ...merged } : null;
+              } else {
+                othersMoved = true;
+              }
+              break;
+            case 'job.progress':
+              if (event.jobId === id && job && job.progress !== event.progress) job = { ...job, progress: event.progress };
+              break;
+            case 'job.log':
+              if (event.jobId === id) added.push({ at: event.at, text: event.text });
+              break;
+            case 'job.console':
+              if (event.jobId === id) consoleText += event.text;
+              break;
+            default:
+              break;
+          }
+        }
+        const patch: { -readonly [K in keyof JobDetailState]?: JobDetailState[K] } = {};
+        if (job !== get().job) patch.job = job;
+        if (added.length > 0) {
+          if (heldLog !== null) heldLog.push(...added);
+          else {
+            const log = get().log;
+            let next = log.nextAfter;
+            patch.log = appendLines(
+              log,
+              added.map((a) => ({ line: (next += 1), at: a.at, text: a.text })),
+            );
+          }
+        }
+        if (consoleText) {
+          if (heldConsole !== null) heldConsole.push(consoleText);
+          else {
+            const c = get().console;
+            patch.console = { ...c, running: true, terminal: writeTerminal(c.terminal ?? terminalFromLines([]), consoleText) };
+          }
+        }
+        if (job && job.status !== 'running' && job.status !== 'paused' && get().console.running) {
+          patch.console = { ...(patch.console ?? get().console), running: false };
+        }
+        if (Object.keys(patch).length > 0) set(patch);
+        if (startedRunning && get().console.terminal === null && heldConsole === null) void loadConsole(id);
+        const waiting = job && (job.status === 'pending' || job.status === 'queued');
+        if (waiting && othersMoved) scheduleJobRefresh();
+      },
+    };
+  });
+}

@@ -1,0 +1,223 @@
+/**
+ * The Jobs page's list: filters, server-side pagination (listJobs), row selection, and live
+ * updates. Events arrive already batched (see app-stores.ts) and are applied in one state change:
+ * rows on the page are updated in place (unchanged rows keep their identity, so memoised rows do
+ * not re-render); anything that may change which jobs belong on the page (a new job, a status
+ * change under a status filter) only marks the page stale and refreshes it lazily, once.
+ */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { MediaEvent } from '../../../shared/contracts/events';
+import type { Job, JobList } from '../../../shared/contracts/job';
+import type { JobType } from '../../../shared/domain/job-types';
+import type { JobStatus, ResourceCategory } from '../../../shared/domain/statuses';
+import { errorMessage } from '../api/api-error';
+import type { MediaClient } from '../api/media-client';
+import { realTimers, type Timers } from '../lib/batcher';
+
+export interface JobFilters {
+  readonly status: JobStatus | null;
+  readonly type: JobType | null;
+  readonly resourceCategory: ResourceCategory | null;
+}
+
+export const NO_JOB_FILTERS: JobFilters = { status: null, type: null, resourceCategory: null };
+
+export interface JobsState {
+  readonly filters: JobFilters;
+  readonly page: number;
+  readonly limit: number;
+  readonly jobs: readonly Job[];
+  readonly pagination: JobList['pagination'] | null;
+  readonly loading: boolean;
+  readonly error: string | null;
+  /** Events said the page may no longer be what the server would answer; a refresh is scheduled. */
+  readonly stale: boolean;
+  readonly selected: ReadonlySet<string>;
+
+  load(): Promise<void>;
+  setFilters(filters: Partial<JobFilters>): void;
+  setPage(page: number): void;
+  setLimit(limit: number): void;
+  applyEvents(events: readonly MediaEvent[]): void;
+  /** Puts a job the UI just changed (action result) into the page, if it is there. */
+  patchJob(id: string, patch: Partial<Job>): void;
+  toggleSelected(id: string): void;
+  setSelected(ids: Iterable<string>): void;
+  clearSelection(): void;
+  /** Stops the lazy refresh timer. */
+  dispose(): void;
+}
+
+export interface JobsStoreOptions {
+  /** Delay of the lazy refresh after events made the page stale. */
+  readonly refreshDelayMs?: number;
+  readonly timers?: Timers;
+  readonly limit?: number;
+}
+
+function matches(job: Job, filters: JobFilters): boolean {
+  return (
+    (filters.status === null || job.status === filters.status) &&
+    (filters.type === null || job.type === filters.type) &&
+    (filters.resourceCategory === null || job.resourceCategory === filters.resourceCategory)
+  );
+}
+
+export type JobsStore = StoreApi<JobsState>;
+
+export function createJobsStore(client: MediaClient, options: JobsStoreOptions = {}): JobsStore {
+  const timers = options.timers ?? realTimers;
+  const refreshDelayMs = options.refreshDelayMs ?? 1000;
+  let requestSeq = 0;
+  let refreshTimer: unknown = null;
+  /**
+   * Events seen while a listJobs request is in flight: its answer may predate them, so they are
+   * applied again on top of it (later events arrive later still, so the end state is right).
+   */
+  let inFlightEvents: MediaEvent[] | null = null;
+
+  return createStore<JobsState>()((set, get) => {
+    const scheduleRefresh = () => {
+      if (refreshTimer !== null) return;
+      refreshTimer = timers.setTimeout(() => {
+        refreshTimer = null;
+        void get().load();
+      }, refreshDelayMs);
+    };
+
+    return {
+      filters: NO_JOB_FILTERS,
+      page: 1,
+      limit: options.limit ?? 25,
+      jobs: [],
+      pagination: null,
+      loading: false,
+      error: null,
+      stale: false,
+      selected: new Set(),
+
+      async load() {
+        const seq = ++requestSeq;
+        const { filters, page, limit } = get();
+        set({ loading: true });
+        inFlightEvents = [];
+        try {
+          const result = await client.call('listJobs', {
+            page,
+            limit,
+            ...(filters.status ? { status: filters.status } : {}),
+            ...(filters.type ? { type: filters.type } : {}),
+            ...(filters.resourceCategory ? { resourceCategory: filters.resourceCategory } : {}),
+          });
+          if (seq !== requestSeq) return;
+          const { totalPages } = result.pagination;
+          // the page we were on emptied (jobs finished under a filter): step back to the last one
+          if (result.data.length === 0 && page > 1 && totalPages < page) {
+            set({ page: Math.max(1, totalPages) });
+            return get().load();
+          }
+          const ids = new Set(result.data.map((j) => j.id));
+          const selected = new Set([...get().selected].filter((id) => ids.has(id)));
+          const replay = inFlightEvents ?? [];
+          inFlightEvents = null;
+          set({ jobs: result.data, pagination: result.pagination, loading: false, error: null, stale: false, selected });
+          if (replay.length > 0) get().applyEvents(replay.filter((e) => e.type !== 'job.created'));
+        } catch (error) {
+          if (seq !== requestSeq) return;
+          inFlightEvents = null;
+          set({ loading: false, error: errorMessage(error) });
+        }
+      },
+
+      setFilters(filters) {
+        set({ filters: { ...get().filters, ...filters }, page: 1, selected: new Set() });
+        void get().load();
+      },
+
+      setPage(page) {
+        if (page === get().page) return;
+        set({ page, selected: new Set() });
+        void get().load();
+      },
+
+      setLimit(limit) {
+        set({ limit, page: 1 });
+        void get().load();
+      },
+
+      applyEvents(events) {
+        if (inFlightEvents !== null) inFlightEvents.push(...events);
+        const state = get();
+        const index = new Map(state.jobs.map((job, i) => [job.id, i]));
+        let jobs: Job[] | null = null;
+        let stale = false;
+        const rows = () => (jobs ??= [...state.jobs]);
+
+        for (const event of events) {
+          switch (event.type) {
+            case 'job.created':
+              // new jobs come first (newest first), and totals change: refresh lazily
+              if (matches(event.job, state.filters)) stale = true;
+              break;
+            case 'job.updated': {
+              const i = index.get(event.job.id);
+              if (i === undefined) {
+                // only a status filter can bring a job not on this page onto it
+                if (state.filters.status !== null && event.job.status === state.filters.status) stale = true;
+                break;
+              }
+              // queuePosition is only computed for single-job reads; keep what we know
+              const previous = rows()[i]!;
+              rows()[i] = { ...event.job, queuePosition: event.job.queuePosition ?? previous.queuePosition };
+              if (!matches(event.job, state.filters)) stale = true;
+              break;
+            }
+            case 'job.progress': {
+              const i = index.get(event.jobId);
+              if (i === undefined) break;
+              const row = rows()[i]!;
+              if (row.progress !== event.progress) rows()[i] = { ...row, progress: event.progress };
+              break;
+            }
+            default:
+              break;
+          }
+        }
+        if (jobs !== null) set({ jobs });
+        if (stale) {
+          set({ stale: true });
+          scheduleRefresh();
+        }
+      },
+
+      patchJob(id, patch) {
+        const jobs = get().jobs;
+        const i = jobs.findIndex((j) => j.id === id);
+        if (i < 0) return;
+        const next = [...jobs];
+        next[i] = { ...jobs[i]!, ...patch };
+        set({ jobs: next });
+      },
+
+      toggleSelected(id) {
+        const selected = new Set(get().selected);
+        if (selected.has(id)) selected.delete(id);
+        else selected.add(id);
+        set({ selected });
+      },
+
+      setSelected(ids) {
+        set({ selected: new Set(ids) });
+      },
+
+      clearSelection() {
+        set({ selected: new Set() });
+      },
+
+      dispose() {
+        if (refreshTimer !== null) timers.clearTimeout(refreshTimer);
+        refreshTimer = null;
+      },
+    };
+  });
+}

@@ -1,0 +1,161 @@
+/**
+ * The Library page: videos (listVideos) with search, filters and server-side pagination, and a
+ * thumbnail cache filled lazily per visible row (getVideoThumbnail → data: URL; NOT_FOUND means
+ * the video has none). Jobs that change the library (scan, validate, move, re-encode, thumbnail …)
+ * mark the page stale when they complete; it is re-read lazily, once.
+ */
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { MediaEvent } from '../../../shared/contracts/events';
+import type { Video } from '../../../shared/contracts/video';
+import type { Orientation, VideoDirectory } from '../../../shared/domain/library';
+import { errorMessage, isApiError } from '../api/api-error';
+import type { MediaClient } from '../api/media-client';
+import { realTimers, type Timers } from '../lib/batcher';
+
+export interface LibraryFilters {
+  readonly search: string;
+  readonly directoryType: VideoDirectory | null;
+  readonly orientation: Orientation | null;
+  readonly valid: boolean | null;
+  readonly missing: boolean | null;
+}
+
+export const NO_LIBRARY_FILTERS: LibraryFilters = { search: '', directoryType: null, orientation: null, valid: null, missing: null };
+
+export type Thumbnail = { readonly status: 'loading' } | { readonly status: 'ready'; readonly url: string } | { readonly status: 'none' } | { readonly status: 'error'; readonly message: string };
+
+export interface Pagination {
+  readonly page: number;
+  readonly limit: number;
+  readonly total: number;
+  readonly totalPages: number;
+}
+
+export interface LibraryState {
+  readonly filters: LibraryFilters;
+  readonly page: number;
+  readonly limit: number;
+  readonly videos: readonly Video[];
+  readonly pagination: Pagination | null;
+  readonly loading: boolean;
+  readonly error: string | null;
+  readonly thumbnails: Readonly<Record<string, Thumbnail>>;
+
+  load(): Promise<void>;
+  setFilters(filters: Partial<LibraryFilters>): void;
+  setPage(page: number): void;
+  loadThumbnail(videoId: string): void;
+  applyEvents(events: readonly MediaEvent[]): void;
+  dispose(): void;
+}
+
+/** Job types whose completion changes what the library shows. */
+const LIBRARY_JOB_TYPES: ReadonlySet<string> = new Set([
+  'scan',
+  'public_scan',
+  'validate',
+  'reencode_streaming',
+  'thumbnail_generate',
+  'move_to_library',
+  'compile_random',
+  'compile_quad',
+  'compile_mega',
+  'compile_gif',
+]);
+
+export type LibraryStore = StoreApi<LibraryState>;
+
+export interface LibraryStoreOptions {
+  readonly refreshDelayMs?: number;
+  readonly timers?: Timers;
+  readonly limit?: number;
+}
+
+export function createLibraryStore(client: MediaClient, options: LibraryStoreOptions = {}): LibraryStore {
+  const timers = options.timers ?? realTimers;
+  const refreshDelayMs = options.refreshDelayMs ?? 1000;
+  let seq = 0;
+  let refreshTimer: unknown = null;
+
+  return createStore<LibraryState>()((set, get) => ({
+    filters: NO_LIBRARY_FILTERS,
+    page: 1,
+    limit: options.limit ?? 25,
+    videos: [],
+    pagination: null,
+    loading: false,
+    error: null,
+    thumbnails: {},
+
+    async load() {
+      const mine = ++seq;
+      const { filters, page, limit } = get();
+      set({ loading: true });
+      try {
+        const search = filters.search.trim();
+        const result = await client.call('listVideos', {
+          page,
+          limit,
+          ...(search ? { search } : {}),
+          ...(filters.directoryType ? { directoryType: filters.directoryType } : {}),
+          ...(filters.orientation ? { orientation: filters.orientation } : {}),
+          ...(filters.valid !== null ? { valid: filters.valid ? 'true' : 'false' } : {}),
+          ...(filters.missing !== null ? { missing: filters.missing ? 'true' : 'false' } : {}),
+        });
+        if (mine !== seq) return;
+        set({ videos: result.data, pagination: result.pagination, loading: false, error: null });
+      } catch (error) {
+        if (mine === seq) set({ loading: false, error: errorMessage(error) });
+      }
+    },
+
+    setFilters(filters) {
+      set({ filters: { ...get().filters, ...filters }, page: 1 });
+      void get().load();
+    },
+
+    setPage(page) {
+      if (page === get().page) return;
+      set({ page });
+      void get().load();
+    },
+
+    loadThumbnail(videoId) {
+      if (get().thumbnails[videoId]) return;
+      set({ thumbnails: { ...get().thumbnails, [videoId]: { status: 'loading' } } });
+      client.call('getVideoThumbnail', { id: videoId }).then(
+        (result) => set({ thumbnails: { ...get().thumbnails, [videoId]: { status: 'ready', url: result.dataUrl } } }),
+        (error: unknown) => {
+          const thumb: Thumbnail = isApiError(error) && error.code === 'NOT_FOUND' ? { status: 'none' } : { status: 'error', message: errorMessage(error) };
+          set({ thumbnails: { ...get().thumbnails, [videoId]: thumb } });
+        },
+      );
+    },
+
+    applyEvents(events) {
+      let stale = false;
+      let thumbnails: Record<string, Thumbnail> | null = null;
+      for (const event of events) {
+        if (event.type !== 'job.updated' || event.job.status !== 'completed' || !LIBRARY_JOB_TYPES.has(event.job.type)) continue;
+        stale = true;
+        const videoId = event.job.params.videoId;
+        if (event.job.type === 'thumbnail_generate' && typeof videoId === 'string') {
+          thumbnails ??= { ...get().thumbnails };
+          delete thumbnails[videoId];
+        }
+      }
+      if (thumbnails) set({ thumbnails });
+      if (stale && refreshTimer === null) {
+        refreshTimer = timers.setTimeout(() => {
+          refreshTimer = null;
+          void get().load();
+        }, refreshDelayMs);
+      }
+    },
+
+    dispose() {
+      if (refreshTimer !== null) timers.clearTimeout(refreshTimer);
+      refreshTimer = null;
+    },
+  }));
+}
