@@ -1,0 +1,73 @@
+/** Facts of one job: timings, retries and next retry, waiting reason, queue position, VRAM, node, params. */
+import { Alert, Code, SimpleGrid, Stack, Text } from '@mantine/core';
+import type { ReactNode } from 'react';
+import type { JobDetail } from '../../../../shared/contracts/job';
+import { CategoryBadge } from '../../components/CategoryBadge';
+import { PriorityTag } from '../../components/PriorityTag';
+import { formatDateTime, formatRelative, formatSpan, secondsBetween } from '../../lib/format';
+
+function Fact({ label, children }: { readonly label: string; readonly children: ReactNode }) {
+  return (
+    <div>
+      <Text size="xs" c="dimmed" tt="uppercase" fw={600}>
+        {label}
+      </Text>
+      <Text size="sm" component="div">
+        {children}
+      </Text>
+    </div>
+  );
+}
+
+export function JobOverview({ job }: { readonly job: JobDetail }) {
+  const waiting = job.status === 'pending' || job.status === 'queued' || job.status === 'paused';
+  const runFor = secondsBetween(job.startedAt, job.completedAt);
+  const waitedFor = secondsBetween(job.createdAt, job.startedAt);
+  return (
+    <Stack gap="md">
+      {job.waitingReason && waiting && (
+        <Alert color="blue" variant="light" title="Why it is waiting">
+          {job.waitingReason}
+        </Alert>
+      )}
+      {job.lastError && (
+        <Alert color="red" variant="light" title={job.status === 'failed' ? 'Failure' : 'Last error'}>
+          <Text size="sm" style={{ whiteSpace: 'pre-wrap' }}>
+            {job.lastError}
+          </Text>
+        </Alert>
+      )}
+      <SimpleGrid cols={{ base: 2, sm: 3 }} spacing="md" verticalSpacing="sm">
+        <Fact label="Priority">
+          <PriorityTag priority={job.priority} />
+        </Fact>
+        <Fact label="Resource">
+          <CategoryBadge category={job.resourceCategory} />
+        </Fact>
+        <Fact label="VRAM needed">{job.vramRequired > 0 ? `${job.vramRequired} MB` : 'none'}</Fact>
+        <Fact label="Queue position">{job.queuePosition !== null ? `#${job.queuePosition}` : '—'}</Fact>
+        <Fact label="Retries">
+          {job.retryCount} of {job.maxRetries}
+        </Fact>
+        <Fact label="Next retry">{job.retryAfter ? `${formatDateTime(job.retryAfter)} (${formatRelative(job.retryAfter)})` : '—'}</Fact>
+        <Fact label="Created">{formatDateTime(job.createdAt)}</Fact>
+        <Fact label="Started">{formatDateTime(job.startedAt)}</Fact>
+        <Fact label="Completed">{formatDateTime(job.completedAt)}</Fact>
+        <Fact label="Waited">{job.startedAt ? formatSpan(waitedFor) : '—'}</Fact>
+        <Fact label={job.completedAt ? 'Ran for' : 'Running for'}>{job.startedAt ? formatSpan(runFor) : '—'}</Fact>
+        <Fact label="Node">{job.nodeId ?? '—'}</Fact>
+      </SimpleGrid>
+      <div>
+        <Text size="xs" c="dimmed" tt="uppercase" fw={600} mb={4}>
+          Parameters
+        </Text>
+        <Code block aria-label="Job parameters">
+          {JSON.stringify(job.params, null, 2)}
+        </Code>
+      </div>
+      <Text size="xs" c="dimmed" ff="monospace">
+        {job.id}
+      </Text>
+    </Stack>
+  );
+}

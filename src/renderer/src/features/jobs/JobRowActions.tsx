@@ -1,0 +1,69 @@
+/** The action buttons a job's state allows, plus "details"; each with an accessible name. */
+import { ActionIcon, Group, Tooltip } from '@mantine/core';
+import type { Job } from '../../../../shared/contracts/job';
+import { Icon, type IconName } from '../../components/icons';
+import { actionLabel, actionsFor, type JobAction } from '../../lib/job-presentation';
+
+const ICONS: Readonly<Record<JobAction, IconName>> = {
+  retry: 'retry',
+  cancel: 'cancel',
+  pause: 'pause',
+  resume: 'play',
+  priority: 'priority',
+};
+
+const COLORS: Readonly<Record<JobAction, string>> = {
+  retry: 'blue',
+  cancel: 'red',
+  pause: 'yellow',
+  resume: 'green',
+  priority: 'orange',
+};
+
+export interface JobRowActionsProps {
+  readonly job: Job;
+  readonly onAction: (action: JobAction, job: Job) => void;
+  readonly onDetails?: (job: Job) => void;
+}
+
+export function JobRowActions({ job, onAction, onDetails }: JobRowActionsProps) {
+  return (
+    <Group gap={4} wrap="nowrap" justify="flex-end">
+      {actionsFor(job.status).map((action) => {
+        const label = actionLabel(action, job.status);
+        return (
+          <Tooltip key={action} label={label} openDelay={300}>
+            <ActionIcon
+              variant="subtle"
+              color={COLORS[action]}
+              aria-label={`${label} ${job.type} job`}
+              data-action={action}
+              onClick={(e) => {
+                e.stopPropagation();
+                onAction(action, job);
+              }}
+            >
+              <Icon name={ICONS[action]} size={16} />
+            </ActionIcon>
+          </Tooltip>
+        );
+      })}
+      {onDetails && (
+        <Tooltip label="View details" openDelay={300}>
+          <ActionIcon
+            variant="subtle"
+            color="gray"
+            aria-label={`View details of ${job.type} job`}
+            data-action="details"
+            onClick={(e) => {
+              e.stopPropagation();
+              onDetails(job);
+            }}
+          >
+            <Icon name="details" size={16} />
+          </ActionIcon>
+        </Tooltip>
+      )}
+    </Group>
+  );
+}

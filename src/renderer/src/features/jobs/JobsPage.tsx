@@ -1,0 +1,62 @@
+/**
+ * The Jobs page: counts per status, queue controls, filters, the live jobs table with bulk
+ * actions and pagination, the create-job modal and the job detail drawer (`#/jobs/<id>`).
+ */
+import { Button, Group, Stack, Title } from '@mantine/core';
+import { useCallback, useState } from 'react';
+import type { Job } from '../../../../shared/contracts/job';
+import { Icon } from '../../components/icons';
+import type { JobAction } from '../../lib/job-presentation';
+import { useAppStore, useStores } from '../../stores/stores-context';
+import { showToast } from '../../stores/toast-store';
+import { CreateJobModal } from '../create-job/CreateJobModal';
+import { JobDetailDrawer } from '../job-detail/JobDetailDrawer';
+import { BulkActions } from './BulkActions';
+import { JobActionDialogs } from './JobActionDialogs';
+import { JobFilters } from './JobFilters';
+import { JobsTable } from './JobsTable';
+import { QueueControls } from './QueueControls';
+import { StatsSummary } from './StatsSummary';
+import { useJobActions } from './use-job-actions';
+
+export interface JobsPageProps {
+  readonly jobId: string | null;
+  readonly onOpenJob: (jobId: string | null) => void;
+}
+
+export function JobsPage({ jobId, onOpenJob }: JobsPageProps) {
+  const { jobs } = useStores();
+  const [creating, setCreating] = useState(false);
+  const { request } = useJobActions();
+  const setFilters = useAppStore('jobs', (s) => s.setFilters);
+  const open = useCallback((job: Job) => onOpenJob(job.id), [onOpenJob]);
+  const onAction = useCallback((action: JobAction, job: Job) => request(action, [job]), [request]);
+
+  return (
+    <Stack gap="md">
+      <Group justify="space-between" align="center">
+        <Title order={2}>Jobs</Title>
+        <Group gap="sm">
+          <QueueControls />
+          <Button leftSection={<Icon name="plus" size={16} />} onClick={() => setCreating(true)}>
+            Create job
+          </Button>
+        </Group>
+      </Group>
+      <StatsSummary onPick={(status) => setFilters({ status })} />
+      <JobFilters />
+      <BulkActions />
+      <JobsTable activeJobId={jobId} onOpen={open} onAction={onAction} onCreate={() => setCreating(true)} />
+      <CreateJobModal
+        opened={creating}
+        onClose={() => setCreating(false)}
+        onCreated={() => {
+          showToast({ color: 'green', title: 'Job created', message: 'It is in the queue; its progress shows here live.' });
+          void jobs.getState().load();
+        }}
+      />
+      <JobDetailDrawer jobId={jobId} onClose={() => onOpenJob(null)} onAction={onAction} />
+      <JobActionDialogs />
+    </Stack>
+  );
+}

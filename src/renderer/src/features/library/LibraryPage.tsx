@@ -1,0 +1,119 @@
+/**
+ * The Library page: videos with thumbnails and media facts, search and filters, server-side
+ * pagination, and row actions that create a job and open it on the Jobs page.
+ */
+import { Button, Group, Pagination, Stack, Table, Text, Title } from '@mantine/core';
+import { useCallback, useEffect, useState } from 'react';
+import type { Video } from '../../../../shared/contracts/video';
+import { Icon } from '../../components/icons';
+import { EmptyView, ErrorState, LoadingState } from '../../components/StateViews';
+import { useAppStore, useStores } from '../../stores/stores-context';
+import { showToast } from '../../stores/toast-store';
+import type { LibraryAction } from './library-actions';
+import { LibraryActionDialog } from './LibraryActionDialog';
+import { LibraryFilters } from './LibraryFilters';
+import { VideoRow } from './VideoRow';
+
+export function LibraryPage({ onJobCreated }: { readonly onJobCreated: (jobId: string) => void }) {
+  const { library, client } = useStores();
+  const videos = useAppStore('library', (s) => s.videos);
+  const pagination = useAppStore('library', (s) => s.pagination);
+  const loading = useAppStore('library', (s) => s.loading);
+  const error = useAppStore('library', (s) => s.error);
+  const filters = useAppStore('library', (s) => s.filters);
+  const page = useAppStore('library', (s) => s.page);
+  const limit = useAppStore('library', (s) => s.limit);
+  const [request, setRequest] = useState<{ action: LibraryAction; video: Video } | null>(null);
+  const [scanning, setScanning] = useState(false);
+
+  useEffect(() => {
+    void library.getState().load();
+  }, [library]);
+
+  const onAction = useCallback((action: LibraryAction, video: Video) => setRequest({ action, video }), []);
+
+  const scanInbox = async () => {
+    setScanning(true);
+    try {
+      const job = await client.call('createJob', { type: 'scan', params: { directoryType: 'inbox' } });
+      onJobCreated(job.id);
+    } catch (e) {
+      showToast({ color: 'red', title: 'Could not start a scan', message: e instanceof Error ? e.message : String(e) });
+    } finally {
+      setScanning(false);
+    }
+  };
+
+  const filtered = filters.search !== '' || filters.directoryType !== null || filters.orientation !== null || filters.valid !== null || filters.missing !== null;
+
+  let body;
+  if (pagination === null) {
+    body = error ? <ErrorState title="Could not load the library" message={error} onRetry={() => void library.getState().load()} /> : <LoadingState label="Loading the library…" />;
+  } else {
+    body = (
+      <>
+        {error && <ErrorState title="Could not refresh the library" message={error} onRetry={() => void library.getState().load()} />}
+        <Table.ScrollContainer minWidth={1100}>
+          <Table highlightOnHover verticalSpacing={6} aria-label="Library videos" aria-busy={loading}>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th w={110}>Thumbnail</Table.Th>
+                <Table.Th>Title / file</Table.Th>
+                <Table.Th>Duration</Table.Th>
+                <Table.Th>Resolution</Table.Th>
+                <Table.Th>Codec</Table.Th>
+                <Table.Th>Orientation</Table.Th>
+                <Table.Th>Size</Table.Th>
+                <Table.Th>Directory</Table.Th>
+                <Table.Th>Valid</Table.Th>
+                <Table.Th w={60}>Actions</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {videos.map((v) => (
+                <VideoRow key={v.id} video={v} onAction={onAction} />
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+        {videos.length === 0 &&
+          (filtered ? (
+            <EmptyView title="No video matches" description="Change the search or the filters." />
+          ) : (
+            <EmptyView icon="library" title="The library is empty" description="Put video files in the library's inbox folder, then scan it.">
+              <Button onClick={() => void scanInbox()} loading={scanning} leftSection={<Icon name="scan" size={16} />}>
+                Scan the inbox
+              </Button>
+            </EmptyView>
+          ))}
+        <Group justify="space-between">
+          <Text size="sm" c="dimmed">
+            {pagination.total === 0 ? 'No videos' : `${(page - 1) * limit + 1}–${Math.min(page * limit, pagination.total)} of ${pagination.total} videos`}
+          </Text>
+          <Pagination total={pagination.totalPages} value={page} onChange={(p) => library.getState().setPage(p)} size="sm" getControlProps={(c) => ({ 'aria-label': `${c} page` })} />
+        </Group>
+      </>
+    );
+  }
+
+  return (
+    <Stack gap="md">
+      <Group justify="space-between">
+        <Title order={2}>Library</Title>
+        <Button variant="default" leftSection={<Icon name="scan" size={16} />} onClick={() => void scanInbox()} loading={scanning}>
+          Scan inbox
+        </Button>
+      </Group>
+      <LibraryFilters />
+      {body}
+      <LibraryActionDialog
+        request={request}
+        onClose={() => setRequest(null)}
+        onCreated={(jobId) => {
+          setRequest(null);
+          onJobCreated(jobId);
+        }}
+      />
+    </Stack>
+  );
+}

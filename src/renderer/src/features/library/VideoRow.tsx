@@ -1,0 +1,113 @@
+/** One library video: thumbnail, names, media facts, validity and the actions menu. */
+import { ActionIcon, Badge, Group, Menu, Stack, Table, Text, Tooltip } from '@mantine/core';
+import { memo } from 'react';
+import type { Video } from '../../../../shared/contracts/video';
+import { Icon } from '../../components/icons';
+import { formatBytes, formatDuration } from '../../lib/format';
+import { LIBRARY_ACTIONS, type LibraryAction } from './library-actions';
+import { VideoThumbnail } from './VideoThumbnail';
+
+function Validity({ video }: { readonly video: Video }) {
+  if (video.valid === null) return <Badge color="gray" variant="light">Not probed</Badge>;
+  if (video.valid) return <Badge color="green" variant="light">Valid</Badge>;
+  return (
+    <Stack gap={2}>
+      <Badge color="red" variant="light">
+        Invalid
+      </Badge>
+      {video.validationError && (
+        <Text size="xs" c="red" lineClamp={2} title={video.validationError}>
+          {video.validationError}
+        </Text>
+      )}
+    </Stack>
+  );
+}
+
+export const VideoRow = memo(function VideoRow({ video, onAction }: { readonly video: Video; readonly onAction: (action: LibraryAction, video: Video) => void }) {
+  const name = video.title || video.filename;
+  return (
+    <Table.Tr data-video-id={video.id} style={{ opacity: video.missing ? 0.6 : 1 }}>
+      <Table.Td>
+        <VideoThumbnail videoId={video.id} title={name} hasThumbnail={video.thumbnailPath !== null} />
+      </Table.Td>
+      <Table.Td maw={320}>
+        <Text size="sm" fw={500} truncate title={name}>
+          {name}
+        </Text>
+        <Text size="xs" c="dimmed" ff="monospace" truncate title={video.path}>
+          {video.path}
+        </Text>
+      </Table.Td>
+      <Table.Td>
+        <Text size="sm" ff="monospace">
+          {formatDuration(video.durationSeconds)}
+        </Text>
+      </Table.Td>
+      <Table.Td>
+        <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+          {video.width && video.height ? `${video.width}×${video.height}` : '—'}
+        </Text>
+        {video.fps !== null && (
+          <Text size="xs" c="dimmed">
+            {Math.round(video.fps * 100) / 100} fps
+          </Text>
+        )}
+      </Table.Td>
+      <Table.Td>
+        <Text size="sm" ff="monospace">
+          {video.videoCodec ?? '—'}
+        </Text>
+        <Text size="xs" c="dimmed" ff="monospace">
+          {video.hasAudio === false ? 'no audio' : (video.audioCodec ?? '')}
+        </Text>
+      </Table.Td>
+      <Table.Td>
+        <Text size="sm">{video.orientation ?? '—'}</Text>
+      </Table.Td>
+      <Table.Td>
+        <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
+          {formatBytes(video.sizeBytes)}
+        </Text>
+      </Table.Td>
+      <Table.Td>
+        <Badge variant="outline" color="gray" tt="none">
+          {video.directoryType}
+        </Badge>
+      </Table.Td>
+      <Table.Td maw={220}>
+        <Group gap={4}>
+          <Validity video={video} />
+          {video.missing && (
+            <Badge color="orange" variant="filled">
+              Missing
+            </Badge>
+          )}
+        </Group>
+      </Table.Td>
+      <Table.Td>
+        <Menu position="bottom-end" withinPortal>
+          <Menu.Target>
+            <Tooltip label="Actions" openDelay={300}>
+              <ActionIcon variant="subtle" color="gray" aria-label={`Actions for ${name}`}>
+                <Icon name="dots" size={18} />
+              </ActionIcon>
+            </Tooltip>
+          </Menu.Target>
+          <Menu.Dropdown>
+            <Menu.Label>Create a job</Menu.Label>
+            {(Object.keys(LIBRARY_ACTIONS) as LibraryAction[]).map((action) => {
+              const def = LIBRARY_ACTIONS[action];
+              const why = def.unavailable(video);
+              return (
+                <Menu.Item key={action} leftSection={<Icon name={def.icon} size={14} />} disabled={why !== null} title={why ?? undefined} onClick={() => onAction(action, video)}>
+                  {def.label}
+                </Menu.Item>
+              );
+            })}
+          </Menu.Dropdown>
+        </Menu>
+      </Table.Td>
+    </Table.Tr>
+  );
+});
