@@ -3,10 +3,11 @@
  * JSON object per line on stdout and nothing else (progress goes to stderr). Targets are
  * reported, not asserted: the exit code is 0 when every benchmark ran, non-zero on an error.
  *
- *   npm run bench [-- --json] [-- --only throughput,peer,latency,enqueue,schedule,api]
+ *   npm run bench [-- --json] [-- --only throughput,peer,latency,enqueue,schedule,api,media]
  */
 import { benchApi } from './api-latency';
 import { benchEnqueueBulk } from './enqueue-bulk';
+import { benchMedia } from './media-bench';
 import { benchPlainjob } from './peer-plainjob';
 import { benchQueueThroughput, THROUGHPUT_JOBS } from './queue-throughput';
 import { atLeast, toJsonLines, toTable, type Metric } from './report';
@@ -14,7 +15,7 @@ import { benchScheduleDecision } from './schedule-decision';
 import { benchStartLatency } from './start-latency';
 import { progress } from './support';
 
-const SECTIONS = ['throughput', 'peer', 'latency', 'enqueue', 'schedule', 'api'] as const;
+const SECTIONS = ['throughput', 'peer', 'latency', 'enqueue', 'schedule', 'api', 'media'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function parseArgs(argv: readonly string[]): { json: boolean; only: Set<Section> } {
@@ -65,6 +66,7 @@ async function main(): Promise<void> {
   if (only.has('enqueue')) metrics.push(...(await benchEnqueueBulk()));
   if (only.has('schedule')) metrics.push(...(await benchScheduleDecision()));
   if (only.has('api')) metrics.push(...(await benchApi()));
+  if (only.has('media')) metrics.push(...(await benchMedia()));
 
   progress(`done in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
   process.stdout.write(`${json ? toJsonLines(metrics) : toTable(metrics)}\n`);
