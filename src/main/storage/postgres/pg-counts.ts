@@ -1,8 +1,8 @@
 /**
  * Counts and lists from the bucketed counts (see pg-migrations.ts for why they are appended as
  * deltas): exact totals and stats by summing a few hundred bucket rows plus the deltas not yet
- * compacted, and deep pages that start at the bucket holding the page's first row instead of
- * stepping OFFSET rows through a million jobs, as the SQLite store does.
+ * compacted, and pages bounded to the buckets holding their first and last rows: a deep page steps
+ * at most one bucket instead of OFFSET rows through a million jobs (as in the SQLite store).
  */
 import type { JobType } from '../../../shared/domain/job-types';
 import type { JobStatus, ResourceCategory } from '../../../shared/domain/statuses';
@@ -50,22 +50,28 @@ export async function listPage(db: Queryable, filter: JobFilter, offset: number,
   const total = buckets.reduce((sum, b) => sum + b.n, 0);
   if (offset >= total || limit <= 0) return { rows: [], total };
 
-  let belowSeq: number | null = null;
-  let skip = offset;
-  if (offset >= 1 << BUCKET_SHIFT) {
-    let skipped = 0;
-    for (const b of buckets) {
-      if (skipped + b.n > offset) {
-        belowSeq = (b.bucket + 1) * (1 << BUCKET_SHIFT);
-        skip = offset - skipped;
-        break;
-      }
-      skipped += b.n;
+  // The page runs from row `offset` to row `offset + limit - 1` (newest first); bound it to the seqs of
+  // the buckets holding those rows, so the row query reads at most those buckets whatever the plan
+  // (without the bounds, a rare status on a million rows can make PostgreSQL walk the primary key).
+  const size = 1 << BUCKET_SHIFT;
+  const last = Math.min(offset + limit, total) - 1;
+  let skipped = 0;
+  let high = 0;
+  let low = 0;
+  let skip = 0;
+  for (const b of buckets) {
+    if (skipped <= offset && offset < skipped + b.n) {
+      high = (b.bucket + 1) * size;
+      skip = offset - skipped;
     }
+    if (skipped <= last && last < skipped + b.n) {
+      low = b.bucket * size;
+      break;
+    }
+    skipped += b.n;
   }
-  const extra = belowSeq === null ? [] : ['seq < $1'];
-  const w = where(filter, extra.length + 1, extra);
-  const args = [...(belowSeq === null ? [] : [belowSeq]), ...w.args, limit, skip];
+  const w = where(filter, 3, ['seq >= $1', 'seq < $2']);
+  const args = [low, high, ...w.args, limit, skip];
   const { rows } = await db.query<PgJobRow>(`SELECT * FROM jobs ${w.sql} ORDER BY seq DESC LIMIT $${args.length - 1} OFFSET $${args.length}`, args);
   return { rows: rows.map(rowToJob), total };
 }
