@@ -1,8 +1,10 @@
 /**
- * Opens one PostgreSQL pool, migrates the database, and the stores that share the pool (jobs and
- * library videos), mirroring openSqliteStores. Fleet mode points every node at the same URL.
+ * Opens one PostgreSQL pool, migrates the database, and the stores that share the pool (jobs,
+ * library videos and analysis results), mirroring openSqliteStores. Fleet mode points every node
+ * at the same URL.
  */
 import type { LogBounds } from '../sqlite/bounded-log';
+import { PostgresAnalysisStore } from './pg-analysis-store';
 import { openPool } from './pg-db';
 import { PostgresJobStore } from './pg-job-store';
 import { migrate } from './pg-migrations';
@@ -11,6 +13,7 @@ import { PostgresVideoStore } from './pg-video-store';
 export interface PostgresStores {
   readonly jobs: PostgresJobStore;
   readonly videos: PostgresVideoStore;
+  readonly analysis: PostgresAnalysisStore;
   /** Ends the shared pool. */
   close(): Promise<void>;
 }
@@ -32,6 +35,7 @@ export async function openPostgresStores(url: string, options: PostgresStoresOpt
   return {
     jobs: new PostgresJobStore(pool, { logBounds: options.logBounds }),
     videos: new PostgresVideoStore(pool),
+    analysis: new PostgresAnalysisStore(pool),
     async close() {
       if (!pool.ended) await pool.end();
     },

@@ -191,6 +191,48 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX videos_directory ON videos (directory_type, created_at);
   CREATE INDEX videos_created   ON videos (created_at);
   `,
+  /* 3: analysis results: scenes per video, chosen segments per job, tags per video */ `
+  CREATE TABLE video_scenes (
+    video_id      TEXT             NOT NULL,
+    idx           INTEGER          NOT NULL,
+    start_s       DOUBLE PRECISION NOT NULL,
+    end_s         DOUBLE PRECISION NOT NULL,
+    score         DOUBLE PRECISION NOT NULL,
+    motion        DOUBLE PRECISION,
+    keyframe_path TEXT,
+    clip_path     TEXT,
+    job_id        TEXT             NOT NULL,
+    created_at    BIGINT           NOT NULL,
+    PRIMARY KEY (video_id, idx)
+  );
+
+  CREATE TABLE analysis_segments (
+    job_id          TEXT             NOT NULL,
+    idx             INTEGER          NOT NULL,
+    video_id        TEXT             NOT NULL,
+    kind            TEXT             NOT NULL,
+    start_s         DOUBLE PRECISION NOT NULL,
+    end_s           DOUBLE PRECISION NOT NULL,
+    score           DOUBLE PRECISION,
+    output_video_id TEXT,
+    created_at      BIGINT           NOT NULL,
+    PRIMARY KEY (job_id, idx)
+  );
+  CREATE INDEX analysis_segments_video ON analysis_segments (video_id, kind);
+
+  CREATE TABLE video_tags (
+    id         BIGINT           GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    video_id   TEXT             NOT NULL,
+    tag        TEXT             COLLATE "C" NOT NULL,
+    confidence DOUBLE PRECISION NOT NULL CHECK (confidence >= 0 AND confidence <= 1),
+    start_s    DOUBLE PRECISION,
+    end_s      DOUBLE PRECISION,
+    job_id     TEXT,
+    created_at BIGINT           NOT NULL
+  );
+  CREATE INDEX video_tags_video ON video_tags (video_id, confidence);
+  CREATE INDEX video_tags_tag   ON video_tags (tag, confidence);
+  `,
 ];
 
 export async function migrate(pool: Pool): Promise<void> {

@@ -1,5 +1,5 @@
 /**
- * The PostgreSQL stores against a real throwaway server: both conformance suites unchanged (one
+ * The PostgreSQL stores against a real throwaway server: the conformance suites unchanged (one
  * database per factory call, copied from a migrated template), PostgreSQL specifics, and several
  * nodes claiming from one database in parallel.
  */
@@ -10,6 +10,7 @@ import { RESOURCE_CATEGORIES } from '../../../shared/domain/statuses';
 import type { AttemptOutcome, JobRecord } from '../../core/ports';
 import { decideAfterCrash } from '../../core/retry-policy';
 import { capacityOf, claimRequest, describeJobStoreConformance, newJob } from '../conformance/job-store-conformance';
+import { describeAnalysisStoreConformance } from '../conformance/analysis-store-conformance';
 import { describeVideoStoreConformance } from '../conformance/video-store-conformance';
 import { findPostgresBinDir, startPostgres, type PostgresServer } from '../testing/postgres-server';
 import { openPostgresStores, type PostgresStores } from './open-postgres-stores';
@@ -34,6 +35,7 @@ describe.skipIf(!available)('PostgreSQL stores', () => {
 
   describeJobStoreConformance('PostgreSQL', async (options) => PostgresJobStore.open({ url: await freshDatabase(), ...options }));
   describeVideoStoreConformance('PostgreSQL', async () => openPostgresStores(await freshDatabase()));
+  describeAnalysisStoreConformance('PostgreSQL', async () => openPostgresStores(await freshDatabase()));
 
   describe('PostgreSQL store specifics', () => {
     it('keeps every committed job across a reopen, and counts the same before and after compaction', async () => {
@@ -59,7 +61,7 @@ describe.skipIf(!available)('PostgreSQL stores', () => {
       await Promise.all(stores.map((s) => s.close()));
       const client = new Client({ connectionString: url });
       await client.connect();
-      expect((await client.query('SELECT version FROM schema_migrations ORDER BY version')).rows.map((r) => r.version)).toEqual([1, 2]);
+      expect((await client.query('SELECT version FROM schema_migrations ORDER BY version')).rows.map((r) => r.version)).toEqual([1, 2, 3]);
       await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES (999, 0)');
       await client.end();
       await expect(PostgresJobStore.open({ url })).rejects.toThrow(/newer version/);
