@@ -25,6 +25,8 @@ const NAMES = {
   listVideos: true,
   getVideo: true,
   getVideoThumbnail: true,
+  listScenes: true,
+  getJobSegments: true,
 } as const satisfies Record<OperationName, true>;
 
 export const PRELOAD_OPERATION_NAMES = Object.keys(NAMES) as OperationName[];

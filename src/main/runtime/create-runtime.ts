@@ -11,6 +11,7 @@ import { systemClock, type Clock, type JobRecord, type JobStore, type RecordedPr
 import { killRecordedOrphans } from './orphans';
 import type { ProcessorRegistry } from '../processors/processor';
 import type { VideoStore } from '../core/library-ports';
+import type { AnalysisStore } from '../core/analysis-ports';
 import { CapacityState, noGpu, type GpuReadingSource, type GpuWorkProfile } from './capacity-state';
 import type { RuntimeConfig } from './config';
 import type { JobTypeCatalog } from './create-job';
@@ -30,6 +31,8 @@ export interface RuntimeDeps {
   readonly config: RuntimeConfig;
   readonly store: JobStore;
   readonly videos: VideoStore;
+  /** Analysis results (scenes); without it the analysis read operations answer NOT_FOUND. */
+  readonly analysis?: AnalysisStore;
   readonly processors: ProcessorRegistry;
   readonly gpu?: GpuReadingSource;
   /** What the GPU really does here (encoder probe); by default both GPU categories use it. */
@@ -114,6 +117,7 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
   const handlers: OperationHandlers = createOperationHandlers({
     store,
     videos: deps.videos,
+    ...(deps.analysis ? { analysis: deps.analysis } : {}),
     dispatcher,
     capacity,
     catalog: deps.catalog ?? JOB_TYPE_CATALOG,

@@ -16,6 +16,7 @@ import type { Dispatcher } from './dispatcher';
 import { renderLog, toJobView } from './job-view';
 import { toVideoView } from './video-view';
 import type { VideoStore } from '../core/library-ports';
+import type { AnalysisStore } from '../core/analysis-ports';
 
 type Input<N extends OperationName> = z.infer<(typeof OPERATIONS)[N]['input']>;
 export type OperationHandlers = { [N in OperationName]: (input: Input<N>) => Promise<OperationOutput<N>> };
@@ -23,6 +24,8 @@ export type OperationHandlers = { [N in OperationName]: (input: Input<N>) => Pro
 export interface OperationDeps {
   readonly store: JobStore;
   readonly videos: VideoStore;
+  /** Analysis results; absent in runtimes built without one (their reads answer NOT_FOUND). */
+  readonly analysis?: AnalysisStore;
   readonly dispatcher: Dispatcher;
   readonly capacity: CapacityState;
   readonly catalog: JobTypeCatalog;
@@ -201,6 +204,24 @@ export function createOperationHandlers(deps: OperationDeps): OperationHandlers 
         throw new AppError('NOT_FOUND', `The thumbnail file ${video.thumbnailPath} is missing.`, { videoId: id });
       });
       return { videoId: id, path: video.thumbnailPath, dataUrl: `data:image/jpeg;base64,${bytes.toString('base64')}` };
+    },
+
+    async listScenes({ id }) {
+      if (!(await deps.videos.getVideo(id))) throw new AppError('NOT_FOUND', `No video with id ${id}.`, { videoId: id });
+      const scenes = deps.analysis ? await deps.analysis.listScenes(id) : [];
+      const first = scenes[0];
+      return {
+        videoId: id,
+        jobId: first?.jobId ?? null,
+        analysedAt: first ? new Date(first.createdAt).toISOString() : null,
+        scenes: scenes.map(({ index, startSeconds, endSeconds, score, motion, keyframePath, clipPath }) => ({ index, startSeconds, endSeconds, score, motion, keyframePath, clipPath })),
+      };
+    },
+
+    async getJobSegments({ id }) {
+      const set = deps.analysis ? await deps.analysis.getSegments(id) : undefined;
+      if (!set) throw new AppError('NOT_FOUND', `Job ${id} stored no segments (only digest_generate, highlight_generate and clip_generate do).`, { jobId: id });
+      return { jobId: set.jobId, videoId: set.videoId, kind: set.kind, createdAt: new Date(set.createdAt).toISOString(), segments: set.segments.map((s) => ({ ...s })) };
     },
 
     async getQueueState() {

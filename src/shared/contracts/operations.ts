@@ -7,6 +7,7 @@
  * merged into one object before validation.
  */
 import { z } from 'zod';
+import * as analysis from './analysis';
 import * as job from './job';
 import * as video from './video';
 import { systemInfoSchema } from './system';
@@ -43,6 +44,8 @@ export const OPERATIONS = {
   listVideos: op({ method: 'GET', path: '/api/media/videos', input: video.listVideosQuerySchema, output: video.videoListSchema, summary: 'List library videos (newest first) with search, filters and pagination' }),
   getVideo: op({ method: 'GET', path: '/api/media/videos/:id', input: video.videoIdInputSchema, output: video.videoSchema, summary: 'One library video' }),
   getVideoThumbnail: op({ method: 'GET', path: '/api/media/videos/:id/thumbnail', input: video.videoIdInputSchema, output: video.videoThumbnailSchema, summary: "A video's thumbnail as a data: URL (404 when it has none)" }),
+  listScenes: op({ method: 'GET', path: '/api/media/videos/:id/scenes', input: video.videoIdInputSchema, output: analysis.videoScenesSchema, summary: "A video's scenes from its last scene_extract (empty when never analysed)" }),
+  getJobSegments: op({ method: 'GET', path: '/api/media/jobs/:id/segments', input: job.jobIdInputSchema, output: analysis.jobSegmentsSchema, summary: 'The segments a digest, highlight or clip job chose (404 when it stored none)' }),
   resumeQueue: op({ method: 'POST', path: '/api/media/queue/resume', input: job.queuePauseInputSchema, output: job.queueStateSchema, summary: 'Resume the whole queue or one category' }),
 } as const;
 
