@@ -4,6 +4,7 @@
  * where they were not found fails at once with the discovery error.
  */
 import type { ProcessorDeps } from '../runtime/open-embedded-runtime';
+import { analysisProcessors } from './analysis/analysis-processors';
 import { quadProcessor, megaProcessor } from './compile/quad-and-mega';
 import { randomCompilationProcessor } from './compile/random-compilation';
 import { gifProcessor } from './encode/gif';
@@ -37,5 +38,6 @@ export function createProcessors(deps: ProcessorDeps): ProcessorRegistry {
     ['compile_quad', quadProcessor(media)],
     ['compile_mega', megaProcessor(media)],
     ['compile_random', randomCompilationProcessor(media)],
+    ...analysisProcessors(media, deps.analysis),
   ]);
 }

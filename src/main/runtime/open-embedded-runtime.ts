@@ -3,6 +3,7 @@
  * the SQLite stores in the data folder, live GPU telemetry, the processors and the runtime,
  * started. `close` stops dispatching, waits for running attempts, then closes the database.
  */
+import type { AnalysisStore } from '../core/analysis-ports';
 import type { VideoStore } from '../core/library-ports';
 import { discoverMediaTools, type MediaTools } from '../processors/media/tool-discovery';
 import { nvencSessionLimit, probeEncoders, usesGpu, type EncoderInventory } from '../processors/media/hardware-encoders';
@@ -19,6 +20,8 @@ import { createRuntime, type Runtime } from './create-runtime';
 
 export interface ProcessorDeps {
   readonly videos: VideoStore;
+  /** Scenes, chosen segments and tags of the analysis jobs (their processors need it). */
+  readonly analysis?: AnalysisStore;
   readonly library: LibraryPaths;
   readonly config: RuntimeConfig;
   /** ffmpeg and ffprobe, or null when they could not be found (`toolsError` says why). */
@@ -70,11 +73,12 @@ export async function openEmbeddedRuntime(config: RuntimeConfig, options: Embedd
     const [, discovered] = await Promise.all([sampler.start(), findTools()]);
     const { tools, toolsError } = discovered;
     const encoders: EncoderInventory = tools ? await probeEncoders({ ffmpegPath: tools.ffmpeg.path }) : { available: [], failed: [], preferred: null };
-    const processors = options.processors?.({ videos: stores.videos, library, config, tools, toolsError, encoders }) ?? createRegistry([]);
+    const processors = options.processors?.({ videos: stores.videos, analysis: stores.analysis, library, config, tools, toolsError, encoders }) ?? createRegistry([]);
     const runtime = createRuntime({
       config,
       store: stores.jobs,
       videos: stores.videos,
+      analysis: stores.analysis,
       processors,
       ...(options.catalog ? { catalog: options.catalog } : {}),
       gpu: { current: () => sampler.gpus[0] ?? null },
