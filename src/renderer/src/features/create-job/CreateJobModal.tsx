@@ -100,7 +100,7 @@ function CreateJobForm({ onClose, onCreated, initialType }: { readonly onClose: 
   };
 
   const videoError = errors.videoId ?? errors.videoIds;
-  const otherErrors = Object.entries(errors).filter(([k]) => k !== 'videoId' && k !== 'videoIds');
+  const otherErrors = Object.entries(errors).filter(([k]) => k !== '' && k !== 'videoId' && k !== 'videoIds');
 
   return (
     <form

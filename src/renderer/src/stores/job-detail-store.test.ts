@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import type { JobLogLine } from '../../../shared/contracts/job';
+import { createFakeClient, makeJob, manualTimers } from '../testing/fake-client';
+import { createJobDetailStore } from './job-detail-store';
+
+const settle = async () => {
+  for (let i = 0; i < 6; i += 1) await Promise.resolve();
+};
+
+describe('job detail store', () => {
+  it('loads the log, then appends job.log events with the next line numbers', async () => {
+    const job = makeJob({ status: 'running' });
+    const lines: JobLogLine[] = [
+      { line: 1, at: '2026-02-13T10:30:15.000Z', text: 'Starting re-encode job' },
+      { line: 2, at: '2026-02-13T10:30:16.000Z', text: 'Input: inbox/original.mp4' },
+    ];
+    const client = createFakeClient({
+      getJob: () => ({ ...job, log: '' }),
+      getJobLog: () => ({ jobId: job.id, lines, dropped: 0, nextAfter: 2 }),
+      getJobConsole: () => ({ jobId: job.id, running: true, lines: ['Input #0', 'frame=1'], droppedLines: 0 }),
+    });
+    const store = createJobDetailStore(client, { timers: manualTimers() });
+    store.getState().open(job.id);
+    await settle();
+    expect(store.getState().log.lines).toHaveLength(2);
+    store.getState().applyEvents([
+      { type: 'job.log', jobId: job.id, at: '2026-02-13T10:30:20.000Z', text: 'Progress: 5%' },
+      { type: 'job.log', jobId: 'other', at: '2026-02-13T10:30:20.000Z', text: 'not mine' },
+    ]);
+    expect(store.getState().log.lines.at(-1)).toEqual({ line: 3, at: '2026-02-13T10:30:20.000Z', text: 'Progress: 5%' });
+    expect(store.getState().log.nextAfter).toBe(3);
+
+    // running: the console loaded, and live text redraws its status line
+    expect(store.getState().console.terminal?.lines).toEqual(['Input #0', 'frame=1']);
+    store.getState().applyEvents([{ type: 'job.console', jobId: job.id, text: '\rframe=2\rframe=3' }]);
+    expect(store.getState().console.terminal?.lines).toEqual(['Input #0', 'frame=3']);
+  });
+
+  it('neither loses nor repeats lines that arrive while the log is loading', async () => {
+    const job = makeJob({ status: 'running' });
+    let answer!: () => void;
+    const client = createFakeClient({
+      getJob: () => ({ ...job, status: 'completed', log: '' }),
+      getJobLog: () =>
+        new Promise((resolve) => {
+          answer = () =>
+            resolve({
+              jobId: job.id,
+              lines: [
+                { line: 1, at: 't1', text: 'a' },
+                { line: 2, at: 't2', text: 'b' },
+              ],
+              dropped: 0,
+              nextAfter: 2,
+            });
+        }),
+    });
+    const store = createJobDetailStore(client, { timers: manualTimers() });
+    store.getState().open(job.id);
+    // 'b' is in the answer too; 'c' came after the server read the log
+    store.getState().applyEvents([
+      { type: 'job.log', jobId: job.id, at: 't2', text: 'b' },
+      { type: 'job.log', jobId: job.id, at: 't3', text: 'c' },
+    ]);
+    answer();
+    await settle();
+    expect(store.getState().log.lines.map((l) => `${l.line}:${l.text}`)).toEqual(['1:a', '2:b', '3:c']);
+  });
+
+  it('follows status changes of the open job and drops everything on close', async () => {
+    const job = makeJob({ status: 'queued', queuePosition: 3 });
+    const client = createFakeClient({
+      getJob: () => ({ ...job, log: '' }),
+      getJobLog: () => ({ jobId: job.id, lines: [], dropped: 0, nextAfter: 0 }),
+    });
+    const store = createJobDetailStore(client, { timers: manualTimers() });
+    store.getState().open(job.id);
+    await settle();
+    store.getState().applyEvents([{ type: 'job.updated', job: { ...job, status: 'failed', lastError: 'boom', queuePosition: null } }]);
+    expect(store.getState().job).toMatchObject({ status: 'failed', lastError: 'boom', queuePosition: 3 });
+    store.getState().close();
+    expect(store.getState().job).toBeNull();
+    store.getState().applyEvents([{ type: 'job.log', jobId: job.id, at: 't', text: 'late' }]);
+    expect(store.getState().log.lines).toHaveLength(0);
+  });
+});
