@@ -29,7 +29,7 @@ import type { FailureDecision } from '../../core/retry-policy';
 import { DEFAULT_LOG_BOUNDS, type LogBounds } from '../sqlite/bounded-log';
 import { claim, lockNode } from './pg-claim';
 import { compactCounts, countJobs, listPage } from './pg-counts';
-import { inTransaction, openPool, type Pool } from './pg-db';
+import { inTransaction, openPool, type Pool, type Queryable } from './pg-db';
 import { PgLogWriter } from './pg-logs';
 import { migrate } from './pg-migrations';
 import { applyReports, rescueNode } from './pg-reports';
@@ -139,17 +139,19 @@ export class PostgresJobStore implements JobStore {
   }
 
   async transitionJob(t: ManualTransition): Promise<TransitionResult> {
-    const result = await inTransaction(this.pool, async (c) => {
-      const row = (await c.query<PgJobRow>('SELECT * FROM jobs WHERE id = $1 FOR UPDATE', [t.jobId])).rows[0];
+    // one statement: applied when the status is in `from` (re-checked on the latest row version),
+    // otherwise the job as found; a transaction only when a log line goes with it
+    const sets = manualTransitionSets(t, 4);
+    const sql = `WITH u AS (UPDATE jobs SET ${sets.sql}, log_lines = log_lines + $2 WHERE id = $1 AND status = ANY($3::text[]) RETURNING *)
+      SELECT *, true AS applied FROM u UNION ALL SELECT *, false AS applied FROM jobs WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM u)`;
+    const args = [t.jobId, t.logLine ? 1 : 0, t.from, ...sets.args];
+    const apply = async (db: Queryable) => {
+      const row = (await db.query<PgJobRow & { applied: boolean }>(sql, args)).rows[0];
       if (!row) throw notFound(t.jobId);
-      if (!t.from.includes(row.status as JobStatus)) return { job: rowToJob(row), applied: false };
-      const sets = manualTransitionSets(t, 3);
-      const updated = (
-        await c.query<PgJobRow>(`UPDATE jobs SET ${sets.sql}, log_lines = log_lines + $2 WHERE seq = $1 RETURNING *`, [row.seq, t.logLine ? 1 : 0, ...sets.args])
-      ).rows[0]!;
-      if (t.logLine) await this.log.writeCounted(c, [{ seq: Number(row.seq), line: updated.log_lines, at: t.at, text: t.logLine }]);
-      return { job: rowToJob(updated), applied: true };
-    });
+      if (row.applied && t.logLine) await this.log.writeCounted(db, [{ seq: Number(row.seq), line: row.log_lines, at: t.at, text: t.logLine }]);
+      return { job: rowToJob(row), applied: row.applied };
+    };
+    const result = t.logLine ? await inTransaction(this.pool, apply) : await apply(this.pool);
     if (result.applied) await this.changed(1);
     return result;
   }
