@@ -74,4 +74,20 @@ describe('app stores: batching of live events', () => {
     expect(client.callsOf('getStats').length).toBe(2);
     stop();
   });
+
+  it('re-reads the page after the stream was down (a restarted server cannot replay)', async () => {
+    const { client, stores } = setup(2);
+    const stop = stores.start();
+    await settle();
+    const before = client.callsOf('listJobs').length;
+    client.status('reconnecting');
+    expect(stores.connection.getState().status).toBe('reconnecting');
+    client.status('live');
+    await settle();
+    expect(client.callsOf('listJobs').length).toBe(before + 1);
+    client.status('live');
+    await settle();
+    expect(client.callsOf('listJobs').length).toBe(before + 1);
+    stop();
+  });
 });

@@ -70,14 +70,24 @@ export function createAppStores(client: MediaClient, options: AppStoresOptions =
     connection,
     start() {
       const batcher = createBatcher<MediaEvent>(apply, options.batchIntervalMs ?? 250, timers);
+      let outage = false;
       const unsubscribe = client.subscribe({
         onEvents: (events) => batcher.push(events),
         onReset: () => {
           batcher.flush();
           reloadAll();
         },
-        // a reconnect replays what was missed (lastEventId), or says `reset`
-        onStatus: (status) => connection.setState({ status }),
+        onStatus: (status) => {
+          connection.setState({ status });
+          // A reconnect replays what was missed (lastEventId) or says `reset`; but a server that
+          // restarted meanwhile has a new history and cannot know, so re-read after any outage.
+          if (status === 'reconnecting') outage = true;
+          if (status === 'live' && outage) {
+            outage = false;
+            batcher.flush();
+            reloadAll();
+          }
+        },
       });
       void jobs.getState().load();
       void queue.getState().load();

@@ -1,7 +1,7 @@
 /** A MediaClient for tests: canned answers per operation, recorded calls, and events pushed by hand. */
 import type { MediaEvent } from '../../../shared/contracts/events';
 import type { Job, Stats } from '../../../shared/contracts/job';
-import type { MediaClient, MediaSubscriber, OperationInput, OperationName, OperationOutput } from '../api/media-client';
+import type { MediaClient, MediaSubscriber, OperationInput, OperationName, OperationOutput, StreamStatus } from '../api/media-client';
 
 export type Handlers = { [N in OperationName]?: (input: OperationInput<N>) => OperationOutput<N> | Promise<OperationOutput<N>> };
 
@@ -10,6 +10,7 @@ export interface FakeClient extends MediaClient {
   callsOf(name: OperationName): unknown[];
   emit(events: readonly MediaEvent[]): void;
   reset(): void;
+  status(status: StreamStatus): void;
   handlers: Handlers;
 }
 
@@ -37,6 +38,9 @@ export function createFakeClient(handlers: Handlers = {}): FakeClient {
     },
     reset() {
       for (const s of subscribers) s.onReset?.();
+    },
+    status(status) {
+      for (const s of subscribers) s.onStatus?.(status);
     },
   };
   return client;

@@ -5,6 +5,7 @@ import type { JobDetail } from '../../../../shared/contracts/job';
 import { CategoryBadge } from '../../components/CategoryBadge';
 import { PriorityTag } from '../../components/PriorityTag';
 import { formatDateTime, formatRelative, formatSpan, secondsBetween } from '../../lib/format';
+import { useNow } from '../../lib/use-now';
 
 function Fact({ label, children }: { readonly label: string; readonly children: ReactNode }) {
   return (
@@ -21,8 +22,9 @@ function Fact({ label, children }: { readonly label: string; readonly children: 
 
 export function JobOverview({ job }: { readonly job: JobDetail }) {
   const waiting = job.status === 'pending' || job.status === 'queued' || job.status === 'paused';
-  const runFor = secondsBetween(job.startedAt, job.completedAt);
-  const waitedFor = secondsBetween(job.createdAt, job.startedAt);
+  const now = useNow(job.status === 'running' || job.retryAfter !== null);
+  const runFor = secondsBetween(job.startedAt, job.completedAt, now);
+  const waitedFor = secondsBetween(job.createdAt, job.startedAt, now);
   return (
     <Stack gap="md">
       {job.waitingReason && waiting && (
@@ -49,7 +51,7 @@ export function JobOverview({ job }: { readonly job: JobDetail }) {
         <Fact label="Retries">
           {job.retryCount} of {job.maxRetries}
         </Fact>
-        <Fact label="Next retry">{job.retryAfter ? `${formatDateTime(job.retryAfter)} (${formatRelative(job.retryAfter)})` : '—'}</Fact>
+        <Fact label="Next retry">{job.retryAfter ? `${formatDateTime(job.retryAfter)} (${formatRelative(job.retryAfter, now)})` : '—'}</Fact>
         <Fact label="Created">{formatDateTime(job.createdAt)}</Fact>
         <Fact label="Started">{formatDateTime(job.startedAt)}</Fact>
         <Fact label="Completed">{formatDateTime(job.completedAt)}</Fact>
