@@ -10,7 +10,7 @@ describe('analysis pass arguments', () => {
     expect(args.slice(0, 8)).toEqual(['-hide_banner', '-nostdin', '-y', '-hwaccel', 'auto', '-skip_loop_filter', 'all', '-i']);
     expect(args[8]).toBe('/lib/a b.mp4');
     expect(args[args.indexOf('-filter_complex') + 1]).toBe(
-      '[0:v:0]scale=160:-2,scdet=threshold=100,settb=AVTB,metadata=mode=print:file=scores.partial.txt[v];' +
+      '[0:v:0]scale=160:-2:flags=fast_bilinear,scdet=threshold=100,settb=AVTB,metadata=mode=print:file=scores.partial.txt[v];' +
         '[0:a:0]ebur128=metadata=1,asettb=AVTB,ametadata=mode=print:key=lavfi.r128.M:file=loudness.partial.txt[a]',
     );
     expect(args.slice(-9)).toEqual(['-map', '[v]', '-map', '[a]', '-sn', '-dn', '-f', 'null', '-']);

@@ -9,7 +9,9 @@
  * - `-hwaccel auto`: a hardware decoder where there is one (silently software elsewhere);
  * - `-skip_loop_filter all`: no deblocking — invisible to a difference of downscaled frames, and
  *   a large share of H.264/HEVC decoding time; every frame is still decoded, so cuts stay exact;
- * - the frame is scaled down to 160 pixels wide before the difference is computed;
+ * - the frame is scaled down to 160 pixels wide (fast_bilinear: a fifth less CPU than bicubic
+ *   on 720p; measured, cuts between lavfi sources score 18–25 on scdet's scale, steady movement
+ *   and noise below 1, 4 on the frame after a cut; threshold 0.3 is 11.7) before the difference;
  * - `settb=AVTB` before printing: timestamps in microseconds (see frame-metrics.ts);
  * - `-an -sn -dn` unless loudness is wanted; the output is `-f null`.
  */
@@ -42,7 +44,7 @@ export interface AnalysisPassOptions {
 }
 
 export function buildAnalysisArgs(o: AnalysisPassOptions): string[] {
-  const scale = `scale=${Math.round(o.width ?? ANALYSIS_WIDTH)}:-2`;
+  const scale = `scale=${Math.round(o.width ?? ANALYSIS_WIDTH)}:-2:flags=fast_bilinear`;
   const scores = plainName(o.scoresFile);
   const video =
     o.detector === 'scdet'
