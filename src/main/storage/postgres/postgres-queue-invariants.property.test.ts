@@ -13,10 +13,9 @@ import { TRANSITIONS, type LifecycleAction } from '../../core/lifecycle';
 import type { JobStore } from '../../core/ports';
 import { decideAfterCrash, decideAfterFailure } from '../../core/retry-policy';
 import { capacityOf, claimRequest, newJob } from '../conformance/job-store-conformance';
-import { findPostgresBinDir, startPostgres, type PostgresServer } from '../testing/postgres-server';
+import { startPostgres, type PostgresServer } from '../testing/postgres-server';
 import { PostgresJobStore } from './pg-job-store';
 
-const available = findPostgresBinDir() !== null || Boolean(process.env.CI);
 
 const TYPE_OF: Record<ResourceCategory, 'validate' | 'reencode_streaming' | 'scene_extract'> = { cpu: 'validate', gpu_encode: 'reencode_streaming', gpu_ai: 'scene_extract' };
 const LIMITS = { cpu: 2, gpu_encode: 2, gpu_ai: 1 };
@@ -41,7 +40,7 @@ const command: fc.Arbitrary<Command> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('tick' as const), ms: fc.integer({ min: 1, max: 300_000 }) }) },
 );
 
-describe.skipIf(!available)('queue invariants on PostgreSQL under random operation sequences', () => {
+describe('queue invariants on PostgreSQL under random operation sequences', () => {
   let server: PostgresServer;
   let template: string;
   beforeAll(async () => {

@@ -12,14 +12,12 @@ import { decideAfterCrash } from '../../core/retry-policy';
 import { capacityOf, claimRequest, describeJobStoreConformance, newJob } from '../conformance/job-store-conformance';
 import { describeAnalysisStoreConformance } from '../conformance/analysis-store-conformance';
 import { describeVideoStoreConformance } from '../conformance/video-store-conformance';
-import { findPostgresBinDir, startPostgres, type PostgresServer } from '../testing/postgres-server';
+import { startPostgres, type PostgresServer } from '../testing/postgres-server';
 import { openPostgresStores, type PostgresStores } from './open-postgres-stores';
 import { PostgresJobStore } from './pg-job-store';
 
-// CI installs PostgreSQL (.ci/run); a developer machine without it skips these tests rather than failing
-const available = findPostgresBinDir() !== null || Boolean(process.env.CI);
 
-describe.skipIf(!available)('PostgreSQL stores', () => {
+describe('PostgreSQL stores', () => {
   let server: PostgresServer;
   /** A migrated, empty database that each test's database is copied from (faster than migrating each). */
   let template: string;
