@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildAnalysisArgs, buildClipArgs, buildRangesArgs, buildStillsArgs } from './analysis-args';
 import { chooseClipMode } from './clip-export';
 import { keyframeAt, keyframeProbeArgs, parseKeyframeProbe } from './keyframes';
-import { stillTime } from './scene-stills';
+import { pickSamples, stillTime } from './scene-stills';
 
 describe('analysis pass arguments', () => {
   it('scdet: hardware decoding, no deblocking, scaled-down frames, printed metrics, null output', () => {
@@ -24,6 +24,12 @@ describe('analysis pass arguments', () => {
     expect(args).toContain('-an');
   });
 
+  it('keeps small JPEGs a few times a second from the same decode when asked', () => {
+    const args = buildAnalysisArgs({ input: '/v.mp4', detector: 'scdet', scoresFile: 's.txt', stills: { pattern: 'still-%d.jpg', fps: 2, width: 320 } });
+    expect(args[args.indexOf('-filter_complex') + 1]).toMatch(/^\[0:v:0\]split\[d\]\[s\];\[s\]fps=2,scale=320:-2:flags=fast_bilinear\[st\];\[d\]scale=160:-2:flags=fast_bilinear,scdet=/);
+    expect(args.slice(-12).join(' ')).toBe('-f null - -map [st] -f image2 -frame_pts 1 -q:v 5 ./still-%d.jpg');
+  });
+
   it('refuses file names that would need filter-graph escaping', () => {
     expect(() => buildAnalysisArgs({ input: 'a.mp4', detector: 'scdet', scoresFile: 'x:y;z.txt' })).toThrow(/plain/);
   });
@@ -38,6 +44,8 @@ describe('stills, ranges and clips', () => {
     );
     expect(stillTime({ startSeconds: 2, endSeconds: 4 }, 0.04)).toBe(3);
     expect(stillTime({ startSeconds: 2, endSeconds: 2.04 }, 0.04)).toBe(2);
+    const samples = [0, 0.5, 1, 1.5, 2, 2.5, 3].map((t) => ({ t, path: `still-${t * 2}.jpg` }));
+    expect(pickSamples([{ startSeconds: 0, endSeconds: 2 }, { startSeconds: 2, endSeconds: 2.4 }, { startSeconds: 2.4, endSeconds: 3.5 }], samples, 0.04).map((s) => s?.t ?? null)).toEqual([1, null, 3]);
   });
 
   it('ranges: each range its own seeked input, joined by concat, H.264/AAC with faststart', () => {

@@ -41,16 +41,25 @@ export interface AnalysisPassOptions {
   readonly loudnessFile?: string;
   readonly hwaccel?: boolean;
   readonly width?: number;
+  /**
+   * Also keep `fps` small JPEGs a second (`pattern` like `still-%d.jpg`, %d = pts in 1/fps units,
+   * image2's `-frame_pts`): the scene images are then picked from them instead of seeking the
+   * video again per scene (a seek decodes up to a whole GOP). Costs ~5 % of the pass.
+   */
+  readonly stills?: { readonly pattern: string; readonly fps: number; readonly width: number };
 }
 
 export function buildAnalysisArgs(o: AnalysisPassOptions): string[] {
   const scale = `scale=${Math.round(o.width ?? ANALYSIS_WIDTH)}:-2:flags=fast_bilinear`;
   const scores = plainName(o.scoresFile);
+  const source = o.stills ? '[d]' : '[0:v:0]';
+  const stills = o.stills ? `[0:v:0]split[d][s];[s]fps=${o.stills.fps},scale=${Math.round(o.stills.width)}:-2:flags=fast_bilinear[st];` : '';
   const video =
-    o.detector === 'scdet'
-      ? `[0:v:0]${scale},scdet=threshold=100,settb=AVTB,metadata=mode=print:file=${scores}[v]`
-      : `[0:v:0]${scale},select='gte(scene,0)',settb=AVTB,metadata=mode=print:key=lavfi.scene_score:file=${scores},` +
-        `signalstats,metadata=mode=print:key=lavfi.signalstats.YDIF:file=${plainName(o.motionFile ?? 'motion.txt')}[v]`;
+    stills +
+    (o.detector === 'scdet'
+      ? `${source}${scale},scdet=threshold=100,settb=AVTB,metadata=mode=print:file=${scores}[v]`
+      : `${source}${scale},select='gte(scene,0)',settb=AVTB,metadata=mode=print:key=lavfi.scene_score:file=${scores},` +
+        `signalstats,metadata=mode=print:key=lavfi.signalstats.YDIF:file=${plainName(o.motionFile ?? 'motion.txt')}[v]`);
   const graph = o.loudnessFile ? `${video};[0:a:0]ebur128=metadata=1,asettb=AVTB,ametadata=mode=print:key=lavfi.r128.M:file=${plainName(o.loudnessFile)}[a]` : video;
   return [
     '-hide_banner', '-nostdin', '-y',
@@ -62,6 +71,7 @@ export function buildAnalysisArgs(o: AnalysisPassOptions): string[] {
     ...(o.loudnessFile ? ['-map', '[a]'] : ['-an']),
     '-sn', '-dn',
     '-f', 'null', '-',
+    ...(o.stills ? ['-map', '[st]', '-f', 'image2', '-frame_pts', '1', '-q:v', '5', fileArg(o.stills.pattern)] : []),
   ];
 }
 

@@ -52,6 +52,7 @@ describe('scene_extract', () => {
     expect(job.progress).toBe(100);
     expect(job.log).toMatch(/FFmpeg command: ffmpeg .*-hwaccel auto .*scdet/);
     expect(job.log).toMatch(/Analysed 150 frames .*x real time/);
+    expect(job.log).toMatch(/Wrote 3 scene image\(s\) .*\(3 from the analysis pass, 0 by seeking\)/);
     const { scenes, jobId } = await execute('listScenes', { id: ids['cuts.mp4'] });
     expect(jobId).toBe(job.id);
     expect(scenes).toHaveLength(3);

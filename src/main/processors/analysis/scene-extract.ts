@@ -4,16 +4,18 @@
  * the ones stored before; a keyframe JPEG per scene into thumbnails/scenes/<video id>/; with
  * `extractClips`, each scene also becomes its own clip under playback/clips/ (clip-export.ts).
  */
-import { basename, extname } from 'node:path';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, extname, join } from 'node:path';
 import type { SceneRecord } from '../../core/analysis-ports';
 import type { Processor } from '../processor';
 import { loadInputVideo } from '../steps/input-videos';
 import { requireTools } from '../steps/media-deps';
 import { describeRanges, type AnalysisDeps } from './analysis-deps';
 import { clipFolder, exportClips } from './clip-export';
-import { detectScenes } from './scene-detection';
-import { writeSceneStills } from './scene-stills';
-import { analyseVideo } from './video-analysis';
+import { detectScenes, type DetectedScene } from './scene-detection';
+import { STILL_WIDTH, writeSceneStills } from './scene-stills';
+import { analyseVideo, type VideoAnalysis } from './video-analysis';
 
 interface SceneExtractParams {
   videoId: string;
@@ -29,12 +31,21 @@ export function sceneExtractProcessor(deps: AnalysisDeps): Processor {
       const tools = requireTools(deps);
       const input = await loadInputVideo(ctx, deps, p.videoId);
       ctx.log(`Scene detection on ${input.record.path} (${input.durationSeconds.toFixed(2)} s): threshold ${p.threshold} (ffmpeg scene score), minimum scene ${p.minSceneLength} s${p.extractClips ? ', one clip per scene' : ''}`);
-      const analysis = await analyseVideo(ctx, input, { ffmpegPath: tools.ffmpeg.path, loudness: false, progressRange: [0, p.extractClips ? 50 : 80] });
-      const scenes = detectScenes(analysis.frames, { threshold: p.threshold, minSceneLength: p.minSceneLength, endSeconds: analysis.endSeconds });
-      const cuts = scenes.slice(1);
-      ctx.log(`Found ${scenes.length} scene(s); ${cuts.length ? `cuts at ${cuts.slice(0, 30).map((s) => `${s.startSeconds.toFixed(2)} s (${s.score.toFixed(2)})`).join(', ')}${cuts.length > 30 ? `, … ${cuts.length - 30} more` : ''}` : 'no cut'}`);
-
-      const stills = await writeSceneStills(ctx, deps, input, scenes, { frameSeconds: analysis.frameSeconds, progressRange: [p.extractClips ? 50 : 80, p.extractClips ? 60 : 97] });
+      const workDir = await mkdtemp(join(tmpdir(), 'mjc-scenes-'));
+      let scenes: DetectedScene[];
+      let stills: string[];
+      let analysis: VideoAnalysis;
+      try {
+        // two samples a second (fewer past an hour) to pick the scene images from
+        const stillRate = { fps: Math.min(2, 7200 / Math.max(1, input.durationSeconds)), width: STILL_WIDTH };
+        analysis = await analyseVideo(ctx, input, { ffmpegPath: tools.ffmpeg.path, loudness: false, progressRange: [0, p.extractClips ? 50 : 85], stills: stillRate, workDir });
+        scenes = detectScenes(analysis.frames, { threshold: p.threshold, minSceneLength: p.minSceneLength, endSeconds: analysis.endSeconds });
+        const cuts = scenes.slice(1);
+        ctx.log(`Found ${scenes.length} scene(s); ${cuts.length ? `cuts at ${cuts.slice(0, 30).map((s) => `${s.startSeconds.toFixed(2)} s (${s.score.toFixed(2)})`).join(', ')}${cuts.length > 30 ? `, … ${cuts.length - 30} more` : ''}` : 'no cut'}`);
+        stills = await writeSceneStills(ctx, deps, input, scenes, { frameSeconds: analysis.frameSeconds, samples: analysis.stills, progressRange: [p.extractClips ? 50 : 85, p.extractClips ? 60 : 97] });
+      } finally {
+        await rm(workDir, { recursive: true, force: true });
+      }
       let clipPaths: (string | null)[] = scenes.map(() => null);
       if (p.extractClips) {
         const stem = basename(input.record.filename, extname(input.record.filename));

@@ -1,17 +1,22 @@
 /**
- * One JPEG per scene (its middle frame, 320 wide) into thumbnails/scenes/<video id>/scene-NNN.jpg,
- * 16 scenes per ffmpeg run (each a fast-seeking input of its own). Images a previous run left
- * (more scenes then) are removed, so the folder always matches the stored scenes.
+ * One JPEG per scene (320 wide) into thumbnails/scenes/<video id>/scene-NNN.jpg: the sample the
+ * analysis pass kept (video-analysis.ts, `stills`) nearest the scene's middle, copied; a scene
+ * too short to hold a sample gets its middle frame by seeking, 16 scenes per ffmpeg run (each a
+ * fast-seeking input of its own; a seek decodes from the keyframe before, up to a GOP). Images a
+ * previous run left (more scenes then) are removed, so the folder matches the stored scenes.
  */
-import { readdir, rm } from 'node:fs/promises';
+import { copyFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { JobContext } from '../processor';
 import type { InputVideo } from '../steps/input-videos';
 import { requireTools, type MediaDeps } from '../steps/media-deps';
 import { buildStillsArgs } from './analysis-args';
+import { stageOutput } from '../media/staged-output';
+import type { StillSample } from './video-analysis';
 import { runFfmpegOutputs } from './ffmpeg-outputs-step';
 
 const BATCH = 16;
+export const STILL_WIDTH = 320;
 
 export interface StillTarget {
   readonly startSeconds: number;
@@ -24,22 +29,52 @@ export function stillTime(scene: StillTarget, frameSeconds: number): number {
   return Math.max(scene.startSeconds, Math.min(middle, scene.endSeconds - frameSeconds));
 }
 
+/**
+ * The kept sample for each scene: inside it by at least half a frame at both ends (the sample is
+ * the frame nearest its tick), nearest the middle; null when none is. Pure.
+ */
+export function pickSamples(scenes: readonly StillTarget[], samples: readonly StillSample[], frameSeconds: number): (StillSample | null)[] {
+  return scenes.map((scene) => {
+    const middle = (scene.startSeconds + scene.endSeconds) / 2;
+    let best: StillSample | null = null;
+    for (const sample of samples) {
+      if (sample.t < scene.startSeconds + frameSeconds / 2 || sample.t > scene.endSeconds - frameSeconds / 2) continue;
+      if (!best || Math.abs(sample.t - middle) < Math.abs(best.t - middle)) best = sample;
+    }
+    return best;
+  });
+}
+
 /** Writes the stills; returns their library-relative paths, in scene order. */
-export async function writeSceneStills(ctx: JobContext, deps: MediaDeps, input: InputVideo, scenes: readonly StillTarget[], options: { frameSeconds: number; progressRange: readonly [number, number] }): Promise<string[]> {
+export async function writeSceneStills(
+  ctx: JobContext,
+  deps: MediaDeps,
+  input: InputVideo,
+  scenes: readonly StillTarget[],
+  options: { frameSeconds: number; samples: readonly StillSample[]; progressRange: readonly [number, number] },
+): Promise<string[]> {
   const tools = requireTools(deps);
   const relativeFolder = `thumbnails/scenes/${input.record.id}`;
   const folder = deps.library.resolve(relativeFolder);
   const names = scenes.map((_, i) => `scene-${String(i + 1).padStart(3, '0')}.jpg`);
+  const picked = pickSamples(scenes, options.samples, options.frameSeconds);
+  for (const [i, sample] of picked.entries()) {
+    if (!sample) continue;
+    const staged = await stageOutput(join(folder, names[i]!), { onExisting: 'overwrite' });
+    await copyFile(sample.path, staged.partialPath);
+    await staged.commit();
+  }
+  const seeks = scenes.flatMap((scene, i) => (picked[i] ? [] : [{ at: stillTime(scene, options.frameSeconds), output: join(folder, names[i]!) }]));
   const [from, to] = options.progressRange;
-  for (let first = 0; first < scenes.length; first += BATCH) {
+  for (let first = 0; first < seeks.length; first += BATCH) {
     ctx.signal.throwIfAborted();
-    const batch = scenes.slice(first, first + BATCH).map((scene, k) => ({ at: stillTime(scene, options.frameSeconds), output: join(folder, names[first + k]!) }));
+    const batch = seeks.slice(first, first + BATCH);
     await runFfmpegOutputs(ctx, {
       ffmpegPath: tools.ffmpeg.path,
       outputs: batch.map((b) => b.output),
       durationSeconds: null,
       logProgress: false,
-      progressRange: [from + ((to - from) * first) / scenes.length, from + ((to - from) * (first + batch.length)) / scenes.length],
+      progressRange: [from + ((to - from) * first) / seeks.length, from + ((to - from) * (first + batch.length)) / seeks.length],
       args: (partials) => buildStillsArgs({ input: input.absolutePath, shots: batch.map((b, k) => ({ atSeconds: b.at, output: partials[k]! })) }),
     });
   }
@@ -47,6 +82,6 @@ export async function writeSceneStills(ctx: JobContext, deps: MediaDeps, input: 
   for (const entry of await readdir(folder).catch(() => [] as string[])) {
     if (entry.endsWith('.jpg') && !keep.has(entry)) await rm(join(folder, entry), { force: true });
   }
-  ctx.log(`Wrote ${names.length} scene image(s) into ${relativeFolder}/`);
+  ctx.log(`Wrote ${names.length} scene image(s) into ${relativeFolder}/ (${names.length - seeks.length} from the analysis pass, ${seeks.length} by seeking)`);
   return names.map((n) => `${relativeFolder}/${n}`);
 }

@@ -1,7 +1,8 @@
 /**
  * The analysis pass of a job: one ffmpeg decode of the video writing per-frame cut scores and
  * motion (and, when asked, momentary loudness) into a private temporary folder, read back into
- * metrics (frame-metrics.ts). The folder is removed whatever happens.
+ * metrics (frame-metrics.ts), and optionally small JPEGs a few times a second for the scene
+ * images. The folder is removed whatever happens (or left to the caller that passed its own).
  *
  * The detector is `scdet` (ffmpeg ≥ 4.4, the Debian 5.1 build) or, on an ffmpeg without it (the
  * 2018 static build bundled as a last resort), `select`'s scene score with signalstats' YDIF for
@@ -10,7 +11,7 @@
  * breaks mid-file), saying so in the log; an input problem is not retried.
  */
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { JobError, type JobContext } from '../processor';
@@ -26,6 +27,14 @@ export interface VideoAnalysis {
   readonly loudness: readonly LoudnessSample[] | null;
   readonly frameSeconds: number;
   readonly endSeconds: number;
+  /** The small JPEGs kept when `stills` was asked for (in `workDir`), in time order. */
+  readonly stills: readonly StillSample[];
+}
+
+export interface StillSample {
+  /** Seconds (the fps filter's tick: the frame nearest to it, within half a frame). */
+  readonly t: number;
+  readonly path: string;
 }
 
 const detectors = new Map<string, Promise<Detector>>();
@@ -50,14 +59,21 @@ export interface AnalyseOptions {
   readonly progressRange: readonly [number, number];
   /** Default: the ffmpeg's best. */
   readonly detector?: Detector;
+  /** Keep small JPEGs (`fps` a second, `width` wide) for scene images; needs `workDir`. */
+  readonly stills?: { readonly fps: number; readonly width: number };
+  /** A private folder the caller removes (kept stills live there); default one made and removed here. */
+  readonly workDir?: string;
 }
+
+const STILL = /^still-(\d+)\.jpg$/;
 
 const inputProblem = (error: unknown) => error instanceof JobError && /^(Input file is (missing|corrupt)|Permission denied|Disk full)/.test(error.message);
 
 export async function analyseVideo(ctx: JobContext, input: InputVideo, options: AnalyseOptions): Promise<VideoAnalysis> {
   const detector = options.detector ?? (await chooseDetector(options.ffmpegPath));
   const withLoudness = options.loudness && input.hasAudio;
-  const dir = await mkdtemp(join(tmpdir(), 'mjc-analysis-'));
+  if (options.stills && !options.workDir) throw new Error('analyseVideo: stills need a workDir');
+  const dir = options.workDir ?? (await mkdtemp(join(tmpdir(), 'mjc-analysis-')));
   const started = performance.now();
   try {
     const names = ['scores.txt', ...(detector === 'select' ? ['motion.txt'] : []), ...(withLoudness ? ['loudness.txt'] : [])];
@@ -78,6 +94,7 @@ export async function analyseVideo(ctx: JobContext, input: InputVideo, options: 
             scoresFile: file('scores.txt'),
             ...(detector === 'select' ? { motionFile: file('motion.txt') } : {}),
             ...(withLoudness ? { loudnessFile: file('loudness.txt') } : {}),
+            ...(options.stills ? { stills: { pattern: 'still-%d.jpg', ...options.stills } } : {}),
           });
         },
       });
@@ -99,8 +116,14 @@ export async function analyseVideo(ctx: JobContext, input: InputVideo, options: 
       `Analysed ${frames.length} frames (${endSeconds.toFixed(2)} s of video${loudness ? `, ${loudness.length} loudness samples` : ''}) ` +
         `in ${seconds.toFixed(2)} s, ${(endSeconds / Math.max(seconds, 1e-3)).toFixed(1)}x real time, detector ${detector}`,
     );
-    return { detector, frames, loudness, frameSeconds: fs, endSeconds };
+    const stills = options.stills
+      ? (await readdir(dir)).flatMap((name) => {
+          const n = STILL.exec(name);
+          return n ? [{ t: Number(n[1]) / options.stills!.fps, path: join(dir, name) }] : [];
+        })
+      : [];
+    return { detector, frames, loudness, frameSeconds: fs, endSeconds, stills: stills.sort((a, b) => a.t - b.t) };
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    if (!options.workDir) await rm(dir, { recursive: true, force: true });
   }
 }
