@@ -3,8 +3,9 @@
  * JSON object per line on stdout and nothing else (progress goes to stderr). Targets are
  * reported, not asserted: the exit code is 0 when every benchmark ran, non-zero on an error.
  *
- *   npm run bench [-- --json] [-- --only throughput,peer,latency,enqueue,schedule,api,media]
+ *   npm run bench [-- --json] [-- --only throughput,peer,latency,enqueue,schedule,api,media,analysis]
  */
+import { benchAnalysis } from './analysis-bench';
 import { benchApi } from './api-latency';
 import { benchEnqueueBulk } from './enqueue-bulk';
 import { benchMedia } from './media-bench';
@@ -15,7 +16,7 @@ import { benchScheduleDecision } from './schedule-decision';
 import { benchStartLatency } from './start-latency';
 import { progress } from './support';
 
-const SECTIONS = ['throughput', 'peer', 'latency', 'enqueue', 'schedule', 'api', 'media'] as const;
+const SECTIONS = ['throughput', 'peer', 'latency', 'enqueue', 'schedule', 'api', 'media', 'analysis'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function parseArgs(argv: readonly string[]): { json: boolean; only: Set<Section> } {
@@ -67,6 +68,7 @@ async function main(): Promise<void> {
   if (only.has('schedule')) metrics.push(...(await benchScheduleDecision()));
   if (only.has('api')) metrics.push(...(await benchApi()));
   if (only.has('media')) metrics.push(...(await benchMedia()));
+  if (only.has('analysis')) metrics.push(...(await benchAnalysis()));
 
   progress(`done in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
   process.stdout.write(`${json ? toJsonLines(metrics) : toTable(metrics)}\n`);
