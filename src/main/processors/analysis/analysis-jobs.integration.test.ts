@@ -55,6 +55,7 @@ describe('scene_extract', () => {
     expect(job.log).toMatch(/Wrote 3 scene image\(s\) .*\(3 from the analysis pass, 0 by seeking\)/);
     const { scenes, jobId } = await execute('listScenes', { id: ids['cuts.mp4'] });
     expect(jobId).toBe(job.id);
+    expect(await execute('listScenes', { id: ids['gop.mp4'] })).toEqual({ videoId: ids['gop.mp4'], jobId: null, analysedAt: null, scenes: [] });
     expect(scenes).toHaveLength(3);
     cutTimes(CUTS).forEach((cut, i) => {
       expect(Math.abs(scenes[i + 1].startSeconds - cut)).toBeLessThanOrEqual(2 * FRAME + 1e-6);
@@ -126,6 +127,16 @@ describe('digest_generate, clip_generate, highlight_generate', () => {
     expect(Math.abs(out.durationSeconds - 4.5)).toBeLessThanOrEqual(0.5);
     const { segments } = await execute('getJobSegments', { id: job.id });
     for (let i = 1; i < segments.length; i++) expect(segments[i].startSeconds).toBeGreaterThanOrEqual(segments[i - 1].endSeconds);
+  });
+
+  it('digest of a video without sound: motion alone, a video-only H.264 file', async () => {
+    const job = await m.runJob('digest_generate', { videoId: ids['noise-cuts.mp4'], targetLength: 3 }, 60_000);
+    expect(job.status, job.log).toBe('completed');
+    expect(job.log).toMatch(/on motion \(no audio\)/);
+    const [out] = await outputOf(job.id);
+    expect(out).toMatchObject({ valid: true, videoCodec: 'h264', hasAudio: false });
+    expect(Math.abs(out.durationSeconds - 3)).toBeLessThanOrEqual(0.5);
+    expect(await playsCleanly(join(m.root, out.path))).toBe(true);
   });
 
   it("clip_generate: a digest's segments as separate playable clips", async () => {

@@ -9,14 +9,13 @@
  * the digest covers the timeline evenly (the best window of each part). highlights: `count`
  * moments (default one per 5 s) of equal length totalling `targetLength`, centred on peaks.
  */
-import type { Processor } from '../processor';
+import type { JobContext, Processor } from '../processor';
 import { loadInputVideo, type InputVideo } from '../steps/input-videos';
 import { requireTools } from '../steps/media-deps';
 import { DEFAULT_DETECTION, describeRanges, type AnalysisDeps } from './analysis-deps';
 import { renderSegments } from './render-segments';
 import { detectScenes } from './scene-detection';
 import { selectDigest, selectHighlights, totalSeconds, type Segment } from './segment-selection';
-import type { JobContext } from '../processor';
 import { scoreWindows, tagScorerFrom, type ScoredWindow } from './window-scoring';
 import { analyseVideo, type VideoAnalysis } from './video-analysis';
 
