@@ -63,6 +63,8 @@ export interface VideoFilter {
   readonly missing?: boolean;
   readonly minDuration?: number;
   readonly maxDuration?: number;
+  /** Has this tag (tag_generation, any confidence stored). */
+  readonly tag?: string;
 }
 
 export interface VideoStore {

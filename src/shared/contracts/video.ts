@@ -47,6 +47,8 @@ export const listVideosQuerySchema = z.strictObject({
   orientation: z.enum(ORIENTATIONS).optional(),
   valid: booleanQuery.optional(),
   missing: booleanQuery.optional(),
+  /** Only videos with this tag (tag_generation: `face`, `person`, `dark`, `4k`, …; case-insensitive). */
+  tag: z.string().trim().min(1).max(100).toLowerCase().optional(),
 });
 export type ListVideosQuery = z.infer<typeof listVideosQuerySchema>;
 

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isAppError } from '../../../shared/contracts/errors';
 import type { VideoDirectory } from '../../../shared/domain/library';
+import type { AnalysisStore } from '../../core/analysis-ports';
 import type { NewVideoFile, VideoMetadata, VideoStore } from '../../core/library-ports';
 
 export function videoFile(path: string, directoryType: VideoDirectory = 'videos', at = 1_000): NewVideoFile {
@@ -13,9 +14,10 @@ export function videoFile(path: string, directoryType: VideoDirectory = 'videos'
 
 export const sampleMetadata: VideoMetadata = { durationSeconds: 12.5, width: 1920, height: 1080, fps: 25, videoCodec: 'h264', audioCodec: 'aac', bitrate: 2_000_000, orientation: 'landscape', hasAudio: true, sizeBytes: 4321 };
 
-export function describeVideoStoreConformance(adapterName: string, factory: () => Promise<{ videos: VideoStore; close(): Promise<void> }>): void {
+/** `analysis` is the analysis store on the same database: the tag filter reads its tags table. */
+export function describeVideoStoreConformance(adapterName: string, factory: () => Promise<{ videos: VideoStore; analysis: AnalysisStore; close(): Promise<void> }>): void {
   describe(`VideoStore conformance: ${adapterName}`, () => {
-    let opened: { videos: VideoStore; close(): Promise<void> };
+    let opened: { videos: VideoStore; analysis: AnalysisStore; close(): Promise<void> };
     let store: VideoStore;
     beforeEach(async () => {
       opened = await factory();
@@ -56,6 +58,21 @@ export function describeVideoStoreConformance(adapterName: string, factory: () =
       const page = await store.listVideos({}, 1, 1);
       expect(page).toMatchObject({ total: 3, rows: [{ path: 'inbox/beach_night.mp4' }] });
       expect(await store.listVideoIds({ directoryType: 'videos' }, 10)).toHaveLength(2);
+    });
+
+    it('filters by tag (any job, any time range), alone and with other filters', async () => {
+      const [a, b, c] = await store.addVideos([videoFile('videos/a.mp4', 'videos', 1_000), videoFile('inbox/b.mp4', 'inbox', 2_000), videoFile('videos/c.mp4', 'videos', 3_000)]);
+      const whole = { startSeconds: null, endSeconds: null };
+      await opened.analysis.replaceTags(a!.id, randomUUID(), [{ tag: 'face', confidence: 0.9, startSeconds: 1, endSeconds: 2 }, { tag: 'dark', confidence: 0.7, ...whole }], 5_000);
+      await opened.analysis.replaceTags(b!.id, randomUUID(), [{ tag: 'dark', confidence: 0.6, ...whole }], 5_000);
+      await opened.analysis.replaceTags(b!.id, randomUUID(), [{ tag: 'dark', confidence: 0.8, ...whole }], 6_000);
+      expect((await store.listVideos({ tag: 'face' }, 0, 10)).rows.map((v) => v.id)).toEqual([a!.id]);
+      expect(await store.listVideos({ tag: 'dark' }, 0, 10)).toMatchObject({ total: 2, rows: [{ id: b!.id }, { id: a!.id }] });
+      expect((await store.listVideos({ tag: 'dark', directoryType: 'videos' }, 0, 10)).rows.map((v) => v.id)).toEqual([a!.id]);
+      expect((await store.listVideos({ tag: 'Dark' }, 0, 10)).total).toBe(0);
+      expect((await store.listVideos({ tag: 'person' }, 0, 10)).total).toBe(0);
+      expect(await store.listVideoIds({ tag: 'dark' }, 10)).toEqual([a!.id, b!.id]);
+      expect((await store.listVideos({}, 0, 10)).rows.map((v) => v.id)).toEqual([c!.id, b!.id, a!.id]);
     });
 
     it('marks files that vanished from a folder as missing, and back when they return', async () => {

@@ -31,6 +31,7 @@ function whereOf(filter: VideoFilter): { sql: string; args: unknown[] } {
   if (filter.missing !== undefined) add((p) => `missing = ${p}`, filter.missing);
   if (filter.minDuration !== undefined) add((p) => `duration_seconds >= ${p}`, filter.minDuration);
   if (filter.maxDuration !== undefined) add((p) => `duration_seconds <= ${p}`, filter.maxDuration);
+  if (filter.tag !== undefined) add((p) => `EXISTS (SELECT 1 FROM video_tags vt WHERE vt.video_id = videos.id AND vt.tag = ${p})`, filter.tag);
   return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', args };
 }
 

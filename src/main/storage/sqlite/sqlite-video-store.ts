@@ -29,6 +29,7 @@ function whereOf(filter: VideoFilter): { sql: string; args: unknown[] } {
   if (filter.missing !== undefined) add('missing = ?', filter.missing ? 1 : 0);
   if (filter.minDuration !== undefined) add('duration_seconds >= ?', filter.minDuration);
   if (filter.maxDuration !== undefined) add('duration_seconds <= ?', filter.maxDuration);
+  if (filter.tag !== undefined) add('EXISTS (SELECT 1 FROM video_tags vt WHERE vt.video_id = videos.id AND vt.tag = ?)', filter.tag);
   return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', args };
 }
 
