@@ -55,7 +55,7 @@ export class SqliteJobStore implements JobStore {
       bySeq: db.prepare<[number], JobRow>('SELECT * FROM jobs WHERE seq = ?'),
       usage: db.prepare<[string], { resource_category: string; n: number; vram: number }>(
         `SELECT resource_category, count(*) AS n, coalesce(sum(vram_reserved), 0) AS vram FROM jobs
-         WHERE (status = 'running' OR suspended = 1) AND node_id = ? GROUP BY resource_category`),
+         WHERE status IN ('running', 'paused') AND (status = 'running' OR suspended = 1) AND node_id = ? GROUP BY resource_category`),
       candidates: db.prepare<[string, number, number], JobRow>(
         `SELECT * FROM jobs WHERE status IN ('pending', 'queued') AND resource_category = ?
            AND (retry_after IS NULL OR retry_after <= ?) ORDER BY priority, seq LIMIT ?`),
@@ -75,14 +75,15 @@ export class SqliteJobStore implements JobStore {
         log_lines = log_lines + 1 WHERE id = @jobId AND (status = 'running' OR suspended = 1) AND attempt = @attempt RETURNING *`),
       // the exclusive lock means no other runtime uses this file: every running job is an orphan at start-up,
       // whatever node id it was claimed under (the host may have been renamed, MEDIA_NODE_ID changed)
-      running: db.prepare<[], JobRow>(`SELECT * FROM jobs WHERE (status = 'running' OR suspended = 1)`),
+      running: db.prepare<[], JobRow>(`SELECT * FROM jobs WHERE status IN ('running', 'paused') AND (status = 'running' OR suspended = 1)`),
       setPriority: db.prepare('UPDATE jobs SET priority = ?, updated_at = ? WHERE seq = ? RETURNING *'),
       progress: db.prepare(`UPDATE jobs SET progress = ? WHERE id = ? AND status = 'running' AND progress <> ?`),
       readLog: db.prepare<[number, number, number], StoredLogLine>('SELECT line, at, text FROM job_logs WHERE job_seq = ? AND line > ? ORDER BY line LIMIT ?'),
       nextRetry: db.prepare<[number], { t: number | null }>(`SELECT min(retry_after) AS t FROM jobs WHERE status = 'queued' AND retry_after IS NOT NULL AND retry_after > ?`),
       counters: db.prepare<[], { type: string; status: string; resource_category: string; n: number }>('SELECT type, status, resource_category, sum(n) AS n FROM job_buckets GROUP BY type, status'),
       totals: db.prepare<[], { completed: number; total_ms: number }>('SELECT completed, total_ms FROM processing_totals WHERE id = 1'),
-      vramReserved: db.prepare<[], { v: number }>(`SELECT coalesce(sum(vram_reserved), 0) AS v FROM jobs WHERE (status = 'running' OR suspended = 1)`),
+      // status IN (…) first: it keeps these on the status index (suspended alone would scan every job)
+      vramReserved: db.prepare<[], { v: number }>(`SELECT coalesce(sum(vram_reserved), 0) AS v FROM jobs WHERE status IN ('running', 'paused') AND (status = 'running' OR suspended = 1)`),
       position: db.prepare<[string, number, number, number], { n: number }>(
         `SELECT count(*) AS n FROM jobs WHERE status IN ('pending', 'queued') AND resource_category = ?
            AND (priority < ? OR (priority = ? AND seq < ?))`),
