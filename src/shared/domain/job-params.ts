@@ -110,6 +110,8 @@ export const highlightGenerateParams = z.strictObject({
 export const tagGenerationParams = z.strictObject({
   videoId,
   minConfidence: z.number().min(0).max(1).default(0.5),
+  /** Frames given to the model, spread over the video; default one per 10 s, 8 to 32. */
+  sampleCount: z.number().int().min(1).max(200).optional(),
 });
 
 export const sceneExtractParams = z.strictObject({
