@@ -16,6 +16,7 @@ import { thumbnailProcessor } from './library/thumbnail';
 import { validateProcessor } from './library/validate';
 import { createRegistry, type ProcessorRegistry } from './processor';
 import { requireTools, type MediaDeps } from './steps/media-deps';
+import { taggingProcessors } from './tagging/tag-generation';
 
 export function createProcessors(deps: ProcessorDeps): ProcessorRegistry {
   const { videos, library, config } = deps;
@@ -39,5 +40,6 @@ export function createProcessors(deps: ProcessorDeps): ProcessorRegistry {
     ['compile_mega', megaProcessor(media)],
     ['compile_random', randomCompilationProcessor(media)],
     ...analysisProcessors(media, deps.analysis),
+    ...taggingProcessors(media, deps.analysis),
   ]);
 }
