@@ -177,7 +177,9 @@ export function createOperationHandlers(deps: OperationDeps): OperationHandlers 
     async getVideo({ id }) {
       const video = await deps.videos.getVideo(id);
       if (!video) throw new AppError('NOT_FOUND', `No video with id ${id}.`, { videoId: id });
-      return toVideoView(video);
+      const tags = deps.analysis ? await deps.analysis.listTags(id) : null; // most confident first
+      if (!tags) return toVideoView(video);
+      return { ...toVideoView(video), tags: tags.filter((t, i) => tags.findIndex((u) => u.tag === t.tag) === i).map(({ tag, confidence }) => ({ tag, confidence })) };
     },
 
     async getSystemInfo() {
