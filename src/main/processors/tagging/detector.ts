@@ -65,11 +65,12 @@ interface HumanInstance {
 }
 type HumanModule = { Human: new (config: Record<string, unknown>) => HumanInstance };
 
-const require = createRequire(import.meta.url);
+// not named `require`: the bundle of the main process may declare one in the same chunk
+const nodeRequire = createRequire(import.meta.url);
 
 const resolves = (name: string): boolean => {
   try {
-    require.resolve(name);
+    nodeRequire.resolve(name);
     return true;
   } catch {
     return false;
@@ -87,8 +88,8 @@ function chooseFlavor(): Flavor {
 
 /** Paths inside node_modules (Human's `exports` map only exposes its root, so go by the file). */
 export function modelPaths(): { distDir: string; modelDir: string; wasmDir: string } {
-  const distDir = dirname(require.resolve('@vladmandic/human'));
-  return { distDir, modelDir: join(distDir, '..', 'models'), wasmDir: `${dirname(require.resolve('@tensorflow/tfjs-backend-wasm'))}/` };
+  const distDir = dirname(nodeRequire.resolve('@vladmandic/human'));
+  return { distDir, modelDir: join(distDir, '..', 'models'), wasmDir: `${dirname(nodeRequire.resolve('@tensorflow/tfjs-backend-wasm'))}/` };
 }
 
 interface WeightsManifest {
@@ -120,7 +121,7 @@ export function loadFrameDetector(): Promise<FrameDetector> {
 async function createDetector(): Promise<FrameDetector> {
   const { distDir, modelDir, wasmDir } = modelPaths();
   const flavor = chooseFlavor();
-  const { Human } = require(join(distDir, flavor.build)) as HumanModule;
+  const { Human } = nodeRequire(join(distDir, flavor.build)) as HumanModule;
   const human = new Human({
     backend: flavor.backend,
     wasmPath: wasmDir,
