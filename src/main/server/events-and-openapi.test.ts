@@ -105,6 +105,24 @@ describe('server-sent events', () => {
   });
 });
 
+describe('shutdown with open event streams', () => {
+  it('closes the server promptly even while a client holds an event stream', async () => {
+    const t2 = await startTestRuntime();
+    const app2 = await createServer({ runtime: t2.runtime, tokens: new HashedTokenStore([], [TOKEN]), version: 'test', health: () => ({}), rendererDir: null });
+    const url2 = await app2.listen({ host: '127.0.0.1', port: 0 });
+    const controller = new AbortController();
+    const response = await fetch(`${url2}/api/media/events`, { headers: { authorization: `Bearer ${TOKEN}` }, signal: controller.signal });
+    expect(response.status).toBe(200);
+    const reader = response.body!.getReader();
+    await reader.read();
+    const started = Date.now();
+    await app2.close();
+    expect(Date.now() - started).toBeLessThan(3000);
+    controller.abort();
+    await t2.dispose();
+  });
+});
+
 describe('OpenAPI document', () => {
   it('lists exactly the routes the server registers', async () => {
     const doc = (await httpClient(url, null)('GET', '/api/openapi.json')).body;

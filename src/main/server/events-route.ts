@@ -23,7 +23,9 @@ function lastSeenId(header: string | string[] | undefined, query: unknown, fallb
 
 export function registerEventsRoute(app: FastifyInstance, journal: EventJournal): void {
   const open = new Set<() => void>();
-  app.addHook('onClose', async () => {
+  // preClose, not onClose: the server waits for open connections before onClose runs, and an
+  // event stream never ends by itself, so a SIGTERM would otherwise hang with the port closed
+  app.addHook('preClose', async () => {
     for (const close of open) close();
   });
 

@@ -116,6 +116,8 @@ describe('encode and compile jobs with real ffmpeg', () => {
     const consoleView = await runtime.execute('getJobConsole', { id });
     expect(consoleView.running).toBe(true);
     expect(consoleView.lines.join('\n')).toMatch(/Stream mapping|Output #0/);
+    // ffmpeg's live stats line (redrawn with \r) shows in the console
+    await waitFor(async () => /frame=\s*\d+.*speed=/.test((await runtime.execute('getJobConsole', { id })).lines.join('\n')), 10_000, 'stats line');
     await runtime.execute('cancelJob', { id });
     await waitFor(() => !readdirSync(join(m.root, 'playback')).some((f) => f.startsWith('long')), 10_000, 'partial removed');
     await new Promise((r) => setTimeout(r, 500));

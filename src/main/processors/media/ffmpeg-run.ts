@@ -44,9 +44,13 @@ export interface RunningFfmpeg extends Omit<RunningProcess, 'result'> {
   readonly result: Promise<FfmpegRunResult>;
 }
 
-/** The options that send progress to fd 3 (and keep the stats line off the console). */
+/**
+ * The options that send machine-readable progress to fd 3. The human stats line (`frame=…
+ * speed=…`, redrawn with `\r`) stays on stderr: it is what the live console shows while a job runs
+ * (the console buffer collapses the redraws, and failure messages skip those lines).
+ */
 export function progressArgs(): string[] {
-  return ['-progress', 'pipe:3', '-nostats'];
+  return ['-progress', 'pipe:3', '-stats'];
 }
 
 export async function startFfmpeg(options: StartFfmpegOptions): Promise<RunningFfmpeg> {
