@@ -3,7 +3,7 @@
  * JSON object per line on stdout and nothing else (progress goes to stderr). Targets are
  * reported, not asserted: the exit code is 0 when every benchmark ran, non-zero on an error.
  *
- *   npm run bench [-- --json] [-- --only throughput,peer,latency,enqueue,schedule,api,media,analysis]
+ *   npm run bench [-- --json] [-- --only throughput,peer,latency,enqueue,schedule,api,media,analysis,tagging]
  */
 import { benchAnalysis } from './analysis-bench';
 import { benchApi } from './api-latency';
@@ -15,8 +15,9 @@ import { atLeast, toJsonLines, toTable, type Metric } from './report';
 import { benchScheduleDecision } from './schedule-decision';
 import { benchStartLatency } from './start-latency';
 import { progress } from './support';
+import { benchTagging } from './tagging-bench';
 
-const SECTIONS = ['throughput', 'peer', 'latency', 'enqueue', 'schedule', 'api', 'media', 'analysis'] as const;
+const SECTIONS = ['throughput', 'peer', 'latency', 'enqueue', 'schedule', 'api', 'media', 'analysis', 'tagging'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function parseArgs(argv: readonly string[]): { json: boolean; only: Set<Section> } {
@@ -69,6 +70,7 @@ async function main(): Promise<void> {
   if (only.has('api')) metrics.push(...(await benchApi()));
   if (only.has('media')) metrics.push(...(await benchMedia()));
   if (only.has('analysis')) metrics.push(...(await benchAnalysis()));
+  if (only.has('tagging')) metrics.push(...(await benchTagging()));
 
   progress(`done in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
   process.stdout.write(`${json ? toJsonLines(metrics) : toTable(metrics)}\n`);
