@@ -6,20 +6,26 @@
  * Backend, honestly:
  * - What runs here (and on any machine with only the npm packages of this project) is TensorFlow.js
  *   with the WASM backend (`@tensorflow/tfjs-backend-wasm`, its .wasm files ship in the package;
- *   SIMD, one thread in Node). About 3 frames a second on 2 cores (see the bench). No GPU.
+ *   SIMD, one thread). About 3 frames a second on 2 cores (see the bench). No GPU.
  * - GPU: when `@tensorflow/tfjs-node-gpu` is installed on the machine (it downloads libtensorflow
  *   with CUDA at install time, which is why it is not a dependency here), Human's `node-gpu` build
  *   runs with the `tensorflow` backend on the GPU; `@tensorflow/tfjs-node` alone gives the native
  *   CPU build. Both are picked up by resolving the package; neither path is exercised by the tests
  *   of this repository (no such install is possible on its machines), the WASM path is.
- * - The model files are read with `fs` (a load router for `file://` URLs under the models folder):
- *   tfjs's own loader would `fetch()` them, and Node's fetch cannot read files.
- * Inference runs on the calling thread, one frame at a time (calls are queued): a frame blocks the
- * event loop for the model's synchronous kernels (tens of ms at a time on WASM).
+ *
+ * The model runs in a worker thread (detector-worker-source.ts), one frame at a time:
+ * - a frame is ~300 ms of synchronous kernels that never yield to the event loop (measured: not
+ *   one 5-ms timer fired during 8 frames in-process), which would freeze the runtime's HTTP
+ *   server, heartbeats and SSE for the whole detection phase of a job;
+ * - the WASM module's loader installs process-wide `uncaughtException`/`unhandledRejection`
+ *   listeners that rethrow; inside the worker they only concern the worker.
+ * The worker holds the event loop open only while a detection is pending (ref/unref). If it dies,
+ * pending detections fail and the next job starts a new one.
  */
-import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { DETECTOR_WORKER_SOURCE } from './detector-worker-source';
 import type { RgbFrame } from './tag-pass';
 
 export interface Detection {
@@ -30,7 +36,7 @@ export interface Detection {
 }
 
 export interface FrameDetector {
-  /** e.g. `Human 3.3.6 on tfjs 4.22.0, backend wasm (SIMD, 1 thread): blazeface, centernet`. */
+  /** e.g. `Human 3.3.6 on tfjs 4.22.0, backend wasm (SIMD, 1 thread), CPU, in a worker thread: …`. */
   readonly description: string;
   readonly backend: string;
   detect(frame: RgbFrame): Promise<Detection[]>;
@@ -38,32 +44,7 @@ export interface FrameDetector {
 
 /** Detections under this never come back (the job's minConfidence filters further). */
 export const DETECTION_FLOOR = 0.2;
-
-// The few parts of Human and tfjs used here (Human's own typings pull in DOM types).
-interface TensorLike {
-  dispose(): void;
-}
-interface Tf {
-  readonly version: Record<string, string>;
-  getBackend(): string;
-  tensor4d(values: Uint8Array, shape: [number, number, number, number], dtype: 'int32'): TensorLike;
-  readonly io: { registerLoadRouter(router: (url: string | string[]) => unknown): void };
-}
-interface HumanResult {
-  readonly face: readonly { readonly boxScore: number }[];
-  readonly object: readonly { readonly label: string; readonly score: number }[];
-  readonly error?: string | null;
-}
-interface HumanInstance {
-  readonly version: string;
-  readonly tf: Tf;
-  readonly env: { readonly wasm: { readonly simd?: boolean; readonly multithread?: boolean } };
-  readonly models: { readonly models: Record<string, unknown> };
-  init(): Promise<void>;
-  load(): Promise<void>;
-  detect(input: TensorLike): Promise<HumanResult>;
-}
-type HumanModule = { Human: new (config: Record<string, unknown>) => HumanInstance };
+const MODELS = ['blazeface', 'centernet'] as const;
 
 // not named `require`: the bundle of the main process may declare one in the same chunk
 const nodeRequire = createRequire(import.meta.url);
@@ -92,44 +73,15 @@ export function modelPaths(): { distDir: string; modelDir: string; wasmDir: stri
   return { distDir, modelDir: join(distDir, '..', 'models'), wasmDir: `${dirname(nodeRequire.resolve('@tensorflow/tfjs-backend-wasm'))}/` };
 }
 
-interface WeightsManifest {
-  readonly paths: readonly string[];
-  readonly weights: readonly unknown[];
-}
-
-/** tfjs model artifacts of a graph model's model.json and its weight shards, read with fs. */
-async function readArtifacts(jsonPath: string): Promise<Record<string, unknown>> {
-  const json = JSON.parse(await readFile(jsonPath, 'utf8')) as Record<string, unknown> & { weightsManifest: WeightsManifest[] };
-  const shards: Buffer[] = [];
-  for (const group of json.weightsManifest) for (const p of group.paths) shards.push(await readFile(join(dirname(jsonPath), p)));
-  const all = Buffer.concat(shards);
-  const { weightsManifest, ...rest } = json;
-  return { ...rest, weightSpecs: weightsManifest.flatMap((g) => g.weights), weightData: all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) };
-}
-
-let loading: Promise<FrameDetector> | null = null;
-
-/** The process's detector, loaded on first use (a failed load is tried again next time). */
-export function loadFrameDetector(): Promise<FrameDetector> {
-  loading ??= createDetector().catch((error: unknown) => {
-    loading = null;
-    throw error;
-  });
-  return loading;
-}
-
-async function createDetector(): Promise<FrameDetector> {
-  const { distDir, modelDir, wasmDir } = modelPaths();
-  const flavor = chooseFlavor();
-  const { Human } = nodeRequire(join(distDir, flavor.build)) as HumanModule;
-  const human = new Human({
+/** Human's configuration: the two detectors, nothing else, no result reuse between frames. */
+export function humanConfig(flavor: Flavor, paths: { modelDir: string; wasmDir: string }): Record<string, unknown> {
+  return {
     backend: flavor.backend,
-    wasmPath: wasmDir,
-    modelBasePath: `file://${modelDir}/`,
+    wasmPath: paths.wasmDir,
+    modelBasePath: `file://${paths.modelDir}/`,
     debug: false,
     cacheModels: false,
-    // every sample is a different moment: no result reuse between calls
-    cacheSensitivity: 0,
+    cacheSensitivity: 0, // every sample is a different moment
     skipAllowed: false,
     warmup: 'none',
     filter: { enabled: false, return: false },
@@ -140,47 +92,94 @@ async function createDetector(): Promise<FrameDetector> {
     face: {
       enabled: true,
       detector: { modelPath: 'blazeface.json', maxDetected: 20, minConfidence: DETECTION_FLOOR, rotation: false, return: false, skipFrames: 0, skipTime: 0 },
-      mesh: { enabled: false },
-      iris: { enabled: false },
-      emotion: { enabled: false },
-      description: { enabled: false },
-      antispoof: { enabled: false },
-      liveness: { enabled: false },
-      attention: { enabled: false },
+      ...Object.fromEntries(['mesh', 'iris', 'emotion', 'description', 'antispoof', 'liveness', 'attention'].map((k) => [k, { enabled: false }])),
     },
     object: { enabled: true, modelPath: 'centernet.json', minConfidence: DETECTION_FLOOR, maxDetected: 20, skipFrames: 0, skipTime: 0 },
-  });
-  if (flavor.backend === 'wasm') {
-    const prefix = `file://${modelDir}/`;
-    human.tf.io.registerLoadRouter((url) => (typeof url === 'string' && url.startsWith(prefix) ? { load: () => readArtifacts(url.slice('file://'.length)) } : null));
-  }
-  await human.init();
-  await human.load();
-  const loaded = Object.keys(human.models.models).filter((k) => human.models.models[k]);
-  const missing = ['blazeface', 'centernet'].filter((m) => !loaded.includes(m));
-  if (missing.length) throw new Error(`Human could not load ${missing.join(', ')} from ${modelDir}`);
-  const backend = human.tf.getBackend();
-  const wasm = backend === 'wasm' ? ` (${human.env.wasm.simd ? 'SIMD' : 'no SIMD'}, ${human.env.wasm.multithread ? 'threads' : '1 thread'})` : '';
-  const description = `Human ${human.version} on tfjs ${human.tf.version['tfjs-core'] ?? '?'}, backend ${backend}${wasm}, ${flavor.note}: blazeface, centernet (COCO)`;
+  };
+}
 
-  let queue: Promise<unknown> = Promise.resolve();
-  const detectOne = async (frame: RgbFrame): Promise<Detection[]> => {
-    const tensor = human.tf.tensor4d(frame.data, [1, frame.height, frame.width, 3], 'int32');
-    try {
-      const result = await human.detect(tensor);
-      if (result.error) throw new Error(`detection failed: ${result.error}`);
-      return [...result.face.map((f) => ({ label: 'face', score: f.boxScore })), ...result.object.map((o) => ({ label: o.label, score: o.score }))];
-    } finally {
-      tensor.dispose();
-    }
+interface Ready {
+  type: 'ready';
+  version: string;
+  tfjs: string;
+  backend: string;
+  simd: boolean;
+  multithread: boolean;
+  loaded: string[];
+}
+type Answer = { id: number; detections?: Detection[]; error?: string };
+
+let loading: Promise<FrameDetector> | null = null;
+
+/** The process's detector, started on first use (a failed start is tried again next time). */
+export function loadFrameDetector(): Promise<FrameDetector> {
+  loading ??= startWorker().catch((error: unknown) => {
+    loading = null;
+    throw error;
+  });
+  return loading;
+}
+
+function startWorker(): Promise<FrameDetector> {
+  const paths = modelPaths();
+  const flavor = chooseFlavor();
+  const worker = new Worker(DETECTOR_WORKER_SOURCE, {
+    eval: true,
+    name: 'tag-detector',
+    workerData: { humanBuild: join(paths.distDir, flavor.build), routeFiles: flavor.backend === 'wasm', config: humanConfig(flavor, paths) },
+  });
+  const pending = new Map<number, { resolve: (d: Detection[]) => void; reject: (e: Error) => void }>();
+  let nextId = 1;
+  const failAll = (error: Error) => {
+    loading = null;
+    for (const p of pending.values()) p.reject(error);
+    pending.clear();
   };
-  return {
-    description,
-    backend,
-    detect(frame) {
-      const run = queue.then(() => detectOne(frame));
-      queue = run.catch(() => undefined);
-      return run;
-    },
-  };
+  return new Promise<FrameDetector>((resolve, reject) => {
+    worker.once('error', (error) => {
+      reject(error);
+      failAll(new Error(`the detector thread failed: ${error.message}`));
+    });
+    worker.once('exit', (code) => {
+      reject(new Error(`the detector thread exited (${code}) while loading`));
+      failAll(new Error(`the detector thread exited (${code})`));
+    });
+    worker.on('message', (message: Ready | { type: 'error'; message: string } | Answer) => {
+      if ('type' in message) {
+        if (message.type === 'error') {
+          reject(new Error(message.message));
+          void worker.terminate();
+          return;
+        }
+        const missing = MODELS.filter((m) => !message.loaded.includes(m));
+        if (missing.length) {
+          reject(new Error(`Human could not load ${missing.join(', ')} from ${paths.modelDir}`));
+          void worker.terminate();
+          return;
+        }
+        worker.unref();
+        const wasm = message.backend === 'wasm' ? ` (${message.simd ? 'SIMD' : 'no SIMD'}, ${message.multithread ? 'threads' : '1 thread'})` : '';
+        resolve({
+          description: `Human ${message.version} on tfjs ${message.tfjs}, backend ${message.backend}${wasm}, ${flavor.note}, in a worker thread: ${MODELS.join(', ')} (COCO)`,
+          backend: message.backend,
+          detect(frame) {
+            return new Promise<Detection[]>((res, rej) => {
+              const id = nextId++;
+              pending.set(id, { resolve: res, reject: rej });
+              if (pending.size === 1) worker.ref();
+              const data = frame.data.slice().buffer; // a copy of this frame alone, moved to the thread
+              worker.postMessage({ id, width: frame.width, height: frame.height, data }, [data]);
+            });
+          },
+        });
+        return;
+      }
+      const waiting = pending.get(message.id);
+      if (!waiting) return;
+      pending.delete(message.id);
+      if (pending.size === 0) worker.unref();
+      if (message.error !== undefined || !Array.isArray(message.detections)) waiting.reject(new Error(`detection failed: ${message.error ?? 'no answer'}`));
+      else waiting.resolve(message.detections.filter((d) => typeof d.label === 'string' && Number.isFinite(d.score)));
+    });
+  });
 }

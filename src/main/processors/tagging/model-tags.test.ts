@@ -22,6 +22,20 @@ describe('modelTags', () => {
     expect(modelTags([], { minConfidence: 0, durationSeconds: 8, stepSeconds: 2 })).toEqual([]);
   });
 
+  it('a label seen apart (a gap of one sample or more) is one record per run of samples', () => {
+    const apart = [
+      { t: 5, detections: [{ label: 'face', score: 0.7 }] },
+      { t: 15, detections: [{ label: 'face', score: 0.9 }] },
+      { t: 25, detections: [{ label: 'face', score: 0.3 }] },
+      { t: 35, detections: [] },
+      { t: 45, detections: [{ label: 'face', score: 0.6 }, { label: 'face', score: 0.8 }] },
+    ];
+    expect(modelTags(apart, { minConfidence: 0.5, durationSeconds: 50, stepSeconds: 10 })).toEqual([
+      { tag: 'face', confidence: 0.9, startSeconds: 0, endSeconds: 20 },
+      { tag: 'face', confidence: 0.8, startSeconds: 40, endSeconds: 50 },
+    ]);
+  });
+
   it('names: lower case, spaces to hyphens', () => {
     expect([tagName('Teddy Bear'), tagName(' cell  phone'), tagName('person')]).toEqual(['teddy-bear', 'cell-phone', 'person']);
   });

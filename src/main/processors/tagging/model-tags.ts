@@ -1,10 +1,11 @@
 /**
  * Per-frame detections → tags. Pure.
  *
- * Each label seen at or above the minimum confidence in at least one sample becomes one tag: its
- * highest confidence, and the time range from the first to the last sample it was seen in, each
- * sample standing for the stretch of video around it (half the sample spacing either side,
- * clamped to the video). `face` comes from the face detector, `person` and the other COCO
+ * A label seen at or above the minimum confidence becomes a tag for each run of consecutive samples
+ * it was seen in: the run's highest confidence and its time range, each sample standing for the
+ * stretch of video around it (half the sample spacing either side, clamped to the video). A face
+ * in the first and the last minute of a video is two records, not one spanning it all (the digest
+ * scorer reads the ranges); lists and the video view show each tag once, at its highest. `face` comes from the face detector, `person` and the other COCO
  * classes from the object detector; class names with spaces get hyphens (`traffic-light`), like
  * the signal tags (`high-motion`).
  */
@@ -21,27 +22,33 @@ export const tagName = (label: string): string => label.trim().toLowerCase().rep
 const round3 = (v: number): number => Math.round(v * 1000) / 1000;
 
 export function modelTags(samples: readonly SampleDetections[], o: { minConfidence: number; durationSeconds: number; stepSeconds: number }): TagRecord[] {
-  const seen = new Map<string, { max: number; first: number; last: number }>();
-  for (const s of samples) {
+  type Run = { tag: string; max: number; first: number; last: number; lastIndex: number };
+  const open = new Map<string, Run>();
+  const runs: Run[] = [];
+  const ordered = [...samples].sort((a, b) => a.t - b.t);
+  ordered.forEach((s, i) => {
     for (const d of s.detections) {
       if (d.score < o.minConfidence) continue;
-      const name = tagName(d.label);
-      const known = seen.get(name);
-      if (!known) seen.set(name, { max: d.score, first: s.t, last: s.t });
-      else {
-        known.max = Math.max(known.max, d.score);
-        known.first = Math.min(known.first, s.t);
-        known.last = Math.max(known.last, s.t);
+      const tag = tagName(d.label);
+      const run = open.get(tag);
+      if (run && run.lastIndex >= i - 1) {
+        run.max = Math.max(run.max, d.score);
+        run.last = s.t;
+        run.lastIndex = i;
+      } else {
+        const fresh = { tag, max: d.score, first: s.t, last: s.t, lastIndex: i };
+        open.set(tag, fresh);
+        runs.push(fresh);
       }
     }
-  }
+  });
   const half = o.stepSeconds / 2;
-  return [...seen.entries()]
-    .map(([tag, v]) => ({
-      tag,
-      confidence: round3(Math.min(1, v.max)),
-      startSeconds: round3(Math.max(0, v.first - half)),
-      endSeconds: round3(Math.min(o.durationSeconds, v.last + half)),
+  return runs
+    .map((r) => ({
+      tag: r.tag,
+      confidence: round3(Math.min(1, r.max)),
+      startSeconds: round3(Math.max(0, r.first - half)),
+      endSeconds: round3(Math.min(o.durationSeconds, r.last + half)),
     }))
-    .sort((a, b) => b.confidence - a.confidence || a.tag.localeCompare(b.tag));
+    .sort((a, b) => b.confidence - a.confidence || a.tag.localeCompare(b.tag) || a.startSeconds - b.startSeconds);
 }

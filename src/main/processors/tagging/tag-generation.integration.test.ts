@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_FFMPEG } from '../media/testing/clips';
 import { startMediaRuntime, type MediaRuntime } from '../testing/media-runtime';
-import { modelPaths } from './detector';
+import { loadFrameDetector, modelPaths } from './detector';
 
 const run = promisify(execFile);
 const FACE_IMAGE = join(modelPaths().distDir, '..', 'assets', 'screenshot-facedetect.jpg');
@@ -98,6 +98,19 @@ describe('tag_generation', () => {
     expect(cuts.log).toMatch(/5 cut\(s\), 50\.0 a minute/);
     expect(cuts.tags.get('fast-cut')?.confidence).toBe(1);
     expect([...cuts.tags.values()].every((t) => t.confidence >= 0.9)).toBe(true);
+  });
+
+  it('runs the model off the main thread: timers keep firing while frames are analysed', async () => {
+    const detector = await loadFrameDetector();
+    const frame = { t: 0, width: 640, height: 360, data: new Uint8Array(640 * 360 * 3).map((_, i) => (i * 7) % 251) };
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 10);
+    const started = performance.now();
+    await Promise.all([detector.detect(frame), detector.detect(frame)]);
+    const ms = performance.now() - started;
+    clearInterval(timer);
+    expect(detector.description).toMatch(/in a worker thread/);
+    expect(ticks).toBeGreaterThan(ms / 10 / 3);
   });
 
   it('finds the tagged videos with the tag filter of GET /api/media/videos', async () => {
