@@ -12,6 +12,7 @@ export type StopReason = 'cancel' | 'hang' | 'shutdown';
 
 export interface AttemptHooks {
   onLog(jobId: string, at: number, text: string): void;
+  onConsole(jobId: string, chunk: string): void;
   onProcessStarted(jobId: string, process: TrackedProcess): void;
   onProcessEnded(jobId: string, process: TrackedProcess): void;
   onProgress(jobId: string, progress: number): void;
@@ -31,13 +32,9 @@ export class Attempt {
   lastActivityAt: number;
   private stopReason: StopReason | null = null;
   private ended = false;
-  private markEnded!: () => void;
-  /** Resolves once the attempt has ended. */
-  readonly ended$ = new Promise<void>((resolve) => (this.markEnded = resolve));
   private lastProgress = -1;
   private readonly processes = new Set<TrackedProcess>();
-  /** The live console of this attempt's tools. */
-  readonly console = new ConsoleBuffer();
+  private consoleBuffer: ConsoleBuffer | null = null;
   private suspendedFlag = false;
 
   constructor(
@@ -53,12 +50,33 @@ export class Attempt {
     return this.job.id;
   }
 
+  /**
+   * The live console of this attempt's tools, made when a processor first writes to it (most
+   * jobs of a busy queue never run a tool, and the queue's throughput counts every allocation).
+   */
+  get console(): ConsoleBuffer {
+    if (!this.consoleBuffer) {
+      this.consoleBuffer = new ConsoleBuffer();
+      this.consoleBuffer.subscribe((chunk) => this.hooks.onConsole(this.job.id, chunk));
+    }
+    return this.consoleBuffer;
+  }
+
+  /** Whether any tool wrote to the console (so there is something to show). */
+  get hasConsole(): boolean {
+    return this.consoleBuffer !== null;
+  }
+
   run(): void {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the context's console getter must reach the attempt
+    const attempt = this;
     const ctx: JobContext = {
       job: this.job,
       signal: this.controller.signal,
       progress: (percent) => this.reportProgress(percent),
-      console: this.console,
+      get console() {
+        return attempt.console;
+      },
       log: (text) => this.reportLog(text),
       heartbeat: () => {
         this.lastActivityAt = this.options.clock.now();
@@ -131,7 +149,6 @@ export class Attempt {
   private end(outcome: AttemptOutcome | null): void {
     if (this.ended) return;
     this.ended = true;
-    this.markEnded();
     this.hooks.onEnd(this, outcome);
   }
 

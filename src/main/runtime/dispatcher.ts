@@ -200,14 +200,13 @@ export class Dispatcher {
           this.scheduleFlush();
         },
         onEnd: (ended, outcome) => this.onAttemptEnd(ended, outcome),
+        onConsole: (jobId, chunk) => this.hooks.onConsole(jobId, chunk),
         onProcessStarted: (jobId, process) => this.hooks.onProcessStarted(jobId, process),
         onProcessEnded: (jobId, process) => this.hooks.onProcessEnded(jobId, process),
       },
       this.options,
     );
     this.active.set(job.id, attempt);
-    const unsubscribe = attempt.console.subscribe((chunk) => this.hooks.onConsole(job.id, chunk));
-    void attempt.ended$.then(unsubscribe);
     attempt.run();
   }
 

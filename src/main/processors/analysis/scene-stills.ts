@@ -13,7 +13,7 @@ import { requireTools, type MediaDeps } from '../steps/media-deps';
 import { buildStillsArgs } from './analysis-args';
 import { stageOutput } from '../media/staged-output';
 import type { StillSample } from './video-analysis';
-import { runFfmpegOutputs } from './ffmpeg-outputs-step';
+import { runFfmpegOutputs } from '../steps/ffmpeg-outputs-step';
 
 const BATCH = 16;
 export const STILL_WIDTH = 320;

@@ -17,7 +17,7 @@ import { basename, join } from 'node:path';
 import { JobError, type JobContext } from '../processor';
 import type { InputVideo } from '../steps/input-videos';
 import { buildAnalysisArgs } from './analysis-args';
-import { runFfmpegOutputs } from './ffmpeg-outputs-step';
+import { runFfmpegOutputs } from '../steps/ffmpeg-outputs-step';
 import { frameMetrics, frameSeconds, loudnessSamples, videoEndSeconds, type Detector, type FrameMetric, type LoudnessSample } from './frame-metrics';
 
 export interface VideoAnalysis {

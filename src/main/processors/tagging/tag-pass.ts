@@ -16,7 +16,7 @@ import { basename, join } from 'node:path';
 import { startFfmpeg } from '../media/ffmpeg-run';
 import type { JobContext } from '../processor';
 import { JobError } from '../processor';
-import { quoteForLog } from '../steps/ffmpeg-step';
+import { quoteForLog } from '../steps/ffmpeg-outputs-step';
 import type { InputVideo } from '../steps/input-videos';
 import { classifyToolFailure } from '../steps/tool-failure';
 import { frameSignals, parseMeanVolume, type FrameSignal } from './signal-tags';

@@ -1,16 +1,26 @@
 /**
- * runFfmpegStep (steps/ffmpeg-step.ts) for a run that writes several files at once: the metric
- * files of the analysis pass, a batch of scene keyframes. Same guarantees: every output is staged
+ * One ffmpeg run inside a job, writing one or several files (runFfmpegStep in ffmpeg-step.ts is
+ * the one-output form; the analysis pass writes metric files and scene keyframes at once). Every
+ * output is staged
  * (`name.partial.ext`) and moved into place only when ffmpeg succeeded, all or none; the exact
  * command is logged; progress, ETA and speed come from `-progress`; the process is tracked
  * (PID recorded, suspend/resume) and writes the live console; a failure is one classified line.
  */
 import { basename } from 'node:path';
-import { startFfmpeg } from '../media/ffmpeg-run';
+import { startFfmpeg, type FfmpegProgressUpdate } from '../media/ffmpeg-run';
 import { stageOutput, type OnExisting, type StagedOutput } from '../media/staged-output';
 import type { JobContext } from '../processor';
-import { quoteForLog } from '../steps/ffmpeg-step';
-import { classifyToolFailure } from '../steps/tool-failure';
+import { classifyToolFailure } from './tool-failure';
+
+/** Quotes an argument for the log only (the command itself never goes through a shell). */
+export function quoteForLog(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+function describeProgress(u: FfmpegProgressUpdate): string {
+  const parts = [u.speed !== null ? `${u.speed.toFixed(2)}x` : null, u.etaSeconds !== null && u.percent < 100 ? `ETA ${Math.ceil(u.etaSeconds)} s` : null].filter(Boolean);
+  return `Progress: ${u.percent}%${parts.length ? ` (${parts.join(', ')})` : ''}`;
+}
 
 export interface FfmpegOutputsStep {
   readonly ffmpegPath: string;
@@ -56,7 +66,7 @@ export async function runFfmpegOutputs(ctx: JobContext, step: FfmpegOutputsStep)
         ctx.progress(from + ((to - from) * update.percent) / 100);
         if (step.logProgress !== false && (update.percent >= loggedAt + 10 || update.percent === 100)) {
           loggedAt = update.percent;
-          ctx.log(`Progress: ${update.percent}%${update.speed !== null ? ` (${update.speed.toFixed(2)}x)` : ''}`);
+          ctx.log(describeProgress(update));
         }
       },
     });
