@@ -1,44 +1,12 @@
 /**
- * Property test on PostgreSQL, adapted from storage/queue-invariants.property.test.ts (same command
- * model), with two nodes sharing one database: random sequences of create / claim / complete /
- * fail / cancel / pause / resume / retry / crash-and-restart of a node never exceed a node's limits
- * or VRAM budget, never lose a job, never run one job twice at once or again after it completed,
- * and a node's crash rescues only that node's jobs.
+ * The queue-invariant property (storage/testing/queue-invariants-model.ts) on PostgreSQL with two
+ * nodes sharing one database; a node's crash must rescue only that node's jobs.
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ResourceCategory } from '../../../shared/domain/statuses';
-import { RESOURCE_CATEGORIES } from '../../../shared/domain/statuses';
-import { TRANSITIONS, type LifecycleAction } from '../../core/lifecycle';
-import type { JobStore } from '../../core/ports';
-import { decideAfterCrash, decideAfterFailure } from '../../core/retry-policy';
-import { capacityOf, claimRequest, newJob } from '../conformance/job-store-conformance';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import { checkQueueInvariants, commandSequences } from '../testing/queue-invariants-model';
 import { startPostgres, type PostgresServer } from '../testing/postgres-server';
 import { PostgresJobStore } from './pg-job-store';
-
-
-const TYPE_OF: Record<ResourceCategory, 'validate' | 'reencode_streaming' | 'scene_extract'> = { cpu: 'validate', gpu_encode: 'reencode_streaming', gpu_ai: 'scene_extract' };
-const LIMITS = { cpu: 2, gpu_encode: 2, gpu_ai: 1 };
-const BUDGET = 10000;
-const NODES = ['a', 'b'] as const;
-
-type Command =
-  | { kind: 'create'; category: ResourceCategory; priority: number; vram: number; count: number }
-  | { kind: 'claim'; node: number }
-  | { kind: 'complete' | 'fail' | 'failFatal'; pick: number }
-  | { kind: 'manual'; action: Extract<LifecycleAction, 'cancel' | 'pause' | 'resume' | 'retry'>; pick: number }
-  | { kind: 'crash'; node: number }
-  | { kind: 'tick'; ms: number };
-
-const node = fc.integer({ min: 0, max: NODES.length - 1 });
-const command: fc.Arbitrary<Command> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('create' as const), category: fc.constantFrom(...RESOURCE_CATEGORIES), priority: fc.integer({ min: 1, max: 10 }), vram: fc.constantFrom(0, 2000, 4000, 8000), count: fc.integer({ min: 1, max: 4 }) }) },
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('claim' as const), node }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constantFrom('complete' as const, 'fail' as const, 'failFatal' as const), pick: fc.nat() }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('manual' as const), action: fc.constantFrom('cancel' as const, 'pause' as const, 'resume' as const, 'retry' as const), pick: fc.nat() }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('crash' as const), node }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('tick' as const), ms: fc.integer({ min: 1, max: 300_000 }) }) },
-);
 
 describe('queue invariants on PostgreSQL under random operation sequences', () => {
   let server: PostgresServer;
@@ -51,107 +19,14 @@ describe('queue invariants on PostgreSQL under random operation sequences', () =
   }, 60_000);
   afterAll(async () => server?.stop());
 
-  async function check(commands: Command[]): Promise<void> {
-    const url = await server.createDatabase({ template });
-    // a small compaction threshold so that compactions happen in between the checks
-    const open = () => PostgresJobStore.open({ url, compactEvery: 8 });
-    const stores: JobStore[] = [await open(), await open()];
-    const created: string[] = [];
-    const active = new Map<string, { attempt: number; node: number }>(); // job id → attempt held by a node's "runner"
-    const completed = new Set<string>();
-    let now = 10_000;
-    const capacity = capacityOf({ limits: LIMITS, vramBudgetMb: BUDGET });
-    try {
-      for (const cmd of commands) {
-        now += 7;
-        switch (cmd.kind) {
-          case 'create': {
-            const category = cmd.category;
-            const jobs = await stores[0]!.insertJobs(
-              Array.from({ length: cmd.count }, () => newJob({ type: TYPE_OF[category], resourceCategory: category, priority: cmd.priority, vramRequired: category === 'cpu' ? 0 : cmd.vram, createdAt: now, maxRetries: 2 })),
-            );
-            created.push(...jobs.map((j) => j.id));
-            break;
-          }
-          case 'claim': {
-            const { started } = await stores[cmd.node]!.claimJobs(claimRequest(NODES[cmd.node]!, now, capacity));
-            for (const job of started) {
-              expect(active.has(job.id), `job ${job.id} started while its previous attempt still runs`).toBe(false);
-              expect(completed.has(job.id), `job ${job.id} started again after it completed`).toBe(false);
-              active.set(job.id, { attempt: job.attempt, node: cmd.node });
-            }
-            break;
-          }
-          case 'complete':
-          case 'fail':
-          case 'failFatal': {
-            const ids = [...active.keys()];
-            if (ids.length === 0) break;
-            const id = ids[cmd.pick % ids.length]!;
-            const { attempt, node: holder } = active.get(id)!;
-            active.delete(id);
-            const job = (await stores[holder]!.getJob(id))!;
-            const outcome =
-              cmd.kind === 'complete'
-                ? { kind: 'completed' as const, jobId: id, attempt, at: now, logLine: 'done' }
-                : {
-                    kind: 'failed' as const,
-                    jobId: id,
-                    attempt,
-                    at: now,
-                    error: 'boom',
-                    logLine: 'ERROR',
-                    decision: decideAfterFailure({ retryCount: job.retryCount, maxRetries: job.maxRetries, retryable: cmd.kind === 'fail', now }, { baseDelayMs: 1000, maxDelayMs: 8000 }),
-                  };
-            const changed = await stores[holder]!.recordReports({ logs: [], progress: new Map(), outcomes: [outcome] });
-            expect(changed.map((j) => j.id)).toEqual([id]);
-            if (cmd.kind === 'complete') completed.add(id);
-            break;
-          }
-          case 'manual': {
-            if (created.length === 0) break;
-            const id = created[cmd.pick % created.length]!;
-            const rule = TRANSITIONS[cmd.action];
-            const { applied } = await stores[0]!.transitionJob({ jobId: id, from: rule.from, to: rule.to!, at: now, countRetry: cmd.action === 'retry' });
-            if (applied && cmd.action === 'cancel') active.delete(id); // the runner stops the process
-            break;
-          }
-          case 'crash': {
-            // the node's process dies: its attempts vanish without reporting; it restarts on the same database and rescues its own jobs
-            await stores[cmd.node]!.close();
-            for (const [id, held] of active) if (held.node === cmd.node) active.delete(id);
-            stores[cmd.node] = await open();
-            const rescued = await stores[cmd.node]!.rescueJobs(NODES[cmd.node]!, now, (j) => decideAfterCrash(j.retryCount, j.maxRetries));
-            for (const job of rescued) expect(active.has(job.id), `rescue of ${NODES[cmd.node]} took a job of another node`).toBe(false);
-            break;
-          }
-          case 'tick':
-            now += cmd.ms;
-            break;
-        }
-
-        // invariants after every step
-        const running = (await stores[1]!.listJobs({ status: 'running' }, 0, 1000)).rows;
-        for (const [index, nodeId] of NODES.entries()) {
-          const mine = running.filter((j) => j.nodeId === nodeId);
-          for (const cat of RESOURCE_CATEGORIES) expect(mine.filter((j) => j.resourceCategory === cat).length).toBeLessThanOrEqual(LIMITS[cat]);
-          expect(mine.reduce((sum, j) => sum + j.vramReserved, 0)).toBeLessThanOrEqual(BUDGET);
-          expect(new Set(mine.map((j) => j.id))).toEqual(new Set([...active].filter(([, held]) => held.node === index).map(([id]) => id)));
-        }
-        const all = await stores[0]!.listJobs({}, 0, 10_000);
-        expect(all.total).toBe(created.length);
-        expect(new Set(all.rows.map((j) => j.id))).toEqual(new Set(created));
-        for (const job of all.rows) if (completed.has(job.id)) expect(job.status).toBe('completed');
-        const counts = await stores[1]!.countJobs();
-        expect(Object.values(counts.byStatus).reduce((a, b) => a + b, 0)).toBe(created.length);
-        expect(counts.byStatus.running).toBe(running.length);
-      }
-    } finally {
-      await Promise.all(stores.map((s) => s.close()));
-    }
-  }
-
   it('never exceeds a node limit, never loses a job, never runs a job twice', async () => {
-    await fc.assert(fc.asyncProperty(fc.array(command, { minLength: 1, maxLength: 50 }), check), { numRuns: 20 });
+    await fc.assert(
+      fc.asyncProperty(commandSequences(2, 50), async (commands) => {
+        const url = await server.createDatabase({ template });
+        // a small compaction threshold so that compactions happen in between the checks
+        await checkQueueInvariants(commands, { nodes: ['a', 'b'], open: () => PostgresJobStore.open({ url, compactEvery: 8 }) });
+      }),
+      { numRuns: 20 },
+    );
   }, 120_000);
 });
