@@ -34,11 +34,19 @@ function defaultRendererDir(): string {
   return here.endsWith(join('out', 'main')) ? join(here, '..', 'renderer') : join(here, '..', '..', 'out', 'renderer');
 }
 
+/** The database URL without its password, for the start-up line. */
+function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return '(an unparseable URL)';
+  }
+}
+
 export async function startHeadless(env: Env = process.env, options: HeadlessOptions = {}): Promise<HeadlessServer> {
   const print = options.print ?? ((line: string) => console.log(line));
-  if (env.DATABASE_URL) {
-    throw new Error('DATABASE_URL is set, but fleet mode on PostgreSQL is not available in this build yet; unset it to use the embedded SQLite store.');
-  }
   const config = loadConfig(env);
   const host = env.HOST || '127.0.0.1';
   const port = env.PORT === undefined || env.PORT === '' ? 4100 : Number(env.PORT);
@@ -58,7 +66,7 @@ export async function startHeadless(env: Env = process.env, options: HeadlessOpt
     rendererDir: options.rendererDir ?? defaultRendererDir(),
     health: () => ({
       node: process.version,
-      database: 'sqlite',
+      database: embedded.database,
       nodeId: config.nodeId,
       tools: embedded.tools
         ? { ffmpeg: { path: embedded.tools.ffmpeg.path, source: embedded.tools.ffmpeg.source, version: embedded.tools.ffmpeg.version }, ffprobe: { path: embedded.tools.ffprobe.path, source: embedded.tools.ffprobe.source, version: embedded.tools.ffprobe.version } }
@@ -75,7 +83,8 @@ export async function startHeadless(env: Env = process.env, options: HeadlessOpt
   const url = `http://${host.includes(':') ? `[${host}]` : host}:${boundPort}`;
 
   print(`Media Job Control ${APP_VERSION} (headless) listening on ${url}`);
-  print(`Data: ${config.dataDir} (SQLite ${config.databaseFile}); library: ${config.libraryPath}`);
+  const where = embedded.database === 'postgresql' ? `fleet node "${config.nodeId}" on PostgreSQL ${redactUrl(config.databaseUrl!)}` : `SQLite ${config.databaseFile}`;
+  print(`Data: ${config.dataDir} (${where}); library: ${config.libraryPath}`);
   if (tokens.createdTokenFile) print(`Created an API token (SUPER_ADMIN) in ${tokens.createdTokenFile} (readable only by you).`);
   else if (env.MEDIA_API_TOKEN) print('API token: the one in MEDIA_API_TOKEN.');
   else print(`API token: in ${tokens.tokenFile ?? join(config.dataDir, 'api-token')}.`);

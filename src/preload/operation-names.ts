@@ -27,6 +27,7 @@ const NAMES = {
   getVideoThumbnail: true,
   listScenes: true,
   getJobSegments: true,
+  listNodes: true,
 } as const satisfies Record<OperationName, true>;
 
 export const PRELOAD_OPERATION_NAMES = Object.keys(NAMES) as OperationName[];

@@ -8,7 +8,11 @@ import { JobError, type JobContext, type Processor, type TrackedProcess } from '
 import { ConsoleBuffer } from '../processors/media/console-buffer';
 import { isAppError } from '../../shared/contracts/errors';
 
-export type StopReason = 'cancel' | 'hang' | 'shutdown';
+/**
+ * cancel: a user cancelled the job here; fenced: the store no longer gives this attempt the job
+ * (cancelled on another node, or rescued after this node lost its lease); neither reports an outcome.
+ */
+export type StopReason = 'cancel' | 'fenced' | 'hang' | 'shutdown';
 
 export interface AttemptHooks {
   onLog(jobId: string, at: number, text: string): void;
@@ -153,7 +157,7 @@ export class Attempt {
   }
 
   private completedOutcome(): AttemptOutcome | null {
-    if (this.stopReason === 'cancel') return null;
+    if (this.stopReason === 'cancel' || this.stopReason === 'fenced') return null;
     const at = this.options.clock.now();
     const seconds = ((at - (this.job.startedAt ?? at)) / 1000).toFixed(1);
     return { kind: 'completed', jobId: this.job.id, attempt: this.job.attempt, at, logLine: `Completed successfully in ${seconds} s` };
@@ -164,7 +168,8 @@ export class Attempt {
     const base = { jobId: this.job.id, attempt: this.job.attempt, at };
     switch (this.stopReason) {
       case 'cancel':
-        return null; // the job is already cancelled in the store; its log says so
+      case 'fenced':
+        return null; // the store has moved on (cancelled, rescued); its log says so
       case 'shutdown':
         return { kind: 'interrupted', ...base, logLine: 'Interrupted by shutdown; it will start again (no retry spent).' };
       case 'hang': {

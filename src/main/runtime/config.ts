@@ -28,6 +28,20 @@ export interface RuntimeConfig {
   readonly reportFlushMs: number;
   /** How long a stopped job's processor gets to end before its slot is freed regardless. */
   readonly stopGraceMs: number;
+  /** DATABASE_URL: fleet mode on this PostgreSQL database instead of the SQLite file. */
+  readonly databaseUrl: string | null;
+  readonly fleet: FleetConfig;
+}
+
+export interface FleetConfig {
+  /** A running job's lease: a node silent for this long loses its jobs to the rescuer. */
+  readonly leaseMs: number;
+  /** Heartbeat and lease renewal interval. */
+  readonly heartbeatMs: number;
+  /** How often each node sweeps for expired leases. */
+  readonly sweepMs: number;
+  /** Polling backstop of the LISTEN/NOTIFY wake-ups. */
+  readonly pollMs: number;
 }
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -69,6 +83,22 @@ export function loadConfig(env: Env = process.env, overrides: Partial<RuntimeCon
     starvationGuardMs: intFromEnv(env, 'MEDIA_STARVATION_GUARD_MS', 60_000),
     reportFlushMs: 200,
     stopGraceMs: 5_000,
+    databaseUrl: env.DATABASE_URL || null,
+    fleet: loadFleetConfig(env),
     ...overrides,
+  };
+}
+
+function loadFleetConfig(env: Env): FleetConfig {
+  const leaseMs = intFromEnv(env, 'MEDIA_LEASE_MS', 30_000, 1_000);
+  const heartbeatMs = intFromEnv(env, 'MEDIA_HEARTBEAT_MS', Math.max(100, Math.floor(leaseMs / 6)), 50);
+  if (heartbeatMs * 2 > leaseMs) {
+    throw new Error(`MEDIA_HEARTBEAT_MS (${heartbeatMs}) must be at most half of MEDIA_LEASE_MS (${leaseMs}), or one late heartbeat loses every lease.`);
+  }
+  return {
+    leaseMs,
+    heartbeatMs,
+    sweepMs: intFromEnv(env, 'MEDIA_LEASE_SWEEP_MS', Math.max(100, Math.floor(leaseMs / 6)), 50),
+    pollMs: intFromEnv(env, 'MEDIA_POLL_MS', 2_000, 50),
   };
 }

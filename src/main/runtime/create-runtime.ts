@@ -26,6 +26,11 @@ import { ConsoleRelay } from './console-relay';
 import { formatLogTime } from './job-view';
 import type { SystemExtras } from '../../shared/contracts/system';
 import { APP_VERSION } from '../version';
+import { hostname } from 'node:os';
+import type { Fleet } from '../../shared/contracts/fleet';
+import type { FleetRegistry, NodeRecord, WakeSource } from '../core/fleet-ports';
+import { FleetMember, type FleetTiming } from './fleet-member';
+import { toNodeView } from './node-view';
 
 export interface RuntimeDeps {
   readonly config: RuntimeConfig;
@@ -46,6 +51,16 @@ export interface RuntimeDeps {
   readonly systemExtras?: () => SystemExtras;
   /** Kills child processes a crashed run left behind; the /proc-checked default unless a test swaps it. */
   readonly killOrphans?: (processes: readonly RecordedProcess[]) => Promise<number[]>;
+  /** Fleet mode: this node shares its store with others (PostgreSQL). Absent: the embedded default, a fleet of one. */
+  readonly fleet?: FleetDeps;
+}
+
+export interface FleetDeps {
+  readonly registry: FleetRegistry;
+  readonly wake?: WakeSource;
+  /** One per process (a uuid). */
+  readonly instanceId: string;
+  readonly timing: FleetTiming;
 }
 
 export interface Runtime {
@@ -76,6 +91,9 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
     stats.changed();
   };
 
+  /** Outcomes this process recorded since it started (the node view shows them). */
+  const outcomes = { completed: 0, failed: 0 };
+  const startedAt = clock.now();
   const consoleRelay = new ConsoleRelay((jobId, text) => events.emit({ type: 'job.console', jobId, text }));
   const dispatcher = new Dispatcher(
     store,
@@ -88,7 +106,13 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
       onProcessStarted: (jobId, p) =>
         void store.recordProcess({ pid: p.pid, jobId, command: p.command, nodeId: config.nodeId, startedAt: clock.now() }).catch((error: unknown) => logger.error('Could not record a child process:', error)),
       onProcessEnded: (_jobId, p) => void store.forgetProcess(config.nodeId, p.pid).catch((error: unknown) => logger.error('Could not forget a child process:', error)),
-      onJobsChanged: (jobs) => publish(jobs),
+      onJobsChanged: (jobs) => {
+        for (const job of jobs) {
+          if (job.status === 'completed') outcomes.completed += 1;
+          else if (job.status === 'failed') outcomes.failed += 1;
+        }
+        publish(jobs);
+      },
       onProgress: (jobId, progress) => events.hasListeners && events.emit({ type: 'job.progress', jobId, progress }),
       onConsole: (jobId, chunk) => events.hasListeners && consoleRelay.push(jobId, chunk),
       onLog: (jobId, at, text) => events.hasListeners && events.emit({ type: 'job.log', jobId, at: new Date(at).toISOString(), text }),
@@ -114,6 +138,72 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
     (jobId) => logger.warn(`[${formatLogTime(clock.now())}] job ${jobId} showed no progress for ${config.hangTimeoutMs} ms: stopping it`),
   );
 
+  const gpusNow = () => (deps.systemExtras?.().gpus ?? []).map(({ index, name, totalMb, usedMb }) => ({ index, name, totalMb, usedMb }));
+  const liveState = () => {
+    const usage = dispatcher.localUsage();
+    const attempts = [...dispatcher.runningAttempts()];
+    return {
+      limits: capacity.categoryLimits(),
+      vramBudgetMb: capacity.vramBudgetMb(),
+      gpus: gpusNow(),
+      running: usage.running,
+      vramReservedMb: usage.vramReservedMb,
+      attempts: attempts.map((a) => ({ jobId: a.job.id, attempt: a.job.attempt })),
+      completedSinceStart: outcomes.completed,
+      failedSinceStart: outcomes.failed,
+    };
+  };
+  const registration = {
+    nodeId: config.nodeId,
+    instanceId: deps.fleet?.instanceId ?? 'embedded',
+    hostname: hostname(),
+    version: APP_VERSION,
+    libraryPath: config.libraryPath,
+    limits: config.limits,
+    startedAt,
+  };
+  /** This process's own node, live (its registry row is as old as its last heartbeat). */
+  const selfRecord = (base?: NodeRecord): NodeRecord => {
+    const now = clock.now();
+    const live = liveState();
+    return {
+      ...registration,
+      heartbeatAt: now,
+      stoppedAt: null,
+      readAt: now,
+      ...base,
+      ...live,
+      runningJobIds: live.attempts.map((a) => a.jobId),
+    };
+  };
+  const fleet = deps.fleet
+    ? new FleetMember({
+        registry: deps.fleet.registry,
+        ...(deps.fleet.wake ? { wake: deps.fleet.wake } : {}),
+        registration,
+        timing: deps.fleet.timing,
+        beat: liveState,
+        stopAttempt: ({ jobId, attempt }) => {
+          if (dispatcher.attemptOf(jobId)?.job.attempt !== attempt) return;
+          logger.warn(`Job ${jobId} (attempt ${attempt}) is no longer this node's (cancelled elsewhere, or rescued after a lost lease): stopping it.`);
+          dispatcher.stopAttempt(jobId, 'fenced');
+        },
+        requestDispatch: () => dispatcher.requestDispatch(),
+        reloadFlags: () => capacity.load(),
+        decideRescue: (job) => decideAfterCrash(job.retryCount, job.maxRetries),
+        now: () => clock.now(),
+        onRescued: (jobs) => publish(jobs),
+        logger,
+      })
+    : null;
+  const listNodes = async (): Promise<Fleet> => {
+    if (!deps.fleet) return { mode: 'embedded', nodeId: config.nodeId, leaseMs: null, nodes: [toNodeView(selfRecord(), Number.POSITIVE_INFINITY, config.nodeId)] };
+    const { registry, instanceId } = deps.fleet;
+    const records = await registry.listNodes();
+    const nodes = records.map((r) => toNodeView(r.nodeId === config.nodeId && r.instanceId === instanceId ? selfRecord(r) : r, registry.leaseMs, config.nodeId));
+    return { mode: 'fleet', nodeId: config.nodeId, leaseMs: registry.leaseMs, nodes };
+  };
+
   const handlers: OperationHandlers = createOperationHandlers({
     store,
     videos: deps.videos,
@@ -125,6 +215,7 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
     maxLogLines: 100_000,
     onJobsChanged: publish,
     nodeId: config.nodeId,
+    listNodes,
     ...(deps.readLibraryFile ? { readLibraryFile: deps.readLibraryFile } : {}),
     systemExtras: deps.systemExtras ?? (() => ({ version: APP_VERSION, gpus: [], tools: { ffmpeg: null, ffprobe: null, error: null }, encoders: { available: [], preferred: null, failed: [] } })),
   });
@@ -136,6 +227,8 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
       if (started) return;
       started = true;
       await capacity.load();
+      // before rescuing this node's jobs: a second live process with the same node id is refused here
+      await fleet?.register();
       const orphans = await (deps.killOrphans ?? killRecordedOrphans)(await store.takeRecordedProcesses(config.nodeId));
       if (orphans.length > 0) logger.warn(`Killed ${orphans.length} process(es) left running by a previous run: PIDs ${orphans.join(', ')}`);
       const rescued = await store.rescueJobs(config.nodeId, clock.now(), (job) => decideAfterCrash(job.retryCount, job.maxRetries));
@@ -145,13 +238,16 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
       }
       dispatcher.start();
       watchdog.start();
+      fleet?.start();
     },
     async stop() {
       if (!started) return;
       started = false;
       watchdog.stopWatching();
       stats.stop();
+      fleet?.stop();
       await dispatcher.stop();
+      await fleet?.markStopped();
     },
     async execute(name, input) {
       const definition = OPERATIONS[name];

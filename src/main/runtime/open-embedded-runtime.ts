@@ -1,7 +1,8 @@
 /**
- * The embedded default, shared by the desktop app and the headless server: the library folders,
- * the SQLite stores in the data folder, live GPU telemetry, the processors and the runtime,
- * started. `close` stops dispatching, waits for running attempts, then closes the database.
+ * The runtime as the desktop app and the headless server run it: the library folders, the stores
+ * (SQLite in the data folder by default; the shared PostgreSQL database of a fleet when
+ * DATABASE_URL is set), live GPU telemetry, the processors and the runtime, started. `close` stops
+ * dispatching, waits for running attempts, then closes the database.
  */
 import type { AnalysisStore } from '../core/analysis-ports';
 import type { VideoStore } from '../core/library-ports';
@@ -13,6 +14,10 @@ import { readFile, stat } from 'node:fs/promises';
 import { LibraryPaths } from '../library/library-paths';
 import { createRegistry, type ProcessorRegistry } from '../processors/processor';
 import { openSqliteStores } from '../storage/sqlite/open-sqlite-stores';
+import { openPostgresStores } from '../storage/postgres/open-postgres-stores';
+import type { JobStore } from '../core/ports';
+import { randomUUID } from 'node:crypto';
+import type { FleetDeps } from './create-runtime';
 import { GpuSampler, type GpuSample } from '../system/nvidia-smi';
 import type { RuntimeConfig } from './config';
 import type { JobTypeCatalog } from './create-job';
@@ -39,6 +44,8 @@ export interface EmbeddedRuntimeOptions {
 
 export interface EmbeddedRuntime {
   readonly runtime: Runtime;
+  /** Where the queue lives: the SQLite file, or the fleet's PostgreSQL database. */
+  readonly database: 'sqlite' | 'postgresql';
   readonly library: LibraryPaths;
   readonly tools: MediaTools | null;
   readonly toolsError: string | null;
@@ -56,6 +63,24 @@ function gpuWorkOf(encoders: EncoderInventory): GpuWorkProfile {
   };
 }
 
+interface Stores {
+  readonly jobs: JobStore;
+  readonly videos: VideoStore;
+  readonly analysis: AnalysisStore;
+  readonly fleet: FleetDeps | null;
+  close(): Promise<void>;
+}
+
+async function openStores(config: RuntimeConfig): Promise<Stores> {
+  if (!config.databaseUrl) return { ...openSqliteStores(config.databaseFile), fleet: null };
+  const instanceId = randomUUID();
+  const stores = await openPostgresStores(config.databaseUrl, { leaseMs: config.fleet.leaseMs, node: { nodeId: config.nodeId, instanceId } });
+  return {
+    ...stores,
+    fleet: { registry: stores.fleet, ...(stores.wake ? { wake: stores.wake } : {}), instanceId, timing: config.fleet },
+  };
+}
+
 async function findTools(): Promise<{ tools: MediaTools | null; toolsError: string | null }> {
   try {
     return { tools: await discoverMediaTools(), toolsError: null };
@@ -67,7 +92,7 @@ async function findTools(): Promise<{ tools: MediaTools | null; toolsError: stri
 export async function openEmbeddedRuntime(config: RuntimeConfig, options: EmbeddedRuntimeOptions = {}): Promise<EmbeddedRuntime> {
   const library = new LibraryPaths(config.libraryPath);
   library.ensureDirectories();
-  const stores = openSqliteStores(config.databaseFile);
+  const stores = await openStores(config);
   const sampler = new GpuSampler();
   try {
     const [, discovered] = await Promise.all([sampler.start(), findTools()]);
@@ -80,6 +105,7 @@ export async function openEmbeddedRuntime(config: RuntimeConfig, options: Embedd
       videos: stores.videos,
       analysis: stores.analysis,
       processors,
+      ...(stores.fleet ? { fleet: stores.fleet } : {}),
       ...(options.catalog ? { catalog: options.catalog } : {}),
       gpu: { current: () => sampler.gpus[0] ?? null },
       gpuWork: () => gpuWorkOf(encoders),
@@ -103,6 +129,7 @@ export async function openEmbeddedRuntime(config: RuntimeConfig, options: Embedd
     let closing: Promise<void> | null = null;
     return {
       runtime,
+      database: stores.fleet ? 'postgresql' : 'sqlite',
       library,
       tools,
       toolsError,

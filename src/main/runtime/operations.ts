@@ -6,6 +6,7 @@ import type { z } from 'zod';
 import { OPERATIONS, type OperationName, type OperationOutput } from '../../shared/contracts/operations';
 import type { JobStatus, ResourceCategory } from '../../shared/domain/statuses';
 import type { SystemExtras } from '../../shared/contracts/system';
+import type { Fleet } from '../../shared/contracts/fleet';
 import { availableParallelism, loadavg } from 'node:os';
 import { AppError } from '../../shared/contracts/errors';
 import { TRANSITIONS, transitionRefused, type LifecycleAction } from '../core/lifecycle';
@@ -37,6 +38,8 @@ export interface OperationDeps {
   /** Reads a (small) library file by library-relative path; absent where there is no library. */
   readonly readLibraryFile?: (relativePath: string, maxBytes: number) => Promise<Buffer>;
   readonly nodeId: string;
+  /** The nodes sharing this queue (this one alone when embedded). */
+  readonly listNodes: () => Promise<Fleet>;
 }
 
 export function createOperationHandlers(deps: OperationDeps): OperationHandlers {
@@ -228,6 +231,10 @@ export function createOperationHandlers(deps: OperationDeps): OperationHandlers 
 
     async getQueueState() {
       return queueState();
+    },
+
+    async listNodes() {
+      return deps.listNodes();
     },
 
     async pauseQueue({ category }) {

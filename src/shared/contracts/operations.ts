@@ -11,6 +11,7 @@ import * as analysis from './analysis';
 import * as job from './job';
 import * as video from './video';
 import { systemInfoSchema } from './system';
+import { fleetSchema } from './fleet';
 
 export interface OperationDefinition<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
   readonly input: I;
@@ -46,6 +47,7 @@ export const OPERATIONS = {
   getVideoThumbnail: op({ method: 'GET', path: '/api/media/videos/:id/thumbnail', input: video.videoIdInputSchema, output: video.videoThumbnailSchema, summary: "A video's thumbnail as a data: URL (404 when it has none)" }),
   listScenes: op({ method: 'GET', path: '/api/media/videos/:id/scenes', input: video.videoIdInputSchema, output: analysis.videoScenesSchema, summary: "A video's scenes from its last scene_extract (empty when never analysed)" }),
   getJobSegments: op({ method: 'GET', path: '/api/media/jobs/:id/segments', input: job.jobIdInputSchema, output: analysis.jobSegmentsSchema, summary: 'The segments a digest, highlight or clip job chose (404 when it stored none)' }),
+  listNodes: op({ method: 'GET', path: '/api/fleet/nodes', input: noInput, output: fleetSchema, summary: 'The nodes sharing this queue (one when embedded): limits, GPUs, VRAM budget, heartbeat and what each runs' }),
   resumeQueue: op({ method: 'POST', path: '/api/media/queue/resume', input: job.queuePauseInputSchema, output: job.queueStateSchema, summary: 'Resume the whole queue or one category' }),
 } as const;
 

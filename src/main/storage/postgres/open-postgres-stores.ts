@@ -1,20 +1,26 @@
 /**
  * Opens one PostgreSQL pool, migrates the database, and the stores that share the pool (jobs,
- * library videos and analysis results), mirroring openSqliteStores. Fleet mode points every node
- * at the same URL.
+ * library videos, analysis results and the fleet registry), mirroring openSqliteStores. Fleet mode
+ * points every node at the same URL; a node passes its identity to get wake-ups (LISTEN/NOTIFY).
  */
-import type { LogBounds } from '../sqlite/bounded-log';
+import { DEFAULT_LOG_BOUNDS, type LogBounds } from '../sqlite/bounded-log';
 import { PostgresAnalysisStore } from './pg-analysis-store';
 import { openPool } from './pg-db';
-import { PostgresJobStore } from './pg-job-store';
+import { PostgresFleetRegistry } from './pg-fleet';
+import { DEFAULT_LEASE_MS, PostgresJobStore } from './pg-job-store';
+import { PgLogWriter } from './pg-logs';
 import { migrate } from './pg-migrations';
 import { PostgresVideoStore } from './pg-video-store';
+import { PgWakeChannel } from './pg-wake';
 
 export interface PostgresStores {
   readonly jobs: PostgresJobStore;
   readonly videos: PostgresVideoStore;
   readonly analysis: PostgresAnalysisStore;
-  /** Ends the shared pool. */
+  readonly fleet: PostgresFleetRegistry;
+  /** Wake-ups from the other nodes; null when opened without a node identity. */
+  readonly wake: PgWakeChannel | null;
+  /** Stops listening and ends the shared pool. */
   close(): Promise<void>;
 }
 
@@ -22,21 +28,34 @@ export interface PostgresStoresOptions {
   readonly logBounds?: LogBounds;
   /** Connections in the shared pool (default 10). */
   readonly maxConnections?: number;
+  /** Lease of a running job (default 30 s). */
+  readonly leaseMs?: number;
+  /** This node: its wake-up channel is opened (and its own notifications ignored). */
+  readonly node?: { readonly nodeId: string; readonly instanceId: string };
+  readonly logger?: Pick<Console, 'warn'>;
 }
 
 export async function openPostgresStores(url: string, options: PostgresStoresOptions = {}): Promise<PostgresStores> {
   const pool = openPool(url, { max: options.maxConnections });
+  const wake = options.node ? new PgWakeChannel(pool, url, options.node.nodeId, options.node.instanceId, options.logger) : null;
   try {
     await migrate(pool);
+    await wake?.start();
   } catch (error) {
+    await wake?.close();
     await pool.end();
     throw error;
   }
+  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+  const logBounds = options.logBounds ?? DEFAULT_LOG_BOUNDS;
   return {
-    jobs: new PostgresJobStore(pool, { logBounds: options.logBounds }),
+    jobs: new PostgresJobStore(pool, { logBounds, leaseMs, ...(wake ? { wake } : {}) }),
     videos: new PostgresVideoStore(pool),
     analysis: new PostgresAnalysisStore(pool),
+    fleet: new PostgresFleetRegistry(pool, new PgLogWriter(logBounds), { leaseMs, ...(wake ? { wake } : {}) }),
+    wake,
     async close() {
+      await wake?.close();
       if (!pool.ended) await pool.end();
     },
   };

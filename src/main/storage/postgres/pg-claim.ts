@@ -11,8 +11,8 @@
  *    this claim considers stay locked until it commits (a re-checked row that stopped waiting
  *    meanwhile is simply not returned).
  * 4. `decide` chooses; the chosen rows become running in one statement (attempt + 1 is the
- *    fencing token) with their "Started attempt N on node X" line; changed waiting reasons are
- *    written for the others.
+ *    fencing token, and a lease its node renews by heartbeat) with their "Started attempt N on
+ *    node X" line; changed waiting reasons are written for the others.
  */
 import type { ResourceCategory } from '../../../shared/domain/statuses';
 import { RESOURCE_CATEGORIES } from '../../../shared/domain/statuses';
@@ -27,7 +27,8 @@ export async function lockNode(db: Queryable, nodeId: string): Promise<void> {
   await db.query(`SELECT pg_advisory_xact_lock(${LOCKS.claimNamespace}, hashtext($1))`, [nodeId]);
 }
 
-export async function claim(db: Queryable, log: PgLogWriter, request: ClaimRequest): Promise<Omit<ClaimResult, 'reported'>> {
+/** `leaseMs`: how long the started jobs' leases last (in the database's clock) before their node must renew them. */
+export async function claim(db: Queryable, log: PgLogWriter, request: ClaimRequest, leaseMs: number): Promise<Omit<ClaimResult, 'reported'>> {
   const { nodeId, now } = request;
   const running = { cpu: 0, gpu_encode: 0, gpu_ai: 0 } as Record<ResourceCategory, number>;
   let vramReservedMb = 0;
@@ -64,10 +65,11 @@ export async function claim(db: Queryable, log: PgLogWriter, request: ClaimReque
   if (decision.start.length > 0) {
     const { rows } = await db.query<PgJobRow>(
       `UPDATE jobs SET status = 'running', started_at = $1, completed_at = NULL, node_id = $2, attempt = jobs.attempt + 1,
-         vram_reserved = s.vram, waiting_reason = NULL, retry_after = NULL, progress = 0, updated_at = $1, log_lines = jobs.log_lines + 1
+         vram_reserved = s.vram, waiting_reason = NULL, retry_after = NULL, progress = 0, updated_at = $1, log_lines = jobs.log_lines + 1,
+         lease_expires_at = mjc_now_ms() + $5
        FROM unnest($3::bigint[], $4::integer[]) AS s(seq, vram)
        WHERE jobs.seq = s.seq AND jobs.status IN ('pending', 'queued') RETURNING jobs.*`,
-      [now, nodeId, decision.start.map((s) => s.candidate.seq), decision.start.map((s) => s.vramReservedMb)],
+      [now, nodeId, decision.start.map((s) => s.candidate.seq), decision.start.map((s) => s.vramReservedMb), leaseMs],
     );
     const bySeq = new Map(rows.map((r) => [Number(r.seq), r]));
     const lines = [];

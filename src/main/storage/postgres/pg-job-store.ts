@@ -35,12 +35,19 @@ import { migrate } from './pg-migrations';
 import { applyReports, rescueNode } from './pg-reports';
 import { pgText, rowToJob, type PgJobRow } from './pg-rows';
 import { manualTransitionSets } from './pg-transitions';
+import type { WakeNotifier } from './pg-wake';
 
 export interface PostgresJobStoreOptions {
   readonly logBounds?: LogBounds;
   /** Count changes after which this store folds the count deltas into the buckets (default 256). */
   readonly compactEvery?: number;
+  /** How long a started job's lease lasts before its node must renew it by heartbeat (default 30 s). */
+  readonly leaseMs?: number;
+  /** Tells the other nodes when work arrives, the queue flags change or another node's job is cancelled. */
+  readonly wake?: WakeNotifier;
 }
+
+export const DEFAULT_LEASE_MS = 30_000;
 
 const READ_SNAPSHOT = 'ISOLATION LEVEL REPEATABLE READ READ ONLY';
 
@@ -48,6 +55,8 @@ export class PostgresJobStore implements JobStore {
   private readonly log: PgLogWriter;
   private readonly compactEvery: number;
   private readonly ownsPool: boolean;
+  private readonly leaseMs: number;
+  private readonly wake: WakeNotifier | undefined;
   private changesSinceCompaction = 0;
 
   /** `pool` must reach a migrated database; close() ends it only when `ownsPool`. */
@@ -58,6 +67,8 @@ export class PostgresJobStore implements JobStore {
     this.log = new PgLogWriter(options.logBounds ?? DEFAULT_LOG_BOUNDS);
     this.compactEvery = options.compactEvery ?? 256;
     this.ownsPool = options.ownsPool ?? false;
+    this.leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
+    this.wake = options.wake;
   }
 
   static async open(options: PostgresJobStoreOptions & { url: string }): Promise<PostgresJobStore> {
@@ -92,6 +103,7 @@ export class PostgresJobStore implements JobStore {
       ],
     );
     const byId = new Map(rows.map((r) => [r.id, r]));
+    this.wake?.notify('work');
     await this.changed(1);
     return jobs.map((j) => rowToJob(byId.get(j.id)!));
   }
@@ -125,8 +137,9 @@ export class PostgresJobStore implements JobStore {
     const result = await inTransaction(this.pool, async (c) => {
       await lockNode(c, request.nodeId);
       const reported = request.reports ? await applyReports(c, this.log, request.reports) : [];
-      return { ...(await claim(c, this.log, request)), reported };
+      return { ...(await claim(c, this.log, request, this.leaseMs)), reported };
     });
+    this.wakeForRequeued(result.reported);
     await this.changed(result.started.length + result.waitingChanged.length + result.reported.length);
     return result;
   }
@@ -134,6 +147,7 @@ export class PostgresJobStore implements JobStore {
   async recordReports(batch: ReportBatch): Promise<JobRecord[]> {
     if (batch.logs.length === 0 && batch.progress.size === 0 && batch.outcomes.length === 0) return [];
     const changed = await inTransaction(this.pool, (c) => applyReports(c, this.log, batch));
+    this.wakeForRequeued(changed);
     await this.changed(changed.length);
     return changed;
   }
@@ -152,7 +166,12 @@ export class PostgresJobStore implements JobStore {
       return { job: rowToJob(row), applied: row.applied };
     };
     const result = t.logLine ? await inTransaction(this.pool, apply) : await apply(this.pool);
-    if (result.applied) await this.changed(1);
+    if (result.applied) {
+      this.wakeForRequeued([result.job]);
+      // the node running a cancelled job stops it at once instead of at its next heartbeat
+      if (result.job.status === 'cancelled' && result.job.nodeId !== null && result.job.startedAt !== null) this.wake?.notify('cancel', result.job.nodeId);
+      await this.changed(1);
+    }
     return result;
   }
 
@@ -172,6 +191,7 @@ export class PostgresJobStore implements JobStore {
       await lockNode(c, nodeId);
       return rescueNode(c, this.log, nodeId, now, decide);
     });
+    this.wakeForRequeued(rescued);
     await this.changed(rescued.length);
     return rescued;
   }
@@ -266,6 +286,7 @@ export class PostgresJobStore implements JobStore {
 
   async setQueueFlags(flags: QueueFlags): Promise<void> {
     await this.pool.query('UPDATE queue_flags SET queue_paused = $1, paused_categories = $2::text[] WHERE id = 1', [flags.queuePaused, flags.pausedCategories]);
+    this.wake?.notify('flags');
   }
 
   /** Folds pending count deltas into the buckets now (the store also does it every `compactEvery` changes). */
@@ -276,6 +297,11 @@ export class PostgresJobStore implements JobStore {
 
   async close(): Promise<void> {
     if (this.ownsPool && !this.pool.ended) await this.pool.end();
+  }
+
+  /** Jobs that became claimable again (interrupted, retry, resume) may suit another node. */
+  private wakeForRequeued(jobs: readonly JobRecord[]): void {
+    if (jobs.some((j) => j.status === 'pending' || j.status === 'queued')) this.wake?.notify('work');
   }
 
   /**

@@ -233,6 +233,33 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX video_tags_video ON video_tags (video_id, confidence);
   CREATE INDEX video_tags_tag   ON video_tags (tag, confidence);
   `,
+  /* 4: fleet: nodes and their heartbeats; leases of running jobs, in the database's clock */ `
+  CREATE FUNCTION mjc_now_ms() RETURNS BIGINT LANGUAGE sql VOLATILE
+    AS $$ SELECT (extract(epoch FROM clock_timestamp()) * 1000)::bigint $$;
+
+  -- a running (or suspended) job's lease: renewed by its node's heartbeat, rescued when it runs out
+  ALTER TABLE jobs ADD COLUMN lease_expires_at BIGINT;
+  CREATE INDEX jobs_lease ON jobs (lease_expires_at) WHERE status = 'running' OR suspended;
+
+  CREATE TABLE nodes (
+    id                    TEXT    PRIMARY KEY,
+    instance_id           TEXT    NOT NULL,
+    hostname              TEXT    NOT NULL,
+    version               TEXT    NOT NULL,
+    library_path          TEXT    NOT NULL,
+    limits                JSONB   NOT NULL,
+    vram_budget_mb        DOUBLE PRECISION,
+    gpus                  JSONB   NOT NULL DEFAULT '[]',
+    running               JSONB   NOT NULL DEFAULT '{}',
+    vram_reserved_mb      DOUBLE PRECISION NOT NULL DEFAULT 0,
+    running_job_ids       TEXT[]  NOT NULL DEFAULT '{}',
+    completed_since_start INTEGER NOT NULL DEFAULT 0,
+    failed_since_start    INTEGER NOT NULL DEFAULT 0,
+    started_at            BIGINT  NOT NULL,
+    heartbeat_at          BIGINT  NOT NULL,
+    stopped_at            BIGINT
+  );
+  `,
 ];
 
 export async function migrate(pool: Pool): Promise<void> {

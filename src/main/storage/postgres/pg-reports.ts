@@ -82,9 +82,46 @@ export async function applyReports(db: Queryable, log: PgLogWriter, batch: Repor
  */
 export async function rescueNode(db: Queryable, log: PgLogWriter, nodeId: string, now: number, decide: (job: JobRecord) => FailureDecision): Promise<JobRecord[]> {
   const { rows } = await db.query<PgJobRow>(`SELECT * FROM jobs WHERE (status = 'running' OR suspended) AND node_id = $1 ORDER BY seq FOR UPDATE`, [nodeId]);
+  return rescueRows(db, log, rows, now, decide, {
+    error: 'The runtime stopped while this job was running (crash, kill or power loss).',
+    when: 'Recovered at start-up',
+  });
+}
+
+/**
+ * Running or suspended jobs whose lease ran out (their node stopped renewing it: dead, hung or cut
+ * off from the database), of any node; rows another transaction holds are left for the next sweep.
+ * The attempt stays fenced: its node, if it still runs it, learns at its next heartbeat and stops it.
+ */
+export async function rescueExpiredLeases(db: Queryable, log: PgLogWriter, now: number, decide: (job: JobRecord) => FailureDecision): Promise<JobRecord[]> {
+  const { rows } = await db.query<PgJobRow>(
+    `SELECT * FROM jobs WHERE (status = 'running' OR suspended) AND lease_expires_at < mjc_now_ms() ORDER BY seq FOR UPDATE SKIP LOCKED`,
+  );
+  const rescued: JobRecord[] = [];
+  const byNode = new Map<string, PgJobRow[]>();
+  for (const row of rows) byNode.set(row.node_id ?? '?', [...(byNode.get(row.node_id ?? '?') ?? []), row]);
+  for (const [nodeId, group] of byNode) {
+    rescued.push(
+      ...(await rescueRows(db, log, group, now, decide, {
+        error: `Node ${nodeId} stopped renewing this job's lease (it died, hung or lost the database).`,
+        when: 'Rescued by the lease sweep',
+      })),
+    );
+  }
+  return rescued;
+}
+
+async function rescueRows(
+  db: Queryable,
+  log: PgLogWriter,
+  rows: readonly PgJobRow[],
+  now: number,
+  decide: (job: JobRecord) => FailureDecision,
+  text: { error: string; when: string },
+): Promise<JobRecord[]> {
   const rescued: JobRecord[] = [];
   const lines: CountedLine[] = [];
-  const error = 'The runtime stopped while this job was running (crash, kill or power loss).';
+  const { error } = text;
   for (const row of rows) {
     const job = rowToJob(row);
     const decision = decide(job);
@@ -95,7 +132,7 @@ export async function rescueNode(db: Queryable, log: PgLogWriter, nodeId: string
     const updated = await applyOutcome(db, outcome);
     if (!updated) continue;
     const what = decision.kind === 'retry' ? 're-queued' : 'failed';
-    lines.push({ seq: Number(updated.seq), line: updated.log_lines, at: now, text: `${error} Recovered at start-up: ${what} (${decision.reason}).` });
+    lines.push({ seq: Number(updated.seq), line: updated.log_lines, at: now, text: `${error} ${text.when}: ${what} (${decision.reason}).` });
     rescued.push(rowToJob(updated));
   }
   await log.writeCounted(db, lines);

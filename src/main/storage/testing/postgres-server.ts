@@ -22,6 +22,8 @@ export interface PostgresServer {
   readonly url: string;
   /** Creates an empty database (or a copy of the database `template`, which must have no open connections) and returns its URL. */
   createDatabase(options?: { template?: string }): Promise<string>;
+  /** Stops the server (fast shutdown: every session is cut) and starts it again on the same port and data. */
+  restart(): Promise<void>;
   /** Stops the server and removes its folder. */
   stop(): Promise<void>;
 }
@@ -95,6 +97,11 @@ async function waitUntilReady(url: string, child: ChildProcess, log: () => strin
   }
 }
 
+interface Launched {
+  readonly child: ChildProcess;
+  readonly log: () => string;
+}
+
 export async function startPostgres(options: { startTimeoutMs?: number } = {}): Promise<PostgresServer> {
   const bin = findPostgresBinDir();
   if (!bin) throw new Error('PostgreSQL server binaries (initdb, postgres) were found neither on PATH nor under /usr/lib/postgresql/*/bin. Install the Debian package `postgresql`.');
@@ -109,67 +116,97 @@ export async function startPostgres(options: { startTimeoutMs?: number } = {}): 
   mkdirSync(socketDir);
   if (user) for (const path of [dir, socketDir]) chownSync(path, user.uid, user.gid);
 
-  let child: ChildProcess | undefined;
-  let output = '';
+  let current: ChildProcess | undefined;
   const killOnExit = () => {
-    child?.kill('SIGKILL');
+    current?.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   };
+  process.once('exit', killOnExit);
+  const timeoutMs = options.startTimeoutMs ?? 20_000;
+
+  /** Starts postgres on `port` and waits until it accepts connections. */
+  const launch = async (port: number): Promise<Launched> => {
+    let output = '';
+    const child = spawn(
+      join(bin, 'postgres'),
+      ['-D', dataDir, '-p', String(port), '-k', socketDir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200', '-c', 'shared_buffers=64MB'],
+      { ...ids, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } },
+    );
+    current = child;
+    child.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-8000)));
+    child.stderr?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-8000)));
+    try {
+      await waitUntilReady(urlOf(port), child, () => output, timeoutMs);
+    } catch (error) {
+      child.kill('SIGKILL');
+      throw Object.assign(error as Error, { output });
+    }
+    return { child, log: () => output };
+  };
+
   try {
     await run(join(bin, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--no-sync', '--no-instructions', '--encoding=UTF8', '--locale=C'], { ...ids, cwd: dir });
-
     for (let tries = 0; ; tries++) {
       const port = await freePort();
-      const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
-      output = '';
-      child = spawn(
-        join(bin, 'postgres'),
-        ['-D', dataDir, '-p', String(port), '-k', socketDir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200', '-c', 'shared_buffers=64MB'],
-        { ...ids, cwd: dir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_ALL: 'C' } },
-      );
-      const current = child;
-      current.stdout?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-8000)));
-      current.stderr?.on('data', (d: Buffer) => (output = (output + d.toString()).slice(-8000)));
-      process.once('exit', killOnExit);
       try {
-        await waitUntilReady(url, current, () => output, options.startTimeoutMs ?? 20_000);
+        const launched = await launch(port);
+        return server(port, launched, dir, launch, killOnExit);
       } catch (error) {
-        current.kill('SIGKILL');
-        process.removeListener('exit', killOnExit);
         // another process may have taken the port between the probe and the start: try another one
-        if (tries < 3 && /could not (bind|create listen)/i.test(output)) continue;
+        if (tries < 3 && /could not (bind|create listen)/i.test((error as { output?: string }).output ?? '')) continue;
         throw error;
       }
-      return server(url, current, dir, killOnExit);
     }
   } catch (error) {
+    process.removeListener('exit', killOnExit);
     rmSync(dir, { recursive: true, force: true });
     throw error;
   }
 }
 
-function server(url: string, child: ChildProcess, dir: string, killOnExit: () => void): PostgresServer {
-  const admin = new Client({ connectionString: url });
-  const connected = admin.connect();
-  admin.on('error', () => undefined); // the server going away at stop() is expected
+const urlOf = (port: number) => `postgres://postgres@127.0.0.1:${port}/postgres`;
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  const exited = new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
+  child.kill('SIGINT'); // fast shutdown: ends sessions, no checkpoint wait beyond what fsync=off makes trivial
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+function server(port: number, first: Launched, dir: string, launch: (port: number) => Promise<Launched>, killOnExit: () => void): PostgresServer {
+  const url = urlOf(port);
+  let launched = first;
+  let admin: Client | null = null;
+  const adminClient = async (): Promise<Client> => {
+    if (admin) return admin;
+    const client = new Client({ connectionString: url });
+    client.on('error', () => undefined); // the server going away (stop, restart) is expected
+    await client.connect();
+    admin = client;
+    return client;
+  };
   let stopped = false;
   return {
     url,
     async createDatabase({ template } = {}) {
-      await connected;
+      const client = await adminClient();
       const name = `t_${randomBytes(6).toString('hex')}`;
-      await admin.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`);
+      await client.query(`CREATE DATABASE ${name}${template ? ` TEMPLATE ${template}` : ''}`);
       return url.replace(/\/postgres$/, `/${name}`);
+    },
+    async restart() {
+      if (stopped) throw new Error('restart() after stop()');
+      await admin?.end().catch(() => undefined);
+      admin = null;
+      await stopChild(launched.child);
+      launched = await launch(port);
     },
     async stop() {
       if (stopped) return;
       stopped = true;
-      await admin.end().catch(() => undefined);
-      const exited = new Promise<void>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve() : child.once('exit', () => resolve())));
-      child.kill('SIGINT'); // fast shutdown: ends sessions, no checkpoint wait beyond what fsync=off makes trivial
-      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timer);
+      await admin?.end().catch(() => undefined);
+      await stopChild(launched.child);
       process.removeListener('exit', killOnExit);
       rmSync(dir, { recursive: true, force: true });
     },

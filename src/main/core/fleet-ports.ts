@@ -1,0 +1,95 @@
+/**
+ * Ports of fleet mode: several nodes share one database. Each node registers, heartbeats (which
+ * renews the leases of the attempts alive in its process), and sweeps for jobs whose lease ran
+ * out (their node died or was cut off). Wake-ups tell idle nodes that work arrived.
+ *
+ * Leases are kept in the database's clock, so nodes whose clocks disagree still agree on expiry.
+ */
+import type { ResourceCategory } from '../../shared/domain/statuses';
+import type { CategoryLimits } from './capacity';
+import type { JobRecord } from './ports';
+import type { FailureDecision } from './retry-policy';
+
+export interface NodeGpu {
+  readonly index: number;
+  readonly name: string;
+  readonly totalMb: number;
+  readonly usedMb: number;
+}
+
+export interface NodeRegistration {
+  readonly nodeId: string;
+  /** One per process: tells a restarted node from a second process wrongly given the same id. */
+  readonly instanceId: string;
+  readonly hostname: string;
+  readonly version: string;
+  readonly libraryPath: string;
+  readonly limits: CategoryLimits;
+  readonly startedAt: number;
+}
+
+/** An attempt alive in a node's process: its job and fencing token. */
+export interface LiveAttempt {
+  readonly jobId: string;
+  readonly attempt: number;
+}
+
+export interface NodeHeartbeat {
+  readonly nodeId: string;
+  readonly instanceId: string;
+  readonly limits: CategoryLimits;
+  readonly vramBudgetMb: number | null;
+  readonly gpus: readonly NodeGpu[];
+  readonly running: Readonly<Record<ResourceCategory, number>>;
+  readonly vramReservedMb: number;
+  readonly attempts: readonly LiveAttempt[];
+  readonly completedSinceStart: number;
+  readonly failedSinceStart: number;
+}
+
+export interface NodeRecord {
+  readonly nodeId: string;
+  readonly instanceId: string;
+  readonly hostname: string;
+  readonly version: string;
+  readonly libraryPath: string;
+  readonly limits: CategoryLimits;
+  readonly vramBudgetMb: number | null;
+  readonly gpus: readonly NodeGpu[];
+  readonly running: Readonly<Record<ResourceCategory, number>>;
+  readonly vramReservedMb: number;
+  readonly runningJobIds: readonly string[];
+  readonly completedSinceStart: number;
+  readonly failedSinceStart: number;
+  readonly startedAt: number;
+  readonly heartbeatAt: number;
+  readonly stoppedAt: number | null;
+  /** The database clock when the list was read: a node is online while heartbeatAt + lease is later. */
+  readonly readAt: number;
+}
+
+export interface FleetRegistry {
+  /** How long a running job's lease lasts without a renewal. */
+  readonly leaseMs: number;
+  /** Throws AppError CONFLICT when another live process holds this node id. */
+  register(node: NodeRegistration): Promise<void>;
+  /**
+   * Records the node's heartbeat and renews the lease of each attempt that is still current (running
+   * or suspended in that attempt on this node). Returns the attempts that are not: cancelled by a
+   * user on another node, or rescued after this node lost its lease. Their processes must stop.
+   */
+  heartbeat(beat: NodeHeartbeat): Promise<readonly LiveAttempt[]>;
+  /** Re-queues (or fails, as `decide` says) the jobs whose lease expired; returns them. */
+  rescueExpired(now: number, decide: (job: JobRecord) => FailureDecision): Promise<JobRecord[]>;
+  listNodes(): Promise<NodeRecord[]>;
+  /** A clean shutdown: the node shows as stopped instead of offline. */
+  markStopped(nodeId: string, instanceId: string): Promise<void>;
+}
+
+/** Why a node was woken: work may be claimable, the queue flags changed, or a job of this node was cancelled elsewhere. */
+export type WakeReason = 'work' | 'flags' | 'cancel';
+
+export interface WakeSource {
+  /** Calls `listener` for wake-ups sent by other processes; returns an unsubscribe function. */
+  subscribe(listener: (reason: WakeReason) => void): () => void;
+}
