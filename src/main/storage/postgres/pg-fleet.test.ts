@@ -63,15 +63,15 @@ describe('PostgreSQL fleet registry, leases and wake-ups', () => {
     await fleet.register(registration('a'));
     await fleet.register(registration('b'));
     await fleet.heartbeat(beat('a'));
-    let [a, b] = await fleet.listNodes();
+    const [a] = await fleet.listNodes();
     expect(a).toMatchObject({ nodeId: 'a', hostname: 'a.local', libraryPath: '/mnt/a/library', vramBudgetMb: 8_000, completedSinceStart: 3, failedSinceStart: 1, stoppedAt: null });
     expect(a!.gpus).toEqual([{ index: 0, name: 'Test GPU', totalMb: 8_192, usedMb: 512 }]);
     expect(a!.readAt - a!.heartbeatAt).toBeLessThan(LEASE_MS);
 
     await fleet.markStopped('b', 'b-1');
     await sleep(LEASE_MS + 50);
-    [a, b] = await fleet.listNodes();
-    expect(a!.readAt - a!.heartbeatAt).toBeGreaterThan(LEASE_MS); // silent past its lease: offline
+    const [later, b] = await fleet.listNodes();
+    expect(later!.readAt - later!.heartbeatAt).toBeGreaterThan(LEASE_MS); // silent past its lease: offline
     expect(b!.stoppedAt).not.toBeNull();
   });
 
