@@ -94,6 +94,11 @@ export interface ClaimResult {
   readonly waitingChanged: JobRecord[];
   /** Jobs changed by the outcomes in `reports`, as recordReports returns them. */
   readonly reported: JobRecord[];
+  /**
+   * Waiting jobs were left out because another node's claim held them (shared stores only): the
+   * dispatcher claims again shortly, since that node may not start them.
+   */
+  readonly contended?: boolean;
 }
 
 /** How an attempt ended, reported by the runner that holds `attempt`. */

@@ -11,6 +11,9 @@ import type { ProcessorRegistry, TrackedProcess } from '../processors/processor'
 import { Attempt, type AttemptOptions, type StopReason } from './attempt';
 import { ReportBuffer } from './report-buffer';
 
+/** A claim transaction lasts a few milliseconds; a contended claim looks again after this. */
+const CONTENTION_RETRY_MS = 10;
+
 export interface DispatcherOptions extends AttemptOptions {
   readonly nodeId: string;
   readonly starvationGuardMs: number;
@@ -39,6 +42,7 @@ export class Dispatcher {
   private retryTimer: NodeJS.Timeout | null = null;
   private retryTimerAt = Number.POSITIVE_INFINITY;
   private flushTimer: NodeJS.Timeout | null = null;
+  private contentionTimer: NodeJS.Timeout | null = null;
   /** The `now` of the last claim: retries due after it have not been looked at yet. */
   private lastClaimAt = 0;
 
@@ -89,6 +93,7 @@ export class Dispatcher {
   async stop(): Promise<void> {
     this.accepting = false;
     if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.contentionTimer) clearTimeout(this.contentionTimer);
     for (const attempt of this.active.values()) attempt.stop('shutdown');
     await this.waitForIdle();
     if (this.flushTimer) clearTimeout(this.flushTimer);
@@ -165,7 +170,8 @@ export class Dispatcher {
       this.claimWanted = true;
       throw error;
     }
-    const { started, waitingChanged, reported } = result;
+    const { started, waitingChanged, reported, contended } = result;
+    if (contended) this.claimAgainSoon();
     if (reported.length > 0) this.hooks.onJobsChanged(reported);
     if (waitingChanged.length > 0) this.hooks.onJobsChanged(waitingChanged);
     if (started.length === 0) return;
@@ -215,6 +221,16 @@ export class Dispatcher {
     if (outcome) this.reports.addOutcome(outcome);
     this.claimWanted = true;
     this.queueTick();
+  }
+
+  /** Another node held some waiting jobs during the claim: look again once its claim has committed. */
+  private claimAgainSoon(): void {
+    if (this.contentionTimer) return;
+    this.contentionTimer = setTimeout(() => {
+      this.contentionTimer = null;
+      this.requestDispatch();
+    }, CONTENTION_RETRY_MS);
+    this.contentionTimer.unref();
   }
 
   /** Progress and log lines are written at most every reportFlushMs; outcomes go at the next tick. */

@@ -44,6 +44,7 @@ export async function claim(db: Queryable, log: PgLogWriter, request: ClaimReque
 
   const rowsBySeq = new Map<number, PgJobRow>();
   const candidates: Candidate[] = [];
+  let contended = false;
   for (const category of RESOURCE_CATEGORIES) {
     const limit = request.lookahead[category];
     if (limit <= 0) continue;
@@ -57,8 +58,9 @@ export async function claim(db: Queryable, log: PgLogWriter, request: ClaimReque
       rowsBySeq.set(seq, row);
       candidates.push({ id: row.id, seq, category, priority: row.priority, vramRequired: row.vram_required, waitingSince: Number(row.enqueued_at) });
     }
+    if (rows.length < limit && !contended) contended = await skippedLockedRows(db, category, now, limit, rows.length);
   }
-  if (candidates.length === 0) return { started: [], waitingChanged: [] };
+  if (candidates.length === 0) return { started: [], waitingChanged: [], ...(contended ? { contended } : {}) };
 
   const decision = request.decide({ running, vramReservedMb }, candidates);
   const started: JobRecord[] = [];
@@ -100,5 +102,21 @@ export async function claim(db: Queryable, log: PgLogWriter, request: ClaimReque
       [now, waits.map((w) => w.seq), waits.map((w) => w.reason)],
     );
   }
-  return { started, waitingChanged };
+  return { started, waitingChanged, ...(contended ? { contended } : {}) };
+}
+
+/**
+ * Whether SKIP LOCKED left out waiting rows of `category` that another node's claim holds right now
+ * (only asked when fewer rows than the lookahead came back). That claim may not start them (its
+ * node may be full and only be writing why they wait), so the caller claims again shortly instead
+ * of waiting for the next wake-up: otherwise a job created while a full node looks at it would sit
+ * until the polling backstop although an idle node was woken for it.
+ */
+async function skippedLockedRows(db: Queryable, category: ResourceCategory, now: number, limit: number, returned: number): Promise<boolean> {
+  const { rows } = await db.query<{ n: number }>(
+    `SELECT count(*)::integer AS n FROM (SELECT 1 FROM jobs WHERE status IN ('pending', 'queued') AND resource_category = $1
+       AND (retry_after IS NULL OR retry_after <= $2) ORDER BY priority, seq LIMIT $3) AS waiting`,
+    [category, now, limit],
+  );
+  return rows[0]!.n > returned;
 }

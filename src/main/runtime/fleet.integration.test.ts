@@ -1,0 +1,123 @@
+/**
+ * Fleet mode through real runtimes on one real PostgreSQL server (in one process; the chaos test
+ * runs nodes as separate processes): wake-ups start work on an idle node at once, a cancel on one
+ * node stops the attempt on another, a lost lease fences the old attempt while another node
+ * finishes the job, the queue flags reach every node, and the node list shows who runs what.
+ * Polling and heartbeat intervals are set long so only the mechanism under test can pass.
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Client } from 'pg';
+import type { Job } from '../../shared/contracts/job';
+import { startPostgres, type PostgresServer } from '../storage/testing/postgres-server';
+import { startFleetTestNode, type FleetTestNode } from './testing/fleet-test-node';
+import { waitFor } from './testing/test-runtime';
+
+const SLOW = { pollMs: 60_000, heartbeatMs: 5_000, sweepMs: 60_000, leaseMs: 30_000 };
+
+describe('fleet mode: runtimes sharing one PostgreSQL database', () => {
+  let server: PostgresServer;
+  let nodes: FleetTestNode[] = [];
+  const start = async (url: string, nodeId: string, options: Parameters<typeof startFleetTestNode>[2] = {}) => {
+    const node = await startFleetTestNode(url, nodeId, options);
+    nodes.push(node);
+    return node;
+  };
+  const statusOf = async (node: FleetTestNode, id: string): Promise<Job['status']> => (await node.runtime.execute('getJob', { id })).status;
+
+  beforeAll(async () => {
+    server = await startPostgres();
+  }, 60_000);
+  afterEach(async () => {
+    await Promise.all(nodes.map((n) => n.close()));
+    nodes = [];
+  });
+  afterAll(async () => server?.stop());
+
+  it('starts a job created on a full node on an idle one within milliseconds (woken, not polled)', async () => {
+    const url = await server.createDatabase();
+    const full = await start(url, 'full', { fleet: SLOW, config: { limits: { cpu: 0, gpu_encode: 0, gpu_ai: 0 } } });
+    const idle = await start(url, 'idle', { fleet: SLOW });
+    const latencies: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const t0 = performance.now();
+      const { id } = await full.runtime.execute('createJob', { type: 'validate', params: { sleepMs: 0 } });
+      await waitFor(async () => idle.runtime.runningJobIds().includes(id) || (await statusOf(idle, id)) === 'completed', 3_000, 'the idle node to start it');
+      latencies.push(performance.now() - t0);
+      await waitFor(async () => (await statusOf(full, id)) === 'completed', 3_000, 'completion');
+      expect((await full.runtime.execute('getJob', { id })).nodeId).toBe('idle');
+    }
+    latencies.sort((a, b) => a - b);
+    expect(latencies[5]!).toBeLessThan(500); // the polling backstop is a minute away
+  });
+
+  it('stops the attempt on the node running a job when a user cancels it through another node', async () => {
+    const url = await server.createDatabase();
+    const front = await start(url, 'front', { fleet: SLOW, config: { limits: { cpu: 0, gpu_encode: 0, gpu_ai: 0 } } });
+    const worker = await start(url, 'worker', { fleet: SLOW });
+    const { id } = await front.runtime.execute('createJob', { type: 'validate', params: { sleepMs: 20_000 } });
+    await waitFor(() => worker.runtime.runningJobIds().includes(id), 3_000, 'the worker to run it');
+    const t0 = performance.now();
+    expect((await front.runtime.execute('cancelJob', { id })).status).toBe('cancelled');
+    await waitFor(() => !worker.runtime.runningJobIds().includes(id), 3_000, 'the worker to stop it');
+    expect(performance.now() - t0).toBeLessThan(2_000); // the next heartbeat is 5 s away: the cancel wake-up did it
+    expect(await statusOf(worker, id)).toBe('cancelled');
+  });
+
+  it('fences an attempt whose lease was lost: another node reruns the job, the old attempt stops and cannot finish it', async () => {
+    const url = await server.createDatabase();
+    const fast = { pollMs: 100, heartbeatMs: 100, sweepMs: 100, leaseMs: 30_000 };
+    const stale = await start(url, 'stale', { fleet: fast });
+    const { id } = await stale.runtime.execute('createJob', { type: 'validate', params: { sleepMs: 1_500 } });
+    await waitFor(() => stale.runtime.runningJobIds().includes(id), 3_000, 'the first node to run it');
+    const rescuer = await start(url, 'rescuer', { fleet: fast });
+    // as if "stale" had been cut off from the database for longer than its lease
+    const admin = new Client({ connectionString: url });
+    await admin.connect();
+    await admin.query('UPDATE jobs SET lease_expires_at = 0 WHERE id = $1', [id]);
+    await admin.end();
+
+    await waitFor(() => !stale.runtime.runningJobIds().includes(id), 3_000, 'the stale attempt to stop');
+    await waitFor(async () => (await statusOf(rescuer, id)) === 'completed', 5_000, 'the rerun to complete');
+    const job = await rescuer.runtime.execute('getJob', { id });
+    expect(job.log).toMatch(/Node stale stopped renewing this job's lease .* re-queued/);
+    expect(job.log).toMatch(/Started attempt 2 on node (stale|rescuer)/);
+    expect(job.log.match(/Completed successfully/g)).toHaveLength(1);
+  });
+
+  it('pauses and resumes the queue for every node', async () => {
+    const url = await server.createDatabase();
+    const a = await start(url, 'a', { fleet: SLOW, config: { limits: { cpu: 0, gpu_encode: 0, gpu_ai: 0 } } });
+    const b = await start(url, 'b', { fleet: SLOW });
+    await a.runtime.execute('pauseQueue', {});
+    await waitFor(async () => (await b.runtime.execute('getQueueState', {})).paused, 3_000, 'b to see the pause');
+    const { id } = await a.runtime.execute('createJob', { type: 'validate', params: { sleepMs: 0 } });
+    await waitFor(async () => (await a.runtime.execute('getJob', { id })).waitingReason?.match(/paused/i), 3_000, 'a waiting reason');
+    expect(await statusOf(a, id)).toBe('queued');
+    await a.runtime.execute('resumeQueue', {});
+    await waitFor(async () => (await statusOf(a, id)) === 'completed', 3_000, 'b to run it after the resume');
+    expect((await a.runtime.execute('getJob', { id })).nodeId).toBe('b');
+  });
+
+  it('lists every node with its limits, heartbeat and what it runs; a clean stop shows as stopped', async () => {
+    const url = await server.createDatabase();
+    const fast = { pollMs: 100, heartbeatMs: 100, sweepMs: 100, leaseMs: 30_000 };
+    const a = await start(url, 'node-a', { fleet: fast, config: { limits: { cpu: 3, gpu_encode: 1, gpu_ai: 1 } } });
+    const b = await start(url, 'node-b', { fleet: fast, config: { limits: { cpu: 0, gpu_encode: 0, gpu_ai: 0 } } });
+    const { id } = await b.runtime.execute('createJob', { type: 'validate', params: { sleepMs: 5_000 } });
+    await waitFor(() => a.runtime.runningJobIds().includes(id), 3_000, 'node-a to run it');
+    // seen from node-b: node-a's row comes from its heartbeat
+    const fleet = await waitFor(async () => {
+      const f = await b.runtime.execute('listNodes', {});
+      return f.nodes.find((n) => n.id === 'node-a')?.runningJobIds.includes(id) ? f : undefined;
+    }, 3_000, "node-a's heartbeat");
+    expect(fleet).toMatchObject({ mode: 'fleet', nodeId: 'node-b', leaseMs: 30_000 });
+    const [na, nb] = fleet.nodes;
+    expect(na).toMatchObject({ id: 'node-a', state: 'online', self: false, limits: { cpu: 3, gpu_encode: 1, gpu_ai: 1 }, running: { cpu: 1 } });
+    expect(nb).toMatchObject({ id: 'node-b', state: 'online', self: true, running: { cpu: 0 } });
+    await a.runtime.execute('cancelJob', { id });
+    await a.close();
+    nodes = nodes.filter((n) => n !== a);
+    const after = await b.runtime.execute('listNodes', {});
+    expect(after.nodes.find((n) => n.id === 'node-a')).toMatchObject({ state: 'stopped', runningJobIds: [] });
+  });
+});
