@@ -3,11 +3,12 @@
  * JSON object per line on stdout and nothing else (progress goes to stderr). Targets are
  * reported, not asserted: the exit code is 0 when every benchmark ran, non-zero on an error.
  *
- *   npm run bench [-- --json] [-- --only throughput,peer,latency,enqueue,schedule,api,media,analysis,tagging]
+ *   npm run bench [-- --json] [-- --only throughput,peer,latency,enqueue,schedule,api,media,analysis,tagging,fleet]
  */
 import { benchAnalysis } from './analysis-bench';
 import { benchApi } from './api-latency';
 import { benchEnqueueBulk } from './enqueue-bulk';
+import { benchFleet } from './fleet-bench';
 import { benchMedia } from './media-bench';
 import { benchPlainjob } from './peer-plainjob';
 import { benchQueueThroughput, THROUGHPUT_JOBS } from './queue-throughput';
@@ -17,7 +18,7 @@ import { benchStartLatency } from './start-latency';
 import { progress } from './support';
 import { benchTagging } from './tagging-bench';
 
-const SECTIONS = ['throughput', 'peer', 'latency', 'enqueue', 'schedule', 'api', 'media', 'analysis', 'tagging'] as const;
+const SECTIONS = ['throughput', 'peer', 'latency', 'enqueue', 'schedule', 'api', 'media', 'analysis', 'tagging', 'fleet'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function parseArgs(argv: readonly string[]): { json: boolean; only: Set<Section> } {
@@ -71,6 +72,7 @@ async function main(): Promise<void> {
   if (only.has('media')) metrics.push(...(await benchMedia()));
   if (only.has('analysis')) metrics.push(...(await benchAnalysis()));
   if (only.has('tagging')) metrics.push(...(await benchTagging()));
+  if (only.has('fleet')) metrics.push(...(await benchFleet()));
 
   progress(`done in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
   process.stdout.write(`${json ? toJsonLines(metrics) : toTable(metrics)}\n`);

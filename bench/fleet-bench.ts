@@ -1,0 +1,64 @@
+/**
+ * The `fleet` section (issue #7): ONE throwaway PostgreSQL server (`startPostgres()`: a real server
+ * tuned for tests, fsync, synchronous_commit and full_page_writes off) shared by every contender,
+ * each on its own fresh database. Ours (bench/fleet-throughput.ts: 1 and 3 nodes, start latency),
+ * then the peers (bench/fleet-peers.ts: graphile-worker and pg-boss) with the same job count and the
+ * same concurrency, then `fleet.peer.throughput_ratio` = our 1-node jobs/s / the better peer's.
+ *
+ * BENCH_FLEET_PEERS_ONLY=1 runs the peers alone (no ratio).
+ */
+import { startPostgres } from '../src/main/storage/testing/postgres-server';
+import { benchGraphileWorker, benchPgBoss } from './fleet-peers';
+import { benchFleetOurs } from './fleet-throughput';
+import { atLeast, type Metric } from './report';
+import { progress } from './support';
+
+/**
+ * No-op jobs per contender and run (BENCH_FLEET_JOBS overrides): graphile-worker takes 1–2 s with
+ * 20,000 on the 2-core machine, pg-boss 5–10 s. With 5,000 graphile-worker is done in ~0.3 s, too
+ * short to time well; pg-boss's rate also depends on N (faster with fewer jobs), so every contender
+ * must get the same N.
+ */
+export const FLEET_JOBS = Number(process.env.BENCH_FLEET_JOBS ?? 20_000);
+/** Jobs in flight per node (ours: the cpu limit of each node; the peers: their concurrency). */
+export const FLEET_CONCURRENCY = 50;
+
+export async function benchFleet(): Promise<Metric[]> {
+  if (!Number.isInteger(FLEET_JOBS) || FLEET_JOBS < 1) throw new Error(`BENCH_FLEET_JOBS must be a positive integer, not ${process.env.BENCH_FLEET_JOBS}`);
+  const peersOnly = process.env.BENCH_FLEET_PEERS_ONLY === '1';
+  progress(`fleet: starting a throwaway PostgreSQL server (fsync off)${peersOnly ? '; BENCH_FLEET_PEERS_ONLY=1: the peers alone' : ''}`);
+  const server = await startPostgres();
+  try {
+    const metrics: Metric[] = [];
+
+    // ---- OUR SIDE (bench/fleet-throughput.ts) ------------------------------------------------
+    let ours: number | undefined;
+    if (!peersOnly) {
+      const r = await benchFleetOurs(server, FLEET_JOBS, FLEET_CONCURRENCY);
+      ours = r.jobsPerSecond1;
+      metrics.push(...r.metrics);
+    }
+    // ------------------------------------------------------------------------------------------
+
+    const graphile = await benchGraphileWorker(await server.createDatabase(), FLEET_JOBS, FLEET_CONCURRENCY);
+    metrics.push(...graphile.metrics);
+    const boss = await benchPgBoss(await server.createDatabase(), FLEET_JOBS, FLEET_CONCURRENCY);
+    metrics.push(...boss.metrics);
+
+    if (ours !== undefined) {
+      const better = graphile.jobsPerSecond >= boss.jobsPerSecond ? 'graphile_worker' : 'pg_boss';
+      metrics.push({
+        metric: 'fleet.peer.throughput_ratio',
+        value: ours / Math.max(graphile.jobsPerSecond, boss.jobsPerSecond),
+        unit: 'ratio',
+        target: atLeast(1),
+        note:
+          `our 1-node fleet.noop.throughput (cpu concurrency ${FLEET_CONCURRENCY}) / the better peer (here ${better}; ` +
+          `each peer one worker process at concurrency ${FLEET_CONCURRENCY}), same ${FLEET_JOBS} no-op jobs, same PostgreSQL server (fsync off), same run`,
+      });
+    }
+    return metrics;
+  } finally {
+    await server.stop();
+  }
+}
