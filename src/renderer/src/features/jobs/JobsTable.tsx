@@ -92,7 +92,7 @@ export function JobsTable({ activeJobId, onOpen, onAction, onCreate }: JobsTable
             size="xs"
             allowDeselect={false}
           />
-          <Pagination total={pagination.totalPages} value={page} onChange={(p) => store.getState().setPage(p)} size="sm" getControlProps={(c) => ({ 'aria-label': `${c} page` })} />
+          <Pagination total={pagination.totalPages} value={page} onChange={(p) => store.getState().setPage(p)} size="sm" getControlProps={(c) => ({ 'aria-label': `${c} page` })} getItemProps={(n) => ({ 'aria-label': `Page ${n}` })} />
         </Group>
       </Group>
     </>

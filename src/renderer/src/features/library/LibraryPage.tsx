@@ -90,7 +90,7 @@ export function LibraryPage({ onJobCreated }: { readonly onJobCreated: (jobId: s
           <Text size="sm" c="dimmed">
             {pagination.total === 0 ? 'No videos' : `${(page - 1) * limit + 1}–${Math.min(page * limit, pagination.total)} of ${pagination.total} videos`}
           </Text>
-          <Pagination total={pagination.totalPages} value={page} onChange={(p) => library.getState().setPage(p)} size="sm" getControlProps={(c) => ({ 'aria-label': `${c} page` })} />
+          <Pagination total={pagination.totalPages} value={page} onChange={(p) => library.getState().setPage(p)} size="sm" getControlProps={(c) => ({ 'aria-label': `${c} page` })} getItemProps={(n) => ({ 'aria-label': `Page ${n}` })} />
         </Group>
       </>
     );
