@@ -1,8 +1,9 @@
 /**
  * The Library page: videos (listVideos) with search, filters and server-side pagination, and a
  * thumbnail cache filled lazily per visible row (getVideoThumbnail → data: URL; NOT_FOUND means
- * the video has none). Jobs that change the library (scan, validate, move, re-encode, thumbnail …)
- * mark the page stale when they complete; it is re-read lazily, once.
+ * the video has none), and a tag cache filled the same way (getVideo: lists carry no tags). Jobs
+ * that change the library (scan, validate, move, re-encode, thumbnail, tagging …) mark the page
+ * stale when they complete; it is re-read lazily, once.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { MediaEvent } from '../../../shared/contracts/events';
@@ -18,9 +19,19 @@ export interface LibraryFilters {
   readonly orientation: Orientation | null;
   readonly valid: boolean | null;
   readonly missing: boolean | null;
+  /** Only videos with this tag (tag_generation); '' for any. */
+  readonly tag: string;
 }
 
-export const NO_LIBRARY_FILTERS: LibraryFilters = { search: '', directoryType: null, orientation: null, valid: null, missing: null };
+export const NO_LIBRARY_FILTERS: LibraryFilters = { search: '', directoryType: null, orientation: null, valid: null, missing: null, tag: '' };
+
+export function hasLibraryFilters(f: LibraryFilters): boolean {
+  return f.search.trim() !== '' || f.directoryType !== null || f.orientation !== null || f.valid !== null || f.missing !== null || f.tag.trim() !== '';
+}
+
+export type VideoTag = NonNullable<Video['tags']>[number];
+
+export type VideoTags = { readonly status: 'loading' } | { readonly status: 'ready'; readonly tags: readonly VideoTag[] } | { readonly status: 'error'; readonly message: string };
 
 export type Thumbnail = { readonly status: 'loading' } | { readonly status: 'ready'; readonly url: string } | { readonly status: 'none' } | { readonly status: 'error'; readonly message: string };
 
@@ -40,11 +51,13 @@ export interface LibraryState {
   readonly loading: boolean;
   readonly error: string | null;
   readonly thumbnails: Readonly<Record<string, Thumbnail>>;
+  readonly tags: Readonly<Record<string, VideoTags>>;
 
   load(): Promise<void>;
   setFilters(filters: Partial<LibraryFilters>): void;
   setPage(page: number): void;
   loadThumbnail(videoId: string): void;
+  loadTags(videoId: string): void;
   applyEvents(events: readonly MediaEvent[]): void;
   dispose(): void;
 }
@@ -61,6 +74,7 @@ const LIBRARY_JOB_TYPES: ReadonlySet<string> = new Set([
   'compile_quad',
   'compile_mega',
   'compile_gif',
+  'tag_generation',
 ]);
 
 export type LibraryStore = StoreApi<LibraryState>;
@@ -86,6 +100,7 @@ export function createLibraryStore(client: MediaClient, options: LibraryStoreOpt
     loading: false,
     error: null,
     thumbnails: {},
+    tags: {},
 
     async load() {
       const mine = ++seq;
@@ -93,6 +108,7 @@ export function createLibraryStore(client: MediaClient, options: LibraryStoreOpt
       set({ loading: true });
       try {
         const search = filters.search.trim();
+        const tag = filters.tag.trim();
         const result = await client.call('listVideos', {
           page,
           limit,
@@ -101,6 +117,7 @@ export function createLibraryStore(client: MediaClient, options: LibraryStoreOpt
           ...(filters.orientation ? { orientation: filters.orientation } : {}),
           ...(filters.valid !== null ? { valid: filters.valid ? 'true' : 'false' } : {}),
           ...(filters.missing !== null ? { missing: filters.missing ? 'true' : 'false' } : {}),
+          ...(tag ? { tag } : {}),
         });
         if (mine !== seq) return;
         set({ videos: result.data, pagination: result.pagination, loading: false, error: null });
@@ -132,9 +149,19 @@ export function createLibraryStore(client: MediaClient, options: LibraryStoreOpt
       );
     },
 
+    loadTags(videoId) {
+      if (get().tags[videoId]) return;
+      set({ tags: { ...get().tags, [videoId]: { status: 'loading' } } });
+      client.call('getVideo', { id: videoId }).then(
+        (video) => set({ tags: { ...get().tags, [videoId]: { status: 'ready', tags: video.tags ?? [] } } }),
+        (error: unknown) => set({ tags: { ...get().tags, [videoId]: { status: 'error', message: errorMessage(error) } } }),
+      );
+    },
+
     applyEvents(events) {
       let stale = false;
       let thumbnails: Record<string, Thumbnail> | null = null;
+      let tags: Record<string, VideoTags> | null = null;
       for (const event of events) {
         if (event.type !== 'job.updated' || event.job.status !== 'completed' || !LIBRARY_JOB_TYPES.has(event.job.type)) continue;
         stale = true;
@@ -143,8 +170,13 @@ export function createLibraryStore(client: MediaClient, options: LibraryStoreOpt
           thumbnails ??= { ...get().thumbnails };
           delete thumbnails[videoId];
         }
+        if (event.job.type === 'tag_generation' && typeof videoId === 'string') {
+          tags ??= { ...get().tags };
+          delete tags[videoId];
+        }
       }
       if (thumbnails) set({ thumbnails });
+      if (tags) set({ tags });
       if (stale && refreshTimer === null) {
         refreshTimer = timers.setTimeout(() => {
           refreshTimer = null;

@@ -1,9 +1,10 @@
-/** Search (title or filename, debounced) and the directory, orientation, validity and missing filters. */
+/** Search (title or filename, debounced), tag (debounced) and the directory, orientation, validity and missing filters. */
 import { Button, Group, Select, TextInput } from '@mantine/core';
 import { useDebouncedCallback } from '@mantine/hooks';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { ORIENTATIONS, VIDEO_DIRECTORIES, type Orientation, type VideoDirectory } from '../../../../shared/domain/library';
 import { Icon } from '../../components/icons';
+import { hasLibraryFilters, NO_LIBRARY_FILTERS } from '../../stores/library-store';
 import { useAppStore } from '../../stores/stores-context';
 
 const triState = (v: string | null): boolean | null => (v === 'true' ? true : v === 'false' ? false : null);
@@ -14,7 +15,14 @@ export function LibraryFilters() {
   const setFilters = useAppStore('library', (s) => s.setFilters);
   const [search, setSearch] = useState(filters.search);
   const applySearch = useDebouncedCallback((value: string) => setFilters({ search: value }), 300);
-  const any = filters.search !== '' || filters.directoryType !== null || filters.orientation !== null || filters.valid !== null || filters.missing !== null;
+  const [tag, setTag] = useState(filters.tag);
+  const applyTag = useDebouncedCallback((value: string) => setFilters({ tag: value.trim() }), 300);
+  const any = hasLibraryFilters(filters);
+
+  // a tag picked elsewhere (a row's tag badge) shows in the input
+  useEffect(() => {
+    setTag((current) => (current.trim() === filters.tag ? current : filters.tag));
+  }, [filters.tag]);
 
   return (
     <Group gap="sm" align="flex-end">
@@ -28,6 +36,17 @@ export function LibraryFilters() {
           applySearch(e.currentTarget.value);
         }}
         w={240}
+      />
+      <TextInput
+        label="Tag"
+        placeholder="e.g. person, portrait"
+        leftSection={<Icon name="search" size={14} />}
+        value={tag}
+        onChange={(e) => {
+          setTag(e.currentTarget.value);
+          applyTag(e.currentTarget.value);
+        }}
+        w={170}
       />
       <Select label="Directory" placeholder="All" data={[...VIDEO_DIRECTORIES]} value={filters.directoryType} onChange={(v) => setFilters({ directoryType: (v as VideoDirectory | null) ?? null })} clearable w={150} />
       <Select label="Orientation" placeholder="All" data={[...ORIENTATIONS]} value={filters.orientation} onChange={(v) => setFilters({ orientation: (v as Orientation | null) ?? null })} clearable w={140} />
@@ -60,7 +79,8 @@ export function LibraryFilters() {
           variant="subtle"
           onClick={() => {
             setSearch('');
-            setFilters({ search: '', directoryType: null, orientation: null, valid: null, missing: null });
+            setTag('');
+            setFilters(NO_LIBRARY_FILTERS);
           }}
         >
           Clear filters

@@ -42,9 +42,23 @@ function video(overrides: Partial<Video>): Video {
 const GOOD = video({});
 const BROKEN = video({ id: '7f1c2b7e-3d4a-4f5b-8c9d-0e1f2a3b4c5d', path: 'inbox/broken.mp4', filename: 'broken.mp4', title: 'broken', valid: false, validationError: 'corrupt: Invalid data found when processing input', thumbnailPath: null, durationSeconds: null, width: null, height: null });
 
+const GOOD_TAGS = [
+  { tag: 'landscape', confidence: 1 },
+  { tag: 'person', confidence: 0.91 },
+  { tag: 'face', confidence: 0.84 },
+  { tag: 'hd', confidence: 0.8 },
+  { tag: 'silent', confidence: 0.75 },
+  { tag: 'dark', confidence: 0.7 },
+  { tag: 'static', confidence: 0.6 },
+];
+
 function setup() {
   const client = createFakeClient({
-    listVideos: () => ({ data: [GOOD, BROKEN], pagination: { page: 1, limit: 25, total: 2, totalPages: 1 } }),
+    listVideos: ({ tag }) => {
+      const data = tag ? [GOOD, BROKEN].filter((v) => v.id === GOOD.id && GOOD_TAGS.some((t) => t.tag === tag)) : [GOOD, BROKEN];
+      return { data, pagination: { page: 1, limit: 25, total: data.length, totalPages: 1 } };
+    },
+    getVideo: ({ id }) => (id === GOOD.id ? { ...GOOD, tags: GOOD_TAGS } : { ...BROKEN, tags: [] }),
     getVideoThumbnail: ({ id }) => ({ videoId: id, path: 'thumbnails/holiday.jpg', dataUrl: 'data:image/jpeg;base64,AAAA' }),
     createJob: (input) => ({ id: '11111111-2222-4333-8444-555555555555', type: input.type as 'validate', status: 'pending', progress: 0, createdAt: '2026-02-13T10:00:00.000Z' }),
   });
@@ -89,5 +103,47 @@ describe('LibraryPage', () => {
     await user.click(within(table).getByRole('button', { name: 'Actions for broken' }));
     expect(await screen.findByRole('menuitem', { name: 'Re-encode for streaming' })).toBeDisabled();
     expect(screen.getByRole('menuitem', { name: 'Validate metadata' })).toBeEnabled();
+  });
+
+  it("shows a video's tags under its name, most confident first, the rest behind a count", async () => {
+    const { client } = setup();
+    const table = await screen.findByRole('table', { name: 'Library videos' });
+    const good = within(table).getByText('Holiday').closest('tr')!;
+    const tags = await within(good).findByRole('list', { name: 'Tags' });
+    const items = within(tags).getAllByRole('listitem');
+    expect(items.map((i) => i.textContent)).toEqual(['landscape', 'person', 'face', 'hd', 'silent', '+2']);
+    expect(within(tags).getByRole('listitem', { name: /^Tag person \(91% confidence\)/ })).toBeInTheDocument();
+    expect(within(tags).getByRole('listitem', { name: '2 more tags: dark, static' })).toBeInTheDocument();
+    // a video without tags shows none
+    const broken = within(table).getByText('broken').closest('tr')!;
+    await waitFor(() => expect(client.callsOf('getVideo')).toEqual(expect.arrayContaining([{ id: BROKEN.id }])));
+    expect(within(broken).queryByRole('list', { name: 'Tags' })).toBeNull();
+  });
+
+  it('filters by a tag typed in the filters, and clears it', async () => {
+    const user = userEvent.setup();
+    const { client } = setup();
+    const table = await screen.findByRole('table', { name: 'Library videos' });
+    await within(table).findByText('broken');
+    await user.type(screen.getByRole('textbox', { name: 'Tag' }), 'person');
+    await waitFor(() => expect(client.callsOf('listVideos').at(-1)).toMatchObject({ tag: 'person', page: 1 }));
+    await waitFor(() => expect(within(table).queryByText('broken')).toBeNull());
+    expect(within(table).getByText('Holiday')).toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: 'Clear filters' }));
+    await waitFor(() => expect(client.callsOf('listVideos').at(-1)).not.toHaveProperty('tag'));
+    expect(screen.getByRole('textbox', { name: 'Tag' })).toHaveValue('');
+    expect(await within(table).findByText('broken')).toBeInTheDocument();
+  });
+
+  it('filters by a tag clicked on a row, and shows it in the tag filter', async () => {
+    const user = userEvent.setup();
+    const { client } = setup();
+    const table = await screen.findByRole('table', { name: 'Library videos' });
+    const good = within(table).getByText('Holiday').closest('tr')!;
+    await user.click(await within(good).findByRole('listitem', { name: /^Tag face / }));
+    await waitFor(() => expect(client.callsOf('listVideos').at(-1)).toMatchObject({ tag: 'face' }));
+    expect(screen.getByRole('textbox', { name: 'Tag' })).toHaveValue('face');
+    await waitFor(() => expect(within(table).queryByText('broken')).toBeNull());
   });
 });

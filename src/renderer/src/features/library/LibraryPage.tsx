@@ -1,5 +1,5 @@
 /**
- * The Library page: videos with thumbnails and media facts, search and filters, server-side
+ * The Library page: videos with thumbnails, tags and media facts, search and filters, server-side
  * pagination, and row actions that create a job and open it on the Jobs page.
  */
 import { Button, Group, Pagination, Stack, Table, Text, Title } from '@mantine/core';
@@ -7,6 +7,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { Video } from '../../../../shared/contracts/video';
 import { Icon } from '../../components/icons';
 import { EmptyView, ErrorState, LoadingState } from '../../components/StateViews';
+import { hasLibraryFilters } from '../../stores/library-store';
 import { useAppStore, useStores } from '../../stores/stores-context';
 import { showToast } from '../../stores/toast-store';
 import type { LibraryAction } from './library-actions';
@@ -31,6 +32,7 @@ export function LibraryPage({ onJobCreated }: { readonly onJobCreated: (jobId: s
   }, [library]);
 
   const onAction = useCallback((action: LibraryAction, video: Video) => setRequest({ action, video }), []);
+  const onPickTag = useCallback((tag: string) => library.getState().setFilters({ tag }), [library]);
 
   const scanInbox = async () => {
     setScanning(true);
@@ -44,7 +46,7 @@ export function LibraryPage({ onJobCreated }: { readonly onJobCreated: (jobId: s
     }
   };
 
-  const filtered = filters.search !== '' || filters.directoryType !== null || filters.orientation !== null || filters.valid !== null || filters.missing !== null;
+  const filtered = hasLibraryFilters(filters);
 
   let body;
   if (pagination === null) {
@@ -71,7 +73,7 @@ export function LibraryPage({ onJobCreated }: { readonly onJobCreated: (jobId: s
             </Table.Thead>
             <Table.Tbody>
               {videos.map((v) => (
-                <VideoRow key={v.id} video={v} onAction={onAction} />
+                <VideoRow key={v.id} video={v} onAction={onAction} onPickTag={onPickTag} />
               ))}
             </Table.Tbody>
           </Table>

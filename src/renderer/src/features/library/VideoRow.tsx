@@ -1,10 +1,11 @@
-/** One library video: thumbnail, names, media facts, validity and the actions menu. */
+/** One library video: thumbnail, names and tags, media facts, validity and the actions menu. */
 import { ActionIcon, Badge, Group, Menu, Stack, Table, Text, Tooltip } from '@mantine/core';
 import { memo } from 'react';
 import type { Video } from '../../../../shared/contracts/video';
 import { Icon } from '../../components/icons';
 import { formatBytes, formatDuration } from '../../lib/format';
 import { LIBRARY_ACTIONS, type LibraryAction } from './library-actions';
+import { VideoTags } from './VideoTags';
 import { VideoThumbnail } from './VideoThumbnail';
 
 function Validity({ video }: { readonly video: Video }) {
@@ -24,7 +25,14 @@ function Validity({ video }: { readonly video: Video }) {
   );
 }
 
-export const VideoRow = memo(function VideoRow({ video, onAction }: { readonly video: Video; readonly onAction: (action: LibraryAction, video: Video) => void }) {
+export interface VideoRowProps {
+  readonly video: Video;
+  readonly onAction: (action: LibraryAction, video: Video) => void;
+  /** A tag badge was clicked: filter the library by it. */
+  readonly onPickTag: (tag: string) => void;
+}
+
+export const VideoRow = memo(function VideoRow({ video, onAction, onPickTag }: VideoRowProps) {
   const name = video.title || video.filename;
   return (
     <Table.Tr data-video-id={video.id} style={{ opacity: video.missing ? 0.6 : 1 }}>
@@ -38,6 +46,7 @@ export const VideoRow = memo(function VideoRow({ video, onAction }: { readonly v
         <Text size="xs" c="dimmed" ff="monospace" truncate title={video.path}>
           {video.path}
         </Text>
+        <VideoTags videoId={video.id} onPick={onPickTag} />
       </Table.Td>
       <Table.Td>
         <Text size="sm" ff="monospace">

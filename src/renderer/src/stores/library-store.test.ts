@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import type { Video } from '../../../shared/contracts/video';
+import { createFakeClient, makeJob, manualTimers } from '../testing/fake-client';
+import { createLibraryStore, hasLibraryFilters, NO_LIBRARY_FILTERS } from './library-store';
+
+const VIDEO_ID = '6f1c2b7e-3d4a-4f5b-8c9d-0e1f2a3b4c5d';
+
+const settle = async () => {
+  for (let i = 0; i < 5; i += 1) await Promise.resolve();
+};
+
+function setup(tagsOf: () => Array<{ tag: string; confidence: number }>) {
+  const client = createFakeClient({
+    listVideos: () => ({ data: [], pagination: { page: 1, limit: 25, total: 0, totalPages: 0 } }),
+    getVideo: ({ id }) => ({ id, tags: tagsOf() }) as unknown as Video,
+  });
+  const timers = manualTimers();
+  const store = createLibraryStore(client, { timers, refreshDelayMs: 1000 });
+  return { client, timers, store };
+}
+
+describe('library store: tags', () => {
+  it('loads a video’s tags once, and again after a tag_generation job for it completes', async () => {
+    let tags = [{ tag: 'dark', confidence: 0.7 }];
+    const { client, timers, store } = setup(() => tags);
+    store.getState().loadTags(VIDEO_ID);
+    store.getState().loadTags(VIDEO_ID);
+    await settle();
+    expect(store.getState().tags[VIDEO_ID]).toEqual({ status: 'ready', tags: [{ tag: 'dark', confidence: 0.7 }] });
+    expect(client.callsOf('getVideo')).toHaveLength(1);
+
+    tags = [{ tag: 'person', confidence: 0.9 }];
+    const job = makeJob({ type: 'tag_generation', status: 'completed', params: { videoId: VIDEO_ID } });
+    store.getState().applyEvents([{ type: 'job.updated', job }]);
+    // the cached tags are dropped (the row asks again) and the page is re-read once
+    expect(store.getState().tags[VIDEO_ID]).toBeUndefined();
+    timers.advance(1000);
+    await settle();
+    expect(client.callsOf('listVideos')).toHaveLength(1);
+    store.getState().loadTags(VIDEO_ID);
+    await settle();
+    expect(store.getState().tags[VIDEO_ID]).toEqual({ status: 'ready', tags: [{ tag: 'person', confidence: 0.9 }] });
+  });
+
+  it('sends the tag filter, trimmed, with the list request', async () => {
+    const { client, store } = setup(() => []);
+    store.getState().setFilters({ tag: ' person ' });
+    await settle();
+    expect(client.callsOf('listVideos').at(-1)).toMatchObject({ tag: 'person', page: 1 });
+    expect(hasLibraryFilters(store.getState().filters)).toBe(true);
+    store.getState().setFilters(NO_LIBRARY_FILTERS);
+    await settle();
+    expect(client.callsOf('listVideos').at(-1)).not.toHaveProperty('tag');
+    expect(hasLibraryFilters(store.getState().filters)).toBe(false);
+  });
+
+  it('keeps a failed tag fetch as an error (the row shows no tags)', async () => {
+    const client = createFakeClient({});
+    const store = createLibraryStore(client);
+    store.getState().loadTags(VIDEO_ID);
+    await settle();
+    expect(store.getState().tags[VIDEO_ID]).toMatchObject({ status: 'error' });
+  });
+});
