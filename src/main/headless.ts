@@ -103,9 +103,9 @@ export async function startHeadless(env: Env = process.env, options: HeadlessOpt
 }
 
 /** Runs until SIGINT/SIGTERM, then shuts down gracefully. */
-export async function runHeadless(): Promise<void> {
+export async function runHeadless(options: HeadlessOptions = {}): Promise<void> {
   try {
-    const server = await startHeadless();
+    const server = await startHeadless(process.env, options);
     const stop = (signal: string) => {
       console.log(`${signal} received: stopping (running jobs go back to the queue).`);
       server.close().then(

@@ -23,6 +23,10 @@ export function openPool(url: string, options: { max?: number } = {}): Pool {
   // an idle client losing its connection (server restart, network) must not crash the process:
   // the pool drops that client, and the next query opens a new connection or fails with its own error
   pool.on('error', () => undefined);
+  // a checked-out client whose connection dies between queries (a server restart in the middle of
+  // a transaction) emits 'error' on itself, which the pool only listens to while the client is idle:
+  // unheard, it would crash the process. Its current and next queries fail with the error instead.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 
