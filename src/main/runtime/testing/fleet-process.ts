@@ -45,7 +45,7 @@ function exited(child: ChildProcess): Promise<number | null> {
 export async function startNodeProcess(nodeId: string, env: Record<string, string>, timeoutMs = 60_000): Promise<NodeProcess> {
   const port = await freePort();
   const token = randomBytes(16).toString('hex');
-  const child = spawn(process.execPath, ['--import', 'tsx', join(HERE, 'fleet-node-main.ts')], {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src', 'main', 'testing', 'fleet-node-main.ts')], {
     cwd: REPO_ROOT,
     env: { ...process.env, MEDIA_DATA_DIR: mkdtempSync(join(tmpdir(), `mjc-node-${nodeId}-`)), MEDIA_NODE_ID: nodeId, HOST: '127.0.0.1', PORT: String(port), MEDIA_API_TOKEN: token, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
