@@ -12,12 +12,12 @@ import { mkdtemp, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 import { RestApi } from './support/api';
 import { launchChromium } from './support/browser';
 import { CORRUPT_FILE, generateClips, LONG_CLIP, SHORT_CLIPS } from './support/clips';
 import { startHeadless, type HeadlessProcess } from './support/headless-server';
-import { ARTIFACTS_DIR } from './support/paths';
+import { ARTIFACTS_DIR, headlessEntryIn } from './support/paths';
 import { waitFor } from './support/wait';
 import { Screenshots } from './support/screenshots';
 
@@ -40,6 +40,7 @@ beforeAll(async () => {
   const [, launched] = await Promise.all([generateClips(join(libraryPath, 'inbox')), launchChromium(), shots.reset()]);
   browser = launched;
   server = await startHeadless({
+    entry: headlessEntryIn(inject('e2eAppDir')),
     dataDir: join(root, 'data'),
     libraryPath,
     // no GPU here: gpu_encode jobs run in software; keep the hang watchdog out of the way

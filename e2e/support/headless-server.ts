@@ -1,13 +1,13 @@
 /**
  * The server under test: the built headless program (`node out/main/headless.js`, what
- * `npm run headless` runs) as a child process, on a free port, with its own data folder and
+ * `npm run headless` runs, here from a copy of the build) as a child process, on a free port, with its own data folder and
  * library. Its URL comes from the line it prints; its API token from the file it writes
  * (MEDIA_DATA_DIR/api-token). Stopped with SIGTERM (graceful), then SIGKILL if it hangs.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { HEADLESS_ENTRY, REPO_ROOT } from './paths';
+import { REPO_ROOT } from './paths';
 
 export interface HeadlessProcess {
   readonly url: string;
@@ -19,6 +19,8 @@ export interface HeadlessProcess {
 }
 
 export interface HeadlessStartOptions {
+  /** The built headless entry (out/main/headless.js, or a copy of the build). */
+  readonly entry: string;
   readonly dataDir: string;
   readonly libraryPath: string;
   /** More environment (limits, retry backoff …). */
@@ -42,7 +44,7 @@ function exited(child: ChildProcess): Promise<void> {
 }
 
 export async function startHeadless(options: HeadlessStartOptions): Promise<HeadlessProcess> {
-  const child = spawn(process.execPath, [HEADLESS_ENTRY], {
+  const child = spawn(process.execPath, [options.entry], {
     cwd: REPO_ROOT,
     env: isolatedEnv({
       MEDIA_DATA_DIR: options.dataDir,
