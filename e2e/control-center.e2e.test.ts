@@ -99,6 +99,11 @@ async function progressOf(bar: Locator): Promise<number> {
   return Number(/(\d+)%/.exec(label)?.[1] ?? NaN);
 }
 
+/** The tag badges a row shows for these tags (most confident first): five, then "+N". */
+function shownTags(tags: readonly string[]): string[] {
+  return tags.length > 5 ? [...tags.slice(0, 5), `+${tags.length - 5}`] : [...tags];
+}
+
 async function openJobsPage() {
   await nav('Jobs').click();
   await expect.poll(() => page.url()).toMatch(/#\/jobs$/);
@@ -293,8 +298,7 @@ describe.sequential('the media job control center in a browser', () => {
     const row = libraryRows().filter({ hasText: 'sunrise-beach.mp4' });
     await row.waitFor();
     // the thumbnail jobs of the earlier test show in the library
-    await row.getByRole('img').waitFor();
-    await shots.take(page, 'library');
+    await row.getByRole('img', { name: 'Thumbnail of sunrise-beach' }).waitFor();
 
     await row.getByRole('button', { name: 'Actions for sunrise-beach' }).click();
     await page.getByRole('menuitem', { name: 'Re-encode for streaming' }).click();
@@ -316,6 +320,45 @@ describe.sequential('the media job control center in a browser', () => {
     // its output is a new library video in playback/
     await nav('Library').click();
     await libraryRows().filter({ hasText: 'playback/sunrise-beach.mp4' }).waitFor();
+  });
+
+  it('shows the tags of tag_generation jobs in the library, and filters by tag', async () => {
+    const portrait = await api.videoByFilename('portrait-interview.mp4');
+    const mandelbrot = await api.videoByFilename('mandelbrot-zoom.mp4');
+    for (const video of [portrait, mandelbrot]) {
+      const job = await api.createJob('tag_generation', { videoId: video.id, sampleCount: 2 });
+      await api.waitForStatus(job.id, ['completed'], JOB_TIMEOUT);
+    }
+    const portraitTags = (await api.getVideo(portrait.id)).tags!.map((t) => t.tag);
+    const mandelbrotTags = (await api.getVideo(mandelbrot.id)).tags!.map((t) => t.tag);
+    expect(portraitTags).toContain('portrait');
+    expect(mandelbrotTags.length).toBeGreaterThan(0);
+
+    await nav('Library').click();
+    const tagsOf = (file: string) => libraryRows().filter({ hasText: file }).getByRole('list', { name: 'Tags' }).getByRole('listitem');
+    // each row shows its tags as the API has them (most confident first, five at most, then "+N")
+    await expect.poll(() => tagsOf('portrait-interview.mp4').allTextContents(), { timeout: UI_TIMEOUT }).toEqual(shownTags(portraitTags));
+    await expect.poll(() => tagsOf('mandelbrot-zoom.mp4').allTextContents(), { timeout: UI_TIMEOUT }).toEqual(shownTags(mandelbrotTags));
+    await expect(tagsOf('sunrise-beach.mp4').count()).resolves.toBe(0);
+    await page.getByText('0 running · 0 waiting').waitFor(); // the live counts have caught up
+    await shots.take(page, 'library');
+
+    // the tag filter: typed …
+    const tagFilter = page.getByRole('textbox', { name: 'Tag' });
+    await tagFilter.fill('portrait');
+    await expect.poll(() => libraryRows().allTextContents()).toEqual([expect.stringContaining('portrait-interview.mp4')]);
+    await page.getByText('1–1 of 1 videos').waitFor();
+    await page.getByRole('button', { name: 'Clear filters' }).click();
+    await expect.poll(() => libraryRows().count()).toBeGreaterThan(2);
+
+    // … or picked on a row: the library shows what GET /videos?tag= has
+    const tag = mandelbrotTags[0]!;
+    const expected = (await api.listVideos({ tag })).data.map((v) => v.path).sort();
+    await tagsOf('mandelbrot-zoom.mp4').filter({ hasText: tag }).first().click();
+    await expect.poll(() => tagFilter.inputValue()).toBe(tag);
+    await expect.poll(async () => (await libraryRows().locator('[title$=".mp4"]').allTextContents()).sort()).toEqual(expected);
+    await shots.take(page, 'library-filtered-by-tag');
+    await page.getByRole('button', { name: 'Clear filters' }).click();
   });
 
   it('shows the system page with the tools, encoders and slots', async () => {
