@@ -14,7 +14,7 @@ export default defineConfig({
         },
       },
       {
-        // End-to-end: the built headless server and web UI in Chromium (e2e/README.md). Runs after
+        // End-to-end: the built headless server and web UI in Chromium (e2e/*.e2e.test.ts). Runs after
         // the unit project (groupOrder), so its ffmpeg jobs do not compete with the other suites.
         test: {
           name: 'e2e',
@@ -23,6 +23,8 @@ export default defineConfig({
           globalSetup: ['e2e/support/global-setup.ts'],
           testTimeout: 180_000,
           hookTimeout: 240_000,
+          // a loaded two-core machine renders slowly: expect.poll waits up to 30 s (default 1 s)
+          expect: { poll: { timeout: 30_000, interval: 100 } },
           pool: 'forks',
           sequence: { groupOrder: 1 },
         },
