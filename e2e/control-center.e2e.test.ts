@@ -33,6 +33,8 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 const shots = new Screenshots(ARTIFACTS_DIR);
+/** What the page logged as errors (told when a scenario fails). */
+const browserErrors: string[] = [];
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'media-e2e-'));
@@ -50,6 +52,8 @@ beforeAll(async () => {
   context = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'light' });
   context.setDefaultTimeout(UI_TIMEOUT);
   page = await context.newPage();
+  page.on('console', (m) => m.type() === 'error' && browserErrors.push(`console: ${m.text()}`));
+  page.on('pageerror', (e) => browserErrors.push(`page error: ${e.message}`));
   console.log(`e2e: headless server ${server.url} (pid ${server.pid}), data in ${root}; screenshots in ${ARTIFACTS_DIR}`);
 });
 
@@ -70,6 +74,7 @@ beforeEach(({ task, onTestFailed, skip }) => {
     firstFailure = task.name;
     if (page) await shots.take(page, `FAILED-${task.name}`).catch(() => {});
     if (server) console.error(`e2e: the headless server's output so far:\n${server.output().slice(-4000)}`);
+    if (browserErrors.length > 0) console.error(`e2e: errors in the page:\n${browserErrors.slice(-30).join('\n')}`);
   });
 });
 

@@ -55,6 +55,10 @@ export async function startHeadless(options: HeadlessStartOptions): Promise<Head
     }),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // never outlive the test process (a worker killed on a timeout skips afterAll)
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('exit', () => process.off('exit', killOnExit));
   let output = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
