@@ -1,17 +1,24 @@
 /**
- * PLACEHOLDER — our side of the fleet benchmark (issue #7), to be written by the engineer building
- * the fleet runtime on PostgreSQL. `bench/fleet-bench.ts` calls `benchFleetOurs` with the shared
- * server; set BENCH_FLEET_PEERS_ONLY=1 to run the peers without it until then.
+ * Our side of the fleet benchmark, on the section's shared PostgreSQL server, each run on a fresh
+ * database:
  *
- * Expected: the same workload as the peers (`jobs` no-op jobs inserted in bulk before the clock,
- * not timed; the clock from starting the runtime(s) until the store says all `jobs` are completed,
- * then the final state checked), on a fresh database (`server.createDatabase()`), with cpu
- * concurrency `concurrency` per node; once with 1 node and once with 3 nodes. It returns the metrics
- * `fleet.noop.throughput` (and the 3-node one) and `fleet.start_latency.p50`, and the 1-node
- * jobs/s, which `fleet.peer.throughput_ratio` divides by the better peer.
+ * - fleet.noop.throughput (1 node) and fleet.noop.throughput.3_nodes: `jobs` no-op `scan` jobs
+ *   inserted in bulk (not timed), then the clock runs from starting the node(s) (pool, migration
+ *   check, registration, LISTEN, runtime start) until the store counts all of them completed;
+ *   cpu concurrency `concurrency` per node. Nodes are real fleet runtimes (registry, heartbeats,
+ *   leases, sweep, wake-ups) in this process; completion is polled every 50 ms with getStats (the
+ *   bucketed counts: a few rows), then the final state is checked.
+ * - fleet.start_latency.p50: an idle fleet of two nodes; a job is created through node A (no
+ *   capacity of its own) and started by node B, woken by NOTIFY; from createJob to the processor's
+ *   run() on B. Sequential samples after a warm-up.
  */
+import type { Processor } from '../src/main/processors/processor';
+import { noopProcessor } from '../src/main/processors/testing/test-processors';
+import { startFleetTestNode, type FleetTestNode } from '../src/main/runtime/testing/fleet-test-node';
+import { PostgresJobStore } from '../src/main/storage/postgres/pg-job-store';
 import type { PostgresServer } from '../src/main/storage/testing/postgres-server';
-import type { Metric } from './report';
+import { atMost, type Metric } from './report';
+import { benchJob, insertInChunks, percentile, progress, sleep } from './support';
 
 export interface FleetOursResult {
   readonly metrics: Metric[];
@@ -21,6 +28,113 @@ export interface FleetOursResult {
   readonly jobsPerSecond3: number;
 }
 
-export function benchFleetOurs(_server: PostgresServer, _jobs: number, _concurrency: number): Promise<FleetOursResult> {
-  throw new Error('not written yet');
+const TIMEOUT_MS = 180_000;
+const LATENCY_SAMPLES = 300;
+const LATENCY_WARMUP = 30;
+
+function collectErrors(errors: unknown[]): Pick<Console, 'info' | 'warn' | 'error'> {
+  return { info() {}, warn() {}, error: (...args: unknown[]) => void errors.push(args.map(String).join(' ')) };
 }
+
+async function runThroughput(server: PostgresServer, jobs: number, concurrency: number, nodeCount: number): Promise<number> {
+  const url = await server.createDatabase();
+  const loader = await PostgresJobStore.open({ url });
+  try {
+    progress(`fleet: inserting ${jobs} scan jobs (not timed) for ${nodeCount} node(s)`);
+    await insertInChunks(loader, Array.from({ length: jobs }, () => benchJob('scan')));
+  } finally {
+    await loader.close();
+  }
+  const errors: unknown[] = [];
+  const nodes: FleetTestNode[] = [];
+  try {
+    const t0 = performance.now();
+    nodes.push(
+      ...(await Promise.all(
+        Array.from({ length: nodeCount }, (_, i) =>
+          startFleetTestNode(url, `bench-${i + 1}`, {
+            processor: noopProcessor,
+            config: { limits: { cpu: concurrency, gpu_encode: 2, gpu_ai: 1 }, reportFlushMs: 200 },
+            logger: collectErrors(errors),
+          }),
+        ),
+      )),
+    );
+    const first = nodes[0]!.runtime;
+    let stats = await first.execute('getStats', {});
+    while (stats.completed < jobs) {
+      if (performance.now() - t0 > TIMEOUT_MS) throw new Error(`fleet: only ${stats.completed} of ${jobs} completed after ${TIMEOUT_MS} ms`);
+      if (errors.length > 0) throw new Error(`fleet: runtime errors: ${errors.slice(0, 3).join('; ')}`);
+      await sleep(50);
+      stats = await first.execute('getStats', {});
+    }
+    const elapsedMs = performance.now() - t0;
+    if (stats.completed !== jobs || stats.failed !== 0 || stats.running !== 0 || stats.pending + stats.queued !== 0) {
+      throw new Error(`fleet: unexpected final stats ${JSON.stringify(stats)}`);
+    }
+    const perNode = await Promise.all(nodes.map(async (n) => (await n.runtime.execute('listNodes', {})).nodes.find((v) => v.self)!.completedSinceStart));
+    const jobsPerSecond = jobs / (elapsedMs / 1000);
+    progress(`fleet: ${nodeCount} node(s): ${jobs} jobs in ${elapsedMs.toFixed(0)} ms = ${jobsPerSecond.toFixed(0)} jobs/s (completed per node: ${perNode.join(', ')})`);
+    return jobsPerSecond;
+  } finally {
+    await Promise.all(nodes.map((n) => n.close()));
+  }
+}
+
+async function runStartLatency(server: PostgresServer): Promise<{ p50: number; p90: number; p99: number }> {
+  const url = await server.createDatabase();
+  const invokedAt = new Map<string, number>();
+  const recording: Processor = {
+    async run(ctx) {
+      invokedAt.set(ctx.job.id, performance.now());
+    },
+  };
+  const errors: unknown[] = [];
+  const front = await startFleetTestNode(url, 'front', { processor: recording, config: { limits: { cpu: 0, gpu_encode: 0, gpu_ai: 0 } }, logger: collectErrors(errors) });
+  const worker = await startFleetTestNode(url, 'worker', { processor: recording, logger: collectErrors(errors) });
+  try {
+    const latencies: number[] = [];
+    for (let i = 0; i < LATENCY_WARMUP + LATENCY_SAMPLES; i++) {
+      const t0 = performance.now();
+      const { id } = await front.runtime.execute('createJob', { type: 'scan', params: {} });
+      const deadline = t0 + 10_000;
+      while (!invokedAt.has(id)) {
+        if (performance.now() > deadline) throw new Error(`fleet start latency: job ${id} did not start within 10 s`);
+        await new Promise((r) => setImmediate(r));
+      }
+      if (i >= LATENCY_WARMUP) latencies.push(invokedAt.get(id)! - t0);
+      // wait for the completion so every sample starts on an idle fleet
+      while ((await worker.runtime.execute('getJob', { id })).status !== 'completed') await sleep(1);
+    }
+    if (errors.length > 0) throw new Error(`fleet start latency: runtime errors: ${errors.slice(0, 3).join('; ')}`);
+    return { p50: percentile(latencies, 50), p90: percentile(latencies, 90), p99: percentile(latencies, 99) };
+  } finally {
+    await front.close();
+    await worker.close();
+  }
+}
+
+export async function benchFleetOurs(server: PostgresServer, jobs: number, concurrency: number): Promise<FleetOursResult> {
+  const jobsPerSecond1 = await runThroughput(server, jobs, concurrency, 1);
+  const jobsPerSecond3 = await runThroughput(server, jobs, concurrency, 3);
+  progress(`fleet: start latency, ${LATENCY_WARMUP} warm-up + ${LATENCY_SAMPLES} samples (created on one node, started on another)`);
+  const latency = await runStartLatency(server);
+  progress(`fleet: start latency p50 ${latency.p50.toFixed(2)} ms, p90 ${latency.p90.toFixed(2)} ms, p99 ${latency.p99.toFixed(2)} ms`);
+  const how = `${jobs} no-op scan jobs inserted first (not timed), clock from starting the node(s) to all completed in the store; cpu concurrency ${concurrency} per node; nodes are fleet runtimes in this one process on the section's PostgreSQL server (fsync off)`;
+  return {
+    jobsPerSecond1,
+    jobsPerSecond3,
+    metrics: [
+      { metric: 'fleet.noop.throughput', value: jobsPerSecond1, unit: 'jobs/s', note: `1 node; ${how}` },
+      { metric: 'fleet.noop.throughput.3_nodes', value: jobsPerSecond3, unit: 'jobs/s', note: `3 nodes sharing the queue (one process, so one event loop for the three); ${how}` },
+      {
+        metric: 'fleet.start_latency.p50',
+        value: latency.p50,
+        unit: 'ms',
+        target: atMost(10),
+        note: `${LATENCY_SAMPLES} sequential samples (after ${LATENCY_WARMUP} warm-up) on an idle 2-node fleet: createJob on a node with no capacity → run() on the other, woken by LISTEN/NOTIFY; p90 ${latency.p90.toFixed(2)} ms, p99 ${latency.p99.toFixed(2)} ms`,
+      },
+    ],
+  };
+}
+

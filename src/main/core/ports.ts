@@ -95,8 +95,8 @@ export interface ClaimResult {
   /** Jobs changed by the outcomes in `reports`, as recordReports returns them. */
   readonly reported: JobRecord[];
   /**
-   * Waiting jobs were left out because another node's claim held them (shared stores only): the
-   * dispatcher claims again shortly, since that node may not start them.
+   * Fewer jobs started than the scheduler chose, because other nodes started some of them first
+   * (shared stores only): the capacity is still free, so the dispatcher claims again at once.
    */
   readonly contended?: boolean;
 }

@@ -11,8 +11,8 @@ import type { ProcessorRegistry, TrackedProcess } from '../processors/processor'
 import { Attempt, type AttemptOptions, type StopReason } from './attempt';
 import { ReportBuffer } from './report-buffer';
 
-/** A claim transaction lasts a few milliseconds; a contended claim looks again after this. */
-const CONTENTION_RETRY_MS = 10;
+/** Another node won some of the chosen jobs: look again after this (its claim has committed by then). */
+const CONTENTION_RETRY_MS = 1;
 
 export interface DispatcherOptions extends AttemptOptions {
   readonly nodeId: string;
@@ -223,7 +223,7 @@ export class Dispatcher {
     this.queueTick();
   }
 
-  /** Another node held some waiting jobs during the claim: look again once its claim has committed. */
+  /** Other nodes won some of the chosen jobs: claim again for the capacity still free. */
   private claimAgainSoon(): void {
     if (this.contentionTimer) return;
     this.contentionTimer = setTimeout(() => {

@@ -54,6 +54,14 @@ export class PgLogWriter {
       'INSERT INTO job_logs (job_seq, line, at, text) SELECT * FROM unnest($1::bigint[], $2::integer[], $3::bigint[], $4::text[])',
       [lines.map((l) => l.seq), lines.map((l) => l.line), lines.map((l) => l.at), lines.map((l) => pgText(l.text))],
     );
+    await this.dropOverflow(db, lines);
+  }
+
+  /**
+   * Keeps the bounds after lines were written (by writeCounted, or by the caller's own statement):
+   * line N > head + tail drops line N - tail and counts it in jobs.log_dropped.
+   */
+  async dropOverflow(db: Queryable, lines: readonly Pick<CountedLine, 'seq' | 'line'>[]): Promise<void> {
     const { headLines, tailLines } = this.bounds;
     const drops = lines.filter((l) => l.line > headLines + tailLines);
     if (drops.length === 0) return;

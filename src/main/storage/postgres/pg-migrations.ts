@@ -260,6 +260,28 @@ const MIGRATIONS: readonly string[] = [
     stopped_at            BIGINT
   );
   `,
+  /* 5: status counts by a statement-level trigger: one delta insert per statement instead of two
+        plpgsql inserts per changed row (a claim or a batch of completions changes dozens of rows) */ `
+  DROP TRIGGER jobs_count_status ON jobs;
+  CREATE FUNCTION jobs_count_status_changes() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    INSERT INTO job_count_deltas (bucket, type, status, resource_category, n)
+      SELECT bucket, type, status, resource_category, sum(n)::integer FROM (
+        SELECT (o.seq >> ${BUCKET_SHIFT})::integer AS bucket, o.type, o.status, o.resource_category, -1 AS n
+          FROM old_rows o JOIN new_rows w ON w.seq = o.seq WHERE o.status IS DISTINCT FROM w.status
+        UNION ALL
+        SELECT (w.seq >> ${BUCKET_SHIFT})::integer, w.type, w.status, w.resource_category, 1
+          FROM old_rows o JOIN new_rows w ON w.seq = o.seq WHERE o.status IS DISTINCT FROM w.status
+      ) AS d GROUP BY 1, 2, 3, 4 HAVING sum(n) <> 0;
+    INSERT INTO processing_deltas (completed, total_ms)
+      SELECT count(*), sum(w.completed_at - w.started_at) FROM old_rows o JOIN new_rows w ON w.seq = o.seq
+      WHERE o.status IS DISTINCT FROM w.status AND w.status = 'completed' AND w.started_at IS NOT NULL AND w.completed_at IS NOT NULL
+      HAVING count(*) > 0;
+    RETURN NULL;
+  END $$;
+  CREATE TRIGGER jobs_count_status AFTER UPDATE ON jobs REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION jobs_count_status_changes();
+  `,
 ];
 
 export async function migrate(pool: Pool): Promise<void> {
