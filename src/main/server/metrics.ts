@@ -43,6 +43,43 @@ export function createMetrics(runtime: Runtime): { registry: Registry; observe: 
     async collect() { const b = (await stats()).totalVramAvailable; if (b === null) this.reset(); else this.set(b); },
   });
 
+  // the fleet, per node (one node when embedded): what each runs, its limits and heartbeat age
+  let nodesPromise: Promise<OperationOutput<'listNodes'>> | null = null;
+  const nodes = (): Promise<OperationOutput<'listNodes'>> => {
+    nodesPromise ??= runtime.execute('listNodes', {}).finally(() => setImmediate(() => (nodesPromise = null)));
+    return nodesPromise;
+  };
+  new Gauge({
+    name: 'media_node_up', help: 'Fleet nodes: 1 online, 0 offline (missed its lease) or stopped', labelNames: ['node', 'state'], registers: [registry],
+    async collect() { this.reset(); for (const n of (await nodes()).nodes) this.set({ node: n.id, state: n.state }, n.state === 'online' ? 1 : 0); },
+  });
+  new Gauge({
+    name: 'media_node_running_jobs', help: 'Jobs running on each node by resource category (at its last heartbeat)', labelNames: ['node', 'resourceCategory'], registers: [registry],
+    async collect() {
+      this.reset();
+      for (const n of (await nodes()).nodes) for (const [cat, count] of Object.entries(n.running)) this.set({ node: n.id, resourceCategory: cat }, count);
+    },
+  });
+  new Gauge({
+    name: 'media_node_slot_limit', help: 'Slot limit of each node by resource category', labelNames: ['node', 'resourceCategory'], registers: [registry],
+    async collect() {
+      this.reset();
+      for (const n of (await nodes()).nodes) for (const [cat, limit] of Object.entries(n.limits)) this.set({ node: n.id, resourceCategory: cat }, limit);
+    },
+  });
+  new Gauge({
+    name: 'media_node_heartbeat_age_seconds', help: 'Seconds since each node last renewed its heartbeat', labelNames: ['node'], registers: [registry],
+    async collect() {
+      this.reset();
+      const now = Date.now();
+      for (const n of (await nodes()).nodes) this.set({ node: n.id }, Math.max(0, (now - Date.parse(n.heartbeatAt)) / 1000));
+    },
+  });
+  new Gauge({
+    name: 'media_node_completed_jobs', help: 'Jobs each node completed since its process started', labelNames: ['node'], registers: [registry],
+    async collect() { this.reset(); for (const n of (await nodes()).nodes) this.set({ node: n.id }, n.completedSinceStart); },
+  });
+
   const observe = (event: RuntimeEvent) => {
     if (event.type !== 'job.created' && event.type !== 'job.updated') return;
     const job = event.job;

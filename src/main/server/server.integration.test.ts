@@ -203,6 +203,11 @@ describe('headless REST API', () => {
     expect(text).toMatch(/^media_vram_used_mb 0$/m);
     expect(text).toMatch(/^media_job_wait_seconds_bucket\{le="0.05",type="thumbnail_generate",resourceCategory="cpu"\} \d+$/m);
     expect(text).toMatch(/^media_job_run_seconds_count\{type="thumbnail_generate",status="completed"\} 1$/m);
+    // the embedded default is a fleet of one node
+    const node = (await api('GET', '/api/fleet/nodes')).body.nodes[0].id as string;
+    expect(text).toContain(`media_node_up{node="${node}",state="online"} 1`);
+    expect(text).toMatch(new RegExp(`^media_node_completed_jobs\\{node="${node}"\\} [1-9]\\d*$`, 'm')); // this server ran other jobs before
+    expect(text).toMatch(new RegExp(`^media_node_slot_limit\\{node="${node}",resourceCategory="cpu"\\} \\d+$`, 'm'));
   });
 });
 
