@@ -27,9 +27,15 @@ import { LOCKS, type Queryable } from './pg-db';
 import type { PgLogWriter } from './pg-logs';
 import { pgText, rowToJob, type PgJobRow } from './pg-rows';
 
-/** Takes the lock that serialises this node's claims (and rescues) until the transaction ends. */
-export async function lockNode(db: Queryable, nodeId: string): Promise<void> {
-  await db.query(`SELECT pg_advisory_xact_lock(${LOCKS.claimNamespace}, hashtext($1))`, [nodeId]);
+/**
+ * The statement that takes the lock serialising this node's claims (and rescues) until the
+ * transaction ends. The key is a 32-bit FNV-1a hash of the node id computed here, so the statement
+ * has no parameters and is sent with BEGIN in one round trip (see inTransaction's `prelude`).
+ */
+export function lockNodeSql(nodeId: string): string {
+  let hash = 0x811c9dc5;
+  for (const byte of Buffer.from(nodeId, 'utf8')) hash = Math.imul(hash ^ byte, 0x01000193);
+  return `SELECT pg_advisory_xact_lock(${LOCKS.claimNamespace}, ${hash | 0})`;
 }
 
 interface UsageOrCandidateRow {

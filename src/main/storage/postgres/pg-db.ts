@@ -34,15 +34,16 @@ const RETRIED = new Set(['40P01' /* deadlock_detected */, '40001' /* serializati
 
 /**
  * Runs `fn` in one transaction on one connection (`mode`: e.g. 'ISOLATION LEVEL REPEATABLE READ
- * READ ONLY'). Retried a few times when PostgreSQL aborts it for a deadlock or a serialization
+ * READ ONLY'; `prelude`: a parameterless first statement, e.g. taking an advisory lock). Retried a few times when PostgreSQL aborts it for a deadlock or a serialization
  * failure, so `fn` must have no effect outside the database.
  */
-export async function inTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>, mode = ''): Promise<T> {
+export async function inTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>, mode = '', prelude = ''): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     const client = await pool.connect();
     let broken: Error | undefined;
     try {
-      await client.query(mode ? `BEGIN ${mode}` : 'BEGIN');
+      // `prelude`: a parameterless statement sent with BEGIN in the same round trip (simple protocol)
+      await client.query(`${mode ? `BEGIN ${mode}` : 'BEGIN'}${prelude ? `; ${prelude}` : ''}`);
       const result = await fn(client);
       await client.query('COMMIT');
       return result;

@@ -27,7 +27,7 @@ import type {
 } from '../../core/ports';
 import type { FailureDecision } from '../../core/retry-policy';
 import { DEFAULT_LOG_BOUNDS, type LogBounds } from '../sqlite/bounded-log';
-import { claim, lockNode } from './pg-claim';
+import { claim, lockNodeSql } from './pg-claim';
 import { compactCounts, countJobs, listPage } from './pg-counts';
 import { inTransaction, openPool, type Pool, type Queryable } from './pg-db';
 import { PgLogWriter } from './pg-logs';
@@ -134,11 +134,15 @@ export class PostgresJobStore implements JobStore {
   }
 
   async claimJobs(request: ClaimRequest): Promise<ClaimResult> {
-    const result = await inTransaction(this.pool, async (c) => {
-      await lockNode(c, request.nodeId);
-      const reported = request.reports ? await applyReports(c, this.log, request.reports) : [];
-      return { ...(await claim(c, this.log, request, this.leaseMs)), reported };
-    });
+    const result = await inTransaction(
+      this.pool,
+      async (c) => {
+        const reported = request.reports ? await applyReports(c, this.log, request.reports) : [];
+        return { ...(await claim(c, this.log, request, this.leaseMs)), reported };
+      },
+      '',
+      lockNodeSql(request.nodeId),
+    );
     this.wakeForRequeued(result.reported);
     await this.changed(result.started.length + result.waitingChanged.length + result.reported.length);
     return result;
@@ -187,10 +191,7 @@ export class PostgresJobStore implements JobStore {
   }
 
   async rescueJobs(nodeId: string, now: number, decide: (job: JobRecord) => FailureDecision): Promise<JobRecord[]> {
-    const rescued = await inTransaction(this.pool, async (c) => {
-      await lockNode(c, nodeId);
-      return rescueNode(c, this.log, nodeId, now, decide);
-    });
+    const rescued = await inTransaction(this.pool, (c) => rescueNode(c, this.log, nodeId, now, decide), '', lockNodeSql(nodeId));
     this.wakeForRequeued(rescued);
     await this.changed(rescued.length);
     return rescued;
