@@ -4,6 +4,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import type { SystemInfo } from '../../../../shared/contracts/system';
+import type { Fleet, NodeView } from '../../../../shared/contracts/fleet';
 import { createAppStores } from '../../stores/app-stores';
 import { createFakeClient, EMPTY_STATS } from '../../testing/fake-client';
 import { renderUi } from '../../testing/render';
@@ -22,9 +23,63 @@ const INFO: SystemInfo = {
   encoders: { available: ['libx264'], preferred: 'libx264', failed: [{ encoder: 'h264_nvenc', reason: 'Cannot load libcuda.so.1' }] },
 };
 
+const NODE: NodeView = {
+  id: 'ws-1',
+  hostname: 'ws-1.lan',
+  version: '0.1.0',
+  libraryPath: '/mnt/library',
+  startedAt: new Date(Date.now() - 3_600_000).toISOString(),
+  heartbeatAt: new Date().toISOString(),
+  state: 'online',
+  limits: { cpu: 5, gpu_encode: 2, gpu_ai: 1 },
+  vramBudgetMb: null,
+  gpus: [],
+  running: { cpu: 3, gpu_encode: 2, gpu_ai: 0 },
+  vramReservedMb: 0,
+  runningJobIds: ['0b9f6c1e-0000-4000-8000-000000000001'],
+  completedSinceStart: 12,
+  failedSinceStart: 1,
+  self: true,
+};
+const EMBEDDED: Fleet = { mode: 'embedded', nodeId: 'ws-1', leaseMs: null, nodes: [NODE] };
+
 describe('SystemPage', () => {
+  it('lists the fleet: each node with its state, slots against its own limits, VRAM and what it runs', async () => {
+    const fleet: Fleet = {
+      mode: 'fleet',
+      nodeId: 'ws-1',
+      leaseMs: 30_000,
+      nodes: [
+        NODE,
+        { ...NODE, id: 'gpu-2', hostname: 'gpu-2.lan', self: false, state: 'offline', heartbeatAt: new Date(Date.now() - 120_000).toISOString(), vramBudgetMb: 23_000, vramReservedMb: 6_000, gpus: [{ index: 0, name: 'RTX 4090', totalMb: 24_564, usedMb: 7_000 }], running: { cpu: 0, gpu_encode: 1, gpu_ai: 1 }, limits: { cpu: 8, gpu_encode: 3, gpu_ai: 2 } },
+      ],
+    };
+    renderUi(<SystemPage />, createAppStores(createFakeClient({ getSystemInfo: () => INFO, listNodes: () => fleet })));
+    const nodes = await screen.findByRole('table', { name: 'Nodes' });
+    expect(screen.getByText(/Fleet on PostgreSQL · 1 of 2 online/)).toBeInTheDocument();
+    const self = within(nodes).getByRole('row', { name: 'Node ws-1' });
+    expect(within(self).getByText('this node')).toBeInTheDocument();
+    expect(within(self).getByText('online')).toBeInTheDocument();
+    expect(within(self).getByLabelText('ws-1 cpu: 3 of 5')).toBeInTheDocument();
+    expect(within(self).getByText('1 running · 12 done · 1 failed')).toBeInTheDocument();
+    const other = within(nodes).getByRole('row', { name: 'Node gpu-2' });
+    expect(within(other).getByText('offline')).toBeInTheDocument();
+    expect(within(other).getByLabelText('gpu-2 gpu_encode: 1 of 3')).toBeInTheDocument();
+    expect(within(other).getByText('RTX 4090')).toBeInTheDocument();
+    expect(within(other).getByText('5.9 GB of 22.5 GB')).toBeInTheDocument();
+  });
+
+  it('says when the queue is embedded, and keeps the page when the node list cannot be read', async () => {
+    const { unmount } = renderUi(<SystemPage />, createAppStores(createFakeClient({ getSystemInfo: () => INFO, listNodes: () => EMBEDDED })));
+    expect(await screen.findByText(/Embedded \(SQLite\): this node alone/)).toBeInTheDocument();
+    unmount();
+    renderUi(<SystemPage />, createAppStores(createFakeClient({ getSystemInfo: () => INFO })));
+    expect(await screen.findByText('Could not read the node list')).toBeInTheDocument();
+    expect(screen.getByText('No GPU detected')).toBeInTheDocument();
+  });
+
   it('shows the no-GPU state, slots per category, tools and failed encoders with reasons', async () => {
-    const client = createFakeClient({ getSystemInfo: () => INFO });
+    const client = createFakeClient({ getSystemInfo: () => INFO, listNodes: () => EMBEDDED });
     const stores = createAppStores(client);
     stores.queue.setState({ stats: { ...EMPTY_STATS, running: 5 }, queue: { paused: false, pausedCategories: [], limits: { cpu: 5, gpu_encode: 2, gpu_ai: 1 }, vramBudgetMb: null } });
     renderUi(<SystemPage />, stores);
@@ -41,6 +96,7 @@ describe('SystemPage', () => {
     const user = userEvent.setup();
     let paused: string[] = [];
     const client = createFakeClient({
+      listNodes: () => EMBEDDED,
       getSystemInfo: () => ({ ...INFO, gpus: [{ index: 0, name: 'RTX 4090', totalMb: 24564, usedMb: 2048, utilizationPercent: 37, temperatureC: 61 }], queue: { paused: false, pausedCategories: paused as SystemInfo['queue']['pausedCategories'] } }),
       pauseQueue: ({ category }) => {
         paused = [category!];

@@ -1,6 +1,6 @@
 /**
  * The System page: GPUs, capacity (slots, VRAM budget, CPU), queue statistics with pause/resume of
- * the queue or one category, and the media tools and encoders. GPU telemetry changes without any
+ * the queue or one category, the media tools and encoders, and the nodes sharing the queue. GPU telemetry changes without any
  * job event, so this page re-reads getSystemInfo every few seconds while it is shown.
  */
 import { Button, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
@@ -9,6 +9,7 @@ import { Icon } from '../../components/icons';
 import { ErrorState, LoadingState } from '../../components/StateViews';
 import { useAppStore, useStores } from '../../stores/stores-context';
 import { CapacityPanel } from './CapacityPanel';
+import { FleetPanel } from './FleetPanel';
 import { GpuPanel } from './GpuPanel';
 import { QueueStatsPanel } from './QueueStatsPanel';
 import { ToolsPanel } from './ToolsPanel';
@@ -20,6 +21,8 @@ export function SystemPage() {
   const info = useAppStore('system', (s) => s.info);
   const loading = useAppStore('system', (s) => s.loading);
   const error = useAppStore('system', (s) => s.error);
+  const fleet = useAppStore('system', (s) => s.fleet);
+  const fleetError = useAppStore('system', (s) => s.fleetError);
   const stats = useAppStore('queue', (s) => s.stats);
 
   useEffect(() => {
@@ -59,6 +62,7 @@ export function SystemPage() {
             {stats ? <QueueStatsPanel stats={stats} onChanged={reload} /> : <LoadingState label="Loading queue statistics…" />}
             <ToolsPanel tools={info.tools} encoders={info.encoders} />
           </SimpleGrid>
+          <FleetPanel fleet={fleet} error={fleetError} onRetry={reload} />
         </>
       )}
     </Stack>
