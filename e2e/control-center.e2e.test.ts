@@ -359,7 +359,7 @@ describe.sequential('the media job control center in a browser', () => {
     // … or picked on a row: the library shows what GET /videos?tag= has
     const tag = mandelbrotTags[0]!;
     const expected = (await api.listVideos({ tag })).data.map((v) => v.path).sort();
-    await tagsOf('mandelbrot-zoom.mp4').filter({ hasText: tag }).first().click();
+    await libraryRows().filter({ hasText: 'mandelbrot-zoom.mp4' }).getByRole('button', { name: `Tag ${tag} `, exact: false }).first().click();
     await expect.poll(() => tagFilter.inputValue()).toBe(tag);
     await expect.poll(async () => (await libraryRows().locator('[title$=".mp4"]').allTextContents()).sort()).toEqual(expected);
     await shots.take(page, 'library-filtered-by-tag');

@@ -112,7 +112,7 @@ describe('LibraryPage', () => {
     const tags = await within(good).findByRole('list', { name: 'Tags' });
     const items = within(tags).getAllByRole('listitem');
     expect(items.map((i) => i.textContent)).toEqual(['landscape', 'person', 'face', 'hd', 'silent', '+2']);
-    expect(within(tags).getByRole('listitem', { name: /^Tag person \(91% confidence\)/ })).toBeInTheDocument();
+    expect(within(tags).getByRole('button', { name: /^Tag person \(91% confidence\)/ })).toBeInTheDocument();
     expect(within(tags).getByRole('listitem', { name: '2 more tags: dark, static' })).toBeInTheDocument();
     // a video without tags shows none
     const broken = within(table).getByText('broken').closest('tr')!;
@@ -141,7 +141,7 @@ describe('LibraryPage', () => {
     const { client } = setup();
     const table = await screen.findByRole('table', { name: 'Library videos' });
     const good = within(table).getByText('Holiday').closest('tr')!;
-    await user.click(await within(good).findByRole('listitem', { name: /^Tag face / }));
+    await user.click(await within(good).findByRole('button', { name: /^Tag face / }));
     await waitFor(() => expect(client.callsOf('listVideos').at(-1)).toMatchObject({ tag: 'face' }));
     expect(screen.getByRole('textbox', { name: 'Tag' })).toHaveValue('face');
     await waitFor(() => expect(within(table).queryByText('broken')).toBeNull());

@@ -4,7 +4,7 @@
  * tags. Nothing shows while loading, for a video without tags, or when the fetch fails (the row
  * stays usable; the tag filter still works on the server).
  */
-import { Badge, Group, Tooltip, UnstyledButton } from '@mantine/core';
+import { Badge, Box, Group, Tooltip, UnstyledButton } from '@mantine/core';
 import { useEffect } from 'react';
 import { useAppStore, useStores } from '../../stores/stores-context';
 
@@ -28,11 +28,13 @@ export function VideoTags({ videoId, onPick }: { readonly videoId: string; reado
   return (
     <Group gap={4} mt={4} wrap="wrap" role="list" aria-label="Tags">
       {shown.map((t) => (
-        <UnstyledButton key={t.tag} role="listitem" onClick={() => onPick(t.tag)} aria-label={`Tag ${t.tag} (${percent(t.confidence)} confidence): show videos with it`} title={`${t.tag}: ${percent(t.confidence)} confidence. Click to show videos with this tag.`}>
-          <Badge size="xs" variant="light" color="indigo" tt="none" style={{ cursor: 'pointer' }}>
-            {t.tag}
-          </Badge>
-        </UnstyledButton>
+        <Box key={t.tag} role="listitem">
+          <UnstyledButton onClick={() => onPick(t.tag)} aria-label={`Tag ${t.tag} (${percent(t.confidence)} confidence): show videos with it`} title={`${t.tag}: ${percent(t.confidence)} confidence. Click to show videos with this tag.`}>
+            <Badge size="xs" variant="light" color="indigo" tt="none" style={{ cursor: 'pointer' }}>
+              {t.tag}
+            </Badge>
+          </UnstyledButton>
+        </Box>
       ))}
       {rest.length > 0 && (
         <Tooltip label={rest.map((t) => `${t.tag} (${percent(t.confidence)})`).join(', ')} multiline maw={280} openDelay={200}>
