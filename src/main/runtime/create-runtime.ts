@@ -28,7 +28,7 @@ import type { SystemExtras } from '../../shared/contracts/system';
 import { APP_VERSION } from '../version';
 import { hostname } from 'node:os';
 import type { Fleet } from '../../shared/contracts/fleet';
-import type { FleetRegistry, NodeRecord, WakeSource } from '../core/fleet-ports';
+import type { FleetRegistry, LiveAttempt, NodeRecord, WakeSource } from '../core/fleet-ports';
 import { FleetMember, type FleetTiming } from './fleet-member';
 import { toNodeView } from './node-view';
 
@@ -71,6 +71,8 @@ export interface Runtime {
   subscribe(listener: RuntimeEventListener): () => void;
   /** Attempts running in this process now (for the watchdog, metrics and tests). */
   runningJobIds(): string[];
+  /** The same with their attempt numbers (fencing tokens). */
+  liveAttempts(): LiveAttempt[];
   /** The VRAM budget the scheduler uses now; null without a GPU or a declared budget. */
   vramBudgetMb(): number | null;
 }
@@ -216,6 +218,7 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
     onJobsChanged: publish,
     nodeId: config.nodeId,
     listNodes,
+    sharedStore: deps.fleet !== undefined,
     ...(deps.readLibraryFile ? { readLibraryFile: deps.readLibraryFile } : {}),
     systemExtras: deps.systemExtras ?? (() => ({ version: APP_VERSION, gpus: [], tools: { ffmpeg: null, ffprobe: null, error: null }, encoders: { available: [], preferred: null, failed: [] } })),
   });
@@ -258,6 +261,7 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
     },
     subscribe: (listener) => events.subscribe(listener),
     runningJobIds: () => [...dispatcher.runningAttempts()].map((a) => a.id),
+    liveAttempts: () => [...dispatcher.runningAttempts()].map((a) => ({ jobId: a.id, attempt: a.job.attempt })),
     vramBudgetMb: () => capacity.vramBudgetMb(),
   };
 }

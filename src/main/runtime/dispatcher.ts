@@ -191,6 +191,10 @@ export class Dispatcher {
   }
 
   private startAttempt(job: JobRecord): void {
+    // this node claimed the job again (it was rescued from an attempt still alive here, e.g. after
+    // losing the database for longer than the lease): the old attempt is fenced off, stop it now
+    const previous = this.active.get(job.id);
+    if (previous && previous.job.attempt < job.attempt) previous.stop('fenced');
     const attempt = new Attempt(
       job,
       this.processors.get(job.type),

@@ -14,7 +14,7 @@ import { waitFor } from './testing/test-runtime';
 
 const SLOW = { pollMs: 60_000, heartbeatMs: 5_000, sweepMs: 60_000, leaseMs: 30_000 };
 
-describe('fleet mode: runtimes sharing one PostgreSQL database', () => {
+describe('fleet mode: runtimes sharing one PostgreSQL database', { timeout: 90_000 }, () => {
   let server: PostgresServer;
   let nodes: FleetTestNode[] = [];
   const start = async (url: string, nodeId: string, options: Parameters<typeof startFleetTestNode>[2] = {}) => {
@@ -41,13 +41,13 @@ describe('fleet mode: runtimes sharing one PostgreSQL database', () => {
     for (let i = 0; i < 10; i++) {
       const t0 = performance.now();
       const { id } = await full.runtime.execute('createJob', { type: 'validate', params: { sleepMs: 0 } });
-      await waitFor(async () => idle.runtime.runningJobIds().includes(id) || (await statusOf(idle, id)) === 'completed', 3_000, 'the idle node to start it');
+      await waitFor(async () => idle.runtime.runningJobIds().includes(id) || (await statusOf(idle, id)) === 'completed', 10_000, 'the idle node to start it');
       latencies.push(performance.now() - t0);
-      await waitFor(async () => (await statusOf(full, id)) === 'completed', 3_000, 'completion');
+      await waitFor(async () => (await statusOf(full, id)) === 'completed', 10_000, 'completion');
       expect((await full.runtime.execute('getJob', { id })).nodeId).toBe('idle');
     }
     latencies.sort((a, b) => a - b);
-    expect(latencies[5]!).toBeLessThan(500); // the polling backstop is a minute away
+    expect(latencies[5]!).toBeLessThan(2_000); // the polling backstop is a minute away (a quiet machine: ~10 ms)
   });
 
   it('stops the attempt on the node running a job when a user cancels it through another node', async () => {
@@ -55,29 +55,32 @@ describe('fleet mode: runtimes sharing one PostgreSQL database', () => {
     const front = await start(url, 'front', { fleet: SLOW, config: { limits: { cpu: 0, gpu_encode: 0, gpu_ai: 0 } } });
     const worker = await start(url, 'worker', { fleet: SLOW });
     const { id } = await front.runtime.execute('createJob', { type: 'validate', params: { sleepMs: 20_000 } });
-    await waitFor(() => worker.runtime.runningJobIds().includes(id), 3_000, 'the worker to run it');
+    await waitFor(() => worker.runtime.runningJobIds().includes(id), 10_000, 'the worker to run it');
     const t0 = performance.now();
     expect((await front.runtime.execute('cancelJob', { id })).status).toBe('cancelled');
-    await waitFor(() => !worker.runtime.runningJobIds().includes(id), 3_000, 'the worker to stop it');
-    expect(performance.now() - t0).toBeLessThan(2_000); // the next heartbeat is 5 s away: the cancel wake-up did it
+    await waitFor(() => !worker.runtime.runningJobIds().includes(id), 10_000, 'the worker to stop it');
+    expect(performance.now() - t0).toBeLessThan(3_000); // the next heartbeat is 5 s away: the cancel wake-up did it
     expect(await statusOf(worker, id)).toBe('cancelled');
   });
 
   it('fences an attempt whose lease was lost: another node reruns the job, the old attempt stops and cannot finish it', async () => {
     const url = await server.createDatabase();
-    const fast = { pollMs: 100, heartbeatMs: 100, sweepMs: 100, leaseMs: 30_000 };
-    const stale = await start(url, 'stale', { fleet: fast });
+    // "stale" neither heartbeats nor sweeps on its own during the test: as if cut off from the database
+    const stale = await start(url, 'stale', { fleet: { pollMs: 100, heartbeatMs: 60_000, sweepMs: 60_000, leaseMs: 180_000 } });
     const { id } = await stale.runtime.execute('createJob', { type: 'validate', params: { sleepMs: 1_500 } });
-    await waitFor(() => stale.runtime.runningJobIds().includes(id), 3_000, 'the first node to run it');
-    const rescuer = await start(url, 'rescuer', { fleet: fast });
-    // as if "stale" had been cut off from the database for longer than its lease
+    await waitFor(() => stale.runtime.runningJobIds().includes(id), 10_000, 'the first node to run it');
+    const rescuer = await start(url, 'rescuer', { fleet: { pollMs: 100, heartbeatMs: 100, sweepMs: 100, leaseMs: 180_000 } });
+    // its lease runs out
     const admin = new Client({ connectionString: url });
     await admin.connect();
     await admin.query('UPDATE jobs SET lease_expires_at = 0 WHERE id = $1', [id]);
     await admin.end();
 
-    await waitFor(() => !stale.runtime.runningJobIds().includes(id), 3_000, 'the stale attempt to stop');
-    await waitFor(async () => (await statusOf(rescuer, id)) === 'completed', 5_000, 'the rerun to complete');
+    // the rescuer's sweep re-queues it and tells "stale", which checks its attempts at once (its next
+    // heartbeat is a minute away) and stops attempt 1; attempt 2 runs on either node
+    await waitFor(async () => (await rescuer.runtime.execute('getJob', { id })).log.includes('Rescued by the lease sweep'), 10_000, 'the sweep');
+    await waitFor(() => stale.runtime.liveAttempts().every((a) => a.jobId !== id || a.attempt > 1), 10_000, 'the stale attempt to stop');
+    await waitFor(async () => (await statusOf(rescuer, id)) === 'completed', 15_000, 'the rerun to complete');
     const job = await rescuer.runtime.execute('getJob', { id });
     expect(job.log).toMatch(/Node stale stopped renewing this job's lease .* re-queued/);
     expect(job.log).toMatch(/Started attempt 2 on node (stale|rescuer)/);
@@ -89,12 +92,12 @@ describe('fleet mode: runtimes sharing one PostgreSQL database', () => {
     const a = await start(url, 'a', { fleet: SLOW, config: { limits: { cpu: 0, gpu_encode: 0, gpu_ai: 0 } } });
     const b = await start(url, 'b', { fleet: SLOW });
     await a.runtime.execute('pauseQueue', {});
-    await waitFor(async () => (await b.runtime.execute('getQueueState', {})).paused, 3_000, 'b to see the pause');
+    await waitFor(async () => (await b.runtime.execute('getQueueState', {})).paused, 10_000, 'b to see the pause');
     const { id } = await a.runtime.execute('createJob', { type: 'validate', params: { sleepMs: 0 } });
-    await waitFor(async () => (await a.runtime.execute('getJob', { id })).waitingReason?.match(/paused/i), 3_000, 'a waiting reason');
+    await waitFor(async () => (await a.runtime.execute('getJob', { id })).waitingReason?.match(/paused/i), 10_000, 'a waiting reason');
     expect(await statusOf(a, id)).toBe('queued');
     await a.runtime.execute('resumeQueue', {});
-    await waitFor(async () => (await statusOf(a, id)) === 'completed', 3_000, 'b to run it after the resume');
+    await waitFor(async () => (await statusOf(a, id)) === 'completed', 10_000, 'b to run it after the resume');
     expect((await a.runtime.execute('getJob', { id })).nodeId).toBe('b');
   });
 
@@ -104,16 +107,19 @@ describe('fleet mode: runtimes sharing one PostgreSQL database', () => {
     const a = await start(url, 'node-a', { fleet: fast, config: { limits: { cpu: 3, gpu_encode: 1, gpu_ai: 1 } } });
     const b = await start(url, 'node-b', { fleet: fast, config: { limits: { cpu: 0, gpu_encode: 0, gpu_ai: 0 } } });
     const { id } = await b.runtime.execute('createJob', { type: 'validate', params: { sleepMs: 5_000 } });
-    await waitFor(() => a.runtime.runningJobIds().includes(id), 3_000, 'node-a to run it');
+    await waitFor(() => a.runtime.runningJobIds().includes(id), 10_000, 'node-a to run it');
     // seen from node-b: node-a's row comes from its heartbeat
     const fleet = await waitFor(async () => {
       const f = await b.runtime.execute('listNodes', {});
       return f.nodes.find((n) => n.id === 'node-a')?.runningJobIds.includes(id) ? f : undefined;
-    }, 3_000, "node-a's heartbeat");
+    }, 10_000, "node-a's heartbeat");
     expect(fleet).toMatchObject({ mode: 'fleet', nodeId: 'node-b', leaseMs: 30_000 });
     const [na, nb] = fleet.nodes;
     expect(na).toMatchObject({ id: 'node-a', state: 'online', self: false, limits: { cpu: 3, gpu_encode: 1, gpu_ai: 1 }, running: { cpu: 1 } });
     expect(nb).toMatchObject({ id: 'node-b', state: 'online', self: true, running: { cpu: 0 } });
+    // each node's System page counts its own slots, not the fleet's
+    expect((await a.runtime.execute('getSystemInfo', {})).slots.cpu).toEqual({ running: 1, limit: 3 });
+    expect((await b.runtime.execute('getSystemInfo', {})).slots.cpu).toEqual({ running: 0, limit: 0 });
     await a.runtime.execute('cancelJob', { id });
     await a.close();
     nodes = nodes.filter((n) => n !== a);

@@ -38,6 +38,8 @@ export interface OperationDeps {
   /** Reads a (small) library file by library-relative path; absent where there is no library. */
   readonly readLibraryFile?: (relativePath: string, maxBytes: number) => Promise<Buffer>;
   readonly nodeId: string;
+  /** Whether other nodes share the store (fleet mode): store-wide counts are then not this node's. */
+  readonly sharedStore: boolean;
   /** The nodes sharing this queue (this one alone when embedded). */
   readonly listNodes: () => Promise<Fleet>;
 }
@@ -189,13 +191,14 @@ export function createOperationHandlers(deps: OperationDeps): OperationHandlers 
       const counts = await store.countJobs();
       const limits = capacity.categoryLimits();
       const usage = dispatcher.localUsage();
-      const slot = (c: ResourceCategory) => ({ running: Math.max(usage.running[c], counts.runningByCategory[c]), limit: limits[c] });
+      // this node's slots: on a shared (fleet) store the counts are the whole fleet's, so only what runs here
+      const slot = (c: ResourceCategory) => ({ running: deps.sharedStore ? usage.running[c] : Math.max(usage.running[c], counts.runningByCategory[c]), limit: limits[c] });
       return {
         nodeId: deps.nodeId,
         ...deps.systemExtras(),
         cpu: { cores: availableParallelism(), loadAverage: loadavg() },
         vramBudgetMb: capacity.vramBudgetMb(),
-        vramReservedMb: counts.vramReservedMb,
+        vramReservedMb: deps.sharedStore ? usage.vramReservedMb : counts.vramReservedMb,
         slots: { cpu: slot('cpu'), gpu_encode: slot('gpu_encode'), gpu_ai: slot('gpu_ai') },
         queue: { paused: capacity.queueFlags.queuePaused, pausedCategories: [...capacity.queueFlags.pausedCategories] },
       };

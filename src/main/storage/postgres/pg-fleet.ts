@@ -121,6 +121,8 @@ export class PostgresFleetRegistry implements FleetRegistry {
   async rescueExpired(now: number, decide: (job: JobRecord) => FailureDecision): Promise<JobRecord[]> {
     const rescued = await inTransaction(this.pool, (c) => rescueExpiredLeases(c, this.log, now, decide));
     if (rescued.some((j) => j.status === 'queued' || j.status === 'pending')) this.options.wake?.notify('work');
+    // a node that was only cut off may be back: it checks its attempts at once and stops the fenced ones
+    for (const nodeId of new Set(rescued.map((j) => j.nodeId))) if (nodeId !== null) this.options.wake?.notify('cancel', nodeId);
     return rescued;
   }
 
