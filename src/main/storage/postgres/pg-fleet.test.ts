@@ -88,7 +88,7 @@ describe('PostgreSQL fleet registry, leases and wake-ups', () => {
     // the first process dies (no more heartbeats): the default wait of one lease lets the restart in
     const started = Date.now();
     await fleet.register(registration('gpu-1', 'second'));
-    expect(Date.now() - started).toBeLessThan(LEASE_MS + 1_500);
+    expect(Date.now() - started).toBeLessThan(LEASE_MS + 5_000); // one lease plus polling, with room for a loaded machine
     expect((await fleet.listNodes())[0]).toMatchObject({ nodeId: 'gpu-1', instanceId: 'second' });
   });
 
