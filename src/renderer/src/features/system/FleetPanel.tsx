@@ -58,7 +58,7 @@ function NodeRow({ node }: { readonly node: NodeView }) {
       </Table.Td>
       <Table.Td>
         <Text size="sm">
-          {runningIds.length} running · {node.completedSinceStart} done · {node.failedSinceStart} failed
+          {runningIds.length} running · since start {node.completedSinceStart} done, {node.failedSinceStart} failed
         </Text>
         {runningIds.length > 0 && (
           <Text size="xs" c="dimmed" ff="monospace" lineClamp={1}>

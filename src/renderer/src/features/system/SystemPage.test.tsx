@@ -61,7 +61,7 @@ describe('SystemPage', () => {
     expect(within(self).getByText('this node')).toBeInTheDocument();
     expect(within(self).getByText('online')).toBeInTheDocument();
     expect(within(self).getByLabelText('ws-1 cpu: 3 of 5')).toBeInTheDocument();
-    expect(within(self).getByText('1 running · 12 done · 1 failed')).toBeInTheDocument();
+    expect(within(self).getByText('1 running · since start 12 done, 1 failed')).toBeInTheDocument();
     const other = within(nodes).getByRole('row', { name: 'Node gpu-2' });
     expect(within(other).getByText('offline')).toBeInTheDocument();
     expect(within(other).getByLabelText('gpu-2 gpu_encode: 1 of 3')).toBeInTheDocument();
