@@ -128,6 +128,7 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
       stopGraceMs: config.stopGraceMs,
       starvationGuardMs: config.starvationGuardMs,
       reportFlushMs: config.reportFlushMs,
+      sharedStore: deps.fleet !== undefined,
     },
     clock,
   );

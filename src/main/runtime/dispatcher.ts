@@ -7,6 +7,7 @@
 import { candidateLookahead, schedule } from '../core/scheduler';
 import type { AttemptOutcome, Clock, JobRecord, JobStore } from '../core/ports';
 import { maxUsage, type NodeCapacity, type NodeUsage } from '../core/capacity';
+import { RESOURCE_CATEGORIES, type ResourceCategory } from '../../shared/domain/statuses';
 import type { ProcessorRegistry, TrackedProcess } from '../processors/processor';
 import { Attempt, type AttemptOptions, type StopReason } from './attempt';
 import { ReportBuffer } from './report-buffer';
@@ -16,6 +17,12 @@ const CONTENTION_RETRY_MS = 1;
 
 export interface DispatcherOptions extends AttemptOptions {
   readonly nodeId: string;
+  /**
+   * Other nodes share the store (fleet): categories this node has no slots for (limit 0) are left
+   * to them, neither read nor given this node's "no slots here" waiting reason (which would be
+   * wrong for the fleet and would hold the rows while an idle node wants them).
+   */
+  readonly sharedStore?: boolean;
   readonly starvationGuardMs: number;
   readonly reportFlushMs: number;
 }
@@ -161,7 +168,7 @@ export class Dispatcher {
         nodeId,
         now,
         capacity,
-        lookahead: candidateLookahead(capacity),
+        lookahead: this.lookahead(capacity),
         decide: (usage, candidates) => schedule({ capacity, usage: maxUsage(usage, local), candidates, now, starvationGuardMs }),
         reports,
       });
@@ -177,6 +184,12 @@ export class Dispatcher {
     if (started.length === 0) return;
     this.hooks.onJobsChanged(started);
     for (const job of started) this.startAttempt(job);
+  }
+
+  private lookahead(capacity: NodeCapacity): Record<ResourceCategory, number> {
+    const lookahead = candidateLookahead(capacity);
+    if (this.options.sharedStore) for (const c of RESOURCE_CATEGORIES) if (capacity.limits[c] === 0) lookahead[c] = 0;
+    return lookahead;
   }
 
   /** What the attempts alive in this process hold, whatever the store says. */
