@@ -35,7 +35,9 @@ import { pgText, rowToJob, type PgJobRow } from './pg-rows';
 export function lockNodeSql(nodeId: string): string {
   let hash = 0x811c9dc5;
   for (const byte of Buffer.from(nodeId, 'utf8')) hash = Math.imul(hash ^ byte, 0x01000193);
-  return `SELECT pg_advisory_xact_lock(${LOCKS.claimNamespace}, ${hash | 0})`;
+  // bitmap scans never mark dead index entries (only plain index scans do), and a queue's partial
+  // indexes fill with them between vacuums: the usage read would grow with every job ever run
+  return `SET LOCAL enable_bitmapscan = off; SELECT pg_advisory_xact_lock(${LOCKS.claimNamespace}, ${hash | 0})`;
 }
 
 interface UsageOrCandidateRow {
