@@ -17,8 +17,11 @@ const SLOW = { pollMs: 60_000, heartbeatMs: 5_000, sweepMs: 60_000, leaseMs: 30_
 describe('fleet mode: runtimes sharing one PostgreSQL database', { timeout: 90_000 }, () => {
   let server: PostgresServer;
   let nodes: FleetTestNode[] = [];
+  /** Errors any node logged: every test ends with none. */
+  let errors: string[] = [];
+  const logger = { info() {}, warn() {}, error: (...args: unknown[]) => void errors.push(args.map(String).join(' ')) };
   const start = async (url: string, nodeId: string, options: Parameters<typeof startFleetTestNode>[2] = {}) => {
-    const node = await startFleetTestNode(url, nodeId, options);
+    const node = await startFleetTestNode(url, nodeId, { logger, ...options });
     nodes.push(node);
     return node;
   };
@@ -30,6 +33,9 @@ describe('fleet mode: runtimes sharing one PostgreSQL database', { timeout: 90_0
   afterEach(async () => {
     await Promise.all(nodes.map((n) => n.close()));
     nodes = [];
+    const logged = errors;
+    errors = [];
+    expect(logged).toEqual([]);
   });
   afterAll(async () => server?.stop());
 

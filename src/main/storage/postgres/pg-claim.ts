@@ -77,6 +77,7 @@ export async function claim(db: Queryable, log: PgLogWriter, request: ClaimReque
   const running = { cpu: 0, gpu_encode: 0, gpu_ai: 0 } as Record<ResourceCategory, number>;
   let vramReservedMb = 0;
   const categories = RESOURCE_CATEGORIES.filter((c) => request.lookahead[c] > 0);
+  if (categories.length === 0) return { started: [], waitingChanged: [] };
   const { rows } = await db.query<UsageOrCandidateRow>(usageAndCandidatesSql(categories), [nodeId, now, ...categories.flatMap((c) => [c, request.lookahead[c]])]);
   const waitingBySeq = new Map<number, { status: string; reason: string | null }>();
   const candidates: Candidate[] = [];
