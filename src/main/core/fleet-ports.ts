@@ -84,6 +84,24 @@ export interface FleetRegistry {
   listNodes(): Promise<NodeRecord[]>;
   /** A clean shutdown: the node shows as stopped instead of offline. */
   markStopped(nodeId: string, instanceId: string): Promise<void>;
+  /** Jobs by id (the ones other nodes said changed), in no particular order; unknown ids are left out. */
+  readJobs(ids: readonly string[]): Promise<JobRecord[]>;
+}
+
+/**
+ * What changed on one node in a short window, relayed to the others so that a UI connected to any
+ * node follows the whole fleet live. Bounded: a busy window sends the ids and drops log lines.
+ */
+export interface FleetEventBatch {
+  readonly jobIds: readonly string[];
+  readonly progress: Readonly<Record<string, number>>;
+  readonly logs: readonly { readonly jobId: string; readonly at: string; readonly text: string }[];
+}
+
+export interface FleetEventChannel {
+  publish(batch: FleetEventBatch): void;
+  /** Batches published by the other nodes. */
+  subscribe(listener: (batch: FleetEventBatch) => void): () => void;
 }
 
 /** Why a node was woken: work may be claimable, the queue flags changed, or a job of this node was cancelled elsewhere. */

@@ -28,7 +28,8 @@ import type { SystemExtras } from '../../shared/contracts/system';
 import { APP_VERSION } from '../version';
 import { hostname } from 'node:os';
 import type { Fleet } from '../../shared/contracts/fleet';
-import type { FleetRegistry, LiveAttempt, NodeRecord, WakeSource } from '../core/fleet-ports';
+import type { FleetEventChannel, FleetRegistry, LiveAttempt, NodeRecord, WakeSource } from '../core/fleet-ports';
+import { FleetEventRelay } from './fleet-event-relay';
 import { FleetMember, type FleetTiming } from './fleet-member';
 import { toNodeView } from './node-view';
 
@@ -58,6 +59,8 @@ export interface RuntimeDeps {
 export interface FleetDeps {
   readonly registry: FleetRegistry;
   readonly wake?: WakeSource;
+  /** Job changes relayed between nodes, so a UI on any node follows the whole fleet. */
+  readonly events?: FleetEventChannel;
   /** One per process (a uuid). */
   readonly instanceId: string;
   readonly timing: FleetTiming;
@@ -87,7 +90,19 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
   const stats = new StatsNotifier(async () => {
     if (events.hasListeners) events.emit({ type: 'stats.changed', stats: await handlers.getStats({}) });
   });
+  const relay = deps.fleet?.events
+    ? new FleetEventRelay(deps.fleet.events, {
+        hasListeners: () => events.hasListeners,
+        deliver: async (batch) => {
+          for (const job of await deps.fleet!.registry.readJobs(batch.jobIds)) events.emit({ type: 'job.updated', job: toJobView(job) });
+          for (const [jobId, progress] of Object.entries(batch.progress)) events.emit({ type: 'job.progress', jobId, progress });
+          for (const line of batch.logs) events.emit({ type: 'job.log', ...line });
+          if (batch.jobIds.length > 0) stats.changed();
+        },
+      })
+    : null;
   const publish = (jobs: readonly JobRecord[], created = false) => {
+    relay?.jobsChanged(jobs.map((j) => j.id));
     if (!events.hasListeners) return;
     for (const job of jobs) events.emit({ type: created ? 'job.created' : 'job.updated', job: toJobView(job) });
     stats.changed();
@@ -115,9 +130,15 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
         }
         publish(jobs);
       },
-      onProgress: (jobId, progress) => events.hasListeners && events.emit({ type: 'job.progress', jobId, progress }),
+      onProgress: (jobId, progress) => {
+        relay?.progressed(jobId, progress);
+        if (events.hasListeners) events.emit({ type: 'job.progress', jobId, progress });
+      },
       onConsole: (jobId, chunk) => events.hasListeners && consoleRelay.push(jobId, chunk),
-      onLog: (jobId, at, text) => events.hasListeners && events.emit({ type: 'job.log', jobId, at: new Date(at).toISOString(), text }),
+      onLog: (jobId, at, text) => {
+        relay?.logged(jobId, new Date(at).toISOString(), text);
+        if (events.hasListeners) events.emit({ type: 'job.log', jobId, at: new Date(at).toISOString(), text });
+      },
       onError: (error) => logger.error('Dispatcher tick failed (it will run again on the next event):', error),
     },
     {
@@ -243,6 +264,7 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
       dispatcher.start();
       watchdog.start();
       fleet?.start();
+      relay?.start();
     },
     async stop() {
       if (!started) return;
@@ -251,6 +273,7 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
       stats.stop();
       fleet?.stop();
       await dispatcher.stop();
+      relay?.stop();
       await fleet?.markStopped();
     },
     async execute(name, input) {

@@ -11,6 +11,7 @@ import type { Job } from '../../shared/contracts/job';
 import { startPostgres, type PostgresServer } from '../storage/testing/postgres-server';
 import { startFleetTestNode, type FleetTestNode } from './testing/fleet-test-node';
 import { waitFor } from './testing/test-runtime';
+import type { RuntimeEvent } from './events';
 
 const SLOW = { pollMs: 60_000, heartbeatMs: 5_000, sweepMs: 60_000, leaseMs: 30_000 };
 
@@ -91,6 +92,22 @@ describe('fleet mode: runtimes sharing one PostgreSQL database', { timeout: 90_0
     expect(job.log).toMatch(/Node stale stopped renewing this job's lease .* re-queued/);
     expect(job.log).toMatch(/Started attempt 2 on node (stale|rescuer)/);
     expect(job.log.match(/Completed successfully/g)).toHaveLength(1);
+  });
+
+  it('relays live events: a UI connected to one node follows jobs running on another', async () => {
+    const url = await server.createDatabase();
+    const front = await start(url, 'front', { fleet: SLOW, config: { limits: { cpu: 0, gpu_encode: 0, gpu_ai: 0 } } });
+    await start(url, 'worker', { fleet: SLOW });
+    const seen: RuntimeEvent[] = [];
+    const off = front.runtime.subscribe((e) => seen.push(e));
+    const ok = await front.runtime.execute('createJob', { type: 'validate', params: { sleepMs: 400 } });
+    const bad = await front.runtime.execute('createJob', { type: 'validate', params: { fail: 'fatal' } });
+    const updates = (id: string) => seen.flatMap((e) => (e.type === 'job.updated' && e.job.id === id ? [e.job] : []));
+    await waitFor(() => updates(ok.id).some((j) => j.status === 'completed') && updates(bad.id).some((j) => j.status === 'failed'), 15_000, 'both outcomes relayed');
+    off();
+    expect(updates(ok.id).some((j) => j.status === 'running' && j.nodeId === 'worker')).toBe(true);
+    expect(seen.some((e) => e.type === 'job.progress' && e.jobId === ok.id && e.progress > 0 && e.progress < 100)).toBe(true);
+    expect(seen.some((e) => e.type === 'job.log' && e.jobId === bad.id && /Scripted failure on attempt 1/.test(e.text))).toBe(true);
   });
 
   it('pauses and resumes the queue for every node', async () => {

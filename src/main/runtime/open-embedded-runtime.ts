@@ -77,7 +77,7 @@ async function openStores(config: RuntimeConfig): Promise<Stores> {
   const stores = await openPostgresStores(config.databaseUrl, { leaseMs: config.fleet.leaseMs, node: { nodeId: config.nodeId, instanceId } });
   return {
     ...stores,
-    fleet: { registry: stores.fleet, ...(stores.wake ? { wake: stores.wake } : {}), instanceId, timing: config.fleet },
+    fleet: { registry: stores.fleet, ...(stores.wake ? { wake: stores.wake, events: stores.wake.events } : {}), instanceId, timing: config.fleet },
   };
 }
 

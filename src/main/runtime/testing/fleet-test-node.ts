@@ -44,7 +44,7 @@ export async function startFleetTestNode(url: string, nodeId: string, options: F
     analysis: stores.analysis,
     processors: createRegistry(JOB_TYPES.map((t) => [t, processor] as const)),
     catalog: scriptedCatalog,
-    fleet: { registry: stores.fleet, ...(stores.wake ? { wake: stores.wake } : {}), instanceId, timing: fleet },
+    fleet: { registry: stores.fleet, ...(stores.wake ? { wake: stores.wake, events: stores.wake.events } : {}), instanceId, timing: fleet },
     logger: options.logger ?? { info() {}, warn() {}, error: console.error },
   });
   try {

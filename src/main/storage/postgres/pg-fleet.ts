@@ -14,6 +14,7 @@ import { inTransaction, type Pool } from './pg-db';
 import type { PgLogWriter } from './pg-logs';
 import { rescueExpiredLeases } from './pg-reports';
 import type { WakeNotifier } from './pg-wake';
+import { rowToJob, type PgJobRow } from './pg-rows';
 
 interface PgNodeRow {
   id: string;
@@ -129,6 +130,12 @@ export class PostgresFleetRegistry implements FleetRegistry {
   async listNodes(): Promise<NodeRecord[]> {
     const { rows } = await this.pool.query<PgNodeRow>('SELECT *, mjc_now_ms() AS read_at FROM nodes ORDER BY id');
     return rows.map(toNodeRecord);
+  }
+
+  async readJobs(ids: readonly string[]): Promise<JobRecord[]> {
+    if (ids.length === 0) return [];
+    const { rows } = await this.pool.query<PgJobRow>('SELECT * FROM jobs WHERE id = ANY($1::text[])', [ids]);
+    return rows.map(rowToJob);
   }
 
   async markStopped(nodeId: string, instanceId: string): Promise<void> {

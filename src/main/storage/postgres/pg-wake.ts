@@ -10,10 +10,12 @@
  * away; after a reconnect listeners get a 'work' wake-up, since notifications sent meanwhile are lost.
  */
 import { Client } from 'pg';
-import type { WakeReason, WakeSource } from '../../core/fleet-ports';
+import type { FleetEventBatch, FleetEventChannel, WakeReason, WakeSource } from '../../core/fleet-ports';
 import type { Pool } from './pg-db';
 
 export const WAKE_CHANNEL = 'mjc_wake';
+/** Job changes relayed between nodes for live UIs (FleetEventBatch + the sender's instance). */
+export const EVENTS_CHANNEL = 'mjc_events';
 
 /** What the stores use to send; WakeSource is what runtimes receive with. */
 export interface WakeNotifier {
@@ -34,6 +36,7 @@ const REASONS: ReadonlySet<string> = new Set<WakeReason>(['work', 'flags', 'canc
 export class PgWakeChannel implements WakeNotifier, WakeSource {
   private readonly sending = new Map<string, 'sending' | 'again'>();
   private readonly listeners = new Set<(reason: WakeReason) => void>();
+  private readonly eventListeners = new Set<(batch: FleetEventBatch) => void>();
   private client: Client | null = null;
   private closed = false;
   private reconnectTimer: NodeJS.Timeout | null = null;
@@ -75,6 +78,21 @@ export class PgWakeChannel implements WakeNotifier, WakeSource {
     return () => this.listeners.delete(listener);
   }
 
+  /** Best effort, like wake-ups: a lost batch only delays a remote UI until its next event or reload. */
+  private publishEvents(batch: FleetEventBatch): void {
+    if (this.closed) return;
+    void this.pool.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, JSON.stringify({ ...batch, i: this.instanceId })]).catch(() => undefined);
+  }
+
+  /** Job changes relayed between nodes, over the same listening connection. */
+  readonly events: FleetEventChannel = {
+    publish: (batch) => this.publishEvents(batch),
+    subscribe: (listener) => {
+      this.eventListeners.add(listener);
+      return () => this.eventListeners.delete(listener);
+    },
+  };
+
   /** Opens the listening connection; resolves once LISTEN is in place (throws when the server cannot be reached). */
   async start(): Promise<void> {
     await this.connect();
@@ -82,13 +100,13 @@ export class PgWakeChannel implements WakeNotifier, WakeSource {
 
   private async connect(): Promise<void> {
     const client = new Client({ connectionString: this.url });
-    client.on('notification', (message) => this.receive(message.payload));
+    client.on('notification', (message) => (message.channel === EVENTS_CHANNEL ? this.receiveEvents(message.payload) : this.receive(message.payload)));
     client.on('error', () => this.lost(client));
     client.on('end', () => this.lost(client));
     this.client = client;
     try {
       await client.connect();
-      await client.query(`LISTEN ${WAKE_CHANNEL}`);
+      await client.query(`LISTEN ${WAKE_CHANNEL}; LISTEN ${EVENTS_CHANNEL}`);
     } catch (error) {
       this.lost(client);
       throw error;
@@ -106,6 +124,17 @@ export class PgWakeChannel implements WakeNotifier, WakeSource {
     if (payload.i === this.instanceId || !REASONS.has(payload.r)) return;
     if (payload.r === 'cancel' && payload.t !== this.nodeId) return;
     this.emit(payload.r);
+  }
+
+  private receiveEvents(raw: string | undefined): void {
+    let batch: FleetEventBatch & { i?: string };
+    try {
+      batch = JSON.parse(raw ?? '') as FleetEventBatch & { i?: string };
+    } catch {
+      return;
+    }
+    if (batch.i === this.instanceId || !Array.isArray(batch.jobIds)) return;
+    for (const listener of this.eventListeners) listener(batch);
   }
 
   private emit(reason: WakeReason): void {

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { splitIntoBatches } from './fleet-event-relay';
+
+const id = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+const size = (b: unknown) => Buffer.byteLength(JSON.stringify({ ...(b as object), i: '00000000-0000-4000-8000-000000000000' }));
+
+describe('splitIntoBatches (fleet event relay)', () => {
+  it('keeps a quiet window in one notification', () => {
+    const batches = splitIntoBatches([id(1)], new Map([[id(1), 40]]), [{ jobId: id(1), at: '2026-11-29T10:00:00.000Z', text: 'Progress: 40%' }]);
+    expect(batches).toEqual([{ jobIds: [id(1)], progress: { [id(1)]: 40 }, logs: [{ jobId: id(1), at: '2026-11-29T10:00:00.000Z', text: 'Progress: 40%' }] }]);
+  });
+
+  it('splits a busy window under PostgreSQL’s 8,000-byte payload limit, never losing a job id or progress', () => {
+    const ids = Array.from({ length: 1_000 }, (_, i) => id(i));
+    const progress = new Map(ids.slice(0, 300).map((j, i) => [j, i % 100]));
+    const batches = splitIntoBatches(ids, progress, []);
+    expect(batches.length).toBeGreaterThan(1);
+    for (const b of batches) expect(size(b)).toBeLessThan(8_000);
+    expect(batches.flatMap((b) => b.jobIds)).toEqual(ids);
+    expect(Object.assign({}, ...batches.map((b) => b.progress))).toEqual(Object.fromEntries(progress));
+  });
+
+  it('drops a line too long to relay and the lines of a flood beyond the cap (the stored log keeps them)', () => {
+    const long = { jobId: id(1), at: '2026-11-29T10:00:00.000Z', text: 'x'.repeat(5_000) };
+    const lines = Array.from({ length: 5_000 }, (_, i) => ({ jobId: id(1), at: '2026-11-29T10:00:00.000Z', text: `line ${i} ${'y'.repeat(80)}` }));
+    const batches = splitIntoBatches([id(1)], new Map(), [long, ...lines]);
+    for (const b of batches) expect(size(b)).toBeLessThan(8_000);
+    const relayed = batches.flatMap((b) => b.logs);
+    expect(relayed).not.toContainEqual(long);
+    expect(relayed.length).toBeGreaterThan(100);
+    expect(relayed.length).toBeLessThan(lines.length);
+    expect(relayed).toEqual(lines.slice(0, relayed.length)); // in order, a prefix
+  });
+});
