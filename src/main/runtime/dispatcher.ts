@@ -12,8 +12,11 @@ import type { ProcessorRegistry, TrackedProcess } from '../processors/processor'
 import { Attempt, type AttemptOptions, type StopReason } from './attempt';
 import { ReportBuffer } from './report-buffer';
 
-/** Another node won some of the chosen jobs: look again after this (its claim has committed by then). */
-const CONTENTION_RETRY_MS = 1;
+/**
+ * Other nodes held or took some of the chosen jobs: look again after this, doubling while claims
+ * stay contended (a node frozen mid-claim holds its rows until the server ends its session).
+ */
+const CONTENTION_RETRY_MS = { first: 5, max: 1_000 } as const;
 
 export interface DispatcherOptions extends AttemptOptions {
   readonly nodeId: string;
@@ -41,6 +44,8 @@ export interface DispatcherHooks {
 
 export class Dispatcher {
   private readonly active = new Map<string, Attempt>();
+  /** Fenced attempts replaced in `active` by a newer attempt of the same job, still ending. */
+  private readonly stopping = new Set<Attempt>();
   private readonly reports = new ReportBuffer();
   private tickQueued = false;
   private claimWanted = false;
@@ -50,6 +55,7 @@ export class Dispatcher {
   private retryTimerAt = Number.POSITIVE_INFINITY;
   private flushTimer: NodeJS.Timeout | null = null;
   private contentionTimer: NodeJS.Timeout | null = null;
+  private contentionDelayMs: number = CONTENTION_RETRY_MS.first;
   /** The `now` of the last claim: retries due after it have not been looked at yet. */
   private lastClaimAt = 0;
 
@@ -179,6 +185,7 @@ export class Dispatcher {
     }
     const { started, waitingChanged, reported, contended } = result;
     if (contended) this.claimAgainSoon();
+    else this.contentionDelayMs = CONTENTION_RETRY_MS.first;
     if (reported.length > 0) this.hooks.onJobsChanged(reported);
     if (waitingChanged.length > 0) this.hooks.onJobsChanged(waitingChanged);
     if (started.length === 0) return;
@@ -196,7 +203,7 @@ export class Dispatcher {
   localUsage(): NodeUsage {
     const running = { cpu: 0, gpu_encode: 0, gpu_ai: 0 };
     let vramReservedMb = 0;
-    for (const a of this.active.values()) {
+    for (const a of [...this.active.values(), ...this.stopping]) {
       running[a.job.resourceCategory] += 1;
       vramReservedMb += a.job.vramReserved;
     }
@@ -207,7 +214,10 @@ export class Dispatcher {
     // this node claimed the job again (it was rescued from an attempt still alive here, e.g. after
     // losing the database for longer than the lease): the old attempt is fenced off, stop it now
     const previous = this.active.get(job.id);
-    if (previous && previous.job.attempt < job.attempt) previous.stop('fenced');
+    if (previous && previous.job.attempt < job.attempt) {
+      previous.stop('fenced');
+      this.stopping.add(previous); // it holds its slot and VRAM until its process has ended
+    }
     const attempt = new Attempt(
       job,
       this.processors.get(job.type),
@@ -235,6 +245,7 @@ export class Dispatcher {
 
   private onAttemptEnd(attempt: Attempt, outcome: AttemptOutcome | null): void {
     if (this.active.get(attempt.id) === attempt) this.active.delete(attempt.id);
+    this.stopping.delete(attempt);
     if (outcome) this.reports.addOutcome(outcome);
     this.claimWanted = true;
     this.queueTick();
@@ -246,7 +257,8 @@ export class Dispatcher {
     this.contentionTimer = setTimeout(() => {
       this.contentionTimer = null;
       this.requestDispatch();
-    }, CONTENTION_RETRY_MS);
+    }, this.contentionDelayMs);
+    this.contentionDelayMs = Math.min(this.contentionDelayMs * 2, CONTENTION_RETRY_MS.max);
     this.contentionTimer.unref();
   }
 

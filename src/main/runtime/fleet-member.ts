@@ -46,6 +46,10 @@ export class FleetMember {
   private beating: Promise<void> | null = null;
   private beatAgain = false;
   private readonly failing = new Set<string>();
+  /** Monotonic time of the last heartbeat the database accepted. */
+  private lastBeatOkAt = performance.now();
+  /** Since when heartbeats have succeeded without a failure (null while they fail). */
+  private healthySince: number | null = performance.now();
 
   constructor(private readonly deps: FleetMemberDeps) {}
 
@@ -57,6 +61,8 @@ export class FleetMember {
   /** Starts heartbeats, sweeps, wake-ups and polling. */
   start(): void {
     this.running = true;
+    this.lastBeatOkAt = performance.now();
+    this.healthySince = this.lastBeatOkAt;
     this.unsubscribe = this.deps.wake?.subscribe((reason) => this.woken(reason)) ?? null;
     const { heartbeatMs, sweepMs, pollMs } = this.deps.timing;
     this.every(heartbeatMs, () => this.heartbeat());
@@ -89,11 +95,12 @@ export class FleetMember {
     this.beating = (async () => {
       do {
         this.beatAgain = false;
-        await this.guard('heartbeat', async () => {
+        const ok = await this.guard('heartbeat', async () => {
           const { nodeId, instanceId } = this.deps.registration;
           const lost = await this.deps.registry.heartbeat({ nodeId, instanceId, ...this.deps.beat() });
           for (const attempt of lost) this.deps.stopAttempt(attempt);
         });
+        this.afterHeartbeat(ok);
       } while (this.beatAgain && this.running);
     })().finally(() => {
       this.beating = null;
@@ -101,8 +108,36 @@ export class FleetMember {
     return this.beating;
   }
 
-  /** Rescues jobs whose lease ran out (any node's, this one's included if it was cut off). */
+  /**
+   * Self-fencing: once no heartbeat has reached the database for a whole lease, this node's leases
+   * may have run out and other nodes may rerun its jobs, so its own attempts must stop (two
+   * processes writing the same output otherwise). Raise MEDIA_LEASE_MS where database outages of
+   * that length are expected and long encodes should ride them out.
+   */
+  private afterHeartbeat(ok: boolean): void {
+    const now = performance.now();
+    if (ok) {
+      this.lastBeatOkAt = now;
+      this.healthySince ??= now;
+      return;
+    }
+    this.healthySince = null;
+    const silentMs = now - this.lastBeatOkAt;
+    const attempts = this.deps.beat().attempts;
+    if (silentMs < this.deps.registry.leaseMs || attempts.length === 0) return;
+    this.deps.logger.error(
+      `No heartbeat reached the database for ${Math.round(silentMs)} ms (lease ${this.deps.registry.leaseMs} ms): stopping ${attempts.length} running attempt(s), which other nodes may now rerun.`,
+    );
+    for (const attempt of attempts) this.deps.stopAttempt(attempt);
+  }
+
+  /**
+   * Rescues jobs whose lease ran out (any node's, this one's included if it was cut off). Not until
+   * this node's own heartbeats have succeeded for a whole lease: after a database outage every
+   * lease looks expired, and the live nodes need one heartbeat each to renew theirs first.
+   */
   async sweep(): Promise<void> {
+    if (this.healthySince === null || performance.now() - this.healthySince < this.deps.registry.leaseMs) return;
     await this.guard('lease sweep', async () => {
       const rescued = await this.deps.registry.rescueExpired(this.deps.now(), this.deps.decideRescue);
       if (rescued.length === 0) return;
@@ -132,15 +167,18 @@ export class FleetMember {
     schedule();
   }
 
-  /** Runs `fn`, logging the first failure of an outage and the recovery, never throwing. */
-  private async guard(what: string, fn: () => Promise<void>): Promise<void> {
+  /** Runs `fn`, logging the first failure of an outage and the recovery, never throwing; says whether it succeeded. */
+  private async guard(what: string, fn: () => Promise<void>): Promise<boolean> {
     try {
       await fn();
       if (this.failing.delete(what)) this.deps.logger.info(`Fleet ${what}: the database answers again.`);
+      return true;
     } catch (error) {
-      if (this.failing.has(what)) return;
-      this.failing.add(what);
-      this.deps.logger.error(`Fleet ${what} failed (retrying every interval; further failures are not logged until it recovers): ${describe(error)}`);
+      if (!this.failing.has(what)) {
+        this.failing.add(what);
+        this.deps.logger.error(`Fleet ${what} failed (retrying every interval; further failures are not logged until it recovers): ${describe(error)}`);
+      }
+      return false;
     }
   }
 }

@@ -76,7 +76,7 @@ describe('fleet mode: runtimes sharing one PostgreSQL database', { timeout: 90_0
     const stale = await start(url, 'stale', { fleet: { pollMs: 100, heartbeatMs: 60_000, sweepMs: 60_000, leaseMs: 180_000 } });
     const { id } = await stale.runtime.execute('createJob', { type: 'validate', params: { sleepMs: 1_500 } });
     await waitFor(() => stale.runtime.runningJobIds().includes(id), 10_000, 'the first node to run it');
-    const rescuer = await start(url, 'rescuer', { fleet: { pollMs: 100, heartbeatMs: 100, sweepMs: 100, leaseMs: 180_000 } });
+    const rescuer = await start(url, 'rescuer', { fleet: { pollMs: 100, heartbeatMs: 100, sweepMs: 100, leaseMs: 1_000 } }); // sweeps once healthy for a lease
     // its lease runs out
     const admin = new Client({ connectionString: url });
     await admin.connect();

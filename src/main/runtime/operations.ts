@@ -155,6 +155,8 @@ export function createOperationHandlers(deps: OperationDeps): OperationHandlers 
     async resumeJob({ id }) {
       const current = await requireJob(store, id);
       if (current.suspended) {
+        // its stopped process lives on the node that runs it: only that node can continue it
+        if (!dispatcher.attemptOf(id)) throw new AppError('INVALID_TRANSITION', `This job's process is suspended on node ${current.nodeId ?? 'another node'}; resume it through that node.`, { status: current.status, nodeId: current.nodeId });
         const { job, applied } = await store.resumeSuspendedJob(id, clock.now(), 'Resumed by admin: process continued');
         if (!applied) throw transitionRefused(job.status, 'resumeSuspended', id);
         dispatcher.attemptOf(id)?.resume();

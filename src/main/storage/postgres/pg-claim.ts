@@ -2,27 +2,28 @@
  * Claiming on PostgreSQL, atomic with the capacity check across nodes, inside the caller's
  * transaction:
  *
- * 1. pg_advisory_xact_lock(claim namespace, hashtext(node_id)) serialises claims of the same node
+ * 1. pg_advisory_xact_lock(claim namespace, hash of node_id) serialises claims of the same node
  *    (two dispatchers, or a claim racing a rescue), so this node's usage cannot grow under it;
  *    only a claim adds to a node's usage, and other nodes' claims do not touch it.
  * 2. Usage: this node's running or suspended jobs (READ COMMITTED: the latest committed state).
  * 3. Candidates: the best-ranked waiting jobs of each category, read WITHOUT locks (one statement).
  *    Locking them here would make a full node, which only writes why they wait, hide them from an
  *    idle node claiming at the same moment (SKIP LOCKED) or make it wait for nothing.
- * 4. `decide` chooses. The chosen rows are locked in seq order (`ORDER BY seq FOR UPDATE` by
- *    primary key, with no status predicate: a stale planner estimate would otherwise scan the whole
- *    waiting index; every claim locks in the same order, so claims never deadlock) and become
- *    running in one statement whose status check is re-evaluated after the lock: a row another node
- *    started meanwhile is no longer waiting and is left out, so no job is claimed twice. attempt + 1 is the fencing token, and the lease is
- *    renewed by this node's heartbeat. When fewer jobs started than were chosen, the result says
- *    `contended` and the dispatcher claims again at once (the free capacity is still there).
+ * 4. `decide` chooses. The chosen rows are locked by primary key (no status predicate: a stale
+ *    planner estimate would otherwise scan the whole waiting index) with SKIP LOCKED, so a claim
+ *    never waits on another node's transaction (which may belong to a node that froze mid-claim),
+ *    and become running in one statement whose status check is re-evaluated after the lock: a row
+ *    another node started meanwhile is no longer waiting and is left out, so no job is claimed
+ *    twice. attempt + 1 is the fencing token, and the lease is renewed by this node's heartbeat.
+ *    Chosen rows that were held or taken are dropped and `decide` runs again on the rest (a few
+ *    rounds); the result then says `contended` and the dispatcher claims again shortly.
  * 5. Changed waiting reasons are written with SKIP LOCKED: never waiting on another node's claim,
  *    and never overwriting a job it is starting.
  */
 import type { ResourceCategory } from '../../../shared/domain/statuses';
 import { RESOURCE_CATEGORIES } from '../../../shared/domain/statuses';
 import type { ClaimRequest, ClaimResult, JobRecord } from '../../core/ports';
-import type { Candidate } from '../../core/scheduler';
+import type { Candidate, ScheduleResult } from '../../core/scheduler';
 import { LOCKS, type Queryable } from './pg-db';
 import type { PgLogWriter } from './pg-logs';
 import { pgText, rowToJob, type PgJobRow } from './pg-rows';
@@ -94,28 +95,31 @@ export async function claim(db: Queryable, log: PgLogWriter, request: ClaimReque
   }
   if (candidates.length === 0) return { started: [], waitingChanged: [] };
 
-  const decision = request.decide({ running, vramReservedMb }, candidates);
+  // decide, start what was chosen, and if some chosen rows were held by another node (SKIP LOCKED:
+  // never waiting on a claim that may belong to a frozen node) decide again without them
   const started: JobRecord[] = [];
-  if (decision.start.length > 0) {
-    // the "Started attempt N on node X" line is written by the same statement (one round trip)
-    const { rows: startedRows } = await db.query<PgJobRow>(
-      `WITH s AS (
-         UPDATE jobs SET status = 'running', started_at = $1, completed_at = NULL, node_id = $2, attempt = jobs.attempt + 1,
-           vram_reserved = c.vram, waiting_reason = NULL, retry_after = NULL, progress = 0, updated_at = $1, log_lines = jobs.log_lines + 1,
-           lease_expires_at = mjc_now_ms() + $5
-         FROM (SELECT seq FROM jobs WHERE seq = ANY($3::bigint[]) ORDER BY seq FOR UPDATE) AS locked,
-           unnest($3::bigint[], $4::integer[]) AS c(seq, vram)
-         WHERE jobs.seq = locked.seq AND c.seq = locked.seq AND jobs.status IN ('pending', 'queued') RETURNING jobs.*),
-       l AS (INSERT INTO job_logs (job_seq, line, at, text)
-         SELECT seq, log_lines, $1, 'Started attempt ' || attempt || ' on node ' || $6
-           || CASE WHEN vram_reserved > 0 THEN ' (' || vram_reserved || ' MB VRAM reserved)' ELSE '' END FROM s)
-       SELECT * FROM s`,
-      [now, nodeId, decision.start.map((s) => s.candidate.seq), decision.start.map((s) => s.vramReservedMb), leaseMs, pgText(nodeId)],
-    );
-    for (const row of startedRows) started.push(rowToJob(row));
-    await log.dropOverflow(db, started.map((j) => ({ seq: j.seq, line: j.logLines })));
+  const usageNow = { running: { ...running }, vramReservedMb };
+  let pool = candidates;
+  let decision = request.decide(usageNow, pool);
+  let contended = false;
+  for (let round = 1; decision.start.length > 0; round++) {
+    const rows = await startChosen(db, decision.start, { now, nodeId, leaseMs });
+    const startedSeqs = new Set(rows.map((r) => Number(r.seq)));
+    for (const row of rows) {
+      const job = rowToJob(row);
+      started.push(job);
+      usageNow.running[job.resourceCategory] += 1;
+      usageNow.vramReservedMb += job.vramReserved;
+    }
+    const missed = decision.start.filter((s) => !startedSeqs.has(s.candidate.seq));
+    if (missed.length === 0) break;
+    contended = true;
+    if (round === MAX_CLAIM_ROUNDS) break;
+    const out = new Set([...startedSeqs, ...missed.map((m) => m.candidate.seq)]);
+    pool = pool.filter((c) => !out.has(c.seq));
+    decision = request.decide(usageNow, pool);
   }
-  const contended = started.length < decision.start.length;
+  await log.dropOverflow(db, started.map((j) => ({ seq: j.seq, line: j.logLines })));
 
   const seqOf = new Map(candidates.map((c) => [c.id, c.seq]));
   const waits: { seq: number; reason: string }[] = [];
@@ -137,4 +141,30 @@ export async function claim(db: Queryable, log: PgLogWriter, request: ClaimReque
     waitingChanged = waitingRows.map(rowToJob);
   }
   return { started, waitingChanged, ...(contended ? { contended } : {}) };
+}
+
+/** Rounds of decide-and-start within one claim when other nodes hold chosen rows. */
+const MAX_CLAIM_ROUNDS = 3;
+
+/**
+ * Marks the chosen jobs running, with their "Started attempt N on node X" log line in the same
+ * statement (one round trip). Rows are locked in seq order; rows another transaction holds are
+ * skipped, and the status is re-checked after the lock (a row another node started is left out).
+ */
+async function startChosen(db: Queryable, chosen: ScheduleResult['start'], at: { now: number; nodeId: string; leaseMs: number }): Promise<PgJobRow[]> {
+  const { rows } = await db.query<PgJobRow>(
+    `WITH s AS (
+       UPDATE jobs SET status = 'running', started_at = $1, completed_at = NULL, node_id = $2, attempt = jobs.attempt + 1,
+         vram_reserved = c.vram, waiting_reason = NULL, retry_after = NULL, progress = 0, updated_at = $1, log_lines = jobs.log_lines + 1,
+         lease_expires_at = mjc_now_ms() + $5
+       FROM (SELECT seq FROM jobs WHERE seq = ANY($3::bigint[]) ORDER BY seq FOR UPDATE SKIP LOCKED) AS locked,
+         unnest($3::bigint[], $4::integer[]) AS c(seq, vram)
+       WHERE jobs.seq = locked.seq AND c.seq = locked.seq AND jobs.status IN ('pending', 'queued') RETURNING jobs.*),
+     l AS (INSERT INTO job_logs (job_seq, line, at, text)
+       SELECT seq, log_lines, $1, 'Started attempt ' || attempt || ' on node ' || $6
+         || CASE WHEN vram_reserved > 0 THEN ' (' || vram_reserved || ' MB VRAM reserved)' ELSE '' END FROM s)
+     SELECT * FROM s`,
+    [at.now, at.nodeId, chosen.map((s) => s.candidate.seq), chosen.map((s) => s.vramReservedMb), at.leaseMs, pgText(at.nodeId)],
+  );
+  return rows;
 }

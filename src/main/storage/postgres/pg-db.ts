@@ -19,7 +19,15 @@ export const LOCKS = {
 } as const;
 
 export function openPool(url: string, options: { max?: number } = {}): Pool {
-  const pool = new Pool({ connectionString: url, max: options.max ?? 10, idleTimeoutMillis: 30_000 });
+  const pool = new Pool({
+    connectionString: url,
+    max: options.max ?? 10,
+    idleTimeoutMillis: 30_000,
+    // a node that dies or freezes inside a transaction must not hold its row locks for hours:
+    // the server ends such a session, and TCP keepalive notices a vanished peer
+    idle_in_transaction_session_timeout: 30_000,
+    keepAlive: true,
+  });
   // an idle client losing its connection (server restart, network) must not crash the process:
   // the pool drops that client, and the next query opens a new connection or fails with its own error
   pool.on('error', () => undefined);
