@@ -34,34 +34,25 @@ export interface LiveAttempt {
   readonly attempt: number;
 }
 
-export interface NodeHeartbeat {
-  readonly nodeId: string;
-  readonly instanceId: string;
+/** What a node reports of itself at each heartbeat (and the list shows). */
+export interface NodeLoad {
   readonly limits: CategoryLimits;
   readonly vramBudgetMb: number | null;
   readonly gpus: readonly NodeGpu[];
   readonly running: Readonly<Record<ResourceCategory, number>>;
   readonly vramReservedMb: number;
-  readonly attempts: readonly LiveAttempt[];
   readonly completedSinceStart: number;
   readonly failedSinceStart: number;
 }
 
-export interface NodeRecord {
+export interface NodeHeartbeat extends NodeLoad {
   readonly nodeId: string;
   readonly instanceId: string;
-  readonly hostname: string;
-  readonly version: string;
-  readonly libraryPath: string;
-  readonly limits: CategoryLimits;
-  readonly vramBudgetMb: number | null;
-  readonly gpus: readonly NodeGpu[];
-  readonly running: Readonly<Record<ResourceCategory, number>>;
-  readonly vramReservedMb: number;
+  readonly attempts: readonly LiveAttempt[];
+}
+
+export interface NodeRecord extends NodeLoad, Omit<NodeRegistration, 'limits'> {
   readonly runningJobIds: readonly string[];
-  readonly completedSinceStart: number;
-  readonly failedSinceStart: number;
-  readonly startedAt: number;
   readonly heartbeatAt: number;
   readonly stoppedAt: number | null;
   /** The database clock when the list was read: a node is online while heartbeatAt + lease is later. */
@@ -71,7 +62,7 @@ export interface NodeRecord {
 export interface FleetRegistry {
   /** How long a running job's lease lasts without a renewal. */
   readonly leaseMs: number;
-  /** Throws AppError CONFLICT when another live process holds this node id. */
+  /** Throws AppError NODE_ID_IN_USE when another live process holds this node id. */
   register(node: NodeRegistration): Promise<void>;
   /**
    * Records the node's heartbeat and renews the lease of each attempt that is still current (running

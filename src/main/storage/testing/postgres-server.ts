@@ -55,7 +55,8 @@ function systemUser(name: string): { uid: number; gid: number } | null {
   return { uid: Number(uid), gid: Number(gid) };
 }
 
-function freePort(): Promise<number> {
+/** A free TCP port on 127.0.0.1 (listen on port 0, read it, close). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
