@@ -1,6 +1,7 @@
 /** A MediaClient for tests: canned answers per operation, recorded calls, and events pushed by hand. */
 import type { MediaEvent } from '../../../shared/contracts/events';
 import type { Job, Stats } from '../../../shared/contracts/job';
+import type { Video } from '../../../shared/contracts/video';
 import type { MediaClient, MediaSubscriber, OperationInput, OperationName, OperationOutput, StreamStatus } from '../api/media-client';
 
 export type Handlers = { [N in OperationName]?: (input: OperationInput<N>) => OperationOutput<N> | Promise<OperationOutput<N>> };
@@ -44,6 +45,37 @@ export function createFakeClient(handlers: Handlers = {}): FakeClient {
     },
   };
   return client;
+}
+
+/** A probed, valid library video ("Holiday", 1080p, 65 s); tests override what they need. */
+export function makeVideo(overrides: Partial<Video> = {}): Video {
+  return {
+    id: '6f1c2b7e-3d4a-4f5b-8c9d-0e1f2a3b4c5d',
+    path: 'inbox/holiday.mp4',
+    filename: 'holiday.mp4',
+    title: 'Holiday',
+    directoryType: 'inbox',
+    sizeBytes: 1000,
+    durationSeconds: 65,
+    width: 1920,
+    height: 1080,
+    fps: 25,
+    videoCodec: 'h264',
+    audioCodec: 'aac',
+    bitrate: 1000,
+    orientation: 'landscape',
+    hasAudio: true,
+    valid: true,
+    validationError: null,
+    missing: false,
+    thumbnailPath: null,
+    reencodeJobId: null,
+    sourceJobId: null,
+    createdAt: '2026-02-13T10:00:00.000Z',
+    updatedAt: '2026-02-13T10:00:00.000Z',
+    probedAt: '2026-02-13T10:00:00.000Z',
+    ...overrides,
+  };
 }
 
 let counter = 0;

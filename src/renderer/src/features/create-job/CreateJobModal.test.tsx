@@ -6,36 +6,11 @@ import { describe, expect, it, vi } from 'vitest';
 import type { Video } from '../../../../shared/contracts/video';
 import { ApiError } from '../../api/api-error';
 import { createAppStores } from '../../stores/app-stores';
-import { createFakeClient, type Handlers } from '../../testing/fake-client';
+import { createFakeClient, makeVideo, type Handlers } from '../../testing/fake-client';
 import { renderUi } from '../../testing/render';
 import { CreateJobModal } from './CreateJobModal';
 
-const VIDEO: Video = {
-  id: '6f1c2b7e-3d4a-4f5b-8c9d-0e1f2a3b4c5d',
-  path: 'inbox/holiday.mp4',
-  filename: 'holiday.mp4',
-  title: 'Holiday',
-  directoryType: 'inbox',
-  sizeBytes: 1000,
-  durationSeconds: 65,
-  width: 1920,
-  height: 1080,
-  fps: 25,
-  videoCodec: 'h264',
-  audioCodec: 'aac',
-  bitrate: 1000,
-  orientation: 'landscape',
-  hasAudio: true,
-  valid: true,
-  validationError: null,
-  missing: false,
-  thumbnailPath: null,
-  reencodeJobId: null,
-  sourceJobId: null,
-  createdAt: '2026-02-13T10:00:00.000Z',
-  updatedAt: '2026-02-13T10:00:00.000Z',
-  probedAt: '2026-02-13T10:00:00.000Z',
-};
+const VIDEO: Video = makeVideo();
 
 function setup(handlers: Handlers = {}, initialType: 'scan' | 'reencode_streaming' = 'reencode_streaming') {
   const client = createFakeClient({

@@ -4,10 +4,11 @@
  * pre-filled with the type's defaults. Parameters are checked against the type's schema before
  * anything is sent; the server's own refusals are shown with their message and fields.
  */
-import { Alert, Badge, Button, Group, JsonInput, List, Modal, Select, Slider, Stack, Text } from '@mantine/core';
+import { Alert, Badge, Button, Group, JsonInput, List, Modal, Select, Stack, Text } from '@mantine/core';
 import { useEffect, useMemo, useState } from 'react';
 import { JOB_TYPE_CATALOG, type JobType } from '../../../../shared/domain/job-types';
-import { DEFAULT_PRIORITY, MAX_PRIORITY, MIN_PRIORITY } from '../../../../shared/domain/statuses';
+import { DEFAULT_PRIORITY } from '../../../../shared/domain/statuses';
+import { PrioritySlider } from '../../components/PrioritySlider';
 import { errorMessage, fieldErrors } from '../../api/api-error';
 import { CategoryBadge } from '../../components/CategoryBadge';
 import { useStores } from '../../stores/stores-context';
@@ -158,16 +159,7 @@ function CreateJobForm({ onClose, onCreated, initialType }: { readonly onClose: 
           <Text size="sm" fw={500} mb={4} id="priority-label">
             Priority
           </Text>
-          <Slider
-            min={MIN_PRIORITY}
-            max={MAX_PRIORITY}
-            step={1}
-            value={priority}
-            onChange={setPriority}
-            marks={[1, 3, 5, 7, 10].map((v) => ({ value: v, label: String(v) }))}
-            thumbLabel="Priority"
-            aria-labelledby="priority-label"
-          />
+          <PrioritySlider value={priority} onChange={setPriority} aria-labelledby="priority-label" />
           <Text size="xs" c="dimmed" mt={28}>
             1 is the highest; the same priority runs first in, first out.
           </Text>

@@ -1,9 +1,10 @@
 /** Confirmation of cancel (spec: "Confirm cancellation dialog") and the set-priority dialog. */
-import { Button, Group, Modal, Slider, Stack, Text } from '@mantine/core';
+import { Button, Group, Modal, Stack, Text } from '@mantine/core';
 import { useState } from 'react';
 import { useStore } from 'zustand';
 import type { Job } from '../../../../shared/contracts/job';
-import { DEFAULT_PRIORITY, MAX_PRIORITY, MIN_PRIORITY } from '../../../../shared/domain/statuses';
+import { DEFAULT_PRIORITY } from '../../../../shared/domain/statuses';
+import { PrioritySlider } from '../../components/PrioritySlider';
 import { actionDialogStore } from './job-action-dialogs-store';
 import { useJobActions } from './use-job-actions';
 
@@ -67,17 +68,7 @@ function PriorityBody({ jobs, onDone }: { readonly jobs: readonly Job[]; readonl
       <Text size="sm">
         New priority for {jobsPhrase(jobs)} (1 is the highest; only waiting and paused jobs can change).
       </Text>
-      <Slider
-        min={MIN_PRIORITY}
-        max={MAX_PRIORITY}
-        step={1}
-        value={priority}
-        onChange={setPriority}
-        marks={[1, 3, 5, 7, 10].map((v) => ({ value: v, label: String(v) }))}
-        thumbLabel="Priority"
-        mb="lg"
-        data-autofocus
-      />
+      <PrioritySlider value={priority} onChange={setPriority} mb="lg" data-autofocus />
       <Group justify="flex-end">
         <Button variant="default" onClick={onDone}>
           Close

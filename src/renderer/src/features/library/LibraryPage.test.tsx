@@ -5,38 +5,13 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import type { Video } from '../../../../shared/contracts/video';
 import { createAppStores } from '../../stores/app-stores';
-import { createFakeClient } from '../../testing/fake-client';
+import { createFakeClient, makeVideo } from '../../testing/fake-client';
 import { renderUi } from '../../testing/render';
 import { LibraryPage } from './LibraryPage';
 
+/** The library's default row: a 5 MB, 75-s video with a thumbnail. */
 function video(overrides: Partial<Video>): Video {
-  return {
-    id: '6f1c2b7e-3d4a-4f5b-8c9d-0e1f2a3b4c5d',
-    path: 'inbox/holiday.mp4',
-    filename: 'holiday.mp4',
-    title: 'Holiday',
-    directoryType: 'inbox',
-    sizeBytes: 5 * 1024 * 1024,
-    durationSeconds: 75,
-    width: 1920,
-    height: 1080,
-    fps: 25,
-    videoCodec: 'h264',
-    audioCodec: 'aac',
-    bitrate: 1000,
-    orientation: 'landscape',
-    hasAudio: true,
-    valid: true,
-    validationError: null,
-    missing: false,
-    thumbnailPath: 'thumbnails/holiday.jpg',
-    reencodeJobId: null,
-    sourceJobId: null,
-    createdAt: '2026-02-13T10:00:00.000Z',
-    updatedAt: '2026-02-13T10:00:00.000Z',
-    probedAt: '2026-02-13T10:00:00.000Z',
-    ...overrides,
-  };
+  return makeVideo({ sizeBytes: 5 * 1024 * 1024, durationSeconds: 75, thumbnailPath: 'thumbnails/holiday.jpg', ...overrides });
 }
 
 const GOOD = video({});
