@@ -8,7 +8,7 @@
  * BENCH_FLEET_PEERS_ONLY=1 runs the peers alone (no ratio).
  */
 import { startPostgres } from '../src/main/storage/testing/postgres-server';
-import { benchGraphileWorker, benchPgBoss } from './fleet-peers';
+import { benchGraphileWorker, benchPgBoss, GRAPHILE_LOCAL_QUEUE_SIZE } from './fleet-peers';
 import { benchFleetOurs } from './fleet-throughput';
 import { atLeast, type Metric } from './report';
 import { progress } from './support';
@@ -44,6 +44,8 @@ export async function benchFleet(): Promise<Metric[]> {
     metrics.push(...graphile.metrics);
     const boss = await benchPgBoss(await server.createDatabase(), FLEET_JOBS, FLEET_CONCURRENCY);
     metrics.push(...boss.metrics);
+    const graphileLocalQueue = await benchGraphileWorker(await server.createDatabase(), FLEET_JOBS, FLEET_CONCURRENCY, { localQueueSize: GRAPHILE_LOCAL_QUEUE_SIZE });
+    metrics.push(...graphileLocalQueue.metrics);
 
     if (ours !== undefined) {
       const better = graphile.jobsPerSecond >= boss.jobsPerSecond ? 'graphile_worker' : 'pg_boss';
@@ -53,8 +55,16 @@ export async function benchFleet(): Promise<Metric[]> {
         unit: 'ratio',
         target: atLeast(1),
         note:
-          `our 1-node fleet.noop.throughput (cpu concurrency ${FLEET_CONCURRENCY}) / the better peer (here ${better}; ` +
-          `each peer one worker process at concurrency ${FLEET_CONCURRENCY}), same ${FLEET_JOBS} no-op jobs, same PostgreSQL server (fsync off), same run`,
+          `our 1-node fleet.noop.throughput (cpu limit ${FLEET_CONCURRENCY}) / the better peer (here ${better}; each peer one worker process ` +
+          `at concurrency ${FLEET_CONCURRENCY}, claiming at most ${FLEET_CONCURRENCY} jobs at a time like our node), same ${FLEET_JOBS} no-op jobs, same PostgreSQL server (fsync off), same run`,
+      });
+      metrics.push({
+        metric: 'fleet.peer.throughput_ratio.graphile_local_queue',
+        value: ours / graphileLocalQueue.jobsPerSecond,
+        unit: 'ratio',
+        note:
+          `for the record, no target: our 1-node throughput / graphile-worker with localQueue.size ${GRAPHILE_LOCAL_QUEUE_SIZE}, which locks up to ` +
+          `${GRAPHILE_LOCAL_QUEUE_SIZE} jobs ahead of its ${FLEET_CONCURRENCY} running ones (a node of ours never claims past its capacity: the other nodes may run those jobs)`,
       });
     }
     return metrics;

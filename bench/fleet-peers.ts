@@ -93,17 +93,35 @@ const firstErrors = (what: string, errors: readonly string[]): void => {
 // ---------------------------------------------------------------------------------------------
 // graphile-worker
 
-/** graphile-worker's documented high-throughput settings (worker.graphile.org/docs/performance). */
+/**
+ * graphile-worker's local queue as its performance page uses it (worker.graphile.org/docs/performance):
+ * one fetch locks up to this many jobs ahead of the running ones. Measured for the record only
+ * (fleet.peer.graphile_worker_local_queue.throughput): with it a worker of concurrency 50 holds up to
+ * 550 jobs, which the other contenders are not allowed to (see benchGraphileWorker).
+ */
 export const GRAPHILE_LOCAL_QUEUE_SIZE = 500;
+
+export interface GraphileOptions {
+  /** graphile-worker's localQueue.size; 0 (the default): no local queue, each job fetched by the worker that runs it. */
+  readonly localQueueSize?: number;
+}
 
 /**
  * graphile-worker: `makeWorkerUtils` → `migrate()` → `addJobs` in chunks of 1,000 (not timed); then
- * `run()` with `concurrency`, `noHandleSignals`, LISTEN/NOTIFY (always on in graphile-worker), and the
- * batching its performance page uses (localQueue, completeJobBatchDelay 0, failJobBatchDelay 0).
- * A completed job is deleted from `graphile_worker._private_jobs`: the clock stops when that table is empty.
+ * `run()` with `concurrency`, `noHandleSignals`, LISTEN/NOTIFY (always on in graphile-worker) and
+ * batched completions (completeJobBatchDelay 0, failJobBatchDelay 0). A completed job is deleted from
+ * `graphile_worker._private_jobs`: the clock stops when that table is empty.
+ *
+ * Without a local queue (the default, and what the ratio uses) each of its `concurrency` workers
+ * fetches the job it runs, so it claims at most `concurrency` jobs at a time, like pg-boss (1 ×
+ * batchSize `concurrency`) and our node (cpu limit `concurrency`, a capacity it never claims past).
+ * `localQueueSize` > 0 lets one fetch lock that many more jobs ahead of its workers: faster on
+ * no-op jobs, but a node of a fleet holding jobs it cannot run yet is what a resource-aware queue
+ * must not do, so it is reported beside the ratio, not in it.
  */
-export async function benchGraphileWorker(url: string, jobs: number, concurrency: number): Promise<PeerResult> {
-  const what = 'graphile-worker';
+export async function benchGraphileWorker(url: string, jobs: number, concurrency: number, options: GraphileOptions = {}): Promise<PeerResult> {
+  const localQueueSize = options.localQueueSize ?? 0;
+  const what = localQueueSize > 0 ? `graphile-worker (localQueue ${localQueueSize})` : 'graphile-worker';
   const errors: string[] = [];
   const logger = new GraphileLogger(() => (level, message) => {
     if (level === 'error') errors.push(message);
@@ -131,7 +149,7 @@ export async function benchGraphileWorker(url: string, jobs: number, concurrency
     const half = Math.ceil(jobs / 2);
     let halfAt = 0;
     let failedEvents = 0;
-    progress(`${what}: processing (concurrency ${concurrency}, maxPoolSize ${maxPoolSize}, localQueue.size ${GRAPHILE_LOCAL_QUEUE_SIZE}, completeJobBatchDelay 0)`);
+    progress(`${what}: processing (concurrency ${concurrency}, maxPoolSize ${maxPoolSize}, ${localQueueSize > 0 ? `localQueue.size ${localQueueSize}` : 'no local queue'}, completeJobBatchDelay 0)`);
     const t0 = performance.now();
     const runner: Runner = await runGraphileWorker({
       connectionString: url,
@@ -146,7 +164,7 @@ export async function benchGraphileWorker(url: string, jobs: number, concurrency
           if (ran === half) halfAt = performance.now();
         },
       },
-      preset: { worker: { localQueue: { size: GRAPHILE_LOCAL_QUEUE_SIZE }, completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
+      preset: { worker: { ...(localQueueSize > 0 ? { localQueue: { size: localQueueSize } } : {}), completeJobBatchDelay: 0, failJobBatchDelay: 0 } },
     });
     runner.events.on('job:error', ({ error }) => void errors.push(`job:error ${String(error)}`));
     runner.events.on('job:failed', () => void (failedEvents += 1));
@@ -169,13 +187,16 @@ export async function benchGraphileWorker(url: string, jobs: number, concurrency
       jobsPerSecond,
       metrics: [
         {
-          metric: 'fleet.peer.graphile_worker.throughput',
+          metric: localQueueSize > 0 ? 'fleet.peer.graphile_worker_local_queue.throughput' : 'fleet.peer.graphile_worker.throughput',
           value: jobsPerSecond,
           unit: 'jobs/s',
           note:
             `graphile-worker ${GRAPHILE_WORKER_VERSION}, ${jobs} no-op jobs added with addJobs (not timed), one run() with concurrency ${concurrency}, ` +
-            `maxPoolSize ${maxPoolSize}, noHandleSignals, LISTEN/NOTIFY, pollInterval ${pollInterval} ms, its documented batching ` +
-            `(localQueue.size ${GRAPHILE_LOCAL_QUEUE_SIZE}, completeJobBatchDelay 0, failJobBatchDelay 0); clock from run() (its start-up included) ` +
+            `maxPoolSize ${maxPoolSize}, noHandleSignals, LISTEN/NOTIFY, pollInterval ${pollInterval} ms, ` +
+            (localQueueSize > 0
+              ? `localQueue.size ${localQueueSize} (one fetch locks up to ${localQueueSize} jobs ahead of the ${concurrency} running: not the ratio's workload), `
+              : `no local queue (each worker fetches the job it runs: at most ${concurrency} claimed at a time, like the other contenders), `) +
+            `batched completions (completeJobBatchDelay 0, failJobBatchDelay 0); clock from run() (its start-up included) ` +
             `until _private_jobs is empty (completion deletes the row; asked every ${TAIL_POLL_MS} ms once the task had run ${jobs} times); the task ran exactly ${jobs} times, no error or failure; 1-min load average ${loadavg()[0]!.toFixed(1)}`,
         },
       ],

@@ -98,9 +98,14 @@ function vramWaitReason(need: number, free: number, held: number): string {
   return `needs ${need} MB VRAM, ${free} MB free but ${held} MB held for a job that has waited longer`;
 }
 
-/** How many candidates per category are worth looking at: enough to fill every free slot, plus some to explain waits. */
-export function candidateLookahead(capacity: NodeCapacity, extra = 8): Record<ResourceCategory, number> {
+/**
+ * How many candidates per category are worth looking at: enough to fill every slot free of what
+ * `used` runs (the store's view may count more, never fewer: see maxUsage), plus some to explain
+ * waits and to start past a job that does not fit (VRAM) without blocking the line. A busy node
+ * asks for a few rows instead of its whole limit again.
+ */
+export function candidateLookahead(capacity: NodeCapacity, used?: NodeUsage, extra = 8): Record<ResourceCategory, number> {
   const out = {} as Record<ResourceCategory, number>;
-  for (const cat of RESOURCE_CATEGORIES) out[cat] = capacity.limits[cat] + extra;
+  for (const cat of RESOURCE_CATEGORIES) out[cat] = Math.max(0, capacity.limits[cat] - (used?.running[cat] ?? 0)) + extra;
   return out;
 }

@@ -13,8 +13,9 @@ import { Attempt, type AttemptOptions, type StopReason } from './attempt';
 import { ReportBuffer } from './report-buffer';
 
 /**
- * Other nodes held or took some of the chosen jobs: look again after this, doubling while claims
- * stay contended (a node frozen mid-claim holds its rows until the server ends its session).
+ * Other nodes held or took some of the chosen jobs: claim again at once for the capacity still
+ * free; while claims stay contended, wait this long before the next, doubling (a node frozen
+ * mid-claim holds its rows until the server ends its session).
  */
 const CONTENTION_RETRY_MS = { first: 5, max: 1_000 } as const;
 
@@ -55,9 +56,16 @@ export class Dispatcher {
   private retryTimerAt = Number.POSITIVE_INFINITY;
   private flushTimer: NodeJS.Timeout | null = null;
   private contentionTimer: NodeJS.Timeout | null = null;
-  private contentionDelayMs: number = CONTENTION_RETRY_MS.first;
+  /** Claims in a row that other nodes contended. */
+  private contendedClaims = 0;
   /** The `now` of the last claim: retries due after it have not been looked at yet. */
   private lastClaimAt = 0;
+  /**
+   * Whether the next retry time must be asked again: at start, after an outside request (a job
+   * created, retried or resumed, a wake-up from another node, a poll) and after a tick that put a
+   * job in retry. Not after every tick: on a shared database that is a round trip per claim.
+   */
+  private retryCheckWanted = true;
 
   constructor(
     private readonly store: JobStore,
@@ -78,6 +86,7 @@ export class Dispatcher {
   requestDispatch(): void {
     if (!this.accepting) return;
     this.claimWanted = true;
+    this.retryCheckWanted = true;
     this.queueTick();
   }
 
@@ -143,7 +152,13 @@ export class Dispatcher {
       } else {
         await this.flushReports();
       }
-      await this.armRetryTimer();
+      if (this.retryCheckWanted) {
+        this.retryCheckWanted = false;
+        await this.armRetryTimer().catch((error: unknown) => {
+          this.retryCheckWanted = true;
+          throw error;
+        });
+      }
     } catch (error) {
       this.hooks.onError(error);
     }
@@ -154,7 +169,7 @@ export class Dispatcher {
     const batch = this.reports.take();
     try {
       const changed = await this.store.recordReports(batch);
-      if (changed.length > 0) this.hooks.onJobsChanged(changed);
+      if (changed.length > 0) this.jobsChanged(changed);
     } catch (error) {
       this.reports.restore(batch);
       throw error;
@@ -174,7 +189,7 @@ export class Dispatcher {
         nodeId,
         now,
         capacity,
-        lookahead: this.lookahead(capacity),
+        lookahead: this.lookahead(capacity, local),
         decide: (usage, candidates) => schedule({ capacity, usage: maxUsage(usage, local), candidates, now, starvationGuardMs }),
         reports,
       });
@@ -185,16 +200,21 @@ export class Dispatcher {
     }
     const { started, waitingChanged, reported, contended } = result;
     if (contended) this.claimAgainSoon();
-    else this.contentionDelayMs = CONTENTION_RETRY_MS.first;
-    if (reported.length > 0) this.hooks.onJobsChanged(reported);
-    if (waitingChanged.length > 0) this.hooks.onJobsChanged(waitingChanged);
+    else this.contendedClaims = 0;
+    if (reported.length > 0) this.jobsChanged(reported);
+    if (waitingChanged.length > 0) this.jobsChanged(waitingChanged);
     if (started.length === 0) return;
-    this.hooks.onJobsChanged(started);
+    this.jobsChanged(started);
     for (const job of started) this.startAttempt(job);
   }
 
-  private lookahead(capacity: NodeCapacity): Record<ResourceCategory, number> {
-    const lookahead = candidateLookahead(capacity);
+  private jobsChanged(jobs: readonly JobRecord[]): void {
+    if (jobs.some((j) => j.status === 'queued' && j.retryAfter !== null)) this.retryCheckWanted = true;
+    this.hooks.onJobsChanged(jobs);
+  }
+
+  private lookahead(capacity: NodeCapacity, local: NodeUsage): Record<ResourceCategory, number> {
+    const lookahead = candidateLookahead(capacity, local);
     if (this.options.sharedStore) for (const c of RESOURCE_CATEGORIES) if (capacity.limits[c] === 0) lookahead[c] = 0;
     return lookahead;
   }
@@ -253,14 +273,21 @@ export class Dispatcher {
 
   /** Other nodes won some of the chosen jobs: claim again for the capacity still free. */
   private claimAgainSoon(): void {
+    this.contendedClaims += 1;
+    if (this.contendedClaims === 1) {
+      this.claimWanted = true;
+      this.queueTick();
+      return;
+    }
     if (this.contentionTimer) return;
+    const delayMs = Math.min(CONTENTION_RETRY_MS.first * 2 ** (this.contendedClaims - 2), CONTENTION_RETRY_MS.max);
     this.contentionTimer = setTimeout(() => {
       this.contentionTimer = null;
       this.requestDispatch();
-    }, this.contentionDelayMs);
-    this.contentionDelayMs = Math.min(this.contentionDelayMs * 2, CONTENTION_RETRY_MS.max);
+    }, delayMs);
     this.contentionTimer.unref();
   }
+
 
   /** Progress and log lines are written at most every reportFlushMs; outcomes go at the next tick. */
   private scheduleFlush(): void {

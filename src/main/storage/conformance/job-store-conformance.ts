@@ -185,6 +185,24 @@ export function describeJobStoreConformance(adapterName: string, factory: StoreF
       expect(counts.byType).toEqual({ validate: 3 });
     });
 
+    it('bounds the lines that starts and outcomes write too (claims and their reports)', async () => {
+      await store.close();
+      await open({ logBounds: { headLines: 2, tailLines: 2 } });
+      const [job] = await store.insertJobs([newJob()]);
+      const id = job!.id;
+      expect((await store.claimJobs(claimRequest('node-a', 2_000))).started.map((j) => j.id)).toEqual([id]); // line 1
+      await store.recordReports({ logs: ['two', 'three', 'four'].map((text, i) => ({ jobId: id, at: 2_100 + i, text })), progress: new Map(), outcomes: [] });
+      await store.recordReports({ logs: [], progress: new Map(), outcomes: [{ kind: 'interrupted', jobId: id, attempt: 1, at: 2_200, logLine: 'five' }] }); // drops 3
+      expect((await store.claimJobs(claimRequest('node-a', 2_300))).started.map((j) => j.attempt)).toEqual([2]); // line 6, drops 4
+      const completion = { kind: 'completed', jobId: id, attempt: 2, at: 2_400, logLine: 'seven' } as const;
+      const { reported } = await store.claimJobs({ ...claimRequest('node-a', 2_400), reports: { logs: [], progress: new Map(), outcomes: [completion] } }); // drops 5
+      expect(reported).toMatchObject([{ id, status: 'completed', logLines: 7 }]);
+      const log = await store.readLog(id, 0, 100);
+      expect({ total: log.total, dropped: log.dropped }).toEqual({ total: 7, dropped: 3 });
+      expect(log.lines.map((l) => l.line)).toEqual([1, 2, 6, 7]);
+      expect(log.lines.map((l) => l.text)).toEqual(['Started attempt 1 on node node-a', 'two', 'Started attempt 2 on node node-a', 'seven']);
+    });
+
     it('keeps logs append-only, ordered, timestamped and bounded (head and tail kept)', async () => {
       await store.close();
       await open({ logBounds: { headLines: 3, tailLines: 4 } });

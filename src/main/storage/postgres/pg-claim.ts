@@ -15,18 +15,27 @@
  *    and become running in one statement whose status check is re-evaluated after the lock: a row
  *    another node started meanwhile is no longer waiting and is left out, so no job is claimed
  *    twice. attempt + 1 is the fencing token, and the lease is renewed by this node's heartbeat.
- *    Chosen rows that were held or taken are dropped and `decide` runs again on the rest (a few
- *    rounds); the result then says `contended` and the dispatcher claims again shortly.
+ *    When chosen rows were held or taken the result says `contended` and the dispatcher claims
+ *    again at once for the capacity still free.
  * 5. Changed waiting reasons are written with SKIP LOCKED: never waiting on another node's claim,
  *    and never overwriting a job it is starting.
+ *
+ * The whole tick is two round trips (pipelinedTransaction): BEGIN and the lock, the completions
+ * and the read of usage and candidates go out together; after `decide`, the starts, the waiting
+ * reasons and COMMIT go out together. So nothing may need an answer in between: the log line each
+ * start and completion writes also drops the line the log bounds push out, in the same statement.
+ * Reports other than completions and progress (log lines, failures, retries) are rarer and take
+ * their own round trips first, in order: the usage read must see every slot they free.
  */
 import type { ResourceCategory } from '../../../shared/domain/statuses';
 import { RESOURCE_CATEGORIES } from '../../../shared/domain/statuses';
 import type { ClaimRequest, ClaimResult, JobRecord } from '../../core/ports';
 import type { Candidate, ScheduleResult } from '../../core/scheduler';
-import { LOCKS, type Queryable } from './pg-db';
-import type { PgLogWriter } from './pg-logs';
-import { pgText, rowToJob, type PgJobRow } from './pg-rows';
+import type { LogBounds } from '../sqlite/bounded-log';
+import { LOCKS, pipelinedTransaction, type Pool, type Queryable } from './pg-db';
+import { dropPushedOutLine, type PgLogWriter } from './pg-logs';
+import { applyCompletionsAndProgress, applyReports, isCompletionsAndProgress } from './pg-reports';
+import { jobColumns, pgText, rowToJob, type PgJobRow } from './pg-rows';
 
 /**
  * The statement that takes the lock serialising this node's claims (and rescues) until the
@@ -72,99 +81,111 @@ function usageAndCandidatesSql(categories: readonly ResourceCategory[]): string 
   return [usage, ...perCategory].join(' UNION ALL ');
 }
 
-/** `leaseMs`: how long the started jobs' leases last (in the database's clock) before their node must renew them. */
-export async function claim(db: Queryable, log: PgLogWriter, request: ClaimRequest, leaseMs: number): Promise<Omit<ClaimResult, 'reported'>> {
-  const { nodeId, now } = request;
-  const running = { cpu: 0, gpu_encode: 0, gpu_ai: 0 } as Record<ResourceCategory, number>;
-  let vramReservedMb = 0;
-  const categories = RESOURCE_CATEGORIES.filter((c) => request.lookahead[c] > 0);
-  if (categories.length === 0) return { started: [], waitingChanged: [] };
-  const { rows } = await db.query<UsageOrCandidateRow>(usageAndCandidatesSql(categories), [nodeId, now, ...categories.flatMap((c) => [c, request.lookahead[c]])]);
-  const waitingBySeq = new Map<number, { status: string; reason: string | null }>();
-  const candidates: Candidate[] = [];
-  for (const row of rows) {
-    const category = row.resource_category as ResourceCategory;
-    if (row.kind === 'usage') {
-      running[category] = row.n!;
-      vramReservedMb += row.vram!;
-      continue;
-    }
-    const seq = Number(row.seq);
-    waitingBySeq.set(seq, { status: row.status!, reason: row.waiting_reason });
-    candidates.push({ id: row.id!, seq, category, priority: row.priority!, vramRequired: row.vram_required!, waitingSince: Number(row.enqueued_at) });
-  }
-  if (candidates.length === 0) return { started: [], waitingChanged: [] };
-
-  // decide, start what was chosen, and if some chosen rows were held by another node (SKIP LOCKED:
-  // never waiting on a claim that may belong to a frozen node) decide again without them
-  const started: JobRecord[] = [];
-  const usageNow = { running: { ...running }, vramReservedMb };
-  let pool = candidates;
-  let decision = request.decide(usageNow, pool);
-  let contended = false;
-  for (let round = 1; decision.start.length > 0; round++) {
-    const rows = await startChosen(db, decision.start, { now, nodeId, leaseMs });
-    const startedSeqs = new Set(rows.map((r) => Number(r.seq)));
-    for (const row of rows) {
-      const job = rowToJob(row);
-      started.push(job);
-      usageNow.running[job.resourceCategory] += 1;
-      usageNow.vramReservedMb += job.vramReserved;
-    }
-    const missed = decision.start.filter((s) => !startedSeqs.has(s.candidate.seq));
-    if (missed.length === 0) break;
-    contended = true;
-    if (round === MAX_CLAIM_ROUNDS) break;
-    const out = new Set([...startedSeqs, ...missed.map((m) => m.candidate.seq)]);
-    pool = pool.filter((c) => !out.has(c.seq));
-    decision = request.decide(usageNow, pool);
-  }
-  await log.dropOverflow(db, started.map((j) => ({ seq: j.seq, line: j.logLines })));
-
-  const seqOf = new Map(candidates.map((c) => [c.id, c.seq]));
-  const waits: { seq: number; reason: string }[] = [];
-  for (const [id, reason] of decision.waiting) {
-    const seq = seqOf.get(id)!;
-    const row = waitingBySeq.get(seq)!;
-    if (row.status === 'queued' && row.reason === reason) continue;
-    waits.push({ seq, reason });
-  }
-  let waitingChanged: JobRecord[] = [];
-  if (waits.length > 0) {
-    const { rows: waitingRows } = await db.query<PgJobRow>(
-      `UPDATE jobs SET status = 'queued', waiting_reason = w.reason, updated_at = $1
-       FROM (SELECT seq FROM jobs WHERE seq = ANY($2::bigint[]) FOR UPDATE SKIP LOCKED) AS locked,
-         unnest($2::bigint[], $3::text[]) AS w(seq, reason)
-       WHERE jobs.seq = locked.seq AND w.seq = locked.seq AND jobs.status IN ('pending', 'queued') RETURNING jobs.*`,
-      [now, waits.map((w) => w.seq), waits.map((w) => w.reason)],
-    );
-    waitingChanged = waitingRows.map(rowToJob);
-  }
-  return { started, waitingChanged, ...(contended ? { contended } : {}) };
+/** What the claim read: this node's usage and the candidates with their current waiting state. */
+interface ClaimRead {
+  readonly running: Record<ResourceCategory, number>;
+  readonly vramReservedMb: number;
+  readonly candidates: Candidate[];
+  readonly waitingBySeq: Map<number, { status: string; reason: string | null }>;
 }
 
-/** Rounds of decide-and-start within one claim when other nodes hold chosen rows. */
-const MAX_CLAIM_ROUNDS = 3;
+/** Issues the read at once (its place in the pipeline is fixed when this is called). */
+function readUsageAndCandidates(db: Queryable, request: ClaimRequest, categories: readonly ResourceCategory[]): Promise<ClaimRead> {
+  const { nodeId, now } = request;
+  const statement = { name: `mjc-claim-read-${categories.join('-')}`, text: usageAndCandidatesSql(categories), values: [nodeId, now, ...categories.flatMap((c) => [c, request.lookahead[c]])] };
+  return db.query<UsageOrCandidateRow>(statement).then(({ rows }) => {
+    const running = { cpu: 0, gpu_encode: 0, gpu_ai: 0 } as Record<ResourceCategory, number>;
+    let vramReservedMb = 0;
+    const waitingBySeq = new Map<number, { status: string; reason: string | null }>();
+    const candidates: Candidate[] = [];
+    for (const row of rows) {
+      const category = row.resource_category as ResourceCategory;
+      if (row.kind === 'usage') {
+        running[category] = row.n!;
+        vramReservedMb += row.vram!;
+        continue;
+      }
+      const seq = Number(row.seq);
+      waitingBySeq.set(seq, { status: row.status!, reason: row.waiting_reason });
+      candidates.push({ id: row.id!, seq, category, priority: row.priority!, vramRequired: row.vram_required!, waitingSince: Number(row.enqueued_at) });
+    }
+    return { running, vramReservedMb, candidates, waitingBySeq };
+  });
+}
+
+/**
+ * One dispatcher tick on PostgreSQL: `reports` applied, then the claim, in one transaction holding
+ * the node's claim lock. `leaseMs`: how long the started jobs' leases last (in the database's clock)
+ * before their node must renew them.
+ */
+export async function claimTick(pool: Pool, log: PgLogWriter, request: ClaimRequest, leaseMs: number): Promise<ClaimResult> {
+  const categories = RESOURCE_CATEGORIES.filter((c) => request.lookahead[c] > 0);
+  return pipelinedTransaction(pool, lockNodeSql(request.nodeId), async (db, commit) => {
+    const reports = request.reports;
+    let reporting: Promise<JobRecord[]> = Promise.resolve([]);
+    if (reports && isCompletionsAndProgress(reports)) reporting = applyCompletionsAndProgress(db, log.bounds, reports); // issued now: it runs before the read
+    else if (reports) reporting = Promise.resolve(await applyReports(db, log, reports)); // statement by statement, all before the read
+    const [reported, read] = await Promise.all([reporting, categories.length > 0 ? readUsageAndCandidates(db, request, categories) : null]);
+    if (!read || read.candidates.length === 0) return { started: [], waitingChanged: [], reported };
+
+    const decision = request.decide({ running: { ...read.running }, vramReservedMb: read.vramReservedMb }, read.candidates);
+    const seqOf = new Map(read.candidates.map((c) => [c.id, c.seq]));
+    const waits: { seq: number; reason: string }[] = [];
+    for (const [id, reason] of decision.waiting) {
+      const seq = seqOf.get(id)!;
+      const row = read.waitingBySeq.get(seq)!;
+      if (row.status === 'queued' && row.reason === reason) continue;
+      waits.push({ seq, reason });
+    }
+    const { now, nodeId } = request;
+    const starting = decision.start.length > 0 ? startChosen(db, decision.start, { now, nodeId, leaseMs, bounds: log.bounds }) : Promise.resolve([]);
+    const waiting = waits.length > 0 ? writeWaitingReasons(db, waits, now) : Promise.resolve([]);
+    commit(); // behind the starts and the reasons: if either fails, the transaction rolls back
+    const [startedRows, waitingRows] = await Promise.all([starting, waiting]);
+    const started = startedRows.map(rowToJob);
+    const contended = started.length < decision.start.length;
+    return { started, waitingChanged: waitingRows.map(rowToJob), reported, ...(contended ? { contended } : {}) };
+  });
+}
+
+/** Writes changed waiting reasons (pending → queued), skipping rows another transaction holds. */
+function writeWaitingReasons(db: Queryable, waits: readonly { seq: number; reason: string }[], now: number): Promise<PgJobRow[]> {
+  return db
+    .query<PgJobRow>({
+      name: 'mjc-claim-waiting',
+      text: `UPDATE jobs SET status = 'queued', waiting_reason = w.reason, updated_at = $1
+       FROM (SELECT seq FROM jobs WHERE seq = ANY($2::bigint[]) FOR UPDATE SKIP LOCKED) AS locked,
+         unnest($2::bigint[], $3::text[]) AS w(seq, reason)
+       WHERE jobs.seq = locked.seq AND w.seq = locked.seq AND jobs.status IN ('pending', 'queued') RETURNING ${jobColumns()}`,
+      values: [now, waits.map((w) => w.seq), waits.map((w) => w.reason)],
+    })
+    .then((r) => r.rows);
+}
 
 /**
  * Marks the chosen jobs running, with their "Started attempt N on node X" log line in the same
- * statement (one round trip). Rows are locked in seq order; rows another transaction holds are
- * skipped, and the status is re-checked after the lock (a row another node started is left out).
+ * statement, which also drops the line the log bounds push out (see dropPushedOutLine). Rows are
+ * locked in seq order; rows another transaction holds are skipped, and the status is re-checked
+ * after the lock (a row another node started is left out). Issued at once.
  */
-async function startChosen(db: Queryable, chosen: ScheduleResult['start'], at: { now: number; nodeId: string; leaseMs: number }): Promise<PgJobRow[]> {
-  const { rows } = await db.query<PgJobRow>(
-    `WITH s AS (
-       UPDATE jobs SET status = 'running', started_at = $1, completed_at = NULL, node_id = $2, attempt = jobs.attempt + 1,
-         vram_reserved = c.vram, waiting_reason = NULL, retry_after = NULL, progress = 0, updated_at = $1, log_lines = jobs.log_lines + 1,
-         lease_expires_at = mjc_now_ms() + $5
-       FROM (SELECT seq FROM jobs WHERE seq = ANY($3::bigint[]) ORDER BY seq FOR UPDATE SKIP LOCKED) AS locked,
-         unnest($3::bigint[], $4::integer[]) AS c(seq, vram)
-       WHERE jobs.seq = locked.seq AND c.seq = locked.seq AND jobs.status IN ('pending', 'queued') RETURNING jobs.*),
-     l AS (INSERT INTO job_logs (job_seq, line, at, text)
-       SELECT seq, log_lines, $1, 'Started attempt ' || attempt || ' on node ' || $6
-         || CASE WHEN vram_reserved > 0 THEN ' (' || vram_reserved || ' MB VRAM reserved)' ELSE '' END FROM s)
-     SELECT * FROM s`,
-    [at.now, at.nodeId, chosen.map((s) => s.candidate.seq), chosen.map((s) => s.vramReservedMb), at.leaseMs, pgText(at.nodeId)],
-  );
-  return rows;
+function startChosen(db: Queryable, chosen: ScheduleResult['start'], at: { now: number; nodeId: string; leaseMs: number; bounds: LogBounds }): Promise<PgJobRow[]> {
+  return db
+    .query<PgJobRow>({ name: 'mjc-claim-start', text: START_CHOSEN, values: [at.now, at.nodeId, chosen.map((s) => s.candidate.seq), chosen.map((s) => s.vramReservedMb), at.leaseMs, pgText(at.nodeId), at.bounds.headLines, at.bounds.tailLines] })
+    .then((r) => r.rows);
 }
+
+const START_CHOSEN = (() => {
+  const drop = dropPushedOutLine('s', 7, 8);
+  return `WITH s AS (
+         UPDATE jobs SET status = 'running', started_at = $1, completed_at = NULL, node_id = $2, attempt = jobs.attempt + 1,
+           vram_reserved = c.vram, waiting_reason = NULL, retry_after = NULL, progress = 0, updated_at = $1, log_lines = jobs.log_lines + 1,
+           ${drop.countColumn}, lease_expires_at = mjc_now_ms() + $5
+         FROM (SELECT seq FROM jobs WHERE seq = ANY($3::bigint[]) ORDER BY seq FOR UPDATE SKIP LOCKED) AS locked,
+           unnest($3::bigint[], $4::integer[]) AS c(seq, vram)
+         WHERE jobs.seq = locked.seq AND c.seq = locked.seq AND jobs.status IN ('pending', 'queued') RETURNING ${jobColumns()}),
+       l AS (INSERT INTO job_logs (job_seq, line, at, text)
+         SELECT seq, log_lines, $1, 'Started attempt ' || attempt || ' on node ' || $6
+           || CASE WHEN vram_reserved > 0 THEN ' (' || vram_reserved || ' MB VRAM reserved)' ELSE '' END FROM s),
+       ${drop.deleteCte}
+       SELECT * FROM s`;
+})();

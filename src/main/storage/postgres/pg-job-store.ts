@@ -27,7 +27,7 @@ import type {
 } from '../../core/ports';
 import type { FailureDecision } from '../../core/retry-policy';
 import { DEFAULT_LOG_BOUNDS, type LogBounds } from '../sqlite/bounded-log';
-import { claim, lockNodeSql } from './pg-claim';
+import { claimTick, lockNodeSql } from './pg-claim';
 import { compactCounts, countJobs, listPage } from './pg-counts';
 import { inTransaction, openPool, type Pool, type Queryable } from './pg-db';
 import { PgLogWriter } from './pg-logs';
@@ -134,15 +134,7 @@ export class PostgresJobStore implements JobStore {
   }
 
   async claimJobs(request: ClaimRequest): Promise<ClaimResult> {
-    const result = await inTransaction(
-      this.pool,
-      async (c) => {
-        const reported = request.reports ? await applyReports(c, this.log, request.reports) : [];
-        return { ...(await claim(c, this.log, request, this.leaseMs)), reported };
-      },
-      '',
-      lockNodeSql(request.nodeId),
-    );
+    const result = await claimTick(this.pool, this.log, request, this.leaseMs);
     this.wakeForRequeued(result.reported);
     await this.changed(result.started.length + result.waitingChanged.length + result.reported.length);
     return result;

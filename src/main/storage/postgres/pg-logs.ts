@@ -17,8 +17,24 @@ export interface CountedLine {
   readonly text: string;
 }
 
+/**
+ * The bounds rule inside one statement that writes one line per job row it updates
+ * (`log_lines = log_lines + 1 … RETURNING`), for statements that are pipelined and so cannot wait
+ * for dropOverflow: `countColumn` (an assignment for the UPDATE) counts the drop in log_dropped and
+ * `deleteCte` (a CTE over the updated rows, named `rows`) deletes line N - tail when N > head + tail.
+ * `headParam` and `tailParam` are the statement's parameter numbers holding the bounds.
+ */
+export function dropPushedOutLine(rows: string, headParam: number, tailParam: number): { countColumn: string; deleteCte: string } {
+  const head = `$${headParam}::integer`;
+  const tail = `$${tailParam}::integer`;
+  return {
+    countColumn: `log_dropped = jobs.log_dropped + CASE WHEN jobs.log_lines + 1 > ${head} + ${tail} THEN 1 ELSE 0 END`,
+    deleteCte: `dropped AS (DELETE FROM job_logs USING ${rows} WHERE ${rows}.log_lines > ${head} + ${tail} AND job_logs.job_seq = ${rows}.seq AND job_logs.line = ${rows}.log_lines - ${tail})`,
+  };
+}
+
 export class PgLogWriter {
-  constructor(private readonly bounds: LogBounds) {}
+  constructor(readonly bounds: LogBounds) {}
 
   /** Appends lines to jobs by id, in order; lines of unknown jobs are ignored. Call inside a transaction. */
   async appendById(db: Queryable, lines: readonly LogLineInput[]): Promise<void> {

@@ -6,8 +6,9 @@
 import type { AttemptOutcome, JobRecord, ReportBatch } from '../../core/ports';
 import type { FailureDecision } from '../../core/retry-policy';
 import type { Queryable } from './pg-db';
-import type { CountedLine, PgLogWriter } from './pg-logs';
-import { pgText, rowToJob, type PgJobRow } from './pg-rows';
+import type { LogBounds } from '../sqlite/bounded-log';
+import { dropPushedOutLine, type CountedLine, type PgLogWriter } from './pg-logs';
+import { jobColumns, pgText, rowToJob, type PgJobRow } from './pg-rows';
 
 const FENCE = `WHERE id = $1 AND (status = 'running' OR suspended) AND attempt = $2 RETURNING *`;
 
@@ -24,22 +25,57 @@ const SQL = {
 
 /**
  * Completions in one statement with their log lines (the hot path: a busy node reports dozens per
- * tick), fenced like the others.
+ * tick), fenced like the others; the line the log bounds push out is dropped in the same statement.
  */
-const COMPLETE_MANY = `WITH u AS (
+const COMPLETE_MANY = (() => {
+  const drop = dropPushedOutLine('u', 5, 6);
+  return `WITH u AS (
     UPDATE jobs SET status = 'completed', suspended = false, progress = 100, completed_at = o.at, vram_reserved = 0, waiting_reason = NULL,
-      updated_at = o.at, log_lines = jobs.log_lines + 1
+      updated_at = o.at, log_lines = jobs.log_lines + 1, ${drop.countColumn}
     FROM unnest($1::text[], $2::integer[], $3::bigint[]) AS o(id, attempt, at)
-    WHERE jobs.id = o.id AND (jobs.status = 'running' OR jobs.suspended) AND jobs.attempt = o.attempt RETURNING jobs.*),
+    WHERE jobs.id = o.id AND (jobs.status = 'running' OR jobs.suspended) AND jobs.attempt = o.attempt RETURNING ${jobColumns()}),
   l AS (INSERT INTO job_logs (job_seq, line, at, text)
-    SELECT u.seq, u.log_lines, o.at, o.text FROM u JOIN unnest($1::text[], $3::bigint[], $4::text[]) AS o(id, at, text) ON o.id = u.id)
+    SELECT u.seq, u.log_lines, o.at, o.text FROM u JOIN unnest($1::text[], $3::bigint[], $4::text[]) AS o(id, at, text) ON o.id = u.id),
+  ${drop.deleteCte}
   SELECT * FROM u`;
+})();
 
-async function completeMany(db: Queryable, log: PgLogWriter, outcomes: readonly AttemptOutcome[]): Promise<Map<string, PgJobRow>> {
-  if (outcomes.length === 0) return new Map();
-  const { rows } = await db.query<PgJobRow>(COMPLETE_MANY, [outcomes.map((o) => o.jobId), outcomes.map((o) => o.attempt), outcomes.map((o) => o.at), outcomes.map((o) => pgText(o.logLine))]);
-  await log.dropOverflow(db, rows.map((r) => ({ seq: Number(r.seq), line: r.log_lines })));
-  return new Map(rows.map((r) => [r.id, r]));
+/** Issues the completions' statement at once; resolves to the rows it completed, by job id. */
+function completeMany(db: Queryable, bounds: LogBounds, outcomes: readonly AttemptOutcome[]): Promise<Map<string, PgJobRow>> {
+  if (outcomes.length === 0) return Promise.resolve(new Map());
+  return db
+    .query<PgJobRow>({
+      name: 'mjc-complete-many',
+      text: COMPLETE_MANY,
+      values: [outcomes.map((o) => o.jobId), outcomes.map((o) => o.attempt), outcomes.map((o) => o.at), outcomes.map((o) => pgText(o.logLine)), bounds.headLines, bounds.tailLines],
+    })
+    .then(({ rows }) => new Map(rows.map((r) => [r.id, r])));
+}
+
+/** Issues the progress statement at once (nothing to return: progress changes no status). */
+function writeProgress(db: Queryable, progress: ReadonlyMap<string, number>): Promise<unknown> {
+  const ids = [...progress.keys()];
+  return db.query(
+    `UPDATE jobs SET progress = p.progress FROM unnest($1::text[], $2::integer[]) AS p(id, progress)
+     WHERE jobs.id = p.id AND jobs.status = 'running' AND jobs.progress <> p.progress`,
+    [ids, ids.map((id) => progress.get(id)!)],
+  );
+}
+
+/** A batch of only completions and progress: applyCompletionsAndProgress can pipeline it. */
+export function isCompletionsAndProgress(batch: ReportBatch): boolean {
+  return batch.logs.length === 0 && batch.outcomes.every((o) => o.kind === 'completed');
+}
+
+/**
+ * The common batch (see isCompletionsAndProgress) in at most two statements, both ISSUED before
+ * this returns, so statements the caller issues next run after them (pipelinedTransaction).
+ * Resolves to the jobs the completions changed.
+ */
+export function applyCompletionsAndProgress(db: Queryable, bounds: LogBounds, batch: ReportBatch): Promise<JobRecord[]> {
+  const progressed = batch.progress.size > 0 ? writeProgress(db, batch.progress) : Promise.resolve();
+  const completed = completeMany(db, bounds, batch.outcomes);
+  return Promise.all([progressed, completed]).then(([, rows]) => batch.outcomes.flatMap((o) => (rows.has(o.jobId) ? [rowToJob(rows.get(o.jobId)!)] : [])));
 }
 
 /** Applies one outcome if its attempt is still current; the returned row has counted one more log line. */
@@ -75,17 +111,10 @@ export async function applyOutcome(db: Queryable, o: AttemptOutcome): Promise<Pg
 /** Logs, progress, then outcomes, inside the caller's transaction. Returns the jobs the outcomes changed. */
 export async function applyReports(db: Queryable, log: PgLogWriter, batch: ReportBatch): Promise<JobRecord[]> {
   await log.appendById(db, batch.logs);
-  if (batch.progress.size > 0) {
-    const ids = [...batch.progress.keys()];
-    await db.query(
-      `UPDATE jobs SET progress = p.progress FROM unnest($1::text[], $2::integer[]) AS p(id, progress)
-       WHERE jobs.id = p.id AND jobs.status = 'running' AND jobs.progress <> p.progress`,
-      [ids, ids.map((id) => batch.progress.get(id)!)],
-    );
-  }
+  if (batch.progress.size > 0) await writeProgress(db, batch.progress);
   const changed: JobRecord[] = [];
   const lines: CountedLine[] = [];
-  const completed = await completeMany(db, log, batch.outcomes.filter((o) => o.kind === 'completed'));
+  const completed = await completeMany(db, log.bounds, batch.outcomes.filter((o) => o.kind === 'completed'));
   for (const o of batch.outcomes) {
     if (o.kind === 'completed') {
       const row = completed.get(o.jobId);

@@ -42,6 +42,17 @@ export interface PgJobRow {
 const num = (v: BigInt8): number => Number(v);
 const numOrNull = (v: BigInt8 | null): number | null => (v === null ? null : Number(v));
 
+const JOB_COLUMN_NAMES = ['seq', 'id', 'type', 'status', 'params', 'progress', 'priority', 'waiting_reason', 'resource_category', 'vram_required', 'vram_reserved', 'created_at', 'enqueued_at', 'started_at', 'completed_at', 'retry_count', 'max_retries', 'retry_after', 'last_error', 'node_id', 'attempt', 'log_lines', 'log_dropped', 'suspended', 'updated_at'] as const satisfies readonly (keyof PgJobRow)[];
+
+/**
+ * The columns of a PgJobRow, qualified by `table`, for RETURNING lists of PREPARED statements:
+ * `RETURNING jobs.*` would change its result type when a newer node's migration adds a column,
+ * and PostgreSQL then refuses every later execution of the prepared statement on that connection.
+ */
+export function jobColumns(table = 'jobs'): string {
+  return JOB_COLUMN_NAMES.map((c) => `${table}.${c}`).join(', ');
+}
+
 export function rowToJob(row: PgJobRow): JobRecord {
   return {
     id: row.id,
