@@ -2,6 +2,7 @@
  * The PostgreSQL stores' connection plumbing: the pool, transactions (retried on a deadlock, which
  * PostgreSQL resolves by aborting one side), and the advisory lock keys the stores use.
  */
+import type { Socket } from 'node:net';
 import { Pool, type PoolClient } from 'pg';
 
 export type { Pool, PoolClient };
@@ -53,19 +54,20 @@ export function openPool(url: string, options: { max?: number } = {}): Pool {
  * so the transaction never half-applies. Retried on a deadlock or serialization failure like
  * inTransaction, so `fn` must have no effect outside the database.
  */
-export async function pipelinedTransaction<T>(pool: Pool, prelude: string, fn: (client: PoolClient, commit: () => void) => Promise<T>): Promise<T> {
+export async function pipelinedTransaction<T>(pool: Pool, prelude: string, fn: (db: Queryable, commit: () => void) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     const client = await pool.connect();
     let broken: Error | undefined;
-    const begin = client.query(`BEGIN${prelude ? `; ${prelude}` : ''}`);
+    const db = corking(client);
+    const begin = db.query(`BEGIN${prelude ? `; ${prelude}` : ''}`);
     begin.catch(() => undefined); // awaited below; failing, it fails every statement behind it too
     let committing: Promise<unknown> | undefined;
     const commit = () => {
-      committing ??= client.query('COMMIT');
+      committing ??= db.query('COMMIT');
       committing.catch(() => undefined);
     };
     try {
-      const result = await fn(client, commit);
+      const result = await fn(db, commit);
       await begin;
       commit();
       await committing;
@@ -80,6 +82,30 @@ export async function pipelinedTransaction<T>(pool: Pool, prelude: string, fn: (
       client.release(broken);
     }
   }
+}
+
+/**
+ * `client`'s query, with the statements issued in one turn of the event loop written to the socket
+ * together (cork until the next tick): each would otherwise cost its own write system call and its
+ * own packet for the server to read, a fifth of a claim's CPU time on both sides (measured).
+ */
+function corking(client: PoolClient): Queryable {
+  const stream = (client as unknown as { connection?: { stream?: Partial<Socket> } }).connection?.stream;
+  if (typeof stream?.cork !== 'function' || typeof stream.uncork !== 'function') return client;
+  const socket = stream as Socket;
+  let corked = false;
+  const query = (...args: unknown[]): unknown => {
+    if (!corked) {
+      corked = true;
+      socket.cork();
+      process.nextTick(() => {
+        corked = false;
+        socket.uncork();
+      });
+    }
+    return (client.query as (...a: unknown[]) => unknown).apply(client, args);
+  };
+  return { query } as unknown as Queryable;
 }
 
 const RETRIED = new Set(['40P01' /* deadlock_detected */, '40001' /* serialization_failure */]);
