@@ -14,7 +14,7 @@ import { ReportBuffer } from './report-buffer';
 
 /**
  * Other nodes held or took some of the chosen jobs: claim again at once for the capacity still
- * free; while claims stay contended, wait this long before the next, doubling (a node frozen
+ * free; while claims start nothing, wait this long before the next, doubling (a node frozen
  * mid-claim holds its rows until the server ends its session).
  */
 const CONTENTION_RETRY_MS = { first: 5, max: 1_000 } as const;
@@ -199,7 +199,7 @@ export class Dispatcher {
       throw error;
     }
     const { started, waitingChanged, reported, contended } = result;
-    if (contended) this.claimAgainSoon();
+    if (contended) this.claimAgainSoon(started.length > 0);
     else this.contendedClaims = 0;
     if (reported.length > 0) this.jobsChanged(reported);
     if (waitingChanged.length > 0) this.jobsChanged(waitingChanged);
@@ -271,9 +271,13 @@ export class Dispatcher {
     this.queueTick();
   }
 
-  /** Other nodes won some of the chosen jobs: claim again for the capacity still free. */
-  private claimAgainSoon(): void {
-    this.contendedClaims += 1;
+  /**
+   * Other nodes won some of the chosen jobs: claim again for the capacity still free, at once while
+   * claims still start something (nodes reading the same best-ranked jobs race for them), with
+   * back-off once they start nothing (the rows may be held by a node that froze mid-claim).
+   */
+  private claimAgainSoon(progressed: boolean): void {
+    this.contendedClaims = progressed ? 1 : this.contendedClaims + 1;
     if (this.contendedClaims === 1) {
       this.claimWanted = true;
       this.queueTick();

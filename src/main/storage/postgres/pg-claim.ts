@@ -47,7 +47,7 @@ export function lockNodeSql(nodeId: string): string {
   for (const byte of Buffer.from(nodeId, 'utf8')) hash = Math.imul(hash ^ byte, 0x01000193);
   // bitmap scans never mark dead index entries (only plain index scans do), and a queue's partial
   // indexes fill with them between vacuums: the usage read would grow with every job ever run
-  return `SET LOCAL enable_bitmapscan = off; SELECT pg_advisory_xact_lock(${LOCKS.claimNamespace}, ${hash | 0})`;
+  return `SET LOCAL enable_bitmapscan = off; SET LOCAL plan_cache_mode = force_generic_plan; SELECT pg_advisory_xact_lock(${LOCKS.claimNamespace}, ${hash | 0})`;
 }
 
 interface UsageOrCandidateRow {
