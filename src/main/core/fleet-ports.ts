@@ -34,6 +34,16 @@ export interface LiveAttempt {
   readonly attempt: number;
 }
 
+export interface HeartbeatResult {
+  readonly lost: readonly LiveAttempt[];
+  /**
+   * Set when another process registered this node id after this one fell silent for longer than the
+   * takeover wait (frozen, suspended, cut off): the host name it runs on. This process must stop
+   * working as that node, or two processes would claim and run jobs under one id.
+   */
+  readonly supersededBy?: string;
+}
+
 /** What a node reports of itself at each heartbeat (and the list shows). */
 export interface NodeLoad {
   readonly limits: CategoryLimits;
@@ -66,10 +76,12 @@ export interface FleetRegistry {
   register(node: NodeRegistration): Promise<void>;
   /**
    * Records the node's heartbeat and renews the lease of each attempt that is still current (running
-   * or suspended in that attempt on this node). Returns the attempts that are not: cancelled by a
-   * user on another node, or rescued after this node lost its lease. Their processes must stop.
+   * or suspended in that attempt on this node). Returns the attempts that are not (`lost`):
+   * cancelled by a user on another node, or rescued after this node lost its lease. Their processes
+   * must stop. When another process has taken this node id over (`supersededBy`: its host name),
+   * nothing is renewed and every attempt comes back lost.
    */
-  heartbeat(beat: NodeHeartbeat): Promise<readonly LiveAttempt[]>;
+  heartbeat(beat: NodeHeartbeat): Promise<HeartbeatResult>;
   /** Re-queues (or fails, as `decide` says) the jobs whose lease expired; returns them. */
   rescueExpired(now: number, decide: (job: JobRecord) => FailureDecision): Promise<JobRecord[]>;
   listNodes(): Promise<NodeRecord[]>;

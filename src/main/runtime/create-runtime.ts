@@ -217,6 +217,7 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
         decideRescue: (job) => decideAfterCrash(job.retryCount, job.maxRetries),
         now: () => clock.now(),
         onRescued: (jobs) => publish(jobs),
+        onSuperseded: () => dispatcher.fenceAll(),
         logger,
       })
     : null;

@@ -106,6 +106,17 @@ export class Dispatcher {
     return true;
   }
 
+  /**
+   * This process may no longer act as its node (another process took the node id over): no more
+   * claims, and every attempt stops without an outcome. Reports already buffered are still written.
+   */
+  fenceAll(): void {
+    this.accepting = false;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    if (this.contentionTimer) clearTimeout(this.contentionTimer);
+    for (const attempt of this.active.values()) attempt.stop('fenced');
+  }
+
   /** The attempt of a job running in this process, if any. */
   attemptOf(jobId: string): Attempt | undefined {
     return this.active.get(jobId);

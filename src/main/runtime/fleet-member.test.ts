@@ -15,8 +15,9 @@ function member(registry: Partial<FleetRegistry>) {
   const stopped: LiveAttempt[] = [];
   const errors: string[] = [];
   let sweeps = 0;
+  let superseded = 0;
   const fleet = new FleetMember({
-    registry: { leaseMs: LEASE_MS, rescueExpired: async () => ((sweeps += 1), []), heartbeat: async () => [], ...registry } as FleetRegistry,
+    registry: { leaseMs: LEASE_MS, rescueExpired: async () => ((sweeps += 1), []), heartbeat: async () => ({ lost: [] }), ...registry } as FleetRegistry,
     registration: { nodeId: 'n', instanceId: 'i', hostname: 'h', version: 'v', libraryPath: '/l', limits: { cpu: 1, gpu_encode: 1, gpu_ai: 1 }, startedAt: 0 },
     timing: { heartbeatMs: 60_000, sweepMs: 60_000, pollMs: 60_000 }, // only the calls below
     beat: () => ({ limits: { cpu: 1, gpu_encode: 1, gpu_ai: 1 }, vramBudgetMb: null, gpus: [], running: { cpu: 1, gpu_encode: 0, gpu_ai: 0 }, vramReservedMb: 0, attempts: [{ jobId: 'j', attempt: 2 }], completedSinceStart: 0, failedSinceStart: 0 }),
@@ -26,15 +27,16 @@ function member(registry: Partial<FleetRegistry>) {
     decideRescue: () => ({ kind: 'fail', reason: 'test' }) as never,
     now: () => Date.now(),
     onRescued: () => {},
+    onSuperseded: () => void (superseded += 1),
     logger: { info() {}, warn() {}, error: (m: string) => void errors.push(m) },
   });
-  return { fleet, stopped, errors, sweeps: () => sweeps };
+  return { fleet, stopped, errors, sweeps: () => sweeps, superseded: () => superseded };
 }
 
 describe('FleetMember', () => {
   it('stops its own attempts once no heartbeat has reached the database for a whole lease', async () => {
     let up = true;
-    const m = member({ heartbeat: async () => (up ? [] : Promise.reject(new Error('connection refused'))) });
+    const m = member({ heartbeat: async () => (up ? { lost: [] } : Promise.reject(new Error('connection refused'))) });
     m.fleet.start();
     await m.fleet.heartbeat();
     up = false;
@@ -47,9 +49,32 @@ describe('FleetMember', () => {
     m.fleet.stop();
   });
 
+  it('stops working as its node once another process has taken the node id over', async () => {
+    let beats = 0;
+    let takenOver = false;
+    const m = member({
+      heartbeat: async () => {
+        beats += 1;
+        return takenOver ? { lost: [{ jobId: 'j', attempt: 2 }], supersededBy: 'other-host' } : { lost: [] };
+      },
+    });
+    m.fleet.start();
+    await m.fleet.heartbeat();
+    expect(m.superseded()).toBe(0);
+    takenOver = true;
+    await m.fleet.heartbeat();
+    expect(m.superseded()).toBe(1);
+    expect(m.errors.some((e) => /Node id "n" was taken over by another process \(on other-host\).*claims no more jobs/.test(e))).toBe(true);
+    const after = beats;
+    await m.fleet.sweep();
+    await sleep(50);
+    expect(beats).toBe(after); // its timers are stopped: no heartbeat renews leases under the id any more
+    m.fleet.stop();
+  });
+
   it('sweeps only after its own heartbeats have succeeded for a whole lease', async () => {
     let up = true;
-    const m = member({ heartbeat: async () => (up ? [] : Promise.reject(new Error('connection refused'))) });
+    const m = member({ heartbeat: async () => (up ? { lost: [] } : Promise.reject(new Error('connection refused'))) });
     m.fleet.start();
     await m.fleet.sweep();
     expect(m.sweeps()).toBe(0); // just started

@@ -36,6 +36,11 @@ export interface FleetMemberDeps {
   readonly decideRescue: (job: JobRecord) => FailureDecision;
   readonly now: () => number;
   onRescued(jobs: readonly JobRecord[]): void;
+  /**
+   * Another process took this node id over: claim nothing more and stop every attempt (its
+   * successor re-queued them when it registered). This member has stopped its own timers already.
+   */
+  onSuperseded(): void;
   readonly logger: Pick<Console, 'info' | 'warn' | 'error'>;
 }
 
@@ -97,7 +102,8 @@ export class FleetMember {
         this.beatAgain = false;
         const ok = await this.guard('heartbeat', async () => {
           const { nodeId, instanceId } = this.deps.registration;
-          const lost = await this.deps.registry.heartbeat({ nodeId, instanceId, ...this.deps.beat() });
+          const { lost, supersededBy } = await this.deps.registry.heartbeat({ nodeId, instanceId, ...this.deps.beat() });
+          if (supersededBy !== undefined) return this.superseded(supersededBy);
           for (const attempt of lost) this.deps.stopAttempt(attempt);
         });
         this.afterHeartbeat(ok);
@@ -106,6 +112,17 @@ export class FleetMember {
       this.beating = null;
     });
     return this.beating;
+  }
+
+  private superseded(host: string): void {
+    const { nodeId } = this.deps.registration;
+    this.deps.logger.error(
+      `Node id "${nodeId}" was taken over by another process (on ${host}) while this one was silent for longer than the takeover wait: ` +
+        `this process stops working as "${nodeId}" (it claims no more jobs and stops its running ones, which the other process re-queued). ` +
+        `Restart it to rejoin the fleet, with its own MEDIA_NODE_ID if both should run.`,
+    );
+    this.stop();
+    this.deps.onSuperseded();
   }
 
   /**

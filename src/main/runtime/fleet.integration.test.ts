@@ -70,6 +70,25 @@ describe('fleet mode: runtimes sharing one PostgreSQL database', { timeout: 90_0
     expect(await statusOf(worker, id)).toBe('cancelled');
   });
 
+  it('stops working as its node once another process has taken its node id over (it was frozen longer than the takeover wait)', async () => {
+    const url = await server.createDatabase();
+    const old = await start(url, 'gpu-1', { fleet: { pollMs: 60_000, heartbeatMs: 100, sweepMs: 60_000, leaseMs: 30_000 } });
+    const { id } = await old.runtime.execute('createJob', { type: 'validate', params: { sleepMs: 20_000 } });
+    await waitFor(() => old.runtime.runningJobIds().includes(id), 10_000, 'it to run the job');
+    // what a successor's registration leaves in the row once the takeover wait has passed
+    const db = new Client({ connectionString: url });
+    await db.connect();
+    await db.query(`UPDATE nodes SET instance_id = 'successor', hostname = 'elsewhere' WHERE id = 'gpu-1'`);
+    await db.end();
+    await waitFor(() => !old.runtime.runningJobIds().includes(id), 10_000, 'the superseded process to stop its attempt');
+    expect(errors).toEqual([expect.stringMatching(/Node id "gpu-1" was taken over by another process \(on elsewhere\).*claims no more jobs/)]);
+    errors = [];
+    // and it claims nothing more under that id
+    const { id: next } = await old.runtime.execute('createJob', { type: 'validate', params: { sleepMs: 0 } });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await statusOf(old, next)).toBe('pending');
+  });
+
   it('fences an attempt whose lease was lost: another node reruns the job, the old attempt stops and cannot finish it', async () => {
     const url = await server.createDatabase();
     // "stale" neither heartbeats nor sweeps on its own during the test: as if cut off from the database

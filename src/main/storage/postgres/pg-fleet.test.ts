@@ -75,8 +75,9 @@ describe('PostgreSQL fleet registry, leases and wake-ups', () => {
     expect(b!.stoppedAt).not.toBeNull();
   });
 
-  it('refuses a second live process with the same node id, and lets a restarted node take over once the old one is silent', async () => {
-    const { fleet } = await open(await server.createDatabase());
+  it('refuses a second live process with the same node id, lets a restarted node take over once the old one is silent, and tells the old one', async () => {
+    const { fleet, jobs } = await open(await server.createDatabase());
+    const pool = (fleet as unknown as { pool: import('pg').Pool }).pool;
     await fleet.register(registration('gpu-1', 'first'));
     await fleet.heartbeat(beat('gpu-1', [], 'first'));
     const impatient = new (fleet.constructor as typeof import('./pg-fleet').PostgresFleetRegistry)(
@@ -90,6 +91,14 @@ describe('PostgreSQL fleet registry, leases and wake-ups', () => {
     await fleet.register(registration('gpu-1', 'second'));
     expect(Date.now() - started).toBeLessThan(LEASE_MS + 5_000); // one lease plus polling, with room for a loaded machine
     expect((await fleet.listNodes())[0]).toMatchObject({ nodeId: 'gpu-1', instanceId: 'second' });
+    // the first process was only frozen: its next heartbeat learns it was superseded, renews nothing
+    const [job] = await jobs.insertJobs([newJob()]);
+    const claimed = await jobs.claimJobs(claimRequest('gpu-1', 1_000));
+    const leaseBefore = (await pool.query<{ l: string }>('SELECT lease_expires_at AS l FROM jobs WHERE id = $1', [job!.id])).rows[0]!.l;
+    const stale = await fleet.heartbeat(beat('gpu-1', [{ jobId: job!.id, attempt: claimed.started[0]!.attempt }], 'first'));
+    expect(stale).toEqual({ lost: [{ jobId: job!.id, attempt: 1 }], supersededBy: 'gpu-1.local' });
+    expect((await pool.query<{ l: string }>('SELECT lease_expires_at AS l FROM jobs WHERE id = $1', [job!.id])).rows[0]!.l).toBe(leaseBefore);
+    expect(await fleet.heartbeat(beat('gpu-1', [], 'second'))).toEqual({ lost: [] });
   });
 
   it('gives claimed jobs a lease that heartbeats renew; cancelled attempts come back as lost', async () => {
@@ -102,15 +111,15 @@ describe('PostgreSQL fleet registry, leases and wake-ups', () => {
 
     for (let i = 0; i < 4; i++) {
       await sleep(LEASE_MS / 3);
-      expect(await fleet.heartbeat(beat('a', attempts))).toEqual([]);
+      expect(await fleet.heartbeat(beat('a', attempts))).toEqual({ lost: [] });
     }
     // renewed for longer than one lease in total: a sweep finds nothing to rescue
     expect(await fleet.rescueExpired(5_000, (j) => decideAfterCrash(j.retryCount, j.maxRetries))).toEqual([]);
 
     await jobs.transitionJob({ jobId: started[0]!.id, from: ['running'], to: 'cancelled', at: 2_000 });
-    expect(await fleet.heartbeat(beat('a', attempts))).toEqual([attempts[0]]);
+    expect(await fleet.heartbeat(beat('a', attempts))).toEqual({ lost: [attempts[0]] });
     // an attempt this node does not hold (another attempt number) is not renewed either
-    expect(await fleet.heartbeat(beat('a', [{ jobId: started[1]!.id, attempt: started[1]!.attempt + 1 }]))).toHaveLength(1);
+    expect((await fleet.heartbeat(beat('a', [{ jobId: started[1]!.id, attempt: started[1]!.attempt + 1 }]))).lost).toHaveLength(1);
   });
 
   it('rescues the jobs of a silent node after its lease, fences its late outcome, and tells it at its next heartbeat', async () => {
@@ -137,7 +146,7 @@ describe('PostgreSQL fleet registry, leases and wake-ups', () => {
 
     // the dead node comes back to life: its outcome is fenced off, its heartbeat reports the loss
     expect(await jobs.recordReports({ logs: [], progress: new Map(), outcomes: [{ kind: 'completed', jobId: dead[0]!.id, attempt: dead[0]!.attempt, at: 4_000, logLine: 'late' }] })).toEqual([]);
-    expect(await fleet.heartbeat(beat('dead', dead.map((j) => ({ jobId: j.id, attempt: j.attempt }))))).toHaveLength(2);
+    expect((await fleet.heartbeat(beat('dead', dead.map((j) => ({ jobId: j.id, attempt: j.attempt }))))).lost).toHaveLength(2);
     // the other node picks the rescued jobs up as a new attempt
     const again = (await jobs.claimJobs(claimRequest('alive', 5_000))).started;
     expect(again.map((j) => j.id).sort()).toEqual(dead.map((j) => j.id).sort());

@@ -7,7 +7,7 @@
 import { AppError } from '../../../shared/contracts/errors';
 import type { ResourceCategory } from '../../../shared/domain/statuses';
 import type { CategoryLimits } from '../../core/capacity';
-import type { FleetRegistry, LiveAttempt, NodeGpu, NodeHeartbeat, NodeRecord, NodeRegistration } from '../../core/fleet-ports';
+import type { FleetRegistry, HeartbeatResult, NodeGpu, NodeHeartbeat, NodeRecord, NodeRegistration } from '../../core/fleet-ports';
 import type { JobRecord } from '../../core/ports';
 import type { FailureDecision } from '../../core/retry-policy';
 import { inTransaction, type Pool } from './pg-db';
@@ -85,13 +85,15 @@ export class PostgresFleetRegistry implements FleetRegistry {
     }
   }
 
-  async heartbeat(beat: NodeHeartbeat): Promise<readonly LiveAttempt[]> {
+  async heartbeat(beat: NodeHeartbeat): Promise<HeartbeatResult> {
     const attempts = [...beat.attempts].sort((a, b) => (a.jobId < b.jobId ? -1 : 1)); // one lock order with other renewals
     return inTransaction(this.pool, async (c) => {
-      await c.query(
-        `UPDATE nodes SET heartbeat_at = mjc_now_ms(), limits = $3::jsonb, vram_budget_mb = $4, gpus = $5::jsonb, running = $6::jsonb,
-           vram_reserved_mb = $7, running_job_ids = $8::text[], completed_since_start = $9, failed_since_start = $10
-         WHERE id = $1 AND instance_id = $2`,
+      const { rows: beaten } = await c.query<{ updated: number; taken_by: string | null }>(
+        `WITH u AS (
+           UPDATE nodes SET heartbeat_at = mjc_now_ms(), limits = $3::jsonb, vram_budget_mb = $4, gpus = $5::jsonb, running = $6::jsonb,
+             vram_reserved_mb = $7, running_job_ids = $8::text[], completed_since_start = $9, failed_since_start = $10
+           WHERE id = $1 AND instance_id = $2 RETURNING 1)
+         SELECT (SELECT count(*)::integer FROM u) AS updated, (SELECT hostname FROM nodes WHERE id = $1 AND instance_id <> $2) AS taken_by`,
         [
           beat.nodeId,
           beat.instanceId,
@@ -105,7 +107,9 @@ export class PostgresFleetRegistry implements FleetRegistry {
           beat.failedSinceStart,
         ],
       );
-      if (attempts.length === 0) return [];
+      const takenBy = beaten[0]!.updated === 0 ? beaten[0]!.taken_by : null;
+      if (takenBy !== null) return { lost: attempts, supersededBy: takenBy }; // its successor rescued them at its start
+      if (attempts.length === 0) return { lost: [] };
       const { rows } = await c.query<{ id: string; attempt: number }>(
         `WITH alive AS (SELECT * FROM unnest($1::text[], $2::integer[]) AS a(id, attempt)),
          renewed AS (
@@ -115,7 +119,7 @@ export class PostgresFleetRegistry implements FleetRegistry {
          SELECT id, attempt FROM alive WHERE id NOT IN (SELECT id FROM renewed)`,
         [attempts.map((a) => a.jobId), attempts.map((a) => a.attempt), beat.nodeId, this.leaseMs],
       );
-      return rows.map((r) => ({ jobId: r.id, attempt: r.attempt }));
+      return { lost: rows.map((r) => ({ jobId: r.id, attempt: r.attempt })) };
     });
   }
 
