@@ -68,6 +68,18 @@ export interface LogLineInput {
   readonly jobId: string;
   readonly at: number;
   readonly text: string;
+  /**
+   * The attempt that wrote it: the line is kept only while the job still runs (or is suspended) in
+   * that attempt, so an attempt fenced off (rescued, cancelled elsewhere) cannot write into its
+   * job's log any more. Lines written outside an attempt leave it out.
+   */
+  readonly attempt?: number;
+}
+
+/** An attempt's latest progress: applied only while the job still runs in that attempt. */
+export interface ProgressReport {
+  readonly attempt: number;
+  readonly progress: number;
 }
 
 export interface StoredLogLine {
@@ -109,7 +121,8 @@ export type AttemptOutcome =
 
 export interface ReportBatch {
   readonly logs: readonly LogLineInput[];
-  readonly progress: ReadonlyMap<string, number>;
+  /** By job id. */
+  readonly progress: ReadonlyMap<string, ProgressReport>;
   readonly outcomes: readonly AttemptOutcome[];
 }
 

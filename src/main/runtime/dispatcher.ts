@@ -253,13 +253,14 @@ export class Dispatcher {
       job,
       this.processors.get(job.type),
       {
+        // fenced by the attempt number: a replaced attempt still ending cannot write into the job
         onLog: (jobId, at, text) => {
-          this.reports.addLog({ jobId, at, text });
+          this.reports.addLog({ jobId, at, text, attempt: job.attempt });
           this.hooks.onLog(jobId, at, text);
           this.scheduleFlush();
         },
         onProgress: (jobId, progress) => {
-          this.reports.setProgress(jobId, progress);
+          this.reports.setProgress(jobId, { attempt: job.attempt, progress });
           this.hooks.onProgress(jobId, progress);
           this.scheduleFlush();
         },

@@ -2,19 +2,19 @@
  * Buffers what running attempts report (log lines, progress, outcomes) so they reach the store in
  * one transaction per dispatcher tick instead of one per line: a durable commit costs a disk sync.
  */
-import type { AttemptOutcome, LogLineInput, ReportBatch } from '../core/ports';
+import type { AttemptOutcome, LogLineInput, ProgressReport, ReportBatch } from '../core/ports';
 
 export class ReportBuffer {
   private logs: LogLineInput[] = [];
-  private progress = new Map<string, number>();
+  private progress = new Map<string, ProgressReport>();
   private outcomes: AttemptOutcome[] = [];
 
   addLog(line: LogLineInput): void {
     this.logs.push(line);
   }
 
-  setProgress(jobId: string, progress: number): void {
-    this.progress.set(jobId, progress);
+  setProgress(jobId: string, report: ProgressReport): void {
+    this.progress.set(jobId, report);
   }
 
   addOutcome(outcome: AttemptOutcome): void {

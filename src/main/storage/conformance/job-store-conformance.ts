@@ -161,11 +161,31 @@ export function describeJobStoreConformance(adapterName: string, factory: StoreF
       expect(late).toHaveLength(0);
     });
 
+    it('keeps the log lines and progress of an attempt that is no longer current out of its job (fencing)', async () => {
+      const [job] = await store.insertJobs([newJob()]);
+      const id = job!.id;
+      await store.claimJobs(claimRequest('n', 2_000)); // attempt 1 (line 1)
+      const report = (attempt: number, text: string, progress: number) =>
+        store.recordReports({ logs: [{ jobId: id, at: 2_100, text, attempt }], progress: new Map([[id, { attempt, progress }]]), outcomes: [] });
+      await report(1, 'current', 30);
+      await report(2, 'not yet', 60);
+      expect((await store.getJob(id))?.progress).toBe(30);
+      await store.recordReports({ logs: [], progress: new Map(), outcomes: [{ kind: 'interrupted', jobId: id, attempt: 1, at: 2_200, logLine: 'interrupted' }] });
+      await report(1, 'after its end', 90); // re-queued: attempt 1 no longer runs
+      await store.claimJobs(claimRequest('n', 2_300)); // attempt 2
+      await report(1, 'from the replaced attempt', 95);
+      await report(2, 'second attempt', 10);
+      expect((await store.getJob(id))?.progress).toBe(10);
+      await store.appendLogs([{ jobId: id, at: 2_400, text: 'outside any attempt' }]);
+      const log = await store.readLog(id, 0, 100);
+      expect(log.lines.map((l) => l.text)).toEqual(['Started attempt 1 on node n', 'current', 'interrupted', 'Started attempt 2 on node n', 'second attempt', 'outside any attempt']);
+    });
+
     it('records final failures, interruptions and progress of running jobs only', async () => {
       const [a, b, c] = await store.insertJobs([newJob(), newJob(), newJob()]);
       const started = (await store.claimJobs(claimRequest('n', 2_000))).started;
       const attemptOf = (id: string) => started.find((j) => j.id === id)!.attempt;
-      await store.recordReports({ logs: [], progress: new Map([[c!.id, 42]]), outcomes: [] });
+      await store.recordReports({ logs: [], progress: new Map([[c!.id, { attempt: attemptOf(c!.id), progress: 42 }]]), outcomes: [] });
       const changed = await store.recordReports({
         logs: [],
         progress: new Map(),
@@ -177,7 +197,7 @@ export function describeJobStoreConformance(adapterName: string, factory: StoreF
       expect(changed.find((j) => j.id === a!.id)).toMatchObject({ status: 'failed', lastError: 'input missing', completedAt: 3_000 });
       expect(changed.find((j) => j.id === b!.id)).toMatchObject({ status: 'pending', retryCount: 0 });
       expect((await store.getJob(c!.id))?.progress).toBe(42);
-      await store.recordReports({ logs: [], progress: new Map([[a!.id, 77]]), outcomes: [] });
+      await store.recordReports({ logs: [], progress: new Map([[a!.id, { attempt: attemptOf(a!.id), progress: 77 }]]), outcomes: [] });
       expect((await store.getJob(a!.id))?.progress).toBe(0);
       const counts = await store.countJobs();
       expect(counts.byStatus).toMatchObject({ failed: 1, pending: 1, running: 1 });

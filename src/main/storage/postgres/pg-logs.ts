@@ -36,24 +36,30 @@ export function dropPushedOutLine(rows: string, headParam: number, tailParam: nu
 export class PgLogWriter {
   constructor(readonly bounds: LogBounds) {}
 
-  /** Appends lines to jobs by id, in order; lines of unknown jobs are ignored. Call inside a transaction. */
+  /**
+   * Appends lines to jobs by id, in order; lines of unknown jobs are ignored, and so are lines whose
+   * `attempt` is no longer the job's running attempt. Call inside a transaction.
+   */
   async appendById(db: Queryable, lines: readonly LogLineInput[]): Promise<void> {
     if (lines.length === 0) return;
-    const byJob = new Map<string, LogLineInput[]>();
+    // one group per job and attempt (a replaced attempt still ending and its successor may both write)
+    const groups = new Map<string, { id: string; attempt: number | null; lines: LogLineInput[] }>();
     for (const l of lines) {
-      const list = byJob.get(l.jobId);
-      if (list) list.push(l);
-      else byJob.set(l.jobId, [l]);
+      const key = `${l.jobId}/${l.attempt ?? ''}`;
+      const group = groups.get(key);
+      if (group) group.lines.push(l);
+      else groups.set(key, { id: l.jobId, attempt: l.attempt ?? null, lines: [l] });
     }
-    const ids = [...byJob.keys()].sort();
-    const { rows } = await db.query<{ id: string; seq: string; log_lines: number }>(
-      `UPDATE jobs SET log_lines = jobs.log_lines + c.k FROM unnest($1::text[], $2::integer[]) AS c(id, k)
-       WHERE jobs.id = c.id RETURNING jobs.id, jobs.seq, jobs.log_lines`,
-      [ids, ids.map((id) => byJob.get(id)!.length)],
+    const ordered = [...groups.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)); // one lock order
+    const { rows } = await db.query<{ id: string; attempt: number | null; seq: string; log_lines: number }>(
+      `UPDATE jobs SET log_lines = jobs.log_lines + c.k FROM unnest($1::text[], $2::integer[], $3::integer[]) AS c(id, attempt, k)
+       WHERE jobs.id = c.id AND (c.attempt IS NULL OR (jobs.attempt = c.attempt AND (jobs.status = 'running' OR jobs.suspended)))
+       RETURNING jobs.id, c.attempt, jobs.seq, jobs.log_lines`,
+      [ordered.map((g) => g.id), ordered.map((g) => g.attempt), ordered.map((g) => g.lines.length)],
     );
     const counted: CountedLine[] = [];
     for (const row of rows) {
-      const list = byJob.get(row.id)!;
+      const list = groups.get(`${row.id}/${row.attempt ?? ''}`)!.lines;
       const first = row.log_lines - list.length + 1;
       list.forEach((l, i) => counted.push({ seq: Number(row.seq), line: first + i, at: l.at, text: l.text }));
     }

@@ -52,13 +52,13 @@ function completeMany(db: Queryable, bounds: LogBounds, outcomes: readonly Attem
     .then(({ rows }) => new Map(rows.map((r) => [r.id, r])));
 }
 
-/** Issues the progress statement at once (nothing to return: progress changes no status). */
-function writeProgress(db: Queryable, progress: ReadonlyMap<string, number>): Promise<unknown> {
+/** Issues the progress statement at once (nothing to return: progress changes no status); fenced by attempt. */
+function writeProgress(db: Queryable, progress: ReportBatch['progress']): Promise<unknown> {
   const ids = [...progress.keys()];
   return db.query(
-    `UPDATE jobs SET progress = p.progress FROM unnest($1::text[], $2::integer[]) AS p(id, progress)
-     WHERE jobs.id = p.id AND jobs.status = 'running' AND jobs.progress <> p.progress`,
-    [ids, ids.map((id) => progress.get(id)!)],
+    `UPDATE jobs SET progress = p.progress FROM unnest($1::text[], $2::integer[], $3::integer[]) AS p(id, attempt, progress)
+     WHERE jobs.id = p.id AND jobs.attempt = p.attempt AND jobs.status = 'running' AND jobs.progress <> p.progress`,
+    [ids, ids.map((id) => progress.get(id)!.attempt), ids.map((id) => progress.get(id)!.progress)],
   );
 }
 

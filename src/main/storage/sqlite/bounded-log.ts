@@ -13,6 +13,7 @@ export const DEFAULT_LOG_BOUNDS: LogBounds = { headLines: 200, tailLines: 2000 }
 
 export class BoundedLogWriter {
   private readonly bump: Database.Statement<[string], { seq: number; log_lines: number }>;
+  private readonly bumpInAttempt: Database.Statement<[string, number], { seq: number; log_lines: number }>;
   private readonly bumpBySeq: Database.Statement<[number], { log_lines: number }>;
   private readonly insert: Database.Statement<[number, number, number, string]>;
   private readonly drop: Database.Statement<[number, number]>;
@@ -20,15 +21,21 @@ export class BoundedLogWriter {
 
   constructor(db: Database.Database, private readonly bounds: LogBounds) {
     this.bump = db.prepare('UPDATE jobs SET log_lines = log_lines + 1 WHERE id = ? RETURNING seq, log_lines');
+    this.bumpInAttempt = db.prepare(
+      `UPDATE jobs SET log_lines = log_lines + 1 WHERE id = ? AND attempt = ? AND (status = 'running' OR suspended = 1) RETURNING seq, log_lines`,
+    );
     this.bumpBySeq = db.prepare('UPDATE jobs SET log_lines = log_lines + 1 WHERE seq = ? RETURNING log_lines');
     this.insert = db.prepare('INSERT INTO job_logs (job_seq, line, at, text) VALUES (?, ?, ?, ?)');
     this.drop = db.prepare('DELETE FROM job_logs WHERE job_seq = ? AND line = ?');
     this.countDrop = db.prepare('UPDATE jobs SET log_dropped = log_dropped + 1 WHERE seq = ?');
   }
 
-  /** Appends one line to the job with this id; a line for an unknown job is ignored. Call inside a transaction. */
-  appendById(jobId: string, at: number, text: string): void {
-    const row = this.bump.get(jobId);
+  /**
+   * Appends one line to the job with this id; a line for an unknown job is ignored, and so is one
+   * whose `attempt` is no longer the job's running attempt. Call inside a transaction.
+   */
+  appendById(jobId: string, at: number, text: string, attempt?: number): void {
+    const row = attempt === undefined ? this.bump.get(jobId) : this.bumpInAttempt.get(jobId, attempt);
     if (row) this.write(row.seq, row.log_lines, at, text);
   }
 

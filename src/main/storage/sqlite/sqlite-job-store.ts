@@ -77,7 +77,7 @@ export class SqliteJobStore implements JobStore {
       // whatever node id it was claimed under (the host may have been renamed, MEDIA_NODE_ID changed)
       running: db.prepare<[], JobRow>(`SELECT * FROM jobs WHERE status IN ('running', 'paused') AND (status = 'running' OR suspended = 1)`),
       setPriority: db.prepare('UPDATE jobs SET priority = ?, updated_at = ? WHERE seq = ? RETURNING *'),
-      progress: db.prepare(`UPDATE jobs SET progress = ? WHERE id = ? AND status = 'running' AND progress <> ?`),
+      progress: db.prepare(`UPDATE jobs SET progress = ? WHERE id = ? AND attempt = ? AND status = 'running' AND progress <> ?`),
       readLog: db.prepare<[number, number, number], StoredLogLine>('SELECT line, at, text FROM job_logs WHERE job_seq = ? AND line > ? ORDER BY line LIMIT ?'),
       nextRetry: db.prepare<[number], { t: number | null }>(`SELECT min(retry_after) AS t FROM jobs WHERE status = 'queued' AND retry_after IS NOT NULL AND retry_after > ?`),
       counters: db.prepare<[], { type: string; status: string; resource_category: string; n: number }>('SELECT type, status, resource_category, sum(n) AS n FROM job_buckets GROUP BY type, status'),
@@ -206,8 +206,8 @@ export class SqliteJobStore implements JobStore {
   }
 
   private applyReports(batch: ReportBatch): JobRecord[] {
-    for (const l of batch.logs) this.log.appendById(l.jobId, l.at, l.text);
-    for (const [id, progress] of batch.progress) this.stmt.progress.run(progress, id, progress);
+    for (const l of batch.logs) this.log.appendById(l.jobId, l.at, l.text, l.attempt);
+    for (const [id, { attempt, progress }] of batch.progress) this.stmt.progress.run(progress, id, attempt, progress);
     const changed: JobRecord[] = [];
     for (const o of batch.outcomes) {
       const row = this.applyOutcome(o);
@@ -324,7 +324,7 @@ export class SqliteJobStore implements JobStore {
   async appendLogs(lines: readonly LogLineInput[]): Promise<void> {
     if (lines.length === 0) return;
     this.db.transaction(() => {
-      for (const l of lines) this.log.appendById(l.jobId, l.at, l.text);
+      for (const l of lines) this.log.appendById(l.jobId, l.at, l.text, l.attempt);
     })();
   }
 
