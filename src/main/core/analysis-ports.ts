@@ -79,4 +79,14 @@ export interface AnalysisStore {
   replaceTags(videoId: string, jobId: string, tags: readonly TagRecord[], at: number): Promise<void>;
   /** Every tag of the video, most confident first. */
   listTags(videoId: string): Promise<StoredTag[]>;
+  /**
+   * The tags of several videos in one query (a page of the library): each tag once, with its
+   * highest confidence, most confident first (then by name). Videos without tags are left out.
+   */
+  tagsOfVideos(videoIds: readonly string[]): Promise<Map<string, TagSummary[]>>;
+}
+
+export interface TagSummary {
+  readonly tag: string;
+  readonly confidence: number;
 }

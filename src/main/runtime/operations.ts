@@ -178,15 +178,17 @@ export function createOperationHandlers(deps: OperationDeps): OperationHandlers 
 
     async listVideos({ page, limit, ...filter }) {
       const { rows, total } = await deps.videos.listVideos(filter, (page - 1) * limit, limit);
-      return { data: rows.map(toVideoView), pagination: { page, limit, total, totalPages: Math.ceil(total / limit) } };
+      // the page's tags in one query, not one request per row
+      const tags = deps.analysis ? await deps.analysis.tagsOfVideos(rows.map((v) => v.id)) : null;
+      const data = rows.map((v) => (tags ? { ...toVideoView(v), tags: tags.get(v.id) ?? [] } : toVideoView(v)));
+      return { data, pagination: { page, limit, total, totalPages: Math.ceil(total / limit) } };
     },
 
     async getVideo({ id }) {
       const video = await deps.videos.getVideo(id);
       if (!video) throw new AppError('NOT_FOUND', `No video with id ${id}.`, { videoId: id });
-      const tags = deps.analysis ? await deps.analysis.listTags(id) : null; // most confident first
-      if (!tags) return toVideoView(video);
-      return { ...toVideoView(video), tags: tags.filter((t, i) => tags.findIndex((u) => u.tag === t.tag) === i).map(({ tag, confidence }) => ({ tag, confidence })) };
+      if (!deps.analysis) return toVideoView(video);
+      return { ...toVideoView(video), tags: (await deps.analysis.tagsOfVideos([id])).get(id) ?? [] };
     },
 
     async getSystemInfo() {

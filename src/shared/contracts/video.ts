@@ -33,7 +33,7 @@ export const videoSchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   probedAt: z.string().nullable(),
-  /** GET /videos/:id only (lists leave it out): the video's tags (tag_generation), each once with its highest confidence, most confident first. */
+  /** The video's tags (tag_generation), each once with its highest confidence, most confident first; in lists and GET /videos/:id (absent only without an analysis store). */
   tags: z.array(z.object({ tag: z.string(), confidence: z.number() })).optional(),
 });
 export type Video = z.infer<typeof videoSchema>;

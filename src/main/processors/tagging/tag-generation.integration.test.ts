@@ -124,4 +124,12 @@ describe('tag_generation', () => {
     expect(await list({ tag: '4k' })).toEqual([]);
     await expect(m.embedded.runtime.execute('listVideos', { tag: '' })).rejects.toThrow(/tag/);
   });
+
+  it('lists each video with its tags, as GET /api/media/videos/:id gives them', async () => {
+    const { data } = await m.embedded.runtime.execute('listVideos', { limit: '50' });
+    const face = data.find((v) => v.filename === 'face.mp4')!;
+    expect(face.tags).toEqual((await m.embedded.runtime.execute('getVideo', { id: face.id })).tags);
+    expect(face.tags!.map((t) => t.tag)).toEqual(expect.arrayContaining(['face', 'person', 'silent']));
+    expect(face.tags!.map((t) => t.confidence)).toEqual([...face.tags!.map((t) => t.confidence)].sort((a, b) => b - a));
+  });
 });

@@ -60,6 +60,16 @@ export function describeAnalysisStoreConformance(adapterName: string, factory: (
         ['car', 0.7, 'tag-2'],
         ['dog', 0.6, 'tag-1'],
       ]);
+      await store.replaceTags(OTHER, 'tag-3', [{ tag: 'dog', confidence: 0.8, startSeconds: 1, endSeconds: 2 }, { tag: 'dog', confidence: 0.5, startSeconds: 5, endSeconds: 6 }], 5_200);
+      // a page's tags in one call: each tag once with its best confidence, videos without tags left out
+      expect(await store.tagsOfVideos([VIDEO, OTHER, 'no-such-video'])).toEqual(
+        new Map([
+          [VIDEO, [{ tag: 'beach', confidence: 0.9 }, { tag: 'car', confidence: 0.7 }, { tag: 'dog', confidence: 0.6 }]],
+          [OTHER, [{ tag: 'dog', confidence: 0.8 }]],
+        ]),
+      );
+      expect(await store.tagsOfVideos([])).toEqual(new Map());
+      await store.replaceTags(OTHER, 'tag-3', [], 5_300);
       await store.replaceTags(VIDEO, 'tag-1', [], 6_000);
       expect((await store.listTags(VIDEO)).map((t) => t.tag)).toEqual(['car']);
       expect(await store.listTags(OTHER)).toEqual([]);

@@ -4,7 +4,8 @@
  * Each replace is one transaction (delete, then one multi-row insert), as in the SQLite adapter;
  * tags sort as there (binary tag order, a whole-video tag before ranges of the same tag).
  */
-import type { AnalysisStore, SceneRecord, SegmentKind, SegmentSet, StoredScene, StoredTag, TagRecord } from '../../core/analysis-ports';
+import type { AnalysisStore, SceneRecord, SegmentKind, SegmentSet, StoredScene, StoredTag, TagRecord, TagSummary } from '../../core/analysis-ports';
+import { groupTags, type TagSummaryRow } from '../tag-rows';
 import { inTransaction, type Pool } from './pg-db';
 
 type BigInt8 = string | number;
@@ -122,6 +123,16 @@ export class PostgresAnalysisStore implements AnalysisStore {
         [videoId, jobId, at, tags.map((t) => t.tag), tags.map((t) => t.confidence), tags.map((t) => t.startSeconds), tags.map((t) => t.endSeconds)],
       );
     });
+  }
+
+  async tagsOfVideos(videoIds: readonly string[]): Promise<Map<string, TagSummary[]>> {
+    if (videoIds.length === 0) return new Map();
+    const { rows } = await this.pool.query<TagSummaryRow>(
+      `SELECT video_id, tag, max(confidence) AS confidence FROM video_tags WHERE video_id = ANY($1::text[])
+       GROUP BY video_id, tag ORDER BY video_id, confidence DESC, tag`,
+      [videoIds],
+    );
+    return groupTags(rows);
   }
 
   async listTags(videoId: string): Promise<StoredTag[]> {

@@ -3,7 +3,8 @@
  * segments per job (analysis_segments) and tags per video (video_tags); see migration 3.
  */
 import type Database from 'better-sqlite3';
-import type { AnalysisStore, SceneRecord, SegmentKind, SegmentSet, StoredScene, StoredTag, TagRecord } from '../../core/analysis-ports';
+import type { AnalysisStore, SceneRecord, SegmentKind, SegmentSet, StoredScene, StoredTag, TagRecord, TagSummary } from '../../core/analysis-ports';
+import { groupTags, type TagSummaryRow } from '../tag-rows';
 
 interface SceneRow {
   video_id: string;
@@ -57,6 +58,10 @@ export class SqliteAnalysisStore implements AnalysisStore {
       insertTag: db.prepare(`INSERT INTO video_tags (video_id, tag, confidence, start_s, end_s, job_id, created_at)
         VALUES (@videoId, @tag, @confidence, @startSeconds, @endSeconds, @jobId, @at)`),
       tags: db.prepare<[string], TagRow>('SELECT * FROM video_tags WHERE video_id = ? ORDER BY confidence DESC, tag, start_s'),
+      tagsOf: db.prepare<[string], TagSummaryRow>(
+        `SELECT video_id, tag, max(confidence) AS confidence FROM video_tags WHERE video_id IN (SELECT value FROM json_each(?))
+         GROUP BY video_id, tag ORDER BY video_id, confidence DESC, tag`,
+      ),
     };
   }
 
@@ -107,6 +112,10 @@ export class SqliteAnalysisStore implements AnalysisStore {
       this.stmt.deleteTags.run(videoId, jobId);
       for (const t of tags) this.stmt.insertTag.run({ ...t, videoId, jobId, at });
     })();
+  }
+
+  async tagsOfVideos(videoIds: readonly string[]): Promise<Map<string, TagSummary[]>> {
+    return groupTags(videoIds.length === 0 ? [] : this.stmt.tagsOf.all(JSON.stringify(videoIds)));
   }
 
   async listTags(videoId: string): Promise<StoredTag[]> {

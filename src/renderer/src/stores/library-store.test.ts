@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Video } from '../../../shared/contracts/video';
-import { createFakeClient, makeJob, manualTimers } from '../testing/fake-client';
+import { createFakeClient, makeJob, makeVideo, manualTimers } from '../testing/fake-client';
 import { createLibraryStore, hasLibraryFilters, NO_LIBRARY_FILTERS } from './library-store';
 
 const VIDEO_ID = '6f1c2b7e-3d4a-4f5b-8c9d-0e1f2a3b4c5d';
@@ -40,6 +40,24 @@ describe('library store: tags', () => {
     store.getState().loadTags(VIDEO_ID);
     await settle();
     expect(store.getState().tags[VIDEO_ID]).toEqual({ status: 'ready', tags: [{ tag: 'person', confidence: 0.9 }] });
+  });
+
+  it('takes each row’s tags from the page it loads (no request per row)', async () => {
+    const other = '0a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+    const client = createFakeClient({
+      listVideos: () => ({
+        data: [makeVideo({ id: VIDEO_ID, tags: [{ tag: 'beach', confidence: 0.9 }] }), makeVideo({ id: other, tags: [] })],
+        pagination: { page: 1, limit: 25, total: 2, totalPages: 1 },
+      }),
+    });
+    const store = createLibraryStore(client);
+    await store.getState().load();
+    expect(store.getState().tags[VIDEO_ID]).toEqual({ status: 'ready', tags: [{ tag: 'beach', confidence: 0.9 }] });
+    expect(store.getState().tags[other]).toEqual({ status: 'ready', tags: [] });
+    store.getState().loadTags(VIDEO_ID);
+    store.getState().loadTags(other);
+    await settle();
+    expect(client.callsOf('getVideo')).toHaveLength(0);
   });
 
   it('sends the tag filter, trimmed, with the list request', async () => {

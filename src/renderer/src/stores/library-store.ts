@@ -1,7 +1,8 @@
 /**
  * The Library page: videos (listVideos) with search, filters and server-side pagination, and a
  * thumbnail cache filled lazily per visible row (getVideoThumbnail → data: URL; NOT_FOUND means
- * the video has none), and a tag cache filled the same way (getVideo: lists carry no tags). Jobs
+ * the video has none), and a tag cache filled from the list's rows (each carries its tags; getVideo
+ * per row only when a server's list does not, or after a tagging job changed them). Jobs
  * that change the library (scan, validate, move, re-encode, thumbnail, tagging …) mark the page
  * stale when they complete; it is re-read lazily, once.
  */
@@ -120,7 +121,10 @@ export function createLibraryStore(client: MediaClient, options: LibraryStoreOpt
           ...(tag ? { tag } : {}),
         });
         if (mine !== seq) return;
-        set({ videos: result.data, pagination: result.pagination, loading: false, error: null });
+        // the list carries each row's tags: no request per row
+        const tags = { ...get().tags };
+        for (const video of result.data) if (video.tags) tags[video.id] = { status: 'ready', tags: video.tags };
+        set({ videos: result.data, pagination: result.pagination, tags, loading: false, error: null });
       } catch (error) {
         if (mine === seq) set({ loading: false, error: errorMessage(error) });
       }

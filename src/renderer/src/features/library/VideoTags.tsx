@@ -1,7 +1,7 @@
 /**
  * A video's tags (from tag_generation) as small badges under its name, most confident first; each
- * one filters the library by that tag. Fetched per row (getVideo), because video lists carry no
- * tags. Nothing shows while loading, for a video without tags, or when the fetch fails (the row
+ * one filters the library by that tag. They come with the page (listVideos), or per row (getVideo)
+ * when a tagging job has just changed them. Nothing shows while loading, for a video without tags, or when the fetch fails (the row
  * stays usable; the tag filter still works on the server).
  */
 import { Badge, Box, Group, Tooltip, UnstyledButton } from '@mantine/core';
