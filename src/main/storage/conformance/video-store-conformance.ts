@@ -45,6 +45,13 @@ export function describeVideoStoreConformance(adapterName: string, factory: () =
       await expect(store.recordProbe(randomUUID(), { ok: false, error: 'x' }, 1)).rejects.toSatisfy((e) => isAppError(e) && e.code === 'NOT_FOUND');
     });
 
+    it('lists files added together (one scan, one timestamp) by path', async () => {
+      await store.addVideos(['videos/m.mp4', 'inbox/z.mp4', 'videos/B.mp4', 'videos/a.mp4'].map((p) => videoFile(p, p.startsWith('inbox') ? 'inbox' : 'videos', 5_000)));
+      await store.addVideos([videoFile('videos/older.mp4', 'videos', 1_000)]);
+      expect((await store.listVideos({}, 0, 10)).rows.map((v) => v.path)).toEqual(['inbox/z.mp4', 'videos/B.mp4', 'videos/a.mp4', 'videos/m.mp4', 'videos/older.mp4']);
+      expect((await store.listVideos({}, 1, 2)).rows.map((v) => v.path)).toEqual(['videos/B.mp4', 'videos/a.mp4']);
+    });
+
     it('lists with search, filters and pagination, newest first', async () => {
       await store.addVideos([videoFile('videos/Beach Day.mp4', 'videos', 1_000), videoFile('inbox/beach_night.mp4', 'inbox', 2_000), videoFile('videos/city.mp4', 'videos', 3_000)]);
       const city = await store.getVideoByPath('videos/city.mp4');

@@ -70,11 +70,12 @@ export class PostgresVideoStore implements VideoStore {
   async listVideos(filter: VideoFilter, offset: number, limit: number): Promise<{ rows: VideoRecord[]; total: number }> {
     const w = whereOf(filter);
     const n = w.args.length;
-    // one statement: the page and the total from one snapshot
+    // one statement: the page and the total from one snapshot; files added together (one scan)
+    // share created_at: then by path (COLLATE "C", as SQLite), so the page reads in order
     const { rows } = await this.pool.query<PgVideoRow & { total: string }>(
       `SELECT p.*, t.total FROM (SELECT count(*) AS total FROM videos ${w.sql}) AS t
-       LEFT JOIN LATERAL (SELECT * FROM videos ${w.sql} ORDER BY created_at DESC, id LIMIT $${n + 1} OFFSET $${n + 2}) AS p ON true
-       ORDER BY p.created_at DESC, p.id`,
+       LEFT JOIN LATERAL (SELECT * FROM videos ${w.sql} ORDER BY created_at DESC, path LIMIT $${n + 1} OFFSET $${n + 2}) AS p ON true
+       ORDER BY p.created_at DESC, p.path`,
       [...w.args, limit, offset],
     );
     const total = Number(rows[0]?.total ?? 0);

@@ -81,7 +81,8 @@ export class SqliteVideoStore implements VideoStore {
   async listVideos(filter: VideoFilter, offset: number, limit: number): Promise<{ rows: VideoRecord[]; total: number }> {
     const w = whereOf(filter);
     return this.db.transaction(() => {
-      const rows = this.db.prepare(`SELECT * FROM videos ${w.sql} ORDER BY created_at DESC, id LIMIT ? OFFSET ?`).all(...w.args, limit, offset) as VideoRow[];
+      // files added together (one scan) share created_at: then by path, so the page reads in order
+      const rows = this.db.prepare(`SELECT * FROM videos ${w.sql} ORDER BY created_at DESC, path LIMIT ? OFFSET ?`).all(...w.args, limit, offset) as VideoRow[];
       const { n } = this.db.prepare(`SELECT count(*) AS n FROM videos ${w.sql}`).get(...w.args) as { n: number };
       return { rows: rows.map(rowToVideo), total: n };
     })();
