@@ -11,6 +11,7 @@ import { startFfmpeg, type FfmpegProgressUpdate } from '../media/ffmpeg-run';
 import { stageOutput, type OnExisting, type StagedOutput } from '../media/staged-output';
 import type { JobContext } from '../processor';
 import { classifyToolFailure } from './tool-failure';
+import { resultWhileTracked } from './tracked-result';
 
 /** Quotes an argument for the log only (the command itself never goes through a shell). */
 export function quoteForLog(arg: string): string {
@@ -74,13 +75,7 @@ export async function runFfmpegOutputs(ctx: JobContext, step: FfmpegOutputsStep)
     await discardAll();
     throw error;
   }
-  const untrack = ctx.trackProcess({ pid: running.pid, command: step.ffmpegPath, suspend: () => running.suspend(), resume: () => running.resume() });
-  let result;
-  try {
-    result = await running.result;
-  } finally {
-    untrack();
-  }
+  const result = await resultWhileTracked(ctx, step.ffmpegPath, running);
   if (!result.ok) {
     await discardAll();
     if (result.cancelled) throw ctx.signal.reason ?? new Error('cancelled');

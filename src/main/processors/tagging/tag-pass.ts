@@ -19,6 +19,7 @@ import { JobError } from '../processor';
 import { quoteForLog } from '../steps/ffmpeg-outputs-step';
 import type { InputVideo } from '../steps/input-videos';
 import { classifyToolFailure } from '../steps/tool-failure';
+import { resultWhileTracked } from '../steps/tracked-result';
 import { frameSignals, parseMeanVolume, type FrameSignal } from './signal-tags';
 
 export const METRICS_FPS = 10;
@@ -119,13 +120,7 @@ export async function runTagPass(ctx: JobContext, input: InputVideo, p: Omit<Tag
     onActivity: () => ctx.heartbeat(),
     onProgress: (u) => ctx.progress(from + ((to - from) * u.percent) / 100),
   });
-  const untrack = ctx.trackProcess({ pid: running.pid, command: p.ffmpegPath, suspend: () => running.suspend(), resume: () => running.resume() });
-  let result;
-  try {
-    result = await running.result;
-  } finally {
-    untrack();
-  }
+  const result = await resultWhileTracked(ctx, p.ffmpegPath, running);
   if (!result.ok) {
     if (result.cancelled) throw ctx.signal.reason ?? new Error('cancelled');
     throw classifyToolFailure('ffmpeg', result.exitCode, result.signal, result.stderrTail);
