@@ -26,12 +26,15 @@
  * start and completion writes also drops the line the log bounds push out, in the same statement.
  * Reports other than completions and progress (log lines, failures, retries) are rarer and take
  * their own round trips first, in order: the usage read must see every slot they free.
+ * On the pipelined path every status change is made by the start, completion and waiting-reason
+ * statements, which then count their own changes instead of the row trigger (pg-count-rules.ts).
  */
 import type { ResourceCategory } from '../../../shared/domain/statuses';
 import { RESOURCE_CATEGORIES } from '../../../shared/domain/statuses';
 import type { ClaimRequest, ClaimResult, JobRecord } from '../../core/ports';
 import type { Candidate, ScheduleResult } from '../../core/scheduler';
 import type { LogBounds } from '../sqlite/bounded-log';
+import { COUNT_IN_STATEMENTS, countDeltaCte } from './pg-count-rules';
 import { LOCKS, pipelinedTransaction, type Pool, type Queryable } from './pg-db';
 import { dropPushedOutLine, type PgLogWriter } from './pg-logs';
 import { applyCompletionsAndProgress, applyReports, isCompletionsAndProgress } from './pg-reports';
@@ -123,10 +126,13 @@ function readUsageAndCandidates(db: Queryable, request: ClaimRequest, categories
  */
 export async function claimTick(pool: Pool, log: PgLogWriter, request: ClaimRequest, leaseMs: number): Promise<ClaimResult> {
   const categories = RESOURCE_CATEGORIES.filter((c) => request.lookahead[c] > 0);
-  return pipelinedTransaction(pool, lockNodeSql(request.nodeId), async (db, commit) => {
-    const reports = request.reports;
+  const reports = request.reports;
+  // every status change of the pipelined path is made by a statement that counts its own
+  const pipelined = !reports || isCompletionsAndProgress(reports);
+  const prelude = pipelined ? `${lockNodeSql(request.nodeId)}; ${COUNT_IN_STATEMENTS}` : lockNodeSql(request.nodeId);
+  return pipelinedTransaction(pool, prelude, async (db, commit) => {
     let reporting: Promise<JobRecord[]> = Promise.resolve([]);
-    if (reports && isCompletionsAndProgress(reports)) reporting = applyCompletionsAndProgress(db, log.bounds, reports); // issued now: it runs before the read
+    if (reports && pipelined) reporting = applyCompletionsAndProgress(db, log.bounds, reports); // issued now: it runs before the read
     else if (reports) reporting = Promise.resolve(await applyReports(db, log, reports)); // statement by statement, all before the read
     const [reported, read] = await Promise.all([reporting, categories.length > 0 ? readUsageAndCandidates(db, request, categories) : null]);
     if (!read || read.candidates.length === 0) return { started: [], waitingChanged: [], reported };
@@ -156,10 +162,7 @@ function writeWaitingReasons(db: Queryable, waits: readonly { seq: number; reaso
   return db
     .query<PgJobRow>({
       name: 'mjc-claim-waiting',
-      text: `UPDATE jobs SET status = 'queued', waiting_reason = w.reason, updated_at = $1
-       FROM (SELECT seq FROM jobs WHERE seq = ANY($2::bigint[]) FOR UPDATE SKIP LOCKED) AS locked,
-         unnest($2::bigint[], $3::text[]) AS w(seq, reason)
-       WHERE jobs.seq = locked.seq AND w.seq = locked.seq AND jobs.status IN ('pending', 'queued') RETURNING ${jobColumns()}`,
+      text: WRITE_WAITING_REASONS,
       values: [now, waits.map((w) => w.seq), waits.map((w) => w.reason)],
     })
     .then((r) => r.rows);
@@ -179,16 +182,29 @@ function startChosen(db: Queryable, chosen: ScheduleResult['start'], at: { now: 
 
 const START_CHOSEN = (() => {
   const drop = dropPushedOutLine('s', 7, 8);
+  // the lock's row is the one updated, so its status is the status before (which leaves its count:
+  // a running job is counted live)
   return `WITH s AS (
          UPDATE jobs SET status = 'running', started_at = $1, completed_at = NULL, node_id = $2, attempt = jobs.attempt + 1,
            vram_reserved = c.vram, waiting_reason = NULL, retry_after = NULL, progress = 0, updated_at = $1, log_lines = jobs.log_lines + 1,
            ${drop.countColumn}, lease_expires_at = mjc_now_ms() + $5
-         FROM (SELECT seq FROM jobs WHERE seq = ANY($3::bigint[]) ORDER BY seq FOR UPDATE SKIP LOCKED) AS locked,
+         FROM (SELECT seq, status FROM jobs WHERE seq = ANY($3::bigint[]) ORDER BY seq FOR UPDATE SKIP LOCKED) AS locked,
            unnest($3::bigint[], $4::integer[]) AS c(seq, vram)
-         WHERE jobs.seq = locked.seq AND c.seq = locked.seq AND jobs.status IN ('pending', 'queued') RETURNING ${jobColumns()}),
+         WHERE jobs.seq = locked.seq AND c.seq = locked.seq AND jobs.status IN ('pending', 'queued') RETURNING ${jobColumns()}, locked.status AS status_before),
        l AS (INSERT INTO job_logs (job_seq, line, at, text)
          SELECT seq, log_lines, $1, 'Started attempt ' || attempt || ' on node ' || $6
            || CASE WHEN vram_reserved > 0 THEN ' (' || vram_reserved || ' MB VRAM reserved)' ELSE '' END FROM s),
-       ${drop.deleteCte}
-       SELECT * FROM s`;
+       ${drop.deleteCte},
+       ${countDeltaCte('counted', 's', 'status_before', -1)}
+       SELECT ${jobColumns('s')} FROM s`;
 })();
+
+/** Changed waiting reasons; a pending job becomes queued (counted like the start, see there). */
+const WRITE_WAITING_REASONS = `WITH w AS (
+       UPDATE jobs SET status = 'queued', waiting_reason = r.reason, updated_at = $1
+       FROM (SELECT seq, status FROM jobs WHERE seq = ANY($2::bigint[]) FOR UPDATE SKIP LOCKED) AS locked,
+         unnest($2::bigint[], $3::text[]) AS r(seq, reason)
+       WHERE jobs.seq = locked.seq AND r.seq = locked.seq AND jobs.status IN ('pending', 'queued') RETURNING ${jobColumns()}, locked.status AS status_before),
+     ${countDeltaCte('was_pending', 'w', 'status_before', -1, "status_before = 'pending'")},
+     ${countDeltaCte('now_queued', 'w', "'queued'", 1, "status_before = 'pending'")}
+     SELECT ${jobColumns('w')} FROM w`;

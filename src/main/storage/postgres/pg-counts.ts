@@ -9,7 +9,7 @@ import type { JobStatus, ResourceCategory } from '../../../shared/domain/statuse
 import { JOB_STATUSES } from '../../../shared/domain/statuses';
 import type { JobFilter, JobRecord, StatusCounts } from '../../core/ports';
 import type { Queryable } from './pg-db';
-import { BUCKET_SHIFT } from './pg-migrations';
+import { BUCKET_SHIFT, LIVE_JOB } from './pg-count-rules';
 import { rowToJob, type PgJobRow } from './pg-rows';
 
 function where(filter: JobFilter, firstParam: number, extra: string[] = []): { sql: string; args: unknown[] } {
@@ -25,12 +25,17 @@ function where(filter: JobFilter, firstParam: number, extra: string[] = []): { s
   return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', args };
 }
 
-/** Rows of job_buckets and of the pending deltas matching the filter (both branches share the parameters). */
+/**
+ * Count rows matching the filter: job_buckets, the pending deltas, and the live jobs, which are
+ * counted from the jobs themselves (pg-count-rules.ts; the branches share the parameters).
+ */
 function countedRows(filter: JobFilter): { sql: string; args: unknown[] } {
   const w = where(filter, 1);
+  const live = where(filter, 1, [LIVE_JOB]);
   return {
     sql: `(SELECT bucket, type, status, resource_category, n FROM job_buckets ${w.sql}
-           UNION ALL SELECT bucket, type, status, resource_category, n FROM job_count_deltas ${w.sql})`,
+           UNION ALL SELECT bucket, type, status, resource_category, n FROM job_count_deltas ${w.sql}
+           UNION ALL SELECT (seq >> ${BUCKET_SHIFT})::integer, type, status, resource_category, 1 FROM jobs ${live.sql})`,
     args: w.args,
   };
 }
@@ -83,7 +88,7 @@ export async function countJobs(db: Queryable): Promise<StatusCounts> {
     SELECT
       (SELECT coalesce(json_agg(c), '[]') FROM (
          SELECT type, status, resource_category, sum(n) AS n FROM ${counted.sql} AS u GROUP BY 1, 2, 3 HAVING sum(n) <> 0) AS c) AS counts,
-      (SELECT coalesce(sum(vram_reserved), 0)::float8 FROM jobs WHERE status = 'running' OR suspended) AS vram,
+      (SELECT coalesce(sum(vram_reserved), 0)::float8 FROM jobs WHERE ${LIVE_JOB}) AS vram,
       ((SELECT completed FROM processing_totals WHERE id = 1) + (SELECT coalesce(sum(completed), 0) FROM processing_deltas))::float8 AS completed,
       ((SELECT total_ms FROM processing_totals WHERE id = 1) + (SELECT coalesce(sum(total_ms), 0) FROM processing_deltas))::float8 AS total_ms`);
   const row = rows[0]!;

@@ -13,12 +13,12 @@
  * Readers sum buckets + pending deltas in one snapshot, so counts are exact whether or not a
  * compaction ran. Buckets are 4096 consecutive seqs by type, status and category, as in SQLite:
  * totals sum a few hundred rows at a million jobs, and a deep page starts from its bucket.
+ * Since migration 6, running and suspended jobs are counted live instead, and the claim's
+ * statements append their own deltas (pg-count-rules.ts).
  */
 import type { PoolClient } from 'pg';
+import { BUCKET_SHIFT } from './pg-count-rules';
 import { inTransaction, LOCKS, type Pool } from './pg-db';
-
-/** Jobs per bucket of job_buckets (seq >> BUCKET_SHIFT), as in the SQLite store. */
-export const BUCKET_SHIFT = 12;
 
 const MIGRATIONS: readonly string[] = [
   /* 1: jobs, bounded logs, counts by appended deltas, processes, queue flags */ `
@@ -282,9 +282,59 @@ const MIGRATIONS: readonly string[] = [
   CREATE TRIGGER jobs_count_status AFTER UPDATE ON jobs REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
     FOR EACH STATEMENT EXECUTE FUNCTION jobs_count_status_changes();
   `,
+  /* 6: (pg-count-rules.ts) running and suspended jobs leave the bucketed counts (readers count them
+        live); status changes are counted by a row trigger, except in transactions that set
+        mjc.statement_counts, whose statements count their own (the claim's) */ `
+  LOCK TABLE jobs IN SHARE ROW EXCLUSIVE MODE; -- no status changes while the counts change meaning
+  DROP TRIGGER jobs_count_status ON jobs;
+  DROP FUNCTION jobs_count_status_changes();
+
+  CREATE OR REPLACE FUNCTION jobs_count_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    INSERT INTO job_count_deltas (bucket, type, status, resource_category, n)
+      SELECT (seq >> ${BUCKET_SHIFT})::integer, type, status, resource_category, count(*) FROM new_rows
+      WHERE NOT (status = 'running' OR suspended) GROUP BY 1, 2, 3, 4;
+    RETURN NULL;
+  END $$;
+
+  CREATE OR REPLACE FUNCTION jobs_count_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    INSERT INTO job_count_deltas (bucket, type, status, resource_category, n)
+      SELECT (seq >> ${BUCKET_SHIFT})::integer, type, status, resource_category, -count(*) FROM old_rows
+      WHERE NOT (status = 'running' OR suspended) GROUP BY 1, 2, 3, 4;
+    DELETE FROM job_logs WHERE job_seq IN (SELECT seq FROM old_rows);
+    RETURN NULL;
+  END $$;
+
+  CREATE FUNCTION jobs_count_change() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    IF NOT (old.status = 'running' OR old.suspended) THEN
+      INSERT INTO job_count_deltas (bucket, type, status, resource_category, n)
+        VALUES ((old.seq >> ${BUCKET_SHIFT})::integer, old.type, old.status, old.resource_category, -1);
+    END IF;
+    IF NOT (new.status = 'running' OR new.suspended) THEN
+      INSERT INTO job_count_deltas (bucket, type, status, resource_category, n)
+        VALUES ((new.seq >> ${BUCKET_SHIFT})::integer, new.type, new.status, new.resource_category, 1);
+    END IF;
+    IF new.status = 'completed' AND old.status <> 'completed' AND new.started_at IS NOT NULL AND new.completed_at IS NOT NULL THEN
+      INSERT INTO processing_deltas (completed, total_ms) VALUES (1, new.completed_at - new.started_at);
+    END IF;
+    RETURN NULL;
+  END $$;
+  CREATE TRIGGER jobs_count_change AFTER UPDATE ON jobs FOR EACH ROW
+    WHEN ((old.status IS DISTINCT FROM new.status OR old.suspended IS DISTINCT FROM new.suspended)
+      AND current_setting('mjc.statement_counts', true) IS DISTINCT FROM 'on')
+    EXECUTE FUNCTION jobs_count_change();
+
+  -- the live jobs leave the counts they were in until now
+  INSERT INTO job_count_deltas (bucket, type, status, resource_category, n)
+    SELECT (seq >> ${BUCKET_SHIFT})::integer, type, status, resource_category, -count(*) FROM jobs
+    WHERE status = 'running' OR suspended GROUP BY 1, 2, 3, 4;
+  `,
 ];
 
-export async function migrate(pool: Pool): Promise<void> {
+/** Applies the migrations not applied yet, up to `upTo` (all of them; tests stop earlier to test an upgrade). */
+export async function migrate(pool: Pool, upTo = MIGRATIONS.length): Promise<void> {
   for (;;) {
     const applied = await inTransaction(pool, async (c: PoolClient) => {
       await c.query(`SELECT pg_advisory_xact_lock(${LOCKS.namespace}, ${LOCKS.migrations})`);
@@ -293,7 +343,7 @@ export async function migrate(pool: Pool): Promise<void> {
       if (current > MIGRATIONS.length) {
         throw new Error(`The database was written by a newer version of this program (schema ${current}, this build knows ${MIGRATIONS.length}).`);
       }
-      const sql = MIGRATIONS[current];
+      const sql = current < upTo ? MIGRATIONS[current] : undefined;
       if (sql === undefined) return false;
       await c.query(sql);
       await c.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)', [current + 1, Date.now()]);

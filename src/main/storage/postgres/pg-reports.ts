@@ -7,6 +7,7 @@ import type { AttemptOutcome, JobRecord, ReportBatch } from '../../core/ports';
 import type { FailureDecision } from '../../core/retry-policy';
 import type { Queryable } from './pg-db';
 import type { LogBounds } from '../sqlite/bounded-log';
+import { countDeltaCte, processingDeltaCte } from './pg-count-rules';
 import { dropPushedOutLine, type CountedLine, type PgLogWriter } from './pg-logs';
 import { jobColumns, pgText, rowToJob, type PgJobRow } from './pg-rows';
 
@@ -26,6 +27,8 @@ const SQL = {
 /**
  * Completions in one statement with their log lines (the hot path: a busy node reports dozens per
  * tick), fenced like the others; the line the log bounds push out is dropped in the same statement.
+ * In a transaction that counts in statements (pg-count-rules.ts) it also adds the jobs to the
+ * completed count (they were live: running or suspended, not counted) and their processing time.
  */
 const COMPLETE_MANY = (() => {
   const drop = dropPushedOutLine('u', 5, 6);
@@ -36,7 +39,9 @@ const COMPLETE_MANY = (() => {
     WHERE jobs.id = o.id AND (jobs.status = 'running' OR jobs.suspended) AND jobs.attempt = o.attempt RETURNING ${jobColumns()}),
   l AS (INSERT INTO job_logs (job_seq, line, at, text)
     SELECT u.seq, u.log_lines, o.at, o.text FROM u JOIN unnest($1::text[], $3::bigint[], $4::text[]) AS o(id, at, text) ON o.id = u.id),
-  ${drop.deleteCte}
+  ${drop.deleteCte},
+  ${countDeltaCte('counted', 'u', "'completed'", 1)},
+  ${processingDeltaCte('timed', 'u')}
   SELECT * FROM u`;
 })();
 

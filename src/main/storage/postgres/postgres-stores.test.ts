@@ -14,7 +14,9 @@ import { describeAnalysisStoreConformance } from '../conformance/analysis-store-
 import { describeVideoStoreConformance } from '../conformance/video-store-conformance';
 import { startPostgres, type PostgresServer } from '../testing/postgres-server';
 import { openPostgresStores, type PostgresStores } from './open-postgres-stores';
+import { openPool } from './pg-db';
 import { PostgresJobStore } from './pg-job-store';
+import { migrate } from './pg-migrations';
 
 
 describe('PostgreSQL stores', () => {
@@ -59,10 +61,39 @@ describe('PostgreSQL stores', () => {
       await Promise.all(stores.map((s) => s.close()));
       const client = new Client({ connectionString: url });
       await client.connect();
-      expect((await client.query('SELECT version FROM schema_migrations ORDER BY version')).rows.map((r) => r.version)).toEqual([1, 2, 3, 4, 5]);
+      expect((await client.query('SELECT version FROM schema_migrations ORDER BY version')).rows.map((r) => r.version)).toEqual([1, 2, 3, 4, 5, 6]);
       await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES (999, 0)');
       await client.end();
       await expect(PostgresJobStore.open({ url })).rejects.toThrow(/newer version/);
+    });
+
+    it('keeps the counts exact across the upgrade that counts running and suspended jobs live (schema 6)', async () => {
+      const url = await server.createDatabase();
+      const pool = openPool(url);
+      await migrate(pool, 5);
+      // jobs in every state a job can be in during the upgrade, written as schema 5 knew them
+      await pool.query(`INSERT INTO jobs (id, type, status, params, priority, resource_category, vram_required, created_at, enqueued_at, max_retries, updated_at)
+        SELECT 'job-' || i, (ARRAY['validate', 'reencode_streaming'])[1 + i % 2], 'pending', '{}', 5, (ARRAY['cpu', 'gpu_encode'])[1 + i % 2], 0, i, i, 3, i
+        FROM generate_series(1, 40) AS i`);
+      await pool.query(`UPDATE jobs SET status = 'running', node_id = 'n', attempt = 1, started_at = 100 WHERE seq <= 12`);
+      await pool.query(`UPDATE jobs SET status = 'paused', suspended = true WHERE seq <= 3`);
+      await pool.query(`UPDATE jobs SET status = 'completed', started_at = 100, completed_at = 2100 WHERE seq BETWEEN 13 AND 20`);
+      await pool.query(`UPDATE jobs SET status = 'queued', waiting_reason = 'cpu: 2 of 2 slots busy' WHERE seq BETWEEN 21 AND 25`);
+      await pool.query(`UPDATE jobs SET status = 'paused' WHERE seq = 26`);
+      await pool.end();
+
+      const store = await PostgresJobStore.open({ url }); // migrates to the latest schema
+      const counts = await store.countJobs();
+      expect(counts.byStatus).toMatchObject({ running: 9, paused: 4, completed: 8, queued: 5, pending: 14 });
+      expect(counts.runningByCategory).toEqual({ cpu: 5, gpu_encode: 4, gpu_ai: 0 });
+      expect(counts.averageProcessingSeconds).toBeCloseTo(2, 5);
+      // and they stay exact as the upgraded store changes those jobs
+      const running = (await store.listJobs({ status: 'running' }, 0, 100)).rows;
+      await store.recordReports({ logs: [], progress: new Map(), outcomes: running.slice(0, 2).map((j) => ({ kind: 'completed' as const, jobId: j.id, attempt: j.attempt, at: 5_000, logLine: 'done' })) });
+      await store.compactCounts();
+      expect((await store.countJobs()).byStatus).toMatchObject({ running: 7, paused: 4, completed: 10, queued: 5, pending: 14 });
+      expect((await store.listJobs({ status: 'paused' }, 0, 100)).total).toBe(4);
+      await store.close();
     });
 
     it('rescues only the given node: the other nodes are alive', async () => {
