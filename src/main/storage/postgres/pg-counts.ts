@@ -47,11 +47,11 @@ function countedRows(filter: JobFilter): { sql: string; args: unknown[] } {
 export async function listPage(db: Queryable, filter: JobFilter, offset: number, limit: number): Promise<{ rows: JobRecord[]; total: number }> {
   const counted = countedRows(filter);
   const buckets = (
-    await db.query<{ bucket: number; n: string }>(
-      `SELECT bucket, sum(n) AS n FROM ${counted.sql} AS c GROUP BY bucket HAVING sum(n) <> 0 ORDER BY bucket DESC`,
+    await db.query<{ bucket: number; n: string; types: string[] }>(
+      `SELECT bucket, sum(n) AS n, array_agg(DISTINCT type) AS types FROM ${counted.sql} AS c GROUP BY bucket HAVING sum(n) <> 0 ORDER BY bucket DESC`,
       counted.args,
     )
-  ).rows.map((b) => ({ bucket: b.bucket, n: Number(b.n) }));
+  ).rows.map((b) => ({ bucket: b.bucket, n: Number(b.n), types: b.types }));
   const total = buckets.reduce((sum, b) => sum + b.n, 0);
   if (offset >= total || limit <= 0) return { rows: [], total };
 
@@ -64,19 +64,25 @@ export async function listPage(db: Queryable, filter: JobFilter, offset: number,
   let high = 0;
   let low = 0;
   let skip = 0;
+  const types = new Set<string>();
   for (const b of buckets) {
     if (skipped <= offset && offset < skipped + b.n) {
       high = (b.bucket + 1) * size;
       skip = offset - skipped;
     }
+    if (high > 0) for (const type of b.types) types.add(type);
     if (skipped <= last && last < skipped + b.n) {
       low = b.bucket * size;
       break;
     }
     skipped += b.n;
   }
-  const w = where(filter, 3, ['seq >= $1', 'seq < $2']);
-  const args = [low, high, ...w.args, limit, skip];
+  const bounds = ['seq >= $1', 'seq < $2'];
+  // no index by category (one index fewer for every status change): a category's rows are found
+  // through the type index, by the types the counts hold for that category in the page's buckets
+  if (filter.resourceCategory && !filter.type) bounds.push('type = ANY($3)');
+  const w = where(filter, bounds.length + 1, bounds);
+  const args = [low, high, ...(bounds.length > 2 ? [[...types]] : []), ...w.args, limit, skip];
   const { rows } = await db.query<PgJobRow>(`SELECT * FROM jobs ${w.sql} ORDER BY seq DESC LIMIT $${args.length - 1} OFFSET $${args.length}`, args);
   return { rows: rows.map(rowToJob), total };
 }
