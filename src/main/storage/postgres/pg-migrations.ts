@@ -284,7 +284,7 @@ const MIGRATIONS: readonly string[] = [
   `,
   /* 6: (pg-count-rules.ts) running and suspended jobs leave the bucketed counts (readers count them
         live); status changes are counted by a row trigger, except in transactions that set
-        mjc.statement_counts, whose statements count their own (the claim's); two index insertions
+        mjc.statement_counts, whose statements count their own (the claim's); three index insertions
         fewer per job */ `
   LOCK TABLE jobs IN SHARE ROW EXCLUSIVE MODE; -- no status changes while the counts change meaning
   DROP TRIGGER jobs_count_status ON jobs;
@@ -339,6 +339,8 @@ const MIGRATIONS: readonly string[] = [
   DROP INDEX jobs_category;
   DROP INDEX jobs_status;
   CREATE INDEX jobs_status ON jobs (status, seq) WHERE status NOT IN ('completed', 'running');
+  -- and the start one more: the lease sweep reads the live jobs (a few hundred) through jobs_active
+  DROP INDEX jobs_lease;
   `,
 ];
 
