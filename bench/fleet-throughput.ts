@@ -6,14 +6,14 @@
  *   inserted in bulk (not timed), then the clock runs from starting the node(s) (pool, migration
  *   check, registration, LISTEN, runtime start) until the store counts all of them completed;
  *   cpu concurrency `concurrency` per node. Nodes are real fleet runtimes (registry, heartbeats,
- *   leases, sweep, wake-ups) in this process; completion is polled every 50 ms with getStats (the
- *   bucketed counts: a few rows), then the final state is checked.
+ *   leases, sweep, wake-ups) in this process; the clock stops as the peers' does: once the
+ *   processor has run N times, getStats (the bucketed counts: a few rows) is asked every 2 ms
+ *   until it counts N completed; then the final state is checked.
  * - fleet.start_latency.p50: an idle fleet of two nodes; a job is created through node A (no
  *   capacity of its own) and started by node B, woken by NOTIFY; from createJob to the processor's
  *   run() on B. Sequential samples after a warm-up.
  */
 import type { Processor } from '../src/main/processors/processor';
-import { noopProcessor } from '../src/main/processors/testing/test-processors';
 import { startFleetTestNode, type FleetTestNode } from '../src/main/runtime/testing/fleet-test-node';
 import { PostgresJobStore } from '../src/main/storage/postgres/pg-job-store';
 import type { PostgresServer } from '../src/main/storage/testing/postgres-server';
@@ -29,6 +29,9 @@ export interface FleetOursResult {
 }
 
 const TIMEOUT_MS = 180_000;
+/** As in fleet-peers.ts: how often the processor's count is looked at, then the store asked. */
+const GATE_POLL_MS = 5;
+const TAIL_POLL_MS = 2;
 const LATENCY_SAMPLES = 300;
 const LATENCY_WARMUP = 30;
 
@@ -47,13 +50,19 @@ async function runThroughput(server: PostgresServer, jobs: number, concurrency: 
   }
   const errors: unknown[] = [];
   const nodes: FleetTestNode[] = [];
+  let ran = 0;
+  const counting: Processor = {
+    async run() {
+      ran += 1;
+    },
+  };
   try {
     const t0 = performance.now();
     nodes.push(
       ...(await Promise.all(
         Array.from({ length: nodeCount }, (_, i) =>
           startFleetTestNode(url, `bench-${i + 1}`, {
-            processor: noopProcessor,
+            processor: counting,
             config: { limits: { cpu: concurrency, gpu_encode: 2, gpu_ai: 1 }, reportFlushMs: 200 },
             logger: collectErrors(errors),
           }),
@@ -61,16 +70,25 @@ async function runThroughput(server: PostgresServer, jobs: number, concurrency: 
       )),
     );
     const first = nodes[0]!.runtime;
+    const check = (state: string) => {
+      if (performance.now() - t0 > TIMEOUT_MS) throw new Error(`fleet: ${state} after ${TIMEOUT_MS} ms`);
+      if (errors.length > 0) throw new Error(`fleet: runtime errors: ${errors.slice(0, 3).join('; ')}`);
+    };
+    // the same end of the clock as the peers' (fleet-peers.ts waitForStore): no query while the
+    // processor has run fewer than N jobs, then the store's counts every TAIL_POLL_MS until all N are completed
+    while (ran < jobs) {
+      check(`the processor ran ${ran} of ${jobs} jobs`);
+      await sleep(GATE_POLL_MS);
+    }
     let stats = await first.execute('getStats', {});
     while (stats.completed < jobs) {
-      if (performance.now() - t0 > TIMEOUT_MS) throw new Error(`fleet: only ${stats.completed} of ${jobs} completed after ${TIMEOUT_MS} ms`);
-      if (errors.length > 0) throw new Error(`fleet: runtime errors: ${errors.slice(0, 3).join('; ')}`);
-      await sleep(50);
+      check(`only ${stats.completed} of ${jobs} completed`);
+      await sleep(TAIL_POLL_MS);
       stats = await first.execute('getStats', {});
     }
     const elapsedMs = performance.now() - t0;
-    if (stats.completed !== jobs || stats.failed !== 0 || stats.running !== 0 || stats.pending + stats.queued !== 0) {
-      throw new Error(`fleet: unexpected final stats ${JSON.stringify(stats)}`);
+    if (stats.completed !== jobs || stats.failed !== 0 || stats.running !== 0 || stats.pending + stats.queued !== 0 || ran !== jobs) {
+      throw new Error(`fleet: unexpected final state (the processor ran ${ran} times for ${jobs} jobs) ${JSON.stringify(stats)}`);
     }
     const perNode = await Promise.all(nodes.map(async (n) => (await n.runtime.execute('listNodes', {})).nodes.find((v) => v.self)!.completedSinceStart));
     const jobsPerSecond = jobs / (elapsedMs / 1000);
