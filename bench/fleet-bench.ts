@@ -4,6 +4,7 @@
  * each on its own fresh database. Ours (bench/fleet-throughput.ts: 1 and 3 nodes, start latency),
  * then the peers (bench/fleet-peers.ts: graphile-worker and pg-boss) with the same job count and the
  * same concurrency, then `fleet.peer.throughput_ratio` = our 1-node jobs/s / the better peer's.
+ * Each contender first runs FLEET_WARMUP_JOBS untimed jobs (JIT warm-up, see there).
  *
  * BENCH_FLEET_PEERS_ONLY=1 runs the peers alone (no ratio).
  */
@@ -22,9 +23,16 @@ import { progress } from './support';
 export const FLEET_JOBS = Number(process.env.BENCH_FLEET_JOBS ?? 20_000);
 /** Jobs in flight per node (ours: the cpu limit of each node; the peers: their concurrency). */
 export const FLEET_CONCURRENCY = 50;
+/**
+ * Untimed jobs each contender runs first on a database of its own (BENCH_FLEET_WARMUP overrides):
+ * the contenders share this process, so without it the first one would compile the shared code
+ * (node-postgres above all) for the ones after it, and its own first seconds run cold.
+ */
+export const FLEET_WARMUP_JOBS = Number(process.env.BENCH_FLEET_WARMUP ?? 2_000);
 
 export async function benchFleet(): Promise<Metric[]> {
   if (!Number.isInteger(FLEET_JOBS) || FLEET_JOBS < 1) throw new Error(`BENCH_FLEET_JOBS must be a positive integer, not ${process.env.BENCH_FLEET_JOBS}`);
+  if (!Number.isInteger(FLEET_WARMUP_JOBS) || FLEET_WARMUP_JOBS < 0) throw new Error(`BENCH_FLEET_WARMUP must be a whole number, not ${process.env.BENCH_FLEET_WARMUP}`);
   const peersOnly = process.env.BENCH_FLEET_PEERS_ONLY === '1';
   progress(`fleet: starting a throwaway PostgreSQL server (fsync off)${peersOnly ? '; BENCH_FLEET_PEERS_ONLY=1: the peers alone' : ''}`);
   const server = await startPostgres();
@@ -34,14 +42,21 @@ export async function benchFleet(): Promise<Metric[]> {
     // ---- OUR SIDE (bench/fleet-throughput.ts) ------------------------------------------------
     let ours: number | undefined;
     if (!peersOnly) {
-      const r = await benchFleetOurs(server, FLEET_JOBS, FLEET_CONCURRENCY);
+      const r = await benchFleetOurs(server, FLEET_JOBS, FLEET_CONCURRENCY, FLEET_WARMUP_JOBS);
       ours = r.jobsPerSecond1;
       metrics.push(...r.metrics);
     }
     // ------------------------------------------------------------------------------------------
 
+    const warmUp = async (name: string, run: (jobs: number) => Promise<unknown>) => {
+      if (FLEET_WARMUP_JOBS === 0) return;
+      progress(`fleet: warming up ${name} with ${FLEET_WARMUP_JOBS} jobs (not timed, not reported)`);
+      await run(FLEET_WARMUP_JOBS);
+    };
+    await warmUp('graphile-worker', async (n) => benchGraphileWorker(await server.createDatabase(), n, FLEET_CONCURRENCY));
     const graphile = await benchGraphileWorker(await server.createDatabase(), FLEET_JOBS, FLEET_CONCURRENCY);
     metrics.push(...graphile.metrics);
+    await warmUp('pg-boss', async (n) => benchPgBoss(await server.createDatabase(), n, FLEET_CONCURRENCY));
     const boss = await benchPgBoss(await server.createDatabase(), FLEET_JOBS, FLEET_CONCURRENCY);
     metrics.push(...boss.metrics);
     const graphileLocalQueue = await benchGraphileWorker(await server.createDatabase(), FLEET_JOBS, FLEET_CONCURRENCY, { localQueueSize: GRAPHILE_LOCAL_QUEUE_SIZE });

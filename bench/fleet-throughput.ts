@@ -132,7 +132,11 @@ async function runStartLatency(server: PostgresServer): Promise<{ p50: number; p
   }
 }
 
-export async function benchFleetOurs(server: PostgresServer, jobs: number, concurrency: number): Promise<FleetOursResult> {
+export async function benchFleetOurs(server: PostgresServer, jobs: number, concurrency: number, warmupJobs: number): Promise<FleetOursResult> {
+  if (warmupJobs > 0) {
+    progress(`fleet: warming up our node with ${warmupJobs} jobs (not timed, not reported)`);
+    await runThroughput(server, warmupJobs, concurrency, 1);
+  }
   const jobsPerSecond1 = await runThroughput(server, jobs, concurrency, 1);
   const jobsPerSecond3 = await runThroughput(server, jobs, concurrency, 3);
   progress(`fleet: start latency, ${LATENCY_WARMUP} warm-up + ${LATENCY_SAMPLES} samples (created on one node, started on another)`);
