@@ -14,12 +14,13 @@ import { isAppError } from '../../shared/contracts/errors';
  */
 export type StopReason = 'cancel' | 'fenced' | 'hang' | 'shutdown';
 
+/** One set of hooks serves every attempt (each call names the attempt): no closures per job. */
 export interface AttemptHooks {
-  onLog(jobId: string, at: number, text: string): void;
-  onConsole(jobId: string, chunk: string): void;
-  onProcessStarted(jobId: string, process: TrackedProcess): void;
-  onProcessEnded(jobId: string, process: TrackedProcess): void;
-  onProgress(jobId: string, progress: number): void;
+  onLog(attempt: Attempt, at: number, text: string): void;
+  onConsole(attempt: Attempt, chunk: string): void;
+  onProcessStarted(attempt: Attempt, process: TrackedProcess): void;
+  onProcessEnded(attempt: Attempt, process: TrackedProcess): void;
+  onProgress(attempt: Attempt, progress: number): void;
   /** Called once, when the attempt has ended (or its grace period after a stop ran out). */
   onEnd(attempt: Attempt, outcome: AttemptOutcome | null): void;
 }
@@ -61,7 +62,7 @@ export class Attempt {
   get console(): ConsoleBuffer {
     if (!this.consoleBuffer) {
       this.consoleBuffer = new ConsoleBuffer();
-      this.consoleBuffer.subscribe((chunk) => this.hooks.onConsole(this.job.id, chunk));
+      this.consoleBuffer.subscribe((chunk) => this.hooks.onConsole(this, chunk));
     }
     return this.consoleBuffer;
   }
@@ -71,37 +72,37 @@ export class Attempt {
     return this.consoleBuffer !== null;
   }
 
+  /** Runs the processor (from the next microtask on) and ends the attempt with its outcome. */
   run(): void {
-    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the context's console getter must reach the attempt
-    const attempt = this;
-    const ctx: JobContext = {
-      job: this.job,
-      signal: this.controller.signal,
-      progress: (percent) => this.reportProgress(percent),
-      get console() {
-        return attempt.console;
-      },
-      log: (text) => this.reportLog(text),
-      heartbeat: () => {
-        this.lastActivityAt = this.options.clock.now();
-      },
-      trackProcess: (process) => {
-        this.processes.add(process);
-        if (this.suspendedFlag) process.suspend();
-        this.hooks.onProcessStarted(this.job.id, process);
-        return () => {
-          if (this.processes.delete(process)) this.hooks.onProcessEnded(this.job.id, process);
-        };
-      },
+    void this.execute();
+  }
+
+  private async execute(): Promise<void> {
+    let outcome: AttemptOutcome | null;
+    try {
+      await undefined; // never inside the caller's turn (the dispatcher is starting a batch)
+      if (!this.processor) throw new JobError(`No processor for job type ${this.job.type} on this node.`, false);
+      await this.processor.run(new AttemptContext(this));
+      outcome = this.completedOutcome();
+    } catch (error) {
+      outcome = this.failureOutcome(error);
+    }
+    this.end(outcome);
+  }
+
+  /** A sign of life (JobContext.heartbeat). */
+  markActive(): void {
+    this.lastActivityAt = this.options.clock.now();
+  }
+
+  /** JobContext.trackProcess. */
+  track(process: TrackedProcess): () => void {
+    this.processes.add(process);
+    if (this.suspendedFlag) process.suspend();
+    this.hooks.onProcessStarted(this, process);
+    return () => {
+      if (this.processes.delete(process)) this.hooks.onProcessEnded(this, process);
     };
-    const processor = this.processor;
-    const work = processor
-      ? Promise.resolve().then(() => processor.run(ctx))
-      : Promise.reject(new JobError(`No processor for job type ${this.job.type} on this node.`, false));
-    work.then(
-      () => this.end(this.completedOutcome()),
-      (error: unknown) => this.end(this.failureOutcome(error)),
-    );
   }
 
   /** Whether the work runs in external processes that can be stopped and continued. */
@@ -134,20 +135,22 @@ export class Attempt {
     setTimeout(() => this.end(this.failureOutcome(new Error('the processor did not stop within the grace period'))), this.options.stopGraceMs).unref();
   }
 
-  private reportProgress(percent: number): void {
+  /** JobContext.progress. */
+  reportProgress(percent: number): void {
     if (this.ended) return;
     this.lastActivityAt = this.options.clock.now();
     const p = Math.max(0, Math.min(100, Math.round(percent)));
     if (p === this.lastProgress) return;
     this.lastProgress = p;
-    this.hooks.onProgress(this.job.id, p);
+    this.hooks.onProgress(this, p);
   }
 
-  private reportLog(text: string): void {
+  /** JobContext.log. */
+  reportLog(text: string): void {
     if (this.ended) return;
     const at = this.options.clock.now();
     this.lastActivityAt = at;
-    for (const line of text.split(/\r?\n/)) if (line.length > 0) this.hooks.onLog(this.job.id, at, line);
+    for (const line of text.split(/\r?\n/)) if (line.length > 0) this.hooks.onLog(this, at, line);
   }
 
   private end(outcome: AttemptOutcome | null): void {
@@ -195,5 +198,38 @@ export class Attempt {
         ? `will retry at ${new Date(decision.retryAfter).toISOString()} (${decision.reason})`
         : `failed for good: ${decision.reason}`;
     return { kind: 'failed', ...base, error, decision, logLine: `ERROR: ${error} — ${next}` };
+  }
+}
+
+/** What a processor sees of its attempt: methods on the prototype, so no closures per job. */
+class AttemptContext implements JobContext {
+  constructor(private readonly attempt: Attempt) {}
+
+  get job(): JobRecord {
+    return this.attempt.job;
+  }
+
+  get signal(): AbortSignal {
+    return this.attempt.controller.signal;
+  }
+
+  get console(): ConsoleBuffer {
+    return this.attempt.console;
+  }
+
+  progress(percent: number): void {
+    this.attempt.reportProgress(percent);
+  }
+
+  log(text: string): void {
+    this.attempt.reportLog(text);
+  }
+
+  heartbeat(): void {
+    this.attempt.markActive();
+  }
+
+  trackProcess(process: TrackedProcess): () => void {
+    return this.attempt.track(process);
   }
 }

@@ -9,7 +9,7 @@ import type { AttemptOutcome, Clock, JobRecord, JobStore } from '../core/ports';
 import { maxUsage, type NodeCapacity, type NodeUsage } from '../core/capacity';
 import { RESOURCE_CATEGORIES, type ResourceCategory } from '../../shared/domain/statuses';
 import type { ProcessorRegistry, TrackedProcess } from '../processors/processor';
-import { Attempt, type AttemptOptions, type StopReason } from './attempt';
+import { Attempt, type AttemptHooks, type AttemptOptions, type StopReason } from './attempt';
 import { ReportBuffer } from './report-buffer';
 
 /**
@@ -249,31 +249,29 @@ export class Dispatcher {
       previous.stop('fenced');
       this.stopping.add(previous); // it holds its slot and VRAM until its process has ended
     }
-    const attempt = new Attempt(
-      job,
-      this.processors.get(job.type),
-      {
-        // fenced by the attempt number: a replaced attempt still ending cannot write into the job
-        onLog: (jobId, at, text) => {
-          this.reports.addLog({ jobId, at, text, attempt: job.attempt });
-          this.hooks.onLog(jobId, at, text);
-          this.scheduleFlush();
-        },
-        onProgress: (jobId, progress) => {
-          this.reports.setProgress(jobId, { attempt: job.attempt, progress });
-          this.hooks.onProgress(jobId, progress);
-          this.scheduleFlush();
-        },
-        onEnd: (ended, outcome) => this.onAttemptEnd(ended, outcome),
-        onConsole: (jobId, chunk) => this.hooks.onConsole(jobId, chunk),
-        onProcessStarted: (jobId, process) => this.hooks.onProcessStarted(jobId, process),
-        onProcessEnded: (jobId, process) => this.hooks.onProcessEnded(jobId, process),
-      },
-      this.options,
-    );
+    const attempt = new Attempt(job, this.processors.get(job.type), this.attemptHooks, this.options);
     this.active.set(job.id, attempt);
     attempt.run();
   }
+
+  /** The hooks of every attempt (one object: a busy node starts thousands of attempts a second). */
+  private readonly attemptHooks: AttemptHooks = {
+    // fenced by the attempt number: a replaced attempt still ending cannot write into the job
+    onLog: ({ job }, at, text) => {
+      this.reports.addLog({ jobId: job.id, at, text, attempt: job.attempt });
+      this.hooks.onLog(job.id, at, text);
+      this.scheduleFlush();
+    },
+    onProgress: ({ job }, progress) => {
+      this.reports.setProgress(job.id, { attempt: job.attempt, progress });
+      this.hooks.onProgress(job.id, progress);
+      this.scheduleFlush();
+    },
+    onEnd: (ended, outcome) => this.onAttemptEnd(ended, outcome),
+    onConsole: ({ job }, chunk) => this.hooks.onConsole(job.id, chunk),
+    onProcessStarted: ({ job }, process) => this.hooks.onProcessStarted(job.id, process),
+    onProcessEnded: ({ job }, process) => this.hooks.onProcessEnded(job.id, process),
+  };
 
   private onAttemptEnd(attempt: Attempt, outcome: AttemptOutcome | null): void {
     if (this.active.get(attempt.id) === attempt) this.active.delete(attempt.id);
