@@ -38,7 +38,7 @@ import { COUNT_IN_STATEMENTS, countDeltaCte } from './pg-count-rules';
 import { LOCKS, pipelinedTransaction, type Pool, type Queryable } from './pg-db';
 import { dropPushedOutLine, type PgLogWriter } from './pg-logs';
 import { applyCompletionsAndProgress, applyReports, isCompletionsAndProgress } from './pg-reports';
-import { jobColumns, pgText, rowToJob, type PgJobRow } from './pg-rows';
+import { jobColumns, pgArray, pgText, rowToJob, type PgJobRow } from './pg-rows';
 
 /**
  * The statement that takes the lock serialising this node's claims (and rescues) until the
@@ -163,7 +163,7 @@ function writeWaitingReasons(db: Queryable, waits: readonly { seq: number; reaso
     .query<PgJobRow>({
       name: 'mjc-claim-waiting',
       text: WRITE_WAITING_REASONS,
-      values: [now, waits.map((w) => w.seq), waits.map((w) => w.reason)],
+      values: [now, pgArray(waits.map((w) => w.seq)), pgArray(waits.map((w) => pgText(w.reason)))],
     })
     .then((r) => r.rows);
 }
@@ -176,7 +176,7 @@ function writeWaitingReasons(db: Queryable, waits: readonly { seq: number; reaso
  */
 function startChosen(db: Queryable, chosen: ScheduleResult['start'], at: { now: number; nodeId: string; leaseMs: number; bounds: LogBounds }): Promise<PgJobRow[]> {
   return db
-    .query<PgJobRow>({ name: 'mjc-claim-start', text: START_CHOSEN, values: [at.now, at.nodeId, chosen.map((s) => s.candidate.seq), chosen.map((s) => s.vramReservedMb), at.leaseMs, pgText(at.nodeId), at.bounds.headLines, at.bounds.tailLines] })
+    .query<PgJobRow>({ name: 'mjc-claim-start', text: START_CHOSEN, values: [at.now, at.nodeId, pgArray(chosen.map((s) => s.candidate.seq)), pgArray(chosen.map((s) => s.vramReservedMb)), at.leaseMs, pgText(at.nodeId), at.bounds.headLines, at.bounds.tailLines] })
     .then((r) => r.rows);
 }
 

@@ -9,7 +9,7 @@ import type { Queryable } from './pg-db';
 import type { LogBounds } from '../sqlite/bounded-log';
 import { countDeltaCte, processingDeltaCte } from './pg-count-rules';
 import { dropPushedOutLine, type CountedLine, type PgLogWriter } from './pg-logs';
-import { jobColumns, pgText, rowToJob, type PgJobRow } from './pg-rows';
+import { jobColumns, pgArray, pgText, rowToJob, type PgJobRow } from './pg-rows';
 
 const FENCE = `WHERE id = $1 AND (status = 'running' OR suspended) AND attempt = $2 RETURNING *`;
 
@@ -52,7 +52,7 @@ function completeMany(db: Queryable, bounds: LogBounds, outcomes: readonly Attem
     .query<PgJobRow>({
       name: 'mjc-complete-many',
       text: COMPLETE_MANY,
-      values: [outcomes.map((o) => o.jobId), outcomes.map((o) => o.attempt), outcomes.map((o) => o.at), outcomes.map((o) => pgText(o.logLine)), bounds.headLines, bounds.tailLines],
+      values: [pgArray(outcomes.map((o) => o.jobId)), pgArray(outcomes.map((o) => o.attempt)), pgArray(outcomes.map((o) => o.at)), pgArray(outcomes.map((o) => pgText(o.logLine))), bounds.headLines, bounds.tailLines],
     })
     .then(({ rows }) => new Map(rows.map((r) => [r.id, r])));
 }
@@ -63,7 +63,7 @@ function writeProgress(db: Queryable, progress: ReportBatch['progress']): Promis
   return db.query(
     `UPDATE jobs SET progress = p.progress FROM unnest($1::text[], $2::integer[], $3::integer[]) AS p(id, attempt, progress)
      WHERE jobs.id = p.id AND jobs.attempt = p.attempt AND jobs.status = 'running' AND jobs.progress <> p.progress`,
-    [ids, ids.map((id) => progress.get(id)!.attempt), ids.map((id) => progress.get(id)!.progress)],
+    [pgArray(ids), pgArray(ids.map((id) => progress.get(id)!.attempt)), pgArray(ids.map((id) => progress.get(id)!.progress))],
   );
 }
 

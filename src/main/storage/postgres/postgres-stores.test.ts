@@ -17,6 +17,7 @@ import { openPostgresStores, type PostgresStores } from './open-postgres-stores'
 import { openPool } from './pg-db';
 import { PostgresJobStore } from './pg-job-store';
 import { migrate } from './pg-migrations';
+import { pgArray } from './pg-rows';
 
 
 describe('PostgreSQL stores', () => {
@@ -94,6 +95,21 @@ describe('PostgreSQL stores', () => {
       expect((await store.countJobs()).byStatus).toMatchObject({ running: 7, paused: 4, completed: 10, queued: 5, pending: 14 });
       expect((await store.listJobs({ status: 'paused' }, 0, 100)).total).toBe(4);
       await store.close();
+    });
+
+    it('sends array parameters that PostgreSQL reads back exactly (pgArray)', async () => {
+      const client = new Client({ connectionString: await freshDatabase() });
+      await client.connect();
+      try {
+        const texts = ['', 'plain', 'a,b', '{braces}', 'say "hi"', 'back\\slash \\"', 'NULL', '  spaced  ', 'line\nbreak\ttab', 'ünïcødé ✓'];
+        const numbers = [0, 1, -7, 2 ** 40, Date.now()];
+        const { rows } = await client.query('SELECT $1::text[] AS texts, $2::bigint[]::text[] AS numbers, cardinality($3::text[]) AS empty', [pgArray(texts), pgArray(numbers), pgArray([])]);
+        expect(rows[0].texts).toEqual(texts);
+        expect(rows[0].numbers).toEqual(numbers.map(String));
+        expect(rows[0].empty).toBe(0);
+      } finally {
+        await client.end();
+      }
     });
 
     it('rescues only the given node: the other nodes are alive', async () => {
