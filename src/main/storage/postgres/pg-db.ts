@@ -3,7 +3,7 @@
  * PostgreSQL resolves by aborting one side), and the advisory lock keys the stores use.
  */
 import type { Socket } from 'node:net';
-import { Pool, type PoolClient } from 'pg';
+import { Pool, types, type PoolClient } from 'pg';
 
 export type { Pool, PoolClient };
 
@@ -19,9 +19,22 @@ export const LOCKS = {
   migrations: 2,
 } as const;
 
+/** The OID of BIGINT. */
+const INT8 = 20;
+
+/**
+ * BIGINT columns read as numbers: node-postgres reads them as strings (a BIGINT may not fit a JS
+ * number) with a regular expression per value, and the stores' BIGINTs are seqs, epoch
+ * milliseconds and counts, which always fit. Every job row has seven; a busy claim reads thousands.
+ */
+const typeParsers = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => (oid === INT8 && format !== 'binary' ? Number : types.getTypeParser(oid, format))) as typeof types.getTypeParser,
+};
+
 export function openPool(url: string, options: { max?: number } = {}): Pool {
   const pool = new Pool({
     connectionString: url,
+    types: typeParsers,
     max: options.max ?? 10,
     // statements issued without awaiting the previous one go out at once and are answered in order
     // (pipelinedTransaction); awaiting each one, as most code does, behaves as without it
