@@ -33,8 +33,8 @@ export interface AttemptOptions {
 }
 
 export class Attempt {
-  readonly controller = new AbortController();
   lastActivityAt: number;
+  private abortController: AbortController | null = null;
   private stopReason: StopReason | null = null;
   private ended = false;
   private lastProgress = -1;
@@ -53,6 +53,11 @@ export class Attempt {
 
   get id(): string {
     return this.job.id;
+  }
+
+  /** Made when the processor first asks for its signal or the attempt is stopped (a no-op job never does). */
+  get controller(): AbortController {
+    return (this.abortController ??= new AbortController());
   }
 
   /**
