@@ -67,6 +67,32 @@ describe('job detail store', () => {
     expect(store.getState().log.lines.map((l) => `${l.line}:${l.text}`)).toEqual(['1:a', '2:b', '3:c']);
   });
 
+  it('reads the job again when it changed while it was being read (a job that completes at once is not left running)', async () => {
+    const job = makeJob({ status: 'running' });
+    const answers: Array<() => void> = [];
+    let status: 'running' | 'completed' = 'running';
+    const client = createFakeClient({
+      getJob: () =>
+        new Promise((resolve) => {
+          const snapshot = { ...job, status, log: '' }; // what the server read when asked
+          answers.push(() => resolve(snapshot));
+        }),
+      getJobLog: () => ({ jobId: job.id, lines: [], dropped: 0, nextAfter: 0 }),
+    });
+    const store = createJobDetailStore(client, { timers: manualTimers() });
+    store.getState().open(job.id);
+    // the job completes while the first answer (read as running) is on its way
+    status = 'completed';
+    store.getState().applyEvents([{ type: 'job.updated', job: { ...job, status: 'completed' } }]);
+    answers.shift()!();
+    await settle();
+    expect(answers).toHaveLength(1); // asked again
+    answers.shift()!();
+    await settle();
+    expect(store.getState().job?.status).toBe('completed');
+    expect(answers).toHaveLength(0); // and no more
+  });
+
   it('follows status changes of the open job and drops everything on close', async () => {
     const job = makeJob({ status: 'queued', queuePosition: 3 });
     const client = createFakeClient({

@@ -79,6 +79,9 @@ export function createJobDetailStore(client: MediaClient, options: JobDetailStor
   let heldConsole: string[] | null = null;
   let refreshTimer: unknown = null;
   let lastRefreshAt = 0;
+  /** getJob requests in flight, and whether the job changed (an event) while one was. */
+  let jobReads = 0;
+  let changedDuringRead = false;
 
   return createStore<JobDetailState>()((set, get) => {
     const isCurrent = (id: string) => get().jobId === id;
@@ -159,6 +162,7 @@ export function createJobDetailStore(client: MediaClient, options: JobDetailStor
 
       open(id) {
         if (get().jobId === id) return;
+        changedDuringRead = false;
         set({ jobId: id, job: null, loading: true, error: null, log: EMPTY_LOG, console: EMPTY_CONSOLE });
         void get()
           .reloadJob()
@@ -180,12 +184,21 @@ export function createJobDetailStore(client: MediaClient, options: JobDetailStor
       async reloadJob() {
         const id = get().jobId;
         if (!id) return;
+        jobReads += 1;
         try {
           const job = await client.call('getJob', { id });
           if (!isCurrent(id)) return;
           set({ job, loading: false, error: null });
         } catch (error) {
           if (isCurrent(id)) set({ loading: false, error: errorMessage(error) });
+        } finally {
+          jobReads -= 1;
+        }
+        // an event of this job arrived while the server was answering: the answer may be older than
+        // the event (a job that completed at once would stay "running"), so read it once more
+        if (changedDuringRead && jobReads === 0 && isCurrent(id)) {
+          changedDuringRead = false;
+          await get().reloadJob();
         }
       },
 
@@ -202,6 +215,7 @@ export function createJobDetailStore(client: MediaClient, options: JobDetailStor
             case 'job.updated':
             case 'job.created':
               if (event.job.id === id) {
+                if (jobReads > 0) changedDuringRead = true;
                 if (job && job.status !== 'running' && event.job.status === 'running') startedRunning = true;
                 const merged: Job = { ...event.job, queuePosition: event.job.queuePosition ?? job?.queuePosition ?? null };
                 job = job ? { ...job, ...merged } : null;
