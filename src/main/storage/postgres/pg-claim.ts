@@ -34,7 +34,7 @@ import { RESOURCE_CATEGORIES } from '../../../shared/domain/statuses';
 import type { ClaimRequest, ClaimResult, JobRecord } from '../../core/ports';
 import type { Candidate, ScheduleResult } from '../../core/scheduler';
 import type { LogBounds } from '../sqlite/bounded-log';
-import { COUNT_IN_STATEMENTS, countDeltaCte } from './pg-count-rules';
+import { COUNT_IN_STATEMENTS, countDeltaCte, LIVE_JOB } from './pg-count-rules';
 import { LOCKS, pipelinedTransaction, type Pool, type Queryable } from './pg-db';
 import { dropPushedOutLine, type PgLogWriter } from './pg-logs';
 import { applyCompletionsAndProgress, applyReports, isCompletionsAndProgress } from './pg-reports';
@@ -78,7 +78,7 @@ function usageAndCandidatesSql(categories: readonly ResourceCategory[]): string 
   const usage = `SELECT 'usage' AS kind, resource_category, count(*)::integer AS n, coalesce(sum(vram_reserved), 0)::float8 AS vram,
       NULL::bigint AS seq, NULL::text AS id, NULL::integer AS priority, NULL::integer AS vram_required, NULL::bigint AS enqueued_at,
       NULL::text AS status, NULL::text AS waiting_reason
-    FROM jobs WHERE (status = 'running' OR suspended) AND node_id = $1 GROUP BY resource_category`;
+    FROM jobs WHERE ${LIVE_JOB} AND node_id = $1 GROUP BY resource_category`;
   const perCategory = categories.map(
     (_, i) => `(SELECT 'candidate', resource_category, NULL, NULL, seq, id, priority, vram_required, enqueued_at, status, waiting_reason
       FROM jobs WHERE status IN ('pending', 'queued') AND resource_category = $${2 * i + 3} AND (retry_after IS NULL OR retry_after <= $2)

@@ -28,7 +28,10 @@ export const COUNT_IN_STATEMENTS = `SET LOCAL ${STATEMENT_COUNTS} = on`;
 /** True inside a transaction that set COUNT_IN_STATEMENTS. */
 const COUNTING_HERE = `current_setting('${STATEMENT_COUNTS}', true) = 'on'`;
 
-/** The rows readers count from the jobs themselves. */
+/**
+ * A live job (running, or suspended and still holding its slot): what readers count from the jobs
+ * themselves, what holds capacity and what a lease covers. The predicate of the jobs_active index.
+ */
 export const LIVE_JOB = `(status = 'running' OR suspended)`;
 
 /**

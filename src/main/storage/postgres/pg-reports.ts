@@ -7,11 +7,11 @@ import type { AttemptOutcome, JobRecord, ReportBatch } from '../../core/ports';
 import type { FailureDecision } from '../../core/retry-policy';
 import type { Queryable } from './pg-db';
 import type { LogBounds } from '../sqlite/bounded-log';
-import { countDeltaCte, processingDeltaCte } from './pg-count-rules';
+import { countDeltaCte, LIVE_JOB, processingDeltaCte } from './pg-count-rules';
 import { dropPushedOutLine, type CountedLine, type PgLogWriter } from './pg-logs';
 import { jobColumns, pgArray, pgText, rowToJob, type PgJobRow } from './pg-rows';
 
-const FENCE = `WHERE id = $1 AND (status = 'running' OR suspended) AND attempt = $2 RETURNING *`;
+const FENCE = `WHERE id = $1 AND ${LIVE_JOB} AND attempt = $2 RETURNING *`;
 
 const SQL = {
   complete: `UPDATE jobs SET status = 'completed', suspended = false, progress = 100, completed_at = $3, vram_reserved = 0, waiting_reason = NULL,
@@ -141,7 +141,7 @@ export async function applyReports(db: Queryable, log: PgLogWriter, batch: Repor
  * transaction holding the node's lock.
  */
 export async function rescueNode(db: Queryable, log: PgLogWriter, nodeId: string, now: number, decide: (job: JobRecord) => FailureDecision): Promise<JobRecord[]> {
-  const { rows } = await db.query<PgJobRow>(`SELECT * FROM jobs WHERE (status = 'running' OR suspended) AND node_id = $1 ORDER BY seq FOR UPDATE`, [nodeId]);
+  const { rows } = await db.query<PgJobRow>(`SELECT * FROM jobs WHERE ${LIVE_JOB} AND node_id = $1 ORDER BY seq FOR UPDATE`, [nodeId]);
   return rescueRows(db, log, rows, now, decide, {
     error: 'The runtime stopped while this job was running (crash, kill or power loss).',
     when: 'Recovered at start-up',
@@ -155,7 +155,7 @@ export async function rescueNode(db: Queryable, log: PgLogWriter, nodeId: string
  */
 export async function rescueExpiredLeases(db: Queryable, log: PgLogWriter, now: number, decide: (job: JobRecord) => FailureDecision): Promise<JobRecord[]> {
   const { rows } = await db.query<PgJobRow>(
-    `SELECT * FROM jobs WHERE (status = 'running' OR suspended) AND lease_expires_at < mjc_now_ms() ORDER BY seq FOR UPDATE SKIP LOCKED`,
+    `SELECT * FROM jobs WHERE ${LIVE_JOB} AND lease_expires_at < mjc_now_ms() ORDER BY seq FOR UPDATE SKIP LOCKED`,
   );
   const rescued: JobRecord[] = [];
   const byNode = new Map<string, PgJobRow[]>();
