@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { OPERATION_NAMES } from '../../shared/contracts/operations';
 import { startDesktopApp } from './app-lifecycle';
-import { FakeBrowserWindow, FakeTray, FakeWebContents, fakeApp, fakeEvent, fakeIpcMain, fakeSession, resetFakeElectron } from './testing/fake-electron';
+import { FakeBrowserWindow, FakeTray, FakeWebContents, fakeApp, fakeEvent, fakeIpcMain, fakeProtocol, fakeSession, resetFakeElectron } from './testing/fake-electron';
 
 vi.mock('electron', async () => (await import('./testing/fake-electron')).fakeElectron);
 
@@ -34,6 +34,10 @@ describe('desktop app lifecycle', () => {
   it('starts the runtime, bridge, window and tray, and stops them before quitting', async () => {
     startDesktopApp(paths);
     expect(fakeApp.sandboxEnabled).toBe(true);
+    // the app:// scheme is declared privileged before ready, and handled only once ready
+    expect(fakeProtocol.privilegedCalls).toEqual([{ appReady: false }]);
+    expect(fakeProtocol.privilegedSchemes.map((s) => s.scheme)).toEqual(['app']);
+    expect(fakeProtocol.handlers.size).toBe(0);
     fakeApp.becomeReady();
     // start-up probes ffmpeg and its hardware encoders: seconds on a busy machine
     await vi.waitFor(() => expect(FakeTray.instances).toHaveLength(1), { timeout: 20_000, interval: 20 });
@@ -41,7 +45,11 @@ describe('desktop app lifecycle', () => {
     expect(fakeSession.permissionRequestHandler).not.toBeNull();
     expect(fakeIpcMain.handlers.size).toBe(OPERATION_NAMES.length);
     expect(FakeBrowserWindow.instances).toHaveLength(1);
-    expect(FakeBrowserWindow.instances[0]!.loaded).toEqual({ file: '/app/out/renderer/index.html' });
+    expect(FakeBrowserWindow.instances[0]!.loaded).toEqual({ url: 'app://renderer/index.html' });
+    expect([...fakeProtocol.handlers.keys()]).toEqual(['app']);
+    // the IPC bridge trusts that page
+    const getStats = fakeIpcMain.handlers.get('op:getStats') as (event: unknown, input: unknown) => Promise<{ ok: boolean }>;
+    expect((await getStats({ senderFrame: { url: 'app://renderer/index.html', parent: null } }, {})).ok).toBe(true);
 
     // any web contents created later is hardened too
     const contents = new FakeWebContents();

@@ -1,5 +1,6 @@
 /**
- * The desktop app's life: one instance (a second launch focuses the first), hardened session
+ * The desktop app's life: one instance (a second launch focuses the first), the app:// scheme
+ * that serves the built renderer (registered before ready, handled after), hardened session
  * and web contents, the embedded runtime, the IPC bridge, the main window and the tray; the
  * app keeps running in the tray when its window closes, and quits through the graceful path.
  */
@@ -7,6 +8,7 @@ import { app, session } from 'electron';
 import { join } from 'node:path';
 import { installIpcBridge } from '../ipc';
 import { openDesktopRuntime, type DesktopRuntime } from './desktop-runtime';
+import { handleAppProtocol, registerAppScheme } from './app-protocol-handler';
 import { installGracefulQuit } from './graceful-quit';
 import { hardenSession, hardenWebContents } from './security';
 import { createStatusTray, type StatusTray } from './tray';
@@ -14,6 +16,7 @@ import { MainWindowHolder } from './window';
 
 export interface AppPaths {
   readonly preloadPath: string;
+  /** The built renderer (out/renderer), served as app://renderer/. */
   readonly rendererDir: string;
   readonly resourcesDir: string;
   /** Set by `electron-vite dev` (ELECTRON_RENDERER_URL). */
@@ -22,6 +25,8 @@ export interface AppPaths {
 
 export function startDesktopApp(paths: AppPaths): void {
   app.enableSandbox();
+  // Privileged schemes must be declared before the app is ready.
+  registerAppScheme();
   if (!app.requestSingleInstanceLock()) {
     console.info('Media Job Control is already running; focusing its window.');
     app.quit();
@@ -30,7 +35,6 @@ export function startDesktopApp(paths: AppPaths): void {
 
   const windows = new MainWindowHolder({
     preloadPath: paths.preloadPath,
-    rendererDir: paths.rendererDir,
     devServerUrl: paths.devServerUrl,
     iconPath: join(paths.resourcesDir, 'icon.png'),
   });
@@ -62,11 +66,13 @@ export function startDesktopApp(paths: AppPaths): void {
     .whenReady()
     .then(async () => {
       hardenSession(session.defaultSession, { dev: Boolean(paths.devServerUrl) });
+      // Under the dev server nothing loads from app://, so the scheme answers nothing there.
+      if (!paths.devServerUrl) handleAppProtocol(paths.rendererDir);
       desktop = await openDesktopRuntime();
       const { runtime } = desktop;
       removeIpc = installIpcBridge({
         runtime,
-        trusted: { rendererDir: paths.rendererDir, devServerUrl: paths.devServerUrl },
+        trusted: { devServerUrl: paths.devServerUrl },
         getEventTarget: () => windows.current?.webContents ?? null,
       });
       await runtime.start();

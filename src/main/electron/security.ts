@@ -1,24 +1,14 @@
 /**
  * The security baseline of every window (Electron's security checklist): isolated, sandboxed
- * renderers without Node, a strict Content-Security-Policy, no navigation, no new windows, no
- * <webview>, and every permission request (camera, notifications, …) refused.
+ * renderers without Node, a strict Content-Security-Policy, no navigation of any frame (nor
+ * server redirects), no new windows, no <webview>, and every permission request (camera,
+ * notifications, …) refused.
  */
 import type { Session, WebContents, WebPreferences } from 'electron';
+import { CONTENT_SECURITY_POLICY } from '../../shared/security/content-security-policy';
 
-/** Same policy as the meta tag in src/renderer/index.html (which covers file:// pages). */
-export const CONTENT_SECURITY_POLICY = [
-  "default-src 'self'",
-  "script-src 'self'",
-  // Mantine writes its CSS variables into a <style> element at run time.
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+/** The one policy of our UI (src/shared/security), re-exported for the Electron shell. */
+export { CONTENT_SECURITY_POLICY };
 
 /** The dev server needs React refresh's inline script and the HMR websocket. */
 export const DEV_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
@@ -43,13 +33,28 @@ export function secureWebPreferences(preloadPath: string): WebPreferences {
 
 type Hardenable = Pick<WebContents, 'on' | 'setWindowOpenHandler'>;
 
-/** The app is a single page: it never navigates, opens windows or attaches webviews. */
+/**
+ * The app is a single page (hash routes are in-page navigations, which fire none of these
+ * events): it never navigates any frame, follows no server redirect, opens no window and attaches
+ * no webview. Loading our page with loadURL is programmatic and not affected.
+ */
 export function hardenWebContents(contents: Hardenable, logger: Pick<Console, 'warn'> = console): void {
-  contents.on('will-navigate', (event, url) => {
+  contents.on('will-navigate', (event) => {
     event.preventDefault();
-    logger.warn(`Blocked navigation to ${url}`);
+    logger.warn(`Blocked navigation to ${event.url}`);
   });
-  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.on('will-frame-navigate', (event) => {
+    event.preventDefault();
+    logger.warn(`Blocked navigation of a ${event.isMainFrame ? 'main frame' : 'sub-frame'} to ${event.url}`);
+  });
+  contents.on('will-redirect', (event) => {
+    event.preventDefault();
+    logger.warn(`Blocked a redirect to ${event.url}`);
+  });
+  contents.on('will-attach-webview', (event, _webPreferences, params) => {
+    event.preventDefault();
+    logger.warn(`Blocked a <webview> for ${params.src ?? '(no src)'}`);
+  });
   contents.setWindowOpenHandler(({ url }) => {
     logger.warn(`Blocked a new window for ${url}`);
     return { action: 'deny' };

@@ -4,7 +4,7 @@ import { MainWindowHolder, createMainWindow } from './window';
 
 vi.mock('electron', async () => (await import('./testing/fake-electron')).fakeElectron);
 
-const options = { preloadPath: '/app/out/preload/index.cjs', rendererDir: '/app/out/renderer' };
+const options = { preloadPath: '/app/out/preload/index.cjs' };
 
 describe('main window', () => {
   beforeEach(() => resetFakeElectron());
@@ -25,22 +25,26 @@ describe('main window', () => {
     });
   });
 
-  it('loads the built page from a file, or the dev server when given', () => {
+  it('loads the built page through app://, never file://, or the dev server when given', () => {
     createMainWindow(options);
     createMainWindow({ ...options, devServerUrl: 'http://localhost:5173' });
-    expect(FakeBrowserWindow.instances[0]!.loaded).toEqual({ file: '/app/out/renderer/index.html' });
+    createMainWindow({ ...options, devServerUrl: '' });
+    expect(FakeBrowserWindow.instances[0]!.loaded).toEqual({ url: 'app://renderer/index.html' });
     expect(FakeBrowserWindow.instances[1]!.loaded).toEqual({ url: 'http://localhost:5173' });
+    expect(FakeBrowserWindow.instances[2]!.loaded).toEqual({ url: 'app://renderer/index.html' });
   });
 
-  it('denies navigation and new windows in its contents', () => {
+  it('denies navigation, redirects and new windows in its contents', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     const window = createMainWindow(options) as unknown as FakeBrowserWindow;
-    const navigation = fakeEvent();
-    window.webContents.emit('will-navigate', navigation, 'https://evil.example/');
-    expect(navigation.defaultPrevented).toBe(true);
+    for (const name of ['will-navigate', 'will-frame-navigate', 'will-redirect']) {
+      const navigation = fakeEvent({ url: 'https://evil.example/', isMainFrame: true });
+      window.webContents.emit(name, navigation, 'https://evil.example/');
+      expect(navigation.defaultPrevented).toBe(true);
+    }
     expect(window.webContents.windowOpenHandler?.({ url: 'https://evil.example/' })).toEqual({ action: 'deny' });
     const webview = fakeEvent();
-    window.webContents.emit('will-attach-webview', webview);
+    window.webContents.emit('will-attach-webview', webview, {}, {});
     expect(webview.defaultPrevented).toBe(true);
     warn.mockRestore();
   });

@@ -1,14 +1,14 @@
 /**
  * The main window: secure preferences, hardened contents, and our renderer page (the dev server
- * under `electron-vite dev`, the built file otherwise). Shown once the first paint is ready.
+ * under `electron-vite dev`, otherwise the built page through the app:// scheme, never file://).
+ * Shown once the first paint is ready.
  */
 import { BrowserWindow } from 'electron';
-import { join } from 'node:path';
+import { APP_ENTRY_URL } from './app-protocol';
 import { hardenWebContents, secureWebPreferences } from './security';
 
 export interface WindowOptions {
   readonly preloadPath: string;
-  readonly rendererDir: string;
   readonly devServerUrl?: string | undefined;
   readonly iconPath?: string | undefined;
 }
@@ -27,10 +27,7 @@ export function createMainWindow(options: WindowOptions): BrowserWindow {
   });
   hardenWebContents(window.webContents);
   window.once('ready-to-show', () => window.show());
-  const loading = options.devServerUrl
-    ? window.loadURL(options.devServerUrl)
-    : window.loadFile(join(options.rendererDir, 'index.html'));
-  loading.catch((error: unknown) => console.error('The window failed to load its page:', error));
+  window.loadURL(options.devServerUrl || APP_ENTRY_URL).catch((error: unknown) => console.error('The window failed to load its page:', error));
   return window;
 }
 

@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { IpcResult } from '../../shared/contracts/desktop-api';
 import { OPERATION_NAMES } from '../../shared/contracts/operations';
@@ -9,6 +8,7 @@ import { createRegistry } from '../processors/processor';
 import { loadConfig } from '../runtime/config';
 import { createRuntime, type Runtime } from '../runtime/create-runtime';
 import { openSqliteStores, type SqliteStores } from '../storage/sqlite/open-sqlite-stores';
+import { APP_ENTRY_URL } from '../electron/app-protocol';
 import { FakeWebContents, fakeIpcMain, resetFakeElectron } from '../electron/testing/fake-electron';
 import { INTERNAL_ERROR_MESSAGE } from './error-body';
 import { installIpcBridge } from './index';
@@ -16,8 +16,7 @@ import { createOperationHandler } from './operation-bridge';
 
 vi.mock('electron', async () => (await import('../electron/testing/fake-electron')).fakeElectron);
 
-const rendererDir = '/opt/media/out/renderer';
-const ourFrame = { senderFrame: { url: pathToFileURL(join(rendererDir, 'index.html')).href, parent: null } };
+const ourFrame = { senderFrame: { url: APP_ENTRY_URL, parent: null } };
 const foreignFrame = { senderFrame: { url: 'https://evil.example/', parent: null } };
 
 let dir: string;
@@ -40,7 +39,7 @@ describe('IPC bridge', () => {
     runtime = createRuntime({ config: loadConfig({ MEDIA_DATA_DIR: dir }), store: store.jobs, videos: store.videos, processors: createRegistry([]) });
     await runtime.start();
     contents = new FakeWebContents();
-    uninstall = installIpcBridge({ runtime, trusted: { rendererDir }, getEventTarget: () => contents });
+    uninstall = installIpcBridge({ runtime, trusted: {}, getEventTarget: () => contents });
   });
 
   afterEach(async () => {
@@ -100,7 +99,7 @@ describe('IPC bridge', () => {
     const error = vi.spyOn(console, 'error').mockImplementation(() => {});
     const handler = createOperationHandler('getStats', {
       runtime: { execute: () => Promise.reject(new Error('SQLITE_CORRUPT at /home/user/secret.db')) },
-      trusted: { rendererDir },
+      trusted: {},
     });
     expect(await handler(ourFrame as never, {})).toEqual({ ok: false, error: { code: 'INTERNAL', message: INTERNAL_ERROR_MESSAGE } });
     expect(error).toHaveBeenCalled();

@@ -1,36 +1,70 @@
-import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { APP_ENTRY_URL } from '../electron/app-protocol';
 import { isTrustedSender, isTrustedSenderUrl } from './sender-check';
 
-const rendererDir = '/opt/media/out/renderer';
-const page = pathToFileURL(`${rendererDir}/index.html`).href;
+const devServerUrl = 'http://localhost:5173/';
 
 describe('IPC sender check', () => {
-  it('trusts our built page', () => {
-    expect(isTrustedSenderUrl(page, { rendererDir })).toBe(true);
-    expect(isTrustedSenderUrl(`${page}#/jobs`, { rendererDir })).toBe(true);
+  it('serves its page from app://renderer', () => {
+    expect(APP_ENTRY_URL).toBe('app://renderer/index.html');
   });
 
-  it('refuses other files, look-alike folders and traversal', () => {
-    expect(isTrustedSenderUrl('file:///tmp/evil.html', { rendererDir })).toBe(false);
-    expect(isTrustedSenderUrl('file:///opt/media/out/renderer-evil/index.html', { rendererDir })).toBe(false);
-    expect(isTrustedSenderUrl('file:///opt/media/out/renderer/../evil.html', { rendererDir })).toBe(false);
-    expect(isTrustedSenderUrl('file:///opt/media/out/renderer', { rendererDir })).toBe(false);
+  // [sender URL, trusted in a packaged app, trusted under the dev server]
+  const table: ReadonlyArray<readonly [string, boolean, boolean]> = [
+    // our page, served by the app:// scheme
+    ['app://renderer/index.html', true, true],
+    ['app://renderer/index.html#/jobs', true, true],
+    ['app://renderer/', true, true],
+    ['APP://renderer/index.html', true, true],
+    // other app:// hosts, ports and credentials are not our origin
+    ['app://other-host/index.html', false, false],
+    ['app://renderer.evil/index.html', false, false],
+    ['app://renderer:8080/index.html', false, false],
+    ['app://user@renderer/index.html', false, false],
+    ['app://renderer@evil/index.html', false, false],
+    ['app:renderer/index.html', false, false],
+    ['appx://renderer/index.html', false, false],
+    // file:// is no longer trusted, even the built page itself
+    ['file:///opt/media/out/renderer/index.html', false, false],
+    ['file:///tmp/evil.html', false, false],
+    // the dev server origin, only while it is configured
+    ['http://localhost:5173/index.html', false, true],
+    ['http://localhost:5173/', false, true],
+    ['http://localhost:5174/', false, false],
+    ['https://localhost:5173/', false, false],
+    ['http://127.0.0.1:5173/', false, false],
+    // the web
+    ['https://evil.example/', false, false],
+    ['http://evil.example/', false, false],
+    ['data:text/html,<h1>hi</h1>', false, false],
+    ['blob:app://renderer/1234', false, false],
+    ['about:blank', false, false],
+    ['devtools://devtools/bundled/inspector.html', false, false],
+    // malformed
+    ['not a url', false, false],
+    ['', false, false],
+    ['app://', false, false],
+    ['http://[::1', false, false],
+  ];
+
+  it.each(table)('%s: packaged %s, dev server %s', (url, packaged, dev) => {
+    expect(isTrustedSenderUrl(url, {})).toBe(packaged);
+    expect(isTrustedSenderUrl(url, { devServerUrl })).toBe(dev);
   });
 
-  it('trusts the dev server origin only when one is configured', () => {
-    const devServerUrl = 'http://localhost:5173/';
-    expect(isTrustedSenderUrl('http://localhost:5173/index.html', { rendererDir, devServerUrl })).toBe(true);
-    expect(isTrustedSenderUrl('http://localhost:5173/index.html', { rendererDir })).toBe(false);
-    expect(isTrustedSenderUrl('http://localhost:5174/', { rendererDir, devServerUrl })).toBe(false);
-    expect(isTrustedSenderUrl('https://evil.example/', { rendererDir, devServerUrl })).toBe(false);
+  it('refuses everything but our page when the dev server URL is not http(s) or unparsable', () => {
+    expect(isTrustedSenderUrl('file:///tmp/evil.html', { devServerUrl: 'file:///opt/media/out/renderer/index.html' })).toBe(false);
+    expect(isTrustedSenderUrl('http://localhost:5173/', { devServerUrl: 'not a url' })).toBe(false);
+    expect(isTrustedSenderUrl(APP_ENTRY_URL, { devServerUrl: 'not a url' })).toBe(true);
   });
 
-  it('refuses garbage, missing frames and sub-frames', () => {
-    expect(isTrustedSenderUrl('not a url', { rendererDir })).toBe(false);
-    expect(isTrustedSenderUrl('', { rendererDir })).toBe(false);
-    expect(isTrustedSender(null, { rendererDir })).toBe(false);
-    expect(isTrustedSender({ url: page, parent: { url: page } }, { rendererDir })).toBe(false);
-    expect(isTrustedSender({ url: page, parent: null }, { rendererDir })).toBe(true);
+  it('trusts main frames only: missing frames and iframes are refused', () => {
+    expect(isTrustedSender(null, {})).toBe(false);
+    expect(isTrustedSender(undefined, {})).toBe(false);
+    expect(isTrustedSender({ url: APP_ENTRY_URL, parent: null }, {})).toBe(true);
+    expect(isTrustedSender({ url: APP_ENTRY_URL, parent: undefined }, {})).toBe(true);
+    expect(isTrustedSender({ url: APP_ENTRY_URL, parent: { url: APP_ENTRY_URL } }, {})).toBe(false);
+    expect(isTrustedSender({ url: 'http://localhost:5173/', parent: { url: 'http://localhost:5173/' } }, { devServerUrl })).toBe(false);
+    expect(isTrustedSender({ url: 'file:///opt/media/out/renderer/index.html', parent: null }, {})).toBe(false);
   });
 });

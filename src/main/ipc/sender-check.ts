@@ -1,14 +1,12 @@
 /**
- * Which renderer frames may call the IPC bridge: only the main frame of our own page, loaded
- * from the built renderer folder (file://) or, in development, from the electron-vite dev server.
- * Anything else (a navigated-away frame, an iframe, a foreign origin) is refused.
+ * Which renderer frames may call the IPC bridge: only a main frame showing our own page, served
+ * as app://renderer/… (exact scheme and host, see electron/app-protocol.ts) or, in development,
+ * from the electron-vite dev server's origin. Anything else (file:// pages, a navigated-away
+ * frame, an iframe, another app:// host, a foreign origin, an unparsable URL) is refused.
  */
-import { fileURLToPath } from 'node:url';
-import { resolve, sep } from 'node:path';
+import { isAppOriginUrl } from '../electron/app-protocol';
 
 export interface TrustedRenderer {
-  /** Absolute folder of the built renderer (out/renderer). */
-  readonly rendererDir: string;
   /** The dev server URL (ELECTRON_RENDERER_URL) when running under `electron-vite dev`. */
   readonly devServerUrl?: string | undefined;
 }
@@ -26,19 +24,11 @@ export function isTrustedSenderUrl(url: string, trusted: TrustedRenderer): boole
   } catch {
     return false;
   }
-  if (parsed.protocol === 'file:') {
-    let file: string;
-    try {
-      file = resolve(fileURLToPath(parsed));
-    } catch {
-      return false;
-    }
-    const dir = resolve(trusted.rendererDir);
-    return file.startsWith(dir + sep);
-  }
+  if (isAppOriginUrl(parsed)) return true;
   if (trusted.devServerUrl) {
     try {
-      return parsed.origin === new URL(trusted.devServerUrl).origin;
+      const dev = new URL(trusted.devServerUrl);
+      return (dev.protocol === 'http:' || dev.protocol === 'https:') && parsed.origin === dev.origin;
     } catch {
       return false;
     }

@@ -47,8 +47,10 @@ export interface FakeEvent {
   preventDefault(): void;
 }
 
-export function fakeEvent(): FakeEvent {
+/** An Electron event; `params` are the details Electron puts on it (e.g. `{ url, isMainFrame }`). */
+export function fakeEvent<P extends object = object>(params?: P): FakeEvent & P {
   return {
+    ...(params as P),
     defaultPrevented: false,
     preventDefault() {
       this.defaultPrevented = true;
@@ -134,6 +136,30 @@ export const fakeSession = {
     onHeadersReceived(listener: Handler) {
       fakeSession.headersListener = listener;
     },
+  },
+};
+
+type ProtocolHandler = (request: Request) => Response | Promise<Response>;
+
+export const fakeProtocol = {
+  privilegedSchemes: [] as Array<{ scheme: string; privileges?: Record<string, unknown> }>,
+  /** How often registerSchemesAsPrivileged ran, and whether the app was ready at the time. */
+  privilegedCalls: [] as Array<{ appReady: boolean }>,
+  handlers: new Map<string, ProtocolHandler>(),
+  registerSchemesAsPrivileged(schemes: Array<{ scheme: string; privileges?: Record<string, unknown> }>): void {
+    // Like Electron, each call replaces the previous list; Electron only honours it before ready.
+    fakeProtocol.privilegedCalls.push({ appReady: fakeApp.isReady() });
+    fakeProtocol.privilegedSchemes = [...schemes];
+  },
+  handle(scheme: string, handler: ProtocolHandler): void {
+    if (fakeProtocol.handlers.has(scheme)) throw new Error(`The scheme '${scheme}' is already handled`);
+    fakeProtocol.handlers.set(scheme, handler);
+  },
+  unhandle(scheme: string): void {
+    fakeProtocol.handlers.delete(scheme);
+  },
+  isProtocolHandled(scheme: string): boolean {
+    return fakeProtocol.handlers.has(scheme);
   },
 };
 
@@ -229,6 +255,9 @@ export function resetFakeElectron(): void {
   fakeSession.permissionRequestHandler = null;
   fakeSession.permissionCheckHandler = null;
   fakeSession.headersListener = null;
+  fakeProtocol.privilegedSchemes = [];
+  fakeProtocol.privilegedCalls = [];
+  fakeProtocol.handlers.clear();
   fakeApp.reset();
   fakeContextBridge.exposed.clear();
   fakeIpcRenderer.invocations.length = 0;
@@ -242,6 +271,7 @@ export const fakeElectron = {
   ipcRenderer: fakeIpcRenderer,
   contextBridge: fakeContextBridge,
   session: { defaultSession: fakeSession },
+  protocol: fakeProtocol,
   Tray: FakeTray,
   Menu: { buildFromTemplate: (template: Array<Record<string, unknown>>) => ({ template }) },
   nativeImage: { createFromPath: (path: string) => ({ path }) },
