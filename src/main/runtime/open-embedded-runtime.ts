@@ -3,6 +3,9 @@
  * (SQLite in the data folder by default; the shared PostgreSQL database of a fleet when
  * DATABASE_URL is set), live GPU telemetry, the processors and the runtime, started. `close` stops
  * dispatching, waits for running attempts, then closes the database.
+ *
+ * The data folder (database, API tokens) is owner-only: created 0700, or tightened to 0700 when it
+ * exists with looser bits; the SQLite files in it are 0600 (open-database.ts).
  */
 import type { AnalysisStore } from '../core/analysis-ports';
 import type { VideoStore } from '../core/library-ports';
@@ -19,6 +22,7 @@ import type { JobStore } from '../core/ports';
 import { randomUUID } from 'node:crypto';
 import type { FleetDeps } from './create-runtime';
 import { GpuSampler, type GpuSample } from '../system/nvidia-smi';
+import { ensurePrivateDirectory } from '../system/private-paths';
 import type { RuntimeConfig } from './config';
 import type { JobTypeCatalog } from './create-job';
 import { createRuntime, type Runtime } from './create-runtime';
@@ -90,6 +94,7 @@ async function findTools(): Promise<{ tools: MediaTools | null; toolsError: stri
 }
 
 export async function openEmbeddedRuntime(config: RuntimeConfig, options: EmbeddedRuntimeOptions = {}): Promise<EmbeddedRuntime> {
+  ensurePrivateDirectory(config.dataDir);
   const library = new LibraryPaths(config.libraryPath);
   library.ensureDirectories();
   const stores = await openStores(config);

@@ -4,6 +4,7 @@
  * for one-off inventory. On a machine without nvidia-smi the sampler reports no GPU.
  */
 import { execFile } from 'node:child_process';
+import { childEnvironment } from './child-environment';
 
 export interface GpuSample {
   readonly index: number;
@@ -38,7 +39,7 @@ export function parseNvidiaSmiCsv(text: string): GpuSample[] {
 
 export function sampleNvidiaSmi(binary = 'nvidia-smi', timeoutMs = 5000): Promise<GpuSample[] | null> {
   return new Promise((resolve) => {
-    execFile(binary, [`--query-gpu=${QUERY}`, '--format=csv,noheader,nounits'], { timeout: timeoutMs }, (error, stdout) => {
+    execFile(binary, [`--query-gpu=${QUERY}`, '--format=csv,noheader,nounits'], { timeout: timeoutMs, env: childEnvironment() }, (error, stdout) => {
       if (error) return resolve(null);
       resolve(parseNvidiaSmiCsv(stdout));
     });

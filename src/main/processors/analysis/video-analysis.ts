@@ -14,6 +14,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { childEnvironment } from '../../system/child-environment';
 import { JobError, type JobContext } from '../processor';
 import type { InputVideo } from '../steps/input-videos';
 import { buildAnalysisArgs } from './analysis-args';
@@ -44,7 +45,7 @@ export function chooseDetector(ffmpegPath: string): Promise<Detector> {
   let known = detectors.get(ffmpegPath);
   if (!known) {
     known = new Promise<Detector>((resolve) => {
-      execFile(ffmpegPath, ['-hide_banner', '-filters'], { timeout: 10_000, maxBuffer: 4 * 1024 * 1024 }, (error, stdout) => {
+      execFile(ffmpegPath, ['-hide_banner', '-filters'], { timeout: 10_000, maxBuffer: 4 * 1024 * 1024, env: childEnvironment() }, (error, stdout) => {
         resolve(!error && /^\s*\S+\s+scdet\s/m.test(stdout) ? 'scdet' : 'select');
       });
     });

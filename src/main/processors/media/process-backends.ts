@@ -11,14 +11,17 @@
  *   load (or forkpty fails) the runner falls back to pipes.
  *
  * Both report the exit as {exitCode, signal}; signals to the whole group are sent by the runner.
+ * Both start the tool with `childEnvironment()` of the given (or our) environment: no secrets.
  */
 import { spawn as spawnChild } from 'node:child_process';
 import { constants } from 'node:os';
+import { childEnvironment } from '../../system/child-environment';
 
 export interface BackendSpawnOptions {
   readonly command: string;
   readonly args: readonly string[];
   readonly cwd?: string;
+  /** Default: ours. Secrets are removed either way (childEnvironment). */
   readonly env?: NodeJS.ProcessEnv;
   /** Where console text goes (stderr, and stdout unless captured). */
   readonly onConsole: (text: string) => void;
@@ -54,7 +57,7 @@ export function spawnWithPipes(options: BackendSpawnOptions): Promise<SpawnedToo
   return new Promise((resolve, reject) => {
     const child = spawnChild(options.command, [...options.args], {
       cwd: options.cwd,
-      env: options.env ?? process.env,
+      env: childEnvironment(options.env ?? process.env),
       detached: true,
       windowsHide: true,
       stdio: ['ignore', 'pipe', 'pipe', ...(options.onFd3 ? (['pipe'] as const) : [])],
@@ -113,7 +116,7 @@ export async function spawnWithPty(options: BackendSpawnOptions): Promise<Spawne
       cols: 160,
       rows: 48,
       cwd: options.cwd ?? process.cwd(),
-      env: options.env ?? process.env,
+      env: childEnvironment(options.env ?? process.env),
     });
   } catch {
     return null;

@@ -14,6 +14,7 @@ import { execFile } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access } from 'node:fs/promises';
 import { delimiter, isAbsolute, join } from 'node:path';
+import { childEnvironment } from '../../system/child-environment';
 
 export type MediaToolName = 'ffmpeg' | 'ffprobe';
 export type ToolSource = 'configured' | 'system' | 'bundled';
@@ -64,7 +65,7 @@ export function parseToolVersion(output: string): string | null {
 /** Runs `<path> -version`; resolves the version or rejects with a one-line reason. */
 export function probeToolVersion(path: string, timeoutMs = 5000): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(path, ['-version'], { timeout: timeoutMs, windowsHide: true }, (error, stdout) => {
+    execFile(path, ['-version'], { timeout: timeoutMs, windowsHide: true, env: childEnvironment() }, (error, stdout) => {
       if (error) {
         const code = (error as NodeJS.ErrnoException).code;
         const reason = code === 'ENOENT' ? 'not found' : code === 'EACCES' ? 'not executable' : error.killed ? `no answer within ${timeoutMs} ms` : error.message.split('\n')[0]!;

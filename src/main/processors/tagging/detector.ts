@@ -19,12 +19,14 @@
  *   server, heartbeats and SSE for the whole detection phase of a job;
  * - the WASM module's loader installs process-wide `uncaughtException`/`unhandledRejection`
  *   listeners that rethrow; inside the worker they only concern the worker.
- * The worker holds the event loop open only while a detection is pending (ref/unref). If it dies,
- * pending detections fail and the next job starts a new one.
+ * The thread's process.env is ours without secrets (childEnvironment). The worker holds the
+ * event loop open only while a detection is pending (ref/unref). If it dies, pending detections
+ * fail and the next job starts a new one.
  */
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
+import { childEnvironment } from '../../system/child-environment';
 import { DETECTOR_WORKER_SOURCE } from './detector-worker-source';
 import type { RgbFrame } from './tag-pass';
 
@@ -111,6 +113,11 @@ type Answer = { id: number; detections?: Detection[]; error?: string };
 
 let loading: Promise<FrameDetector> | null = null;
 
+/** How the detector thread is started: its source is evaluated, and its process.env has no secrets. */
+export function detectorWorkerOptions(workerData: unknown): WorkerOptions & { eval: true } {
+  return { eval: true, name: 'tag-detector', workerData, env: childEnvironment() };
+}
+
 /** The process's detector, started on first use (a failed start is tried again next time). */
 export function loadFrameDetector(): Promise<FrameDetector> {
   loading ??= startWorker().catch((error: unknown) => {
@@ -123,11 +130,10 @@ export function loadFrameDetector(): Promise<FrameDetector> {
 function startWorker(): Promise<FrameDetector> {
   const paths = modelPaths();
   const flavor = chooseFlavor();
-  const worker = new Worker(DETECTOR_WORKER_SOURCE, {
-    eval: true,
-    name: 'tag-detector',
-    workerData: { humanBuild: join(paths.distDir, flavor.build), routeFiles: flavor.backend === 'wasm', config: humanConfig(flavor, paths) },
-  });
+  const worker = new Worker(
+    DETECTOR_WORKER_SOURCE,
+    detectorWorkerOptions({ humanBuild: join(paths.distDir, flavor.build), routeFiles: flavor.backend === 'wasm', config: humanConfig(flavor, paths) }),
+  );
   const pending = new Map<number, { resolve: (d: Detection[]) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   const failAll = (error: Error) => {

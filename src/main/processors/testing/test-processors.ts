@@ -5,6 +5,7 @@
  *   { fail: 'retryable' | 'fatal', failTimes? }  fail (the first `failTimes` attempts only, when given)
  *   { hang: true }          never report anything until aborted
  */
+import { childEnvironment } from '../../system/child-environment';
 import { JobError, type JobContext, type Processor } from '../processor';
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -54,7 +55,7 @@ export const childProcessProcessor: Processor = {
   async run(ctx: JobContext) {
     const { spawn } = await import('node:child_process');
     const seconds = String((ctx.job.params as { sleepSeconds?: number }).sleepSeconds ?? 30);
-    const child = spawn('sleep', [seconds], { stdio: 'ignore' });
+    const child = spawn('sleep', [seconds], { stdio: 'ignore', env: childEnvironment() });
     const untrack = ctx.trackProcess({
       pid: child.pid!,
       command: 'sleep',

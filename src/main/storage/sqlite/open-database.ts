@@ -5,10 +5,16 @@
  * The connection holds an exclusive lock on the file for its whole life: only one runtime may
  * drive a data folder (two would each "recover" the other's running jobs and run them twice).
  * The operating system drops the lock when the process dies, even by kill -9.
+ *
+ * The file is owner-only (0600): created so before SQLite opens it, tightened if an older one is
+ * not. SQLite creates its -wal (and -shm, -journal) files lazily with the mode of the database
+ * file, so they are 0600 too; leftovers of an earlier run are tightened before and after the open.
+ * (In EXCLUSIVE locking mode WAL keeps its index in memory: no -shm appears at all.)
  */
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { ensurePrivateFile, tightenPrivateFile } from '../../system/private-paths';
 import { migrate } from './migrations';
 
 export class DatabaseInUseError extends Error {
@@ -18,8 +24,21 @@ export class DatabaseInUseError extends Error {
   }
 }
 
+const SIDECARS = ['-wal', '-shm', '-journal'] as const;
+
+/** A database on disk (not `:memory:`, a temporary `''` or a `file:` URI). */
+const onDisk = (file: string): boolean => file !== ':memory:' && file !== '' && !file.startsWith('file:');
+
+function tightenSidecars(file: string): void {
+  for (const suffix of SIDECARS) tightenPrivateFile(`${file}${suffix}`);
+}
+
 export function openDatabase(file: string): Database.Database {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  if (onDisk(file)) {
+    mkdirSync(dirname(file), { recursive: true });
+    ensurePrivateFile(file);
+    tightenSidecars(file);
+  }
   const db = new Database(file);
   try {
     db.pragma('busy_timeout = 250');
@@ -31,6 +50,7 @@ export function openDatabase(file: string): Database.Database {
     // a write takes the exclusive lock now rather than at the first job
     db.exec('BEGIN IMMEDIATE; COMMIT;');
     migrate(db);
+    if (onDisk(file)) tightenSidecars(file);
   } catch (error) {
     db.close();
     if ((error as { code?: string }).code === 'SQLITE_BUSY') throw new DatabaseInUseError(file);
