@@ -2,14 +2,14 @@
  * Headless entry (plain Node, no Electron): the runtime on the embedded SQLite store, served over
  * HTTP with the web UI. Configured by environment (see README); SIGINT/SIGTERM shut down cleanly.
  */
-import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import type { ProcessorRegistry } from './processors/processor';
 import type { JobTypeCatalog } from './runtime/create-job';
 import { loadConfig, type Env } from './runtime/config';
 import { openEmbeddedRuntime } from './runtime/open-embedded-runtime';
 import { createProcessors } from './processors/create-processors';
-import { setUpTokens } from './server/auth';
+import { allowedHostNames } from './server/access/host-check';
+import { setUpTokens } from './server/tokens/token-setup';
 import { createServer } from './server/create-server';
 import { readGpuInventory } from './system/gpu-inventory';
 import { APP_VERSION } from './version';
@@ -20,18 +20,12 @@ export interface HeadlessServer {
 }
 
 export interface HeadlessOptions {
-  /** Folder of the built web UI; defaults to out/renderer beside the built main bundle. */
+  /** Folder of the built web UI (headless.ts passes out/renderer); none → a "not built" page. */
   readonly rendererDir?: string;
   readonly print?: (line: string) => void;
   /** The job processors; tests pass test-only ones. */
   readonly processors?: ProcessorRegistry;
   readonly catalog?: JobTypeCatalog;
-}
-
-function defaultRendererDir(): string {
-  // built: out/main/headless.js → out/renderer; from source (tsx): src/main → out/renderer
-  const here = dirname(fileURLToPath(import.meta.url));
-  return here.endsWith(join('out', 'main')) ? join(here, '..', 'renderer') : join(here, '..', '..', 'out', 'renderer');
 }
 
 /** The database URL without its password, for the start-up line. */
@@ -58,12 +52,14 @@ export async function startHeadless(env: Env = process.env, options: HeadlessOpt
   });
   const { runtime } = embedded;
   const tokens = setUpTokens(config.dataDir, env.MEDIA_API_TOKEN);
+  const allowedHosts = allowedHostNames(host, env.MEDIA_ALLOWED_HOSTS);
   const adapters = await readGpuInventory();
   const server = await createServer({
     runtime,
-    tokens: tokens.store,
+    tokens: tokens.registry,
+    allowedHosts,
     version: APP_VERSION,
-    rendererDir: options.rendererDir ?? defaultRendererDir(),
+    rendererDir: options.rendererDir ?? null,
     health: () => ({
       node: process.version,
       database: embedded.database,
@@ -85,9 +81,10 @@ export async function startHeadless(env: Env = process.env, options: HeadlessOpt
   print(`Media Job Control ${APP_VERSION} (headless) listening on ${url}`);
   const where = embedded.database === 'postgresql' ? `fleet node "${config.nodeId}" on PostgreSQL ${redactUrl(config.databaseUrl!)}` : `SQLite ${config.databaseFile}`;
   print(`Data: ${config.dataDir} (${where}); library: ${config.libraryPath}`);
-  if (tokens.createdTokenFile) print(`Created an API token (SUPER_ADMIN) in ${tokens.createdTokenFile} (readable only by you).`);
-  else if (env.MEDIA_API_TOKEN) print('API token: the one in MEDIA_API_TOKEN.');
-  else print(`API token: in ${tokens.tokenFile ?? join(config.dataDir, 'api-token')}.`);
+  if (tokens.createdTokenFile) print(`Created an admin API token in ${tokens.createdTokenFile} (readable only by you). More tokens, with narrower roles: npm run token -- create --name NAME --role read|operate|admin`);
+  else if (env.MEDIA_API_TOKEN) print('API token: the one in MEDIA_API_TOKEN (admin), and those of npm run token -- list.');
+  else print(`API tokens: the first one in ${tokens.tokenFile ?? join(config.dataDir, 'api-token')}; npm run token -- list shows them all.`);
+  print(allowedHosts ? `Answers for the hosts ${[...allowedHosts].join(', ')} (MEDIA_ALLOWED_HOSTS adds names).` : 'Answers for any host name (set MEDIA_ALLOWED_HOSTS to restrict it).');
 
   let closing: Promise<void> | null = null;
   return {
@@ -123,6 +120,3 @@ export async function runHeadless(options: HeadlessOptions = {}): Promise<void> 
     process.exit(1);
   }
 }
-
-const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
-if (invokedDirectly) await runHeadless();

@@ -28,6 +28,7 @@ const NAMES = {
   listScenes: true,
   getJobSegments: true,
   listNodes: true,
+  getSession: true,
 } as const satisfies Record<OperationName, true>;
 
 export const PRELOAD_OPERATION_NAMES = Object.keys(NAMES) as OperationName[];

@@ -31,6 +31,8 @@ export interface JobRecord {
   readonly retryAfter: number | null;
   readonly lastError: string | null;
   readonly nodeId: string | null;
+  /** Who created the job (an API token's name, 'desktop'); null for jobs from before it was recorded. */
+  readonly createdBy: string | null;
   /** Incremented at each claim: a fencing token so a stale runner cannot finish a newer attempt. */
   readonly attempt: number;
   readonly logLines: number;
@@ -56,6 +58,8 @@ export interface NewJob {
   readonly vramRequired: number;
   readonly maxRetries: number;
   readonly createdAt: number;
+  /** Who asked for it (recorded on the job). */
+  readonly createdBy: string | null;
 }
 
 export interface JobFilter {

@@ -19,6 +19,7 @@ export function buildNewJob(
   catalog: JobTypeCatalog,
   vramBudgetMb: number | null,
   now: number,
+  createdBy: string | null = null,
 ): NewJob {
   const definition = Object.hasOwn(catalog, input.type) ? catalog[input.type] : undefined;
   if (!definition) {
@@ -61,5 +62,6 @@ export function buildNewJob(
     vramRequired,
     maxRetries: input.maxRetries ?? DEFAULT_MAX_RETRIES,
     createdAt: now,
+    createdBy,
   };
 }

@@ -5,6 +5,7 @@
  */
 import { OPERATIONS, type OperationName, type OperationOutput } from '../../shared/contracts/operations';
 import { AppError } from '../../shared/contracts/errors';
+import { forbidden, roleAllows, type Caller } from '../../shared/contracts/access';
 import { JOB_TYPE_CATALOG } from '../../shared/domain/job-types';
 import { decideAfterCrash } from '../core/retry-policy';
 import { systemClock, type Clock, type JobRecord, type JobStore, type RecordedProcess } from '../core/ports';
@@ -32,6 +33,9 @@ import type { FleetEventChannel, FleetRegistry, LiveAttempt, NodeRecord, WakeSou
 import { FleetEventRelay } from './fleet-event-relay';
 import { FleetMember, type FleetTiming } from './fleet-member';
 import { toNodeView } from './node-view';
+
+/** The runtime acting for itself (tests, scheduled work): no token, every right. */
+export const INTERNAL_CALLER: Caller = { name: 'internal', role: 'admin' };
 
 export interface RuntimeDeps {
   readonly config: RuntimeConfig;
@@ -70,7 +74,12 @@ export interface Runtime {
   readonly config: RuntimeConfig;
   start(): Promise<void>;
   stop(): Promise<void>;
-  execute<N extends OperationName>(name: N, input: unknown): Promise<OperationOutput<N>>;
+  /**
+   * Runs one operation of the operations table for `caller` (recorded on the jobs it creates and
+   * in the log lines of its actions). A caller whose role is below the operation's access is
+   * refused with FORBIDDEN; without a caller the runtime acts for itself (tests, internal work).
+   */
+  execute<N extends OperationName>(name: N, input: unknown, caller?: Caller): Promise<OperationOutput<N>>;
   subscribe(listener: RuntimeEventListener): () => void;
   /** Attempts running in this process now (for the watchdog, metrics and tests). */
   runningJobIds(): string[];
@@ -88,7 +97,7 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
   const capacity = new CapacityState(store, config.limits, config.declaredVramMb, config.vramHeadroomMb, deps.gpu ?? noGpu, deps.gpuWork);
 
   const stats = new StatsNotifier(async () => {
-    if (events.hasListeners) events.emit({ type: 'stats.changed', stats: await handlers.getStats({}) });
+    if (events.hasListeners) events.emit({ type: 'stats.changed', stats: await handlers.getStats({}, INTERNAL_CALLER) });
   });
   const relay = deps.fleet?.events
     ? new FleetEventRelay(deps.fleet.events, {
@@ -277,12 +286,13 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
       relay?.stop();
       await fleet?.markStopped();
     },
-    async execute(name, input) {
+    async execute(name, input, caller = INTERNAL_CALLER) {
       const definition = OPERATIONS[name];
       if (!definition) throw new AppError('NOT_FOUND', `Unknown operation ${String(name)}.`);
+      if (!roleAllows(caller.role, definition.access)) throw forbidden(caller, definition.access);
       const parsed = parseInput(definition.input, input, `input for ${name}`);
-      const handler = handlers[name] as (input: unknown) => Promise<OperationOutput<typeof name>>;
-      return handler(parsed);
+      const handler = handlers[name] as (input: unknown, caller: Caller) => Promise<OperationOutput<typeof name>>;
+      return handler(parsed, caller);
     },
     subscribe: (listener) => events.subscribe(listener),
     runningJobIds: () => [...dispatcher.runningAttempts()].map((a) => a.id),

@@ -24,6 +24,7 @@ export function toJobView(job: JobRecord, queuePosition: number | null = null): 
     retryAfter: iso(job.retryAfter),
     lastError: job.lastError,
     nodeId: job.nodeId,
+    createdBy: job.createdBy,
   };
 }
 

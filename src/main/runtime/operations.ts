@@ -9,6 +9,7 @@ import type { SystemExtras } from '../../shared/contracts/system';
 import type { Fleet } from '../../shared/contracts/fleet';
 import { availableParallelism, loadavg } from 'node:os';
 import { AppError } from '../../shared/contracts/errors';
+import type { Caller } from '../../shared/contracts/access';
 import { TRANSITIONS, transitionRefused, type LifecycleAction } from '../core/lifecycle';
 import type { Clock, JobRecord, JobStore } from '../core/ports';
 import type { CapacityState } from './capacity-state';
@@ -20,7 +21,13 @@ import type { VideoStore } from '../core/library-ports';
 import type { AnalysisStore } from '../core/analysis-ports';
 
 type Input<N extends OperationName> = z.infer<(typeof OPERATIONS)[N]['input']>;
-export type OperationHandlers = { [N in OperationName]: (input: Input<N>) => Promise<OperationOutput<N>> };
+/** Each handler gets its validated input and who asked (recorded on jobs and in their logs). */
+export type OperationHandlers = { [N in OperationName]: (input: Input<N>, caller: Caller) => Promise<OperationOutput<N>> };
+
+/** How a log line names who acted: `grafana (operate)`, `desktop (admin)`. */
+export function actorOf(caller: Caller): string {
+  return `${caller.name} (${caller.role})`;
+}
 
 export interface OperationDeps {
   readonly store: JobStore;
@@ -111,8 +118,12 @@ export function createOperationHandlers(deps: OperationDeps): OperationHandlers 
       return { jobId: id, running: true, lines: attempt.console.getLines(), droppedLines: attempt.console.droppedLines };
     },
 
-    async createJob(input) {
-      const newJob = buildNewJob(input, deps.catalog, capacity.vramBudgetMb(), clock.now());
+    async getSession(_input, caller) {
+      return { name: caller.name, role: caller.role };
+    },
+
+    async createJob(input, caller) {
+      const newJob = buildNewJob(input, deps.catalog, capacity.vramBudgetMb(), clock.now(), caller.name);
       await requireReferencedVideos(deps.videos, newJob.params);
       const [job] = await store.insertJobs([newJob]);
       deps.onJobsChanged([job!], true);
@@ -121,30 +132,30 @@ export function createOperationHandlers(deps: OperationDeps): OperationHandlers 
       return { id, type, status, progress, createdAt };
     },
 
-    async retryJob({ id }) {
+    async retryJob({ id }, caller) {
       const before = await requireJob(store, id);
-      const job = await transition(id, 'retry', { countRetry: true, logLine: `--- RETRY ATTEMPT ${before.retryCount + 1} ---` });
+      const job = await transition(id, 'retry', { countRetry: true, logLine: `--- RETRY ATTEMPT ${before.retryCount + 1} --- asked by ${actorOf(caller)}` });
       dispatcher.requestDispatch();
       return { id, status: job.status, retryCount: job.retryCount, retryAfter: null, log: await fullLog(job) };
     },
 
-    async cancelJob({ id }) {
-      const job = await transition(id, 'cancel', { logLine: '--- JOB CANCELLED BY ADMIN ---' });
+    async cancelJob({ id }, caller) {
+      const job = await transition(id, 'cancel', { logLine: `--- JOB CANCELLED BY ${actorOf(caller)} ---` });
       dispatcher.stopAttempt(id, 'cancel');
       return { id, status: job.status, log: await fullLog(job) };
     },
 
-    async pauseJob({ id }) {
+    async pauseJob({ id }, caller) {
       const current = await requireJob(store, id);
       if (current.status !== 'running') {
-        const job = await transition(id, 'pause', { logLine: 'Paused by admin' });
+        const job = await transition(id, 'pause', { logLine: `Paused by ${actorOf(caller)}` });
         return { id, status: job.status };
       }
       // a running job is suspended: its process is stopped, its slot and VRAM stay reserved
       const attempt = dispatcher.attemptOf(id);
       if (!attempt) throw new AppError('INVALID_TRANSITION', 'This job is running on another node or just finishing; it cannot be suspended from here.', { status: current.status });
       if (!attempt.canSuspend) throw new AppError('INVALID_TRANSITION', 'This job has no external process that can be suspended; cancel it instead.', { status: current.status });
-      const { job, applied } = await store.suspendJob(id, clock.now(), 'Suspended by admin: process stopped, its slot and VRAM stay reserved');
+      const { job, applied } = await store.suspendJob(id, clock.now(), `Suspended by ${actorOf(caller)}: process stopped, its slot and VRAM stay reserved`);
       if (!applied) throw transitionRefused(job.status, 'suspend', id);
       attempt.suspend();
       deps.onJobsChanged([job]);
@@ -152,25 +163,28 @@ export function createOperationHandlers(deps: OperationDeps): OperationHandlers 
       return { id, status: job.status };
     },
 
-    async resumeJob({ id }) {
+    async resumeJob({ id }, caller) {
       const current = await requireJob(store, id);
       if (current.suspended) {
         // its stopped process lives on the node that runs it: only that node can continue it
         if (!dispatcher.attemptOf(id)) throw new AppError('INVALID_TRANSITION', `This job's process is suspended on node ${current.nodeId ?? 'another node'}; resume it through that node.`, { status: current.status, nodeId: current.nodeId });
-        const { job, applied } = await store.resumeSuspendedJob(id, clock.now(), 'Resumed by admin: process continued');
+        const { job, applied } = await store.resumeSuspendedJob(id, clock.now(), `Resumed by ${actorOf(caller)}: process continued`);
         if (!applied) throw transitionRefused(job.status, 'resumeSuspended', id);
         dispatcher.attemptOf(id)?.resume();
         deps.onJobsChanged([job]);
         return { id, status: job.status };
       }
-      const job = await transition(id, 'resume', { logLine: 'Resumed by admin' });
+      const job = await transition(id, 'resume', { logLine: `Resumed by ${actorOf(caller)}` });
       dispatcher.requestDispatch();
       return { id, status: job.status };
     },
 
-    async setJobPriority({ id, priority }) {
-      const { job, applied } = await store.setPriority(id, priority, TRANSITIONS.setPriority.from, clock.now());
+    async setJobPriority({ id, priority }, caller) {
+      const before = await requireJob(store, id);
+      const at = clock.now();
+      const { job, applied } = await store.setPriority(id, priority, TRANSITIONS.setPriority.from, at);
       if (!applied) throw transitionRefused(job.status, 'setPriority', id);
+      if (before.priority !== priority) await store.appendLogs([{ jobId: id, at, text: `Priority changed from ${before.priority} to ${priority} by ${actorOf(caller)}` }]);
       deps.onJobsChanged([job]);
       dispatcher.requestDispatch();
       return toJobView(job, await store.queuePosition(id));

@@ -121,7 +121,7 @@ describe('runtime: lifecycle through the real dispatcher and SQLite store', () =
     await until(running.id, 'running');
     const result = await t.runtime.execute('cancelJob', { id: running.id });
     expect(result.status).toBe('cancelled');
-    expect(result.log).toMatch(/--- JOB CANCELLED BY ADMIN ---$/);
+    expect(result.log).toMatch(/--- JOB CANCELLED BY internal \(admin\) ---$/);
     await until(next.id, 'completed', 2000);
     expect(await jobStatus(running.id)).toBe('cancelled');
     await expectCode(t.runtime.execute('cancelJob', { id: running.id }), 'INVALID_TRANSITION');
@@ -139,7 +139,7 @@ describe('runtime: lifecycle through the real dispatcher and SQLite store', () =
     await t.runtime.execute('cancelJob', { id: job.id });
     const retried = await t.runtime.execute('retryJob', { id: job.id });
     expect(retried).toMatchObject({ status: 'pending', retryCount: 1, retryAfter: null });
-    expect(retried.log).toMatch(/--- RETRY ATTEMPT 1 ---$/);
+    expect(retried.log).toMatch(/--- RETRY ATTEMPT 1 --- asked by internal \(admin\)$/);
     await t.runtime.execute('resumeQueue', {});
     await until(job.id, 'completed');
   });

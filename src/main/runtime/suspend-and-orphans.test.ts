@@ -56,8 +56,8 @@ describe('suspend and resume of a running job', () => {
     await waitFor(() => !alive(pid), 3000, 'process gone');
     await waitFor(async () => (await runtime.execute('getJob', { id: next.id })).status === 'completed', 3000, 'next job done');
     const log = (await runtime.execute('getJob', { id: job.id })).log;
-    expect(log).toMatch(/Suspended by admin/);
-    expect(log).toMatch(/Resumed by admin: process continued/);
+    expect(log).toMatch(/Suspended by internal \(admin\)/);
+    expect(log).toMatch(/Resumed by internal \(admin\): process continued/);
   });
 
   it('refuses to suspend work that has no external process', async () => {

@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { OPERATIONS } from '../../shared/contracts/operations';
 import { startTestRuntime, waitFor, type TestRuntime } from '../runtime/testing/test-runtime';
-import { HashedTokenStore } from './auth';
+import { testTokenRegistry } from './testing/test-tokens';
+import { EXTRA_ROUTES } from './openapi';
+import type { DeclaredRoute } from './access/route-access';
 import { createServer } from './create-server';
 import { httpClient } from './testing/http-client';
 
@@ -14,19 +16,17 @@ const TOKEN = 'events-test-token-0123456789abcdef';
 let t: TestRuntime;
 let app: FastifyInstance;
 let url: string;
-const routes: { method: string; url: string }[] = [];
+const routes: DeclaredRoute[] = [];
 
 beforeAll(async () => {
   t = await startTestRuntime();
   app = await createServer({
     runtime: t.runtime,
-    tokens: new HashedTokenStore([], [TOKEN]),
+    tokens: testTokenRegistry(TOKEN),
     version: 'test',
     health: () => ({}),
     rendererDir: null,
-    onRoute: (r) => {
-      for (const m of [r.method].flat()) routes.push({ method: m, url: r.url });
-    },
+    onRoute: (r) => routes.push(r),
   });
   url = await app.listen({ host: '127.0.0.1', port: 0 });
 });
@@ -108,7 +108,7 @@ describe('server-sent events', () => {
 describe('shutdown with open event streams', () => {
   it('closes the server promptly even while a client holds an event stream', async () => {
     const t2 = await startTestRuntime();
-    const app2 = await createServer({ runtime: t2.runtime, tokens: new HashedTokenStore([], [TOKEN]), version: 'test', health: () => ({}), rendererDir: null });
+    const app2 = await createServer({ runtime: t2.runtime, tokens: testTokenRegistry(TOKEN), version: 'test', health: () => ({}), rendererDir: null });
     const url2 = await app2.listen({ host: '127.0.0.1', port: 0 });
     const controller = new AbortController();
     const response = await fetch(`${url2}/api/media/events`, { headers: { authorization: `Bearer ${TOKEN}` }, signal: controller.signal });
@@ -130,6 +130,18 @@ describe('OpenAPI document', () => {
     const documented = Object.entries(doc.paths as Record<string, Record<string, unknown>>).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
     const served = routes.filter((r) => r.method !== 'HEAD' && r.method !== 'OPTIONS').map((r) => `${r.method} ${r.url.replace(/:([A-Za-z]+)/g, '{$1}')}`);
     expect(new Set(served)).toEqual(new Set(documented));
+  });
+
+  it('states the access each route declares: operations from the operations table, the others from EXTRA_ROUTES', async () => {
+    const doc = (await httpClient(url, null)('GET', '/api/openapi.json')).body;
+    const toPath = (u: string) => u.replace(/:([A-Za-z]+)/g, '{$1}');
+    for (const r of routes.filter((r) => r.method !== 'HEAD')) {
+      const documented = doc.paths[toPath(r.url)][r.method.toLowerCase()];
+      if (r.access === 'public') expect(documented.security, `${r.method} ${r.url}`).toEqual([]);
+      else expect(documented['x-required-role'], `${r.method} ${r.url}`).toBe(r.access);
+      const declared = Object.values(OPERATIONS).find((o) => o.method === r.method && o.path === r.url)?.access ?? EXTRA_ROUTES.find((e) => e.method.toUpperCase() === r.method && e.path === r.url)?.access;
+      expect(declared, `${r.method} ${r.url}`).toBe(r.access);
+    }
   });
 
   it('documents each operation with its parameters and schemas', async () => {

@@ -1,7 +1,7 @@
 /**
  * Server-sent events at /api/media/events: job created/updated/progress/log and stats changes,
  * numbered so a client resumes with Last-Event-ID (header, or `lastEventId` in the query for
- * clients that cannot set headers). Authentication happens before (bearer header or ticket).
+ * clients that cannot set headers). Access control happens before (bearer header or ticket, read role).
  */
 import type { FastifyInstance } from 'fastify';
 import type { EventJournal, JournalEntry } from './event-journal';
@@ -29,7 +29,7 @@ export function registerEventsRoute(app: FastifyInstance, journal: EventJournal)
     for (const close of open) close();
   });
 
-  app.get('/api/media/events', (request, reply) => {
+  app.get('/api/media/events', { config: { access: 'read', eventTicket: true } }, (request, reply) => {
     const lastSeen = lastSeenId(request.headers['last-event-id'], request.query, journal.lastId);
     const raw = reply.raw;
     reply.hijack();

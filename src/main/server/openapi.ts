@@ -3,7 +3,9 @@
  * validate with) plus the few routes that are not operations.
  */
 import { z } from 'zod';
+import type { Access } from '../../shared/contracts/access';
 import { OPERATIONS, OPERATION_NAMES } from '../../shared/contracts/operations';
+import { createTokenInputSchema } from './tokens/token-routes';
 
 type JsonSchema = Record<string, unknown>;
 
@@ -30,18 +32,38 @@ function schemaOf(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
 const errorResponses = {
   '400': { description: 'Invalid input', content: { 'application/json': { schema: errorSchema } } },
   '401': { description: 'Missing or wrong bearer token', content: { 'application/json': { schema: errorSchema } } },
+  '403': { description: "The token's role is below the one this route needs (details.requiredRole)", content: { 'application/json': { schema: errorSchema } } },
+  '421': { description: 'The Host header is not one this server answers for (MEDIA_ALLOWED_HOSTS)', content: { 'application/json': { schema: errorSchema } } },
   '404': { description: 'Unknown id', content: { 'application/json': { schema: errorSchema } } },
   '409': { description: 'The lifecycle refuses this transition', content: { 'application/json': { schema: errorSchema } } },
 };
 
+export interface ExtraRoute {
+  readonly method: 'get' | 'post';
+  readonly path: string;
+  readonly summary: string;
+  /** The access the server declares for it (a test keeps the two equal). */
+  readonly access: Access;
+  readonly contentType: string;
+  readonly requestBody?: z.ZodType;
+}
+
 /** Routes served besides the operations, documented by hand. */
-export const EXTRA_ROUTES: ReadonlyArray<{ method: 'get' | 'post'; path: string; summary: string; auth: boolean; contentType: string }> = [
-  { method: 'get', path: '/api/health', summary: 'Health, versions and tools (no auth)', auth: false, contentType: 'application/json' },
-  { method: 'get', path: '/api/openapi.json', summary: 'This document (no auth)', auth: false, contentType: 'application/json' },
-  { method: 'get', path: '/api/media/events', summary: 'Server-sent events (bearer header, or ?ticket= from POST /api/media/events/ticket); resumable with Last-Event-ID', auth: true, contentType: 'text/event-stream' },
-  { method: 'post', path: '/api/media/events/ticket', summary: 'Trade the bearer token for a one-time, 60-second ticket to open the event stream from a browser', auth: true, contentType: 'application/json' },
-  { method: 'get', path: '/metrics', summary: 'Prometheus metrics (bearer auth)', auth: true, contentType: 'text/plain' },
+export const EXTRA_ROUTES: readonly ExtraRoute[] = [
+  { method: 'get', path: '/api/health', summary: 'Health, versions and tools (no auth)', access: 'public', contentType: 'application/json' },
+  { method: 'get', path: '/api/openapi.json', summary: 'This document (no auth)', access: 'public', contentType: 'application/json' },
+  { method: 'get', path: '/api/media/events', summary: 'Server-sent events (bearer header, or ?ticket= from POST /api/media/events/ticket); resumable with Last-Event-ID', access: 'read', contentType: 'text/event-stream' },
+  { method: 'post', path: '/api/media/events/ticket', summary: 'Trade the bearer token for a one-time, 60-second ticket to open the event stream from a browser', access: 'read', contentType: 'application/json' },
+  { method: 'get', path: '/metrics', summary: 'Prometheus metrics', access: 'read', contentType: 'text/plain' },
+  { method: 'get', path: '/api/auth/tokens', summary: 'The API tokens: name, role, dates (never a secret or hash)', access: 'admin', contentType: 'application/json' },
+  { method: 'post', path: '/api/auth/tokens', summary: 'Create a token {name, role}; the answer carries its secret, once (201)', access: 'admin', contentType: 'application/json', requestBody: createTokenInputSchema },
+  { method: 'post', path: '/api/auth/tokens/:name/revoke', summary: 'Revoke the active token of that name (refused from the next request on)', access: 'admin', contentType: 'application/json' },
 ];
+
+/** How the document states a route's access (x-required-role is ours; security is OpenAPI's). */
+function accessFields(access: Access): Record<string, unknown> {
+  return access === 'public' ? { security: [] } : { security: [{ bearer: [] }], 'x-required-role': access };
+}
 
 export function buildOpenApiDocument(version: string): JsonSchema {
   const paths: Record<string, Record<string, unknown>> = {};
@@ -55,7 +77,7 @@ export function buildOpenApiDocument(version: string): JsonSchema {
     const operation: Record<string, unknown> = {
       operationId: name,
       summary: def.summary,
-      security: [{ bearer: [] }],
+      ...accessFields(def.access),
       responses: {
         [name === 'createJob' ? '201' : '200']: { description: 'OK', content: { 'application/json': { schema: schemaOf(def.output, 'output') } } },
         ...errorResponses,
@@ -74,15 +96,18 @@ export function buildOpenApiDocument(version: string): JsonSchema {
     (paths[toOpenApiPath(def.path)] ??= {})[def.method.toLowerCase()] = operation;
   }
   for (const r of EXTRA_ROUTES) {
-    (paths[r.path] ??= {})[r.method] = {
+    const params = pathParams(r.path).map((p) => ({ name: p, in: 'path', required: true, schema: { type: 'string' } }));
+    (paths[toOpenApiPath(r.path)] ??= {})[r.method] = {
       summary: r.summary,
-      ...(r.auth ? { security: [{ bearer: [] }] } : { security: [] }),
-      responses: { '200': { description: 'OK', content: { [r.contentType]: {} } } },
+      ...accessFields(r.access),
+      ...(params.length > 0 ? { parameters: params } : {}),
+      ...(r.requestBody ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(r.requestBody, 'input') } } } } : {}),
+      responses: { '200': { description: 'OK', content: { [r.contentType]: {} } }, ...(r.access === 'public' ? {} : errorResponses) },
     };
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'Media Job Control API', version, description: 'Resource-aware media job queue. Every /api/media path and /metrics need `Authorization: Bearer <token>` with the SUPER_ADMIN role.' },
+    info: { title: 'Media Job Control API', version, description: 'Resource-aware media job queue. Every route but /api/health, this document and the web UI needs `Authorization: Bearer <token>`; x-required-role says which role: read (GET routes, events, metrics), operate (plus creating and acting on jobs, pausing the queue) or admin (plus tokens; the spec\'s SUPER_ADMIN).' },
     components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     paths,
   };

@@ -15,13 +15,16 @@ export function registerOperationRoutes(app: FastifyInstance, runtime: Runtime):
     app.route({
       method: def.method,
       url: def.path,
+      config: { access: def.access },
       handler: async (request, reply) => {
         const body = request.body;
         if (body !== undefined && body !== null && (typeof body !== 'object' || Array.isArray(body))) {
           throw new AppError('VALIDATION_FAILED', 'The body must be a JSON object.');
         }
         const input = { ...(request.query as object), ...(body as object | undefined), ...(request.params as object) };
-        const output = await runtime.execute(name, input);
+        // every operation needs a role, so access control has named the caller by now
+        if (!request.caller) throw new AppError('UNAUTHORIZED', 'Send Authorization: Bearer <token>.');
+        const output = await runtime.execute(name, input, request.caller);
         return reply.code(CREATED.has(name) ? 201 : 200).send(output);
       },
     });

@@ -5,7 +5,7 @@
  * the same environment as `npm run headless` (DATABASE_URL, MEDIA_NODE_ID, PORT …).
  */
 import { JOB_TYPES } from '../../shared/domain/job-types';
-import { runHeadless } from '../headless';
+import { runHeadless } from '../headless-server';
 import { createRegistry } from '../processors/processor';
 import { scriptedProcessor } from '../processors/testing/test-processors';
 import { scriptedCatalog } from '../runtime/testing/test-runtime';

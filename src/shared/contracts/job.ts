@@ -37,6 +37,8 @@ export const jobSchema = z.object({
   retryAfter: isoTimestamp,
   lastError: z.string().nullable(),
   nodeId: z.string().nullable(),
+  /** The name of the API token (or 'desktop') that created the job; null for jobs from before it was recorded. */
+  createdBy: z.string().nullable(),
 });
 export type Job = z.infer<typeof jobSchema>;
 

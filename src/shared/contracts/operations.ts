@@ -12,6 +12,7 @@ import * as job from './job';
 import * as video from './video';
 import { systemInfoSchema } from './system';
 import { fleetSchema } from './fleet';
+import { callerSchema, type Role } from './access';
 
 export interface OperationDefinition<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
   readonly input: I;
@@ -19,6 +20,8 @@ export interface OperationDefinition<I extends z.ZodType = z.ZodType, O extends 
   readonly method: 'GET' | 'POST';
   readonly path: string;
   readonly summary: string;
+  /** The least role a caller needs (read: look, operate: act on jobs and the queue, admin: manage). */
+  readonly access: Role;
 }
 
 function op<I extends z.ZodType, O extends z.ZodType>(def: OperationDefinition<I, O>): OperationDefinition<I, O> {
@@ -28,27 +31,28 @@ function op<I extends z.ZodType, O extends z.ZodType>(def: OperationDefinition<I
 const noInput = z.strictObject({});
 
 export const OPERATIONS = {
-  listJobs: op({ method: 'GET', path: '/api/media/jobs', input: job.listJobsQuerySchema, output: job.jobListSchema, summary: 'List jobs (newest first) with filters and pagination' }),
-  getStats: op({ method: 'GET', path: '/api/media/jobs/stats', input: noInput, output: job.statsSchema, summary: 'Queue statistics' }),
-  getJob: op({ method: 'GET', path: '/api/media/jobs/:id', input: job.jobIdInputSchema, output: job.jobDetailSchema, summary: 'One job with its log' }),
-  getJobLog: op({ method: 'GET', path: '/api/media/jobs/:id/log', input: job.jobLogQuerySchema, output: job.jobLogSchema, summary: 'Read a job log incrementally' }),
-  getJobConsole: op({ method: 'GET', path: '/api/media/jobs/:id/console', input: job.jobIdInputSchema, output: job.jobConsoleSchema, summary: 'The live console of a running job' }),
-  createJob: op({ method: 'POST', path: '/api/media/jobs', input: job.createJobInputSchema, output: job.createJobOutputSchema, summary: 'Create a job' }),
-  retryJob: op({ method: 'POST', path: '/api/media/jobs/:id/retry', input: job.jobIdInputSchema, output: job.jobTransitionOutputSchema, summary: 'Retry a failed or cancelled job' }),
-  cancelJob: op({ method: 'POST', path: '/api/media/jobs/:id/cancel', input: job.jobIdInputSchema, output: job.jobTransitionOutputSchema, summary: 'Cancel a job in any non-final state' }),
-  pauseJob: op({ method: 'POST', path: '/api/media/jobs/:id/pause', input: job.jobIdInputSchema, output: job.jobTransitionOutputSchema, summary: 'Pause a waiting job' }),
-  resumeJob: op({ method: 'POST', path: '/api/media/jobs/:id/resume', input: job.jobIdInputSchema, output: job.jobTransitionOutputSchema, summary: 'Resume a paused job' }),
-  setJobPriority: op({ method: 'POST', path: '/api/media/jobs/:id/priority', input: job.setPriorityInputSchema, output: job.jobSchema, summary: 'Change the priority of a waiting or paused job' }),
-  getSystemInfo: op({ method: 'GET', path: '/api/media/system', input: noInput, output: systemInfoSchema, summary: 'GPUs and VRAM, CPU, slots per category, tools and encoders of this node' }),
-  getQueueState: op({ method: 'GET', path: '/api/media/queue', input: noInput, output: job.queueStateSchema, summary: 'Queue pause state, limits and VRAM budget' }),
-  pauseQueue: op({ method: 'POST', path: '/api/media/queue/pause', input: job.queuePauseInputSchema, output: job.queueStateSchema, summary: 'Pause the whole queue or one category (running jobs go on)' }),
-  listVideos: op({ method: 'GET', path: '/api/media/videos', input: video.listVideosQuerySchema, output: video.videoListSchema, summary: 'List library videos (newest first) with search, filters and pagination' }),
-  getVideo: op({ method: 'GET', path: '/api/media/videos/:id', input: video.videoIdInputSchema, output: video.videoSchema, summary: 'One library video' }),
-  getVideoThumbnail: op({ method: 'GET', path: '/api/media/videos/:id/thumbnail', input: video.videoIdInputSchema, output: video.videoThumbnailSchema, summary: "A video's thumbnail as a data: URL (404 when it has none)" }),
-  listScenes: op({ method: 'GET', path: '/api/media/videos/:id/scenes', input: video.videoIdInputSchema, output: analysis.videoScenesSchema, summary: "A video's scenes from its last scene_extract (empty when never analysed)" }),
-  getJobSegments: op({ method: 'GET', path: '/api/media/jobs/:id/segments', input: job.jobIdInputSchema, output: analysis.jobSegmentsSchema, summary: 'The segments a digest, highlight or clip job chose (404 when it stored none)' }),
-  listNodes: op({ method: 'GET', path: '/api/fleet/nodes', input: noInput, output: fleetSchema, summary: 'The nodes sharing this queue (one when embedded): limits, GPUs, VRAM budget, heartbeat and what each runs' }),
-  resumeQueue: op({ method: 'POST', path: '/api/media/queue/resume', input: job.queuePauseInputSchema, output: job.queueStateSchema, summary: 'Resume the whole queue or one category' }),
+  listJobs: op({ access: 'read', method: 'GET', path: '/api/media/jobs', input: job.listJobsQuerySchema, output: job.jobListSchema, summary: 'List jobs (newest first) with filters and pagination' }),
+  getStats: op({ access: 'read', method: 'GET', path: '/api/media/jobs/stats', input: noInput, output: job.statsSchema, summary: 'Queue statistics' }),
+  getJob: op({ access: 'read', method: 'GET', path: '/api/media/jobs/:id', input: job.jobIdInputSchema, output: job.jobDetailSchema, summary: 'One job with its log' }),
+  getJobLog: op({ access: 'read', method: 'GET', path: '/api/media/jobs/:id/log', input: job.jobLogQuerySchema, output: job.jobLogSchema, summary: 'Read a job log incrementally' }),
+  getJobConsole: op({ access: 'read', method: 'GET', path: '/api/media/jobs/:id/console', input: job.jobIdInputSchema, output: job.jobConsoleSchema, summary: 'The live console of a running job' }),
+  createJob: op({ access: 'operate', method: 'POST', path: '/api/media/jobs', input: job.createJobInputSchema, output: job.createJobOutputSchema, summary: 'Create a job' }),
+  retryJob: op({ access: 'operate', method: 'POST', path: '/api/media/jobs/:id/retry', input: job.jobIdInputSchema, output: job.jobTransitionOutputSchema, summary: 'Retry a failed or cancelled job' }),
+  cancelJob: op({ access: 'operate', method: 'POST', path: '/api/media/jobs/:id/cancel', input: job.jobIdInputSchema, output: job.jobTransitionOutputSchema, summary: 'Cancel a job in any non-final state' }),
+  pauseJob: op({ access: 'operate', method: 'POST', path: '/api/media/jobs/:id/pause', input: job.jobIdInputSchema, output: job.jobTransitionOutputSchema, summary: 'Pause a waiting job' }),
+  resumeJob: op({ access: 'operate', method: 'POST', path: '/api/media/jobs/:id/resume', input: job.jobIdInputSchema, output: job.jobTransitionOutputSchema, summary: 'Resume a paused job' }),
+  setJobPriority: op({ access: 'operate', method: 'POST', path: '/api/media/jobs/:id/priority', input: job.setPriorityInputSchema, output: job.jobSchema, summary: 'Change the priority of a waiting or paused job' }),
+  getSystemInfo: op({ access: 'read', method: 'GET', path: '/api/media/system', input: noInput, output: systemInfoSchema, summary: 'GPUs and VRAM, CPU, slots per category, tools and encoders of this node' }),
+  getQueueState: op({ access: 'read', method: 'GET', path: '/api/media/queue', input: noInput, output: job.queueStateSchema, summary: 'Queue pause state, limits and VRAM budget' }),
+  pauseQueue: op({ access: 'operate', method: 'POST', path: '/api/media/queue/pause', input: job.queuePauseInputSchema, output: job.queueStateSchema, summary: 'Pause the whole queue or one category (running jobs go on)' }),
+  listVideos: op({ access: 'read', method: 'GET', path: '/api/media/videos', input: video.listVideosQuerySchema, output: video.videoListSchema, summary: 'List library videos (newest first) with search, filters and pagination' }),
+  getVideo: op({ access: 'read', method: 'GET', path: '/api/media/videos/:id', input: video.videoIdInputSchema, output: video.videoSchema, summary: 'One library video' }),
+  getVideoThumbnail: op({ access: 'read', method: 'GET', path: '/api/media/videos/:id/thumbnail', input: video.videoIdInputSchema, output: video.videoThumbnailSchema, summary: "A video's thumbnail as a data: URL (404 when it has none)" }),
+  listScenes: op({ access: 'read', method: 'GET', path: '/api/media/videos/:id/scenes', input: video.videoIdInputSchema, output: analysis.videoScenesSchema, summary: "A video's scenes from its last scene_extract (empty when never analysed)" }),
+  getJobSegments: op({ access: 'read', method: 'GET', path: '/api/media/jobs/:id/segments', input: job.jobIdInputSchema, output: analysis.jobSegmentsSchema, summary: 'The segments a digest, highlight or clip job chose (404 when it stored none)' }),
+  listNodes: op({ access: 'read', method: 'GET', path: '/api/fleet/nodes', input: noInput, output: fleetSchema, summary: 'The nodes sharing this queue (one when embedded): limits, GPUs, VRAM budget, heartbeat and what each runs' }),
+  resumeQueue: op({ access: 'operate', method: 'POST', path: '/api/media/queue/resume', input: job.queuePauseInputSchema, output: job.queueStateSchema, summary: 'Resume the whole queue or one category' }),
+  getSession: op({ access: 'read', method: 'GET', path: '/api/auth/session', input: noInput, output: callerSchema, summary: 'Who the caller is: the name and role of the token (the desktop window is admin)' }),
 } as const;
 
 export type Operations = typeof OPERATIONS;

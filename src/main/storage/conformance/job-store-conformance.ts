@@ -32,6 +32,7 @@ export function newJob(overrides: Partial<NewJob> = {}): NewJob {
     vramRequired: type === 'validate' ? 0 : 4000,
     maxRetries: 3,
     createdAt: 1_000,
+    createdBy: null,
     ...overrides,
   };
 }
@@ -71,6 +72,15 @@ export function describeJobStoreConformance(adapterName: string, factory: StoreF
       expect(await store.getJob(input.id)).toEqual(job);
       expect((await store.getJob(input.id))?.params).toEqual({ videoId: 'x', nested: { a: [1, 2] } });
       expect(await store.getJob(randomUUID())).toBeUndefined();
+    });
+
+    it('records who created each job (a token name), and nothing for jobs without one', async () => {
+      const [byToken, anonymous] = await store.insertJobs([newJob({ createdBy: 'grafana-ci' }), newJob()]);
+      expect(byToken?.createdBy).toBe('grafana-ci');
+      expect(anonymous?.createdBy).toBeNull();
+      expect((await store.getJob(byToken!.id))?.createdBy).toBe('grafana-ci');
+      const listed = await store.listJobs({}, 0, 10);
+      expect(listed.rows.find((j) => j.id === byToken!.id)?.createdBy).toBe('grafana-ci');
     });
 
     it('lists newest first with the spec filters, pagination and exact totals', async () => {

@@ -86,10 +86,10 @@ export class PostgresJobStore implements JobStore {
     if (jobs.length === 0) return [];
     const col = <T>(f: (j: NewJob) => T) => jobs.map(f);
     const { rows } = await this.pool.query<PgJobRow>(
-      `INSERT INTO jobs (id, type, status, params, priority, resource_category, vram_required, max_retries, created_at, enqueued_at, updated_at)
-       SELECT id, type, 'pending', params, priority, resource_category, vram_required, max_retries, created_at, created_at, created_at
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::integer[], $5::text[], $6::integer[], $7::integer[], $8::bigint[])
-         WITH ORDINALITY AS j(id, type, params, priority, resource_category, vram_required, max_retries, created_at, ord)
+      `INSERT INTO jobs (id, type, status, params, priority, resource_category, vram_required, max_retries, created_at, enqueued_at, updated_at, created_by)
+       SELECT id, type, 'pending', params, priority, resource_category, vram_required, max_retries, created_at, created_at, created_at, created_by
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::integer[], $5::text[], $6::integer[], $7::integer[], $8::bigint[], $9::text[])
+         WITH ORDINALITY AS j(id, type, params, priority, resource_category, vram_required, max_retries, created_at, created_by, ord)
        ORDER BY ord RETURNING *`,
       [
         col((j) => j.id),
@@ -100,6 +100,7 @@ export class PostgresJobStore implements JobStore {
         col((j) => j.vramRequired),
         col((j) => j.maxRetries),
         col((j) => j.createdAt),
+        col((j) => j.createdBy),
       ],
     );
     const byId = new Map(rows.map((r) => [r.id, r]));

@@ -342,6 +342,9 @@ const MIGRATIONS: readonly string[] = [
   -- and the start one more: the lease sweep reads the live jobs (a few hundred) through jobs_active
   DROP INDEX jobs_lease;
   `,
+  // who created each job (an API token's name, 'desktop'); older jobs say nothing. A nullable
+  // column without a default is a catalog change only: no table rewrite, no long lock.
+  `ALTER TABLE jobs ADD COLUMN created_by text;`,
 ];
 
 /** Applies the migrations not applied yet, up to `upTo` (all of them; tests stop earlier to test an upgrade). */

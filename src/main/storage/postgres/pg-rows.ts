@@ -33,6 +33,7 @@ export interface PgJobRow {
   retry_after: BigInt8 | null;
   last_error: string | null;
   node_id: string | null;
+  created_by: string | null;
   attempt: number;
   log_lines: number;
   log_dropped: number;
@@ -43,7 +44,7 @@ export interface PgJobRow {
 const num = (v: BigInt8): number => Number(v);
 const numOrNull = (v: BigInt8 | null): number | null => (v === null ? null : Number(v));
 
-const JOB_COLUMN_NAMES = ['seq', 'id', 'type', 'status', 'params', 'progress', 'priority', 'waiting_reason', 'resource_category', 'vram_required', 'vram_reserved', 'created_at', 'enqueued_at', 'started_at', 'completed_at', 'retry_count', 'max_retries', 'retry_after', 'last_error', 'node_id', 'attempt', 'log_lines', 'log_dropped', 'suspended', 'updated_at'] as const satisfies readonly (keyof PgJobRow)[];
+const JOB_COLUMN_NAMES = ['seq', 'id', 'type', 'status', 'params', 'progress', 'priority', 'waiting_reason', 'resource_category', 'vram_required', 'vram_reserved', 'created_at', 'enqueued_at', 'started_at', 'completed_at', 'retry_count', 'max_retries', 'retry_after', 'last_error', 'node_id', 'created_by', 'attempt', 'log_lines', 'log_dropped', 'suspended', 'updated_at'] as const satisfies readonly (keyof PgJobRow)[];
 
 /**
  * The columns of a PgJobRow, qualified by `table`, for RETURNING lists of PREPARED statements:
@@ -76,6 +77,7 @@ export function rowToJob(row: PgJobRow): JobRecord {
     retryAfter: numOrNull(row.retry_after),
     lastError: row.last_error,
     nodeId: row.node_id,
+    createdBy: row.created_by ?? null,
     attempt: row.attempt,
     logLines: row.log_lines,
     logDropped: row.log_dropped,

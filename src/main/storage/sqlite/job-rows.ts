@@ -24,6 +24,7 @@ export interface JobRow {
   retry_after: number | null;
   last_error: string | null;
   node_id: string | null;
+  created_by: string | null;
   attempt: number;
   log_lines: number;
   log_dropped: number;
@@ -53,6 +54,7 @@ export function rowToJob(row: JobRow): JobRecord {
     retryAfter: row.retry_after,
     lastError: row.last_error,
     nodeId: row.node_id,
+    createdBy: row.created_by ?? null,
     attempt: row.attempt,
     logLines: row.log_lines,
     logDropped: row.log_dropped,

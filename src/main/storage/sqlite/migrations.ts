@@ -175,6 +175,8 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX video_tags_video ON video_tags(video_id, confidence);
   CREATE INDEX video_tags_tag   ON video_tags(tag, confidence);
   `,
+  // who created each job (an API token's name, 'desktop'); older jobs say nothing
+  `ALTER TABLE jobs ADD COLUMN created_by TEXT;`,
 ];
 
 /** Jobs per bucket of job_buckets (seq >> BUCKET_SHIFT). */

@@ -49,8 +49,8 @@ export class SqliteJobStore implements JobStore {
     this.log = new BoundedLogWriter(this.db, options.logBounds ?? DEFAULT_LOG_BOUNDS);
     const db = this.db;
     this.stmt = {
-      insert: db.prepare(`INSERT INTO jobs (id, type, status, params, priority, resource_category, vram_required, max_retries, created_at, enqueued_at, updated_at)
-        VALUES (@id, @type, 'pending', @params, @priority, @resourceCategory, @vramRequired, @maxRetries, @createdAt, @createdAt, @createdAt) RETURNING *`),
+      insert: db.prepare(`INSERT INTO jobs (id, type, status, params, priority, resource_category, vram_required, max_retries, created_at, enqueued_at, updated_at, created_by)
+        VALUES (@id, @type, 'pending', @params, @priority, @resourceCategory, @vramRequired, @maxRetries, @createdAt, @createdAt, @createdAt, @createdBy) RETURNING *`),
       byId: db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE id = ?'),
       bySeq: db.prepare<[number], JobRow>('SELECT * FROM jobs WHERE seq = ?'),
       usage: db.prepare<[string], { resource_category: string; n: number; vram: number }>(

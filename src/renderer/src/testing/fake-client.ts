@@ -86,6 +86,7 @@ export function makeJob(overrides: Partial<Job> = {}): Job {
     id: `00000000-0000-4000-8000-${hex}`,
     type: 'reencode_streaming',
     status: 'pending',
+    createdBy: null,
     params: {},
     progress: 0,
     priority: 5,
