@@ -46,13 +46,15 @@ export async function startHeadless(env: Env = process.env, options: HeadlessOpt
   const port = env.PORT === undefined || env.PORT === '' ? 4100 : Number(env.PORT);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number (got "${env.PORT}").`);
 
+  // tokens first: a malformed token file stops the start before the database is opened
+  const tokens = setUpTokens(config.dataDir, env.MEDIA_API_TOKEN);
+  const allowedHosts = allowedHostNames(host, env.MEDIA_ALLOWED_HOSTS);
   const embedded = await openEmbeddedRuntime(config, {
     processors: options.processors ? () => options.processors! : createProcessors,
     ...(options.catalog ? { catalog: options.catalog } : {}),
   });
   const { runtime } = embedded;
-  const tokens = setUpTokens(config.dataDir, env.MEDIA_API_TOKEN);
-  const allowedHosts = allowedHostNames(host, env.MEDIA_ALLOWED_HOSTS);
+
   const adapters = await readGpuInventory();
   const server = await createServer({
     runtime,

@@ -54,7 +54,9 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   });
   if (options.onHandler) {
     const told = options.onHandler;
-    app.addHook('preHandler', async (request) => told({ method: request.method, url: request.routeOptions.url ?? request.url }));
+    app.addHook('preHandler', async (request) => {
+      if (!request.is404) told({ method: request.method, url: request.routeOptions.url ?? request.url });
+    });
   }
 
   // JSON bodies: an empty body is no body (curl -X POST with a JSON content type), malformed JSON is a 400

@@ -29,7 +29,7 @@ export function registerEventsRoute(app: FastifyInstance, journal: EventJournal)
     for (const close of open) close();
   });
 
-  app.get('/api/media/events', { config: { access: 'read', eventTicket: true } }, (request, reply) => {
+  app.get('/api/media/events', { config: { access: 'read', eventTicket: true }, exposeHeadRoute: false }, (request, reply) => {
     const lastSeen = lastSeenId(request.headers['last-event-id'], request.query, journal.lastId);
     const raw = reply.raw;
     reply.hijack();

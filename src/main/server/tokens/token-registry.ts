@@ -96,7 +96,7 @@ export class TokenRegistry implements TokenVerifier {
   private versionOnDisk(): string {
     try {
       const s = statSync(this.file);
-      return `${s.ino}:${s.size}:${s.mtimeMs}`;
+      return `${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}`;
     } catch {
       return 'absent';
     }
