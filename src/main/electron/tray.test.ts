@@ -1,3 +1,4 @@
+import { DESKTOP_CALLER } from '../../shared/contracts/access';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { RuntimeEventListener } from '../runtime/events';
 import { FakeTray, resetFakeElectron } from './testing/fake-electron';
@@ -49,11 +50,11 @@ describe('status tray', () => {
     const fake = FakeTray.instances[0]!;
     item(fake, 'Pause queue')!.click!();
     await vi.waitFor(() => expect(item(fake, 'Resume queue')).toBeDefined());
-    expect(runtime.execute).toHaveBeenCalledWith('pauseQueue', {});
+    expect(runtime.execute).toHaveBeenCalledWith('pauseQueue', {}, DESKTOP_CALLER);
     expect(fake.image).toEqual({ path: '/res/tray-paused.png' });
     item(fake, 'Resume queue')!.click!();
     await vi.waitFor(() => expect(item(fake, 'Pause queue')).toBeDefined());
-    expect(runtime.execute).toHaveBeenCalledWith('resumeQueue', {});
+    expect(runtime.execute).toHaveBeenCalledWith('resumeQueue', {}, DESKTOP_CALLER);
   });
 
   it('opens the window and quits from its menu', async () => {

@@ -5,6 +5,7 @@
  */
 import { Menu, Tray, nativeImage, type NativeImage } from 'electron';
 import { join } from 'node:path';
+import { DESKTOP_CALLER } from '../../shared/contracts/access';
 import type { Runtime } from '../runtime/create-runtime';
 import { buildTrayText, unavailableTrayText, type TrayState, type TrayText } from './tray-text';
 
@@ -38,7 +39,7 @@ export function createStatusTray(options: StatusTrayOptions): StatusTray {
   const toggleQueue = () => {
     const op = paused ? 'resumeQueue' : 'pauseQueue';
     runtime
-      .execute(op, {})
+      .execute(op, {}, DESKTOP_CALLER)
       .then(() => refresh())
       .catch((error: unknown) => console.error(`Tray: ${op} failed:`, error));
   };

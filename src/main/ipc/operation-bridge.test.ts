@@ -65,6 +65,14 @@ describe('IPC bridge', () => {
     expect(result.ok && result.value).toMatchObject({ pending: 0, running: 0, failed: 0 });
   });
 
+  it('acts as the desktop user (admin): the session says so and created jobs name it', async () => {
+    expect(await call('op:getSession', ourFrame, {})).toEqual({ ok: true, value: { name: 'desktop', role: 'admin' } });
+    const created = await call('op:createJob', ourFrame, { type: 'scan', params: {} });
+    expect(created.ok).toBe(true);
+    const id = (created as { ok: true; value: { id: string } }).value.id;
+    expect(await call('op:getJob', ourFrame, { id })).toMatchObject({ ok: true, value: { createdBy: 'desktop' } });
+  });
+
   it('rejects a foreign frame without running the operation', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     const execute = vi.spyOn(runtime, 'execute');

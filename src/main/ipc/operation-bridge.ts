@@ -1,9 +1,11 @@
 /**
  * One `ipcMain.handle` channel per operation of the operations table (`op:<name>`); no generic
- * channel. Each call: sender check → runtime.execute (which validates the input with the
- * operation's zod schema) → `{ ok: true, value }` or `{ ok: false, error }`.
+ * channel. Each call: sender check → runtime.execute as the desktop user (admin: the person at the
+ * machine the runtime runs on; execute validates the input with the operation's zod schema) →
+ * `{ ok: true, value }` or `{ ok: false, error }`.
  */
 import type { IpcMain, IpcMainInvokeEvent } from 'electron';
+import { DESKTOP_CALLER } from '../../shared/contracts/access';
 import { AppError } from '../../shared/contracts/errors';
 import { operationChannel, type IpcResult } from '../../shared/contracts/desktop-api';
 import { OPERATION_NAMES, type OperationName } from '../../shared/contracts/operations';
@@ -29,7 +31,7 @@ export function createOperationHandler(name: OperationName, deps: Omit<Operation
       return { ok: false, error: new AppError('UNAUTHORIZED', 'This page may not call the application.').toBody() };
     }
     try {
-      return { ok: true, value: await deps.runtime.execute(name, input) };
+      return { ok: true, value: await deps.runtime.execute(name, input, DESKTOP_CALLER) };
     } catch (error) {
       const body = toErrorBody(error);
       if (body.code === 'INTERNAL') logger.error(`Operation ${name} failed:`, error);
