@@ -12,6 +12,7 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
 import type { Plugin } from 'vite';
+import { DEV_CONTENT_SECURITY_POLICY } from './src/shared/security/content-security-policy';
 
 const root = import.meta.dirname;
 
@@ -27,7 +28,8 @@ function devContentSecurityPolicy(): Plugin {
     transformIndexHtml(html) {
       return html.replace(
         /(<meta http-equiv="Content-Security-Policy" content=")[^"]*(")/,
-        `$1default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self' ws: http://localhost:*; object-src 'none'; base-uri 'none'$2`,
+        // frame-ancestors is ignored in a meta tag (it works as a header only)
+        `$1${DEV_CONTENT_SECURITY_POLICY.split('; ').filter((d) => !d.startsWith('frame-ancestors')).join('; ')}$2`,
       );
     },
   };

@@ -5,16 +5,10 @@
  * notifications, …) refused.
  */
 import type { Session, WebContents, WebPreferences } from 'electron';
-import { CONTENT_SECURITY_POLICY } from '../../shared/security/content-security-policy';
+import { CONTENT_SECURITY_POLICY, DEV_CONTENT_SECURITY_POLICY } from '../../shared/security/content-security-policy';
 
 /** The one policy of our UI (src/shared/security), re-exported for the Electron shell. */
-export { CONTENT_SECURITY_POLICY };
-
-/** The dev server needs React refresh's inline script and the HMR websocket. */
-export const DEV_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
-  "script-src 'self'",
-  "script-src 'self' 'unsafe-inline'",
-).replace("connect-src 'self'", "connect-src 'self' ws: http://localhost:*");
+export { CONTENT_SECURITY_POLICY, DEV_CONTENT_SECURITY_POLICY };
 
 export function secureWebPreferences(preloadPath: string): WebPreferences {
   return {
