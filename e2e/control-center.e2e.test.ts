@@ -3,7 +3,9 @@
  * its web UI, driven in Debian's Chromium by playwright-core, with real ffmpeg jobs on clips
  * generated at test time. The scenarios run in order on one server and one signed-in tab, as a
  * user would: sign in, scan, page and filter the jobs, create a re-encode and follow it live,
- * cancel it, retry a failed job, start a job from the library, look at the system page.
+ * cancel it, retry a failed job, start a job from the library, look at the system page; then, in
+ * tabs of their own, a read token that sees everything and can act on nothing, and an operate token
+ * that cancels a job it created (the job says who created it).
  *
  * Every wait is on a condition (Playwright's auto-waiting locators, expect.poll, REST polling),
  * never a fixed sleep. A full-page screenshot of each page lands in test-results/e2e/.
@@ -107,6 +109,26 @@ async function progressOf(bar: Locator): Promise<number> {
 /** The tag badges a row shows for these tags (most confident first): five, then "+N". */
 function shownTags(tags: readonly string[]): string[] {
   return tags.length > 5 ? [...tags.slice(0, 5), `+${tags.length - 5}`] : [...tags];
+}
+
+/** A tab of its own (its own sessionStorage) signed in with `token`, on the Jobs page. */
+async function signedInTab(token: string): Promise<{ tab: Page; close: () => Promise<void> }> {
+  const own = await browser.newContext({ viewport: { width: 1440, height: 900 }, colorScheme: 'light' });
+  own.setDefaultTimeout(UI_TIMEOUT);
+  const tab = await own.newPage();
+  tab.on('pageerror', (e) => browserErrors.push(`page error: ${e.message}`));
+  await tab.goto(server.url);
+  await tab.getByLabel('API token').fill(token);
+  await tab.getByRole('button', { name: 'Sign in' }).click();
+  await tab.getByRole('heading', { name: 'Jobs', level: 2 }).waitFor();
+  return { tab, close: () => own.close() };
+}
+
+/** The reason a control is inert, as a screen reader reads it (its aria-describedby). */
+async function descriptionOf(control: Locator): Promise<string> {
+  const ids = ((await control.getAttribute('aria-describedby')) ?? '').split(/\s+/).filter(Boolean);
+  const texts = await Promise.all(ids.map((id) => control.page().locator(`[id="${id}"]`).textContent()));
+  return texts.join(' ').trim();
 }
 
 async function openJobsPage() {
@@ -373,5 +395,105 @@ describe.sequential('the media job control center in a browser', () => {
     await page.getByText('libx264').first().waitFor();
     await page.getByText(/ffmpeg/i).first().waitFor();
     await shots.take(page, 'system');
+  });
+
+  it('a read token sees the jobs but cannot act; an operate token cancels the job it created', async () => {
+    const denied = 'Your token (read) cannot do this: it needs operate.';
+    const readToken = await api.createToken('grafana', 'read');
+    const operator = new RestApi(server.url, await api.createToken('ci-bot', 'operate'));
+    // the queue holds still, so the operate token's job waits while both tokens look at it
+    await api.pauseQueue();
+    const sunrise = await api.videoByFilename('sunrise-beach.mp4');
+    const created = await operator.createJob('validate', { videoId: sunrise.id });
+    expect((await api.getJob(created.id)).createdBy).toBe('ci-bot');
+    const total = (await api.listJobs({ limit: 1 })).pagination.total;
+    const tabs: Array<() => Promise<void>> = [];
+    let current: Page | null = null;
+    try {
+      // ---- read: sees, cannot act, sends nothing ----
+      const reader = await signedInTab(readToken);
+      tabs.push(reader.close);
+      const tab = reader.tab;
+      current = tab;
+      const sent: string[] = [];
+      tab.on('request', (r) => {
+        if (r.method() !== 'GET' && !r.url().endsWith('/api/media/events/ticket')) sent.push(`${r.method()} ${r.url()}`);
+      });
+      await tab.getByText('grafana · read').waitFor();
+      await tab.getByText(`1–25 of ${total} jobs`).waitFor();
+      const row = tab.locator(`tr[data-job-id="${created.id}"]`);
+      const waiting = /^Status: (Pending|Queued)$/; // held by the paused queue
+      await row.getByLabel(waiting).waitFor();
+
+      const create = tab.getByRole('button', { name: 'Create job' });
+      const resume = tab.getByRole('button', { name: 'Resume queue' });
+      const rowActions = ['Cancel validate job', 'Pause validate job', 'Change priority validate job'].map((name) => row.getByRole('button', { name }));
+      for (const control of [create, resume, ...rowActions]) {
+        expect(await control.getAttribute('aria-disabled')).toBe('true');
+        expect(await descriptionOf(control)).toBe(denied);
+      }
+      // the reason shows on hover and on keyboard focus
+      const reason = tab.getByRole('tooltip').filter({ hasText: denied });
+      await create.hover();
+      await reason.waitFor();
+      await tab.mouse.move(0, 0);
+      await reason.waitFor({ state: 'hidden' });
+      // keyboard focus (a tooltip opens on focus-visible): from the row's checkbox, Tab to its first action
+      await rowActions[0]!.focus();
+      await tab.keyboard.press('Shift+Tab');
+      await tab.keyboard.press('Tab');
+      await expect.poll(() => rowActions[0]!.evaluate((el) => el.matches(':focus'))).toBe(true);
+      await reason.waitFor();
+      await shots.take(tab, 'read-token-jobs');
+      // pressed anyway (force: past Playwright's own enabled check), they do nothing
+      await rowActions[0]!.click({ force: true });
+      await create.click({ force: true });
+      await expect(tab.getByRole('dialog').count()).resolves.toBe(0);
+
+      // the job detail says who created it; its actions are inert too
+      await row.getByRole('button', { name: 'View details of validate job' }).click();
+      const readDetail = tab.getByRole('dialog').filter({ has: tab.getByRole('button', { name: 'Close job details' }) });
+      await readDetail.getByText('Created by ci-bot').waitFor();
+      const detailCancel = readDetail.getByRole('button', { name: 'Cancel validate job' });
+      expect(await detailCancel.getAttribute('aria-disabled')).toBe('true');
+      await shots.take(tab, 'read-token-job-detail');
+      await tab.getByRole('button', { name: 'Close job details' }).click();
+
+      expect(sent).toEqual([]);
+      expect(['pending', 'queued']).toContain((await api.getJob(created.id)).status);
+      expect((await api.listJobs({ limit: 1 })).pagination.total).toBe(total);
+      // still signed in (a 403 would not sign out either; only a refused token does)
+      await tab.getByRole('button', { name: 'Sign out' }).waitFor();
+
+      // ---- operate: acts on jobs ----
+      const operatorTab = await signedInTab(operator.token);
+      tabs.push(operatorTab.close);
+      const otab = operatorTab.tab;
+      current = otab;
+      await otab.getByText('ci-bot · operate').waitFor();
+      const orow = otab.locator(`tr[data-job-id="${created.id}"]`);
+      await orow.getByLabel(waiting).waitFor();
+      await expect.poll(() => otab.getByRole('button', { name: 'Create job' }).getAttribute('aria-disabled')).toBeNull();
+      await orow.getByRole('button', { name: 'Cancel validate job' }).click();
+      const confirm = otab.getByRole('dialog', { name: 'Cancel jobs?' });
+      await confirm.getByRole('button', { name: 'Cancel job' }).click();
+      await orow.getByLabel('Status: Cancelled').waitFor();
+      const cancelled = await api.waitForStatus(created.id, ['cancelled']);
+      expect(cancelled.log).toMatch(/JOB CANCELLED BY ci-bot \(operate\)/);
+      await orow.getByRole('button', { name: 'View details of validate job' }).click();
+      const detail = otab.getByRole('dialog').filter({ has: otab.getByRole('button', { name: 'Close job details' }) });
+      await detail.getByLabel('Status: Cancelled').waitFor();
+      await detail.getByText('Created by ci-bot').waitFor();
+      await shots.take(otab, 'operate-token-cancelled-job');
+      // the read tab follows live: the cancel shows there too
+      await row.getByLabel('Status: Cancelled').waitFor();
+      expect(sent).toEqual([]);
+    } catch (error) {
+      if (current) await shots.take(current, 'FAILED-scoped-token-tab').catch(() => {});
+      throw error;
+    } finally {
+      for (const close of tabs) await close().catch(() => {});
+      await api.resumeQueue();
+    }
   });
 });

@@ -15,7 +15,7 @@ export interface Page<T> {
 export class RestApi {
   constructor(
     readonly baseUrl: string,
-    private readonly token: string,
+    readonly token: string,
   ) {}
 
   async request<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
@@ -32,6 +32,20 @@ export class RestApi {
 
   createJob(type: string, params: Record<string, unknown>, extra: { priority?: number; maxRetries?: number } = {}): Promise<Job> {
     return this.request<Job>('POST', '/api/media/jobs', { type, params, priority: extra.priority ?? 5, ...(extra.maxRetries === undefined ? {} : { maxRetries: extra.maxRetries }) });
+  }
+
+  /** A new named API token (admin only: POST /api/auth/tokens); the secret is in the answer, once. */
+  async createToken(name: string, role: 'read' | 'operate' | 'admin'): Promise<string> {
+    const created = await this.request<{ token: string; name: string; role: string }>('POST', '/api/auth/tokens', { name, role });
+    return created.token;
+  }
+
+  pauseQueue(): Promise<unknown> {
+    return this.request('POST', '/api/media/queue/pause', {});
+  }
+
+  resumeQueue(): Promise<unknown> {
+    return this.request('POST', '/api/media/queue/resume', {});
   }
 
   getJob(id: string): Promise<JobDetail> {

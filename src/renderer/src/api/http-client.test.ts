@@ -38,6 +38,14 @@ describe('HTTP client', () => {
     expect(onUnauthorized).toHaveBeenCalledTimes(1);
   });
 
+  it('rejects a call the token’s role does not allow (403 FORBIDDEN) without signing out', async () => {
+    const onUnauthorized = vi.fn();
+    const body = { error: { code: 'FORBIDDEN', message: 'The token "grafana" has the read role; this needs operate.', details: { requiredRole: 'operate', role: 'read' } } };
+    const client = createHttpClient({ token: 'read-only', onUnauthorized, fetch: (async () => jsonResponse(403, body)) as unknown as typeof fetch });
+    await expect(client.call('cancelJob', { id: '6f1c2b7e-3d4a-4f5b-8c9d-0e1f2a3b4c5d' })).rejects.toMatchObject({ code: 'FORBIDDEN', details: { requiredRole: 'operate', role: 'read' } });
+    expect(onUnauthorized).not.toHaveBeenCalled();
+  });
+
   it('says NETWORK when the server cannot be reached', async () => {
     const client = createHttpClient({ token: 't', fetch: (async () => Promise.reject(new TypeError('Failed to fetch'))) as unknown as typeof fetch });
     await expect(client.call('getStats', {})).rejects.toMatchObject({ code: 'NETWORK' });

@@ -1,5 +1,5 @@
 /**
- * The app shell: header (title, live indicator, sign-out on the web), navigation (Jobs, Library,
+ * The app shell: header (title, who is signed in and with which role, live indicator, sign-out on the web), navigation (Jobs, Library,
  * System) and the current page, chosen by the URL hash.
  */
 import { AppShell, Badge, Burger, Button, Group, NavLink, Text, Title } from '@mantine/core';
@@ -14,6 +14,7 @@ import { SystemPage } from '../features/system/SystemPage';
 import { createNavigationStore, type NavigationStore, type Page } from '../stores/navigation-store';
 import { useAppStore } from '../stores/stores-context';
 import { ConnectionBadge } from './ConnectionBadge';
+import { SessionBadge } from './SessionBadge';
 
 const NAV: ReadonlyArray<{ page: Page; label: string; icon: IconName }> = [
   { page: 'jobs', label: 'Jobs', icon: 'jobs' },
@@ -51,6 +52,7 @@ export function AppLayout({ onSignOut, navigation: given }: AppLayoutProps) {
                 Queue paused
               </Badge>
             )}
+            <SessionBadge />
             <ConnectionBadge />
             {onSignOut && (
               <Button variant="subtle" size="xs" color="gray" leftSection={<Icon name="logout" size={14} />} onClick={onSignOut}>

@@ -2,17 +2,22 @@
  * All stores of one signed-in session, built around one MediaClient, and the single live-event
  * subscription that feeds them: events are coalesced by a batcher and applied at most every
  * ~250 ms, so a burst (50 running jobs reporting progress) costs one update per store per interval.
- * A `reset` from the stream (events were missed) reloads everything.
+ * A `reset` from the stream (events were missed) reloads everything. Who the caller is (getSession)
+ * is read at the start; a 403 from any call says so in a toast and reads it again.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { MediaEvent } from '../../../shared/contracts/events';
 import type { MediaClient, StreamStatus } from '../api/media-client';
+import { watchForbidden } from '../api/watch-forbidden';
+import { forbiddenMessage } from '../lib/access';
 import { createBatcher, realTimers, type Timers } from '../lib/batcher';
 import { createJobDetailStore, type JobDetailStore } from './job-detail-store';
 import { createJobsStore, type JobsStore } from './jobs-store';
 import { createLibraryStore, type LibraryStore } from './library-store';
 import { createQueueStore, type QueueStore } from './queue-store';
+import { createSessionStore, type SessionStore } from './session-store';
 import { createSystemStore, type SystemStore } from './system-store';
+import { showToast, toastStore } from './toast-store';
 
 export interface ConnectionState {
   readonly status: StreamStatus;
@@ -20,6 +25,8 @@ export interface ConnectionState {
 
 export interface AppStores {
   readonly client: MediaClient;
+  /** Who the caller is and what it may do. */
+  readonly session: SessionStore;
   readonly jobs: JobsStore;
   readonly queue: QueueStore;
   readonly detail: JobDetailStore;
@@ -35,8 +42,17 @@ export interface AppStoresOptions {
   readonly timers?: Timers;
 }
 
-export function createAppStores(client: MediaClient, options: AppStoresOptions = {}): AppStores {
+const FORBIDDEN_TITLE = 'Not allowed with this token';
+
+export function createAppStores(transport: MediaClient, options: AppStoresOptions = {}): AppStores {
   const timers = options.timers ?? realTimers;
+  const session = createSessionStore(transport);
+  const client = watchForbidden(transport, (error) => {
+    const message = forbiddenMessage(error);
+    // a bulk action refused for every job says it once
+    if (!toastStore.getState().toasts.some((t) => t.title === FORBIDDEN_TITLE && t.message === message)) showToast({ color: 'red', title: FORBIDDEN_TITLE, message }, 8000);
+    void session.getState().load(); // the role may have changed since it was read
+  });
   const jobs = createJobsStore(client, { timers });
   const queue = createQueueStore(client);
   const detail = createJobDetailStore(client, { timers });
@@ -52,6 +68,7 @@ export function createAppStores(client: MediaClient, options: AppStoresOptions =
   };
 
   const reloadAll = () => {
+    void session.getState().load();
     void jobs.getState().load();
     void queue.getState().load();
     void detail.getState().reloadJob();
@@ -62,6 +79,7 @@ export function createAppStores(client: MediaClient, options: AppStoresOptions =
 
   return {
     client,
+    session,
     jobs,
     queue,
     detail,
@@ -89,6 +107,7 @@ export function createAppStores(client: MediaClient, options: AppStoresOptions =
           }
         },
       });
+      void session.getState().load();
       void jobs.getState().load();
       void queue.getState().load();
       return () => {

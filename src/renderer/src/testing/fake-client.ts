@@ -1,4 +1,8 @@
-/** A MediaClient for tests: canned answers per operation, recorded calls, and events pushed by hand. */
+/**
+ * A MediaClient for tests: canned answers per operation, recorded calls, and events pushed by hand.
+ * getSession answers TEST_CALLER (admin) unless a test gives its own handler.
+ */
+import type { Caller } from '../../../shared/contracts/access';
 import type { MediaEvent } from '../../../shared/contracts/events';
 import type { Job, Stats } from '../../../shared/contracts/job';
 import type { Video } from '../../../shared/contracts/video';
@@ -15,7 +19,10 @@ export interface FakeClient extends MediaClient {
   handlers: Handlers;
 }
 
-export function createFakeClient(handlers: Handlers = {}): FakeClient {
+export const TEST_CALLER: Caller = { name: 'tester', role: 'admin' };
+
+export function createFakeClient(given: Handlers = {}): FakeClient {
+  const handlers: Handlers = { getSession: () => TEST_CALLER, ...given };
   const subscribers = new Set<MediaSubscriber>();
   const calls: Array<{ name: OperationName; input: unknown }> = [];
   const client: FakeClient = {

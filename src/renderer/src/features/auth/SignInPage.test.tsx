@@ -54,10 +54,11 @@ describe('web sign-in', () => {
     expect(fetch).not.toHaveBeenCalled();
   });
 
-  it('keeps a verified token for the session and offers to sign out', async () => {
+  it('keeps a verified token for the session, shows who it is, and offers to sign out', async () => {
     vi.stubGlobal(
       'fetch',
       vi.fn(async (url: string) => {
+        if (url.endsWith('/api/auth/session')) return answer(200, { name: 'grafana', role: 'read' });
         if (url.endsWith('/api/media/queue')) return answer(200, { paused: false, pausedCategories: [], limits: { cpu: 5, gpu_encode: 2, gpu_ai: 1 }, vramBudgetMb: null });
         if (url.includes('/api/media/jobs?')) return answer(200, { data: [], pagination: { page: 1, limit: 25, total: 0, totalPages: 1 } });
         if (url.endsWith('/api/media/jobs/stats')) return answer(200, { pending: 0, queued: 0, running: 0, completed: 0, failed: 0, cancelled: 0, paused: 0, totalVramUsed: 0, totalVramAvailable: null, averageProcessingTime: 0, jobsByType: {}, runningByCategory: {} });
@@ -72,6 +73,9 @@ describe('web sign-in', () => {
     await user.click(screen.getByRole('button', { name: 'Sign in' }));
     expect(await screen.findByRole('heading', { name: 'Jobs' })).toBeInTheDocument();
     expect(storage.value).toBe('good-token');
+    // the session read its caller once: a read token sees, and cannot act
+    expect(await screen.findByText(/grafana · read/)).toBeInTheDocument();
+    for (const create of screen.getAllByRole('button', { name: 'Create job' })) expect(create).toHaveAttribute('aria-disabled', 'true');
     await user.click(screen.getByRole('button', { name: 'Sign out' }));
     expect(await screen.findByRole('button', { name: 'Sign in' })).toBeInTheDocument();
     expect(storage.value).toBeNull();

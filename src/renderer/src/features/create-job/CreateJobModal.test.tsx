@@ -5,9 +5,9 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import type { Video } from '../../../../shared/contracts/video';
 import { ApiError } from '../../api/api-error';
-import { createAppStores } from '../../stores/app-stores';
 import { createFakeClient, makeVideo, type Handlers } from '../../testing/fake-client';
 import { renderUi } from '../../testing/render';
+import { storesAs } from '../../testing/stores';
 import { CreateJobModal } from './CreateJobModal';
 
 const VIDEO: Video = makeVideo();
@@ -17,7 +17,7 @@ function setup(handlers: Handlers = {}, initialType: 'scan' | 'reencode_streamin
     listVideos: () => ({ data: [VIDEO], pagination: { page: 1, limit: 30, total: 1, totalPages: 1 } }),
     ...handlers,
   });
-  const stores = createAppStores(client);
+  const stores = storesAs('admin', client);
   const onCreated = vi.fn();
   const onClose = vi.fn();
   renderUi(<CreateJobModal opened onClose={onClose} onCreated={onCreated} initialType={initialType} />, stores);

@@ -11,6 +11,7 @@ import { DEFAULT_PRIORITY } from '../../../../shared/domain/statuses';
 import { PrioritySlider } from '../../components/PrioritySlider';
 import { errorMessage, fieldErrors } from '../../api/api-error';
 import { CategoryBadge } from '../../components/CategoryBadge';
+import { Guarded, useOperationAccess } from '../../components/Guarded';
 import { useStores } from '../../stores/stores-context';
 import { checkParams, defaultParams, jobTypeOptions, videoCountOf, videoInputOf, withVideos, type VideoInput } from './job-form';
 import { VideoPicker } from './VideoPicker';
@@ -48,6 +49,7 @@ export function CreateJobModal({ opened, onClose, onCreated, initialType = 'scan
 
 function CreateJobForm({ onClose, onCreated, initialType }: { readonly onClose: () => void; readonly onCreated?: ((jobId: string) => void) | undefined; readonly initialType: JobType }) {
   const { client } = useStores();
+  const access = useOperationAccess('createJob');
   const [type, setType] = useState<JobType>(initialType);
   const [videoIds, setVideoIds] = useState<string[]>([]);
   const [priority, setPriority] = useState(DEFAULT_PRIORITY);
@@ -78,6 +80,7 @@ function CreateJobForm({ onClose, onCreated, initialType }: { readonly onClose: 
   };
 
   const submit = async () => {
+    if (!access.allowed) return; // the Create button says why
     setServerError(null);
     const checked = checkParams(type, json);
     if (!checked.ok) {
@@ -201,9 +204,11 @@ function CreateJobForm({ onClose, onCreated, initialType }: { readonly onClose: 
           <Button variant="default" onClick={onClose}>
             Cancel
           </Button>
-          <Button type="submit" loading={submitting}>
-            Create
-          </Button>
+          <Guarded operation="createJob">
+            <Button type="submit" loading={submitting}>
+              Create
+            </Button>
+          </Guarded>
         </Group>
       </Stack>
     </form>

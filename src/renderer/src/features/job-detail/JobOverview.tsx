@@ -1,4 +1,4 @@
-/** Facts of one job: timings, retries and next retry, waiting reason, queue position, VRAM, node, params. */
+/** Facts of one job: who created it and when, timings, retries and next retry, waiting reason, queue position, VRAM, node, params. */
 import { Alert, Code, SimpleGrid, Stack, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
 import type { JobDetail } from '../../../../shared/contracts/job';
@@ -52,7 +52,14 @@ export function JobOverview({ job }: { readonly job: JobDetail }) {
           {job.retryCount} of {job.maxRetries}
         </Fact>
         <Fact label="Next retry">{job.retryAfter ? `${formatDateTime(job.retryAfter)} (${formatRelative(job.retryAfter, now)})` : '—'}</Fact>
-        <Fact label="Created">{formatDateTime(job.createdAt)}</Fact>
+        <Fact label="Created">
+          {formatDateTime(job.createdAt)}
+          {job.createdBy !== null && (
+            <Text size="xs" c="dimmed">
+              Created by {job.createdBy}
+            </Text>
+          )}
+        </Fact>
         <Fact label="Started">{formatDateTime(job.startedAt)}</Fact>
         <Fact label="Completed">{formatDateTime(job.completedAt)}</Fact>
         <Fact label="Waited">{job.startedAt ? formatSpan(waitedFor) : '—'}</Fact>

@@ -4,8 +4,10 @@ import { useState } from 'react';
 import { useStore } from 'zustand';
 import type { Job } from '../../../../shared/contracts/job';
 import { DEFAULT_PRIORITY } from '../../../../shared/domain/statuses';
+import { Guarded } from '../../components/Guarded';
 import { PrioritySlider } from '../../components/PrioritySlider';
 import { actionDialogStore } from './job-action-dialogs-store';
+import { JOB_ACTION_OPERATIONS } from './run-job-action';
 import { useJobActions } from './use-job-actions';
 
 function jobsPhrase(jobs: readonly Job[]): string {
@@ -42,18 +44,20 @@ function CancelBody({ jobs, onDone }: { readonly jobs: readonly Job[]; readonly 
         <Button variant="default" onClick={onDone} data-autofocus>
           Keep running
         </Button>
-        <Button
-          color="red"
-          loading={busy}
-          onClick={async () => {
-            setBusy(true);
-            await perform('cancel', jobs);
-            setBusy(false);
-            onDone();
-          }}
-        >
-          Cancel {jobs.length === 1 ? 'job' : `${jobs.length} jobs`}
-        </Button>
+        <Guarded operation={JOB_ACTION_OPERATIONS.cancel}>
+          <Button
+            color="red"
+            loading={busy}
+            onClick={async () => {
+              setBusy(true);
+              await perform('cancel', jobs);
+              setBusy(false);
+              onDone();
+            }}
+          >
+            Cancel {jobs.length === 1 ? 'job' : `${jobs.length} jobs`}
+          </Button>
+        </Guarded>
       </Group>
     </Stack>
   );
@@ -73,17 +77,19 @@ function PriorityBody({ jobs, onDone }: { readonly jobs: readonly Job[]; readonl
         <Button variant="default" onClick={onDone}>
           Close
         </Button>
-        <Button
-          loading={busy}
-          onClick={async () => {
-            setBusy(true);
-            await perform('priority', jobs, priority);
-            setBusy(false);
-            onDone();
-          }}
-        >
-          Set priority {priority}
-        </Button>
+        <Guarded operation={JOB_ACTION_OPERATIONS.priority}>
+          <Button
+            loading={busy}
+            onClick={async () => {
+              setBusy(true);
+              await perform('priority', jobs, priority);
+              setBusy(false);
+              onDone();
+            }}
+          >
+            Set priority {priority}
+          </Button>
+        </Guarded>
       </Group>
     </Stack>
   );

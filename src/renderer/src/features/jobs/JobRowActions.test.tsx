@@ -6,6 +6,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { JobStatus } from '../../../../shared/domain/statuses';
 import { makeJob } from '../../testing/fake-client';
 import { renderUi } from '../../testing/render';
+import { storesAs } from '../../testing/stores';
 import { JobRowActions } from './JobRowActions';
 
 const EXPECTED: ReadonlyArray<[JobStatus, string[]]> = [
@@ -20,13 +21,13 @@ const EXPECTED: ReadonlyArray<[JobStatus, string[]]> = [
 
 describe('JobRowActions', () => {
   it.each(EXPECTED)('a %s job offers %j', (status, actions) => {
-    renderUi(<JobRowActions job={makeJob({ status })} onAction={() => {}} onDetails={() => {}} />);
+    renderUi(<JobRowActions job={makeJob({ status })} onAction={() => {}} onDetails={() => {}} />, storesAs());
     const shown = screen.getAllByRole('button').map((b) => b.getAttribute('data-action'));
     expect(shown).toEqual(actions);
   });
 
   it('calls a running job’s pause "Suspend"', () => {
-    renderUi(<JobRowActions job={makeJob({ status: 'running', type: 'compile_gif' })} onAction={() => {}} />);
+    renderUi(<JobRowActions job={makeJob({ status: 'running', type: 'compile_gif' })} onAction={() => {}} />, storesAs());
     expect(screen.getByRole('button', { name: 'Suspend compile_gif job' })).toBeInTheDocument();
   });
 
@@ -35,7 +36,7 @@ describe('JobRowActions', () => {
     const onAction = vi.fn();
     const onDetails = vi.fn();
     const job = makeJob({ status: 'failed', type: 'validate' });
-    renderUi(<JobRowActions job={job} onAction={onAction} onDetails={onDetails} />);
+    renderUi(<JobRowActions job={job} onAction={onAction} onDetails={onDetails} />, storesAs());
     await user.click(screen.getByRole('button', { name: 'Retry validate job' }));
     expect(onAction).toHaveBeenCalledWith('retry', job);
     screen.getByRole('button', { name: 'View details of validate job' }).focus();

@@ -1,8 +1,13 @@
-/** The action buttons a job's state allows, plus "details"; each with an accessible name. */
+/**
+ * The action buttons a job's state allows, plus "details"; each with an accessible name. An action
+ * the caller's role does not allow stays in place, inert, and says why (see Guarded).
+ */
 import { ActionIcon, Group, Tooltip } from '@mantine/core';
 import type { Job } from '../../../../shared/contracts/job';
+import { Guarded } from '../../components/Guarded';
 import { Icon, type IconName } from '../../components/icons';
 import { actionLabel, actionsFor, type JobAction } from '../../lib/job-presentation';
+import { JOB_ACTION_OPERATIONS } from './run-job-action';
 
 const ICONS: Readonly<Record<JobAction, IconName>> = {
   retry: 'retry',
@@ -32,7 +37,7 @@ export function JobRowActions({ job, onAction, onDetails }: JobRowActionsProps) 
       {actionsFor(job.status).map((action) => {
         const label = actionLabel(action, job.status);
         return (
-          <Tooltip key={action} label={label} openDelay={300}>
+          <Guarded key={action} operation={JOB_ACTION_OPERATIONS[action]} label={label} openDelay={300}>
             <ActionIcon
               variant="subtle"
               color={COLORS[action]}
@@ -45,7 +50,7 @@ export function JobRowActions({ job, onAction, onDetails }: JobRowActionsProps) 
             >
               <Icon name={ICONS[action]} size={16} />
             </ActionIcon>
-          </Tooltip>
+          </Guarded>
         );
       })}
       {onDetails && (

@@ -5,6 +5,7 @@
 import { Button, Group, Stack, Title } from '@mantine/core';
 import { useCallback, useState } from 'react';
 import type { Job } from '../../../../shared/contracts/job';
+import { Guarded } from '../../components/Guarded';
 import { Icon } from '../../components/icons';
 import type { JobAction } from '../../lib/job-presentation';
 import { useAppStore, useStores } from '../../stores/stores-context';
@@ -38,9 +39,11 @@ export function JobsPage({ jobId, onOpenJob }: JobsPageProps) {
         <Title order={2}>Jobs</Title>
         <Group gap="sm">
           <QueueControls />
-          <Button leftSection={<Icon name="plus" size={16} />} onClick={() => setCreating(true)}>
-            Create job
-          </Button>
+          <Guarded operation="createJob">
+            <Button leftSection={<Icon name="plus" size={16} />} onClick={() => setCreating(true)}>
+              Create job
+            </Button>
+          </Guarded>
         </Group>
       </Group>
       <StatsSummary onPick={(status) => setFilters({ status })} />

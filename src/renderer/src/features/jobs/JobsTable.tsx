@@ -2,6 +2,7 @@
 import { Button, Checkbox, Group, LoadingOverlay, Pagination, Select, Table, Text } from '@mantine/core';
 import { useCallback } from 'react';
 import type { Job } from '../../../../shared/contracts/job';
+import { Guarded } from '../../components/Guarded';
 import { EmptyView, ErrorState, LoadingState } from '../../components/StateViews';
 import type { JobAction } from '../../lib/job-presentation';
 import { useAppStore, useStores } from '../../stores/stores-context';
@@ -75,7 +76,9 @@ export function JobsTable({ activeJobId, onOpen, onAction, onCreate }: JobsTable
           <EmptyView title="No jobs match these filters" description="Change or clear the filters to see other jobs." />
         ) : (
           <EmptyView icon="jobs" title="No jobs yet" description="Create a job here, or start one from the Library page.">
-            <Button onClick={onCreate}>Create job</Button>
+            <Guarded operation="createJob">
+              <Button onClick={onCreate}>Create job</Button>
+            </Guarded>
           </EmptyView>
         ))}
       <Group justify="space-between" mt="sm">

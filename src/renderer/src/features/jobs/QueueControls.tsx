@@ -1,5 +1,6 @@
 /** Pause or resume the whole queue (running jobs go on; nothing new starts while paused). */
-import { Badge, Button, Group, Tooltip } from '@mantine/core';
+import { Badge, Button, Group } from '@mantine/core';
+import { Guarded } from '../../components/Guarded';
 import { Icon } from '../../components/icons';
 import { useAppStore } from '../../stores/stores-context';
 
@@ -23,15 +24,17 @@ export function QueueControls() {
         </Badge>
       )}
       {queue.paused ? (
-        <Button variant="light" color="green" leftSection={<Icon name="play" size={14} />} loading={busy === 'all'} onClick={() => void resume()}>
-          Resume queue
-        </Button>
+        <Guarded operation="resumeQueue">
+          <Button variant="light" color="green" leftSection={<Icon name="play" size={14} />} loading={busy === 'all'} onClick={() => void resume()}>
+            Resume queue
+          </Button>
+        </Guarded>
       ) : (
-        <Tooltip label="Running jobs go on; no new job starts until resumed">
+        <Guarded operation="pauseQueue" label="Running jobs go on; no new job starts until resumed">
           <Button variant="default" leftSection={<Icon name="pause" size={14} />} loading={busy === 'all'} onClick={() => void pause()}>
             Pause queue
           </Button>
-        </Tooltip>
+        </Guarded>
       )}
     </Group>
   );

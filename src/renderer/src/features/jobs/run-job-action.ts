@@ -6,16 +6,18 @@
 import type { Job } from '../../../../shared/contracts/job';
 import type { JobStatus } from '../../../../shared/domain/statuses';
 import { errorMessage } from '../../api/api-error';
-import type { MediaClient } from '../../api/media-client';
+import type { MediaClient, OperationName } from '../../api/media-client';
+import { isForbidden } from '../../lib/access';
 import { canDo, type JobAction } from '../../lib/job-presentation';
 
 export interface ActionOutcome {
   readonly done: ReadonlyArray<{ readonly id: string; readonly status: JobStatus; readonly priority?: number }>;
-  readonly failed: ReadonlyArray<{ readonly id: string; readonly message: string }>;
+  readonly failed: ReadonlyArray<{ readonly id: string; readonly message: string; readonly forbidden: boolean }>;
   readonly skipped: number;
 }
 
-const OPERATION = { retry: 'retryJob', cancel: 'cancelJob', pause: 'pauseJob', resume: 'resumeJob' } as const;
+/** The operation each job action calls (its least role comes from the operations table). */
+export const JOB_ACTION_OPERATIONS = { retry: 'retryJob', cancel: 'cancelJob', pause: 'pauseJob', resume: 'resumeJob', priority: 'setJobPriority' } as const satisfies Record<JobAction, OperationName>;
 
 export async function runJobAction(
   client: MediaClient,
@@ -31,7 +33,7 @@ export async function runJobAction(
         const updated = await client.call('setJobPriority', { id: job.id, priority });
         return { id: updated.id, status: updated.status, priority: updated.priority };
       }
-      const result = await client.call(OPERATION[action], { id: job.id });
+      const result = await client.call(JOB_ACTION_OPERATIONS[action], { id: job.id });
       return { id: result.id, status: result.status };
     }),
   );
@@ -39,7 +41,7 @@ export async function runJobAction(
   const failed: Array<ActionOutcome['failed'][number]> = [];
   results.forEach((r, i) => {
     if (r.status === 'fulfilled') done.push(r.value);
-    else failed.push({ id: eligible[i]!.id, message: errorMessage(r.reason) });
+    else failed.push({ id: eligible[i]!.id, message: errorMessage(r.reason), forbidden: isForbidden(r.reason) });
   });
   return { done, failed, skipped: jobs.length - eligible.length };
 }

@@ -1,7 +1,7 @@
 /**
  * What a job action button does: cancel and change-priority open a confirmation dialog first;
  * the others run at once. Results patch the jobs table (events confirm them moments later) and
- * are told in a toast.
+ * are told in a toast. An action the caller's role does not allow is not offered (see Guarded).
  */
 import { useCallback } from 'react';
 import type { Job } from '../../../../shared/contracts/job';
@@ -21,6 +21,8 @@ export function useJobActions() {
         jobsStore.getState().patchJob(d.id, d.priority === undefined ? { status: d.status } : { status: d.status, priority: d.priority });
       }
       if (outcome.done.some((d) => d.id === detail.getState().jobId)) void detail.getState().reloadJob();
+      // a refusal for the role (403) was told once already, by the session (see app-stores)
+      if (outcome.failed.length > 0 && outcome.failed.every((f) => f.forbidden) && outcome.done.length === 0) return outcome;
       if (jobs.length === 1 && outcome.failed.length === 1) {
         showToast({ color: 'red', title: 'The server refused', message: outcome.failed[0]!.message }, 8000);
       } else if (jobs.length > 1 || outcome.failed.length > 0) {

@@ -6,6 +6,7 @@ import { Alert, Button, Group, Modal, Select, Stack, Text } from '@mantine/core'
 import { useState } from 'react';
 import type { Video } from '../../../../shared/contracts/video';
 import { errorMessage } from '../../api/api-error';
+import { Guarded } from '../../components/Guarded';
 import { useStores } from '../../stores/stores-context';
 import { jobForAction, LIBRARY_ACTIONS, MOVE_TARGETS, type LibraryAction, type MoveTarget } from './library-actions';
 
@@ -68,9 +69,11 @@ function Body({ action, video, onClose, onCreated }: { readonly action: LibraryA
         <Button variant="default" onClick={onClose}>
           Cancel
         </Button>
-        <Button onClick={() => void create()} loading={busy} data-autofocus>
-          Create job
-        </Button>
+        <Guarded operation="createJob">
+          <Button onClick={() => void create()} loading={busy} data-autofocus>
+            Create job
+          </Button>
+        </Guarded>
       </Group>
     </Stack>
   );

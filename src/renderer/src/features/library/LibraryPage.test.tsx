@@ -4,9 +4,9 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import type { Video } from '../../../../shared/contracts/video';
-import { createAppStores } from '../../stores/app-stores';
 import { createFakeClient, makeVideo } from '../../testing/fake-client';
 import { renderUi } from '../../testing/render';
+import { storesAs } from '../../testing/stores';
 import { LibraryPage } from './LibraryPage';
 
 /** The library's default row: a 5 MB, 75-s video with a thumbnail. */
@@ -38,7 +38,7 @@ function setup() {
     createJob: (input) => ({ id: '11111111-2222-4333-8444-555555555555', type: input.type as 'validate', status: 'pending', progress: 0, createdAt: '2026-02-13T10:00:00.000Z' }),
   });
   const onJobCreated = vi.fn();
-  renderUi(<LibraryPage onJobCreated={onJobCreated} />, createAppStores(client));
+  renderUi(<LibraryPage onJobCreated={onJobCreated} />, storesAs('admin', client));
   return { client, onJobCreated };
 }
 

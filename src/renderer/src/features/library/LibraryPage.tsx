@@ -5,8 +5,10 @@
 import { Button, Group, Pagination, Stack, Table, Text, Title } from '@mantine/core';
 import { useCallback, useEffect, useState } from 'react';
 import type { Video } from '../../../../shared/contracts/video';
+import { Guarded } from '../../components/Guarded';
 import { Icon } from '../../components/icons';
 import { EmptyView, ErrorState, LoadingState } from '../../components/StateViews';
+import { isForbidden } from '../../lib/access';
 import { hasLibraryFilters } from '../../stores/library-store';
 import { useAppStore, useStores } from '../../stores/stores-context';
 import { showToast } from '../../stores/toast-store';
@@ -40,7 +42,8 @@ export function LibraryPage({ onJobCreated }: { readonly onJobCreated: (jobId: s
       const job = await client.call('createJob', { type: 'scan', params: { directoryType: 'inbox' } });
       onJobCreated(job.id);
     } catch (e) {
-      showToast({ color: 'red', title: 'Could not start a scan', message: e instanceof Error ? e.message : String(e) });
+      // a 403 is told by the session already (the role changed since it was read)
+      if (!isForbidden(e)) showToast({ color: 'red', title: 'Could not start a scan', message: e instanceof Error ? e.message : String(e) });
     } finally {
       setScanning(false);
     }
@@ -83,9 +86,11 @@ export function LibraryPage({ onJobCreated }: { readonly onJobCreated: (jobId: s
             <EmptyView title="No video matches" description="Change the search or the filters." />
           ) : (
             <EmptyView icon="library" title="The library is empty" description="Put video files in the library's inbox folder, then scan it.">
-              <Button onClick={() => void scanInbox()} loading={scanning} leftSection={<Icon name="scan" size={16} />}>
-                Scan the inbox
-              </Button>
+              <Guarded operation="createJob">
+                <Button onClick={() => void scanInbox()} loading={scanning} leftSection={<Icon name="scan" size={16} />}>
+                  Scan the inbox
+                </Button>
+              </Guarded>
             </EmptyView>
           ))}
         <Group justify="space-between">
@@ -102,9 +107,11 @@ export function LibraryPage({ onJobCreated }: { readonly onJobCreated: (jobId: s
     <Stack gap="md">
       <Group justify="space-between">
         <Title order={2}>Library</Title>
-        <Button variant="default" leftSection={<Icon name="scan" size={16} />} onClick={() => void scanInbox()} loading={scanning}>
-          Scan inbox
-        </Button>
+        <Guarded operation="createJob">
+          <Button variant="default" leftSection={<Icon name="scan" size={16} />} onClick={() => void scanInbox()} loading={scanning}>
+            Scan inbox
+          </Button>
+        </Guarded>
       </Group>
       <LibraryFilters />
       {body}

@@ -1,7 +1,8 @@
 /** One library video: thumbnail, names and tags, media facts, validity and the actions menu. */
 import { ActionIcon, Badge, Group, Menu, Stack, Table, Text, Tooltip } from '@mantine/core';
-import { memo } from 'react';
+import { memo, useId } from 'react';
 import type { Video } from '../../../../shared/contracts/video';
+import { useOperationAccess } from '../../components/Guarded';
 import { Icon } from '../../components/icons';
 import { formatBytes, formatDuration } from '../../lib/format';
 import { LIBRARY_ACTIONS, type LibraryAction } from './library-actions';
@@ -34,6 +35,9 @@ export interface VideoRowProps {
 
 export const VideoRow = memo(function VideoRow({ video, onAction, onPickTag }: VideoRowProps) {
   const name = video.title || video.filename;
+  // every item creates a job: a role that may not says so once, above the items
+  const access = useOperationAccess('createJob');
+  const reasonId = useId();
   return (
     <Table.Tr data-video-id={video.id} style={{ opacity: video.missing ? 0.6 : 1 }}>
       <Table.Td>
@@ -105,11 +109,24 @@ export const VideoRow = memo(function VideoRow({ video, onAction, onPickTag }: V
           </Menu.Target>
           <Menu.Dropdown>
             <Menu.Label>Create a job</Menu.Label>
+            {!access.allowed && (
+              <Text id={reasonId} size="xs" c="dimmed" px="sm" pb={4} maw={260}>
+                {access.reason}
+              </Text>
+            )}
             {(Object.keys(LIBRARY_ACTIONS) as LibraryAction[]).map((action) => {
               const def = LIBRARY_ACTIONS[action];
               const why = def.unavailable(video);
               return (
-                <Menu.Item key={action} leftSection={<Icon name={def.icon} size={14} />} disabled={why !== null} title={why ?? undefined} onClick={() => onAction(action, video)}>
+                <Menu.Item
+                  key={action}
+                  leftSection={<Icon name={def.icon} size={14} />}
+                  disabled={why !== null || !access.allowed}
+                  title={why ?? undefined}
+                  aria-describedby={access.allowed ? undefined : reasonId}
+                  data-operation="createJob"
+                  onClick={() => onAction(action, video)}
+                >
                   {def.label}
                 </Menu.Item>
               );

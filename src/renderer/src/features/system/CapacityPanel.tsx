@@ -5,6 +5,7 @@
 import { Badge, Button, Card, Group, Progress, Stack, Text, Title } from '@mantine/core';
 import type { SystemInfo } from '../../../../shared/contracts/system';
 import { RESOURCE_CATEGORIES, type ResourceCategory } from '../../../../shared/domain/statuses';
+import { Guarded } from '../../components/Guarded';
 import { formatMegabytes } from '../../lib/format';
 import { CATEGORY_COLORS, CATEGORY_LABELS } from '../../lib/job-presentation';
 import { useAppStore } from '../../stores/stores-context';
@@ -47,9 +48,11 @@ export function CapacityPanel({ info, onChanged }: { readonly info: SystemInfo; 
                   <Text size="sm">
                     {slot.running} / {slot.limit} slots
                   </Text>
-                  <Button size="compact-xs" variant={paused ? 'light' : 'default'} color={paused ? 'green' : undefined} loading={busy === category} onClick={() => void toggle(category, paused)} aria-label={`${paused ? 'Resume' : 'Pause'} ${CATEGORY_LABELS[category]}`}>
-                    {paused ? 'Resume' : 'Pause'}
-                  </Button>
+                  <Guarded operation={paused ? 'resumeQueue' : 'pauseQueue'}>
+                    <Button size="compact-xs" variant={paused ? 'light' : 'default'} color={paused ? 'green' : undefined} loading={busy === category} onClick={() => void toggle(category, paused)} aria-label={`${paused ? 'Resume' : 'Pause'} ${CATEGORY_LABELS[category]}`}>
+                      {paused ? 'Resume' : 'Pause'}
+                    </Button>
+                  </Guarded>
                 </Group>
               </Group>
               <Progress value={pct} color={CATEGORY_COLORS[category]} size="lg" aria-label={`${CATEGORY_LABELS[category]}: ${slot.running} of ${slot.limit} slots in use`} />

@@ -2,6 +2,7 @@
 import { Badge, Button, Card, Group, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
 import type { Stats } from '../../../../shared/contracts/job';
 import type { JobStatus } from '../../../../shared/domain/statuses';
+import { Guarded } from '../../components/Guarded';
 import { formatSpan } from '../../lib/format';
 import { STATUS_COLORS, STATUS_LABELS } from '../../lib/job-presentation';
 import { useAppStore } from '../../stores/stores-context';
@@ -26,18 +27,20 @@ export function QueueStatsPanel({ stats, onChanged }: { readonly stats: Stats; r
           )}
         </Group>
         {queue && (
-          <Button
-            size="xs"
-            variant={queue.paused ? 'light' : 'default'}
-            color={queue.paused ? 'green' : undefined}
-            loading={busy === 'all'}
-            onClick={async () => {
-              await (queue.paused ? resume() : pause());
-              onChanged();
-            }}
-          >
-            {queue.paused ? 'Resume queue' : 'Pause queue'}
-          </Button>
+          <Guarded operation={queue.paused ? 'resumeQueue' : 'pauseQueue'}>
+            <Button
+              size="xs"
+              variant={queue.paused ? 'light' : 'default'}
+              color={queue.paused ? 'green' : undefined}
+              loading={busy === 'all'}
+              onClick={async () => {
+                await (queue.paused ? resume() : pause());
+                onChanged();
+              }}
+            >
+              {queue.paused ? 'Resume queue' : 'Pause queue'}
+            </Button>
+          </Guarded>
         )}
       </Group>
       <Stack gap="md">

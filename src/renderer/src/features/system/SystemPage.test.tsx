@@ -5,9 +5,9 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import type { SystemInfo } from '../../../../shared/contracts/system';
 import type { Fleet, NodeView } from '../../../../shared/contracts/fleet';
-import { createAppStores } from '../../stores/app-stores';
 import { createFakeClient, EMPTY_STATS } from '../../testing/fake-client';
 import { renderUi } from '../../testing/render';
+import { storesAs } from '../../testing/stores';
 import { SystemPage } from './SystemPage';
 
 const INFO: SystemInfo = {
@@ -54,7 +54,7 @@ describe('SystemPage', () => {
         { ...NODE, id: 'gpu-2', hostname: 'gpu-2.lan', self: false, state: 'offline', heartbeatAt: new Date(Date.now() - 120_000).toISOString(), vramBudgetMb: 23_000, vramReservedMb: 6_000, gpus: [{ index: 0, name: 'RTX 4090', totalMb: 24_564, usedMb: 7_000 }], running: { cpu: 0, gpu_encode: 1, gpu_ai: 1 }, limits: { cpu: 8, gpu_encode: 3, gpu_ai: 2 } },
       ],
     };
-    renderUi(<SystemPage />, createAppStores(createFakeClient({ getSystemInfo: () => INFO, listNodes: () => fleet })));
+    renderUi(<SystemPage />, storesAs('admin', createFakeClient({ getSystemInfo: () => INFO, listNodes: () => fleet })));
     const nodes = await screen.findByRole('table', { name: 'Nodes' });
     expect(screen.getByText(/Fleet on PostgreSQL · 1 of 2 online/)).toBeInTheDocument();
     const self = within(nodes).getByRole('row', { name: 'Node ws-1' });
@@ -70,17 +70,17 @@ describe('SystemPage', () => {
   });
 
   it('says when the queue is embedded, and keeps the page when the node list cannot be read', async () => {
-    const { unmount } = renderUi(<SystemPage />, createAppStores(createFakeClient({ getSystemInfo: () => INFO, listNodes: () => EMBEDDED })));
+    const { unmount } = renderUi(<SystemPage />, storesAs('admin', createFakeClient({ getSystemInfo: () => INFO, listNodes: () => EMBEDDED })));
     expect(await screen.findByText(/Embedded \(SQLite\): this node alone/)).toBeInTheDocument();
     unmount();
-    renderUi(<SystemPage />, createAppStores(createFakeClient({ getSystemInfo: () => INFO })));
+    renderUi(<SystemPage />, storesAs('admin', createFakeClient({ getSystemInfo: () => INFO })));
     expect(await screen.findByText('Could not read the node list')).toBeInTheDocument();
     expect(screen.getByText('No GPU detected')).toBeInTheDocument();
   });
 
   it('shows the no-GPU state, slots per category, tools and failed encoders with reasons', async () => {
     const client = createFakeClient({ getSystemInfo: () => INFO, listNodes: () => EMBEDDED });
-    const stores = createAppStores(client);
+    const stores = storesAs('admin', client);
     stores.queue.setState({ stats: { ...EMPTY_STATS, running: 5 }, queue: { paused: false, pausedCategories: [], limits: { cpu: 5, gpu_encode: 2, gpu_ai: 1 }, vramBudgetMb: null } });
     renderUi(<SystemPage />, stores);
     expect(await screen.findByText('No GPU detected')).toBeInTheDocument();
@@ -103,7 +103,7 @@ describe('SystemPage', () => {
         return { paused: false, pausedCategories: [category!], limits: { cpu: 5, gpu_encode: 2, gpu_ai: 1 }, vramBudgetMb: 20000 };
       },
     });
-    renderUi(<SystemPage />, createAppStores(client));
+    renderUi(<SystemPage />, storesAs('admin', client));
     const gpu = await screen.findByLabelText('GPU 0');
     expect(within(gpu).getByText('#0 RTX 4090')).toBeInTheDocument();
     expect(within(gpu).getByText('61 °C')).toBeInTheDocument();
