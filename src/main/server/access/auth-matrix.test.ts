@@ -179,6 +179,19 @@ describe('every guarded route refuses, before its handler runs', () => {
   });
 });
 
+describe('refused before the body is read', () => {
+  it('a malformed or oversized JSON body without a token gets 401, not 400 or 413', async () => {
+    for (const r of guarded().filter((x) => x.method === 'POST')) {
+      for (const body of ['{"oops', JSON.stringify({ pad: 'x'.repeat(2 * 1024 * 1024) })]) {
+        const before = handlersRun;
+        const res = await rawRequest(url, { method: 'POST', path: concrete(r.url), headers: { 'content-type': 'application/json' }, body });
+        expect(res.status, `POST ${r.url} with ${body.length} bytes`).toBe(401);
+        expect(handlersRun).toBe(before);
+      }
+    }
+  });
+});
+
 describe('every route lets its declared role through', () => {
   it('a token of exactly the declared role (none for public routes) → neither 401 nor 403, and the handler runs', async () => {
     for (const r of routes) {
