@@ -345,6 +345,18 @@ const MIGRATIONS: readonly string[] = [
   // who created each job (an API token's name, 'desktop'); older jobs say nothing. A nullable
   // column without a default is a catalog change only: no table rewrite, no long lock.
   `ALTER TABLE jobs ADD COLUMN created_by text;`,
+  // the start time of each recorded tool process (field 22 of /proc/<pid>/stat), so the orphan
+  // killer never kills a process that merely reuses the PID; and the partial files each attempt is
+  // writing (library-relative), so recovery removes exactly those of attempts that will not go on
+  `ALTER TABLE job_processes ADD COLUMN start_ticks bigint;
+  CREATE TABLE attempt_partials (
+    job_id     text    NOT NULL,
+    attempt    integer NOT NULL,
+    path       text    NOT NULL,
+    node_id    text    NOT NULL,
+    created_at bigint  NOT NULL,
+    PRIMARY KEY (job_id, attempt, path)
+  );`,
 ];
 
 /** Applies the migrations not applied yet, up to `upTo` (all of them; tests stop earlier to test an upgrade). */

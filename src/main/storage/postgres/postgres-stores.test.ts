@@ -62,7 +62,7 @@ describe('PostgreSQL stores', () => {
       await Promise.all(stores.map((s) => s.close()));
       const client = new Client({ connectionString: url });
       await client.connect();
-      expect((await client.query('SELECT version FROM schema_migrations ORDER BY version')).rows.map((r) => r.version)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+      expect((await client.query('SELECT version FROM schema_migrations ORDER BY version')).rows.map((r) => r.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
       await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES (999, 0)');
       await client.end();
       await expect(PostgresJobStore.open({ url })).rejects.toThrow(/newer version/);

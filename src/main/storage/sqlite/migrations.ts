@@ -177,6 +177,18 @@ const MIGRATIONS: readonly string[] = [
   `,
   // who created each job (an API token's name, 'desktop'); older jobs say nothing
   `ALTER TABLE jobs ADD COLUMN created_by TEXT;`,
+  // the start time of each recorded tool process (field 22 of /proc/<pid>/stat, clock ticks since
+  // boot), so the orphan killer never kills a process that merely reuses the PID; and the partial
+  // files each attempt is writing, so recovery removes exactly those of attempts that will not go on
+  `ALTER TABLE job_processes ADD COLUMN start_ticks INTEGER;
+  CREATE TABLE attempt_partials (
+    job_id     TEXT    NOT NULL,
+    attempt    INTEGER NOT NULL,
+    path       TEXT    NOT NULL,
+    node_id    TEXT    NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (job_id, attempt, path)
+  ) WITHOUT ROWID;`,
 ];
 
 /** Jobs per bucket of job_buckets (seq >> BUCKET_SHIFT). */
