@@ -5,7 +5,7 @@
  */
 import { DEFAULT_LOG_BOUNDS, type LogBounds } from '../sqlite/bounded-log';
 import { PostgresAnalysisStore } from './pg-analysis-store';
-import { openPool } from './pg-db';
+import { openPool, ridingOutages } from './pg-db';
 import { PostgresFleetRegistry } from './pg-fleet';
 import { DEFAULT_LEASE_MS, PostgresJobStore } from './pg-job-store';
 import { PgLogWriter } from './pg-logs';
@@ -48,10 +48,13 @@ export async function openPostgresStores(url: string, options: PostgresStoresOpt
   }
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   const logBounds = options.logBounds ?? DEFAULT_LOG_BOUNDS;
+  // processors write the library and analysis stores while their jobs run: a database outage
+  // shorter than half a lease is waited out there (the job store's reports are buffered already)
+  const patient = ridingOutages(pool, leaseMs / 2);
   return {
     jobs: new PostgresJobStore(pool, { logBounds, leaseMs, ...(wake ? { wake } : {}) }),
-    videos: new PostgresVideoStore(pool),
-    analysis: new PostgresAnalysisStore(pool),
+    videos: new PostgresVideoStore(patient),
+    analysis: new PostgresAnalysisStore(patient),
     fleet: new PostgresFleetRegistry(pool, new PgLogWriter(logBounds), { leaseMs, ...(wake ? { wake } : {}) }),
     wake,
     async close() {

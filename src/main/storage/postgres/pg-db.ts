@@ -40,6 +40,8 @@ export function openPool(url: string, options: { max?: number } = {}): Pool {
     // (pipelinedTransaction); awaiting each one, as most code does, behaves as without it
     pipeline: true,
     idleTimeoutMillis: 30_000,
+    // a connect that a restarting server never answers fails instead of waiting forever
+    connectionTimeoutMillis: 10_000,
     // a node that dies or freezes inside a transaction must not hold its row locks for hours:
     // the server ends such a session, and TCP keepalive notices a vanished peer
     idle_in_transaction_session_timeout: 30_000,
@@ -124,11 +126,72 @@ function corking(client: PoolClient): Queryable {
 const RETRIED = new Set(['40P01' /* deadlock_detected */, '40001' /* serialization_failure */]);
 
 /**
+ * Errors that say the server could not be reached or went away (a restart, a failover, a network
+ * blip), so the statement did not commit: admin/crash shutdown, "starting up", connection
+ * failures, and the socket errors of a connect that found nobody listening.
+ */
+const CONNECTION_LOST_CODES = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+export function isConnectionLoss(error: unknown): boolean {
+  const e = error as { code?: unknown; message?: unknown } | null;
+  if (typeof e?.code === 'string' && CONNECTION_LOST_CODES.has(e.code)) return true;
+  // node-postgres' own words for a connection that was never made or was cut while idle
+  return typeof e?.message === 'string' && /^Connection terminated due to connection timeout|^timeout expired/.test(e.message);
+}
+
+const OUTAGE_BUDGET = Symbol('outageBudgetMs');
+type RidingPool = Pool & { [OUTAGE_BUDGET]?: number };
+
+/**
+ * Runs `op` again while it fails because the server is unreachable, for up to `budgetMs` in all
+ * (back-off 100 ms → 1 s), then lets the last error through. Only for operations that may run
+ * twice: single idempotent statements, or transactions that the lost connection rolled back.
+ */
+export async function rideOutage<T>(budgetMs: number, op: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + budgetMs;
+  for (let wait = 100; ; wait = Math.min(wait * 2, 1000)) {
+    try {
+      return await op();
+    } catch (error) {
+      if (!isConnectionLoss(error) || Date.now() + wait > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  }
+}
+
+/**
+ * The same pool, riding out database outages shorter than `budgetMs`: its statements and
+ * connections are tried again (see rideOutage), and so are inTransaction's transactions on it.
+ * For the stores processors write through while a job runs (library videos, analysis results):
+ * a PostgreSQL restart of a second must not fail an encode of an hour. Their statements are
+ * idempotent (upserts, updates that set values, transactions that replace a set of rows).
+ */
+export function ridingOutages(pool: Pool, budgetMs: number): Pool {
+  return new Proxy(pool, {
+    get(target, key, receiver) {
+      if (key === OUTAGE_BUDGET) return budgetMs;
+      if (key === 'query') return (...args: unknown[]) => rideOutage(budgetMs, () => (target.query as (...a: unknown[]) => Promise<unknown>).apply(target, args));
+      if (key === 'connect') return () => rideOutage(budgetMs, () => target.connect());
+      const value: unknown = Reflect.get(target, key, receiver);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+/**
  * Runs `fn` in one transaction on one connection (`mode`: e.g. 'ISOLATION LEVEL REPEATABLE READ
- * READ ONLY'; `prelude`: a parameterless first statement, e.g. taking an advisory lock). Retried a few times when PostgreSQL aborts it for a deadlock or a serialization
- * failure, so `fn` must have no effect outside the database.
+ * READ ONLY'; `prelude`: a parameterless first statement, e.g. taking an advisory lock). Retried a
+ * few times when PostgreSQL aborts it for a deadlock or a serialization failure, and on a pool
+ * made by ridingOutages while the server is unreachable, so `fn` must have no effect outside the
+ * database.
  */
 export async function inTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>, mode = '', prelude = ''): Promise<T> {
+  const outageBudget = (pool as RidingPool)[OUTAGE_BUDGET];
+  if (outageBudget !== undefined) return rideOutage(outageBudget, () => inTransactionOnce(pool, fn, mode, prelude));
+  return inTransactionOnce(pool, fn, mode, prelude);
+}
+
+async function inTransactionOnce<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>, mode: string, prelude: string): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     const client = await pool.connect();
     let broken: Error | undefined;

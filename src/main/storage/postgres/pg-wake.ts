@@ -99,7 +99,9 @@ export class PgWakeChannel implements WakeNotifier, WakeSource {
   }
 
   private async connect(): Promise<void> {
-    const client = new Client({ connectionString: this.url });
+    // a connect to a server that is shutting down or starting may never be answered: time it out,
+    // or the channel would wait on it forever and never reconnect
+    const client = new Client({ connectionString: this.url, connectionTimeoutMillis: 5_000, query_timeout: 10_000 });
     client.on('notification', (message) => (message.channel === EVENTS_CHANNEL ? this.receiveEvents(message.payload) : this.receive(message.payload)));
     client.on('error', () => this.lost(client));
     client.on('end', () => this.lost(client));
