@@ -15,6 +15,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { ensurePrivateFile, tightenPrivateFile } from '../../system/private-paths';
+import { refuseLostDatabase, refuseReplacedDatabase, writeMarker } from './database-marker';
 import { migrate } from './migrations';
 
 export class DatabaseInUseError extends Error {
@@ -35,6 +36,7 @@ function tightenSidecars(file: string): void {
 
 export function openDatabase(file: string): Database.Database {
   if (onDisk(file)) {
+    refuseLostDatabase(file); // before anything creates an empty file in its place
     mkdirSync(dirname(file), { recursive: true });
     ensurePrivateFile(file);
     tightenSidecars(file);
@@ -49,11 +51,19 @@ export function openDatabase(file: string): Database.Database {
     db.pragma('temp_store = MEMORY');
     // a write takes the exclusive lock now rather than at the first job
     db.exec('BEGIN IMMEDIATE; COMMIT;');
+    if (onDisk(file)) refuseReplacedDatabase(file, db.prepare("SELECT 1 FROM sqlite_master WHERE name = 'schema_migrations'").get() !== undefined);
     migrate(db);
-    if (onDisk(file)) tightenSidecars(file);
+    if (onDisk(file)) {
+      tightenSidecars(file);
+      writeMarker(file);
+    }
   } catch (error) {
     db.close();
-    if ((error as { code?: string }).code === 'SQLITE_BUSY') throw new DatabaseInUseError(file);
+    const code = (error as { code?: string }).code;
+    if (code === 'SQLITE_BUSY') throw new DatabaseInUseError(file);
+    if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
+      throw new Error(`The database ${file} is not a SQLite database or is damaged (${(error as Error).message}). Restore it from a backup, or move it aside to start with an empty queue.`, { cause: error });
+    }
     throw error;
   }
   return db;
