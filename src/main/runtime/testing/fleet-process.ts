@@ -1,6 +1,7 @@
 /**
- * A fleet node as its own process for tests: the headless program (fleet-node-main.ts, from source
- * with tsx) on a free port of 127.0.0.1 with a known API token, and a small REST client for it.
+ * A fleet node as its own process for tests: the headless program (from source with tsx, with the
+ * scripted test processors or the real media ones) on a free port of 127.0.0.1 with a known API
+ * token, and a small REST client for it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -31,10 +32,21 @@ function exited(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 }
 
-export async function startNodeProcess(nodeId: string, env: Record<string, string>, timeoutMs = 60_000): Promise<NodeProcess> {
+/**
+ * `scripted`: the test processors (sleep / fail / hang by params, fleet-node-main.ts);
+ * `media`: the real program (headless.ts) with the real FFmpeg processors.
+ */
+export type NodeProcessors = 'scripted' | 'media';
+
+const ENTRIES: Record<NodeProcessors, string> = {
+  scripted: join(REPO_ROOT, 'src', 'main', 'testing', 'fleet-node-main.ts'),
+  media: join(REPO_ROOT, 'src', 'main', 'headless.ts'),
+};
+
+export async function startNodeProcess(nodeId: string, env: Record<string, string>, timeoutMs = 60_000, processors: NodeProcessors = 'scripted'): Promise<NodeProcess> {
   const port = await freePort();
   const token = randomBytes(16).toString('hex');
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src', 'main', 'testing', 'fleet-node-main.ts')], {
+  const child = spawn(process.execPath, ['--import', 'tsx', ENTRIES[processors]], {
     cwd: REPO_ROOT,
     env: { ...process.env, MEDIA_DATA_DIR: mkdtempSync(join(tmpdir(), `mjc-node-${nodeId}-`)), MEDIA_NODE_ID: nodeId, HOST: '127.0.0.1', PORT: String(port), MEDIA_API_TOKEN: token, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
