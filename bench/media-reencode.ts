@@ -87,7 +87,8 @@ export async function benchReencodeOverhead(m: MediaRuntime, rounds = REENCODE_R
       const jobCpu = cpuTimes();
       const q = await timeJob(m, 'reencode_streaming', { videoId: video.id, ...QUALITY }, JOB_TIMEOUT_MS);
       const qCpu = cpuSince(jobCpu);
-      const logged = q.job.log.split('\n').find((line) => line.includes('FFmpeg command: '));
+      // the job's partial name carries its attempt (`name.<job8>-a<n>.partial.mp4`)
+      const logged = q.job.log.split('\n').find((line) => line.includes('FFmpeg command: '))?.replace(/\.[0-9a-f]{8}-a\d+\.partial\./, '.partial.');
       if (!logged?.endsWith(expectedCommand)) {
         throw new Error(`media: the job ran a different ffmpeg command than the direct run.\n  job:      ${logged ?? '(none logged)'}\n  expected: ${expectedCommand}`);
       }

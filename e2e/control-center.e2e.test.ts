@@ -10,7 +10,7 @@
  * Every wait is on a condition (Playwright's auto-waiting locators, expect.poll, REST polling),
  * never a fixed sleep. A full-page screenshot of each page lands in test-results/e2e/.
  */
-import { mkdtemp, rename, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, rename, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
@@ -280,7 +280,9 @@ describe.sequential('the media job control center in a browser', () => {
     await row.getByLabel('Status: Cancelled').waitFor();
     // no partial or finished output was left behind
     const exists = (p: string) => stat(join(libraryPath, p)).then(() => true, () => false);
-    await waitFor('the partial output to be removed', async () => !(await exists('playback/long-drive.partial.mp4')), { timeoutMs: 30_000 });
+    // the partial's name is unique to its attempt: `long-drive.<job8>-a1.partial.mp4`
+    const partials = async () => (await readdir(join(libraryPath, 'playback'))).filter((f) => f.startsWith('long-drive.') && f.includes('.partial.'));
+    await waitFor('the partial output to be removed', async () => (await partials()).length === 0, { timeoutMs: 30_000 });
     expect(await exists('playback/long-drive.mp4')).toBe(false);
     await page.getByRole('button', { name: 'Close job details' }).click();
   });

@@ -37,6 +37,11 @@ export interface LiveAttempt {
 export interface HeartbeatResult {
   readonly lost: readonly LiveAttempt[];
   /**
+   * Attempts still this node's (their leases renewed) whose job a user asked to cancel, through
+   * any node: stop them; their end reports the job cancelled. Absent: none.
+   */
+  readonly cancelRequested?: readonly LiveAttempt[];
+  /**
    * Set when another process registered this node id after this one fell silent for longer than the
    * takeover wait (frozen, suspended, cut off): the host name it runs on. This process must stop
    * working as that node, or two processes would claim and run jobs under one id.

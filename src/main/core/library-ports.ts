@@ -3,6 +3,12 @@
  * adapters never touch the file system.
  */
 import type { Orientation, VideoDirectory } from '../../shared/domain/library';
+import type { AttemptFence } from './ports';
+
+/** A fenced write of a published file: the attempt (fencing token) and the file's library-relative path, whose partial record goes with the write. */
+export interface OutputFence extends AttemptFence {
+  readonly path: string;
+}
 
 export interface VideoRecord {
   readonly id: string;
@@ -77,6 +83,15 @@ export interface VideoStore {
   listVideoIds(filter: VideoFilter, max: number): Promise<string[]>;
   recordProbe(id: string, result: { ok: true; metadata: VideoMetadata } | { ok: false; error: string }, at: number): Promise<VideoRecord>;
   setThumbnail(id: string, thumbnailPath: string, at: number): Promise<VideoRecord>;
+  /**
+   * Records a video a job has just published, with its verified metadata, in one fenced write: only
+   * while the attempt owns its job, and forgetting the file's partial record (`fence.path`, which is
+   * also the video's path) in the same transaction. A row already at that path (a file that had gone
+   * missing) is replaced. Null when fenced: nothing was written.
+   */
+  publishVideo(file: NewVideoFile & { readonly metadata: VideoMetadata }, fence: OutputFence): Promise<VideoRecord | null>;
+  /** Sets a video's thumbnail to a just-published file, fenced as publishVideo; returns the thumbnail it replaced. Null when fenced. */
+  publishThumbnail(id: string, fence: OutputFence, at: number): Promise<{ video: VideoRecord; previous: string | null } | null>;
   setReencodeJob(id: string, jobId: string, at: number): Promise<VideoRecord>;
   moveVideo(id: string, path: string, directoryType: VideoDirectory, at: number): Promise<VideoRecord>;
   /** Marks videos of a folder missing when their path is not in `present`, and present ones not missing; returns how many went missing. */

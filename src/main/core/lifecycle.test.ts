@@ -13,6 +13,8 @@ const ALLOWED: Record<LifecycleAction, Partial<Record<JobStatus, JobStatus>>> = 
   interrupt: { running: 'pending' },
   recover: { running: 'queued' },
   cancel: { pending: 'cancelled', queued: 'cancelled', running: 'cancelled', paused: 'cancelled' },
+  requestCancel: { running: 'running', paused: 'paused' },
+  finishCancel: { running: 'cancelled', paused: 'cancelled' },
   pause: { pending: 'paused', queued: 'paused' },
   suspend: { running: 'paused' },
   resume: { paused: 'pending' },

@@ -9,6 +9,14 @@
  *   pause/resume ◀─────────┘ │                │ ├──recover───────▶ queued | failed (after a crash)
  *                            │                │ └──suspend───────▶ paused (process stopped, slot held) ──resumeSuspended──▶ running
  *   paused                   └───────────────── cancel (any non-final) ─▶ cancelled ──retry──▶ pending
+ *
+ * A waiting job (pending, queued, paused without a process) is cancelled at once. Cancel of a LIVE
+ * job (running, or suspended) takes two steps, so the status never claims what is not yet true
+ * (JobStore.cancelJob decides which): requestCancel keeps the status and marks the job cancelling
+ * (cancelRequestedAt); the node running it stops its tool (SIGINT, SIGKILL after 1 s) and removes
+ * its partial files, and only then does the attempt's end (finishCancel) make it cancelled. An attempt that failed or was
+ * interrupted meanwhile, or is rescued after its node died, ends cancelled too; one that completed
+ * first stays completed.
  */
 import { AppError } from '../../shared/contracts/errors';
 import type { JobStatus } from '../../shared/domain/statuses';
@@ -22,6 +30,8 @@ export type LifecycleAction =
   | 'interrupt'
   | 'recover'
   | 'cancel'
+  | 'requestCancel'
+  | 'finishCancel'
   | 'pause'
   | 'suspend'
   | 'resume'
@@ -47,6 +57,8 @@ export const TRANSITIONS: Readonly<Record<LifecycleAction, TransitionRule>> = {
   interrupt: { from: ['running'], to: 'pending', verb: 'interrupt', allowedHint: 'only running jobs' },
   recover: { from: ['running'], to: 'queued', verb: 'recover', allowedHint: 'only running jobs' },
   cancel: { from: ['pending', 'queued', 'running', 'paused'], to: 'cancelled', verb: 'cancel', allowedHint: 'only jobs that have not ended' },
+  requestCancel: { from: ['running', 'paused'], to: null, verb: 'cancel', allowedHint: 'only jobs that have not ended' },
+  finishCancel: { from: ['running', 'paused'], to: 'cancelled', verb: 'finish cancelling', allowedHint: 'only running or suspended jobs' },
   pause: { from: ['pending', 'queued'], to: 'paused', verb: 'pause', allowedHint: 'only pending or queued jobs' },
   suspend: { from: ['running'], to: 'paused', verb: 'suspend', allowedHint: 'only running jobs' },
   resume: { from: ['paused'], to: 'pending', verb: 'resume', allowedHint: 'only paused jobs' },

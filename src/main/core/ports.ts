@@ -39,6 +39,12 @@ export interface JobRecord {
   readonly logDropped: number;
   /** A running job suspended by the user: status paused, process stopped, slot and VRAM still held. */
   readonly suspended: boolean;
+  /**
+   * When a user asked to cancel the job while it ran (or was suspended): it stays running (cancelling)
+   * until its attempt has ended (its tool exited, its partial files removed), then it is cancelled.
+   * Null when no cancel was asked for during the current attempt.
+   */
+  readonly cancelRequestedAt: number | null;
 }
 
 export interface RecordedProcess {
@@ -47,6 +53,39 @@ export interface RecordedProcess {
   readonly command: string;
   readonly nodeId: string;
   readonly startedAt: number;
+  /**
+   * When the process started, in the kernel's terms (field 22 of /proc/<pid>/stat, clock ticks since
+   * boot): with the PID it names one process, so a PID reused later is never taken for it. Null
+   * where it could not be read (no /proc, or the process had exited already).
+   */
+  readonly startTicks: number | null;
+}
+
+/**
+ * The attempt a write is fenced by (its fencing token): the write applies only while the job still
+ * runs (or is suspended) in this attempt and, in a fleet, its lease has not run out.
+ */
+export interface AttemptFence {
+  readonly jobId: string;
+  readonly attempt: number;
+}
+
+/**
+ * A file an attempt has made in the library and not yet published (library-relative path): its
+ * partial, or its final name between the rename and the fenced record. Recorded before the file
+ * exists, forgotten when it is published or removed, so recovery removes exactly the files of
+ * attempts that will not go on.
+ */
+export interface AttemptPartial extends AttemptFence {
+  readonly path: string;
+  readonly nodeId: string;
+  readonly createdAt: number;
+}
+
+/** Which abandoned partials to take: of these jobs, else of what this node recorded, else all. */
+export interface PartialScope {
+  readonly jobIds?: readonly string[];
+  readonly nodeId?: string;
 }
 
 export interface NewJob {
@@ -121,7 +160,9 @@ export interface ClaimResult {
 export type AttemptOutcome =
   | { readonly kind: 'completed'; readonly jobId: string; readonly attempt: number; readonly at: number; readonly logLine: string }
   | { readonly kind: 'failed'; readonly jobId: string; readonly attempt: number; readonly at: number; readonly error: string; readonly decision: FailureDecision; readonly logLine: string }
-  | { readonly kind: 'interrupted'; readonly jobId: string; readonly attempt: number; readonly at: number; readonly logLine: string };
+  | { readonly kind: 'interrupted'; readonly jobId: string; readonly attempt: number; readonly at: number; readonly logLine: string }
+  /** A cancel was asked for and the attempt has ended (its tool exited, its partials removed). */
+  | { readonly kind: 'cancelled'; readonly jobId: string; readonly attempt: number; readonly at: number; readonly logLine: string };
 
 export interface ReportBatch {
   readonly logs: readonly LogLineInput[];
@@ -138,6 +179,15 @@ export interface ManualTransition {
   readonly logLine?: string;
   /** Manual retry: count it and clear the retry timer. */
   readonly countRetry?: boolean;
+}
+
+export interface CancelRequest {
+  readonly jobId: string;
+  readonly at: number;
+  /** Logged when the job is cancelled at once. */
+  readonly logLine: string;
+  /** Logged when a live job is asked to stop (it is cancelled when its attempt has ended). */
+  readonly requestedLogLine: string;
 }
 
 export interface TransitionResult {
@@ -176,6 +226,14 @@ export interface JobStore {
   recordReports(batch: ReportBatch): Promise<JobRecord[]>;
   /** A user's action (cancel, pause, resume, retry): applied only if the job's status is in `from`. Throws AppError NOT_FOUND. */
   transitionJob(t: ManualTransition): Promise<TransitionResult>;
+  /**
+   * A user's cancel, decided atomically on the job as it is: one that waits (pending, queued, paused
+   * without a process) is cancelled at once with `logLine`; a live one (running, or suspended) only
+   * gets cancelRequestedAt (and `requestedLogLine`, once) and stays live until its attempt reports a
+   * `cancelled` outcome (or is rescued, which then cancels it); its node is told. Not applied to a
+   * job that has ended. Throws AppError NOT_FOUND.
+   */
+  cancelJob(c: CancelRequest): Promise<TransitionResult>;
   setPriority(jobId: string, priority: number, allowedFrom: readonly JobStatus[], at: number): Promise<TransitionResult>;
   /**
    * Jobs left running by this node when it died: apply `decide` to each, log what happened. An
@@ -192,6 +250,26 @@ export interface JobStore {
   forgetProcess(nodeId: string, pid: number): Promise<void>;
   /** Returns and forgets every process recorded by this node. */
   takeRecordedProcesses(nodeId: string): Promise<RecordedProcess[]>;
+
+  /**
+   * Whether the attempt still owns its job: running (or suspended) in this attempt and, on a shared
+   * store, its lease not run out (in the database's clock). Checked before a file is published.
+   */
+  attemptOwnsJob(fence: AttemptFence): Promise<boolean>;
+  /** Records a file an attempt is about to write (see AttemptPartial); recording it again is a no-op. */
+  recordPartial(partial: AttemptPartial): Promise<void>;
+  /** Forgets a recorded file (published, or removed by its attempt). */
+  forgetPartial(fence: AttemptFence, path: string): Promise<void>;
+  /**
+   * The commit of a published file that no other record holds (a GIF): forgets its row only while
+   * the attempt owns its job, in one fenced statement. False when fenced (the caller removes the file).
+   */
+  commitPartial(fence: AttemptFence, path: string): Promise<boolean>;
+  /**
+   * Returns and forgets the recorded files of attempts that no longer own their job (re-queued,
+   * failed, cancelled, rescued), within `scope`; recovery removes them from the library.
+   */
+  takeAbandonedPartials(scope: PartialScope): Promise<AttemptPartial[]>;
 
   /** Earliest retryAfter later than `now` among jobs waiting for a retry, for the dispatcher's timer. */
   nextRetryAt(now: number): Promise<number | null>;

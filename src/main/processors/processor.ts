@@ -4,7 +4,7 @@
  * JobError to say whether a failure can heal by retrying.
  */
 import type { JobType } from '../../shared/domain/job-types';
-import type { JobRecord } from '../core/ports';
+import type { AttemptFence, JobRecord } from '../core/ports';
 import type { ConsoleBuffer } from './media/console-buffer';
 
 export interface JobContext {
@@ -24,13 +24,32 @@ export interface JobContext {
    * function when the process has exited.
    */
   trackProcess(process: TrackedProcess): () => void;
+  /** The files this attempt writes in the library: the publishing fence and the partial records (steps/publish-output.ts uses it). */
+  readonly files: AttemptFiles;
+}
+
+/**
+ * What an attempt's files need from the store. Paths are library-relative. A partial is recorded
+ * before the tool writes it and forgotten once published or removed, so recovery removes the
+ * partials of attempts that will not go on; publishing is fenced by `fence` (the job's attempt
+ * number, and its lease in a fleet).
+ */
+export interface AttemptFiles {
+  readonly fence: AttemptFence;
+  /** Whether this attempt still owns its job (not cancelled, rescued or finished elsewhere). */
+  ownsJob(): Promise<boolean>;
+  recordPartial(path: string): Promise<void>;
+  forgetPartial(path: string): Promise<void>;
+  /** The fenced commit of a published file that no other record holds; false when fenced. */
+  commit(path: string): Promise<boolean>;
 }
 
 export interface TrackedProcess {
   readonly pid: number;
   /** The executable, to recognise the process after a restart (a reused PID is not killed). */
   readonly command: string;
-  suspend(): void;
+  /** SIGSTOP; `false` (or a throw) when the process was gone, so the job is not shown paused for nothing. */
+  suspend(): boolean | void;
   resume(): void;
 }
 

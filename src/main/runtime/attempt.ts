@@ -4,13 +4,15 @@
  */
 import { decideAfterFailure, type RetryPolicyConfig } from '../core/retry-policy';
 import type { AttemptOutcome, Clock, JobRecord } from '../core/ports';
-import { JobError, type JobContext, type Processor, type TrackedProcess } from '../processors/processor';
+import { JobError, type AttemptFiles, type JobContext, type Processor, type TrackedProcess } from '../processors/processor';
 import { ConsoleBuffer } from '../processors/media/console-buffer';
 import { isAppError } from '../../shared/contracts/errors';
 
 /**
- * cancel: a user cancelled the job here; fenced: the store no longer gives this attempt the job
- * (cancelled on another node, or rescued after this node lost its lease); neither reports an outcome.
+ * cancel: a user asked to cancel the job (through any node): the attempt reports a `cancelled`
+ * outcome once its processor has returned (its tool exited, its partials removed), and only that
+ * makes the job cancelled. fenced: the store no longer gives this attempt the job (rescued after
+ * this node lost its lease, or taken over): no outcome.
  */
 export type StopReason = 'cancel' | 'fenced' | 'hang' | 'shutdown';
 
@@ -21,6 +23,8 @@ export interface AttemptHooks {
   onProcessStarted(attempt: Attempt, process: TrackedProcess): void;
   onProcessEnded(attempt: Attempt, process: TrackedProcess): void;
   onProgress(attempt: Attempt, progress: number): void;
+  /** The store side of the attempt's files (publishing fence, partial records); asked once, when a processor first needs it. */
+  files(attempt: Attempt): AttemptFiles;
   /** Called once, when the attempt has ended (or its grace period after a stop ran out). */
   onEnd(attempt: Attempt, outcome: AttemptOutcome | null): void;
 }
@@ -41,6 +45,9 @@ export class Attempt {
   private readonly processes = new Set<TrackedProcess>();
   private consoleBuffer: ConsoleBuffer | null = null;
   private suspendedFlag = false;
+  /** When stop() was called (for the log line of a cancel). */
+  private stoppedAt: number | null = null;
+  private attemptFiles: AttemptFiles | null = null;
 
   constructor(
     readonly job: JobRecord,
@@ -70,6 +77,11 @@ export class Attempt {
       this.consoleBuffer.subscribe((chunk) => this.hooks.onConsole(this, chunk));
     }
     return this.consoleBuffer;
+  }
+
+  /** JobContext.files. */
+  get files(): AttemptFiles {
+    return (this.attemptFiles ??= this.hooks.files(this));
   }
 
   /** Whether any tool wrote to the console (so there is something to show). */
@@ -119,9 +131,21 @@ export class Attempt {
     return this.suspendedFlag;
   }
 
-  suspend(): void {
+  /**
+   * SIGSTOP to the attempt's processes; true when at least one was there to receive it (a process
+   * that had just exited answers false or throws). Later processes of the attempt start suspended.
+   */
+  suspend(): boolean {
     this.suspendedFlag = true;
-    for (const p of this.processes) p.suspend();
+    let delivered = false;
+    for (const p of this.processes) {
+      try {
+        if (p.suspend() !== false) delivered = true;
+      } catch {
+        // gone already
+      }
+    }
+    return delivered;
   }
 
   resume(): void {
@@ -136,8 +160,9 @@ export class Attempt {
     // a stopped process only handles its termination signal once continued
     if (this.suspendedFlag) this.resume();
     this.stopReason = reason;
+    this.stoppedAt = this.options.clock.now();
     this.controller.abort(new Error(`stopped: ${reason}`));
-    setTimeout(() => this.end(this.failureOutcome(new Error('the processor did not stop within the grace period'))), this.options.stopGraceMs).unref();
+    setTimeout(() => this.end(this.failureOutcome(new Error('the processor did not stop within the grace period'), true)), this.options.stopGraceMs).unref();
   }
 
   /** JobContext.progress. */
@@ -165,19 +190,31 @@ export class Attempt {
   }
 
   private completedOutcome(): AttemptOutcome | null {
-    if (this.stopReason === 'cancel' || this.stopReason === 'fenced') return null;
+    if (this.stopReason === 'fenced') return null;
+    if (this.stopReason === 'cancel') return this.cancelledOutcome(false);
     const at = this.options.clock.now();
     const seconds = ((at - (this.job.startedAt ?? at)) / 1000).toFixed(1);
     return { kind: 'completed', jobId: this.job.id, attempt: this.job.attempt, at, logLine: `Completed successfully in ${seconds} s` };
   }
 
-  private failureOutcome(error: unknown): AttemptOutcome | null {
+  /** The end of a cancelled attempt; `timedOut`: the processor had not returned within the grace period. */
+  private cancelledOutcome(timedOut: boolean): AttemptOutcome {
+    const at = this.options.clock.now();
+    const seconds = ((at - (this.stoppedAt ?? at)) / 1000).toFixed(1);
+    const logLine = timedOut
+      ? `Cancelled: the processor had not returned ${seconds} s after the cancel (its tool was killed; the slot is freed)`
+      : `Cancelled: the tool has exited and the partial files are removed (${seconds} s after the cancel)`;
+    return { kind: 'cancelled', jobId: this.job.id, attempt: this.job.attempt, at, logLine };
+  }
+
+  private failureOutcome(error: unknown, timedOut = false): AttemptOutcome | null {
     const at = this.options.clock.now();
     const base = { jobId: this.job.id, attempt: this.job.attempt, at };
     switch (this.stopReason) {
       case 'cancel':
+        return this.cancelledOutcome(timedOut);
       case 'fenced':
-        return null; // the store has moved on (cancelled, rescued); its log says so
+        return null; // the store has moved on (rescued, taken over); its log says so
       case 'shutdown':
         return { kind: 'interrupted', ...base, logLine: 'Interrupted by shutdown; it will start again (no retry spent).' };
       case 'hang': {
@@ -236,5 +273,9 @@ class AttemptContext implements JobContext {
 
   trackProcess(process: TrackedProcess): () => void {
     return this.attempt.track(process);
+  }
+
+  get files(): AttemptFiles {
+    return this.attempt.files;
   }
 }

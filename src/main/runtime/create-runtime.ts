@@ -10,6 +10,8 @@ import { JOB_TYPE_CATALOG } from '../../shared/domain/job-types';
 import { decideAfterCrash } from '../core/retry-policy';
 import { systemClock, type Clock, type JobRecord, type JobStore, type RecordedProcess } from '../core/ports';
 import { killRecordedOrphans } from './orphans';
+import { removeAbandonedPartials } from './partial-recovery';
+import { ProcessBook } from './process-book';
 import type { ProcessorRegistry } from '../processors/processor';
 import type { VideoStore } from '../core/library-ports';
 import type { AnalysisStore } from '../core/analysis-ports';
@@ -121,6 +123,8 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
   const outcomes = { completed: 0, failed: 0 };
   const startedAt = clock.now();
   const consoleRelay = new ConsoleRelay((jobId, text) => events.emit({ type: 'job.console', jobId, text }));
+  const killOrphans = deps.killOrphans ?? killRecordedOrphans;
+  const processes = new ProcessBook(store, config.nodeId, clock, logger, killOrphans);
   const dispatcher = new Dispatcher(
     store,
     deps.processors,
@@ -129,9 +133,8 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
       return capacity.snapshot();
     },
     {
-      onProcessStarted: (jobId, p) =>
-        void store.recordProcess({ pid: p.pid, jobId, command: p.command, nodeId: config.nodeId, startedAt: clock.now() }).catch((error: unknown) => logger.error('Could not record a child process:', error)),
-      onProcessEnded: (_jobId, p) => void store.forgetProcess(config.nodeId, p.pid).catch((error: unknown) => logger.error('Could not forget a child process:', error)),
+      onProcessStarted: (jobId, p) => processes.started(jobId, p),
+      onProcessEnded: (_jobId, p) => processes.ended(p),
       onJobsChanged: (jobs) => {
         for (const job of jobs) {
           if (job.status === 'completed') outcomes.completed += 1;
@@ -221,11 +224,19 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
           logger.warn(`Job ${jobId} (attempt ${attempt}) is no longer this node's (cancelled elsewhere, or rescued after a lost lease): stopping it.`);
           dispatcher.stopAttempt(jobId, 'fenced');
         },
+        cancelAttempt: ({ jobId, attempt }) => {
+          if (dispatcher.attemptOf(jobId)?.job.attempt !== attempt) return;
+          dispatcher.stopAttempt(jobId, 'cancel'); // a no-op when this node stopped it already
+        },
         requestDispatch: () => dispatcher.requestDispatch(),
         reloadFlags: () => capacity.load(),
         decideRescue: (job) => decideAfterCrash(job.retryCount, job.maxRetries),
         now: () => clock.now(),
-        onRescued: (jobs) => publish(jobs),
+        onRescued: (jobs) => {
+          publish(jobs);
+          // the rescuer removes the rescued attempts' partials (the library is shared)
+          void removeAbandonedPartials(store, config.libraryPath, { jobIds: jobs.map((j) => j.id) }, logger).catch((error: unknown) => logger.error('Could not remove the partial files of rescued jobs:', error));
+        },
         onSuperseded: () => dispatcher.fenceAll(),
         logger,
       })
@@ -264,13 +275,15 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
       await capacity.load();
       // before rescuing this node's jobs: a second live process with the same node id is refused here
       await fleet?.register();
-      const orphans = await (deps.killOrphans ?? killRecordedOrphans)(await store.takeRecordedProcesses(config.nodeId));
+      const orphans = await killOrphans(await store.takeRecordedProcesses(config.nodeId));
       if (orphans.length > 0) logger.warn(`Killed ${orphans.length} process(es) left running by a previous run: PIDs ${orphans.join(', ')}`);
       const rescued = await store.rescueJobs(config.nodeId, clock.now(), (job) => decideAfterCrash(job.retryCount, job.maxRetries));
       if (rescued.length > 0) {
         logger.warn(`Recovered ${rescued.length} job(s) left running by a previous run: ${rescued.map((j) => `${j.id} → ${j.status}`).join(', ')}`);
         publish(rescued);
       }
+      // the files of every attempt that will not go on (this node's, in a fleet; all, embedded)
+      await removeAbandonedPartials(store, config.libraryPath, deps.fleet ? { nodeId: config.nodeId } : {}, logger).catch((error: unknown) => logger.error('Could not remove the partial files of recovered jobs:', error));
       dispatcher.start();
       watchdog.start();
       fleet?.start();
@@ -283,6 +296,7 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
       stats.stop();
       fleet?.stop();
       await dispatcher.stop();
+      await processes.close(); // no job_processes rows (and no tools) outlive a clean stop
       relay?.stop();
       await fleet?.markStopped();
     },

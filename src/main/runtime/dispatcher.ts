@@ -11,6 +11,7 @@ import { RESOURCE_CATEGORIES, type ResourceCategory } from '../../shared/domain/
 import type { ProcessorRegistry, TrackedProcess } from '../processors/processor';
 import { Attempt, type AttemptHooks, type AttemptOptions, type StopReason } from './attempt';
 import { ReportBuffer } from './report-buffer';
+import { StoreAttemptFiles } from './attempt-files';
 
 /**
  * Other nodes held or took some of the chosen jobs: claim again at once for the capacity still
@@ -268,6 +269,7 @@ export class Dispatcher {
       this.scheduleFlush();
     },
     onEnd: (ended, outcome) => this.onAttemptEnd(ended, outcome),
+    files: ({ job }) => new StoreAttemptFiles(this.store, this.options.nodeId, this.clock, job),
     onConsole: ({ job }, chunk) => this.hooks.onConsole(job.id, chunk),
     onProcessStarted: ({ job }, process) => this.hooks.onProcessStarted(job.id, process),
     onProcessEnded: ({ job }, process) => this.hooks.onProcessEnded(job.id, process),

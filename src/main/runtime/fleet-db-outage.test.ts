@@ -65,6 +65,7 @@ describe('a database restart shorter than the lease', { timeout: 120_000 }, () =
       expect(job.progress).toBe(100);
       expect(job.log).toContain('wrote 40 thumbnails');
     }
-    expect(errors).toEqual([]);
+    // a dispatcher tick that meets the restart says so and runs again; nothing else may go wrong
+    expect(errors.filter((e) => !/^Dispatcher tick failed .*(shutting down|starting up|ECONNREFUSED|terminat)/.test(e))).toEqual([]);
   });
 });

@@ -93,7 +93,7 @@ describe('fleet: a node frozen past its lease while encoding, then released', { 
     await until(async () => {
       const jobs = await Promise.all(frozenJobs.map((id) => n1.api<Job>('GET', `/api/media/jobs/${id}`)));
       return jobs.every((j) => j.nodeId !== 'n2' || j.status !== 'running');
-    }, 30_000, "n2's jobs to be rescued");
+    }, 60_000, "n2's jobs to be rescued"); // a claim n2 froze inside holds its rows until the server ends its session (30 s)
     await sleep(1_000);
     n2.child.kill('SIGCONT');
 
@@ -105,9 +105,12 @@ describe('fleet: a node frozen past its lease while encoding, then released', { 
 
     for (const job of finals) {
       expect(job.status, `${job.type} ${job.id}: ${job.lastError}\n${job.log}`).toBe('completed');
-      // a rescue spends one retry; the rescuing attempt must not spend another
-      expect(job.retryCount, job.log).toBe(frozenJobs.includes(job.id) ? 1 : 0);
+      // the rescue of n2's attempt spends one retry; the rescuing attempt must not spend another
+      const ranOnN2 = /Started attempt 1 on node n2/.test(job.log);
+      expect(job.retryCount, job.log).toBeLessThanOrEqual(ranOnN2 ? 1 : 0);
     }
+    // the jobs n2 held when it froze were rescued (one retry each) and finished by the next attempt
+    for (const id of frozenJobs) expect(finals.find((j) => j.id === id)?.retryCount, id).toBe(1);
 
     const playback = readdirSync(join(library, 'playback'));
     const thumbnails = readdirSync(join(library, 'thumbnails'));

@@ -13,6 +13,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function member(registry: Partial<FleetRegistry>) {
   const stopped: LiveAttempt[] = [];
+  const cancelled: LiveAttempt[] = [];
   const errors: string[] = [];
   let sweeps = 0;
   let superseded = 0;
@@ -22,6 +23,7 @@ function member(registry: Partial<FleetRegistry>) {
     timing: { heartbeatMs: 60_000, sweepMs: 60_000, pollMs: 60_000 }, // only the calls below
     beat: () => ({ limits: { cpu: 1, gpu_encode: 1, gpu_ai: 1 }, vramBudgetMb: null, gpus: [], running: { cpu: 1, gpu_encode: 0, gpu_ai: 0 }, vramReservedMb: 0, attempts: [{ jobId: 'j', attempt: 2 }], completedSinceStart: 0, failedSinceStart: 0 }),
     stopAttempt: (a) => stopped.push(a),
+    cancelAttempt: (a) => cancelled.push(a),
     requestDispatch: () => {},
     reloadFlags: async () => {},
     decideRescue: () => ({ kind: 'fail', reason: 'test' }) as never,
@@ -30,7 +32,7 @@ function member(registry: Partial<FleetRegistry>) {
     onSuperseded: () => void (superseded += 1),
     logger: { info() {}, warn() {}, error: (m: string) => void errors.push(m) },
   });
-  return { fleet, stopped, errors, sweeps: () => sweeps, superseded: () => superseded };
+  return { fleet, stopped, cancelled, errors, sweeps: () => sweeps, superseded: () => superseded };
 }
 
 describe('FleetMember', () => {
@@ -46,6 +48,15 @@ describe('FleetMember', () => {
     await m.fleet.heartbeat();
     expect(m.stopped).toEqual([{ jobId: 'j', attempt: 2 }]);
     expect(m.errors.some((e) => /No heartbeat reached the database for \d+ ms \(lease 200 ms\): stopping 1 running attempt/.test(e))).toBe(true);
+    m.fleet.stop();
+  });
+
+  it('stops (as a cancel) the attempts whose job a user asked to cancel through another node', async () => {
+    const m = member({ heartbeat: async () => ({ lost: [], cancelRequested: [{ jobId: 'j', attempt: 2 }] }) });
+    m.fleet.start();
+    await m.fleet.heartbeat();
+    expect(m.cancelled).toEqual([{ jobId: 'j', attempt: 2 }]);
+    expect(m.stopped).toEqual([]);
     m.fleet.stop();
   });
 

@@ -1,6 +1,6 @@
 /**
- * This node's part in a fleet: it registers, heartbeats (renewing the leases of its live attempts
- * and stopping those the store no longer gives it), sweeps for jobs whose lease ran out, claims
+ * This node's part in a fleet: it registers, heartbeats (renewing the leases of its live attempts,
+ * stopping those the store no longer gives it and those a user asked to cancel through any node), sweeps for jobs whose lease ran out, claims
  * when woken by another node, and polls as a backstop (a lost notification, the database
  * restarting, a retry falling due that another node scheduled).
  *
@@ -29,6 +29,8 @@ export interface FleetMemberDeps {
   beat(): Omit<NodeHeartbeat, 'nodeId' | 'instanceId'>;
   /** Stops an attempt the store no longer gives this node. */
   stopAttempt(attempt: LiveAttempt): void;
+  /** Stops an attempt whose job a user asked to cancel (through any node); its end cancels the job. */
+  cancelAttempt(attempt: LiveAttempt): void;
   /** Claim soon (work may be waiting). */
   requestDispatch(): void;
   /** Re-read the queue flags (another node paused or resumed the queue). */
@@ -102,9 +104,10 @@ export class FleetMember {
         this.beatAgain = false;
         const ok = await this.guard('heartbeat', async () => {
           const { nodeId, instanceId } = this.deps.registration;
-          const { lost, supersededBy } = await this.deps.registry.heartbeat({ nodeId, instanceId, ...this.deps.beat() });
+          const { lost, cancelRequested, supersededBy } = await this.deps.registry.heartbeat({ nodeId, instanceId, ...this.deps.beat() });
           if (supersededBy !== undefined) return this.superseded(supersededBy);
           for (const attempt of lost) this.deps.stopAttempt(attempt);
+          for (const attempt of cancelRequested ?? []) this.deps.cancelAttempt(attempt);
         });
         this.afterHeartbeat(ok);
       } while (this.beatAgain && this.running);

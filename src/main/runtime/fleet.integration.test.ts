@@ -63,11 +63,23 @@ describe('fleet mode: runtimes sharing one PostgreSQL database', { timeout: 90_0
     const worker = await start(url, 'worker', { fleet: SLOW });
     const { id } = await front.runtime.execute('createJob', { type: 'validate', params: { sleepMs: 20_000 } });
     await waitFor(() => worker.runtime.runningJobIds().includes(id), 10_000, 'the worker to run it');
+    // the front node learns of the end through the fleet's relay; at that moment the worker's attempt has ended
+    const cancelledSeen = new Promise<boolean>((resolve) => {
+      const off = front.runtime.subscribe((e) => {
+        if (e.type !== 'job.updated' || e.job.id !== id || e.job.status !== 'cancelled') return;
+        off();
+        resolve(worker.runtime.runningJobIds().includes(id));
+      });
+    });
     const t0 = performance.now();
-    expect((await front.runtime.execute('cancelJob', { id })).status).toBe('cancelled');
+    // cancelling (on every node: the store holds the request) until the worker's attempt has ended, then cancelled
+    expect(await front.runtime.execute('cancelJob', { id })).toMatchObject({ status: 'running', cancelling: true });
+    expect(await cancelledSeen).toBe(false);
     await waitFor(() => !worker.runtime.runningJobIds().includes(id), 10_000, 'the worker to stop it');
     expect(performance.now() - t0).toBeLessThan(3_000); // the next heartbeat is 5 s away: the cancel wake-up did it
-    expect(await statusOf(worker, id)).toBe('cancelled');
+    await waitFor(async () => (await statusOf(front, id)) === 'cancelled', 3_000, 'cancelled');
+    expect(await front.runtime.execute('getJob', { id })).toMatchObject({ status: 'cancelled', cancelling: false });
+    expect((await front.runtime.execute('getJob', { id })).log).toMatch(/Cancelled: the tool has exited/);
   });
 
   it('stops working as its node once another process has taken its node id over (it was frozen longer than the takeover wait)', async () => {

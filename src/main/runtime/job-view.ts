@@ -4,6 +4,11 @@ import type { JobRecord, StoredLogLine } from '../core/ports';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
+/** A cancel was asked for and the job's attempt has not ended yet (its tool is stopping). */
+export function isCancelling(job: JobRecord): boolean {
+  return job.cancelRequestedAt !== null && (job.status === 'running' || job.suspended);
+}
+
 export function toJobView(job: JobRecord, queuePosition: number | null = null): Job {
   return {
     id: job.id,
@@ -25,6 +30,7 @@ export function toJobView(job: JobRecord, queuePosition: number | null = null): 
     lastError: job.lastError,
     nodeId: job.nodeId,
     createdBy: job.createdBy,
+    cancelling: isCancelling(job),
   };
 }
 

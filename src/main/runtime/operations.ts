@@ -139,10 +139,28 @@ export function createOperationHandlers(deps: OperationDeps): OperationHandlers 
       return { id, status: job.status, retryCount: job.retryCount, retryAfter: null, log: await fullLog(job) };
     },
 
+    /**
+     * A waiting job is cancelled at once. A live one (running, or suspended) answers with its status
+     * unchanged and `cancelling: true`: its tool is asked to stop (SIGINT, SIGKILL after 1 s) by the
+     * node that runs it, and the job becomes cancelled, with an event, once the tool has exited and
+     * the attempt's partial files are removed. The answer does not wait for that (usually about a
+     * second; a bulk cancel of many jobs, or one on another node, must not hold the request).
+     */
     async cancelJob({ id }, caller) {
-      const job = await transition(id, 'cancel', { logLine: `--- JOB CANCELLED BY ${actorOf(caller)} ---` });
-      dispatcher.stopAttempt(id, 'cancel');
-      return { id, status: job.status, log: await fullLog(job) };
+      const actor = actorOf(caller);
+      const at = clock.now();
+      const { job, applied } = await store.cancelJob({
+        jobId: id,
+        at,
+        logLine: `--- JOB CANCELLED BY ${actor} ---`,
+        requestedLogLine: `--- CANCEL REQUESTED BY ${actor}: stopping its process; the job is cancelled once it has exited and its partial files are removed ---`,
+      });
+      if (!applied) throw transitionRefused(job.status, 'cancel', id);
+      const cancelling = job.status !== 'cancelled';
+      // here at once; on another node the store's wake-up (or its next heartbeat) does it
+      if (cancelling) dispatcher.stopAttempt(id, 'cancel');
+      if (!cancelling || job.cancelRequestedAt === at) deps.onJobsChanged([job]); // not again for a repeated ask
+      return { id, status: job.status, cancelling, log: await fullLog(job) };
     },
 
     async pauseJob({ id }, caller) {
@@ -155,9 +173,17 @@ export function createOperationHandlers(deps: OperationDeps): OperationHandlers 
       const attempt = dispatcher.attemptOf(id);
       if (!attempt) throw new AppError('INVALID_TRANSITION', 'This job is running on another node or just finishing; it cannot be suspended from here.', { status: current.status });
       if (!attempt.canSuspend) throw new AppError('INVALID_TRANSITION', 'This job has no external process that can be suspended; cancel it instead.', { status: current.status });
+      if (current.cancelRequestedAt !== null) throw beingCancelled(current, 'suspend');
+      // paused only once the process has really been stopped
+      if (!attempt.suspend()) {
+        attempt.resume();
+        throw new AppError('INVALID_TRANSITION', 'Its process has just ended; the job is finishing and cannot be suspended.', { status: current.status });
+      }
       const { job, applied } = await store.suspendJob(id, clock.now(), `Suspended by ${actorOf(caller)}: process stopped, its slot and VRAM stay reserved`);
-      if (!applied) throw transitionRefused(job.status, 'suspend', id);
-      attempt.suspend();
+      if (!applied) {
+        attempt.resume();
+        throw transitionRefused(job.status, 'suspend', id);
+      }
       deps.onJobsChanged([job]);
       dispatcher.requestDispatch(); // re-explain waits: the slot stays taken
       return { id, status: job.status };
@@ -167,10 +193,16 @@ export function createOperationHandlers(deps: OperationDeps): OperationHandlers 
       const current = await requireJob(store, id);
       if (current.suspended) {
         // its stopped process lives on the node that runs it: only that node can continue it
-        if (!dispatcher.attemptOf(id)) throw new AppError('INVALID_TRANSITION', `This job's process is suspended on node ${current.nodeId ?? 'another node'}; resume it through that node.`, { status: current.status, nodeId: current.nodeId });
+        const attempt = dispatcher.attemptOf(id);
+        if (!attempt) throw new AppError('INVALID_TRANSITION', `This job's process is suspended on node ${current.nodeId ?? 'another node'}; resume it through that node.`, { status: current.status, nodeId: current.nodeId });
+        if (current.cancelRequestedAt !== null) throw beingCancelled(current, 'resume');
+        // running only once the process has been continued
+        attempt.resume();
         const { job, applied } = await store.resumeSuspendedJob(id, clock.now(), `Resumed by ${actorOf(caller)}: process continued`);
-        if (!applied) throw transitionRefused(job.status, 'resumeSuspended', id);
-        dispatcher.attemptOf(id)?.resume();
+        if (!applied) {
+          if (job.suspended && job.cancelRequestedAt === null) attempt.suspend();
+          throw transitionRefused(job.status, 'resumeSuspended', id);
+        }
         deps.onJobsChanged([job]);
         return { id, status: job.status };
       }
@@ -278,6 +310,10 @@ async function requireReferencedVideos(videos: VideoStore, params: Record<string
   for (const id of new Set(ids)) {
     if (!(await videos.getVideo(id))) throw new AppError('UNKNOWN_VIDEO', `No video with id ${id} in the library.`, { videoId: id });
   }
+}
+
+function beingCancelled(job: JobRecord, verb: string): AppError {
+  return new AppError('INVALID_TRANSITION', `Cannot ${verb} a job that is being cancelled (its process is stopping).`, { status: job.status, cancelling: true, jobId: job.id });
 }
 
 async function requireJob(store: JobStore, id: string): Promise<JobRecord> {

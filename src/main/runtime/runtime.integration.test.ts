@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { isAppError } from '../../shared/contracts/errors';
 import type { Job } from '../../shared/contracts/job';
+import type { Processor } from '../processors/processor';
 import type { RuntimeEvent } from './events';
 import { startTestRuntime, waitFor, type TestRuntime } from './testing/test-runtime';
 
@@ -114,17 +115,47 @@ describe('runtime: lifecycle through the real dispatcher and SQLite store', () =
     expect((await t.runtime.execute('getJob', { id: job.id })).retryCount).toBe(0);
   });
 
-  it('cancels a running job: its processor is aborted, its slot freed, its late result ignored', async () => {
-    t = await startTestRuntime({ config: { limits: { cpu: 1, gpu_encode: 1, gpu_ai: 1 } } });
+  it('cancels a running job: cancelling until its processor has returned, then cancelled; its slot freed', async () => {
+    // like a tool that takes a moment to exit: the processor returns 300 ms after the abort
+    const slowToStop: Processor = {
+      async run(ctx) {
+        if ((ctx.job.params as { sleepMs?: number }).sleepMs === 0) return;
+        await new Promise((resolve) => ctx.signal.addEventListener('abort', resolve, { once: true }));
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        throw ctx.signal.reason;
+      },
+    };
+    t = await startTestRuntime({ processor: slowToStop, config: { limits: { cpu: 1, gpu_encode: 1, gpu_ai: 1 } } });
     const running = await t.runtime.execute('createJob', { type: 'scan', params: { sleepMs: 5000 } });
     const next = await t.runtime.execute('createJob', { type: 'scan', params: { sleepMs: 0 } });
     await until(running.id, 'running');
+    const seen: string[] = [];
+    t.runtime.subscribe((e) => {
+      if (e.type === 'job.updated' && e.job.id === running.id) seen.push(`${e.job.status}${e.job.cancelling ? ' (cancelling)' : ''}`);
+    });
     const result = await t.runtime.execute('cancelJob', { id: running.id });
-    expect(result.status).toBe('cancelled');
-    expect(result.log).toMatch(/--- JOB CANCELLED BY internal \(admin\) ---$/);
+    // the answer says what is true now: still running, being cancelled
+    expect(result).toMatchObject({ status: 'running', cancelling: true });
+    expect(result.log).toMatch(/--- CANCEL REQUESTED BY internal \(admin\): stopping its process; the job is cancelled once it has exited and its partial files are removed ---$/);
+    // asking again changes nothing and is not refused while it is being cancelled
+    expect(await t.runtime.execute('cancelJob', { id: running.id })).toMatchObject({ status: 'running', cancelling: true });
+    await expectCode(t.runtime.execute('pauseJob', { id: running.id }), 'INVALID_TRANSITION');
+    await until(running.id, 'cancelled', 2000);
     await until(next.id, 'completed', 2000);
-    expect(await jobStatus(running.id)).toBe('cancelled');
+    const job = await t.runtime.execute('getJob', { id: running.id });
+    expect(job).toMatchObject({ status: 'cancelled', cancelling: false });
+    expect(job.log).toMatch(/Cancelled: the tool has exited and the partial files are removed \(\d+\.\d s after the cancel\)$/);
+    expect(seen).toEqual(['running (cancelling)', 'cancelled']);
+    expect((await t.runtime.execute('getStats', {})).cancelled).toBe(1);
     await expectCode(t.runtime.execute('cancelJob', { id: running.id }), 'INVALID_TRANSITION');
+  });
+
+  it('cancels a waiting job at once', async () => {
+    t = await startTestRuntime({ config: { limits: { cpu: 0, gpu_encode: 0, gpu_ai: 0 } } });
+    const waiting = await t.runtime.execute('createJob', { type: 'scan', params: { sleepMs: 0 } });
+    const result = await t.runtime.execute('cancelJob', { id: waiting.id });
+    expect(result).toMatchObject({ status: 'cancelled', cancelling: false });
+    expect(result.log).toMatch(/--- JOB CANCELLED BY internal \(admin\) ---$/);
   });
 
   it('pauses and resumes a waiting job, retries a cancelled one, and refuses transitions the lifecycle forbids', async () => {

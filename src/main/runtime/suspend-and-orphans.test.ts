@@ -6,6 +6,11 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { isAppError } from '../../shared/contracts/errors';
+import { readStartTicks } from '../processors/media/orphan-cleanup';
+import { startProcess } from '../processors/media/process-runner';
+import type { Processor } from '../processors/processor';
+import { SqliteJobStore } from '../storage/sqlite/sqlite-job-store';
+import { loadConfig } from './config';
 import { childProcessProcessor } from '../processors/testing/test-processors';
 import { startTestRuntime, waitFor, type TestRuntime } from './testing/test-runtime';
 
@@ -74,9 +79,9 @@ describe('orphaned child processes after a crash', () => {
     const orphan = spawn('sleep', ['60'], { stdio: 'ignore', detached: true });
     const bystander = spawn('sleep', ['60'], { stdio: 'ignore', detached: true });
     const dir = t.dir;
-    await t.store.recordProcess({ pid: orphan.pid!, jobId: 'x', command: 'sleep', nodeId: 'test-node', startedAt: 1 });
+    await t.store.recordProcess({ pid: orphan.pid!, jobId: 'x', command: 'sleep', nodeId: 'test-node', startedAt: 1, startTicks: await readStartTicks(orphan.pid!) });
     // recorded as another program: must not be killed
-    await t.store.recordProcess({ pid: bystander.pid!, jobId: 'y', command: 'ffmpeg', nodeId: 'test-node', startedAt: 1 });
+    await t.store.recordProcess({ pid: bystander.pid!, jobId: 'y', command: 'ffmpeg', nodeId: 'test-node', startedAt: 1, startTicks: await readStartTicks(bystander.pid!) });
     await t.close();
     const restarted = await startTestRuntime({ dir });
     try {
@@ -89,4 +94,42 @@ describe('orphaned child processes after a crash', () => {
       await restarted.close();
     }
   });
+});
+
+describe('process records at a clean stop', () => {
+  it('leave no job_processes rows and no tool behind, even a tool that outlived its attempt', async () => {
+    // a tool that ignores SIGINT/SIGTERM and gets its SIGKILL only after 30 s: it outlives the
+    // attempt's grace (500 ms here) and the runtime's stop, which used to leave its row (and it) behind
+    const stubborn: Processor = {
+      async run(ctx) {
+        const running = await startProcess({ command: '/bin/sh', args: ['-c', 'trap "" INT TERM; while :; do sleep 0.05; done'], signal: ctx.signal, killGraceMs: 30_000 });
+        const untrack = ctx.trackProcess({ pid: running.pid, command: '/bin/sh', suspend: () => running.suspend(), resume: () => running.resume() });
+        ctx.log(`Started the tool as PID ${running.pid}`);
+        try {
+          await running.result;
+        } finally {
+          untrack();
+        }
+      },
+    };
+    t = await startTestRuntime({ processor: stubborn });
+    const quick = await t.runtime.execute('createJob', { type: 'scan', params: {} });
+    const job = await t.runtime.execute('createJob', { type: 'scan', params: {} });
+    const pid = await waitFor(async () => {
+      const m = /as PID (\d+)/.exec((await t!.runtime.execute('getJob', { id: job.id })).log);
+      return m ? Number(m[1]) : undefined;
+    });
+    await waitFor(() => alive(pid), 2000, 'tool running');
+    const { dir } = t;
+    await t.runtime.execute('cancelJob', { id: quick.id }).catch(() => undefined);
+    await t.close();
+    t = undefined;
+    await waitFor(() => !alive(pid), 2000, 'tool killed at stop');
+    const store = new SqliteJobStore({ file: loadConfig({ MEDIA_DATA_DIR: dir }).databaseFile });
+    try {
+      expect(await store.takeRecordedProcesses('test-node')).toEqual([]);
+    } finally {
+      await store.close();
+    }
+  }, 20_000);
 });

@@ -152,5 +152,9 @@ describe('OpenAPI document', () => {
     expect(Object.keys(create.requestBody.content['application/json'].schema.properties).sort()).toEqual(Object.keys(OPERATIONS.createJob.input.shape).sort());
     expect(create.responses['201']).toBeDefined();
     expect(doc.paths['/api/media/jobs/{id}/cancel'].post.parameters[0]).toMatchObject({ name: 'id', in: 'path', required: true });
+    // a cancel of a running job answers its status unchanged and `cancelling`; jobs carry the flag
+    const cancelAnswer = JSON.stringify(doc.paths['/api/media/jobs/{id}/cancel'].post.responses['200']);
+    expect(cancelAnswer).toMatch(/"cancelling":\{[^}]*"type":"boolean"/);
+    expect(JSON.stringify(doc.paths['/api/media/jobs/{id}'].get.responses['200'])).toMatch(/"cancelling":\{[^}]*"type":"boolean"/);
   });
 });

@@ -39,6 +39,11 @@ export const jobSchema = z.object({
   nodeId: z.string().nullable(),
   /** The name of the API token (or 'desktop') that created the job; null for jobs from before it was recorded. */
   createdBy: z.string().nullable(),
+  /**
+   * A cancel was asked for while the job ran (or was suspended): its status stays running (paused)
+   * until its tool has exited and its partial files are removed, then it becomes cancelled.
+   */
+  cancelling: z.boolean(),
 });
 export type Job = z.infer<typeof jobSchema>;
 
@@ -89,6 +94,8 @@ export const jobIdInputSchema = z.strictObject({ id: jobId });
 export const setPriorityInputSchema = z.strictObject({ id: jobId, priority: prioritySchema });
 
 export const jobTransitionOutputSchema = jobSchema.pick({ id: true, status: true }).extend({
+  /** Cancel of a running (or suspended) job: true, with the status unchanged until the job is cancelled. */
+  cancelling: z.boolean().optional(),
   retryCount: z.number().int().optional(),
   retryAfter: isoTimestamp.optional(),
   log: z.string().optional(),

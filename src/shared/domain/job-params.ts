@@ -15,6 +15,47 @@ export const libraryRelativePath = z
   .refine((p) => !p.split(/[\\/]/).includes('..'), 'must not contain ".." segments')
   .refine((p) => !p.includes('\0'), 'must not contain NUL bytes');
 
+/**
+ * The longest file name (in UTF-8 bytes) an output may have: 255, what most file systems allow,
+ * less what the attempt's partial name (`.<job8>-a<n>.partial`) and a ` (n)` suffix add.
+ */
+export const OUTPUT_NAME_MAX_BYTES = 215;
+
+const utf8Length = (text: string) => new TextEncoder().encode(text).length;
+
+/**
+ * An output file a job type writes: a library-relative FILE path inside one of `folders` (a
+ * sub-folder is fine), whose name ends with one of `extensions`; not the root, not a folder, no
+ * `.` or `..` segment, not a hidden name, not a name reserved for partial files, not too long.
+ * Refused at create time (400 VALIDATION_FAILED naming the field), since no retry could heal it.
+ */
+export function outputFilePath(folders: readonly string[], extensions: readonly string[]) {
+  const list = (items: readonly string[]) => (items.length === 1 ? items[0]! : `${items.slice(0, -1).join(', ')} or ${items.at(-1)!}`);
+  return libraryRelativePath.superRefine((path, ctx) => {
+    const problem = ((): string | null => {
+      if (path === '.' || path === './' || path === '/') return 'must be a file path, not the library root';
+      if (path.endsWith('/') || path.endsWith('\\')) return 'must be a file, not a folder';
+      const segments = path.split(/[\\/]/);
+      if (segments.some((s) => s === '' || s === '.')) return 'must not contain empty or "." segments';
+      if (segments.length < 2 || !folders.includes(segments[0]!)) return `must be a file inside ${list(folders.map((f) => `${f}/`))}`;
+      const name = segments.at(-1)!;
+      const dot = name.lastIndexOf('.');
+      if (dot <= 0) return `must name a file ending with ${list(extensions)}`;
+      if (!extensions.includes(name.slice(dot).toLowerCase())) return `must end with ${list(extensions)} (the file type this job writes)`;
+      if (name.startsWith('.')) return 'must not be a hidden file';
+      if (name.includes('.partial.')) return 'must not contain ".partial." (reserved for files being written)';
+      if (utf8Length(name) > OUTPUT_NAME_MAX_BYTES) return `the file name must be at most ${OUTPUT_NAME_MAX_BYTES} bytes`;
+      return null;
+    })();
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
+}
+
+const VIDEO_OUTPUT_EXTENSIONS = ['.mp4', '.m4v', '.mov'] as const;
+
+/** `verify: "decode"`: after the ffprobe check, decode the whole output; any decode error fails the attempt. */
+const verifyOption = z.enum(['decode']).optional();
+
 const orientation = z.enum(['landscape', 'portrait', 'square', 'any']);
 const x264Preset = z.enum([
   'ultrafast',
@@ -45,11 +86,13 @@ export const reencodeStreamingParams = z.strictObject({
   targetBitrate: z.number().int().min(100).max(100_000).default(2000),
   preset: x264Preset.default('medium'),
   crf: z.number().int().min(0).max(51).default(23),
-  outputPath: libraryRelativePath.optional(),
+  outputPath: outputFilePath(['playback'], VIDEO_OUTPUT_EXTENSIONS).optional(),
+  verify: verifyOption,
 });
 
 const compileCommon = {
-  outputPath: libraryRelativePath.optional(),
+  outputPath: outputFilePath(['compilations'], VIDEO_OUTPUT_EXTENSIONS).optional(),
+  verify: verifyOption,
 };
 
 export const compileRandomParams = z
@@ -83,7 +126,7 @@ export const compileGifParams = z.strictObject({
   duration: z.number().positive().max(60).default(5),
   fps: z.number().int().min(1).max(30).default(10),
   width: z.number().int().min(16).max(1920).default(480),
-  outputPath: libraryRelativePath.optional(),
+  outputPath: outputFilePath(['gifs'], ['.gif']).optional(),
 });
 
 export const digestGenerateParams = z.strictObject({

@@ -19,7 +19,8 @@ import type { JobContext } from '../processor';
 import { runFfmpegStep } from '../steps/ffmpeg-step';
 import type { InputVideo } from '../steps/input-videos';
 import { requireTools, type MediaDeps } from '../steps/media-deps';
-import { registerOutputVideo } from '../steps/output-video';
+import { recordOutputVideo } from '../steps/output-video';
+import { DURATION_TOLERANCE } from '../steps/verify-output';
 import { buildClipArgs, type ClipMode, type TimeRange } from './analysis-args';
 import { keyframeAt, probeKeyframes, type Keyframe } from './keyframes';
 
@@ -70,18 +71,20 @@ export async function exportClips(ctx: JobContext, deps: MediaDeps, input: Input
     const { mode, why } = chooseClipMode({ videoCodec: input.record.videoCodec, audioCodec: input.record.audioCodec, hasAudio: input.hasAudio }, range, keyframes, options.videoEnd, frameSeconds);
     const span: [number, number] = [from + ((to - from) * i) / requests.length, from + ((to - from) * (i + 0.9)) / requests.length];
     ctx.log(`Clip ${i + 1}/${requests.length} ${range.startSeconds.toFixed(2)}–${range.endSeconds.toFixed(2)} s: ${mode.copy ? 'stream copy' : 're-encode'} (${why})`);
+    const length = range.endSeconds - range.startSeconds;
     const step = (clipMode: ClipMode) =>
       runFfmpegStep(ctx, {
-        ffmpegPath: tools.ffmpeg.path,
+        library: deps.library,
+        tools,
         outputPath: join(options.folder, request.name),
-        durationSeconds: range.endSeconds - range.startSeconds,
+        durationSeconds: length,
         progressRange: span,
-        onExisting: 'rename',
+        check: { kind: 'video', durationSeconds: length, tolerance: DURATION_TOLERANCE.clip, audio: input.hasAudio },
+        record: (file, verified) => recordOutputVideo(ctx, deps.videos, file, verified, 'playback'),
         args: (output) => buildClipArgs({ input: input.absolutePath, range, hasAudio: input.hasAudio, output, mode: clipMode }),
       });
-    const written = mode.copy ? await step(mode) : await encodeWithFallback(ctx, deps.encoders.preferred, { crf: 20, preset: 'veryfast' }, (encoding) => step({ copy: false, encoding }));
-    const video = await registerOutputVideo(ctx, deps, written, 'playback');
-    out.push({ range, video, copied: mode.copy });
+    const published = mode.copy ? await step(mode) : await encodeWithFallback(ctx, deps.encoders.preferred, { crf: 20, preset: 'veryfast' }, (encoding) => step({ copy: false, encoding }));
+    out.push({ range, video: published.value as VideoRecord, copied: mode.copy });
     ctx.progress(span[1]);
   }
   return out;

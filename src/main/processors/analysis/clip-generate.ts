@@ -6,6 +6,7 @@
 import { basename, extname } from 'node:path';
 import { JobError, type Processor } from '../processor';
 import { loadInputVideo } from '../steps/input-videos';
+import { assertOwnsJob } from '../steps/publish-output';
 import type { TimeRange } from './analysis-args';
 import { describeRanges, type AnalysisDeps } from './analysis-deps';
 import { clipFolder, exportClips } from './clip-export';
@@ -44,6 +45,7 @@ export function clipProcessor(deps: AnalysisDeps): Processor {
         ranges.map((range, i) => ({ range, name: `${stem}-clip-${String(i + 1).padStart(2, '0')}-${range.startSeconds.toFixed(2)}s.mp4` })),
         { folder: clipFolder(deps, input), videoEnd: input.durationSeconds, progressRange: [2, 97] },
       );
+      await assertOwnsJob(ctx, 'the clips were');
       await deps.analysis.saveSegments(
         {
           jobId: ctx.job.id,

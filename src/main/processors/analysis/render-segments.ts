@@ -9,9 +9,11 @@ import type { VideoRecord } from '../../core/library-ports';
 import { encodeWithFallback } from '../encode/encoding-choice';
 import type { JobContext } from '../processor';
 import { runFfmpegStep } from '../steps/ffmpeg-step';
+import { assertOwnsJob } from '../steps/publish-output';
 import type { InputVideo } from '../steps/input-videos';
 import { requireTools } from '../steps/media-deps';
-import { registerOutputVideo } from '../steps/output-video';
+import { recordOutputVideo } from '../steps/output-video';
+import { DURATION_TOLERANCE } from '../steps/verify-output';
 import { buildRangesArgs } from './analysis-args';
 import type { AnalysisDeps } from './analysis-deps';
 import { totalSeconds, type Segment } from './segment-selection';
@@ -22,16 +24,20 @@ export async function renderSegments(ctx: JobContext, deps: AnalysisDeps, input:
   const label = options.kind === 'digest' ? 'digest' : 'highlights';
   const outputPath = join(deps.library.resolve('compilations'), `${stem}-${label}-${ctx.job.id.slice(0, 8)}.mp4`);
   const length = totalSeconds(segments);
-  const written = await encodeWithFallback(ctx, deps.encoders.preferred, { crf: 23, preset: 'veryfast' }, (encoding) =>
+  const published = await encodeWithFallback(ctx, deps.encoders.preferred, { crf: 23, preset: 'veryfast' }, (encoding) =>
     runFfmpegStep(ctx, {
-      ffmpegPath: tools.ffmpeg.path,
+      library: deps.library,
+      tools,
       outputPath,
       durationSeconds: length,
       progressRange: options.progressRange,
+      check: { kind: 'video', durationSeconds: length, tolerance: DURATION_TOLERANCE.segments, audio: input.hasAudio },
+      record: (file, verified) => recordOutputVideo(ctx, deps.videos, file, verified, 'compilations'),
       args: (output) => buildRangesArgs({ input: input.absolutePath, ranges: segments, hasAudio: input.hasAudio, output, encoding }),
     }),
   );
-  const video = await registerOutputVideo(ctx, deps, written, 'compilations');
+  const video = published.value as VideoRecord;
+  await assertOwnsJob(ctx, 'the chosen segments were');
   await deps.analysis.saveSegments(
     {
       jobId: ctx.job.id,

@@ -10,6 +10,7 @@ import { basename, extname, join } from 'node:path';
 import type { SceneRecord } from '../../core/analysis-ports';
 import type { Processor } from '../processor';
 import { loadInputVideo } from '../steps/input-videos';
+import { assertOwnsJob } from '../steps/publish-output';
 import { requireTools } from '../steps/media-deps';
 import { describeRanges, type AnalysisDeps } from './analysis-deps';
 import { clipFolder, exportClips } from './clip-export';
@@ -68,6 +69,7 @@ export function sceneExtractProcessor(deps: AnalysisDeps): Processor {
         keyframePath: stills[i] ?? null,
         clipPath: clipPaths[i] ?? null,
       }));
+      await assertOwnsJob(ctx, 'the scenes were');
       await deps.analysis.replaceScenes(input.record.id, ctx.job.id, records, Date.now());
       ctx.progress(100);
       ctx.log(`Scenes stored: ${describeRanges(records, 10)}`);

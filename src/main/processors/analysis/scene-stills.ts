@@ -4,6 +4,11 @@
  * too short to hold a sample gets its middle frame by seeking, 16 scenes per ffmpeg run (each a
  * fast-seeking input of its own; a seek decodes from the keyframe before, up to a GOP). Images a
  * previous run left (more scenes then) are removed, so the folder matches the stored scenes.
+ *
+ * The stills are the one library output a job type replaces in place: the folder belongs to the
+ * video and mirrors its stored scenes, so a re-run writes `scene-001.jpg` again. Each still is
+ * still written under its attempt's own partial name, verified as an image and published by a
+ * fenced rename (a whole file, never a half-written one); a fenced attempt publishes nothing more.
  */
 import { copyFile, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -11,9 +16,12 @@ import type { JobContext } from '../processor';
 import type { InputVideo } from '../steps/input-videos';
 import { requireTools, type MediaDeps } from '../steps/media-deps';
 import { buildStillsArgs } from './analysis-args';
-import { stageOutput } from '../media/staged-output';
 import type { StillSample } from './video-analysis';
-import { runFfmpegOutputs } from '../steps/ffmpeg-outputs-step';
+import { runFfmpegToLibrary } from '../steps/ffmpeg-outputs-step';
+import { isPartialPath } from '../media/staged-output';
+import { LibraryOutput } from '../steps/publish-output';
+import { outputFailure } from '../steps/output-failure';
+import { verifyOutput } from '../steps/verify-output';
 
 const BATCH = 16;
 export const STILL_WIDTH = 320;
@@ -58,20 +66,30 @@ export async function writeSceneStills(
   const folder = deps.library.resolve(relativeFolder);
   const names = scenes.map((_, i) => `scene-${String(i + 1).padStart(3, '0')}.jpg`);
   const picked = pickSamples(scenes, options.samples, options.frameSeconds);
+  const commit = (file: { relativePath: string }) => ctx.files.commit(file.relativePath).then((ok) => (ok ? true : null));
   for (const [i, sample] of picked.entries()) {
     if (!sample) continue;
-    const staged = await stageOutput(join(folder, names[i]!), { onExisting: 'overwrite' });
-    await copyFile(sample.path, staged.partialPath);
-    await staged.commit();
+    const staged = await LibraryOutput.stage(ctx, deps.library, join(folder, names[i]!), { onExisting: 'overwrite' });
+    try {
+      await copyFile(sample.path, staged.partialPath).catch((error: unknown) => {
+        throw outputFailure(error, staged.relativePath);
+      });
+      await verifyOutput(ctx, tools, staged.partialPath, staged.relativePath, { kind: 'image', width: STILL_WIDTH });
+      await staged.publish(commit);
+    } finally {
+      await staged.discard();
+    }
   }
   const seeks = scenes.flatMap((scene, i) => (picked[i] ? [] : [{ at: stillTime(scene, options.frameSeconds), output: join(folder, names[i]!) }]));
   const [from, to] = options.progressRange;
   for (let first = 0; first < seeks.length; first += BATCH) {
     ctx.signal.throwIfAborted();
     const batch = seeks.slice(first, first + BATCH);
-    await runFfmpegOutputs(ctx, {
+    await runFfmpegToLibrary(ctx, {
       ffmpegPath: tools.ffmpeg.path,
-      outputs: batch.map((b) => b.output),
+      library: deps.library,
+      tools,
+      outputs: batch.map((b) => ({ path: b.output, check: { kind: 'image', width: STILL_WIDTH }, onExisting: 'overwrite' as const })),
       durationSeconds: null,
       logProgress: false,
       progressRange: [from + ((to - from) * first) / seeks.length, from + ((to - from) * (first + batch.length)) / seeks.length],
@@ -80,7 +98,8 @@ export async function writeSceneStills(
   }
   const keep = new Set(names);
   for (const entry of await readdir(folder).catch(() => [] as string[])) {
-    if (entry.endsWith('.jpg') && !keep.has(entry)) await rm(join(folder, entry), { force: true });
+    // never a partial: another attempt may be writing it (recovery removes those of dead attempts)
+    if (entry.endsWith('.jpg') && !keep.has(entry) && !isPartialPath(entry)) await rm(join(folder, entry), { force: true });
   }
   ctx.log(`Wrote ${names.length} scene image(s) into ${relativeFolder}/ (${names.length - seeks.length} from the analysis pass, ${seeks.length} by seeking)`);
   return names.map((n) => `${relativeFolder}/${n}`);

@@ -10,7 +10,8 @@ import { encodeWithFallback } from '../encode/encoding-choice';
 import { runFfmpegStep } from '../steps/ffmpeg-step';
 import type { InputVideo } from '../steps/input-videos';
 import { requireTools, type MediaDeps } from '../steps/media-deps';
-import { registerOutputVideo } from '../steps/output-video';
+import { recordOutputVideo } from '../steps/output-video';
+import { DURATION_TOLERANCE } from '../steps/verify-output';
 
 export interface CompilationPlan {
   readonly inputs: readonly InputVideo[];
@@ -19,6 +20,8 @@ export interface CompilationPlan {
   readonly defaultName: string;
   readonly durationSeconds: number;
   readonly buildArgs: (inputs: readonly CompilationInput[], output: string, encoding: VideoEncoding) => string[];
+  /** The job asked for a full decode check of the output (`verify: "decode"`). */
+  readonly decodeCheck?: boolean;
 }
 
 export function compilationInputs(inputs: readonly InputVideo[]): CompilationInput[] {
@@ -30,16 +33,18 @@ export async function renderCompilation(ctx: JobContext, deps: MediaDeps, plan: 
   const outputPath = plan.outputPath ? deps.library.resolve(plan.outputPath) : join(deps.library.resolve('compilations'), plan.defaultName);
   const sources = compilationInputs(plan.inputs);
   ctx.log(`Compiling ${plan.inputs.length} video(s): ${plan.inputs.map((i) => i.record.path).join(', ')} → ${plan.durationSeconds.toFixed(2)} s`);
-  const written = await encodeWithFallback(ctx, deps.encoders.preferred, { crf: 23, preset: 'veryfast' }, (encoding) =>
+  await encodeWithFallback(ctx, deps.encoders.preferred, { crf: 23, preset: 'veryfast' }, (encoding) =>
     runFfmpegStep(ctx, {
-      ffmpegPath: tools.ffmpeg.path,
+      library: deps.library,
+      tools,
       outputPath,
       durationSeconds: plan.durationSeconds,
       progressRange: [0, 98],
+      check: { kind: 'video', durationSeconds: plan.durationSeconds, tolerance: DURATION_TOLERANCE.compilation, decode: plan.decodeCheck ?? false },
+      record: (file, verified) => recordOutputVideo(ctx, deps.videos, file, verified, 'compilations'),
       args: (output) => plan.buildArgs(sources, output, encoding),
     }),
   );
-  await registerOutputVideo(ctx, deps, written, 'compilations');
   ctx.progress(100);
   ctx.log('Compilation completed successfully');
 }

@@ -12,12 +12,13 @@ import { compilationInputs, renderCompilation } from './compilation';
 export function quadProcessor(deps: MediaDeps): Processor {
   return {
     async run(ctx) {
-      const p = ctx.job.params as { videoIds: string[]; outputPath?: string };
+      const p = ctx.job.params as { videoIds: string[]; outputPath?: string; verify?: 'decode' };
       const inputs = await loadInputVideos(ctx, deps, p.videoIds);
       await renderCompilation(ctx, deps, {
         inputs,
         outputPath: p.outputPath ?? null,
         defaultName: `quad-${ctx.job.id.slice(0, 8)}.mp4`,
+        decodeCheck: p.verify === 'decode',
         durationSeconds: Math.min(...inputs.map((i) => i.durationSeconds)),
         buildArgs: (sources, output, encoding) => buildQuadArgs({ inputs: sources, output, encoding }),
       });
@@ -28,13 +29,14 @@ export function quadProcessor(deps: MediaDeps): Processor {
 export function megaProcessor(deps: MediaDeps): Processor {
   return {
     async run(ctx) {
-      const p = ctx.job.params as { videoIds: string[]; layout: 'grid' | 'concat'; outputPath?: string };
+      const p = ctx.job.params as { videoIds: string[]; layout: 'grid' | 'concat'; outputPath?: string; verify?: 'decode' };
       const inputs = await loadInputVideos(ctx, deps, p.videoIds);
       const concat = p.layout === 'concat';
       await renderCompilation(ctx, deps, {
         inputs,
         outputPath: p.outputPath ?? null,
         defaultName: `mega-${p.layout}-${ctx.job.id.slice(0, 8)}.mp4`,
+        decodeCheck: p.verify === 'decode',
         durationSeconds: concat ? concatDurationSeconds(compilationInputs(inputs)) : Math.min(...inputs.map((i) => i.durationSeconds)),
         buildArgs: (sources, output, encoding) => (concat ? buildConcatArgs({ inputs: sources, output, encoding }) : buildGridArgs({ inputs: sources, output, encoding })),
       });

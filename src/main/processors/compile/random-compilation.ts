@@ -16,6 +16,7 @@ interface RandomParams {
   orientation: 'landscape' | 'portrait' | 'square' | 'any';
   seed?: number;
   outputPath?: string;
+  verify?: 'decode';
 }
 
 export function randomCompilationProcessor(deps: MediaDeps): Processor {
@@ -41,6 +42,7 @@ export function randomCompilationProcessor(deps: MediaDeps): Processor {
         inputs,
         outputPath: p.outputPath ?? null,
         defaultName: `random-${ctx.job.id.slice(0, 8)}.mp4`,
+        decodeCheck: p.verify === 'decode',
         durationSeconds: concatDurationSeconds(compilationInputs(inputs)),
         buildArgs: (sources, output, encoding) => buildConcatArgs({ inputs: sources, output, encoding }),
       });

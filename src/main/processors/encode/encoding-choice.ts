@@ -7,6 +7,7 @@
 import type { VideoEncoding } from '../media/ffmpeg-args';
 import type { VideoEncoderId } from '../media/hardware-encoders';
 import { JobError, type JobContext } from '../processor';
+import { OUTPUT_PROBLEM } from '../steps/output-failure';
 
 export interface Quality {
   readonly crf: number;
@@ -21,7 +22,8 @@ export async function encodeWithFallback<T>(ctx: JobContext, preferred: VideoEnc
     return await encode({ encoder: first, ...quality });
   } catch (error) {
     // a missing or broken input fails the same way in software; anything else may be the hardware's fault
-    const inputProblem = error instanceof JobError && /^(Input file is (missing|corrupt)|Permission denied|Disk full)/.test(error.message);
+    // so does an output that cannot be written or published (a full disk, a bad path, a lost fence)
+    const inputProblem = error instanceof JobError && (/^(Input file is (missing|corrupt)|Permission denied)/.test(error.message) || OUTPUT_PROBLEM.test(error.message));
     if (first === 'libx264' || ctx.signal.aborted || inputProblem) throw error;
     ctx.log(`Hardware encoder ${first} failed (${error instanceof Error ? error.message : String(error)}); falling back to software encoding with libx264`);
     return encode({ encoder: 'libx264', ...quality });

@@ -44,7 +44,7 @@ async function failureOf(run: Promise<unknown>): Promise<JobError> {
 describe('failure clarity', () => {
   it('falls back to libx264 when the hardware encoder fails at run time, and says why', async () => {
     const video = await addVideo('ok.mp4');
-    const ctx = recordingContext('reencode_streaming', { videoId: video.id, targetBitrate: 500, preset: 'ultrafast', crf: 30 });
+    const ctx = await f.runningContext('reencode_streaming', { videoId: video.id, targetBitrate: 500, preset: 'ultrafast', crf: 30 });
     await reencodeStreamingProcessor(deps).run(ctx);
     const log = ctx.logs.join('\n');
     expect(log).toMatch(/Encoder: h264_nvenc \(hardware\)/);

@@ -5,6 +5,7 @@ import { JobError, type Processor } from '../processor';
 import { runFfmpegStep } from '../steps/ffmpeg-step';
 import { loadInputVideo } from '../steps/input-videos';
 import { requireTools, type MediaDeps } from '../steps/media-deps';
+import { DURATION_TOLERANCE } from '../steps/verify-output';
 
 export function gifProcessor(deps: MediaDeps): Processor {
   return {
@@ -17,10 +18,13 @@ export function gifProcessor(deps: MediaDeps): Processor {
       const stem = basename(input.record.filename, extname(input.record.filename));
       const outputPath = p.outputPath ? deps.library.resolve(p.outputPath) : join(deps.library.resolve('gifs'), `${stem}-${p.start}s.gif`);
       ctx.log(`GIF of ${input.record.path}: ${duration.toFixed(2)} s from ${p.start} s, ${p.fps} fps, width ${p.width}`);
-      const written = await runFfmpegStep(ctx, {
-        ffmpegPath: tools.ffmpeg.path,
+      // no record holds a GIF: its publish is a bare fenced commit
+      const { path: written } = await runFfmpegStep(ctx, {
+        library: deps.library,
+        tools,
         outputPath,
         durationSeconds: duration,
+        check: { kind: 'video', durationSeconds: duration, tolerance: DURATION_TOLERANCE.gif },
         args: (output) => buildGifArgs({ input: input.absolutePath, output, startSeconds: p.start, durationSeconds: duration, fps: p.fps, width: p.width }),
       });
       ctx.progress(100);

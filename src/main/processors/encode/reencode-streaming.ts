@@ -9,7 +9,8 @@ import type { Processor } from '../processor';
 import { runFfmpegStep } from '../steps/ffmpeg-step';
 import { loadInputVideo } from '../steps/input-videos';
 import { requireTools, type MediaDeps } from '../steps/media-deps';
-import { registerOutputVideo } from '../steps/output-video';
+import { recordOutputVideo } from '../steps/output-video';
+import { DURATION_TOLERANCE } from '../steps/verify-output';
 import { encodeWithFallback } from './encoding-choice';
 
 interface ReencodeParams {
@@ -18,6 +19,7 @@ interface ReencodeParams {
   preset: string;
   crf: number;
   outputPath?: string;
+  verify?: 'decode';
 }
 
 export function reencodeStreamingProcessor(deps: MediaDeps): Processor {
@@ -29,16 +31,18 @@ export function reencodeStreamingProcessor(deps: MediaDeps): Processor {
       const stem = basename(input.record.filename, extname(input.record.filename));
       const outputPath = p.outputPath ? deps.library.resolve(p.outputPath) : join(deps.library.resolve('playback'), `${stem}.mp4`);
       ctx.log(`Starting re-encode of ${input.record.path} (${input.durationSeconds.toFixed(2)} s) at ${p.targetBitrate} kb/s max, preset ${p.preset}, crf ${p.crf}`);
-      const written = await encodeWithFallback(ctx, deps.encoders.preferred, { crf: p.crf, preset: p.preset, targetBitrateKbps: p.targetBitrate }, (encoding) =>
+      await encodeWithFallback(ctx, deps.encoders.preferred, { crf: p.crf, preset: p.preset, targetBitrateKbps: p.targetBitrate }, (encoding) =>
         runFfmpegStep(ctx, {
-          ffmpegPath: tools.ffmpeg.path,
+          library: deps.library,
+          tools,
           outputPath,
           durationSeconds: input.durationSeconds,
           progressRange: [0, 98],
+          check: { kind: 'video', durationSeconds: input.durationSeconds, tolerance: DURATION_TOLERANCE.reencode, audio: input.hasAudio, decode: p.verify === 'decode' },
+          record: (file, verified) => recordOutputVideo(ctx, deps.videos, file, verified, 'playback'),
           args: (output) => buildReencodeArgs({ input: input.absolutePath, output, encoding }),
         }),
       );
-      await registerOutputVideo(ctx, deps, written, 'playback');
       await deps.videos.setReencodeJob(input.record.id, ctx.job.id, Date.now());
       ctx.progress(100);
       ctx.log('Re-encode completed successfully');

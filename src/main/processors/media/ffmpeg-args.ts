@@ -4,7 +4,7 @@
  * for spawn (never a shell string) and is unit-tested without running ffmpeg.
  *
  * Rules every builder follows:
- * - `-nostdin`: cancel is SIGTERM, never `q` on stdin, and a stray byte must not steer ffmpeg.
+ * - `-nostdin`: cancel is SIGINT (then SIGKILL), never `q` on stdin, and a stray byte must not steer ffmpeg.
  * - `-y` only when the output is a staged `*.partial.<ext>` path (staged-output.ts); a final path
  *   gets `-n`, so ffmpeg itself refuses to overwrite a real result.
  * - Paths that are not absolute get `./`, so a name starting with `-` is not an option and one

@@ -131,8 +131,10 @@ describe('real encodes', () => {
       },
     });
     expect(progressSeen).toBeGreaterThan(0);
-    // ffmpeg stops cleanly on SIGTERM (exit 255, even printing progress=end): still a cancel.
-    expect(result).toMatchObject({ ok: false, cancelled: true, killed: false });
+    // ffmpeg stops on SIGINT (exit 255, even printing progress=end), or is killed 1 s later while it
+    // still flushes buffered frames: a cancel either way, never a success.
+    expect(result).toMatchObject({ ok: false, cancelled: true });
+    expect(result.durationMs).toBeLessThan(5_000);
     expect(result.lastProgress?.outTimeSeconds ?? 0).toBeLessThan(20);
     expect(path).toBeNull();
     expect((await readdir(dir)).filter((f) => f.startsWith('cancelled'))).toEqual([]);

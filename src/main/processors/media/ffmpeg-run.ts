@@ -5,7 +5,7 @@
  * throttled (ffmpeg-progress.ts).
  *
  * The final 100 is held back until the process has exited successfully: ffmpeg prints
- * `progress=end` on SIGTERM too, and a cancelled or failed run must never look finished.
+ * `progress=end` on SIGINT and SIGTERM too, and a cancelled or failed run must never look finished.
  */
 import {
   createProgressThrottle,

@@ -12,10 +12,13 @@
  *
  * Both report the exit as {exitCode, signal}; signals to the whole group are sent by the runner.
  * Both start the tool with `childEnvironment()` of the given (or our) environment: no secrets.
+ * Both put the tool on a leash (tool-leash.ts), so it dies with the node process whatever kills it.
  */
 import { spawn as spawnChild } from 'node:child_process';
 import { constants } from 'node:os';
 import { childEnvironment } from '../../system/child-environment';
+import { ProcessStartError } from './process-start-error';
+import { leashTool, type LeashMode } from './tool-leash';
 
 export interface BackendSpawnOptions {
   readonly command: string;
@@ -39,25 +42,20 @@ export interface BackendExit {
 export interface SpawnedTool {
   readonly pid: number;
   readonly mode: 'pty' | 'pipes';
+  /** How the tool is bound to the life of this process (tool-leash.ts). */
+  readonly leash: LeashMode;
   readonly exited: Promise<BackendExit>;
 }
 
-/** The tool could not be started at all (missing binary, no permission). */
-export class ProcessStartError extends Error {
-  constructor(
-    message: string,
-    readonly code: string | null,
-  ) {
-    super(message);
-    this.name = 'ProcessStartError';
-  }
-}
+export { ProcessStartError };
 
-export function spawnWithPipes(options: BackendSpawnOptions): Promise<SpawnedTool> {
+export async function spawnWithPipes(options: BackendSpawnOptions): Promise<SpawnedTool> {
+  const env = childEnvironment(options.env ?? process.env);
+  const leash = await leashTool(options.command, options.args, options.cwd, env);
   return new Promise((resolve, reject) => {
-    const child = spawnChild(options.command, [...options.args], {
+    const child = spawnChild(leash.command, [...leash.args], {
       cwd: options.cwd,
-      env: childEnvironment(options.env ?? process.env),
+      env,
       detached: true,
       windowsHide: true,
       stdio: ['ignore', 'pipe', 'pipe', ...(options.onFd3 ? (['pipe'] as const) : [])],
@@ -71,16 +69,18 @@ export function spawnWithPipes(options: BackendSpawnOptions): Promise<SpawnedToo
       child.stdout!.setEncoding('utf8').on('data', options.onStdout ?? options.onConsole);
       const fd3 = child.stdio[3];
       if (options.onFd3 && fd3 && 'setEncoding' in fd3) fd3.setEncoding('utf8').on('data', options.onFd3);
+      const release = leash.attach(child.pid!);
       const exited = new Promise<BackendExit>((done) => {
         let exit: BackendExit | null = null;
         // 'close' waits for the pipes; a grandchild holding them open must not hang us forever.
         child.once('exit', (exitCode, signal) => {
           exit = { exitCode, signal };
+          release();
           setTimeout(() => done(exit!), 2000).unref();
         });
         child.once('close', (exitCode, signal) => done(exit ?? { exitCode, signal }));
       });
-      resolve({ pid: child.pid!, mode: 'pipes', exited });
+      resolve({ pid: child.pid!, mode: 'pipes', leash: leash.mode, exited });
     });
   });
 }
@@ -109,18 +109,21 @@ const signalNames = new Map<number, NodeJS.Signals>(
 export async function spawnWithPty(options: BackendSpawnOptions): Promise<SpawnedTool | null> {
   const pty = await loadPty();
   if (!pty) return null;
+  const env = childEnvironment(options.env ?? process.env);
+  const leash = await leashTool(options.command, options.args, options.cwd, env);
   let term: import('node-pty').IPty;
   try {
-    term = pty.spawn(options.command, [...options.args], {
+    term = pty.spawn(leash.command, [...leash.args], {
       name: 'xterm-256color',
       cols: 160,
       rows: 48,
       cwd: options.cwd ?? process.cwd(),
-      env: childEnvironment(options.env ?? process.env),
+      env,
     });
   } catch {
     return null;
   }
+  const release = leash.attach(term.pid);
   let firstOutput = '';
   term.onData((data) => {
     if (firstOutput.length < 200) firstOutput += data;
@@ -128,6 +131,7 @@ export async function spawnWithPty(options: BackendSpawnOptions): Promise<Spawne
   });
   const exited = new Promise<BackendExit>((resolve, reject) => {
     term.onExit(({ exitCode, signal }) => {
+      release();
       // node-pty forks first, so a missing binary shows up as exit 1 with execvp's message.
       if (exitCode === 1 && !signal && firstOutput.startsWith('execvp(3) failed')) {
         reject(new ProcessStartError(`cannot start ${options.command}: ${firstOutput.trim()}`, 'ENOENT'));
@@ -136,5 +140,5 @@ export async function spawnWithPty(options: BackendSpawnOptions): Promise<Spawne
       resolve({ exitCode: signal ? null : exitCode, signal: signal ? (signalNames.get(signal) ?? 'SIGTERM') : null });
     });
   });
-  return { pid: term.pid, mode: 'pty', exited };
+  return { pid: term.pid, mode: 'pty', leash: leash.mode, exited };
 }

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { commandLineMatches, killOrphans, readCommandLine } from './orphan-cleanup';
+import { commandLineMatches, killOrphans, readCommandLine, readStartTicks, startTicksFromStat } from './orphan-cleanup';
 import { setPtyModuleForTests } from './process-backends';
 import { ProcessStartError, runProcess, startProcess } from './process-runner';
 
@@ -64,27 +64,35 @@ describe('runProcess', () => {
     await expect(runProcess({ command: '/nonexistent/tool', args: [], console: 'pty' })).rejects.toBeInstanceOf(ProcessStartError);
   });
 
-  it('cancels on abort: SIGTERM, never a success', async () => {
+  it('cancels on abort: SIGINT, never a success', async () => {
     const controller = new AbortController();
     const running = await startProcess({ command: 'sleep', args: ['30'], signal: controller.signal });
     setTimeout(() => controller.abort(), 50);
     const result = await running.result;
-    expect(result).toMatchObject({ ok: false, cancelled: true, killed: false, signal: 'SIGTERM' });
-    expect(result.durationMs).toBeLessThan(5000);
+    expect(result).toMatchObject({ ok: false, cancelled: true, killed: false, signal: 'SIGINT' });
+    expect(result.durationMs).toBeLessThan(1000);
   });
 
   it('a cancelled run that exits 0 is still not a success', async () => {
-    const running = await startProcess(sh('trap "exit 0" TERM; while :; do sleep 0.05; done'));
+    const running = await startProcess(sh('trap "exit 0" INT; while :; do sleep 0.05; done'));
     await sleep(100);
     running.cancel();
     expect(await running.result).toMatchObject({ ok: false, cancelled: true, exitCode: 0 });
   });
 
-  it('escalates to SIGKILL after the grace period', async () => {
-    const running = await startProcess({ ...sh('trap "" TERM; while :; do sleep 0.05; done'), killGraceMs: 300 });
+  it('escalates to SIGKILL after the grace period (1 s by default)', async () => {
+    const running = await startProcess({ ...sh('trap "" INT TERM; while :; do sleep 0.05; done'), killGraceMs: 300 });
     await sleep(100);
     running.cancel();
     expect(await running.result).toMatchObject({ ok: false, cancelled: true, killed: true, signal: 'SIGKILL' });
+
+    const stubborn = await startProcess(sh('trap "" INT TERM; while :; do sleep 0.05; done'));
+    await sleep(100);
+    const asked = Date.now();
+    stubborn.cancel();
+    expect(await stubborn.result).toMatchObject({ cancelled: true, killed: true, signal: 'SIGKILL' });
+    expect(Date.now() - asked).toBeGreaterThanOrEqual(900);
+    expect(Date.now() - asked).toBeLessThan(1500);
   });
 
   it('suspends and resumes the process group; a suspended run can still be cancelled', async () => {
@@ -111,23 +119,42 @@ describe('runProcess', () => {
 });
 
 describe('killOrphans', () => {
-  it('kills a recorded PID only while its command line still matches', async () => {
+  it('kills a recorded PID only while its start time and command line still match (a reused PID is never killed)', async () => {
     const idle = ['-e', 'setTimeout(() => {}, 30000)'];
     const orphan = spawn(process.execPath, [...idle, 'marker-123'], { detached: true, stdio: 'ignore' });
+    // the same program and marker, but recorded with another start time: a PID the kernel gave anew
+    const reused = spawn(process.execPath, [...idle, 'marker-123'], { detached: true, stdio: 'ignore' });
+    const unknown = spawn(process.execPath, [...idle, 'marker-123'], { detached: true, stdio: 'ignore' });
     const other = spawn(process.execPath, idle, { detached: true, stdio: 'ignore' });
     const gone = spawn('true', [], { stdio: 'ignore' });
     await new Promise((resolve) => gone.once('exit', resolve));
     await sleep(50);
-    expect(await readCommandLine(orphan.pid!)).toEqual([process.execPath, ...idle, 'marker-123']);
+    try {
+      expect(await readCommandLine(orphan.pid!)).toEqual([process.execPath, ...idle, 'marker-123']);
+      const ticks = async (pid: number) => (await readStartTicks(pid))!;
+      expect(await ticks(orphan.pid!)).toBe(startTicksFromStat(await readFile(`/proc/${orphan.pid}/stat`, 'utf8')));
 
-    const report = await killOrphans([orphan.pid!, other.pid!, gone.pid!, process.pid], { tool: process.execPath, marker: 'marker-123' });
-    expect(report.killed).toEqual([orphan.pid]);
-    expect(report.gone).toEqual([gone.pid]);
-    expect(report.skipped.sort()).toEqual([other.pid, process.pid].sort());
-    // the exit event may already have fired while killOrphans was awaited
-    if (orphan.exitCode === null && orphan.signalCode === null) await new Promise((resolve) => orphan.once('exit', resolve));
-    expect(orphan.signalCode).toBe('SIGKILL');
-    other.kill('SIGKILL');
+      const report = await killOrphans(
+        [
+          { pid: orphan.pid!, startTicks: await ticks(orphan.pid!) },
+          { pid: reused.pid!, startTicks: (await ticks(reused.pid!)) - 1 },
+          { pid: unknown.pid!, startTicks: null },
+          { pid: other.pid!, startTicks: await ticks(other.pid!) },
+          { pid: gone.pid!, startTicks: 1 },
+          { pid: process.pid, startTicks: await ticks(process.pid) },
+        ],
+        { tool: process.execPath, marker: 'marker-123' },
+      );
+      expect(report.killed).toEqual([orphan.pid]);
+      expect(report.gone).toEqual([gone.pid]);
+      expect(report.skipped.sort()).toEqual([reused.pid, unknown.pid, other.pid, process.pid].sort());
+      // the exit event may already have fired while killOrphans was awaited
+      if (orphan.exitCode === null && orphan.signalCode === null) await new Promise((resolve) => orphan.once('exit', resolve));
+      expect(orphan.signalCode).toBe('SIGKILL');
+      expect(await readStartTicks(reused.pid!)).not.toBeNull();
+    } finally {
+      for (const p of [orphan, reused, unknown, other]) p.kill('SIGKILL');
+    }
   });
 
   it('matches by tool base name and optional marker (pure)', () => {

@@ -8,11 +8,16 @@
  *   ffmpeg a TTY stdin it would read keys from; nothing ffmpeg prints needs a terminal. `pty` is
  *   for tools that only behave on a terminal (line buffering, progress bars); when the native
  *   module or forkpty fails, the runner falls back to pipes and says so in `mode`.
- * - Cancel sends SIGTERM (then SIGCONT, so a suspended tool can act on it) to the tool's process
- *   group, and SIGKILL after `killGraceMs` (default 5 s). Measured with ffmpeg 5.1: on SIGTERM it
- *   stops reading, writes the trailer (a playable file), prints `progress=end` and exits 255;
- *   `q` on stdin would exit 0. So stdin is never used, and `cancelled` is tracked here: a
- *   cancelled run has `ok: false` whatever the exit code, and so does any run ended by a signal.
+ * - Cancel asks the tool to stop the way ffmpeg listens to without a terminal, SIGINT (its Ctrl+C:
+ *   it stops reading, flushes and exits 255; then SIGCONT, so a suspended tool can act on it), to the
+ *   tool's process group, and SIGKILL after `killGraceMs` (default 1 s). Measured with ffmpeg 5.1:
+ *   after SIGINT or SIGTERM an encoder with frames buffered (x264 look-ahead, a slow preset) goes on
+ *   encoding them for 3–20 s, and a cancelled output is deleted anyway, so a long grace buys nothing
+ *   and keeps the job's state a lie. `q` on stdin would exit 0 and needs a stdin ffmpeg reads keys
+ *   from; stdin is never used, and `cancelled` is tracked here: a cancelled run has `ok: false`
+ *   whatever the exit code, and so does any run ended by a signal. The result comes only once the
+ *   tool has exited (and its group was killed), so a caller that awaits it knows the tool is gone.
+ * - Every tool is leashed to this process (tool-leash.ts): when the node dies, so do its tools.
  * - suspend()/resume() send SIGSTOP/SIGCONT to the group (the tool and its children).
  * - `onPid` reports the PID as soon as it exists, so a caller can record it and, after a crash,
  *   clean up with killOrphans() (orphan-cleanup.ts).
@@ -39,7 +44,7 @@ export interface RunProcessOptions {
   /** Any output at all: a sign of life for hang detection. */
   readonly onActivity?: () => void;
   readonly onPid?: (pid: number) => void;
-  /** Time between SIGTERM and SIGKILL on cancel (default 5000 ms). */
+  /** Time between SIGINT and SIGKILL on cancel (default 1000 ms). */
   readonly killGraceMs?: number;
   /** How many non-blank console lines to keep in `stderrTail` (default 50). */
   readonly tailLines?: number;
@@ -75,6 +80,9 @@ export interface RunningProcess {
 }
 
 const MAX_STDOUT = 32 * 1024 * 1024;
+
+/** SIGINT, then SIGKILL this long after it. */
+export const DEFAULT_KILL_GRACE_MS = 1000;
 
 /** Signals the tool's process group (it leads one in both modes); false when it is gone. */
 function signalGroup(pid: number, signal: NodeJS.Signals): boolean {
@@ -132,14 +140,14 @@ export async function startProcess(options: RunProcessOptions): Promise<RunningP
   const cancel = (): void => {
     if (cancelled || exited) return;
     cancelled = true;
-    signalGroup(pid, 'SIGTERM');
-    signalGroup(pid, 'SIGCONT'); // a stopped process only acts on SIGTERM once continued
+    signalGroup(pid, 'SIGINT');
+    signalGroup(pid, 'SIGCONT'); // a stopped process only acts on SIGINT once continued
     suspended = false;
     killTimer = setTimeout(() => {
       if (exited) return;
       killed = true;
       signalGroup(pid, 'SIGKILL');
-    }, options.killGraceMs ?? 5000);
+    }, options.killGraceMs ?? DEFAULT_KILL_GRACE_MS);
   };
   const onAbort = (): void => cancel();
   if (options.signal?.aborted) cancel();

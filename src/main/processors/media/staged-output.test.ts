@@ -40,10 +40,12 @@ describe('StagedOutput', () => {
     expect(await readdir(join(dir, 'sub'))).toEqual(['a.mp4']);
   });
 
-  it('discard removes the partial file and clears a stale one on prepare', async () => {
-    await writeFile(join(dir, 'b.partial.mp4'), 'stale');
-    const out = await stageOutput(join(dir, 'b.mp4'));
-    expect((await readdir(dir)).includes('b.partial.mp4')).toBe(false);
+  it('discard removes the partial file; prepare removes nothing (a partial name is unique to its attempt)', async () => {
+    await writeFile(join(dir, 'b.partial.mp4'), 'not ours');
+    const out = await stageOutput(join(dir, 'b.mp4'), { token: 'abcdef12-a2' });
+    expect(out.partialPath).toBe(join(dir, 'b.abcdef12-a2.partial.mp4'));
+    expect(await readFile(join(dir, 'b.partial.mp4'), 'utf8')).toBe('not ours');
+    await rm(join(dir, 'b.partial.mp4'));
     await writeFile(out.partialPath, 'data');
     await out.discard();
     await out.discard();

@@ -1,37 +1,40 @@
 /**
- * One ffmpeg run inside a job that writes one file: staged under a temporary name and moved into
- * place only on success, the exact command logged, progress with speed and ETA (100 only after a
+ * One ffmpeg run inside a job that writes one library file: written under a partial name unique to
+ * the attempt, verified, and published in one fenced step under a free final name (never over an
+ * existing file); the exact command logged, progress with speed and ETA (100 only after a
  * successful exit), the process tracked (PID recorded, suspend/resume) and writing the live
- * console, a failure turned into one classified line. The one-output form of runFfmpegOutputs.
+ * console, a failure turned into one classified line. The one-output form of runFfmpegToLibrary.
  */
-import type { OnExisting } from '../media/staged-output';
+import type { LibraryPaths } from '../../library/library-paths';
+import type { MediaTools } from '../media/tool-discovery';
 import type { JobContext } from '../processor';
-import { runFfmpegOutputs } from './ffmpeg-outputs-step';
+import { runFfmpegToLibrary, type LibraryTarget, type PublishedOutput } from './ffmpeg-outputs-step';
 
 export { quoteForLog } from './ffmpeg-outputs-step';
 
-export interface FfmpegStep {
-  readonly ffmpegPath: string;
+export interface FfmpegStep<T> extends Omit<LibraryTarget<T>, 'path'> {
+  readonly library: LibraryPaths;
+  readonly tools: MediaTools;
   /** Builds the arguments (from media/ffmpeg-args or compilation-args) given the path to write to. */
   readonly args: (outputPath: string) => readonly string[];
+  /** Absolute, inside the library. */
   readonly outputPath: string;
   /** Expected output duration for the percent; null → 0 until the successful end. */
   readonly durationSeconds: number | null;
   /** Maps this step's 0–100 into the job's progress (for jobs of several steps). */
   readonly progressRange?: readonly [number, number];
-  /** Keep an existing final file by picking a numbered name (default), fail, or replace it (derived files such as thumbnails). */
-  readonly onExisting?: OnExisting;
 }
 
-/** Runs the step; returns the final output path (which may carry a " (n)" suffix). */
-export async function runFfmpegStep(ctx: JobContext, step: FfmpegStep): Promise<string> {
-  const [written] = await runFfmpegOutputs(ctx, {
-    ffmpegPath: step.ffmpegPath,
-    outputs: [step.outputPath],
+/** Runs the step; returns the published output (its path may carry a " (n)" suffix) and its record. */
+export async function runFfmpegStep<T>(ctx: JobContext, step: FfmpegStep<T>): Promise<PublishedOutput<T>> {
+  const [published] = await runFfmpegToLibrary<T>(ctx, {
+    ffmpegPath: step.tools.ffmpeg.path,
+    library: step.library,
+    tools: step.tools,
+    outputs: [{ path: step.outputPath, check: step.check, ...(step.onExisting ? { onExisting: step.onExisting } : {}), ...(step.record ? { record: step.record } : {}) }],
     args: ([partial]) => step.args(partial!),
     durationSeconds: step.durationSeconds,
-    onExisting: step.onExisting ?? 'rename',
     ...(step.progressRange ? { progressRange: step.progressRange } : {}),
   });
-  return written!;
+  return published!;
 }

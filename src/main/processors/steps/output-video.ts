@@ -1,27 +1,30 @@
-/** Registers a video a job produced (re-encode, compilation) in the library, with its metadata. */
+/**
+ * The record of a video a job produced (re-encode, compilation, clip, digest): its library row
+ * with the metadata verified before publishing, written in the publish's fenced statement
+ * (VideoStore.publishVideo), so an attempt that lost its job records nothing.
+ */
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import type { VideoDirectory } from '../../../shared/domain/library';
-import type { VideoRecord } from '../../core/library-ports';
+import type { VideoRecord, VideoStore } from '../../core/library-ports';
 import type { JobContext } from '../processor';
-import { JobError } from '../processor';
-import { probeFailureText, probeVideo } from '../library/probe-video';
-import { requireTools, type MediaDeps } from './media-deps';
+import type { PublishedFile } from './publish-output';
+import type { Verified } from './verify-output';
 
-export async function registerOutputVideo(ctx: JobContext, deps: MediaDeps, absolutePath: string, directoryType: VideoDirectory): Promise<VideoRecord> {
-  const relative = deps.library.toRelative(absolutePath);
-  const info = await stat(absolutePath);
-  const now = Date.now();
-  await deps.videos.addVideos([{ id: randomUUID(), path: relative, directoryType, sizeBytes: info.size, mtimeMs: Math.round(info.mtimeMs), sourceJobId: ctx.job.id, at: now }]);
-  const record = (await deps.videos.getVideoByPath(relative))!;
-  try {
-    const metadata = await probeVideo({ absolutePath, ffprobePath: requireTools(deps).ffprobe.path, signal: ctx.signal, ctx });
-    const probed = await deps.videos.recordProbe(record.id, { ok: true, metadata }, Date.now());
-    ctx.log(`Output: ${relative} — ${metadata.width}x${metadata.height} ${metadata.videoCodec}${metadata.audioCodec ? `/${metadata.audioCodec}` : ''}, ${metadata.durationSeconds.toFixed(2)} s, ${(info.size / 1e6).toFixed(1)} MB`);
-    return probed;
-  } catch (error) {
-    const reason = probeFailureText(error);
-    await deps.videos.recordProbe(record.id, { ok: false, error: reason }, Date.now());
-    throw new JobError(`The output ${relative} is not a valid video: ${reason}`, true);
+/** For LibraryTarget.record: the video row of `file`; null when fenced. */
+export async function recordOutputVideo(ctx: JobContext, videos: VideoStore, file: PublishedFile, verified: Verified, directoryType: VideoDirectory): Promise<VideoRecord | null> {
+  if (verified.kind !== 'video') throw new Error(`recordOutputVideo: ${file.relativePath} was not verified as a video`);
+  const info = await stat(file.path);
+  const metadata = { ...verified.metadata, sizeBytes: info.size };
+  const video = await videos.publishVideo(
+    { id: randomUUID(), path: file.relativePath, directoryType, sizeBytes: info.size, mtimeMs: Math.round(info.mtimeMs), sourceJobId: ctx.job.id, at: Date.now(), metadata },
+    { ...ctx.files.fence, path: file.relativePath },
+  );
+  if (video) {
+    ctx.log(
+      `Output: ${file.relativePath} — ${metadata.width}x${metadata.height} ${metadata.videoCodec}${metadata.audioCodec ? `/${metadata.audioCodec}` : ''}, ` +
+        `${metadata.durationSeconds.toFixed(2)} s, ${(info.size / 1e6).toFixed(1)} MB`,
+    );
   }
+  return video;
 }

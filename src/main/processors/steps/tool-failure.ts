@@ -13,6 +13,8 @@ interface Rule {
 
 const RULES: readonly Rule[] = [
   { pattern: /No space left on device|Disk quota exceeded/i, reason: () => 'Disk full: no space left to write the output', retryable: true },
+  // the output cannot be written where asked: a folder in the way, a name too long, a read-only library
+  { pattern: /Is a directory|File name too long|Not a directory|Read-only file system/i, reason: (l) => `Cannot write the output: ${l}`, retryable: false },
   { pattern: /No such file or directory/i, reason: (l) => `Input file is missing: ${l}`, retryable: false },
   { pattern: /Permission denied/i, reason: (l) => `Permission denied: ${l}`, retryable: false },
   { pattern: /Unknown encoder|Encoder not found|Decoder \(codec [^)]*\) not found|codec not currently supported|Unsupported codec|not supported by the bitstream|unknown codec/i, reason: (l) => `Unsupported codec: ${l}`, retryable: false },

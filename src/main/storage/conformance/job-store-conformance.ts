@@ -267,14 +267,68 @@ export function describeJobStoreConformance(adapterName: string, factory: StoreF
       await expect(store.transitionJob({ jobId: randomUUID(), from: ['pending'], to: 'paused', at: 1 })).rejects.toSatisfy((e) => isAppError(e) && e.code === 'NOT_FOUND');
     });
 
-    it('cancelling a running job frees its capacity in the store and fences its outcome', async () => {
+    it('cancel of a running job marks it cancelling; its slot stays held until its attempt reports cancelled', async () => {
       const [job] = await store.insertJobs([newJob({ type: 'reencode_streaming' })]);
       const [started] = (await store.claimJobs(claimRequest('n', 2_000))).started;
-      await store.transitionJob({ jobId: job!.id, from: TRANSITIONS.cancel.from, to: 'cancelled', at: 2_500 });
-      expect((await store.countJobs()).vramReservedMb).toBe(0);
-      const late = await store.recordReports({ logs: [], progress: new Map(), outcomes: [{ kind: 'completed', jobId: job!.id, attempt: started!.attempt, at: 3_000, logLine: 'done' }] });
-      expect(late).toHaveLength(0);
-      expect((await store.getJob(job!.id))?.status).toBe('cancelled');
+      const cancel = (at: number) => store.cancelJob({ jobId: job!.id, at, logLine: 'Cancelled', requestedLogLine: 'Cancel requested' });
+      const asked = await cancel(2_500);
+      expect(asked).toMatchObject({ applied: true, job: { status: 'running', cancelRequestedAt: 2_500, vramReserved: 4000 } });
+      expect(await cancel(2_600)).toMatchObject({ applied: true, job: { status: 'running', cancelRequestedAt: 2_500 } }); // once
+      expect((await store.countJobs()).vramReservedMb).toBe(4000); // the tool still runs: its slot and VRAM stay taken
+      expect((await store.countJobs()).byStatus).toMatchObject({ running: 1, cancelled: 0 });
+      const stale = await store.recordReports({ logs: [], progress: new Map(), outcomes: [{ kind: 'cancelled', jobId: job!.id, attempt: started!.attempt - 1, at: 2_900, logLine: 'stale' }] });
+      expect(stale).toHaveLength(0);
+      const [ended] = await store.recordReports({ logs: [], progress: new Map(), outcomes: [{ kind: 'cancelled', jobId: job!.id, attempt: started!.attempt, at: 3_000, logLine: 'Cancelled: the tool has exited' }] });
+      expect(ended).toMatchObject({ status: 'cancelled', vramReserved: 0, completedAt: 3_000, suspended: false });
+      expect((await store.countJobs()).byStatus).toMatchObject({ running: 0, cancelled: 1 });
+      expect((await store.readLog(job!.id, 0, 10)).lines.map((l) => l.text)).toEqual(['Started attempt 1 on node n (4000 MB VRAM reserved)', 'Cancel requested', 'Cancelled: the tool has exited']);
+      expect(await cancel(3_100)).toMatchObject({ applied: false, job: { status: 'cancelled' } });
+      // a retry starts afresh: no cancel carried over
+      const retried = await store.transitionJob({ jobId: job!.id, from: TRANSITIONS.retry.from, to: 'pending', at: 3_200, countRetry: true });
+      expect(retried.job).toMatchObject({ status: 'pending', cancelRequestedAt: null });
+    });
+
+    it('cancel of a waiting job is at once; an attempt asked to cancel ends cancelled unless it completed first; a rescue cancels it', async () => {
+      const [waiting, failing, interrupted, completing, crashed, suspended] = await store.insertJobs([newJob(), newJob(), newJob(), newJob(), newJob(), newJob()]);
+      const cancel = (id: string, at: number) => store.cancelJob({ jobId: id, at, logLine: 'Cancelled', requestedLogLine: 'Cancel requested' });
+      const paused = await store.transitionJob({ jobId: waiting!.id, from: TRANSITIONS.pause.from, to: 'paused', at: 1_900 });
+      expect(paused.job.status).toBe('paused');
+      const started = (await store.claimJobs(claimRequest('n', 2_000, capacityOf({ limits: { cpu: 5, gpu_encode: 1, gpu_ai: 1 } })))).started;
+      const attemptOf = (id: string) => started.find((j) => j.id === id)!.attempt;
+      expect(started.map((j) => j.id).sort()).toEqual([failing!.id, interrupted!.id, completing!.id, crashed!.id, suspended!.id].sort());
+      // paused without a process: cancelled at once
+      expect(await cancel(waiting!.id, 2_100)).toMatchObject({ applied: true, job: { status: 'cancelled', completedAt: 2_100 } });
+      // suspended (its process stopped): asked, it stays paused until its attempt ends
+      await store.suspendJob(suspended!.id, 2_150, 'Suspended');
+      expect(await cancel(suspended!.id, 2_200)).toMatchObject({ applied: true, job: { status: 'paused', suspended: true, cancelRequestedAt: 2_200 } });
+      for (const j of [failing, interrupted, completing, crashed]) await cancel(j!.id, 2_200);
+      const decision = { kind: 'retry' as const, retryCount: 1, retryAfter: 9_000, reason: 'attempt 1 of 3' };
+      const ended = await store.recordReports({
+        logs: [],
+        progress: new Map(),
+        outcomes: [
+          { kind: 'failed', jobId: failing!.id, attempt: attemptOf(failing!.id), at: 3_000, error: 'boom', decision, logLine: 'ERROR: boom' },
+          { kind: 'interrupted', jobId: interrupted!.id, attempt: attemptOf(interrupted!.id), at: 3_000, logLine: 'Interrupted by shutdown' },
+          { kind: 'completed', jobId: completing!.id, attempt: attemptOf(completing!.id), at: 3_000, logLine: 'done' },
+          { kind: 'cancelled', jobId: suspended!.id, attempt: attemptOf(suspended!.id), at: 3_000, logLine: 'Cancelled: the tool has exited' },
+        ],
+      });
+      expect(new Map(ended.map((j) => [j.id, j.status]))).toEqual(
+        new Map([
+          [failing!.id, 'cancelled'],
+          [interrupted!.id, 'cancelled'],
+          [completing!.id, 'completed'],
+          [suspended!.id, 'cancelled'],
+        ]),
+      );
+      expect(ended.find((j) => j.id === suspended!.id)).toMatchObject({ suspended: false, vramReserved: 0 });
+      expect((await store.readLog(failing!.id, 0, 10)).lines.at(-1)?.text).toBe('Cancelled, as asked: the attempt has ended (ERROR: boom)');
+      const rescued = await store.rescueJobs('n', 4_000, (j) => decideAfterCrash(j.retryCount, j.maxRetries));
+      expect(rescued.map((j) => [j.id, j.status, j.retryCount])).toEqual([[crashed!.id, 'cancelled', 0]]);
+      expect((await store.readLog(crashed!.id, 0, 10)).lines.at(-1)?.text).toMatch(/runtime stopped while this job was running.*: cancelled, as a user had asked/);
+      const counts = await store.countJobs();
+      expect(counts.byStatus).toMatchObject({ running: 0, paused: 0, cancelled: 5, completed: 1, queued: 0, pending: 0 });
+      expect(counts.vramReservedMb).toBe(0);
     });
 
     it('rescues jobs left running by a dead node, spending a retry, and logs why', async () => {
@@ -335,11 +389,16 @@ export function describeJobStoreConformance(adapterName: string, factory: StoreF
     });
 
     it('records child processes per node and hands them over once', async () => {
-      await store.recordProcess({ pid: 111, jobId: 'a', command: 'ffmpeg', nodeId: 'n1', startedAt: 1 });
-      await store.recordProcess({ pid: 222, jobId: 'b', command: 'ffprobe', nodeId: 'n1', startedAt: 2 });
-      await store.recordProcess({ pid: 333, jobId: 'c', command: 'ffmpeg', nodeId: 'n2', startedAt: 3 });
+      // start ticks (field 22 of /proc/<pid>/stat) go past 2^31 on a machine up for long enough
+      await store.recordProcess({ pid: 111, jobId: 'a', command: 'ffmpeg', nodeId: 'n1', startedAt: 1, startTicks: 4_300_000_123 });
+      await store.recordProcess({ pid: 222, jobId: 'b', command: 'ffprobe', nodeId: 'n1', startedAt: 2, startTicks: 7 });
+      await store.recordProcess({ pid: 444, jobId: 'd', command: 'ffprobe', nodeId: 'n1', startedAt: 4, startTicks: null });
+      await store.recordProcess({ pid: 333, jobId: 'c', command: 'ffmpeg', nodeId: 'n2', startedAt: 3, startTicks: 9 });
       await store.forgetProcess('n1', 222);
-      expect(await store.takeRecordedProcesses('n1')).toEqual([{ pid: 111, jobId: 'a', command: 'ffmpeg', nodeId: 'n1', startedAt: 1 }]);
+      expect(await store.takeRecordedProcesses('n1')).toEqual([
+        { pid: 111, jobId: 'a', command: 'ffmpeg', nodeId: 'n1', startedAt: 1, startTicks: 4_300_000_123 },
+        { pid: 444, jobId: 'd', command: 'ffprobe', nodeId: 'n1', startedAt: 4, startTicks: null },
+      ]);
       expect(await store.takeRecordedProcesses('n1')).toEqual([]);
       expect((await store.takeRecordedProcesses('n2')).map((p) => p.pid)).toEqual([333]);
     });

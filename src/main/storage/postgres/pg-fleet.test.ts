@@ -118,6 +118,9 @@ describe('PostgreSQL fleet registry, leases and wake-ups', () => {
 
     await jobs.transitionJob({ jobId: started[0]!.id, from: ['running'], to: 'cancelled', at: 2_000 });
     expect(await fleet.heartbeat(beat('a', attempts))).toEqual({ lost: [attempts[0]] });
+    // a cancel asked through any node: the attempt is still this node's (renewed) and must stop as a cancel
+    await jobs.cancelJob({ jobId: started[2]!.id, at: 2_100, logLine: 'Cancelled', requestedLogLine: 'Cancel requested' });
+    expect(await fleet.heartbeat(beat('a', attempts))).toEqual({ lost: [attempts[0]], cancelRequested: [attempts[2]] });
     // an attempt this node does not hold (another attempt number) is not renewed either
     expect((await fleet.heartbeat(beat('a', [{ jobId: started[1]!.id, attempt: started[1]!.attempt + 1 }]))).lost).toHaveLength(1);
   });
@@ -175,7 +178,7 @@ describe('PostgreSQL fleet registry, leases and wake-ups', () => {
     expect(started.map((j) => j.id)).toContain(job!.id);
     heard.b = [];
     heard.c = [];
-    await a.jobs.transitionJob({ jobId: job!.id, from: ['running'], to: 'cancelled', at: 2_000 });
+    expect((await a.jobs.cancelJob({ jobId: job!.id, at: 2_000, logLine: 'Cancelled', requestedLogLine: 'Cancel requested' })).job).toMatchObject({ status: 'running', cancelRequestedAt: 2_000 });
     await waitFor(() => heard.b!.includes('cancel'));
     await sleep(100);
     expect(heard.c).not.toContain('cancel'); // only the node that runs it

@@ -110,16 +110,19 @@ export class PostgresFleetRegistry implements FleetRegistry {
       const takenBy = beaten[0]!.updated === 0 ? beaten[0]!.taken_by : null;
       if (takenBy !== null) return { lost: attempts, supersededBy: takenBy }; // its successor rescued them at its start
       if (attempts.length === 0) return { lost: [] };
-      const { rows } = await c.query<{ id: string; attempt: number }>(
+      const { rows } = await c.query<{ id: string; attempt: number; lost: boolean }>(
         `WITH alive AS (SELECT * FROM unnest($1::text[], $2::integer[]) AS a(id, attempt)),
          renewed AS (
            UPDATE jobs SET lease_expires_at = mjc_now_ms() + $4 FROM alive
            WHERE jobs.id = alive.id AND jobs.attempt = alive.attempt AND jobs.node_id = $3 AND (jobs.status = 'running' OR jobs.suspended)
-           RETURNING jobs.id)
-         SELECT id, attempt FROM alive WHERE id NOT IN (SELECT id FROM renewed)`,
+           RETURNING jobs.id, jobs.cancel_requested_at IS NOT NULL AS cancelling)
+         SELECT id, attempt, true AS lost FROM alive WHERE id NOT IN (SELECT id FROM renewed)
+         UNION ALL SELECT alive.id, alive.attempt, false FROM alive JOIN renewed ON renewed.id = alive.id WHERE renewed.cancelling`,
         [attempts.map((a) => a.jobId), attempts.map((a) => a.attempt), beat.nodeId, this.leaseMs],
       );
-      return { lost: rows.map((r) => ({ jobId: r.id, attempt: r.attempt })) };
+      const pick = (lost: boolean) => rows.filter((r) => r.lost === lost).map((r) => ({ jobId: r.id, attempt: r.attempt }));
+      const cancelRequested = pick(false);
+      return cancelRequested.length > 0 ? { lost: pick(true), cancelRequested } : { lost: pick(true) };
     });
   }
 

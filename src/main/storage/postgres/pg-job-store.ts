@@ -10,6 +10,9 @@
 import type { JobStatus, ResourceCategory } from '../../../shared/domain/statuses';
 import { AppError } from '../../../shared/contracts/errors';
 import type {
+  AttemptFence,
+  AttemptPartial,
+  CancelRequest,
   ClaimRequest,
   ClaimResult,
   JobFilter,
@@ -18,6 +21,7 @@ import type {
   LogLineInput,
   ManualTransition,
   NewJob,
+  PartialScope,
   QueueFlags,
   RecordedProcess,
   ReportBatch,
@@ -32,6 +36,7 @@ import { compactCounts, countJobs, listPage } from './pg-counts';
 import { inTransaction, openPool, type Pool, type Queryable } from './pg-db';
 import { PgLogWriter } from './pg-logs';
 import { migrate } from './pg-migrations';
+import * as partials from './pg-partials';
 import { applyReports, rescueNode } from './pg-reports';
 import { pgText, rowToJob, type PgJobRow } from './pg-rows';
 import { manualTransitionSets } from './pg-transitions';
@@ -172,6 +177,32 @@ export class PostgresJobStore implements JobStore {
     return result;
   }
 
+  async cancelJob(c: CancelRequest): Promise<TransitionResult> {
+    const result = await inTransaction(this.pool, async (db) => {
+      const row = (await db.query<PgJobRow>('SELECT * FROM jobs WHERE id = $1 FOR UPDATE', [c.jobId])).rows[0];
+      if (!row) throw notFound(c.jobId);
+      if (row.status === 'running' || row.suspended) {
+        // live: its node stops the attempt, whose end (or rescue) cancels the job
+        if (row.cancel_requested_at !== null) return { job: rowToJob(row), applied: true, requested: false };
+        const updated = (
+          await db.query<PgJobRow>('UPDATE jobs SET cancel_requested_at = $2, updated_at = $2, log_lines = log_lines + 1 WHERE id = $1 RETURNING *', [c.jobId, c.at])
+        ).rows[0]!;
+        await this.log.writeCounted(db, [{ seq: Number(updated.seq), line: updated.log_lines, at: c.at, text: c.requestedLogLine }]);
+        return { job: rowToJob(updated), applied: true, requested: true };
+      }
+      if (!CANCEL_AT_ONCE.includes(row.status as JobStatus)) return { job: rowToJob(row), applied: false, requested: false };
+      const sets = manualTransitionSets({ jobId: c.jobId, from: CANCEL_AT_ONCE, to: 'cancelled', at: c.at }, 2);
+      const updated = (await db.query<PgJobRow>(`UPDATE jobs SET ${sets.sql}, log_lines = log_lines + 1 WHERE id = $1 RETURNING *`, [c.jobId, ...sets.args])).rows[0]!;
+      await this.log.writeCounted(db, [{ seq: Number(updated.seq), line: updated.log_lines, at: c.at, text: c.logLine }]);
+      return { job: rowToJob(updated), applied: true, requested: false };
+    });
+    const { job, applied, requested } = result;
+    // the node running it stops it at once instead of at its next heartbeat
+    if (requested && job.nodeId !== null) this.wake?.notify('cancel', job.nodeId);
+    if (applied && !requested && job.status === 'cancelled') await this.changed(1);
+    return { job, applied };
+  }
+
   async setPriority(jobId: string, priority: number, allowedFrom: readonly JobStatus[], at: number): Promise<TransitionResult> {
     const { rows } = await this.pool.query<PgJobRow & { applied: boolean }>(
       `WITH u AS (UPDATE jobs SET priority = $2, updated_at = $3 WHERE id = $1 AND status = ANY($4::text[]) RETURNING *)
@@ -226,9 +257,9 @@ export class PostgresJobStore implements JobStore {
 
   async recordProcess(p: RecordedProcess): Promise<void> {
     await this.pool.query(
-      `INSERT INTO job_processes (pid, job_id, command, node_id, started_at) VALUES ($1, $2, $3, $4, $5)
-       ON CONFLICT (node_id, pid) DO UPDATE SET job_id = excluded.job_id, command = excluded.command, started_at = excluded.started_at`,
-      [p.pid, p.jobId, pgText(p.command), p.nodeId, p.startedAt],
+      `INSERT INTO job_processes (pid, job_id, command, node_id, started_at, start_ticks) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (node_id, pid) DO UPDATE SET job_id = excluded.job_id, command = excluded.command, started_at = excluded.started_at, start_ticks = excluded.start_ticks`,
+      [p.pid, p.jobId, pgText(p.command), p.nodeId, p.startedAt, p.startTicks],
     );
   }
 
@@ -237,11 +268,38 @@ export class PostgresJobStore implements JobStore {
   }
 
   async takeRecordedProcesses(nodeId: string): Promise<RecordedProcess[]> {
-    const { rows } = await this.pool.query<{ pid: number; job_id: string; command: string; node_id: string; started_at: string }>(
+    const { rows } = await this.pool.query<{ pid: number; job_id: string; command: string; node_id: string; started_at: string; start_ticks: string | null }>(
       'WITH d AS (DELETE FROM job_processes WHERE node_id = $1 RETURNING *) SELECT * FROM d ORDER BY started_at, pid',
       [nodeId],
     );
-    return rows.map((r) => ({ pid: r.pid, jobId: r.job_id, command: r.command, nodeId: r.node_id, startedAt: Number(r.started_at) }));
+    return rows.map((r) => ({
+      pid: r.pid,
+      jobId: r.job_id,
+      command: r.command,
+      nodeId: r.node_id,
+      startedAt: Number(r.started_at),
+      startTicks: r.start_ticks === null ? null : Number(r.start_ticks),
+    }));
+  }
+
+  async attemptOwnsJob(fence: AttemptFence): Promise<boolean> {
+    return partials.attemptOwnsJob(this.pool, fence);
+  }
+
+  async recordPartial(partial: AttemptPartial): Promise<void> {
+    await partials.recordPartial(this.pool, partial);
+  }
+
+  async forgetPartial(fence: AttemptFence, path: string): Promise<void> {
+    await partials.forgetPartial(this.pool, fence, path);
+  }
+
+  async commitPartial(fence: AttemptFence, path: string): Promise<boolean> {
+    return partials.commitPartial(this.pool, fence, path);
+  }
+
+  async takeAbandonedPartials(scope: PartialScope): Promise<AttemptPartial[]> {
+    return partials.takeAbandonedPartials(this.pool, scope);
   }
 
   async nextRetryAt(now: number): Promise<number | null> {
@@ -311,6 +369,9 @@ export class PostgresJobStore implements JobStore {
     });
   }
 }
+
+/** Waiting jobs (a paused one without a process included) are cancelled at once; live ones are asked to stop. */
+const CANCEL_AT_ONCE: readonly JobStatus[] = ['pending', 'queued', 'paused'];
 
 function notFound(jobId: string): AppError {
   return new AppError('NOT_FOUND', `No job with id ${jobId}.`, { jobId });

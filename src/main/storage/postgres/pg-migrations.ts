@@ -357,6 +357,9 @@ const MIGRATIONS: readonly string[] = [
     created_at bigint  NOT NULL,
     PRIMARY KEY (job_id, attempt, path)
   );`,
+  // when a user asked to cancel a running (or suspended) job: it shows as cancelling until its
+  // attempt has ended (tool exited, partials removed), then cancelled; a rescue then cancels it too
+  `ALTER TABLE jobs ADD COLUMN cancel_requested_at bigint;`,
 ];
 
 /** Applies the migrations not applied yet, up to `upTo` (all of them; tests stop earlier to test an upgrade). */

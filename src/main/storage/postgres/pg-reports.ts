@@ -22,7 +22,16 @@ const SQL = {
     waiting_reason = $7, vram_reserved = 0, updated_at = $3, log_lines = log_lines + 1 ${FENCE}`,
   interrupt: `UPDATE jobs SET status = 'pending', suspended = false, enqueued_at = $3, vram_reserved = 0, progress = 0, updated_at = $3,
     log_lines = log_lines + 1 ${FENCE}`,
+  // the end of an attempt a user asked to cancel ($4: only when a cancel was asked for, so an attempt
+  // that failed or was interrupted meanwhile ends cancelled, not re-queued)
+  cancel: `UPDATE jobs SET status = 'cancelled', suspended = false, completed_at = $3, vram_reserved = 0, waiting_reason = NULL, retry_after = NULL,
+    updated_at = $3, log_lines = log_lines + 1 WHERE id = $1 AND ${LIVE_JOB} AND attempt = $2 AND (NOT $4 OR cancel_requested_at IS NOT NULL) RETURNING *`,
 };
+
+/** The log line of an outcome; an attempt that ended otherwise after a cancel was asked for says so. */
+function outcomeLogLine(o: AttemptOutcome, row: PgJobRow): string {
+  return row.status === 'cancelled' && o.kind !== 'cancelled' ? `Cancelled, as asked: the attempt has ended (${o.logLine})` : o.logLine;
+}
 
 /**
  * Completions in one statement with their log lines (the hot path: a busy node reports dozens per
@@ -83,9 +92,17 @@ export function applyCompletionsAndProgress(db: Queryable, bounds: LogBounds, ba
   return Promise.all([progressed, completed]).then(([, rows]) => batch.outcomes.flatMap((o) => (rows.has(o.jobId) ? [rowToJob(rows.get(o.jobId)!)] : [])));
 }
 
-/** Applies one outcome if its attempt is still current; the returned row has counted one more log line. */
+/**
+ * Applies one outcome if its attempt is still current; the returned row has counted one more log
+ * line. An attempt whose job a user asked to cancel ends it cancelled unless it completed.
+ */
 export async function applyOutcome(db: Queryable, o: AttemptOutcome): Promise<PgJobRow | undefined> {
   const key = [o.jobId, o.attempt, o.at];
+  if (o.kind === 'cancelled') return (await db.query<PgJobRow>(SQL.cancel, [...key, false])).rows[0];
+  if (o.kind !== 'completed') {
+    const cancelled = (await db.query<PgJobRow>(SQL.cancel, [...key, true])).rows[0];
+    if (cancelled) return cancelled;
+  }
   let result;
   switch (o.kind) {
     case 'completed':
@@ -128,7 +145,7 @@ export async function applyReports(db: Queryable, log: PgLogWriter, batch: Repor
     }
     const row = await applyOutcome(db, o);
     if (!row) continue;
-    lines.push({ seq: Number(row.seq), line: row.log_lines, at: o.at, text: o.logLine });
+    lines.push({ seq: Number(row.seq), line: row.log_lines, at: o.at, text: outcomeLogLine(o, row) });
     changed.push(rowToJob(row));
   }
   await log.writeCounted(db, lines);
@@ -191,7 +208,7 @@ async function rescueRows(
         : { kind: 'failed', jobId: job.id, attempt: job.attempt, at: now, error, logLine: '', decision };
     const updated = await applyOutcome(db, outcome);
     if (!updated) continue;
-    const what = decision.kind === 'retry' ? 're-queued' : 'failed';
+    const what = updated.status === 'cancelled' ? 'cancelled, as a user had asked' : decision.kind === 'retry' ? 're-queued' : 'failed';
     lines.push({ seq: Number(updated.seq), line: updated.log_lines, at: now, text: `${error} ${text.when}: ${what} (${decision.reason}).` });
     rescued.push(rowToJob(updated));
   }

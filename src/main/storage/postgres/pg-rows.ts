@@ -38,13 +38,14 @@ export interface PgJobRow {
   log_lines: number;
   log_dropped: number;
   suspended: boolean;
+  cancel_requested_at: BigInt8 | null;
   updated_at: BigInt8;
 }
 
 const num = (v: BigInt8): number => Number(v);
 const numOrNull = (v: BigInt8 | null): number | null => (v === null ? null : Number(v));
 
-const JOB_COLUMN_NAMES = ['seq', 'id', 'type', 'status', 'params', 'progress', 'priority', 'waiting_reason', 'resource_category', 'vram_required', 'vram_reserved', 'created_at', 'enqueued_at', 'started_at', 'completed_at', 'retry_count', 'max_retries', 'retry_after', 'last_error', 'node_id', 'created_by', 'attempt', 'log_lines', 'log_dropped', 'suspended', 'updated_at'] as const satisfies readonly (keyof PgJobRow)[];
+const JOB_COLUMN_NAMES = ['seq', 'id', 'type', 'status', 'params', 'progress', 'priority', 'waiting_reason', 'resource_category', 'vram_required', 'vram_reserved', 'created_at', 'enqueued_at', 'started_at', 'completed_at', 'retry_count', 'max_retries', 'retry_after', 'last_error', 'node_id', 'created_by', 'attempt', 'log_lines', 'log_dropped', 'suspended', 'cancel_requested_at', 'updated_at'] as const satisfies readonly (keyof PgJobRow)[];
 
 /**
  * The columns of a PgJobRow, qualified by `table`, for RETURNING lists of PREPARED statements:
@@ -82,6 +83,7 @@ export function rowToJob(row: PgJobRow): JobRecord {
     logLines: row.log_lines,
     logDropped: row.log_dropped,
     suspended: row.suspended,
+    cancelRequestedAt: numOrNull(row.cancel_requested_at ?? null),
   };
 }
 

@@ -16,6 +16,7 @@ export function manualTransitionSets(t: ManualTransition, firstParam: number): {
     case 'pending':
       sets.push(`enqueued_at = ${at}`, 'waiting_reason = NULL', 'retry_after = NULL');
       if (t.countRetry) sets.push('retry_count = retry_count + 1', 'progress = 0', 'started_at = NULL', 'completed_at = NULL');
+      sets.push('cancel_requested_at = NULL'); // a new attempt starts without the old one's cancel
       break;
     default:
       break;

@@ -5,8 +5,9 @@
  */
 import { AppError } from '../../../shared/contracts/errors';
 import type { VideoDirectory } from '../../../shared/domain/library';
-import type { NewVideoFile, VideoFilter, VideoMetadata, VideoRecord, VideoStore } from '../../core/library-ports';
+import type { NewVideoFile, OutputFence, VideoFilter, VideoMetadata, VideoRecord, VideoStore } from '../../core/library-ports';
 import { inTransaction, type Pool } from './pg-db';
+import { PG_OWNER } from './pg-partials';
 import { pgText, rowToVideo, type PgVideoRow } from './pg-rows';
 
 function titleOf(filename: string): string {
@@ -103,6 +104,46 @@ export class PostgresVideoStore implements VideoStore {
 
   async setThumbnail(id: string, thumbnailPath: string, at: number): Promise<VideoRecord> {
     return this.updated('UPDATE videos SET thumbnail_path = $2, updated_at = $3 WHERE id = $1 RETURNING *', [id, thumbnailPath, at]);
+  }
+
+  async publishVideo(file: NewVideoFile & { readonly metadata: VideoMetadata }, fence: OutputFence): Promise<VideoRecord | null> {
+    // one statement: the fence (job row locked FOR SHARE), the row, and the partial record forgotten
+    const filename = file.path.split('/').at(-1)!;
+    const m = file.metadata;
+    const { rows } = await this.pool.query<PgVideoRow>(
+      `WITH owner AS (${PG_OWNER}),
+       v AS (
+         INSERT INTO videos (id, path, filename, title, directory_type, size_bytes, mtime_ms, source_job_id, created_at, updated_at,
+           duration_seconds, width, height, fps, video_codec, audio_codec, bitrate, orientation, has_audio, valid, probed_at)
+         SELECT $4::text, $3::text, $5::text, $6::text, $7::text, $8::float8, $9::float8, $10::text, $11::bigint, $11::bigint,
+           $12::float8, $13::integer, $14::integer, $15::float8, $16::text, $17::text, $18::float8, $19::text, $20::boolean, true, $11::bigint
+         WHERE EXISTS (SELECT 1 FROM owner)
+         ON CONFLICT (path) DO UPDATE SET filename = excluded.filename, title = excluded.title, directory_type = excluded.directory_type,
+           size_bytes = excluded.size_bytes, mtime_ms = excluded.mtime_ms, source_job_id = excluded.source_job_id, updated_at = excluded.updated_at,
+           duration_seconds = excluded.duration_seconds, width = excluded.width, height = excluded.height, fps = excluded.fps,
+           video_codec = excluded.video_codec, audio_codec = excluded.audio_codec, bitrate = excluded.bitrate, orientation = excluded.orientation,
+           has_audio = excluded.has_audio, valid = true, validation_error = NULL, missing = false, probed_at = excluded.probed_at,
+           thumbnail_path = NULL, reencode_job_id = NULL
+         RETURNING *),
+       d AS (DELETE FROM attempt_partials WHERE job_id = $1 AND attempt = $2 AND path = $3 AND EXISTS (SELECT 1 FROM owner))
+       SELECT * FROM v`,
+      [
+        fence.jobId, fence.attempt, file.path, file.id, filename, titleOf(filename), file.directoryType, file.sizeBytes, file.mtimeMs, file.sourceJobId ?? null, file.at,
+        m.durationSeconds, m.width, m.height, m.fps, m.videoCodec, m.audioCodec, m.bitrate, m.orientation, m.hasAudio,
+      ],
+    );
+    return rows[0] ? rowToVideo(rows[0]) : null;
+  }
+
+  async publishThumbnail(id: string, fence: OutputFence, at: number): Promise<{ video: VideoRecord; previous: string | null } | null> {
+    return inTransaction(this.pool, async (c) => {
+      if ((await c.query(PG_OWNER, [fence.jobId, fence.attempt])).rowCount === 0) return null;
+      const before = (await c.query<{ thumbnail_path: string | null }>('SELECT thumbnail_path FROM videos WHERE id = $1 FOR UPDATE', [id])).rows[0];
+      if (!before) throw new AppError('NOT_FOUND', `No video with id ${id}.`, { videoId: id });
+      const row = (await c.query<PgVideoRow>('UPDATE videos SET thumbnail_path = $2, updated_at = $3 WHERE id = $1 RETURNING *', [id, fence.path, at])).rows[0]!;
+      await c.query('DELETE FROM attempt_partials WHERE job_id = $1 AND attempt = $2 AND path = $3', [fence.jobId, fence.attempt, fence.path]);
+      return { video: rowToVideo(row), previous: before.thumbnail_path };
+    });
   }
 
   async setReencodeJob(id: string, jobId: string, at: number): Promise<VideoRecord> {

@@ -11,6 +11,7 @@ import type { AttemptOutcome, JobRecord } from '../../core/ports';
 import { decideAfterCrash } from '../../core/retry-policy';
 import { capacityOf, claimRequest, describeJobStoreConformance, newJob } from '../conformance/job-store-conformance';
 import { describeAnalysisStoreConformance } from '../conformance/analysis-store-conformance';
+import { describePartialsConformance } from '../conformance/partials-conformance';
 import { describeVideoStoreConformance } from '../conformance/video-store-conformance';
 import { startPostgres, type PostgresServer } from '../testing/postgres-server';
 import { openPostgresStores, type PostgresStores } from './open-postgres-stores';
@@ -37,6 +38,11 @@ describe('PostgreSQL stores', () => {
   describeJobStoreConformance('PostgreSQL', async (options) => PostgresJobStore.open({ url: await freshDatabase(), ...options }));
   describeVideoStoreConformance('PostgreSQL', async () => openPostgresStores(await freshDatabase()));
   describeAnalysisStoreConformance('PostgreSQL', async () => openPostgresStores(await freshDatabase()));
+  describePartialsConformance('PostgreSQL', async () => openPostgresStores(await freshDatabase()), {
+    expireLease: async (stores, jobId) => {
+      await (stores as PostgresStores).jobs['pool'].query('UPDATE jobs SET lease_expires_at = mjc_now_ms() - 1 WHERE id = $1', [jobId]);
+    },
+  });
 
   describe('PostgreSQL store specifics', () => {
     it('keeps every committed job across a reopen, and counts the same before and after compaction', async () => {
@@ -62,7 +68,7 @@ describe('PostgreSQL stores', () => {
       await Promise.all(stores.map((s) => s.close()));
       const client = new Client({ connectionString: url });
       await client.connect();
-      expect((await client.query('SELECT version FROM schema_migrations ORDER BY version')).rows.map((r) => r.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+      expect((await client.query('SELECT version FROM schema_migrations ORDER BY version')).rows.map((r) => r.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
       await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES (999, 0)');
       await client.end();
       await expect(PostgresJobStore.open({ url })).rejects.toThrow(/newer version/);

@@ -29,6 +29,8 @@ export interface JobRow {
   log_lines: number;
   log_dropped: number;
   suspended: number;
+  /** Absent from rows read before the migration that added it ran (never, after open). */
+  cancel_requested_at?: number | null;
   updated_at: number;
 }
 
@@ -59,5 +61,6 @@ export function rowToJob(row: JobRow): JobRecord {
     logLines: row.log_lines,
     logDropped: row.log_dropped,
     suspended: row.suspended === 1,
+    cancelRequestedAt: row.cancel_requested_at ?? null,
   };
 }

@@ -189,6 +189,9 @@ const MIGRATIONS: readonly string[] = [
     created_at INTEGER NOT NULL,
     PRIMARY KEY (job_id, attempt, path)
   ) WITHOUT ROWID;`,
+  // when a user asked to cancel a running (or suspended) job: it shows as cancelling until its
+  // attempt has ended (tool exited, partials removed), then cancelled; a rescue then cancels it too
+  `ALTER TABLE jobs ADD COLUMN cancel_requested_at INTEGER;`,
 ];
 
 /** Jobs per bucket of job_buckets (seq >> BUCKET_SHIFT). */

@@ -8,7 +8,10 @@ import { JOB_STATUSES, RESOURCE_CATEGORIES } from '../../../shared/domain/status
 import type { JobType } from '../../../shared/domain/job-types';
 import { AppError } from '../../../shared/contracts/errors';
 import type {
+  AttemptFence,
   AttemptOutcome,
+  AttemptPartial,
+  CancelRequest,
   ClaimRequest,
   ClaimResult,
   JobFilter,
@@ -17,6 +20,7 @@ import type {
   LogLineInput,
   ManualTransition,
   NewJob,
+  PartialScope,
   QueueFlags,
   StatusCounts,
   StoredLogLine,
@@ -30,6 +34,7 @@ import { BoundedLogWriter, DEFAULT_LOG_BOUNDS, type LogBounds } from './bounded-
 import { rowToJob, type JobRow } from './job-rows';
 import { openDatabase } from './open-database';
 import { listPage, totalQuery } from './list-queries';
+import { SqlitePartials } from './sqlite-partials';
 
 export type SqliteJobStoreOptions = ({ readonly file: string } | { readonly db: Database.Database }) & {
   readonly logBounds?: LogBounds;
@@ -39,6 +44,7 @@ export class SqliteJobStore implements JobStore {
   private readonly db: Database.Database;
   private readonly log: BoundedLogWriter;
   private readonly stmt;
+  private readonly partials: SqlitePartials;
 
   /** Whether close() closes the connection (false when it is shared with other stores). */
   private readonly ownsDb: boolean;
@@ -47,6 +53,7 @@ export class SqliteJobStore implements JobStore {
     this.ownsDb = 'file' in options;
     this.db = 'file' in options ? openDatabase(options.file) : options.db;
     this.log = new BoundedLogWriter(this.db, options.logBounds ?? DEFAULT_LOG_BOUNDS);
+    this.partials = new SqlitePartials(this.db);
     const db = this.db;
     this.stmt = {
       insert: db.prepare(`INSERT INTO jobs (id, type, status, params, priority, resource_category, vram_required, max_retries, created_at, enqueued_at, updated_at, created_by)
@@ -73,6 +80,13 @@ export class SqliteJobStore implements JobStore {
         WHERE id = @jobId AND (status = 'running' OR suspended = 1) AND attempt = @attempt RETURNING *`),
       interrupt: db.prepare(`UPDATE jobs SET status = 'pending', suspended = 0, enqueued_at = @at, vram_reserved = 0, progress = 0, updated_at = @at,
         log_lines = log_lines + 1 WHERE id = @jobId AND (status = 'running' OR suspended = 1) AND attempt = @attempt RETURNING *`),
+      // the end of an attempt a user asked to cancel; `requested`: only when a cancel was asked for (an
+      // attempt that failed or was interrupted meanwhile ends cancelled, not re-queued)
+      cancel: db.prepare(`UPDATE jobs SET status = 'cancelled', suspended = 0, completed_at = @at, vram_reserved = 0, waiting_reason = NULL, retry_after = NULL,
+        updated_at = @at, log_lines = log_lines + 1
+        WHERE id = @jobId AND (status = 'running' OR suspended = 1) AND attempt = @attempt AND (@requested = 0 OR cancel_requested_at IS NOT NULL) RETURNING *`),
+      requestCancel: db.prepare(`UPDATE jobs SET cancel_requested_at = @at, updated_at = @at, log_lines = log_lines + 1
+        WHERE seq = @seq AND (status = 'running' OR suspended = 1) AND cancel_requested_at IS NULL RETURNING *`),
       // the exclusive lock means no other runtime uses this file: every running job is an orphan at start-up,
       // whatever node id it was claimed under (the host may have been renamed, MEDIA_NODE_ID changed)
       running: db.prepare<[], JobRow>(`SELECT * FROM jobs WHERE status IN ('running', 'paused') AND (status = 'running' OR suspended = 1)`),
@@ -92,9 +106,13 @@ export class SqliteJobStore implements JobStore {
         WHERE id = @jobId AND status = 'running' RETURNING *`),
       resumeSuspended: db.prepare(`UPDATE jobs SET status = 'running', suspended = 0, updated_at = @at, log_lines = log_lines + 1
         WHERE id = @jobId AND status = 'paused' AND suspended = 1 RETURNING *`),
-      recordProcess: db.prepare('INSERT OR REPLACE INTO job_processes (pid, job_id, command, node_id, started_at) VALUES (@pid, @jobId, @command, @nodeId, @startedAt)'),
+      recordProcess: db.prepare(
+        'INSERT OR REPLACE INTO job_processes (pid, job_id, command, node_id, started_at, start_ticks) VALUES (@pid, @jobId, @command, @nodeId, @startedAt, @startTicks)',
+      ),
       forgetProcess: db.prepare('DELETE FROM job_processes WHERE node_id = ? AND pid = ?'),
-      processesOf: db.prepare<[string], { pid: number; job_id: string; command: string; node_id: string; started_at: number }>('DELETE FROM job_processes WHERE node_id = ? RETURNING *'),
+      processesOf: db.prepare<[string], { pid: number; job_id: string; command: string; node_id: string; started_at: number; start_ticks: number | null }>(
+        'DELETE FROM job_processes WHERE node_id = ? RETURNING *',
+      ),
       setFlags: db.prepare('UPDATE queue_flags SET queue_paused = ?, paused_categories = ? WHERE id = 1'),
     };
   }
@@ -212,14 +230,20 @@ export class SqliteJobStore implements JobStore {
     for (const o of batch.outcomes) {
       const row = this.applyOutcome(o);
       if (!row) continue;
-      this.log.writeCounted(row.seq, row.log_lines, o.at, o.logLine);
+      this.log.writeCounted(row.seq, row.log_lines, o.at, outcomeLogLine(o, row.status));
       changed.push(rowToJob(row));
     }
     return changed;
   }
 
+  /** Applies one outcome if its attempt is still current. An attempt whose job a user asked to cancel ends it cancelled unless it completed. */
   private applyOutcome(o: AttemptOutcome): JobRow | undefined {
     const key = { jobId: o.jobId, attempt: o.attempt, at: o.at };
+    if (o.kind === 'cancelled') return this.stmt.cancel.get({ ...key, requested: 0 }) as JobRow | undefined;
+    if (o.kind !== 'completed') {
+      const cancelled = this.stmt.cancel.get({ ...key, requested: 1 }) as JobRow | undefined;
+      if (cancelled) return cancelled;
+    }
     switch (o.kind) {
       case 'completed':
         return this.stmt.complete.get(key) as JobRow | undefined;
@@ -252,6 +276,26 @@ export class SqliteJobStore implements JobStore {
     })();
   }
 
+  async cancelJob(c: CancelRequest): Promise<TransitionResult> {
+    return this.db.transaction(() => {
+      const row = this.stmt.byId.get(c.jobId);
+      if (!row) throw notFound(c.jobId);
+      const live = row.status === 'running' || row.suspended === 1;
+      if (live) {
+        if (row.cancel_requested_at !== null && row.cancel_requested_at !== undefined) return { job: rowToJob(row), applied: true };
+        const updated = this.stmt.requestCancel.get({ seq: row.seq, at: c.at }) as JobRow;
+        this.log.writeCounted(updated.seq, updated.log_lines, c.at, c.requestedLogLine);
+        return { job: rowToJob(updated), applied: true };
+      }
+      if (!CANCEL_AT_ONCE.includes(row.status as JobStatus)) return { job: rowToJob(row), applied: false };
+      const t: ManualTransition = { jobId: c.jobId, from: CANCEL_AT_ONCE, to: 'cancelled', at: c.at, logLine: c.logLine };
+      const sets = manualTransitionSets(t);
+      const updated = this.db.prepare(`UPDATE jobs SET ${sets.sql} WHERE seq = @seq RETURNING *`).get({ ...sets.args, seq: row.seq }) as JobRow;
+      this.log.appendBySeq(row.seq, c.at, c.logLine);
+      return { job: rowToJob({ ...updated, log_lines: updated.log_lines + 1 }), applied: true };
+    })();
+  }
+
   async setPriority(jobId: string, priority: number, allowedFrom: readonly JobStatus[], at: number): Promise<TransitionResult> {
     return this.db.transaction(() => {
       const row = this.stmt.byId.get(jobId);
@@ -274,7 +318,7 @@ export class SqliteJobStore implements JobStore {
             : { kind: 'failed', jobId: job.id, attempt: job.attempt, at: now, error, logLine: '', decision };
         const updated = this.applyOutcome(outcome);
         if (!updated) continue;
-        const what = decision.kind === 'retry' ? 're-queued' : 'failed';
+        const what = updated.status === 'cancelled' ? 'cancelled, as a user had asked' : decision.kind === 'retry' ? 're-queued' : 'failed';
         this.log.writeCounted(updated.seq, updated.log_lines, now, `${error} Recovered at start-up: ${what} (${decision.reason}).`);
         rescued.push(rowToJob(updated));
       }
@@ -314,7 +358,30 @@ export class SqliteJobStore implements JobStore {
   }
 
   async takeRecordedProcesses(nodeId: string): Promise<RecordedProcess[]> {
-    return this.stmt.processesOf.all(nodeId).map((r) => ({ pid: r.pid, jobId: r.job_id, command: r.command, nodeId: r.node_id, startedAt: r.started_at }));
+    return this.stmt.processesOf
+      .all(nodeId)
+      .sort((a, b) => a.started_at - b.started_at || a.pid - b.pid)
+      .map((r) => ({ pid: r.pid, jobId: r.job_id, command: r.command, nodeId: r.node_id, startedAt: r.started_at, startTicks: r.start_ticks }));
+  }
+
+  async attemptOwnsJob(fence: AttemptFence): Promise<boolean> {
+    return this.partials.owns(fence);
+  }
+
+  async recordPartial(partial: AttemptPartial): Promise<void> {
+    this.partials.record(partial);
+  }
+
+  async forgetPartial(fence: AttemptFence, path: string): Promise<void> {
+    this.partials.forget(fence, path);
+  }
+
+  async commitPartial(fence: AttemptFence, path: string): Promise<boolean> {
+    return this.partials.commit(fence, path);
+  }
+
+  async takeAbandonedPartials(scope: PartialScope): Promise<AttemptPartial[]> {
+    return this.partials.takeAbandoned(scope);
   }
 
   async nextRetryAt(now: number): Promise<number | null> {
@@ -350,6 +417,14 @@ export class SqliteJobStore implements JobStore {
   }
 }
 
+/** Waiting jobs (a paused one without a process included) are cancelled at once; live ones are asked to stop. */
+const CANCEL_AT_ONCE: readonly JobStatus[] = ['pending', 'queued', 'paused'];
+
+/** The log line of an outcome; an attempt that ended otherwise after a cancel was asked for says so. */
+function outcomeLogLine(o: AttemptOutcome, status: string): string {
+  return status === 'cancelled' && o.kind !== 'cancelled' ? `Cancelled, as asked: the attempt has ended (${o.logLine})` : o.logLine;
+}
+
 function notFound(jobId: string): AppError {
   return new AppError('NOT_FOUND', `No job with id ${jobId}.`, { jobId });
 }
@@ -369,6 +444,7 @@ function manualTransitionSets(t: ManualTransition): { sql: string; args: Record<
     case 'pending':
       sets.push('enqueued_at = @at', 'waiting_reason = NULL', 'retry_after = NULL');
       if (t.countRetry) sets.push('retry_count = retry_count + 1', 'progress = 0', 'started_at = NULL', 'completed_at = NULL');
+      sets.push('cancel_requested_at = NULL'); // a new attempt starts without the old one's cancel
       break;
     default:
       break;

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
+import { describePartialsConformance } from '../conformance/partials-conformance';
 import { describeVideoStoreConformance } from '../conformance/video-store-conformance';
 import { openSqliteStores } from './open-sqlite-stores';
 
@@ -10,3 +11,4 @@ let n = 0;
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describeVideoStoreConformance('SQLite', async () => openSqliteStores(join(dir, `videos-${++n}.db`)));
+describePartialsConformance('SQLite', async () => openSqliteStores(join(dir, `partials-${++n}.db`)));

@@ -4,7 +4,8 @@
 import type Database from 'better-sqlite3';
 import { AppError } from '../../../shared/contracts/errors';
 import type { VideoDirectory } from '../../../shared/domain/library';
-import type { NewVideoFile, VideoFilter, VideoMetadata, VideoRecord, VideoStore } from '../../core/library-ports';
+import type { NewVideoFile, OutputFence, VideoFilter, VideoMetadata, VideoRecord, VideoStore } from '../../core/library-ports';
+import { SqlitePartials } from './sqlite-partials';
 import { rowToVideo, type VideoRow } from './video-rows';
 
 function titleOf(filename: string): string {
@@ -35,9 +36,22 @@ function whereOf(filter: VideoFilter): { sql: string; args: unknown[] } {
 
 export class SqliteVideoStore implements VideoStore {
   private readonly stmt;
+  private readonly partials: SqlitePartials;
 
   constructor(private readonly db: Database.Database) {
+    this.partials = new SqlitePartials(db);
     this.stmt = {
+      // a published output: a row at that path (its file had gone missing) is replaced by the new file
+      publish: db.prepare(`INSERT INTO videos (id, path, filename, title, directory_type, size_bytes, mtime_ms, source_job_id, created_at, updated_at,
+          duration_seconds, width, height, fps, video_codec, audio_codec, bitrate, orientation, has_audio, valid, probed_at)
+        VALUES (@id, @path, @filename, @title, @directoryType, @sizeBytes, @mtimeMs, @sourceJobId, @at, @at,
+          @durationSeconds, @width, @height, @fps, @videoCodec, @audioCodec, @bitrate, @orientation, @hasAudio, 1, @at)
+        ON CONFLICT (path) DO UPDATE SET filename = excluded.filename, title = excluded.title, directory_type = excluded.directory_type,
+          size_bytes = excluded.size_bytes, mtime_ms = excluded.mtime_ms, source_job_id = excluded.source_job_id, updated_at = excluded.updated_at,
+          duration_seconds = excluded.duration_seconds, width = excluded.width, height = excluded.height, fps = excluded.fps,
+          video_codec = excluded.video_codec, audio_codec = excluded.audio_codec, bitrate = excluded.bitrate, orientation = excluded.orientation,
+          has_audio = excluded.has_audio, valid = 1, validation_error = NULL, missing = 0, probed_at = excluded.probed_at, thumbnail_path = NULL, reencode_job_id = NULL
+        RETURNING *`),
       insert: db.prepare(`INSERT INTO videos (id, path, filename, title, directory_type, size_bytes, mtime_ms, source_job_id, created_at, updated_at)
         VALUES (@id, @path, @filename, @title, @directoryType, @sizeBytes, @mtimeMs, @sourceJobId, @at, @at)
         ON CONFLICT (path) DO UPDATE SET missing = 0, updated_at = excluded.updated_at WHERE missing = 1
@@ -102,6 +116,32 @@ export class SqliteVideoStore implements VideoStore {
 
   async setThumbnail(id: string, thumbnailPath: string, at: number): Promise<VideoRecord> {
     return this.found(this.stmt.thumbnail.get(thumbnailPath, at, id) as VideoRow | undefined, id);
+  }
+
+  async publishVideo(file: NewVideoFile & { readonly metadata: VideoMetadata }, fence: OutputFence): Promise<VideoRecord | null> {
+    return this.db.transaction(() => {
+      if (!this.partials.owns(fence)) return null;
+      const filename = file.path.split('/').at(-1)!;
+      const { metadata: m } = file;
+      const row = this.stmt.publish.get({
+        id: file.id, path: file.path, filename, title: titleOf(filename), directoryType: file.directoryType, sizeBytes: file.sizeBytes, mtimeMs: file.mtimeMs,
+        sourceJobId: file.sourceJobId ?? null, at: file.at, durationSeconds: m.durationSeconds, width: m.width, height: m.height, fps: m.fps,
+        videoCodec: m.videoCodec, audioCodec: m.audioCodec, bitrate: m.bitrate, orientation: m.orientation, hasAudio: m.hasAudio ? 1 : 0,
+      }) as VideoRow;
+      this.partials.forget(fence, fence.path);
+      return rowToVideo(row);
+    })();
+  }
+
+  async publishThumbnail(id: string, fence: OutputFence, at: number): Promise<{ video: VideoRecord; previous: string | null } | null> {
+    return this.db.transaction(() => {
+      if (!this.partials.owns(fence)) return null;
+      const before = this.stmt.byId.get(id);
+      if (!before) throw new AppError('NOT_FOUND', `No video with id ${id}.`, { videoId: id });
+      const row = this.stmt.thumbnail.get(fence.path, at, id) as VideoRow;
+      this.partials.forget(fence, fence.path);
+      return { video: rowToVideo(row), previous: before.thumbnail_path };
+    })();
   }
 
   async setReencodeJob(id: string, jobId: string, at: number): Promise<VideoRecord> {

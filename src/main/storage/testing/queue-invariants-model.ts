@@ -12,7 +12,7 @@ import { expect } from 'vitest';
 import type { ResourceCategory } from '../../../shared/domain/statuses';
 import { JOB_STATUSES, RESOURCE_CATEGORIES } from '../../../shared/domain/statuses';
 import { TRANSITIONS, type LifecycleAction } from '../../core/lifecycle';
-import type { JobRecord, JobStore } from '../../core/ports';
+import type { AttemptOutcome, JobRecord, JobStore } from '../../core/ports';
 import { decideAfterCrash, decideAfterFailure } from '../../core/retry-policy';
 import { capacityOf, claimRequest, newJob } from '../conformance/job-store-conformance';
 
@@ -92,9 +92,13 @@ export async function checkQueueInvariants(commands: readonly Command[], harness
           const { attempt, node: holder } = active.get(id)!;
           active.delete(id);
           const job = (await stores[holder]!.getJob(id))!;
-          const outcome =
+          // a runner asked to cancel reports `cancelled` once its tool has stopped (a fatal failure
+          // meanwhile is reported as it is, and the store ends the job cancelled all the same)
+          const outcome: AttemptOutcome =
             cmd.kind === 'complete'
               ? { kind: 'completed' as const, jobId: id, attempt, at: now, logLine: 'done' }
+              : cmd.kind === 'fail' && job.cancelRequestedAt !== null
+              ? { kind: 'cancelled' as const, jobId: id, attempt, at: now, logLine: 'Cancelled' }
               : {
                   kind: 'failed' as const,
                   jobId: id,
@@ -121,8 +125,13 @@ export async function checkQueueInvariants(commands: readonly Command[], harness
           if (created.length === 0) break;
           const id = created[cmd.pick % created.length]!;
           const rule = TRANSITIONS[cmd.action];
-          const { applied } = await stores[0]!.transitionJob({ jobId: id, from: rule.from, to: rule.to!, at: now, countRetry: cmd.action === 'retry' });
-          if (applied && cmd.action === 'cancel') active.delete(id); // the runner stops the process
+          // a live job is only marked cancelling: its runner goes on until it reports an outcome
+          const { applied, job } =
+            cmd.action === 'cancel'
+              ? await stores[0]!.cancelJob({ jobId: id, at: now, logLine: 'Cancelled', requestedLogLine: 'Cancel requested' })
+              : await stores[0]!.transitionJob({ jobId: id, from: rule.from, to: rule.to!, at: now, countRetry: cmd.action === 'retry' });
+          if (applied && cmd.action === 'cancel') expect(job.status === 'cancelled' || job.cancelRequestedAt !== null).toBe(true);
+          if (applied && active.has(id)) expect(job.status === 'running' || job.suspended).toBe(true);
           break;
         }
         case 'crash': {

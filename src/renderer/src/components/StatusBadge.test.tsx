@@ -26,6 +26,15 @@ describe('StatusBadge', () => {
     expect(badge.getAttribute('style')).toContain(`--badge-bg: var(--mantine-color-${color}-filled)`);
   });
 
+  it('says CANCELLING for a running job being cancelled (still running underneath)', () => {
+    renderUi(<StatusBadge status="running" cancelling />);
+    const badge = screen.getByLabelText('Status: Cancelling');
+    expect(badge).toHaveTextContent('Cancelling');
+    expect(badge).toHaveAttribute('data-status', 'running');
+    expect(badge).toHaveAttribute('data-cancelling', 'true');
+    expect(badge).toHaveAttribute('data-variant', 'light');
+  });
+
   it('greys out paused jobs (outline) and names suspended ones', () => {
     renderUi(<StatusBadge status="paused" suspended />);
     const badge = screen.getByLabelText('Status: Suspended');

@@ -109,6 +109,7 @@ export function makeJob(overrides: Partial<Job> = {}): Job {
     retryAfter: null,
     lastError: null,
     nodeId: null,
+    cancelling: false,
     ...overrides,
   };
 }

@@ -52,7 +52,7 @@ export function JobDetailDrawer({ jobId, onClose, onAction }: JobDetailDrawerPro
         job ? (
           <Group gap="sm">
             <JobTypeLabel type={job.type} />
-            <StatusBadge status={job.status} suspended={isSuspended(job)} />
+            <StatusBadge status={job.status} suspended={isSuspended(job)} cancelling={job.cancelling} />
           </Group>
         ) : (
           'Job'

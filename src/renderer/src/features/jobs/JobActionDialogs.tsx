@@ -37,7 +37,7 @@ function CancelBody({ jobs, onDone }: { readonly jobs: readonly Job[]; readonly 
     <Stack>
       <Text size="sm">
         Cancel {jobsPhrase(jobs)}?{' '}
-        {running > 0 && 'A running job’s process is stopped and its partial output removed. '}
+        {running > 0 && 'A running job’s process is stopped and its partial output removed (it shows Cancelling until then, about a second). '}
         A cancelled job can be retried later.
       </Text>
       <Group justify="flex-end">

@@ -60,7 +60,7 @@ export const JobRow = memo(function JobRow({ job, selected, active, onToggle, on
       </Table.Td>
       <Table.Td maw={260}>
         <Stack gap={2}>
-          <StatusBadge status={job.status} suspended={isSuspended(job)} />
+          <StatusBadge status={job.status} suspended={isSuspended(job)} cancelling={job.cancelling} />
           {note && (
             <Text size="xs" c={job.status === 'failed' ? 'red' : 'dimmed'} lineClamp={2} title={note}>
               {note}

@@ -26,6 +26,11 @@ describe('JobRowActions', () => {
     expect(shown).toEqual(actions);
   });
 
+  it('a job being cancelled offers only its details', () => {
+    renderUi(<JobRowActions job={makeJob({ status: 'running', cancelling: true })} onAction={() => {}} onDetails={() => {}} />, storesAs());
+    expect(screen.getAllByRole('button').map((b) => b.getAttribute('data-action'))).toEqual(['details']);
+  });
+
   it('calls a running job’s pause "Suspend"', () => {
     renderUi(<JobRowActions job={makeJob({ status: 'running', type: 'compile_gif' })} onAction={() => {}} />, storesAs());
     expect(screen.getByRole('button', { name: 'Suspend compile_gif job' })).toBeInTheDocument();

@@ -34,7 +34,8 @@ export interface JobRowActionsProps {
 export function JobRowActions({ job, onAction, onDetails }: JobRowActionsProps) {
   return (
     <Group gap={4} wrap="nowrap" justify="flex-end">
-      {actionsFor(job.status).map((action) => {
+      {/* a job being cancelled takes no more actions: it is cancelled as soon as its tool has exited */}
+      {(job.cancelling ? [] : actionsFor(job.status)).map((action) => {
         const label = actionLabel(action, job.status);
         return (
           <Guarded key={action} operation={JOB_ACTION_OPERATIONS[action]} label={label} openDelay={300}>
