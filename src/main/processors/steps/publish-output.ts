@@ -18,7 +18,7 @@
  * or by recovery from that attempt's own record, so a fenced attempt never deletes a published
  * file of another job, and nothing outside the library root is ever touched.
  */
-import { rm } from 'node:fs/promises';
+import { open, rm, type FileHandle } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import type { LibraryPaths } from '../../library/library-paths';
 import { StagedOutput, stagingFs, type OnExisting } from '../media/staged-output';
@@ -148,12 +148,25 @@ export class LibraryOutput {
       throw new OutputFencedError(this.relativePartial);
     }
     let written: { dev: number; ino: number };
+    let held: FileHandle;
     try {
       written = await this.staged.written();
+      // held open until this publish ends: while it is, the file's inode number cannot be given to
+      // another file (were both its names removed meanwhile, by a rescue say), so the same-inode
+      // check of rollback() can never take another job's file for ours
+      held = await open(this.partialPath, 'r');
     } catch (error) {
       await this.discard();
       throw outputFailure(error, this.relativePath);
     }
+    try {
+      return await this.publishHeld(record, written);
+    } finally {
+      await held.close().catch(() => undefined);
+    }
+  }
+
+  private async publishHeld<T>(record: (file: PublishedFile) => Promise<T | null>, written: { dev: number; ino: number }): Promise<PublishedFile & { value: T }> {
     let linked: { path: string; how: 'linked' | 'moved' };
     try {
       linked = await this.staged.link();
