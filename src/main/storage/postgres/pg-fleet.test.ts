@@ -195,8 +195,9 @@ describe('PostgreSQL fleet registry, leases and wake-ups', () => {
     await sleep(200);
     expect(wakes).toBeLessThanOrEqual(3); // one in flight, one after it
 
-    await server.restart();
+    // counted from before the restart: the listener may reconnect (and wake) before restart() returns
     wakes = 0;
+    await server.restart();
     // after reconnecting, the listener is told to look for work it may have missed
     await waitFor(() => wakes > 0, 40_000); // reconnect back-off reaches 5 s; a loaded machine restarts slowly
     wakes = 0;
