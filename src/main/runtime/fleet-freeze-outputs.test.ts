@@ -4,7 +4,8 @@
  * and then released. Its jobs are rescued by the others, and the frozen node, once it runs again,
  * must publish nothing: every output decodes cleanly, there is exactly one output per job (no
  * `name (1).mp4` from the frozen node, no partial file left), and the rescuing attempts complete
- * without spending a retry of their own.
+ * without spending a retry of their own. Two re-encodes asked for the same output path run at once
+ * on two nodes: both publish, under `same.mp4` and `same (1).mp4`.
  */
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync } from 'node:fs';
@@ -76,6 +77,8 @@ describe('fleet: a node frozen past its lease while encoding, then released', { 
     expect(videos).toHaveLength(CLIPS);
 
     const jobIds: string[] = [];
+    // two re-encodes asked for the same output, first in the queue: they run at once on two nodes
+    for (const n of [n1, nodes[2]!]) jobIds.push((await n.api<{ id: string }>('POST', '/api/media/jobs', { type: 'reencode_streaming', priority: 1, params: { videoId: videos[0]!.id, outputPath: 'playback/shared/same.mp4' } })).id);
     for (const v of videos) {
       jobIds.push((await n1.api<{ id: string }>('POST', '/api/media/jobs', { type: 'reencode_streaming', params: { videoId: v.id } })).id);
       jobIds.push((await n1.api<{ id: string }>('POST', '/api/media/jobs', { type: 'thumbnail_generate', params: { videoId: v.id } })).id);
@@ -112,7 +115,10 @@ describe('fleet: a node frozen past its lease while encoding, then released', { 
     // the jobs n2 held when it froze were rescued (one retry each) and finished by the next attempt
     for (const id of frozenJobs) expect(finals.find((j) => j.id === id)?.retryCount, id).toBe(1);
 
-    const playback = readdirSync(join(library, 'playback'));
+    const shared = readdirSync(join(library, 'playback', 'shared')).sort();
+    expect(shared, 'two jobs, one asked-for name: both published, neither over the other').toEqual(['same (1).mp4', 'same.mp4']);
+    for (const file of shared) expect(await decodeErrors(join(library, 'playback', 'shared', file)), file).toBe('');
+    const playback = readdirSync(join(library, 'playback')).filter((f) => f !== 'shared');
     const thumbnails = readdirSync(join(library, 'thumbnails'));
     expect(playback.filter((f) => f.includes('.partial.')), 'partials left').toEqual([]);
     expect(thumbnails.filter((f) => f.includes('.partial.')), 'partials left').toEqual([]);
@@ -121,6 +127,6 @@ describe('fleet: a node frozen past its lease while encoding, then released', { 
     for (const file of playback) expect(await decodeErrors(join(library, 'playback', file)), file).toBe('');
     for (const file of thumbnails) expect(await decodeErrors(join(library, 'thumbnails', file)), file).toBe('');
     const recorded = (await n1.api<{ data: { path: string }[] }>('GET', '/api/media/videos?directoryType=playback&limit=100')).data.map((v) => v.path.split('/').at(-1));
-    expect(recorded.sort()).toEqual(playback.sort());
+    expect(recorded.sort()).toEqual([...playback, ...shared].sort());
   });
 });
