@@ -1,11 +1,19 @@
 /**
- * Moves a file without ever overwriting: rename within one file system; across file systems copy,
- * verify (size and SHA-256), then delete the source. A name already taken gets " (1)", " (2)" …
+ * Moves a file without ever overwriting: rename within one file system; across file systems copy
+ * to a partial name (`name.<token>.partial.ext`, told to the caller so it can record it for
+ * recovery), verify it (size and SHA-256), give it a free final name, then delete the source. A
+ * copy cut short (crash, full disk) is never left under a name that looks like a result. A name
+ * already taken gets " (1)", " (2)" …
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { constants, copyFile, link, rename, rm, stat, unlink } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
+import { linkNoClobber, partialPathFor } from '../media/staged-output';
+
+/** The file operations of a move: a seam for tests (a cross-device move on one file system). */
+export const moveFs = { link, copyFile };
 
 async function exists(path: string): Promise<boolean> {
   try {
@@ -41,12 +49,19 @@ export interface MoveResult {
   readonly method: 'rename' | 'copy';
 }
 
+export interface MoveOptions {
+  /** The partial name's token of a cross-device copy (the attempt's); random by default. */
+  readonly partialToken?: string;
+  /** Told of the copy's partial file before it is written ('writing') and once it is gone ('gone'). */
+  readonly onPartial?: (path: string, state: 'writing' | 'gone') => Promise<void>;
+}
+
 /** Moves `source` into `dir`, keeping its name when free. */
-export async function moveFileSafely(source: string, dir: string): Promise<MoveResult> {
+export async function moveFileSafely(source: string, dir: string, options: MoveOptions = {}): Promise<MoveResult> {
   const destination = await freeName(dir, basename(source));
   try {
     // link + unlink never replaces an existing file, unlike rename, even if a name is taken meanwhile
-    await link(source, destination);
+    await moveFs.link(source, destination);
     await unlink(source);
     return { destination, method: 'rename' };
   } catch (error) {
@@ -58,16 +73,32 @@ export async function moveFileSafely(source: string, dir: string): Promise<MoveR
     }
     if (code !== 'EXDEV') throw error;
   }
-  await copyFile(source, destination, constants.COPYFILE_EXCL);
+  return copyAcrossDevices(source, dir, options);
+}
+
+async function copyAcrossDevices(source: string, dir: string, options: MoveOptions): Promise<MoveResult> {
+  const partial = partialPathFor(join(dir, basename(source)), options.partialToken ?? randomUUID().slice(0, 8));
+  await options.onPartial?.(partial, 'writing');
+  let destination: string;
   try {
-    const [a, b] = await Promise.all([stat(source), stat(destination)]);
-    if (a.size !== b.size || (await sha256(source)) !== (await sha256(destination))) {
+    await moveFs.copyFile(source, partial, constants.COPYFILE_EXCL);
+    const [a, b] = await Promise.all([stat(source), stat(partial)]);
+    if (a.size !== b.size || (await sha256(source)) !== (await sha256(partial))) {
       throw new Error(`the copy of ${source} does not match the original`);
     }
+    // the final name is chosen now, never over a file that appeared meanwhile
+    for (;;) {
+      destination = await freeName(dir, basename(source));
+      const done = await linkNoClobber(partial, destination);
+      if (done === 'linked') await unlink(partial);
+      if (done !== false) break;
+    }
   } catch (error) {
-    await rm(destination, { force: true });
+    await rm(partial, { force: true });
+    await options.onPartial?.(partial, 'gone').catch(() => undefined);
     throw error;
   }
+  await options.onPartial?.(partial, 'gone');
   await unlink(source);
   return { destination, method: 'copy' };
 }

@@ -7,6 +7,7 @@ import type { VideoStore } from '../../core/library-ports';
 import type { LibraryPaths } from '../../library/library-paths';
 import { JobError, type Processor } from '../processor';
 import { moveFileSafely } from './move-file';
+import { attemptToken } from '../steps/publish-output';
 import { requireVideo, requireVideoFile } from './video-input';
 
 export function moveToLibraryProcessor(deps: { videos: VideoStore; library: LibraryPaths }): Processor {
@@ -20,7 +21,11 @@ export function moveToLibraryProcessor(deps: { videos: VideoStore; library: Libr
       const source = await requireVideoFile(deps.library, video);
       const targetDir = deps.library.resolve(targetDirectory);
       ctx.log(`Moving ${video.path} to ${targetDirectory}/`);
-      const { destination, method } = await moveFileSafely(source, targetDir);
+      const { destination, method } = await moveFileSafely(source, targetDir, {
+        // a copy across file systems is written under a partial name of this attempt, recorded for recovery
+        partialToken: attemptToken(ctx.job),
+        onPartial: (path, state) => (state === 'writing' ? ctx.files.recordPartial(deps.library.toRelative(path)) : ctx.files.forgetPartial(deps.library.toRelative(path))),
+      });
       const relative = deps.library.toRelative(destination);
       if (dirname(relative) !== targetDirectory) throw new JobError(`Unexpected destination ${relative}.`, false);
       await deps.videos.moveVideo(video.id, relative, targetDirectory, Date.now());

@@ -49,8 +49,9 @@ export async function openPostgresStores(url: string, options: PostgresStoresOpt
   const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   const logBounds = options.logBounds ?? DEFAULT_LOG_BOUNDS;
   // processors write the library and analysis stores while their jobs run: a database outage
-  // shorter than half a lease is waited out there (the job store's reports are buffered already)
-  const patient = ridingOutages(pool, leaseMs / 2);
+  // shorter than a lease is waited out there (the job store's reports are buffered already): only
+  // the lease decides whether a running job is taken from its node
+  const patient = ridingOutages(pool, leaseMs);
   return {
     jobs: new PostgresJobStore(pool, { logBounds, leaseMs, ...(wake ? { wake } : {}) }),
     videos: new PostgresVideoStore(patient),
