@@ -13,6 +13,7 @@ const NAMES = {
   getJobLog: true,
   getJobConsole: true,
   createJob: true,
+  createReencodeJob: true,
   retryJob: true,
   cancelJob: true,
   pauseJob: true,

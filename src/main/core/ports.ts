@@ -204,6 +204,28 @@ export interface StatusCounts {
   readonly averageProcessingSeconds: number;
 }
 
+/**
+ * One batch of the retention cleaner: of the jobs after `after` in creation order (at most `limit`
+ * of them), delete the completed and cancelled ones that ended before `completedBefore` and the
+ * failed ones that ended before `failedBefore` (epoch ms; null keeps that kind forever), with
+ * their log lines and analysis segments; status counts follow. Never a job that is not final
+ * (a failed job waiting for its retry is queued). Library videos, scenes and tags are kept.
+ */
+export interface PruneRequest {
+  readonly completedBefore: number | null;
+  readonly failedBefore: number | null;
+  /** Where this batch starts: 0 to begin a pass, else the `next` of the batch before. */
+  readonly after: number;
+  /** Jobs examined by this batch (so at most deleted). */
+  readonly limit: number;
+}
+
+export interface PruneResult {
+  readonly deleted: number;
+  /** Where the next batch of this pass starts; null when the pass is done (no job created before the later cutoff lies beyond). */
+  readonly next: number | null;
+}
+
 export interface QueueFlags {
   readonly queuePaused: boolean;
   readonly pausedCategories: readonly ResourceCategory[];
@@ -215,6 +237,8 @@ export interface JobStore {
   listJobs(filter: JobFilter, offset: number, limit: number): Promise<{ rows: JobRecord[]; total: number }>;
   /** 1-based position among waiting jobs of the same category by rank; null when not waiting. */
   queuePosition(id: string): Promise<number | null>;
+  /** queuePosition of many jobs in one read (a list page): the waiting ones among `ids`, by id. */
+  queuePositions(ids: readonly string[]): Promise<Map<string, number>>;
   countJobs(): Promise<StatusCounts>;
 
   /** Atomically: read this node's usage and the candidates, let `decide` choose, mark the chosen running, record waiting reasons. */
@@ -277,6 +301,14 @@ export interface JobStore {
   appendLogs(lines: readonly LogLineInput[]): Promise<void>;
   /** Throws AppError NOT_FOUND for an unknown job. */
   readLog(jobId: string, afterLine: number, limit: number): Promise<{ lines: StoredLogLine[]; dropped: number; total: number }>;
+
+  /** Retention: deletes one batch of expired ended jobs (see PruneRequest). */
+  pruneJobs(request: PruneRequest): Promise<PruneResult>;
+  /**
+   * Runs `pass` while this process is the only cleaner of the store (a shared store: a fleet-wide
+   * try-lock); false, without running it, when another node is cleaning now.
+   */
+  asSoleCleaner(pass: () => Promise<void>): Promise<boolean>;
 
   getQueueFlags(): Promise<QueueFlags>;
   setQueueFlags(flags: QueueFlags): Promise<void>;

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { ResourceCategory } from '../../shared/domain/statuses';
 import { DEFAULT_CATEGORY_LIMITS, type CategoryLimits } from '../core/capacity';
 import { DEFAULT_RETRY_POLICY, type RetryPolicyConfig } from '../core/retry-policy';
+import { DEFAULT_CLEANER_CONFIG, type CleanerConfig } from './cleaner';
 
 export interface RuntimeConfig {
   readonly dataDir: string;
@@ -31,6 +32,8 @@ export interface RuntimeConfig {
   /** DATABASE_URL: fleet mode on this PostgreSQL database instead of the SQLite file. */
   readonly databaseUrl: string | null;
   readonly fleet: FleetConfig;
+  /** Retention: how long ended jobs are kept, and the cleaner's schedule (runtime/cleaner.ts). */
+  readonly retention: CleanerConfig;
 }
 
 export interface FleetConfig {
@@ -85,6 +88,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<RuntimeCon
     stopGraceMs: 5_000,
     databaseUrl: env.DATABASE_URL || null,
     fleet: loadFleetConfig(env),
+    retention: loadRetentionConfig(env),
     ...overrides,
   };
 }
@@ -100,5 +104,18 @@ function loadFleetConfig(env: Env): FleetConfig {
     heartbeatMs,
     sweepMs: intFromEnv(env, 'MEDIA_LEASE_SWEEP_MS', Math.max(100, Math.floor(leaseMs / 6)), 50),
     pollMs: intFromEnv(env, 'MEDIA_POLL_MS', 2_000, 50),
+  };
+}
+
+function loadRetentionConfig(env: Env): CleanerConfig {
+  const d = DEFAULT_CLEANER_CONFIG;
+  const intervalMs = intFromEnv(env, 'MEDIA_CLEAN_INTERVAL_MS', d.intervalMs, 1_000);
+  return {
+    ...d,
+    completedDays: intFromEnv(env, 'MEDIA_RETAIN_COMPLETED_DAYS', d.completedDays, 0),
+    failedDays: intFromEnv(env, 'MEDIA_RETAIN_FAILED_DAYS', d.failedDays, 0),
+    intervalMs,
+    firstRunDelayMs: Math.min(d.firstRunDelayMs, intervalMs),
+    batchSize: intFromEnv(env, 'MEDIA_CLEAN_BATCH', d.batchSize, 1),
   };
 }

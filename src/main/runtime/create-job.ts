@@ -1,14 +1,15 @@
 /**
  * Create rules: the category and default VRAM come from the job type; a client may raise the VRAM
- * need but not lower it below the type's default or above the machine's budget; a category that
- * contradicts the type is refused; params are validated with the type's schema, defaults filled in.
+ * need but not lower it below the type's default, nor above what the best node of the fleet that
+ * runs the category could ever give (core/vram-ceiling.ts); a category that contradicts the type is
+ * refused; params are validated with the type's schema, defaults filled in.
  */
 import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { AppError } from '../../shared/contracts/errors';
 import { createJobInputSchema } from '../../shared/contracts/job';
 import type { JobType, JobTypeDefinition } from '../../shared/domain/job-types';
-import { DEFAULT_MAX_RETRIES } from '../../shared/domain/statuses';
+import { DEFAULT_MAX_RETRIES, type ResourceCategory } from '../../shared/domain/statuses';
 import type { NewJob } from '../core/ports';
 import { zodIssuesToDetails } from './validation';
 
@@ -17,7 +18,8 @@ export type JobTypeCatalog = Readonly<Record<string, JobTypeDefinition>>;
 export function buildNewJob(
   input: z.infer<typeof createJobInputSchema>,
   catalog: JobTypeCatalog,
-  vramBudgetMb: number | null,
+  /** The most VRAM a job of the category may ask for, and where; null: no ceiling. */
+  vramCeilingFor: (category: ResourceCategory) => { readonly mb: number; readonly nodeId: string } | null,
   now: number,
   createdBy: string | null = null,
 ): NewJob {
@@ -40,11 +42,12 @@ export function buildNewJob(
       { minimum: definition.defaultVramMb, got: vramRequired },
     );
   }
-  if (vramBudgetMb !== null && definition.category !== 'cpu' && vramRequired > vramBudgetMb) {
+  const ceiling = definition.category === 'cpu' ? null : vramCeilingFor(definition.category);
+  if (ceiling !== null && vramRequired > ceiling.mb) {
     throw new AppError(
       'VRAM_OUT_OF_RANGE',
-      `vramRequired of ${vramRequired} MB is more than this machine's VRAM budget of ${vramBudgetMb} MB.`,
-      { maximum: vramBudgetMb, got: vramRequired },
+      `vramRequired of ${vramRequired} MB is more than any online node could ever give: the largest VRAM budget is ${ceiling.mb} MB (node ${ceiling.nodeId}).`,
+      { maximum: ceiling.mb, nodeId: ceiling.nodeId, got: vramRequired },
     );
   }
   const parsed = definition.paramsSchema.safeParse(input.params);

@@ -25,6 +25,7 @@ import { createOperationHandlers, type OperationHandlers } from './operations';
 import { parseInput } from './validation';
 import { HangWatchdog } from './watchdog';
 import { StatsNotifier } from './stats-notifier';
+import { JobCleaner } from './cleaner';
 import { ConsoleRelay } from './console-relay';
 import { formatLogTime } from './job-view';
 import type { SystemExtras } from '../../shared/contracts/system';
@@ -174,6 +175,14 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
     (jobId) => logger.warn(`[${formatLogTime(clock.now())}] job ${jobId} showed no progress for ${config.hangTimeoutMs} ms: stopping it`),
   );
 
+  const cleaner = new JobCleaner(store, config.retention, clock, {
+    onPruned: (deleted) => {
+      logger.info(`Retention: deleted ${deleted} ended job(s) past their retention, with their log lines.`);
+      stats.changed();
+    },
+    onError: (error) => logger.error('Retention cleaner pass failed (it runs again at its next interval):', error),
+  });
+
   const gpusNow = () => (deps.systemExtras?.().gpus ?? []).map(({ index, name, totalMb, usedMb }) => ({ index, name, totalMb, usedMb }));
   const liveState = () => {
     const usage = dispatcher.localUsage();
@@ -288,11 +297,13 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
       watchdog.start();
       fleet?.start();
       relay?.start();
+      cleaner.start();
     },
     async stop() {
       if (!started) return;
       started = false;
       watchdog.stopWatching();
+      await cleaner.stop(); // a pass in progress ends after its current batch
       stats.stop();
       fleet?.stop();
       await dispatcher.stop();

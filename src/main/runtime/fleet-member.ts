@@ -63,6 +63,10 @@ export class FleetMember {
   /** Registers this node (waiting out a previous process of the same id that has just died). */
   async register(): Promise<void> {
     await this.deps.registry.register(this.deps.registration);
+    // and says at once what it can give (VRAM budget, GPUs): every node's create-time VRAM check
+    // reads it, and a record without a budget would read as "takes any size"
+    const { nodeId, instanceId } = this.deps.registration;
+    await this.deps.registry.heartbeat({ nodeId, instanceId, ...this.deps.beat() });
   }
 
   /** Starts heartbeats, sweeps, wake-ups and polling. */

@@ -4,7 +4,7 @@
  */
 import type { z } from 'zod';
 import { OPERATIONS, type OperationName, type OperationOutput } from '../../shared/contracts/operations';
-import type { JobStatus, ResourceCategory } from '../../shared/domain/statuses';
+import { WAITING_STATUSES, type JobStatus, type ResourceCategory } from '../../shared/domain/statuses';
 import type { SystemExtras } from '../../shared/contracts/system';
 import type { Fleet } from '../../shared/contracts/fleet';
 import { availableParallelism, loadavg } from 'node:os';
@@ -14,6 +14,7 @@ import { TRANSITIONS, transitionRefused, type LifecycleAction } from '../core/li
 import type { Clock, JobRecord, JobStore } from '../core/ports';
 import type { CapacityState } from './capacity-state';
 import { buildNewJob, type JobTypeCatalog } from './create-job';
+import { vramCeiling, type NodeBudget } from '../core/vram-ceiling';
 import type { Dispatcher } from './dispatcher';
 import { renderLog, toJobView } from './job-view';
 import { toVideoView } from './video-view';
@@ -67,6 +68,30 @@ export function createOperationHandlers(deps: OperationDeps): OperationHandlers 
     return job;
   }
 
+  // what each node could give a job, for the create-time VRAM check: read at most once a second
+  // (a burst of creates must not cost a node-list read each)
+  let budgets: { at: number; nodes: Promise<NodeBudget[]> } | null = null;
+  const fleetBudgets = (): Promise<NodeBudget[]> => {
+    const now = clock.now();
+    if (!budgets || now - budgets.at > 1_000) {
+      const nodes = deps.listNodes().then((fleet) => fleet.nodes.map((n) => ({ id: n.id, online: n.state === 'online', limits: n.limits, vramBudgetMb: n.vramBudgetMb })));
+      nodes.catch(() => (budgets = null));
+      budgets = { at: now, nodes };
+    }
+    return budgets.nodes;
+  };
+
+  /** The one create path (createJob and its shortcuts): create rules, referenced videos, insert, events, dispatch. */
+  async function insertJob(input: Input<'createJob'>, caller: Caller): Promise<JobRecord> {
+    const nodes = await fleetBudgets();
+    const newJob = buildNewJob(input, deps.catalog, (category) => vramCeiling(nodes, category), clock.now(), caller.name);
+    await requireReferencedVideos(deps.videos, newJob.params);
+    const [job] = await store.insertJobs([newJob]);
+    deps.onJobsChanged([job!], true);
+    dispatcher.requestDispatch();
+    return job!;
+  }
+
   const queueState = () => ({
     paused: capacity.queueFlags.queuePaused,
     pausedCategories: [...capacity.queueFlags.pausedCategories],
@@ -77,8 +102,11 @@ export function createOperationHandlers(deps: OperationDeps): OperationHandlers 
   return {
     async listJobs({ page, limit, status, type, resourceCategory }) {
       const { rows, total } = await store.listJobs({ status, type, resourceCategory }, (page - 1) * limit, limit);
+      // the page's queue positions in one read, not one per row (and none when nothing on it waits)
+      const waiting = rows.filter((r) => WAITING_STATUSES.includes(r.status)).map((r) => r.id);
+      const positions = waiting.length > 0 ? await store.queuePositions(waiting) : null;
       return {
-        data: rows.map((r) => toJobView(r)),
+        data: rows.map((r) => toJobView(r, positions?.get(r.id) ?? null)),
         pagination: { page, limit, total, totalPages: Math.ceil(total / limit) },
       };
     },
@@ -123,13 +151,16 @@ export function createOperationHandlers(deps: OperationDeps): OperationHandlers 
     },
 
     async createJob(input, caller) {
-      const newJob = buildNewJob(input, deps.catalog, capacity.vramBudgetMb(), clock.now(), caller.name);
-      await requireReferencedVideos(deps.videos, newJob.params);
-      const [job] = await store.insertJobs([newJob]);
-      deps.onJobsChanged([job!], true);
-      dispatcher.requestDispatch();
-      const { id, type, status, progress, createdAt } = toJobView(job!);
+      const job = await insertJob(input, caller);
+      const { id, type, status, progress, createdAt } = toJobView(job);
       return { id, type, status, progress, createdAt };
+    },
+
+    /** The spec's shortcut: the same create path as createJob, after a 404 for an unknown video. */
+    async createReencodeJob({ videoId, targetBitrate, preset, crf, priority }, caller) {
+      if (!(await deps.videos.getVideo(videoId))) throw new AppError('NOT_FOUND', `No video with id ${videoId}.`, { videoId });
+      const job = await insertJob({ type: 'reencode_streaming', params: { videoId, targetBitrate, preset, crf }, priority }, caller);
+      return toJobView(job, await store.queuePosition(job.id));
     },
 
     async retryJob({ id }, caller) {

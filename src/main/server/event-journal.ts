@@ -2,12 +2,32 @@
  * Numbered, bounded history of runtime events for the SSE stream, so a client that reconnects
  * with Last-Event-ID gets what it missed. When the gap is older than the history, the client is
  * told to reload instead of silently missing events.
+ *
+ * Each entry carries its SSE frame, serialised once (lazily, on first use) and shared by every
+ * client that writes it, live or from the backlog: the cost of an event does not grow with the
+ * number of connected clients.
  */
 import type { RuntimeEvent } from '../runtime/events';
 
-export interface JournalEntry {
-  readonly id: number;
-  readonly event: RuntimeEvent;
+/** Turns one numbered event into the bytes of its SSE frame. */
+export type FrameSerializer = (id: number, event: RuntimeEvent) => string;
+
+/** The SSE frame of one event: `id`, `event` (the event's type) and the event as JSON. */
+export const sseFrame: FrameSerializer = (id, event) => `id: ${id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+
+export class JournalEntry {
+  private bytes: Buffer | undefined;
+
+  constructor(
+    readonly id: number,
+    readonly event: RuntimeEvent,
+    private readonly serialize: FrameSerializer,
+  ) {}
+
+  /** The frame as UTF-8 bytes, serialised on first use and then shared by every writer. */
+  get frame(): Buffer {
+    return (this.bytes ??= Buffer.from(this.serialize(this.id, this.event), 'utf8'));
+  }
 }
 
 export class EventJournal {
@@ -15,10 +35,13 @@ export class EventJournal {
   private readonly listeners = new Set<(entry: JournalEntry) => void>();
   private nextId = 1;
 
-  constructor(private readonly capacity = 10_000) {}
+  constructor(
+    private readonly capacity = 10_000,
+    private readonly serialize: FrameSerializer = sseFrame,
+  ) {}
 
   append(event: RuntimeEvent): JournalEntry {
-    const entry = { id: this.nextId++, event };
+    const entry = new JournalEntry(this.nextId++, event, this.serialize);
     this.entries.push(entry);
     // trim in chunks: one splice per thousand appends instead of one per append
     if (this.entries.length > this.capacity + 1000) this.entries.splice(0, this.entries.length - this.capacity);

@@ -4,15 +4,11 @@
  * clients that cannot set headers). Access control happens before (bearer header or ticket, read role).
  */
 import type { FastifyInstance } from 'fastify';
-import type { EventJournal, JournalEntry } from './event-journal';
+import type { EventJournal } from './event-journal';
 
 const HEARTBEAT_MS = 15_000;
 /** A client this far behind is disconnected; it reconnects with Last-Event-ID and catches up. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
-
-function frame(entry: JournalEntry): string {
-  return `id: ${entry.id}\nevent: ${entry.event.type}\ndata: ${JSON.stringify(entry.event)}\n\n`;
-}
 
 function lastSeenId(header: string | string[] | undefined, query: unknown, fallback: number): number {
   const fromQuery = (query as Record<string, string | undefined>).lastEventId;
@@ -42,7 +38,7 @@ export function registerEventsRoute(app: FastifyInstance, journal: EventJournal)
     raw.write('retry: 2000\n\n');
     const backlog = journal.since(lastSeen);
     if (!backlog.complete) raw.write(`event: reset\ndata: ${JSON.stringify({ reason: 'events were missed; reload the state' })}\n\n`);
-    for (const entry of backlog.entries) raw.write(frame(entry));
+    for (const entry of backlog.entries) raw.write(entry.frame);
 
     let closed = false;
     const close = () => {
@@ -55,7 +51,8 @@ export function registerEventsRoute(app: FastifyInstance, journal: EventJournal)
     };
     const unsubscribe = journal.subscribe((entry) => {
       if (raw.writableLength > MAX_BUFFERED_BYTES) return close();
-      raw.write(frame(entry));
+      // the entry's frame is serialised once and the same bytes go to every client
+      raw.write(entry.frame);
     });
     const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
     open.add(close);

@@ -79,7 +79,7 @@ export function buildOpenApiDocument(version: string): JsonSchema {
       summary: def.summary,
       ...accessFields(def.access),
       responses: {
-        [name === 'createJob' ? '201' : '200']: { description: 'OK', content: { 'application/json': { schema: schemaOf(def.output, 'output') } } },
+        [def.creates ? '201' : '200']: { description: 'OK', content: { 'application/json': { schema: schemaOf(def.output, 'output') } } },
         ...errorResponses,
       },
     };

@@ -7,8 +7,6 @@ import { AppError } from '../../shared/contracts/errors';
 import { OPERATIONS, OPERATION_NAMES } from '../../shared/contracts/operations';
 import type { Runtime } from '../runtime/create-runtime';
 
-const CREATED: ReadonlySet<string> = new Set(['createJob']);
-
 export function registerOperationRoutes(app: FastifyInstance, runtime: Runtime): void {
   for (const name of OPERATION_NAMES) {
     const def = OPERATIONS[name];
@@ -25,7 +23,7 @@ export function registerOperationRoutes(app: FastifyInstance, runtime: Runtime):
         // every operation needs a role, so access control has named the caller by now
         if (!request.caller) throw new AppError('UNAUTHORIZED', 'Send Authorization: Bearer <token>.');
         const output = await runtime.execute(name, input, request.caller);
-        return reply.code(CREATED.has(name) ? 201 : 200).send(output);
+        return reply.code(def.creates ? 201 : 200).send(output);
       },
     });
   }

@@ -3,6 +3,7 @@
  * Types come from these schemas; nothing else defines a job's public shape.
  */
 import { z } from 'zod';
+import { reencodeStreamingParams } from '../domain/job-params';
 import { JOB_TYPES } from '../domain/job-types';
 import { JOB_STATUSES, MAX_PRIORITY, MIN_PRIORITY, RESOURCE_CATEGORIES } from '../domain/statuses';
 
@@ -61,6 +62,15 @@ export const createJobInputSchema = z.strictObject({
   maxRetries: z.number().int().min(0).max(20).optional(),
 });
 export type CreateJobInput = z.input<typeof createJobInputSchema>;
+
+/**
+ * The spec's re-encode shortcut (`POST /api/media/jobs/reencode`): the fields and defaults of
+ * reencode_streaming's params (targetBitrate 2000 kbit/s as a ceiling, preset medium, crf 23),
+ * plus the job's priority.
+ */
+export const reencodeJobInputSchema = reencodeStreamingParams
+  .pick({ videoId: true, targetBitrate: true, preset: true, crf: true })
+  .extend({ priority: prioritySchema.default(5) });
 
 export const createJobOutputSchema = jobSchema.pick({
   id: true,

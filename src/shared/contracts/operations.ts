@@ -22,6 +22,8 @@ export interface OperationDefinition<I extends z.ZodType = z.ZodType, O extends 
   readonly summary: string;
   /** The least role a caller needs (read: look, operate: act on jobs and the queue, admin: manage). */
   readonly access: Role;
+  /** Creates something: answered with 201 over HTTP (200 otherwise). */
+  readonly creates?: true;
 }
 
 function op<I extends z.ZodType, O extends z.ZodType>(def: OperationDefinition<I, O>): OperationDefinition<I, O> {
@@ -36,8 +38,9 @@ export const OPERATIONS = {
   getJob: op({ access: 'read', method: 'GET', path: '/api/media/jobs/:id', input: job.jobIdInputSchema, output: job.jobDetailSchema, summary: 'One job with its log' }),
   getJobLog: op({ access: 'read', method: 'GET', path: '/api/media/jobs/:id/log', input: job.jobLogQuerySchema, output: job.jobLogSchema, summary: 'Read a job log incrementally' }),
   getJobConsole: op({ access: 'read', method: 'GET', path: '/api/media/jobs/:id/console', input: job.jobIdInputSchema, output: job.jobConsoleSchema, summary: 'The live console of a running job' }),
-  createJob: op({ access: 'operate', method: 'POST', path: '/api/media/jobs', input: job.createJobInputSchema, output: job.createJobOutputSchema, summary: 'Create a job' }),
-  retryJob: op({ access: 'operate', method: 'POST', path: '/api/media/jobs/:id/retry', input: job.jobIdInputSchema, output: job.jobTransitionOutputSchema, summary: 'Retry a failed or cancelled job' }),
+  createJob: op({ access: 'operate', method: 'POST', path: '/api/media/jobs', input: job.createJobInputSchema, output: job.createJobOutputSchema, creates: true, summary: 'Create a job' }),
+  createReencodeJob: op({ access: 'operate', method: 'POST', path: '/api/media/jobs/reencode', input: job.reencodeJobInputSchema, output: job.jobSchema, creates: true, summary: "Create a reencode_streaming job for a library video (the spec's shortcut; targetBitrate is a ceiling in kbit/s) and answer the created job; 404 NOT_FOUND for an unknown video" }),
+  retryJob: op({ access: 'operate', method: 'POST', path: '/api/media/jobs/:id/retry', input: job.jobIdInputSchema, output: job.jobTransitionOutputSchema, summary: 'Retry a failed or cancelled job: always allowed, whatever its retryCount (maxRetries limits automatic retries only). It adds 1 to retryCount, which automatic retries share: a job is retried automatically only while retryCount < maxRetries, so a manual retry uses up one automatic retry, and a job that had used them all gets this one attempt with no automatic retry after it' }),
   cancelJob: op({ access: 'operate', method: 'POST', path: '/api/media/jobs/:id/cancel', input: job.jobIdInputSchema, output: job.jobTransitionOutputSchema, summary: 'Cancel a job in any non-final state' }),
   pauseJob: op({ access: 'operate', method: 'POST', path: '/api/media/jobs/:id/pause', input: job.jobIdInputSchema, output: job.jobTransitionOutputSchema, summary: 'Pause a waiting job' }),
   resumeJob: op({ access: 'operate', method: 'POST', path: '/api/media/jobs/:id/resume', input: job.jobIdInputSchema, output: job.jobTransitionOutputSchema, summary: 'Resume a paused job' }),

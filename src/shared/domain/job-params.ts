@@ -31,7 +31,8 @@ const utf8Length = (text: string) => new TextEncoder().encode(text).length;
  */
 export function outputFilePath(folders: readonly string[], extensions: readonly string[]) {
   const list = (items: readonly string[]) => (items.length === 1 ? items[0]! : `${items.slice(0, -1).join(', ')} or ${items.at(-1)!}`);
-  return libraryRelativePath.superRefine((path, ctx) => {
+  const description = `A library-relative file inside ${list(folders.map((f) => `${f}/`))} ending with ${list(extensions)}; chosen by the job when absent`;
+  return libraryRelativePath.describe(description).superRefine((path, ctx) => {
     const problem = ((): string | null => {
       if (path === '.' || path === './' || path === '/') return 'must be a file path, not the library root';
       if (path.endsWith('/') || path.endsWith('\\')) return 'must be a file, not a folder';
@@ -48,13 +49,13 @@ export function outputFilePath(folders: readonly string[], extensions: readonly 
       return null;
     })();
     if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  });
+  }).describe(description);
 }
 
 const VIDEO_OUTPUT_EXTENSIONS = ['.mp4', '.m4v', '.mov'] as const;
 
 /** `verify: "decode"`: after the ffprobe check, decode the whole output; any decode error fails the attempt. */
-const verifyOption = z.enum(['decode']).optional();
+const verifyOption = z.enum(['decode']).optional().describe('`decode`: after the ffprobe check, decode the whole output; any decode error fails the attempt');
 
 const orientation = z.enum(['landscape', 'portrait', 'square', 'any']);
 const x264Preset = z.enum([
@@ -83,9 +84,15 @@ export const validateParams = z.strictObject({ videoId });
 
 export const reencodeStreamingParams = z.strictObject({
   videoId,
-  targetBitrate: z.number().int().min(100).max(100_000).default(2000),
-  preset: x264Preset.default('medium'),
-  crf: z.number().int().min(0).max(51).default(23),
+  targetBitrate: z
+    .number()
+    .int()
+    .min(100)
+    .max(100_000)
+    .default(2000)
+    .describe('A ceiling in kbit/s, not a target: -maxrate with a buffer of twice it; the quality comes from crf'),
+  preset: x264Preset.default('medium').describe('x264 speed/size trade-off (mapped to the hardware encoder\'s nearest preset)'),
+  crf: z.number().int().min(0).max(51).default(23).describe('Constant quality, x264 scale (lower is better)'),
   outputPath: outputFilePath(['playback'], VIDEO_OUTPUT_EXTENSIONS).optional(),
   verify: verifyOption,
 });
@@ -101,7 +108,7 @@ export const compileRandomParams = z
     minDuration: z.number().min(0).default(0),
     maxDuration: z.number().positive().optional(),
     orientation: orientation.default('any'),
-    seed: z.number().int().optional(),
+    seed: z.number().int().optional().describe('Makes the random choice repeatable'),
     ...compileCommon,
   })
   .refine((p) => p.maxDuration === undefined || p.maxDuration >= p.minDuration, {
@@ -154,7 +161,7 @@ export const tagGenerationParams = z.strictObject({
   videoId,
   minConfidence: z.number().min(0).max(1).default(0.5),
   /** Frames given to the model, spread over the video; default one per 10 s, 8 to 32. */
-  sampleCount: z.number().int().min(1).max(200).optional(),
+  sampleCount: z.number().int().min(1).max(200).optional().describe('Frames given to the model, spread over the video; default one per 10 s, 8 to 32'),
 });
 
 export const sceneExtractParams = z.strictObject({
@@ -167,7 +174,7 @@ export const sceneExtractParams = z.strictObject({
 export const thumbnailGenerateParams = z.strictObject({
   videoId,
   /** Seconds into the video; when absent the processor uses 25 % of the duration. */
-  timestamp: z.number().min(0).optional(),
+  timestamp: z.number().min(0).optional().describe('Seconds into the video; default 25 % of its duration'),
   width: z.number().int().min(16).max(3840).default(640),
 });
 

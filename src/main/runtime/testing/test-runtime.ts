@@ -37,6 +37,8 @@ export interface TestRuntimeOptions {
   readonly gpu?: GpuReadingSource;
   readonly gpuWork?: () => GpuWorkProfile;
   readonly dir?: string;
+  /** The job types' catalog; by default one whose params are free (for the scripted processor). */
+  readonly catalog?: JobTypeCatalog;
 }
 
 export async function startTestRuntime(options: TestRuntimeOptions = {}): Promise<TestRuntime> {
@@ -50,7 +52,7 @@ export async function startTestRuntime(options: TestRuntimeOptions = {}): Promis
     store,
     videos: stores.videos,
     processors: createRegistry(JOB_TYPES.map((t) => [t, processor] as const)),
-    catalog: scriptedCatalog,
+    catalog: options.catalog ?? scriptedCatalog,
     gpu: options.gpu,
     ...(options.gpuWork ? { gpuWork: options.gpuWork } : {}),
     logger: { info() {}, warn() {}, error: console.error },

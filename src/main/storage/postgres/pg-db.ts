@@ -17,6 +17,8 @@ export const LOCKS = {
   claimNamespace: 0x6d6a64,
   compaction: 1,
   migrations: 2,
+  /** The retention cleaner: one node of a fleet cleans at a time (a session lock held for its pass). */
+  cleaner: 3,
 } as const;
 
 /** The OID of BIGINT. */

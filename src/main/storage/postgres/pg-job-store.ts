@@ -22,6 +22,8 @@ import type {
   ManualTransition,
   NewJob,
   PartialScope,
+  PruneRequest,
+  PruneResult,
   QueueFlags,
   RecordedProcess,
   ReportBatch,
@@ -36,7 +38,9 @@ import { compactCounts, countJobs, listPage } from './pg-counts';
 import { inTransaction, openPool, type Pool, type Queryable } from './pg-db';
 import { PgLogWriter } from './pg-logs';
 import { migrate } from './pg-migrations';
+import { pgQueuePositions } from './pg-queue-positions';
 import * as partials from './pg-partials';
+import * as prune from './pg-prune';
 import { applyReports, rescueNode } from './pg-reports';
 import { pgText, rowToJob, type PgJobRow } from './pg-rows';
 import { manualTransitionSets } from './pg-transitions';
@@ -133,6 +137,10 @@ export class PostgresJobStore implements JobStore {
     const row = rows[0];
     if (!row || (row.status !== 'pending' && row.status !== 'queued')) return null;
     return row.ahead + 1;
+  }
+
+  async queuePositions(ids: readonly string[]): Promise<Map<string, number>> {
+    return pgQueuePositions(this.pool, ids);
   }
 
   async countJobs(): Promise<StatusCounts> {
@@ -329,6 +337,16 @@ export class PostgresJobStore implements JobStore {
       },
       READ_SNAPSHOT,
     );
+  }
+
+  async pruneJobs(request: PruneRequest): Promise<PruneResult> {
+    const result = await prune.pruneJobs(this.pool, request);
+    if (result.deleted > 0) await this.changed(1);
+    return result;
+  }
+
+  async asSoleCleaner(pass: () => Promise<void>): Promise<boolean> {
+    return prune.asSoleCleaner(this.pool, pass);
   }
 
   async getQueueFlags(): Promise<QueueFlags> {

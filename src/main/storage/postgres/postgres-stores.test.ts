@@ -12,6 +12,7 @@ import { decideAfterCrash } from '../../core/retry-policy';
 import { capacityOf, claimRequest, describeJobStoreConformance, newJob } from '../conformance/job-store-conformance';
 import { describeAnalysisStoreConformance } from '../conformance/analysis-store-conformance';
 import { describePartialsConformance } from '../conformance/partials-conformance';
+import { describePruneConformance } from '../conformance/prune-conformance';
 import { describeVideoStoreConformance } from '../conformance/video-store-conformance';
 import { startPostgres, type PostgresServer } from '../testing/postgres-server';
 import { openPostgresStores, type PostgresStores } from './open-postgres-stores';
@@ -38,6 +39,25 @@ describe('PostgreSQL stores', () => {
   describeJobStoreConformance('PostgreSQL', async (options) => PostgresJobStore.open({ url: await freshDatabase(), ...options }));
   describeVideoStoreConformance('PostgreSQL', async () => openPostgresStores(await freshDatabase()));
   describeAnalysisStoreConformance('PostgreSQL', async () => openPostgresStores(await freshDatabase()));
+  describePruneConformance('PostgreSQL', async () => {
+    const stores = await openPostgresStores(await freshDatabase());
+    const pool = stores.jobs['pool'];
+    return { ...stores, compact: () => stores.jobs.compactCounts(), countRows: async (table) => Number((await pool.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`)).rows[0]!.n) };
+  });
+  it('lets one node of a fleet clean at a time (the cleaner try-lock), and frees it after the pass', async () => {
+    const url = await freshDatabase();
+    const [a, b] = [await PostgresJobStore.open({ url }), await PostgresJobStore.open({ url })];
+    try {
+      let inner: boolean | undefined;
+      expect(await a.asSoleCleaner(async () => void (inner = await b.asSoleCleaner(async () => undefined)))).toBe(true);
+      expect(inner).toBe(false);
+      expect(await b.asSoleCleaner(async () => undefined)).toBe(true);
+      await expect(a.asSoleCleaner(async () => Promise.reject(new Error('pass failed')))).rejects.toThrow('pass failed');
+      expect(await b.asSoleCleaner(async () => undefined)).toBe(true);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
   describePartialsConformance('PostgreSQL', async () => openPostgresStores(await freshDatabase()), {
     expireLease: async (stores, jobId) => {
       await (stores as PostgresStores).jobs['pool'].query('UPDATE jobs SET lease_expires_at = mjc_now_ms() - 1 WHERE id = $1', [jobId]);

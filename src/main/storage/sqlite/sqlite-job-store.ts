@@ -21,6 +21,8 @@ import type {
   ManualTransition,
   NewJob,
   PartialScope,
+  PruneRequest,
+  PruneResult,
   QueueFlags,
   StatusCounts,
   StoredLogLine,
@@ -35,6 +37,8 @@ import { rowToJob, type JobRow } from './job-rows';
 import { openDatabase } from './open-database';
 import { listPage, totalQuery } from './list-queries';
 import { SqlitePartials } from './sqlite-partials';
+import { sqliteQueuePositions } from './sqlite-queue-positions';
+import { SqlitePrune } from './sqlite-prune';
 
 export type SqliteJobStoreOptions = ({ readonly file: string } | { readonly db: Database.Database }) & {
   readonly logBounds?: LogBounds;
@@ -45,6 +49,7 @@ export class SqliteJobStore implements JobStore {
   private readonly log: BoundedLogWriter;
   private readonly stmt;
   private readonly partials: SqlitePartials;
+  private readonly pruner: SqlitePrune;
 
   /** Whether close() closes the connection (false when it is shared with other stores). */
   private readonly ownsDb: boolean;
@@ -54,6 +59,7 @@ export class SqliteJobStore implements JobStore {
     this.db = 'file' in options ? openDatabase(options.file) : options.db;
     this.log = new BoundedLogWriter(this.db, options.logBounds ?? DEFAULT_LOG_BOUNDS);
     this.partials = new SqlitePartials(this.db);
+    this.pruner = new SqlitePrune(this.db);
     const db = this.db;
     this.stmt = {
       insert: db.prepare(`INSERT INTO jobs (id, type, status, params, priority, resource_category, vram_required, max_retries, created_at, enqueued_at, updated_at, created_by)
@@ -141,6 +147,10 @@ export class SqliteJobStore implements JobStore {
     const row = this.stmt.byId.get(id);
     if (!row || (row.status !== 'pending' && row.status !== 'queued')) return null;
     return this.stmt.position.get(row.resource_category, row.priority, row.priority, row.seq)!.n + 1;
+  }
+
+  async queuePositions(ids: readonly string[]): Promise<Map<string, number>> {
+    return sqliteQueuePositions(this.db, ids);
   }
 
   async countJobs(): Promise<StatusCounts> {
@@ -401,6 +411,16 @@ export class SqliteJobStore implements JobStore {
       if (!row) throw notFound(jobId);
       return { lines: this.stmt.readLog.all(row.seq, afterLine, limit), dropped: row.log_dropped, total: row.log_lines };
     })();
+  }
+
+  async pruneJobs(request: PruneRequest): Promise<PruneResult> {
+    return this.pruner.prune(request);
+  }
+
+  /** One runtime per database file (the file lock): it is always the only cleaner. */
+  async asSoleCleaner(pass: () => Promise<void>): Promise<boolean> {
+    await pass();
+    return true;
   }
 
   async getQueueFlags(): Promise<QueueFlags> {

@@ -102,8 +102,11 @@ describe('job detail store', () => {
     const store = createJobDetailStore(client, { timers: manualTimers() });
     store.getState().open(job.id);
     await settle();
+    // events carry no position: the read's is kept while the job waits, dropped once it does not
+    store.getState().applyEvents([{ type: 'job.updated', job: { ...job, waitingReason: 'needs a slot', queuePosition: null } }]);
+    expect(store.getState().job).toMatchObject({ status: 'queued', waitingReason: 'needs a slot', queuePosition: 3 });
     store.getState().applyEvents([{ type: 'job.updated', job: { ...job, status: 'failed', lastError: 'boom', queuePosition: null } }]);
-    expect(store.getState().job).toMatchObject({ status: 'failed', lastError: 'boom', queuePosition: 3 });
+    expect(store.getState().job).toMatchObject({ status: 'failed', lastError: 'boom', queuePosition: null });
     store.getState().close();
     expect(store.getState().job).toBeNull();
     store.getState().applyEvents([{ type: 'job.log', jobId: job.id, at: 't', text: 'late' }]);

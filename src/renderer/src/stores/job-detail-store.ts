@@ -9,6 +9,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { MediaEvent } from '../../../shared/contracts/events';
 import type { Job, JobDetail, JobLogLine } from '../../../shared/contracts/job';
+import { WAITING_STATUSES } from '../../../shared/domain/statuses';
 import { errorMessage } from '../api/api-error';
 import type { MediaClient } from '../api/media-client';
 import { realTimers, type Timers } from '../lib/batcher';
@@ -217,7 +218,9 @@ export function createJobDetailStore(client: MediaClient, options: JobDetailStor
               if (event.job.id === id) {
                 if (jobReads > 0) changedDuringRead = true;
                 if (job && job.status !== 'running' && event.job.status === 'running') startedRunning = true;
-                const merged: Job = { ...event.job, queuePosition: event.job.queuePosition ?? job?.queuePosition ?? null };
+                // events carry no queuePosition: keep the last read's while the job still waits
+                const kept = WAITING_STATUSES.includes(event.job.status) ? (job?.queuePosition ?? null) : null;
+                const merged: Job = { ...event.job, queuePosition: event.job.queuePosition ?? kept };
                 job = job ? { ...job, ...merged } : null;
               } else {
                 othersMoved = true;

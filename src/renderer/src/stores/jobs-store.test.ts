@@ -73,6 +73,16 @@ describe('jobs store: live events', () => {
     expect(timers.scheduled).toBe(0);
   });
 
+  it("keeps a row's listed queuePosition while it waits and drops it once it runs (events carry none)", async () => {
+    const a = makeJob({ status: 'queued', queuePosition: 2 });
+    const { store } = setup([a]);
+    await store.getState().load();
+    store.getState().applyEvents([{ type: 'job.updated', job: { ...a, waitingReason: 'needs a slot', queuePosition: null } }]);
+    expect(store.getState().jobs[0]).toMatchObject({ waitingReason: 'needs a slot', queuePosition: 2 });
+    store.getState().applyEvents([{ type: 'job.updated', job: { ...a, status: 'running', queuePosition: null } }]);
+    expect(store.getState().jobs[0]).toMatchObject({ status: 'running', queuePosition: null });
+  });
+
   it('ignores updates of jobs elsewhere when no status filter could bring them here', async () => {
     const { store, timers, client } = setup([makeJob(), makeJob()]);
     await store.getState().load();

@@ -9,7 +9,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { MediaEvent } from '../../../shared/contracts/events';
 import type { Job, JobList } from '../../../shared/contracts/job';
 import type { JobType } from '../../../shared/domain/job-types';
-import type { JobStatus, ResourceCategory } from '../../../shared/domain/statuses';
+import { WAITING_STATUSES, type JobStatus, type ResourceCategory } from '../../../shared/domain/statuses';
 import { errorMessage } from '../api/api-error';
 import type { MediaClient } from '../api/media-client';
 import { realTimers, type Timers } from '../lib/batcher';
@@ -166,9 +166,10 @@ export function createJobsStore(client: MediaClient, options: JobsStoreOptions =
                 if (state.filters.status !== null && event.job.status === state.filters.status) stale = true;
                 break;
               }
-              // queuePosition is only computed for single-job reads; keep what we know
+              // events carry no queuePosition (a start or an insert ahead moves every job behind it, and
+              // those get no event); keep the page's while the job still waits, none once it does not
               const previous = rows()[i]!;
-              rows()[i] = { ...event.job, queuePosition: event.job.queuePosition ?? previous.queuePosition };
+              rows()[i] = { ...event.job, queuePosition: event.job.queuePosition ?? (WAITING_STATUSES.includes(event.job.status) ? previous.queuePosition : null) };
               if (!matches(event.job, state.filters)) stale = true;
               break;
             }

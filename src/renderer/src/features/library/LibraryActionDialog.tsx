@@ -35,7 +35,7 @@ function Body({ action, video, onClose, onCreated }: { readonly action: LibraryA
     setBusy(true);
     setError(null);
     try {
-      const job = await client.call('createJob', jobForAction(action, video, target));
+      const job = def.operation === 'createReencodeJob' ? await client.call('createReencodeJob', { videoId: video.id }) : await client.call('createJob', jobForAction(action, video, target));
       onCreated(job.id);
     } catch (e) {
       setError(errorMessage(e));
@@ -69,7 +69,7 @@ function Body({ action, video, onClose, onCreated }: { readonly action: LibraryA
         <Button variant="default" onClick={onClose}>
           Cancel
         </Button>
-        <Guarded operation="createJob">
+        <Guarded operation={def.operation}>
           <Button onClick={() => void create()} loading={busy} data-autofocus>
             Create job
           </Button>

@@ -4,7 +4,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import type { Video } from '../../../../shared/contracts/video';
-import { createFakeClient, makeVideo } from '../../testing/fake-client';
+import { createFakeClient, makeJob, makeVideo } from '../../testing/fake-client';
 import { renderUi } from '../../testing/render';
 import { storesAs } from '../../testing/stores';
 import { LibraryPage } from './LibraryPage';
@@ -36,6 +36,7 @@ function setup() {
     getVideo: ({ id }) => (id === GOOD.id ? { ...GOOD, tags: GOOD_TAGS } : { ...BROKEN, tags: [] }),
     getVideoThumbnail: ({ id }) => ({ videoId: id, path: 'thumbnails/holiday.jpg', dataUrl: 'data:image/jpeg;base64,AAAA' }),
     createJob: (input) => ({ id: '11111111-2222-4333-8444-555555555555', type: input.type as 'validate', status: 'pending', progress: 0, createdAt: '2026-02-13T10:00:00.000Z' }),
+    createReencodeJob: ({ videoId }) => ({ ...makeJob({ id: '22222222-2222-4333-8444-555555555555', type: 'reencode_streaming', status: 'pending' }), params: { videoId } }),
   });
   const onJobCreated = vi.fn();
   renderUi(<LibraryPage onJobCreated={onJobCreated} />, storesAs('admin', client));
@@ -69,6 +70,19 @@ describe('LibraryPage', () => {
     await user.click(within(dialog).getByRole('button', { name: 'Create job' }));
     await waitFor(() => expect(onJobCreated).toHaveBeenCalledWith('11111111-2222-4333-8444-555555555555'));
     expect(client.callsOf('createJob')).toEqual([{ type: 'move_to_library', params: { videoId: GOOD.id, targetDirectory: 'videos' } }]);
+  });
+
+  it("re-encodes through the spec's reencode shortcut", async () => {
+    const user = userEvent.setup();
+    const { client, onJobCreated } = setup();
+    const table = await screen.findByRole('table', { name: 'Library videos' });
+    await user.click(within(table).getByRole('button', { name: 'Actions for Holiday' }));
+    await user.click(await screen.findByRole('menuitem', { name: 'Re-encode for streaming' }));
+    const dialog = await screen.findByRole('dialog', { name: 'Re-encode for streaming' });
+    await user.click(within(dialog).getByRole('button', { name: 'Create job' }));
+    await waitFor(() => expect(onJobCreated).toHaveBeenCalledWith('22222222-2222-4333-8444-555555555555'));
+    expect(client.callsOf('createReencodeJob')).toEqual([{ videoId: GOOD.id }]);
+    expect(client.callsOf('createJob')).toEqual([]);
   });
 
   it('does not offer re-encoding an invalid video', async () => {

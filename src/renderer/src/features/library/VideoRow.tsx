@@ -37,6 +37,7 @@ export const VideoRow = memo(function VideoRow({ video, onAction, onPickTag }: V
   const name = video.title || video.filename;
   // every item creates a job: a role that may not says so once, above the items
   const access = useOperationAccess('createJob');
+  const accessOf = { createJob: access, createReencodeJob: useOperationAccess('createReencodeJob') };
   const reasonId = useId();
   return (
     <Table.Tr data-video-id={video.id} style={{ opacity: video.missing ? 0.6 : 1 }}>
@@ -117,14 +118,15 @@ export const VideoRow = memo(function VideoRow({ video, onAction, onPickTag }: V
             {(Object.keys(LIBRARY_ACTIONS) as LibraryAction[]).map((action) => {
               const def = LIBRARY_ACTIONS[action];
               const why = def.unavailable(video);
+              const allowed = accessOf[def.operation].allowed;
               return (
                 <Menu.Item
                   key={action}
                   leftSection={<Icon name={def.icon} size={14} />}
-                  disabled={why !== null || !access.allowed}
+                  disabled={why !== null || !allowed}
                   title={why ?? undefined}
-                  aria-describedby={access.allowed ? undefined : reasonId}
-                  data-operation="createJob"
+                  aria-describedby={allowed ? undefined : reasonId}
+                  data-operation={def.operation}
                   onClick={() => onAction(action, video)}
                 >
                   {def.label}

@@ -1,5 +1,6 @@
 /** The Library page's row actions (spec "Option 1") and the job each one creates. */
 import type { CreateJobInput } from '../../../../shared/contracts/job';
+import type { OperationName } from '../../../../shared/contracts/operations';
 import type { Video } from '../../../../shared/contracts/video';
 import type { JobType } from '../../../../shared/domain/job-types';
 import type { IconName } from '../../components/icons';
@@ -13,6 +14,8 @@ export interface LibraryActionDefinition {
   readonly label: string;
   readonly jobType: JobType;
   readonly icon: IconName;
+  /** The operation that creates its job (the re-encode has the spec's own shortcut). */
+  readonly operation: Extract<OperationName, 'createJob' | 'createReencodeJob'>;
   /** Why the action is not offered for this video (null: it is). */
   readonly unavailable: (video: Video) => string | null;
 }
@@ -21,10 +24,10 @@ const needsFile = (v: Video) => (v.missing ? 'The file is missing from the libra
 const needsValid = (v: Video) => needsFile(v) ?? (v.valid === false ? 'The video is not valid; validate it again first.' : null);
 
 export const LIBRARY_ACTIONS: Readonly<Record<LibraryAction, LibraryActionDefinition>> = {
-  reencode: { label: 'Re-encode for streaming', jobType: 'reencode_streaming', icon: 'encode', unavailable: needsValid },
-  thumbnail: { label: 'Generate thumbnail', jobType: 'thumbnail_generate', icon: 'image', unavailable: needsValid },
-  validate: { label: 'Validate metadata', jobType: 'validate', icon: 'validate', unavailable: needsFile },
-  move: { label: 'Move to directory', jobType: 'move_to_library', icon: 'move', unavailable: needsFile },
+  reencode: { label: 'Re-encode for streaming', jobType: 'reencode_streaming', icon: 'encode', operation: 'createReencodeJob', unavailable: needsValid },
+  thumbnail: { label: 'Generate thumbnail', jobType: 'thumbnail_generate', icon: 'image', operation: 'createJob', unavailable: needsValid },
+  validate: { label: 'Validate metadata', jobType: 'validate', icon: 'validate', operation: 'createJob', unavailable: needsFile },
+  move: { label: 'Move to directory', jobType: 'move_to_library', icon: 'move', operation: 'createJob', unavailable: needsFile },
 };
 
 export function jobForAction(action: LibraryAction, video: Video, target?: MoveTarget): CreateJobInput {
