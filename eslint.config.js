@@ -36,6 +36,20 @@ const noOuterMain = [
   'core/ is pure: it imports src/shared only.',
 ];
 
+/**
+ * The lint blocks of one inner layer of src/main: never electron, the shell, the server, the UI or
+ * the entries, nor the sibling layers named in `notFrom`; its tests and test helpers (which build
+ * real runtimes and stores) only the first part.
+ */
+function innerLayer(folder, notFrom) {
+  const outer = [noElectron, noShell, noServer, noRenderer, noPreload, noEntries];
+  const siblings = notFrom.map((name) => [throughFolder(name), `src/main/${folder} must not import src/main/${name} (dependencies point inward; the runtime wires them).`]);
+  return [
+    { files: [`src/main/${folder}/**`], rules: { 'no-restricted-imports': rule(...outer, ...siblings) } },
+    { files: [`src/main/${folder}/**/*.test.ts`, `src/main/${folder}/**/testing/**`, `src/main/${folder}/**/testing.ts`, `src/main/${folder}/**/conformance/**`], rules: { 'no-restricted-imports': rule(...outer) } },
+  ];
+}
+
 const jsFiles = ['**/*.{js,mjs,cjs}'];
 const tsFiles = ['**/*.{ts,tsx,mts,cts}'];
 
@@ -71,11 +85,13 @@ export default defineConfig(
     },
   },
 
-  // Inner main layers: never the outer ones.
-  {
-    files: ['src/main/{runtime,storage,processors,system}/**'],
-    rules: { 'no-restricted-imports': rule(noElectron, noShell, noServer, noRenderer, noPreload, noEntries) },
-  },
+  // Inner main layers, one block each: never an outer layer. The runtime wires storage, processors,
+  // system and library; none of those imports the runtime or each other's upper neighbours.
+  ...innerLayer('runtime', []),
+  ...innerLayer('processors', ['runtime', 'storage']),
+  ...innerLayer('storage', ['runtime', 'processors']),
+  ...innerLayer('library', ['runtime', 'storage', 'processors', 'system']),
+  ...innerLayer('system', ['runtime', 'storage', 'processors', 'library']),
   // Headless server and entry: plain Node, never electron or the Electron shell.
   {
     files: ['src/main/server/**', 'src/main/headless.ts'],

@@ -147,6 +147,11 @@ export interface ClaimResult {
   readonly started: JobRecord[];
   /** Jobs whose waiting reason (or pending → queued) changed in this claim. */
   readonly waitingChanged: JobRecord[];
+  /**
+   * Ids of the jobs in `waitingChanged` that were pending (a real pending → queued transition); the
+   * others were queued already and only had their waiting reason rewritten. Absent: none.
+   */
+  readonly becameQueued?: readonly string[];
   /** Jobs changed by the outcomes in `reports`, as recordReports returns them. */
   readonly reported: JobRecord[];
   /**

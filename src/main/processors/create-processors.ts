@@ -3,7 +3,7 @@
  * "No processor for job type …" (not retried); a processor that needs ffmpeg/ffprobe on a machine
  * where they were not found fails at once with the discovery error.
  */
-import type { ProcessorDeps } from '../runtime/open-embedded-runtime';
+import type { ProcessorDeps } from './processor-deps';
 import { analysisProcessors } from './analysis/analysis-processors';
 import { quadProcessor, megaProcessor } from './compile/quad-and-mega';
 import { randomCompilationProcessor } from './compile/random-compilation';
@@ -19,13 +19,13 @@ import { requireTools, type MediaDeps } from './steps/media-deps';
 import { taggingProcessors } from './tagging/tag-generation';
 
 export function createProcessors(deps: ProcessorDeps): ProcessorRegistry {
-  const { videos, library, config } = deps;
+  const { videos, library } = deps;
   const media: MediaDeps = { videos, library, tools: deps.tools, toolsError: deps.toolsError, encoders: deps.encoders };
   const ffprobePath = (): string => requireTools(media).ffprobe.path;
   const scan = scanProcessor({
     videos,
     library,
-    parallelism: Math.max(1, config.limits.cpu),
+    parallelism: deps.scanParallelism,
     probe: (absolutePath, signal) => probeVideo({ absolutePath, ffprobePath: ffprobePath(), signal }),
   });
   return createRegistry([

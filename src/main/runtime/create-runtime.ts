@@ -36,6 +36,7 @@ import type { FleetEventChannel, FleetRegistry, LiveAttempt, NodeRecord, WakeSou
 import { FleetEventRelay } from './fleet-event-relay';
 import { FleetMember, type FleetTiming } from './fleet-member';
 import { toNodeView } from './node-view';
+import { TransitionRecorder, transitionsOf, type TransitionListener } from './transitions';
 
 /** The runtime acting for itself (tests, scheduled work): no token, every right. */
 export const INTERNAL_CALLER: Caller = { name: 'internal', role: 'admin' };
@@ -84,6 +85,12 @@ export interface Runtime {
    */
   execute<N extends OperationName>(name: N, input: unknown, caller?: Caller): Promise<OperationOutput<N>>;
   subscribe(listener: RuntimeEventListener): () => void;
+  /**
+   * The status transitions THIS node makes (creates, starts, recorded outcomes, rescues, manual
+   * actions it serves), for metrics; unlike `subscribe`, no events relayed from other nodes and no
+   * waiting-reason rewrites.
+   */
+  observeTransitions(listener: TransitionListener): () => void;
   /** Attempts running in this process now (for the watchdog, metrics and tests). */
   runningJobIds(): string[];
   /** The same with their attempt numbers (fencing tokens). */
@@ -97,6 +104,7 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
   const clock = deps.clock ?? systemClock;
   const logger = deps.logger ?? console;
   const events = new EventBus();
+  const transitions = new TransitionRecorder();
   const capacity = new CapacityState(store, config.limits, config.declaredVramMb, config.vramHeadroomMb, deps.gpu ?? noGpu, deps.gpuWork);
 
   const stats = new StatsNotifier(async () => {
@@ -152,6 +160,7 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
         relay?.logged(jobId, new Date(at).toISOString(), text);
         if (events.hasListeners) events.emit({ type: 'job.log', jobId, at: new Date(at).toISOString(), text });
       },
+      onTransitions: (changes) => transitions.record(changes),
       onError: (error) => logger.error('Dispatcher tick failed (it will run again on the next event):', error),
     },
     {
@@ -243,6 +252,7 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
         now: () => clock.now(),
         onRescued: (jobs) => {
           publish(jobs);
+          transitions.record(transitionsOf(jobs, null)); // the rescue is this node's transition (from running, or suspended)
           // the rescuer removes the rescued attempts' partials (the library is shared)
           void removeAbandonedPartials(store, config.libraryPath, { jobIds: jobs.map((j) => j.id) }, logger).catch((error: unknown) => logger.error('Could not remove the partial files of rescued jobs:', error));
         },
@@ -268,6 +278,7 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
     clock,
     maxLogLines: 100_000,
     onJobsChanged: publish,
+    onTransitions: (changes) => transitions.record(changes),
     nodeId: config.nodeId,
     listNodes,
     sharedStore: deps.fleet !== undefined,
@@ -290,6 +301,7 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
       if (rescued.length > 0) {
         logger.warn(`Recovered ${rescued.length} job(s) left running by a previous run: ${rescued.map((j) => `${j.id} → ${j.status}`).join(', ')}`);
         publish(rescued);
+        transitions.record(transitionsOf(rescued, null));
       }
       // the files of every attempt that will not go on (this node's, in a fleet; all, embedded)
       await removeAbandonedPartials(store, config.libraryPath, deps.fleet ? { nodeId: config.nodeId } : {}, logger).catch((error: unknown) => logger.error('Could not remove the partial files of recovered jobs:', error));
@@ -320,6 +332,7 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
       return handler(parsed, caller);
     },
     subscribe: (listener) => events.subscribe(listener),
+    observeTransitions: (listener) => transitions.observe(listener),
     runningJobIds: () => [...dispatcher.runningAttempts()].map((a) => a.id),
     liveAttempts: () => [...dispatcher.runningAttempts()].map((a) => ({ jobId: a.id, attempt: a.job.attempt })),
     vramBudgetMb: () => capacity.vramBudgetMb(),

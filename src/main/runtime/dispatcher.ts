@@ -5,13 +5,14 @@
  * Ticks never overlap, so reports reach the store in order.
  */
 import { candidateLookahead, schedule } from '../core/scheduler';
-import type { AttemptOutcome, Clock, JobRecord, JobStore } from '../core/ports';
+import type { AttemptOutcome, Clock, JobRecord, JobStore, ReportBatch } from '../core/ports';
 import { maxUsage, type NodeCapacity, type NodeUsage } from '../core/capacity';
 import { RESOURCE_CATEGORIES, type ResourceCategory } from '../../shared/domain/statuses';
 import type { ProcessorRegistry, TrackedProcess } from '../processors/processor';
 import { Attempt, type AttemptHooks, type AttemptOptions, type StopReason } from './attempt';
 import { ReportBuffer } from './report-buffer';
 import { StoreAttemptFiles } from './attempt-files';
+import type { JobTransition } from './transitions';
 
 /**
  * Other nodes held or took some of the chosen jobs: claim again at once for the capacity still
@@ -37,6 +38,11 @@ export interface DispatcherHooks {
   onProcessEnded(jobId: string, process: TrackedProcess): void;
   /** Jobs whose status changed through the dispatcher (started, completed, failed, retry scheduled). */
   onJobsChanged(jobs: readonly JobRecord[]): void;
+  /**
+   * The real status transitions among those (metrics): starts with their wait, recorded outcomes
+   * with their attempt's own run time, pending → queued; not a queued job's reason rewritten.
+   */
+  onTransitions?(transitions: readonly JobTransition[]): void;
   onProgress(jobId: string, progress: number): void;
   onLog(jobId: string, at: number, text: string): void;
   /** Raw console output of an attempt's tools. */
@@ -49,6 +55,8 @@ export class Dispatcher {
   /** Fenced attempts replaced in `active` by a newer attempt of the same job, still ending. */
   private readonly stopping = new Set<Attempt>();
   private readonly reports = new ReportBuffer();
+  /** Run time (start → end, ms) of ended attempts whose outcome is not written yet, by `jobId#attempt`. */
+  private readonly endedRuns = new Map<string, number>();
   private tickQueued = false;
   private claimWanted = false;
   private ticking: Promise<void> | null = null;
@@ -181,6 +189,7 @@ export class Dispatcher {
     const batch = this.reports.take();
     try {
       const changed = await this.store.recordReports(batch);
+      this.outcomesRecorded(batch.outcomes, changed);
       if (changed.length > 0) this.jobsChanged(changed);
     } catch (error) {
       this.reports.restore(batch);
@@ -213,11 +222,33 @@ export class Dispatcher {
     const { started, waitingChanged, reported, contended } = result;
     if (contended) this.claimAgainSoon(started.length > 0);
     else this.contendedClaims = 0;
+    this.outcomesRecorded(reports.outcomes, reported);
+    if (this.hooks.onTransitions) {
+      const becameQueued = new Set(result.becameQueued ?? []);
+      const transitions: JobTransition[] = [];
+      for (const job of waitingChanged) if (becameQueued.has(job.id)) transitions.push({ job, from: 'pending', to: 'queued' });
+      for (const job of started) transitions.push({ job, from: null, to: job.status, waitMs: Math.max(0, (job.startedAt ?? job.enqueuedAt) - job.enqueuedAt) });
+      if (transitions.length > 0) this.hooks.onTransitions(transitions);
+    }
     if (reported.length > 0) this.jobsChanged(reported);
     if (waitingChanged.length > 0) this.jobsChanged(waitingChanged);
     if (started.length === 0) return;
     this.jobsChanged(started);
     for (const job of started) this.startAttempt(job);
+  }
+
+  /** The outcomes of a batch are written (or refused: a fenced attempt's): one transition per written one. */
+  private outcomesRecorded(outcomes: ReportBatch['outcomes'], changed: readonly JobRecord[]): void {
+    if (outcomes.length === 0) return;
+    const transitions: JobTransition[] = [];
+    for (const job of changed) {
+      const runMs = this.endedRuns.get(`${job.id}#${job.attempt}`);
+      if (runMs === undefined) continue;
+      // `from`: running, or paused when it ended while suspended (cancelled)
+      transitions.push({ job, from: null, to: job.status, runMs });
+    }
+    for (const o of outcomes) this.endedRuns.delete(`${o.jobId}#${o.attempt}`);
+    if (transitions.length > 0) this.hooks.onTransitions?.(transitions);
   }
 
   private jobsChanged(jobs: readonly JobRecord[]): void {
@@ -278,7 +309,10 @@ export class Dispatcher {
   private onAttemptEnd(attempt: Attempt, outcome: AttemptOutcome | null): void {
     if (this.active.get(attempt.id) === attempt) this.active.delete(attempt.id);
     this.stopping.delete(attempt);
-    if (outcome) this.reports.addOutcome(outcome);
+    if (outcome) {
+      this.endedRuns.set(`${outcome.jobId}#${outcome.attempt}`, Math.max(0, outcome.at - (attempt.job.startedAt ?? outcome.at)));
+      this.reports.addOutcome(outcome);
+    }
     this.claimWanted = true;
     this.queueTick();
   }

@@ -26,19 +26,9 @@ import { ensurePrivateDirectory } from '../system/private-paths';
 import type { RuntimeConfig } from './config';
 import type { JobTypeCatalog } from './create-job';
 import { createRuntime, type Runtime } from './create-runtime';
+import type { ProcessorDeps } from '../processors/processor-deps';
 
-export interface ProcessorDeps {
-  readonly videos: VideoStore;
-  /** Scenes, chosen segments and tags of the analysis jobs (their processors need it). */
-  readonly analysis?: AnalysisStore;
-  readonly library: LibraryPaths;
-  readonly config: RuntimeConfig;
-  /** ffmpeg and ffprobe, or null when they could not be found (`toolsError` says why). */
-  readonly tools: MediaTools | null;
-  readonly toolsError: string | null;
-  /** Working H.264 encoders, best first (libx264 last); empty when ffmpeg is missing. */
-  readonly encoders: EncoderInventory;
-}
+export type { ProcessorDeps };
 
 export interface EmbeddedRuntimeOptions {
   /** Builds the job processors; none by default. */
@@ -103,7 +93,7 @@ export async function openEmbeddedRuntime(config: RuntimeConfig, options: Embedd
     const [, discovered] = await Promise.all([sampler.start(), findTools()]);
     const { tools, toolsError } = discovered;
     const encoders: EncoderInventory = tools ? await probeEncoders({ ffmpegPath: tools.ffmpeg.path }) : { available: [], failed: [], preferred: null };
-    const processors = options.processors?.({ videos: stores.videos, analysis: stores.analysis, library, config, tools, toolsError, encoders }) ?? createRegistry([]);
+    const processors = options.processors?.({ videos: stores.videos, analysis: stores.analysis, library, tools, toolsError, encoders, scanParallelism: Math.max(1, config.limits.cpu) }) ?? createRegistry([]);
     const runtime = createRuntime({
       config,
       store: stores.jobs,

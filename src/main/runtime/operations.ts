@@ -2,6 +2,7 @@
  * The handlers of the operations table: what each operation does with the store and the
  * dispatcher. Inputs arrive already validated against the operation's input schema.
  */
+import type { JobTransition } from './transitions';
 import type { z } from 'zod';
 import { OPERATIONS, type OperationName, type OperationOutput } from '../../shared/contracts/operations';
 import { WAITING_STATUSES, type JobStatus, type ResourceCategory } from '../../shared/domain/statuses';
@@ -42,6 +43,8 @@ export interface OperationDeps {
   readonly maxLogLines: number;
   /** Called with every job a user's action changed, so events and metrics follow. */
   readonly onJobsChanged: (jobs: readonly JobRecord[], created?: boolean) => void;
+  /** The status transitions this node's operations made (created, paused, resumed, retried, cancelled at once …), for metrics. */
+  readonly onTransitions?: (transitions: readonly JobTransition[]) => void;
   readonly systemExtras: () => SystemExtras;
   /** Reads a (small) library file by library-relative path; absent where there is no library. */
   readonly readLibraryFile?: (relativePath: string, maxBytes: number) => Promise<Buffer>;
@@ -65,6 +68,7 @@ export function createOperationHandlers(deps: OperationDeps): OperationHandlers 
     const { job, applied } = await store.transitionJob({ jobId: id, from: rule.from, to: rule.to as JobStatus, at: clock.now(), ...extra });
     if (!applied) throw transitionRefused(job.status, action, id);
     deps.onJobsChanged([job]);
+    deps.onTransitions?.([{ job, from: rule.from.length === 1 ? rule.from[0]! : null, to: job.status }]);
     return job;
   }
 
@@ -88,6 +92,7 @@ export function createOperationHandlers(deps: OperationDeps): OperationHandlers 
     await requireReferencedVideos(deps.videos, newJob.params);
     const [job] = await store.insertJobs([newJob]);
     deps.onJobsChanged([job!], true);
+    deps.onTransitions?.([{ job: job!, from: null, to: job!.status }]);
     dispatcher.requestDispatch();
     return job!;
   }
@@ -112,11 +117,15 @@ export function createOperationHandlers(deps: OperationDeps): OperationHandlers 
     },
 
     async getStats() {
-      const counts = await store.countJobs();
+      const [counts, fleet] = await Promise.all([store.countJobs(), deps.listNodes()]);
+      // both VRAM figures fleet-wide (the counts are the shared store's): available = the online nodes' budgets
+      const budgets = fleet.nodes.filter((n) => n.state === 'online' && n.vramBudgetMb !== null).map((n) => n.vramBudgetMb!);
       return {
         ...counts.byStatus,
         totalVramUsed: counts.vramReservedMb,
-        totalVramAvailable: capacity.vramBudgetMb(),
+        totalVramAvailable: budgets.length > 0 ? Math.round(budgets.reduce((a, b) => a + b, 0)) : null,
+        scope: 'fleet' as const,
+        nodes: fleet.nodes.map((n) => ({ id: n.id, state: n.state, vramBudgetMb: n.vramBudgetMb === null ? null : Math.round(n.vramBudgetMb), vramReservedMb: Math.round(n.vramReservedMb), running: { ...n.running } })),
         averageProcessingTime: Math.round(counts.averageProcessingSeconds * 10) / 10,
         jobsByType: { ...counts.byType },
         runningByCategory: { ...counts.runningByCategory },
@@ -191,6 +200,8 @@ export function createOperationHandlers(deps: OperationDeps): OperationHandlers 
       // here at once; on another node the store's wake-up (or its next heartbeat) does it
       if (cancelling) dispatcher.stopAttempt(id, 'cancel');
       if (!cancelling || job.cancelRequestedAt === at) deps.onJobsChanged([job]); // not again for a repeated ask
+      // a live job becomes cancelled when its attempt ends: counted by the node that runs it
+      if (!cancelling) deps.onTransitions?.([{ job, from: null, to: job.status }]);
       return { id, status: job.status, cancelling, log: await fullLog(job) };
     },
 
@@ -216,6 +227,7 @@ export function createOperationHandlers(deps: OperationDeps): OperationHandlers 
         throw transitionRefused(job.status, 'suspend', id);
       }
       deps.onJobsChanged([job]);
+      deps.onTransitions?.([{ job, from: 'running', to: job.status }]);
       dispatcher.requestDispatch(); // re-explain waits: the slot stays taken
       return { id, status: job.status };
     },
@@ -235,6 +247,7 @@ export function createOperationHandlers(deps: OperationDeps): OperationHandlers 
           throw transitionRefused(job.status, 'resumeSuspended', id);
         }
         deps.onJobsChanged([job]);
+        deps.onTransitions?.([{ job, from: 'paused', to: job.status }]);
         return { id, status: job.status };
       }
       const job = await transition(id, 'resume', { logLine: `Resumed by ${actorOf(caller)}` });

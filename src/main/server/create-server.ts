@@ -73,11 +73,11 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
 
   const journal = new EventJournal();
   const metrics = createMetrics(runtime);
-  const unsubscribe = runtime.subscribe((event) => {
-    journal.append(event);
-    metrics.observe(event);
+  const unsubscribe = runtime.subscribe((event) => journal.append(event));
+  app.addHook('onClose', async () => {
+    unsubscribe();
+    metrics.close();
   });
-  app.addHook('onClose', async () => unsubscribe());
 
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.header('x-content-type-options', 'nosniff');

@@ -3,21 +3,26 @@
  * media_jobs_pending, media_jobs_running{resourceCategory}, media_vram_used_mb); histograms of
  * wait and run time follow Prometheus conventions (base unit seconds, _seconds suffix).
  * Gauges are read from the store's counters at scrape time, so they are exact and cheap.
+ *
+ * Counters and histograms count THIS node's transitions (Runtime.observeTransitions: what its
+ * dispatcher started and recorded, what it created, rescued, or a user's action it served), each
+ * once: in a fleet, sum them over nodes for the fleet (events relayed from other nodes and
+ * waiting-reason rewrites are not counted). Gauges without a `node` label are fleet-wide.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { OperationOutput } from '../../shared/contracts/operations';
 import type { Runtime } from '../runtime/create-runtime';
-import type { RuntimeEvent } from '../runtime/events';
+import type { JobTransition } from '../runtime/transitions';
 
 const DURATION_BUCKETS = [0.05, 0.25, 1, 5, 15, 60, 300, 900, 1800, 3600, 7200, 14400];
 
-export function createMetrics(runtime: Runtime): { registry: Registry; observe: (event: RuntimeEvent) => void } {
+export function createMetrics(runtime: Runtime): { registry: Registry; close: () => void } {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'media_process_' });
 
-  const jobsTotal = new Counter({ name: 'media_jobs_total', help: 'Media jobs that reached each status since this server started (created jobs count as pending)', labelNames: ['type', 'status'], registers: [registry] });
-  const waitSeconds = new Histogram({ name: 'media_job_wait_seconds', help: 'Time from creation to start of an attempt', labelNames: ['type', 'resourceCategory'], buckets: DURATION_BUCKETS, registers: [registry] });
-  const runSeconds = new Histogram({ name: 'media_job_run_seconds', help: 'Run time of attempts that ended, by outcome', labelNames: ['type', 'status'], buckets: DURATION_BUCKETS, registers: [registry] });
+  const jobsTotal = new Counter({ name: 'media_jobs_total', help: 'Status transitions this node made since it started, by status reached (created jobs count as pending; a waiting reason explained again is not one); sum over nodes for the fleet', labelNames: ['type', 'status'], registers: [registry] });
+  const waitSeconds = new Histogram({ name: 'media_job_wait_seconds', help: 'Per attempt: time from the job becoming ready for this attempt (created, resumed, retry time, interrupted) to its start on this node', labelNames: ['type', 'resourceCategory'], buckets: DURATION_BUCKETS, registers: [registry] });
+  const runSeconds = new Histogram({ name: 'media_job_run_seconds', help: 'Per attempt: its own start to end, observed once when this node records its outcome (retrying: failed, will retry; interrupted: re-queued)', labelNames: ['type', 'status'], buckets: DURATION_BUCKETS, registers: [registry] });
 
   let statsPromise: Promise<OperationOutput<'getStats'>> | null = null;
   const stats = (): Promise<OperationOutput<'getStats'>> => {
@@ -35,11 +40,11 @@ export function createMetrics(runtime: Runtime): { registry: Registry; observe: 
     async collect() { const s = await stats(); for (const [cat, n] of Object.entries(s.runningByCategory)) this.set({ resourceCategory: cat }, n); },
   });
   new Gauge({
-    name: 'media_vram_used_mb', help: 'VRAM reserved by running jobs (MB)', registers: [registry],
+    name: 'media_vram_used_mb', help: 'VRAM reserved by running jobs on all nodes (MB; fleet-wide, per node: media_node_vram_reserved_mb)', registers: [registry],
     async collect() { this.set((await stats()).totalVramUsed); },
   });
   new Gauge({
-    name: 'media_vram_budget_mb', help: 'VRAM budget the scheduler hands out (MB); absent without a GPU', registers: [registry],
+    name: 'media_vram_budget_mb', help: 'Sum of the VRAM budgets of the online nodes (MB; fleet-wide, per node: media_node_vram_budget_mb); absent when no node has one', registers: [registry],
     async collect() { const b = (await stats()).totalVramAvailable; if (b === null) this.reset(); else this.set(b); },
   });
 
@@ -80,18 +85,22 @@ export function createMetrics(runtime: Runtime): { registry: Registry; observe: 
     async collect() { this.reset(); for (const n of (await nodes()).nodes) this.set({ node: n.id }, n.completedSinceStart); },
   });
 
-  const observe = (event: RuntimeEvent) => {
-    if (event.type !== 'job.created' && event.type !== 'job.updated') return;
-    const job = event.job;
-    jobsTotal.inc({ type: job.type, status: job.status });
-    if (job.status === 'running' && job.startedAt) {
-      waitSeconds.observe({ type: job.type, resourceCategory: job.resourceCategory }, (Date.parse(job.startedAt) - Date.parse(job.createdAt)) / 1000);
-    }
-    const ended = job.status === 'completed' || job.status === 'failed' || (job.status === 'queued' && job.retryAfter !== null);
-    if (ended && job.startedAt) {
-      const end = job.completedAt ? Date.parse(job.completedAt) : Date.now();
-      runSeconds.observe({ type: job.type, status: job.status === 'queued' ? 'retrying' : job.status }, Math.max(0, end - Date.parse(job.startedAt)) / 1000);
+  new Gauge({
+    name: 'media_node_vram_budget_mb', help: 'VRAM budget of each node that has one (MB, at its last heartbeat)', labelNames: ['node'], registers: [registry],
+    async collect() { this.reset(); for (const n of (await nodes()).nodes) if (n.vramBudgetMb !== null) this.set({ node: n.id }, n.vramBudgetMb); },
+  });
+  new Gauge({
+    name: 'media_node_vram_reserved_mb', help: 'VRAM reserved by the jobs running on each node (MB, at its last heartbeat)', labelNames: ['node'], registers: [registry],
+    async collect() { this.reset(); for (const n of (await nodes()).nodes) this.set({ node: n.id }, n.vramReservedMb); },
+  });
+
+  const runStatus = (to: JobTransition['to']): string => (to === 'queued' ? 'retrying' : to === 'pending' ? 'interrupted' : to);
+  const record = (transitions: readonly JobTransition[]) => {
+    for (const { job, to, waitMs, runMs } of transitions) {
+      jobsTotal.inc({ type: job.type, status: to });
+      if (waitMs !== undefined) waitSeconds.observe({ type: job.type, resourceCategory: job.resourceCategory }, waitMs / 1000);
+      if (runMs !== undefined) runSeconds.observe({ type: job.type, status: runStatus(to) }, runMs / 1000);
     }
   };
-  return { registry, observe };
+  return { registry, close: runtime.observeTransitions(record) };
 }

@@ -149,14 +149,32 @@ export const statsSchema = z.object({
   failed: z.number().int(),
   cancelled: z.number().int(),
   paused: z.number().int(),
+  /** VRAM reserved by the running jobs of every node (MB): fleet-wide, like every count here. */
   totalVramUsed: z.number().int(),
-  /** VRAM budget in MB; null when this machine has no GPU and no declared budget (GPU jobs run in software). */
+  /**
+   * Sum of the VRAM budgets of the online nodes (MB): fleet-wide, like totalVramUsed (embedded:
+   * this machine's). Null when no online node has a GPU or a declared budget (GPU jobs run in software).
+   */
   totalVramAvailable: z.number().int().nullable(),
   /** Mean run time of completed jobs, in seconds. */
   averageProcessingTime: z.number(),
   jobsByType: z.record(z.string(), z.number().int()),
   /** Not in the spec: running jobs per resource category (for metrics and the system page). */
   runningByCategory: z.record(resourceCategorySchema, z.number().int()),
+  /** Not in the spec: what these numbers cover: the whole queue (every node sharing it; embedded, a fleet of one). */
+  scope: z.literal('fleet'),
+  /**
+   * Not in the spec: each node's share, at its last heartbeat (so it can lag the exact fleet-wide
+   * totals above by up to a heartbeat): its VRAM budget (null: none), the VRAM its running jobs
+   * reserve, and its running attempts per resource category.
+   */
+  nodes: z.array(z.object({
+    id: z.string(),
+    state: z.enum(['online', 'offline', 'stopped']),
+    vramBudgetMb: z.number().int().nullable(),
+    vramReservedMb: z.number().int(),
+    running: z.record(resourceCategorySchema, z.number().int()),
+  })),
 });
 export type Stats = z.infer<typeof statsSchema>;
 

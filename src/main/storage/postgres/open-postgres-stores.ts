@@ -3,7 +3,7 @@
  * library videos, analysis results and the fleet registry), mirroring openSqliteStores. Fleet mode
  * points every node at the same URL; a node passes its identity to get wake-ups (LISTEN/NOTIFY).
  */
-import { DEFAULT_LOG_BOUNDS, type LogBounds } from '../sqlite/bounded-log';
+import { DEFAULT_LOG_BOUNDS, type LogBounds } from '../../core/log-bounds';
 import { PostgresAnalysisStore } from './pg-analysis-store';
 import { openPool, ridingOutages } from './pg-db';
 import { PostgresFleetRegistry } from './pg-fleet';

@@ -33,7 +33,7 @@ import type { ResourceCategory } from '../../../shared/domain/statuses';
 import { RESOURCE_CATEGORIES } from '../../../shared/domain/statuses';
 import type { ClaimRequest, ClaimResult, JobRecord } from '../../core/ports';
 import type { Candidate, ScheduleResult } from '../../core/scheduler';
-import type { LogBounds } from '../sqlite/bounded-log';
+import type { LogBounds } from '../../core/log-bounds';
 import { COUNT_IN_STATEMENTS, countDeltaCte, LIVE_JOB } from './pg-count-rules';
 import { LOCKS, pipelinedTransaction, type Pool, type Queryable } from './pg-db';
 import { dropPushedOutLine, type PgLogWriter } from './pg-logs';
@@ -153,14 +153,17 @@ export async function claimTick(pool: Pool, log: PgLogWriter, request: ClaimRequ
     const [startedRows, waitingRows] = await Promise.all([starting, waiting]);
     const started = startedRows.map(rowToJob);
     const contended = started.length < decision.start.length;
-    return { started, waitingChanged: waitingRows.map(rowToJob), reported, ...(contended ? { contended } : {}) };
+    const waitingChanged = waitingRows.map(rowToJob);
+    // pending → queued as the locked row was (another node may have written its reason since this read)
+    const becameQueued = waitingRows.filter((r) => r.status_before === 'pending').map((r) => r.id);
+    return { started, waitingChanged, reported, ...(becameQueued.length > 0 ? { becameQueued } : {}), ...(contended ? { contended } : {}) };
   });
 }
 
 /** Writes changed waiting reasons (pending → queued), skipping rows another transaction holds. */
-function writeWaitingReasons(db: Queryable, waits: readonly { seq: number; reason: string }[], now: number): Promise<PgJobRow[]> {
+function writeWaitingReasons(db: Queryable, waits: readonly { seq: number; reason: string }[], now: number): Promise<(PgJobRow & { status_before: string })[]> {
   return db
-    .query<PgJobRow>({
+    .query<PgJobRow & { status_before: string }>({
       name: 'mjc-claim-waiting',
       text: WRITE_WAITING_REASONS,
       values: [now, pgArray(waits.map((w) => w.seq)), pgArray(waits.map((w) => pgText(w.reason)))],
@@ -207,4 +210,4 @@ const WRITE_WAITING_REASONS = `WITH w AS (
        WHERE jobs.seq = locked.seq AND r.seq = locked.seq AND jobs.status IN ('pending', 'queued') RETURNING ${jobColumns()}, locked.status AS status_before),
      ${countDeltaCte('was_pending', 'w', 'status_before', -1, "status_before = 'pending'")},
      ${countDeltaCte('now_queued', 'w', "'queued'", 1, "status_before = 'pending'")}
-     SELECT ${jobColumns('w')} FROM w`;
+     SELECT ${jobColumns('w')}, w.status_before FROM w`;

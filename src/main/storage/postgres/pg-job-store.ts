@@ -32,7 +32,7 @@ import type {
   TransitionResult,
 } from '../../core/ports';
 import type { FailureDecision } from '../../core/retry-policy';
-import { DEFAULT_LOG_BOUNDS, type LogBounds } from '../sqlite/bounded-log';
+import { DEFAULT_LOG_BOUNDS, type LogBounds } from '../../core/log-bounds';
 import { claimTick, lockNodeSql } from './pg-claim';
 import { compactCounts, countJobs, listPage } from './pg-counts';
 import { inTransaction, openPool, type Pool, type Queryable } from './pg-db';

@@ -5,7 +5,7 @@
  * for the rows, the drops and the drop counts) instead of a few statements per line.
  */
 import type { LogLineInput } from '../../core/ports';
-import type { LogBounds } from '../sqlite/bounded-log';
+import type { LogBounds } from '../../core/log-bounds';
 import type { Queryable } from './pg-db';
 import { pgText } from './pg-rows';
 

@@ -6,7 +6,7 @@
 import type { AttemptOutcome, JobRecord, ReportBatch } from '../../core/ports';
 import type { FailureDecision } from '../../core/retry-policy';
 import type { Queryable } from './pg-db';
-import type { LogBounds } from '../sqlite/bounded-log';
+import type { LogBounds } from '../../core/log-bounds';
 import { countDeltaCte, LIVE_JOB, processingDeltaCte } from './pg-count-rules';
 import { dropPushedOutLine, type CountedLine, type PgLogWriter } from './pg-logs';
 import { jobColumns, pgArray, pgText, rowToJob, type PgJobRow } from './pg-rows';

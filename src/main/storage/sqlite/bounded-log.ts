@@ -3,13 +3,7 @@
  * job are kept; lines in between are dropped as new ones arrive, and the job counts how many.
  */
 import type Database from 'better-sqlite3';
-
-export interface LogBounds {
-  readonly headLines: number;
-  readonly tailLines: number;
-}
-
-export const DEFAULT_LOG_BOUNDS: LogBounds = { headLines: 200, tailLines: 2000 };
+import type { LogBounds } from '../../core/log-bounds';
 
 export class BoundedLogWriter {
   private readonly bump: Database.Statement<[string], { seq: number; log_lines: number }>;

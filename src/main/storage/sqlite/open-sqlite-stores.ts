@@ -2,7 +2,7 @@
  * Opens the embedded database once and the stores that share it (jobs, library videos and
  * analysis results).
  */
-import type { LogBounds } from './bounded-log';
+import type { LogBounds } from '../../core/log-bounds';
 import { openDatabase } from './open-database';
 import { SqliteAnalysisStore } from './sqlite-analysis-store';
 import { SqliteJobStore } from './sqlite-job-store';

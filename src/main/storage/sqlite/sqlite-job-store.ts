@@ -32,7 +32,8 @@ import type {
 } from '../../core/ports';
 import type { Candidate } from '../../core/scheduler';
 import type { FailureDecision } from '../../core/retry-policy';
-import { BoundedLogWriter, DEFAULT_LOG_BOUNDS, type LogBounds } from './bounded-log';
+import { DEFAULT_LOG_BOUNDS, type LogBounds } from '../../core/log-bounds';
+import { BoundedLogWriter } from './bounded-log';
 import { rowToJob, type JobRow } from './job-rows';
 import { openDatabase } from './open-database';
 import { listPage, totalQuery } from './list-queries';
@@ -217,14 +218,16 @@ export class SqliteJobStore implements JobStore {
       }
       const bySeqId = new Map(candidates.map((c) => [c.id, c.seq]));
       const waitingChanged: JobRecord[] = [];
+      const becameQueued: string[] = [];
       for (const [id, reason] of decision.waiting) {
         const seq = bySeqId.get(id)!;
         const row = rowsBySeq.get(seq)!;
         if (row.status === 'queued' && row.waiting_reason === reason) continue;
         this.stmt.wait.run({ seq, reason, now });
+        if (row.status !== 'queued') becameQueued.push(id);
         waitingChanged.push(rowToJob({ ...row, status: 'queued', waiting_reason: reason, updated_at: now }));
       }
-      return { started, waitingChanged };
+      return becameQueued.length > 0 ? { started, waitingChanged, becameQueued } : { started, waitingChanged };
     }
   }
 

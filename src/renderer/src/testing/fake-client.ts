@@ -127,6 +127,8 @@ export const EMPTY_STATS: Stats = {
   averageProcessingTime: 0,
   jobsByType: {},
   runningByCategory: { cpu: 0, gpu_encode: 0, gpu_ai: 0 },
+  scope: 'fleet',
+  nodes: [],
 };
 
 /** A listJobs handler that pages over a fixed array (newest first as given). */
