@@ -189,6 +189,9 @@ export function createOperationHandlers(deps: OperationDeps): OperationHandlers 
     async cancelJob({ id }, caller) {
       const actor = actorOf(caller);
       const at = clock.now();
+      // a repeated ask (the flag set already) changes nothing and tells nobody again; the request
+      // time cannot tell (two asks within one millisecond share it)
+      const askedBefore = (await store.getJob(id))?.cancelRequestedAt != null;
       const { job, applied } = await store.cancelJob({
         jobId: id,
         at,
@@ -199,7 +202,7 @@ export function createOperationHandlers(deps: OperationDeps): OperationHandlers 
       const cancelling = job.status !== 'cancelled';
       // here at once; on another node the store's wake-up (or its next heartbeat) does it
       if (cancelling) dispatcher.stopAttempt(id, 'cancel');
-      if (!cancelling || job.cancelRequestedAt === at) deps.onJobsChanged([job]); // not again for a repeated ask
+      if (!cancelling || !askedBefore) deps.onJobsChanged([job]);
       // a live job becomes cancelled when its attempt ends: counted by the node that runs it
       if (!cancelling) deps.onTransitions?.([{ job, from: null, to: job.status }]);
       return { id, status: job.status, cancelling, log: await fullLog(job) };
