@@ -2,11 +2,11 @@
  * kill -9 of a process while jobs run, then a restart on the same data folder: every job is
  * accounted for, none stays running, and each recovered job's log says what happened.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { childUntilReady } from '../testing/child-until-ready';
 import { startTestRuntime, type TestRuntime } from './testing/test-runtime';
 
 const child = join(import.meta.dirname, 'testing', 'crash-child.ts');
@@ -17,27 +17,9 @@ afterEach(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-function runUntilRunning(dataDir: string): Promise<{ ids: string[]; running: string[]; kill: () => Promise<void> }> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', child, dataDir, '12'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    proc.on('error', reject);
-    proc.on('exit', (code, signal) => reject(new Error(`child exited early (${code ?? signal})`)));
-    proc.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /RUNNING (.*)\n/.exec(out);
-      if (!match) return;
-      const state = JSON.parse(match[1]!) as { ids: string[]; running: string[] };
-      proc.removeAllListeners('exit');
-      resolve({
-        ...state,
-        kill: () => new Promise((done) => {
-          proc.on('exit', () => done());
-          proc.kill('SIGKILL');
-        }),
-      });
-    });
-  });
+async function runUntilRunning(dataDir: string): Promise<{ ids: string[]; running: string[]; kill: () => Promise<void> }> {
+  const { state, kill } = await childUntilReady<{ ids: string[]; running: string[] }>(child, [dataDir, '12'], 'RUNNING');
+  return { ...state, kill };
 }
 
 describe('crash recovery', () => {

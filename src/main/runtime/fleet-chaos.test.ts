@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { eventually } from '../testing/eventually';
 import { startPostgres, type PostgresServer } from '../storage/testing/postgres-server';
 import { startNodeProcess, type NodeProcess } from './testing/fleet-process';
 
@@ -19,15 +20,8 @@ const SWEEP_MS = 500;
 const LIMITS: Record<string, number> = { n1: 4, n2: 3, n3: 2 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until<T>(probe: () => Promise<T | undefined | false>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined); // the database may be restarting
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(50);
-  }
-}
+/** Polls every 50 ms: the sampler and the rescue timing want it prompt. */
+const until = <T,>(probe: () => Promise<T | undefined | false>, timeoutMs: number, what: string): Promise<T> => eventually(probe, timeoutMs, what, 50);
 
 describe('fleet chaos: 3 node processes, kill -9 of one, PostgreSQL restart', () => {
   let server: PostgresServer;

@@ -11,21 +11,12 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Job } from '../../shared/contracts/job';
 import { makeClip, TEST_FFMPEG } from '../processors/media/testing/clips';
+import { eventually as until } from '../testing/eventually';
 import { startPostgres, type PostgresServer } from '../storage/testing/postgres-server';
 import { startNodeProcess, type NodeProcess } from './testing/fleet-process';
 
 const run = promisify(execFile);
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function until<T>(probe: () => Promise<T | undefined | false>, timeoutMs: number, what: string): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe().catch(() => undefined); // the database may be restarting
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 describe('fleet: PostgreSQL restarts while a node encodes', { timeout: 180_000 }, () => {
   let server: PostgresServer;

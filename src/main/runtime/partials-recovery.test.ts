@@ -4,11 +4,11 @@
  * for good alike — and so is a final name linked by an attempt that died before its fenced record;
  * files no attempt recorded (another job's output, a look-alike partial) are left alone.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { childUntilReady } from '../testing/child-until-ready';
 import { startTestRuntime, type TestRuntime } from './testing/test-runtime';
 
 const child = join(import.meta.dirname, 'testing', 'partials-crash-child.ts');
@@ -20,27 +20,9 @@ afterEach(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-function runUntilStopped(dataDir: string): Promise<{ ids: string[]; kill: () => Promise<void> }> {
-  return new Promise((resolve, reject) => {
-    const proc = spawn(process.execPath, ['--import', 'tsx', child, dataDir], { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    proc.on('error', reject);
-    proc.on('exit', (code, signal) => reject(new Error(`child exited early (${code ?? signal})`)));
-    proc.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /RUNNING (.*)\n/.exec(out);
-      if (!match) return;
-      proc.removeAllListeners('exit');
-      resolve({
-        ...(JSON.parse(match[1]!) as { ids: string[] }),
-        kill: () =>
-          new Promise((done) => {
-            proc.on('exit', () => done());
-            proc.kill('SIGKILL');
-          }),
-      });
-    });
-  });
+async function runUntilStopped(dataDir: string): Promise<{ ids: string[]; kill: () => Promise<void> }> {
+  const { state, kill } = await childUntilReady<{ ids: string[] }>(child, [dataDir], 'RUNNING');
+  return { ...state, kill };
 }
 
 describe('crash recovery of partial files', () => {

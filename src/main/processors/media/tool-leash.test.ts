@@ -4,11 +4,11 @@
  * the ffmpeg must be gone within 2 s. For both backends (child_process pipes and node-pty, whose
  * fork happens in another way) and both leashes (setpriv's parent-death signal, the watchdog).
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { childUntilReady } from '../../testing/child-until-ready';
 import { readCommandLine } from './orphan-cleanup';
 import { leashMode, requireExecutable } from './tool-leash';
 import { ProcessStartError } from './process-start-error';
@@ -35,24 +35,14 @@ function alive(pid: number): boolean {
   }
 }
 
-function startNode(consoleMode: 'pipes' | 'pty', leash: string): Promise<{ node: number; tool: number; leash: string; mode: string }> {
-  return new Promise((resolve, reject) => {
-    // detached: the node leads a process group of its own, as a service manager would start it
-    const proc = spawn(process.execPath, ['--import', 'tsx', child, consoleMode, leash], { stdio: ['ignore', 'pipe', 'inherit'], detached: true });
-    leftovers.push(proc.pid!);
-    let out = '';
-    proc.on('error', reject);
-    proc.on('exit', (code, signal) => reject(new Error(`node exited early (${code ?? signal})`)));
-    proc.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /TOOL (.*)\n/.exec(out);
-      if (!match) return;
-      proc.removeAllListeners('exit');
-      const state = JSON.parse(match[1]!) as { pid: number; leash: string; mode: string };
-      leftovers.push(state.pid);
-      resolve({ node: proc.pid!, tool: state.pid, leash: state.leash, mode: state.mode });
-    });
+async function startNode(consoleMode: 'pipes' | 'pty', leash: string): Promise<{ node: number; tool: number; leash: string; mode: string }> {
+  // detached: the node leads a process group of its own, as a service manager would start it
+  const { proc, state } = await childUntilReady<{ pid: number; leash: string; mode: string }>(child, [consoleMode, leash], 'TOOL', {
+    detached: true,
+    onSpawn: (p) => void leftovers.push(p.pid!),
   });
+  leftovers.push(state.pid);
+  return { node: proc.pid!, tool: state.pid, leash: state.leash, mode: state.mode };
 }
 
 async function goneWithin(pid: number, ms: number): Promise<number> {
