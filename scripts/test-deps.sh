@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The Debian packages the tests use: real ffmpeg/ffprobe for the media tests, PostgreSQL's server
 # binaries for the PostgreSQL store tests, a compiler for node-pty, Chromium for the end-to-end
-# suite (e2e/, driven by playwright-core, which downloads no browser). Runs before `npm test`
+# suite (e2e/, driven by playwright-core, which downloads no browser), promtool (package prometheus)
+# for the alert rules' unit tests. Runs before `npm test`
 # (pretest) and in CI. As root with apt-get (as on this project's machines) it installs what is
 # missing; elsewhere it says what to install and fails, so no test is silently skipped.
 set -euo pipefail
@@ -13,6 +14,8 @@ command -v g++ >/dev/null 2>&1 || missing+=(g++)
 command -v make >/dev/null 2>&1 || missing+=(make)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+# promtool checks the shipped alert rules (docs/monitoring) with Prometheus's own rule engine
+command -v promtool >/dev/null 2>&1 || missing+=(prometheus)
 # Debian keeps initdb off PATH
 command -v initdb >/dev/null 2>&1 || compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 
