@@ -26,6 +26,8 @@ export default defineConfig({
           // a loaded two-core machine renders slowly: expect.poll waits up to 30 s (default 1 s)
           expect: { poll: { timeout: 30_000, interval: 100 } },
           pool: 'forks',
+          // one file at a time: each starts its own server and runs real ffmpeg jobs (two cores)
+          fileParallelism: false,
           sequence: { groupOrder: 1 },
         },
       },

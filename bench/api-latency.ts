@@ -7,6 +7,8 @@
  *     that status); api.list.p95_ms is the worst of the four.
  *   - api.stats.p95_ms: GET /api/media/jobs/stats.
  *   - api.rss_mb: VmRSS of the server process after all the requests.
+ *   - api.create.p95_ms, api.events.fanout_cost: then, on the same server, creates by 50
+ *     concurrent clients without and with 200 SSE clients (bench/api-create.ts).
  *
  * Each endpoint: 20 warm-up requests, then 200 sequential timed requests (fetch with the bearer
  * token, from sending to the parsed JSON body) on a keep-alive connection. Each answer is checked
@@ -16,6 +18,7 @@ import { join } from 'node:path';
 import { atMost, type Metric } from './report';
 import { API_JOBS, buildApiStore, type ApiStoreCounts } from './api-store';
 import { startHeadlessServer, type ServerProcess } from './api-server';
+import { benchCreateFanout } from './api-create';
 import { percentile, progress, tempDir } from './support';
 
 export const API_SAMPLES = 200;
@@ -119,6 +122,7 @@ export async function benchApi(jobs = API_JOBS, samples = API_SAMPLES, warmup = 
       const statsResult = await measure(server, stats, samples, warmup);
       const memory = server.memory();
       progress(`api: server VmRSS ${memory.rssMb.toFixed(1)} MiB (peak VmHWM ${memory.hwmMb.toFixed(1)} MiB)`);
+      const createMetrics = await benchCreateFanout(server);
 
       const how = `${samples} sequential requests after ${warmup} warm-up, limit ${LIMIT}, ${jobs} jobs (${built.completed} completed, ${built.failed} failed, ${built.pending} pending, queue paused)`;
       const worst = listResults.reduce((a, b) => (b.p95 > a.p95 ? b : a));
@@ -153,6 +157,7 @@ export async function benchApi(jobs = API_JOBS, samples = API_SAMPLES, warmup = 
           target: atMost(300),
           note: `VmRSS of the headless server process (${server.command}) after the ${5 * (samples + warmup)} requests above; peak VmHWM ${memory.hwmMb.toFixed(1)} MiB`,
         },
+        ...createMetrics,
       ];
     } catch (error) {
       await server.stop().catch((stopError: unknown) => progress(`api: stopping the server after a failure: ${String(stopError)}`));

@@ -6,9 +6,10 @@
  * job. The direct run uses the argument array the processor builds (buildReencodeArgs, same
  * encoder, crf, preset and bitrate cap), without the runner's `-progress pipe:3 -nostats`; the
  * job's logged command is checked to be that array with only the output path different (the
- * direct output is also named `*.partial.mp4`, so both get `-y`). Five rounds alternate
- * direct/queue and every output is deleted before the next round, so each job writes
- * playback/<name>.mp4 again; ratio = median(queue) / median(direct). The queue time includes, by
+ * direct output is also named `*.partial.mp4`, so both get `-y`). Six rounds in ABBA order
+ * (direct, queue | queue, direct | direct, queue …: a drift in load or clock speed hits both sides
+ * alike) and every output is deleted after its run, so each job writes playback/<name>.mp4 again;
+ * ratio = median(queue) / median(direct). The queue time includes, by
  * design, everything a job does around ffmpeg: claim, loading the input record, staging, the
  * rename into place, the ffprobe of the output and its registration in the library, and the DB
  * writes of progress, log and outcome. Diagnostics on stderr (not in the ratio): the job's phases
@@ -27,7 +28,8 @@ import { cpuSince, cpuTimes, loadAverage, loggedAt, timeJob, timeTool, type Time
 import { atMost, type Metric } from './report';
 import { median, progress } from './support';
 
-export const REENCODE_ROUNDS = 5;
+/** Even, so the ABBA order puts each side first equally often. */
+export const REENCODE_ROUNDS = 6;
 export const REENCODE_CLIP = { width: 640, height: 360, fps: 25, seconds: 20, audio: true } as const;
 const CLIP_NAME = 'bench-640x360.mp4';
 const QUALITY = { targetBitrate: 2000, preset: 'veryfast', crf: 23 } as const;
@@ -73,34 +75,40 @@ export async function benchReencodeOverhead(m: MediaRuntime, rounds = REENCODE_R
   const outside: number[] = [];
   const probeMs: number[] = [];
   const cpuText = (ms: number | null) => (ms === null ? '?' : `${(ms / 1000).toFixed(2)} s`);
+  const runDirect = async (): Promise<string> => {
+    const directCpu = cpuTimes();
+    const d = await timeTool(tools.ffmpeg.path, directArgs);
+    const dCpu = cpuSince(directCpu);
+    direct.push(d.ms);
+    // not timed into the ratio: what the job's ffprobe of its output costs on its own
+    const probe = await timeTool(tools.ffprobe.path, ffprobeArgs(directOutput));
+    probeMs.push(probe.ms);
+    await rm(directOutput, { force: true });
+    return `direct ${d.ms.toFixed(0)} ms (ffmpeg CPU ${cpuText(dCpu.childrenMs)}; ffprobe of its output ${probe.ms.toFixed(0)} ms)`;
+  };
+  const runQueue = async (): Promise<string> => {
+    const jobCpu = cpuTimes();
+    const q = await timeJob(m, 'reencode_streaming', { videoId: video.id, ...QUALITY }, JOB_TIMEOUT_MS);
+    const qCpu = cpuSince(jobCpu);
+    // the job's partial name carries its attempt (`name.<job8>-a<n>.partial.mp4`)
+    const logged = q.job.log.split('\n').find((line) => line.includes('FFmpeg command: '))?.replace(/\.[0-9a-f]{8}-a\d+\.partial\./, '.partial.');
+    if (!logged?.endsWith(expectedCommand)) {
+      throw new Error(`media: the job ran a different ffmpeg command than the direct run.\n  job:      ${logged ?? '(none logged)'}\n  expected: ${expectedCommand}`);
+    }
+    queued.push(q);
+    const command = loggedAt(q, /^FFmpeg command:/);
+    const encoded = loggedAt(q, /^Progress: 100%/);
+    if (command !== null && encoded !== null) outside.push(q.ms - (encoded - command));
+    await rm(jobOutput, { force: true });
+    return `queue ${q.ms.toFixed(0)} ms (${breakdown(q)}; CPU: children ${cpuText(qCpu.childrenMs)}, runtime ${cpuText(qCpu.selfMs)})`;
+  };
   try {
+    // ABBA: direct, queue | queue, direct | direct, queue … so a drift (load, thermal, cache) hits both sides alike
     for (let round = 1; round <= rounds; round++) {
-      const directCpu = cpuTimes();
-      const d = await timeTool(tools.ffmpeg.path, directArgs);
-      const dCpu = cpuSince(directCpu);
-      direct.push(d.ms);
-      // not timed into the ratio: what the job's ffprobe of its output costs on its own
-      const probe = await timeTool(tools.ffprobe.path, ffprobeArgs(directOutput));
-      probeMs.push(probe.ms);
-      await rm(directOutput, { force: true });
-
-      const jobCpu = cpuTimes();
-      const q = await timeJob(m, 'reencode_streaming', { videoId: video.id, ...QUALITY }, JOB_TIMEOUT_MS);
-      const qCpu = cpuSince(jobCpu);
-      // the job's partial name carries its attempt (`name.<job8>-a<n>.partial.mp4`)
-      const logged = q.job.log.split('\n').find((line) => line.includes('FFmpeg command: '))?.replace(/\.[0-9a-f]{8}-a\d+\.partial\./, '.partial.');
-      if (!logged?.endsWith(expectedCommand)) {
-        throw new Error(`media: the job ran a different ffmpeg command than the direct run.\n  job:      ${logged ?? '(none logged)'}\n  expected: ${expectedCommand}`);
-      }
-      queued.push(q);
-      const command = loggedAt(q, /^FFmpeg command:/);
-      const encoded = loggedAt(q, /^Progress: 100%/);
-      if (command !== null && encoded !== null) outside.push(q.ms - (encoded - command));
-      await rm(jobOutput, { force: true });
-      progress(
-        `media: reencode round ${round}/${rounds}: direct ${d.ms.toFixed(0)} ms (ffmpeg CPU ${cpuText(dCpu.childrenMs)}; ffprobe of its output ${probe.ms.toFixed(0)} ms), ` +
-          `queue ${q.ms.toFixed(0)} ms (${breakdown(q)}; CPU: children ${cpuText(qCpu.childrenMs)}, runtime ${cpuText(qCpu.selfMs)}); load average ${loadAverage().toFixed(2)}`,
-      );
+      const directFirst = round % 2 === 1;
+      const first = directFirst ? await runDirect() : await runQueue();
+      const second = directFirst ? await runQueue() : await runDirect();
+      progress(`media: reencode round ${round}/${rounds} (${directFirst ? 'direct first' : 'queue first'}): ${first}, ${second}; load average ${loadAverage().toFixed(2)}`);
     }
   } finally {
     await rm(directOutput, { force: true });
@@ -124,7 +132,7 @@ export async function benchReencodeOverhead(m: MediaRuntime, rounds = REENCODE_R
       unit: 'ratio',
       target: atMost(1.05),
       note:
-        `median queue ${queueMedian.toFixed(0)} ms / median direct ${directMedian.toFixed(0)} ms over ${rounds} alternating rounds ` +
+        `median queue ${queueMedian.toFixed(0)} ms / median direct ${directMedian.toFixed(0)} ms over ${rounds} rounds in ABBA order (direct, queue | queue, direct | …) ` +
         `(direct ${fmt(direct)} ms, queue ${fmt(queued.map((q) => q.ms))} ms); ${REENCODE_CLIP.seconds}-s ${REENCODE_CLIP.width}x${REENCODE_CLIP.height} ` +
         `${REENCODE_CLIP.fps} fps clip with audio, ${encoding.encoder} preset ${QUALITY.preset} crf ${QUALITY.crf} maxrate ${QUALITY.targetBitrate}k, same argument array; ` +
         `queue time is createJob → completed event and includes by design the claim, staging, the ffprobe of the output, its library registration and the DB writes${outsideText}`,

@@ -3,22 +3,26 @@
  * JSON object per line on stdout and nothing else (progress goes to stderr). Targets are
  * reported, not asserted: the exit code is 0 when every benchmark ran, non-zero on an error.
  *
- *   npm run bench [-- --json] [-- --only throughput,peer,latency,enqueue,schedule,api,media,analysis,tagging,fleet]
+ *   npm run bench [-- --json] [-- --only throughput,peer,latency,enqueue,schedule,cleaner,api,media,transcode,analysis,tagging,fleet,automation]
  */
 import { benchAnalysis } from './analysis-bench';
 import { benchApi } from './api-latency';
+import { benchAutomation } from './automation-watch';
+import { benchAutomationDryRun } from './automation-dry-run';
+import { benchCleanerPrune } from './cleaner-prune';
 import { benchEnqueueBulk } from './enqueue-bulk';
 import { benchFleet } from './fleet-bench';
 import { benchMedia } from './media-bench';
+import { benchMediaTranscode } from './media-transcode';
 import { benchPlainjob } from './peer-plainjob';
-import { benchQueueThroughput, THROUGHPUT_JOBS } from './queue-throughput';
+import { benchQueueThroughput, THROUGHPUT_CPU_LIMIT, THROUGHPUT_JOBS } from './queue-throughput';
 import { atLeast, toJsonLines, toTable, type Metric } from './report';
 import { benchScheduleDecision } from './schedule-decision';
 import { benchStartLatency } from './start-latency';
 import { progress } from './support';
 import { benchTagging } from './tagging-bench';
 
-const SECTIONS = ['throughput', 'peer', 'latency', 'enqueue', 'schedule', 'api', 'media', 'analysis', 'tagging', 'fleet'] as const;
+const SECTIONS = ['throughput', 'peer', 'latency', 'enqueue', 'schedule', 'cleaner', 'api', 'media', 'transcode', 'analysis', 'tagging', 'fleet', 'automation'] as const;
 type Section = (typeof SECTIONS)[number];
 
 function parseArgs(argv: readonly string[]): { json: boolean; only: Set<Section> } {
@@ -45,11 +49,15 @@ async function main(): Promise<void> {
   const metrics: Metric[] = [];
 
   let ours: number | undefined;
+  let oursC1: number | undefined;
   let theirs: number | undefined;
   if (only.has('throughput')) {
-    const r = await benchQueueThroughput();
+    const r = await benchQueueThroughput(THROUGHPUT_JOBS, THROUGHPUT_CPU_LIMIT);
     ours = r.jobsPerSecond;
     metrics.push(...r.metrics);
+    const c1 = await benchQueueThroughput(THROUGHPUT_JOBS, 1);
+    oursC1 = c1.jobsPerSecond;
+    metrics.push(...c1.metrics);
   }
   if (only.has('peer')) {
     const r = await benchPlainjob(THROUGHPUT_JOBS);
@@ -62,17 +70,32 @@ async function main(): Promise<void> {
       value: ours / theirs,
       unit: 'ratio',
       target: atLeast(1),
-      note: 'queue.noop.throughput / queue.peer.plainjob.throughput, same run, same workload and durability',
+      note:
+        `queue.noop.throughput / queue.peer.plainjob.throughput, same run, same jobs and durability; concurrency differs: ` +
+        `ours runs up to ${THROUGHPUT_CPU_LIMIT} jobs at a time, plainjob's one worker 1 (it has no concurrency option): see queue.peer.throughput_ratio.c1`,
+    });
+  }
+  if (oursC1 !== undefined && theirs !== undefined) {
+    metrics.push({
+      metric: 'queue.peer.throughput_ratio.c1',
+      value: oursC1 / theirs,
+      unit: 'ratio',
+      target: atLeast(1),
+      note: 'queue.noop.throughput.c1 / queue.peer.plainjob.throughput: both one job at a time, same run, same jobs and durability (ours with a live event subscriber)',
     });
   }
   if (only.has('latency')) metrics.push(...(await benchStartLatency()));
   if (only.has('enqueue')) metrics.push(...(await benchEnqueueBulk()));
   if (only.has('schedule')) metrics.push(...(await benchScheduleDecision()));
+  if (only.has('cleaner')) metrics.push(...(await benchCleanerPrune()));
   if (only.has('api')) metrics.push(...(await benchApi()));
   if (only.has('media')) metrics.push(...(await benchMedia()));
+  if (only.has('transcode')) metrics.push(...(await benchMediaTranscode()));
   if (only.has('analysis')) metrics.push(...(await benchAnalysis()));
   if (only.has('tagging')) metrics.push(...(await benchTagging()));
   if (only.has('fleet')) metrics.push(...(await benchFleet()));
+  if (only.has('automation')) metrics.push(...(await benchAutomation()));
+  if (only.has('automation')) metrics.push(...(await benchAutomationDryRun()));
 
   progress(`done in ${((performance.now() - startedAt) / 1000).toFixed(1)} s`);
   process.stdout.write(`${json ? toJsonLines(metrics) : toTable(metrics)}\n`);

@@ -5,7 +5,9 @@
  *   - starting: free slots, the claim starts jobs (and records why the rest wait); the started
  *     jobs are then completed (not timed) so that the next claim starts jobs again;
  *   - waiting: every slot busy, the claim only records waiting reasons.
- * Each kind is sampled 50 times; the main metric is the median over both kinds together.
+ * Each kind is sampled 200 times; the main metric is the median over both kinds together, and
+ * queue.schedule.decision_ms.starting.p99 the nearest-rank p99 of the claims that start jobs (the
+ * ones that write: the started jobs and the waiting reasons of the rest), every sample counted.
  */
 import { DEFAULT_CATEGORY_LIMITS } from '../src/main/core/capacity';
 import type { ClaimRequest, NewJob } from '../src/main/core/ports';
@@ -16,7 +18,7 @@ import { atMost, type Metric } from './report';
 import { benchJob, insertInChunks, median, percentile, progress, tempDir } from './support';
 
 export const WAITING_JOBS = 100_000;
-export const DECISION_SAMPLES = 50;
+export const DECISION_SAMPLES = 200;
 const NODE = 'bench-node';
 
 function mixedJob(i: number, now: number): NewJob {
@@ -84,7 +86,7 @@ export async function benchScheduleDecision(waitingJobs = WAITING_JOBS, samples 
       }
       const all = [...starting, ...waiting];
       progress(
-        `schedule: starting median ${median(starting).toFixed(3)} ms (p90 ${percentile(starting, 90).toFixed(3)}; scheduler ${(decideStarting / samples).toFixed(3)} ms/call), ` +
+        `schedule: starting median ${median(starting).toFixed(3)} ms (p90 ${percentile(starting, 90).toFixed(3)}, p99 ${percentile(starting, 99).toFixed(3)}, max ${Math.max(...starting).toFixed(3)}; scheduler ${(decideStarting / samples).toFixed(3)} ms/call), ` +
           `waiting median ${median(waiting).toFixed(3)} ms (p90 ${percentile(waiting, 90).toFixed(3)}; scheduler ${(decideMs / samples).toFixed(3)} ms/call)`,
       );
       return [
@@ -95,8 +97,17 @@ export async function benchScheduleDecision(waitingJobs = WAITING_JOBS, samples 
           target: atMost(5),
           note: `median of ${all.length} store.claimJobs calls (${samples} starting jobs, ${samples} with all slots busy) with ${waitingJobs} jobs waiting, default limits, WAL + synchronous=FULL`,
         },
-        { metric: 'queue.schedule.decision_ms.starting', value: median(starting), unit: 'ms' },
-        { metric: 'queue.schedule.decision_ms.waiting', value: median(waiting), unit: 'ms' },
+        { metric: 'queue.schedule.decision_ms.starting', value: median(starting), unit: 'ms', note: `median of the ${samples} claims that start jobs` },
+        {
+          metric: 'queue.schedule.decision_ms.starting.p99',
+          value: percentile(starting, 99),
+          unit: 'ms',
+          target: atMost(5),
+          note:
+            `nearest-rank p99 of the ${samples} claims that start jobs (first claim included, no warm-up); ` +
+            `p50 ${median(starting).toFixed(3)} ms, p90 ${percentile(starting, 90).toFixed(3)} ms, max ${Math.max(...starting).toFixed(3)} ms; ${waitingJobs} jobs waiting, default limits`,
+        },
+        { metric: 'queue.schedule.decision_ms.waiting', value: median(waiting), unit: 'ms', note: `median of the ${samples} claims with every slot busy; p99 ${percentile(waiting, 99).toFixed(3)} ms` },
       ];
     } finally {
       await store.close();

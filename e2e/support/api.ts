@@ -40,6 +40,16 @@ export class RestApi {
     return created.token;
   }
 
+  /** Scans the inbox and waits for the scan to finish (the clips are then library videos). */
+  async scanInbox(): Promise<void> {
+    const scan = await this.createJob('scan', { directoryType: 'inbox' });
+    await this.waitForStatus(scan.id, ['completed']);
+  }
+
+  cancelJob(id: string): Promise<unknown> {
+    return this.request('POST', `/api/media/jobs/${id}/cancel`, {});
+  }
+
   pauseQueue(): Promise<unknown> {
     return this.request('POST', '/api/media/queue/pause', {});
   }

@@ -51,6 +51,8 @@ export async function startHeadless(options: HeadlessStartOptions): Promise<Head
       MEDIA_LIBRARY_PATH: options.libraryPath,
       HOST: '127.0.0.1',
       PORT: '0',
+      // the library watcher would register the clips on its own; a suite that wants it sets MEDIA_WATCH=1
+      MEDIA_WATCH: '0',
       ...options.env,
     }),
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -8,6 +8,7 @@ import type { OperationName } from '../shared/contracts/operations';
 
 const NAMES = {
   listJobs: true,
+  getThroughput: true,
   getStats: true,
   getJob: true,
   getJobLog: true,
@@ -29,7 +30,26 @@ const NAMES = {
   listScenes: true,
   getJobSegments: true,
   listNodes: true,
+  listPipelines: true,
+  createPipeline: true,
+  getPipeline: true,
+  updatePipeline: true,
+  deletePipeline: true,
+  dryRunPipeline: true,
+  runPipeline: true,
+  listPipelineRuns: true,
+  getPipelineRun: true,
+  listPipelineTemplates: true,
   getSession: true,
+  drainQueue: true,
+  getSchedules: true,
+  setSchedules: true,
+  getWatchSettings: true,
+  setWatchSettings: true,
+  getJobResult: true,
+  getSavings: true,
+  getVideoTranscodes: true,
+  restoreVideo: true,
 } as const satisfies Record<OperationName, true>;
 
 export const PRELOAD_OPERATION_NAMES = Object.keys(NAMES) as OperationName[];

@@ -19,7 +19,14 @@ export interface NodeCapacity {
    */
   readonly gpuCategories?: readonly ResourceCategory[];
   readonly queuePaused: boolean;
+  /** Why the whole queue is paused when it is not a plain pause (a drain); shown as the waiting reason. */
+  readonly queuePausedReason?: string;
   readonly pausedCategories: readonly ResourceCategory[];
+  /**
+   * Categories closed for new starts on this node, with the waiting reason (outside a time window,
+   * GPU held for the person at the machine). Running jobs are not affected.
+   */
+  readonly closedCategories?: Readonly<Partial<Record<ResourceCategory, string>>>;
 }
 
 export interface NodeUsage {
@@ -29,7 +36,8 @@ export interface NodeUsage {
 
 export const EMPTY_USAGE: NodeUsage = { running: { cpu: 0, gpu_encode: 0, gpu_ai: 0 }, vramReservedMb: 0 };
 
-const GPU_CATEGORIES: readonly ResourceCategory[] = ['gpu_encode', 'gpu_ai'];
+/** The categories whose work can run on a GPU (and so may reserve VRAM). */
+export const GPU_CATEGORIES: readonly ResourceCategory[] = ['gpu_encode', 'gpu_ai'];
 
 /** VRAM a job reserves on this node: nothing where there is no GPU, or where its category's work runs on the CPU. */
 export function vramToReserve(vramRequired: number, category: ResourceCategory, capacity: Pick<NodeCapacity, 'vramBudgetMb' | 'gpuCategories'>): number {

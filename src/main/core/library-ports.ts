@@ -78,6 +78,10 @@ export interface VideoStore {
   addVideos(files: readonly NewVideoFile[]): Promise<VideoRecord[]>;
   getVideo(id: string): Promise<VideoRecord | undefined>;
   getVideoByPath(path: string): Promise<VideoRecord | undefined>;
+  /** The videos with these ids that exist, in one read (a page of jobs names its inputs). */
+  videosByIds(ids: readonly string[]): Promise<VideoRecord[]>;
+  /** The videos these jobs wrote (sourceJobId), in one read. */
+  videosFromJobs(jobIds: readonly string[]): Promise<VideoRecord[]>;
   listVideos(filter: VideoFilter, offset: number, limit: number): Promise<{ rows: VideoRecord[]; total: number }>;
   /** Ids of every video matching the filter (for random selection); bounded by `max`. */
   listVideoIds(filter: VideoFilter, max: number): Promise<string[]>;

@@ -7,6 +7,7 @@ import type { JobStatus, ResourceCategory } from '../../shared/domain/statuses';
 import type { NodeCapacity, NodeUsage } from './capacity';
 import type { Candidate, ScheduleResult } from './scheduler';
 import type { FailureDecision } from './retry-policy';
+import type { ManualAction } from './lifecycle';
 
 /** A job as the store holds it: timestamps in epoch milliseconds. */
 export interface JobRecord {
@@ -37,14 +38,16 @@ export interface JobRecord {
   readonly attempt: number;
   readonly logLines: number;
   readonly logDropped: number;
-  /** A running job suspended by the user: status paused, process stopped, slot and VRAM still held. */
-  readonly suspended: boolean;
   /**
-   * When a user asked to cancel the job while it ran (or was suspended): it stays running (cancelling)
+   * When a user asked to cancel the job while it ran (or was suspended): it stays live (cancelling)
    * until its attempt has ended (its tool exited, its partial files removed), then it is cancelled.
    * Null when no cancel was asked for during the current attempt.
    */
   readonly cancelRequestedAt: number | null;
+  /** The pipeline run this job is a step of (null or absent: created on its own). */
+  readonly pipelineRunId?: string | null;
+  /** The job of the step this one came after, in its pipeline run. */
+  readonly parentJobId?: string | null;
 }
 
 export interface RecordedProcess {
@@ -99,12 +102,27 @@ export interface NewJob {
   readonly createdAt: number;
   /** Who asked for it (recorded on the job). */
   readonly createdBy: string | null;
+  /** A pipeline step's job: its run, and the job of the step it came after. */
+  readonly pipelineRunId?: string | null;
+  readonly parentJobId?: string | null;
 }
 
 export interface JobFilter {
   readonly status?: JobStatus;
   readonly type?: JobType;
   readonly resourceCategory?: ResourceCategory;
+  /** Input or output video whose title, file name or path contains this (case-insensitive), or a job id starting with it. */
+  readonly search?: string;
+  /** created_at at or after / before these (epoch ms). */
+  readonly createdFrom?: number;
+  readonly createdTo?: number;
+}
+
+/** Jobs that ended (completed, failed) in one hour: its start in epoch ms. */
+export interface EndedInHour {
+  readonly hourStart: number;
+  readonly completed: number;
+  readonly failed: number;
 }
 
 export interface LogLineInput {
@@ -137,10 +155,31 @@ export interface ClaimRequest {
   readonly capacity: NodeCapacity;
   /** How many best-ranked waiting jobs of each category to consider. */
   readonly lookahead: Readonly<Record<ResourceCategory, number>>;
+  /**
+   * The second read, for what fits (no head-of-line blocking at any depth): absent when no category
+   * that reserves VRAM has a free slot. See FittingRead.
+   */
+  readonly fitting?: FittingRead;
   /** The scheduler, called inside the claiming transaction with a consistent snapshot. */
   readonly decide: (usage: NodeUsage, candidates: readonly Candidate[]) => ScheduleResult;
   /** Reports to apply first, in the same transaction (one durable commit per dispatcher tick). */
   readonly reports?: ReportBatch;
+}
+
+/**
+ * Besides the lookahead, a claim also shows the scheduler, for each category named here: up to
+ * that many best-ranked waiting jobs whose vramRequired fits the VRAM free now (vramBudgetMb minus
+ * the larger of localReservedMb and what the store counts for this node), however many
+ * higher-ranked jobs that do not fit come first; and, when it found some, the best-ranked job that
+ * waited since starvingSince or earlier, fits the budget but not the free VRAM, and ranks above the
+ * last of them (the starvation guard holds VRAM for it, so the smaller ones must not jump it).
+ * Built by core/scheduler.ts fittingRead.
+ */
+export interface FittingRead {
+  readonly lookahead: Readonly<Partial<Record<ResourceCategory, number>>>;
+  readonly vramBudgetMb: number;
+  readonly localReservedMb: number;
+  readonly starvingSince: number;
 }
 
 export interface ClaimResult {
@@ -178,12 +217,10 @@ export interface ReportBatch {
 
 export interface ManualTransition {
   readonly jobId: string;
-  readonly from: readonly JobStatus[];
-  readonly to: JobStatus;
+  /** Applied only from the statuses the lifecycle table allows it; a retry counts one more retry. */
+  readonly action: ManualAction;
   readonly at: number;
   readonly logLine?: string;
-  /** Manual retry: count it and clear the retry timer. */
-  readonly countRetry?: boolean;
 }
 
 export interface CancelRequest {
@@ -245,6 +282,8 @@ export interface JobStore {
   /** queuePosition of many jobs in one read (a list page): the waiting ones among `ids`, by id. */
   queuePositions(ids: readonly string[]): Promise<Map<string, number>>;
   countJobs(): Promise<StatusCounts>;
+  /** Completed and failed jobs per hour whose completed_at is at or after `since` (hours without any left out). */
+  countEndedPerHour(since: number): Promise<EndedInHour[]>;
 
   /** Atomically: read this node's usage and the candidates, let `decide` choose, mark the chosen running, record waiting reasons. */
   claimJobs(request: ClaimRequest): Promise<ClaimResult>;
@@ -253,25 +292,26 @@ export interface JobStore {
    * Outcomes whose attempt is no longer current (cancelled, rescued) are ignored. Returns the jobs the outcomes changed.
    */
   recordReports(batch: ReportBatch): Promise<JobRecord[]>;
-  /** A user's action (cancel, pause, resume, retry): applied only if the job's status is in `from`. Throws AppError NOT_FOUND. */
+  /** A user's pause, resume or retry: applied only from the statuses the lifecycle table allows (else `applied: false`). Throws AppError NOT_FOUND. */
   transitionJob(t: ManualTransition): Promise<TransitionResult>;
   /**
-   * A user's cancel, decided atomically on the job as it is: one that waits (pending, queued, paused
-   * without a process) is cancelled at once with `logLine`; a live one (running, or suspended) only
+   * A user's cancel, decided atomically on the job as it is (lifecycle cancelActionFor): one without
+   * an attempt (pending, queued, paused) is cancelled at once with `logLine`; a live one (running, suspended) only
    * gets cancelRequestedAt (and `requestedLogLine`, once) and stays live until its attempt reports a
    * `cancelled` outcome (or is rescued, which then cancels it); its node is told. Not applied to a
    * job that has ended. Throws AppError NOT_FOUND.
    */
   cancelJob(c: CancelRequest): Promise<TransitionResult>;
-  setPriority(jobId: string, priority: number, allowedFrom: readonly JobStatus[], at: number): Promise<TransitionResult>;
+  /** Applied only from the statuses the lifecycle table allows setPriority (else `applied: false`). */
+  setPriority(jobId: string, priority: number, at: number): Promise<TransitionResult>;
   /**
    * Jobs left running by this node when it died: apply `decide` to each, log what happened. An
    * embedded store that only one runtime can open treats every running job as this node's.
    */
   rescueJobs(nodeId: string, now: number, decide: (job: JobRecord) => FailureDecision): Promise<JobRecord[]>;
-  /** running → paused with the attempt kept (its process is stopped by the runner). */
+  /** running → suspended with the attempt, its slot and VRAM kept (its process is stopped by the runner). */
   suspendJob(jobId: string, at: number, logLine: string): Promise<TransitionResult>;
-  /** paused + suspended → running again (its process is continued by the runner). */
+  /** suspended → running again (its process is continued by the runner). */
   resumeSuspendedJob(jobId: string, at: number, logLine: string): Promise<TransitionResult>;
 
   /** Child processes of attempts, recorded when they start so a restart can kill orphans. */
@@ -321,7 +361,26 @@ export interface JobStore {
 }
 
 export interface Clock {
+  /** Wall time, epoch ms: what is stored, compared with stored times and shown. */
   now(): number;
+  /**
+   * Monotonic ms from an arbitrary origin, for intervals this process measures itself (how long its
+   * heartbeats have failed or succeeded): a wall-clock step (NTP, a user) must not bend them.
+   */
+  monotonicMs(): number;
 }
 
-export const systemClock: Clock = { now: () => Date.now() };
+export const systemClock: Clock = { now: () => Date.now(), monotonicMs: () => performance.now() };
+
+/** An opaque timer handle (a Node Timeout in production, a number under test timers). */
+export type TimerHandle = unknown;
+
+/**
+ * Timers, injected like the clock so services run on test time. A callback may return a promise:
+ * test timers await it (a chained loop re-arms before time moves on); real timers ignore it, so
+ * it must not reject.
+ */
+export interface Timers {
+  setTimeout(fn: () => unknown, ms: number): TimerHandle;
+  clearTimeout(handle: TimerHandle): void;
+}

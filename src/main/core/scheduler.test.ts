@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CATEGORY_LIMITS, EMPTY_USAGE, maxUsage, type NodeCapacity, type NodeUsage } from './capacity';
-import { schedule, type Candidate } from './scheduler';
+import { fittingRead, schedule, type Candidate } from './scheduler';
 
 let seq = 0;
 function job(category: Candidate['category'], overrides: Partial<Candidate> = {}): Candidate {
@@ -112,5 +112,25 @@ describe('scheduler', () => {
   it('schedules against the larger of the store view and the local view of usage', () => {
     const merged = maxUsage(usage({ cpu: 1, gpu_encode: 2 }, 100), usage({ cpu: 3 }, 8000));
     expect(merged).toEqual({ running: { cpu: 3, gpu_encode: 2, gpu_ai: 0 }, vramReservedMb: 8000 });
+  });
+
+  describe('the second read, for what fits (fittingRead)', () => {
+    it('asks, per GPU category with a free slot, for as many fitting jobs as a lookahead, with the guard as a time', () => {
+      expect(fittingRead(cap(), usage({ gpu_encode: 1 }, 4000), 100_000, 60_000)).toEqual({
+        lookahead: { gpu_encode: 1 + 8, gpu_ai: 1 + 8 },
+        vramBudgetMb: 16000,
+        localReservedMb: 4000,
+        starvingSince: 40_000,
+      });
+    });
+
+    it('asks nothing where nothing reserves VRAM or nothing could start', () => {
+      expect(fittingRead(cap({ vramBudgetMb: null }), EMPTY_USAGE, 1, 1)).toBeNull();
+      expect(fittingRead(cap({ queuePaused: true }), EMPTY_USAGE, 1, 1)).toBeNull();
+      expect(fittingRead(cap(), usage({ gpu_encode: 2, gpu_ai: 1 }), 1, 1)).toBeNull();
+      // a category that encodes in software reserves nothing; a paused one starts nothing
+      expect(fittingRead(cap({ gpuCategories: ['gpu_ai'] }), EMPTY_USAGE, 1, 1)?.lookahead).toEqual({ gpu_ai: 9 });
+      expect(fittingRead(cap({ pausedCategories: ['gpu_ai'] }), EMPTY_USAGE, 1, 1)?.lookahead).toEqual({ gpu_encode: 10 });
+    });
   });
 });

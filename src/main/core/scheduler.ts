@@ -7,14 +7,19 @@
  * Rules:
  * - Rank is priority (1 first), then FIFO (seq).
  * - No head-of-line blocking: every candidate is considered; a job that cannot start does not
- *   stop later ones of other categories, or smaller ones of its own.
+ *   stop later ones of other categories, or smaller ones of its own. The store shows it the
+ *   best-ranked candidates (candidateLookahead) and, however deep they rank, the best-ranked ones
+ *   that fit the free VRAM (fittingRead), so a small job is never hidden behind big ones.
  * - No starvation of big jobs: once a job has waited for VRAM longer than `starvationGuardMs`,
  *   the VRAM it needs is held for it; lower-ranked jobs may only use what is left beyond that.
+ * - A category closed on this node (outside its time window, GPU held for the user: closedCategories)
+ *   starts nothing; its jobs wait with the closing reason.
  * - Every job that does not start gets a human-readable waiting reason.
  */
 import type { ResourceCategory } from '../../shared/domain/statuses';
 import { RESOURCE_CATEGORIES } from '../../shared/domain/statuses';
-import { vramToReserve, type NodeCapacity, type NodeUsage } from './capacity';
+import { GPU_CATEGORIES, vramToReserve, type NodeCapacity, type NodeUsage } from './capacity';
+import type { FittingRead } from './ports';
 
 export interface Candidate {
   readonly id: string;
@@ -56,7 +61,7 @@ export function schedule(input: ScheduleInput): ScheduleResult {
   const waiting = new Map<string, string>();
 
   if (capacity.queuePaused) {
-    for (const c of ranked) waiting.set(c.id, 'Queue is paused');
+    for (const c of ranked) waiting.set(c.id, capacity.queuePausedReason ?? 'Queue is paused');
     return { start, waiting };
   }
 
@@ -69,6 +74,11 @@ export function schedule(input: ScheduleInput): ScheduleResult {
   for (const c of ranked) {
     if (capacity.pausedCategories.includes(c.category)) {
       waiting.set(c.id, `${c.category}: category is paused`);
+      continue;
+    }
+    const closed = capacity.closedCategories?.[c.category];
+    if (closed !== undefined) {
+      waiting.set(c.id, closed);
       continue;
     }
     const limit = capacity.limits[c.category];
@@ -108,4 +118,21 @@ export function candidateLookahead(capacity: NodeCapacity, used?: NodeUsage, ext
   const out = {} as Record<ResourceCategory, number>;
   for (const cat of RESOURCE_CATEGORIES) out[cat] = Math.max(0, capacity.limits[cat] - (used?.running[cat] ?? 0)) + extra;
   return out;
+}
+
+/**
+ * The claim's second read (see FittingRead): for each category whose jobs reserve VRAM on this node
+ * and that has a free slot, as many jobs that fit as a lookahead would read. Null when there is no
+ * VRAM budget (nothing reserves VRAM), the queue is paused, or no such category has a free slot.
+ */
+export function fittingRead(capacity: NodeCapacity, local: NodeUsage, now: number, starvationGuardMs: number, extra = 8): FittingRead | null {
+  if (capacity.vramBudgetMb === null || capacity.queuePaused) return null;
+  const lookahead: Partial<Record<ResourceCategory, number>> = {};
+  for (const category of GPU_CATEGORIES) {
+    const free = capacity.limits[category] - local.running[category];
+    if (free <= 0 || capacity.pausedCategories.includes(category) || capacity.closedCategories?.[category] !== undefined || vramToReserve(1, category, capacity) === 0) continue;
+    lookahead[category] = free + extra;
+  }
+  if (Object.keys(lookahead).length === 0) return null;
+  return { lookahead, vramBudgetMb: capacity.vramBudgetMb, localReservedMb: local.vramReservedMb, starvingSince: now - starvationGuardMs };
 }

@@ -17,6 +17,7 @@ import { validateProcessor } from './library/validate';
 import { createRegistry, type ProcessorRegistry } from './processor';
 import { requireTools, type MediaDeps } from './steps/media-deps';
 import { taggingProcessors } from './tagging/tag-generation';
+import { transcodeProcessor } from './transcode/transcode-processor';
 
 export function createProcessors(deps: ProcessorDeps): ProcessorRegistry {
   const { videos, library } = deps;
@@ -34,12 +35,13 @@ export function createProcessors(deps: ProcessorDeps): ProcessorRegistry {
     ['validate', validateProcessor({ videos, library, ffprobePath })],
     ['move_to_library', moveToLibraryProcessor({ videos, library })],
     ['thumbnail_generate', thumbnailProcessor(media)],
-    ['reencode_streaming', reencodeStreamingProcessor(media)],
+    ['reencode_streaming', reencodeStreamingProcessor(media, deps.transcode?.store)],
     ['compile_gif', gifProcessor(media)],
     ['compile_quad', quadProcessor(media)],
     ['compile_mega', megaProcessor(media)],
     ['compile_random', randomCompilationProcessor(media)],
     ...analysisProcessors(media, deps.analysis),
     ...taggingProcessors(media, deps.analysis),
+    ['transcode', transcodeProcessor({ media, ...(deps.transcode ? { service: deps.transcode } : {}) })],
   ]);
 }

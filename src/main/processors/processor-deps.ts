@@ -8,6 +8,7 @@ import type { VideoStore } from '../core/library-ports';
 import type { LibraryPaths } from '../library/library-paths';
 import type { EncoderInventory } from './media/hardware-encoders';
 import type { MediaTools } from './media/tool-discovery';
+import type { TranscodeService } from './transcode/transcode-service';
 
 export interface ProcessorDeps {
   readonly videos: VideoStore;
@@ -21,4 +22,6 @@ export interface ProcessorDeps {
   readonly encoders: EncoderInventory;
   /** Files a scan probes at once (the node's cpu slots). */
   readonly scanParallelism: number;
+  /** Library transcoding's records (ledger, marks, swap journal, quarantine); without it `transcode` cannot replace and nothing is recorded. */
+  readonly transcode?: TranscodeService;
 }

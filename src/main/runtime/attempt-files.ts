@@ -11,7 +11,7 @@ export class StoreAttemptFiles implements AttemptFiles {
   constructor(
     private readonly store: JobStore,
     private readonly nodeId: string,
-    private readonly clock: Clock,
+    private readonly clock: Pick<Clock, 'now'>, // wall time only (record times)
     job: JobRecord,
   ) {
     this.fence = { jobId: job.id, attempt: job.attempt };

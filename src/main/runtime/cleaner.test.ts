@@ -1,13 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { JobStore, PruneRequest, PruneResult } from '../core/ports';
 import { newJob } from '../storage/conformance/job-store-conformance';
 import { openSqliteStores } from '../storage/sqlite/open-sqlite-stores';
 import { DEFAULT_CLEANER_CONFIG, JobCleaner, type CleanerConfig } from './cleaner';
 import { loadConfig } from './config';
-import { startTestRuntime, waitFor } from './testing/test-runtime';
+import { ManualClock } from './testing/manual-clock';
+import { startTestRuntime } from './testing/test-runtime';
 
 const DAY = 86_400_000;
 
@@ -31,8 +32,6 @@ function fakeStore(batches: PruneResult[], options: { locked?: boolean } = {}) {
 const config = (overrides: Partial<CleanerConfig> = {}): CleanerConfig => ({ ...DEFAULT_CLEANER_CONFIG, batchPauseMs: 0, ...overrides });
 
 describe('JobCleaner', () => {
-  afterEach(() => vi.useRealTimers());
-
   it('walks a pass in batches from the cursor the store returns, with cutoffs from the injected clock and a pause between batches', async () => {
     const { store, requests } = fakeStore([
       { deleted: 3, next: 40 },
@@ -70,19 +69,21 @@ describe('JobCleaner', () => {
   });
 
   it('runs shortly after start, then every interval after the pass before; stop ends the schedule and a pass after its current batch', async () => {
-    vi.useFakeTimers();
+    const clock = new ManualClock();
     const { store, requests } = fakeStore([]);
-    const cleaner = new JobCleaner(store, config({ firstRunDelayMs: 1_000, intervalMs: 60_000 }), { now: () => 100 * DAY });
+    const cleaner = new JobCleaner(store, config({ firstRunDelayMs: 1_000, intervalMs: 60_000 }), clock, { timers: clock });
     cleaner.start();
-    await vi.advanceTimersByTimeAsync(999);
+    await clock.advance(999);
     expect(requests).toHaveLength(0);
-    await vi.advanceTimersByTimeAsync(1);
+    await clock.advance(1);
     expect(requests).toHaveLength(1);
-    await vi.advanceTimersByTimeAsync(60_000);
+    expect(requests[0]).toMatchObject({ completedBefore: clock.now() - 30 * DAY }); // cutoffs from the injected clock
+    await clock.advance(60_000);
     expect(requests).toHaveLength(2);
     await cleaner.stop();
-    await vi.advanceTimersByTimeAsync(10 * 60_000);
+    await clock.advance(10 * 60_000);
     expect(requests).toHaveLength(2);
+    expect(clock.pendingTimers).toBe(0);
 
     // a pass in progress: stop lets the current batch finish and starts no other
     let release!: () => void;
@@ -93,15 +94,34 @@ describe('JobCleaner', () => {
       }),
       asSoleCleaner: async (pass) => (await pass(), true),
     };
-    const busy = new JobCleaner(slow, config(), { now: () => 100 * DAY });
+    const busy = new JobCleaner(slow, config(), clock, { timers: clock });
     const pass = busy.runOnce();
     expect(busy.runOnce()).toBe(pass); // joined, not doubled
-    await vi.advanceTimersByTimeAsync(0);
+    await vi.waitFor(() => expect(slow.pruneJobs).toHaveBeenCalledTimes(1));
     const stopped = busy.stop();
     release();
     await stopped;
     expect(await pass).toBe(1);
     expect(slow.pruneJobs).toHaveBeenCalledTimes(1);
+  });
+
+  it('pauses between batches on its timers: a pass spans the pauses in test time', async () => {
+    const clock = new ManualClock();
+    const { store, requests } = fakeStore([
+      { deleted: 2, next: 10 },
+      { deleted: 1, next: null },
+    ]);
+    const pruned: number[] = [];
+    const cleaner = new JobCleaner(store, config({ firstRunDelayMs: 100, batchPauseMs: 20 }), clock, { timers: clock, onPruned: (n) => pruned.push(n) });
+    cleaner.start();
+    await clock.advance(100);
+    expect(requests).toHaveLength(1); // paused after the first batch
+    await clock.advance(19);
+    expect(requests).toHaveLength(1);
+    await clock.advance(1);
+    expect(requests).toHaveLength(2);
+    expect(pruned).toEqual([3]);
+    await cleaner.stop();
   });
 
   it('prunes a real store to its retention with exact counts (fake clock, no timer)', async () => {
@@ -147,9 +167,12 @@ describe('Retention in the runtime', () => {
     await seeded.jobs.cancelJob({ jobId: old!.id, at: Date.now() - 31 * DAY, logLine: 'Cancelled', requestedLogLine: 'Cancel requested' });
     await seeded.jobs.cancelJob({ jobId: recent!.id, at: Date.now() - DAY, logLine: 'Cancelled', requestedLogLine: 'Cancel requested' });
     await seeded.close();
-    const t = await startTestRuntime({ dir, config: { retention: config({ firstRunDelayMs: 10 }) } });
+    const timers = new ManualClock(); // the runtime's services run on test time; its clock is real
+    const t = await startTestRuntime({ dir, timers, config: { retention: config({ firstRunDelayMs: 10 }) } });
     try {
-      await waitFor(async () => (await t.store.getJob(old!.id)) === undefined, 5_000, 'the old job to be pruned');
+      expect(await t.store.getJob(old!.id)).toBeDefined();
+      await timers.advance(10); // the first pass, run to its end
+      expect(await t.store.getJob(old!.id)).toBeUndefined();
       expect(await t.store.getJob(recent!.id)).toBeDefined();
       expect((await t.store.countJobs()).byStatus.cancelled).toBe(1);
     } finally {

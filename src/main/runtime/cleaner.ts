@@ -10,11 +10,14 @@
  * cleans at a time (JobStore.asSoleCleaner: a try-lock; a node that finds it taken skips its
  * turn). stop() ends a pass after its current batch.
  *
- * Cutoffs are read from the injected clock; tests call runOnce() (the timer's body) with a fake
- * clock instead of waiting for the timer.
+ * Cutoffs are read from the injected clock and the schedule and pauses run on the injected timers;
+ * tests call runOnce() (the timer's body) or drive the manual clock instead of waiting.
  */
-import type { Clock, JobStore } from '../core/ports';
+import type { Clock, JobStore, Timers } from '../core/ports';
 import { laterCutoff, retentionCutoffs, type RetentionDays } from '../core/retention';
+import { ChainedLoop } from './services/chained-loop';
+import type { RuntimeService } from './services/service';
+import { sleepOn, systemTimers } from './services/timers';
 
 export interface CleanerConfig extends RetentionDays {
   /** Time between the end of a pass and the start of the next. */
@@ -37,27 +40,37 @@ export const DEFAULT_CLEANER_CONFIG: CleanerConfig = {
 };
 
 export interface CleanerHooks {
-  /** After a pass that deleted jobs (the runtime refreshes stats). */
+  /** After a pass that deleted jobs (the runtime refreshes stats; tests wait on it). */
   readonly onPruned?: (deleted: number) => void;
   /** A failed pass (the next one runs at its time all the same). */
   readonly onError?: (error: unknown) => void;
-  /** The pause between batches (tests pass a fake). */
+  /** The schedule and the pauses between batches (default: real timers). */
+  readonly timers?: Timers;
+  /** The pause between batches (default: on `timers`; a test may record the pauses instead). */
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-export class JobCleaner {
-  private timer: NodeJS.Timeout | null = null;
+export class JobCleaner implements RuntimeService {
+  readonly name = 'retention cleaner';
+  private readonly loop: ChainedLoop;
+  private readonly timers: Timers;
   private pass: Promise<number> | null = null;
   private stopping = false;
 
   constructor(
     private readonly store: Pick<JobStore, 'pruneJobs' | 'asSoleCleaner'>,
     private readonly config: CleanerConfig,
-    private readonly clock: Clock,
+    private readonly clock: Pick<Clock, 'now'>,
     private readonly hooks: CleanerHooks = {},
-  ) {}
+  ) {
+    this.timers = hooks.timers ?? systemTimers;
+    this.loop = new ChainedLoop(
+      async () => {
+        await this.runOnce().catch((error: unknown) => this.hooks.onError?.(error));
+      },
+      { timers: this.timers, intervalMs: config.intervalMs, firstDelayMs: config.firstRunDelayMs },
+    );
+  }
 
   /** Whether there is anything to clean at all (both windows 0: keep everything, never run). */
   get enabled(): boolean {
@@ -66,14 +79,13 @@ export class JobCleaner {
 
   start(): void {
     this.stopping = false;
-    if (this.enabled && !this.timer) this.schedule(this.config.firstRunDelayMs);
+    if (this.enabled) this.loop.start();
   }
 
   /** Stops the schedule and waits for a pass in progress to end (after its current batch). */
   async stop(): Promise<void> {
     this.stopping = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    await this.loop.stop();
     await this.pass?.catch(() => undefined);
   }
 
@@ -88,22 +100,10 @@ export class JobCleaner {
     return this.pass;
   }
 
-  private schedule(ms: number): void {
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      void this.runOnce()
-        .catch((error: unknown) => this.hooks.onError?.(error))
-        .finally(() => {
-          if (!this.stopping && !this.timer) this.schedule(this.config.intervalMs);
-        });
-    }, ms);
-    this.timer.unref();
-  }
-
   private async runPass(): Promise<number> {
     const cutoffs = retentionCutoffs(this.clock.now(), this.config);
     if (laterCutoff(cutoffs) === null) return 0;
-    const sleep = this.hooks.sleep ?? realSleep;
+    const sleep = this.hooks.sleep ?? ((ms: number) => sleepOn(this.timers, ms));
     let deleted = 0;
     await this.store.asSoleCleaner(async () => {
       let after: number | null = 0;

@@ -8,6 +8,8 @@ import type { ResourceCategory } from '../../shared/domain/statuses';
 import { DEFAULT_CATEGORY_LIMITS, type CategoryLimits } from '../core/capacity';
 import { DEFAULT_RETRY_POLICY, type RetryPolicyConfig } from '../core/retry-policy';
 import { DEFAULT_CLEANER_CONFIG, type CleanerConfig } from './cleaner';
+import { loadWatchDefaults } from './watch-config';
+import type { WatchSettings } from '../../shared/contracts/watch';
 
 export interface RuntimeConfig {
   readonly dataDir: string;
@@ -34,6 +36,12 @@ export interface RuntimeConfig {
   readonly fleet: FleetConfig;
   /** Retention: how long ended jobs are kept, and the cleaner's schedule (runtime/cleaner.ts). */
   readonly retention: CleanerConfig;
+  /** Days a replaced original stays in the library's .quarantine/ before it is deleted (MEDIA_QUARANTINE_DAYS). */
+  readonly quarantineDays: number;
+  /** The library watcher's settings until others are saved (MEDIA_WATCH*, runtime/watch-config.ts). */
+  readonly watch: WatchSettings;
+  /** MEDIA_START_PAUSED=1: the queue is paused when this node starts (resume it to start jobs). */
+  readonly startPaused?: boolean;
 }
 
 export interface FleetConfig {
@@ -89,8 +97,18 @@ export function loadConfig(env: Env = process.env, overrides: Partial<RuntimeCon
     databaseUrl: env.DATABASE_URL || null,
     fleet: loadFleetConfig(env),
     retention: loadRetentionConfig(env),
+    quarantineDays: intFromEnv(env, 'MEDIA_QUARANTINE_DAYS', 7, 0),
+    watch: loadWatchDefaults(env),
+    startPaused: flagFromEnv(env, 'MEDIA_START_PAUSED'),
     ...overrides,
   };
+}
+
+function flagFromEnv(env: Env, name: string): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '' || raw === '0') return false;
+  if (raw === '1') return true;
+  throw new Error(`${name} must be 0 or 1 (got "${raw}").`);
 }
 
 function loadFleetConfig(env: Env): FleetConfig {

@@ -4,7 +4,7 @@
  * attempt ended, a job resumed, a retry time reached) and coalesced; there is no polling delay.
  * Ticks never overlap, so reports reach the store in order.
  */
-import { candidateLookahead, schedule } from '../core/scheduler';
+import { candidateLookahead, fittingRead, schedule } from '../core/scheduler';
 import type { AttemptOutcome, Clock, JobRecord, JobStore, ReportBatch } from '../core/ports';
 import { maxUsage, type NodeCapacity, type NodeUsage } from '../core/capacity';
 import { RESOURCE_CATEGORIES, type ResourceCategory } from '../../shared/domain/statuses';
@@ -204,6 +204,8 @@ export class Dispatcher {
     const now = this.clock.now();
     this.lastClaimAt = now;
     const reports = this.reports.take();
+    // the best-ranked jobs that fit the free VRAM too, however deep they rank (no head-of-line blocking)
+    const fitting = fittingRead(capacity, local, now, starvationGuardMs);
     let result;
     try {
       result = await this.store.claimJobs({
@@ -211,6 +213,7 @@ export class Dispatcher {
         now,
         capacity,
         lookahead: this.lookahead(capacity, local),
+        ...(fitting ? { fitting } : {}),
         decide: (usage, candidates) => schedule({ capacity, usage: maxUsage(usage, local), candidates, now, starvationGuardMs }),
         reports,
       });
@@ -244,7 +247,7 @@ export class Dispatcher {
     for (const job of changed) {
       const runMs = this.endedRuns.get(`${job.id}#${job.attempt}`);
       if (runMs === undefined) continue;
-      // `from`: running, or paused when it ended while suspended (cancelled)
+      // `from`: running, or suspended when it ended while suspended
       transitions.push({ job, from: null, to: job.status, runMs });
     }
     for (const o of outcomes) this.endedRuns.delete(`${o.jobId}#${o.attempt}`);

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventually } from '../testing/eventually';
 import { startPostgres, type PostgresServer } from '../storage/testing/postgres-server';
+import { LIVE } from '../storage/status-sql';
 import { startNodeProcess, type NodeProcess } from './testing/fleet-process';
 
 const JOBS = 2_000;
@@ -68,7 +69,7 @@ describe('fleet chaos: 3 node processes, kill -9 of one, PostgreSQL restart', ()
             await sampleDb.connect();
           }
           const { rows } = await sampleDb.query<{ node_id: string; n: number }>(
-            `SELECT node_id, count(*)::integer AS n FROM jobs WHERE status = 'running' OR suspended GROUP BY node_id`,
+            `SELECT node_id, count(*)::integer AS n FROM jobs WHERE ${LIVE} GROUP BY node_id`,
           );
           samples += 1;
           for (const r of rows) if (r.n > LIMITS[r.node_id]!) overCapacity.push(`${r.node_id} ran ${r.n} > ${LIMITS[r.node_id]}`);
@@ -112,7 +113,7 @@ describe('fleet chaos: 3 node processes, kill -9 of one, PostgreSQL restart', ()
     // the killed node's jobs come back within lease + sweep (+ slack for a loaded 2-core machine)
     const rescuedAfter = await until(
       async () => {
-        const { rows } = await db.query<{ n: number }>(`SELECT count(*)::integer AS n FROM jobs WHERE node_id = 'n2' AND (status = 'running' OR suspended)`);
+        const { rows } = await db.query<{ n: number }>(`SELECT count(*)::integer AS n FROM jobs WHERE node_id = 'n2' AND ${LIVE}`);
         return rows[0]!.n === 0 ? Date.now() - killedAt : undefined;
       },
       LEASE_MS + SWEEP_MS + 10_000,

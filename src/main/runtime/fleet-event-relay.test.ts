@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { splitIntoBatches } from './fleet-event-relay';
+import type { FleetEventBatch } from '../core/fleet-ports';
+import { FleetEventRelay, splitIntoBatches } from './fleet-event-relay';
+import { ManualClock } from './testing/manual-clock';
 
 const id = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
 const size = (b: unknown) => Buffer.byteLength(JSON.stringify({ ...(b as object), i: '00000000-0000-4000-8000-000000000000' }));
@@ -30,5 +32,24 @@ describe('splitIntoBatches (fleet event relay)', () => {
     expect(relayed.length).toBeGreaterThan(100);
     expect(relayed.length).toBeLessThan(lines.length);
     expect(relayed).toEqual(lines.slice(0, relayed.length)); // in order, a prefix
+  });
+});
+
+describe('FleetEventRelay (timers)', () => {
+  it('sends one window of changes per flush interval, and what is left at stop', async () => {
+    const clock = new ManualClock();
+    const published: FleetEventBatch[] = [];
+    const relay = new FleetEventRelay({ publish: (b) => published.push(b), subscribe: () => () => {} }, { hasListeners: () => false, deliver: async () => {} }, 250, clock);
+    relay.start();
+    relay.jobsChanged(['a', 'b']);
+    relay.progressed('a', 40);
+    await clock.advance(249);
+    expect(published).toEqual([]);
+    await clock.advance(1);
+    expect(published).toEqual([{ jobIds: ['a', 'b'], progress: { a: 40 }, logs: [] }]);
+    relay.jobsChanged(['c']);
+    await relay.stop();
+    expect(published.at(-1)).toEqual({ jobIds: ['c'], progress: {}, logs: [] });
+    expect(clock.pendingTimers).toBe(0);
   });
 });

@@ -7,6 +7,9 @@
  * in the store stays complete; a viewer re-reads it when opened).
  */
 import type { FleetEventBatch, FleetEventChannel } from '../core/fleet-ports';
+import type { TimerHandle, Timers } from '../core/ports';
+import type { RuntimeService } from './services/service';
+import { systemTimers } from './services/timers';
 
 /** Bytes of JSON per notification, under PostgreSQL's 8,000-byte limit with room for the envelope. */
 const PAYLOAD_BUDGET = 7_000;
@@ -20,11 +23,12 @@ export interface RemoteEventSink {
   deliver(batch: FleetEventBatch): Promise<void>;
 }
 
-export class FleetEventRelay {
+export class FleetEventRelay implements RuntimeService {
+  readonly name = 'fleet event relay';
   private changed = new Set<string>();
   private progress = new Map<string, number>();
   private logs: { jobId: string; at: string; text: string }[] = [];
-  private timer: NodeJS.Timeout | null = null;
+  private timer: TimerHandle | null = null;
   private unsubscribe: (() => void) | null = null;
   private delivering: Promise<void> = Promise.resolve();
 
@@ -32,6 +36,7 @@ export class FleetEventRelay {
     private readonly channel: FleetEventChannel,
     private readonly sink: RemoteEventSink,
     private readonly flushMs = 250,
+    private readonly timers: Timers = systemTimers,
   ) {}
 
   start(): void {
@@ -42,11 +47,14 @@ export class FleetEventRelay {
     });
   }
 
-  stop(): void {
+  /** Stops listening and sends what is left of this node's window (its last changes before the stop). */
+  async stop(): Promise<void> {
     this.unsubscribe?.();
-    if (this.timer) clearTimeout(this.timer);
+    this.unsubscribe = null;
+    if (this.timer !== null) this.timers.clearTimeout(this.timer);
     this.timer = null;
     this.flush();
+    await this.delivering;
   }
 
   jobsChanged(ids: Iterable<string>): void {
@@ -65,12 +73,11 @@ export class FleetEventRelay {
   }
 
   private schedule(): void {
-    if (this.timer || !this.unsubscribe) return;
-    this.timer = setTimeout(() => {
+    if (this.timer !== null || !this.unsubscribe) return;
+    this.timer = this.timers.setTimeout(() => {
       this.timer = null;
       this.flush();
     }, this.flushMs);
-    this.timer.unref();
   }
 
   private flush(): void {

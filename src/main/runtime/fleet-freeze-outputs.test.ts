@@ -22,6 +22,7 @@ import { startNodeProcess, type NodeProcess } from './testing/fleet-process';
 const run = promisify(execFile);
 const LEASE_MS = 4_000;
 const CLIPS = 4;
+/** Real waits: separate node processes and the database's lease clock (mjc_now_ms()) decide here; no test clock reaches them. */
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 

@@ -97,6 +97,7 @@ describe('fleet mode: runtimes sharing one PostgreSQL database', { timeout: 90_0
     errors = [];
     // and it claims nothing more under that id
     const { id: next } = await old.runtime.execute('createJob', { type: 'validate', params: { sleepMs: 0 } });
+    // a real wait: an absence (no claim) has no signal to wait on, and claims run on real PostgreSQL
     await new Promise((r) => setTimeout(r, 500));
     expect(await statusOf(old, next)).toBe('pending');
   });

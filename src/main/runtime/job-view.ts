@@ -1,12 +1,13 @@
 /** Turns store records into the API's shapes (ISO timestamps, log as text). */
 import type { Job } from '../../shared/contracts/job';
 import type { JobRecord, StoredLogLine } from '../core/ports';
+import { isLiveStatus } from '../../shared/domain/statuses';
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
 /** A cancel was asked for and the job's attempt has not ended yet (its tool is stopping). */
 export function isCancelling(job: JobRecord): boolean {
-  return job.cancelRequestedAt !== null && (job.status === 'running' || job.suspended);
+  return job.cancelRequestedAt !== null && isLiveStatus(job.status);
 }
 
 export function toJobView(job: JobRecord, queuePosition: number | null = null): Job {
@@ -30,6 +31,8 @@ export function toJobView(job: JobRecord, queuePosition: number | null = null): 
     lastError: job.lastError,
     nodeId: job.nodeId,
     createdBy: job.createdBy,
+    pipelineRunId: job.pipelineRunId ?? null,
+    parentJobId: job.parentJobId ?? null,
     cancelling: isCancelling(job),
   };
 }

@@ -9,6 +9,7 @@
  */
 import type { AnalysisStore } from '../core/analysis-ports';
 import type { VideoStore } from '../core/library-ports';
+import type { PipelineStore } from '../core/pipeline-ports';
 import { discoverMediaTools, type MediaTools } from '../processors/media/tool-discovery';
 import { nvencSessionLimit, probeEncoders, usesGpu, type EncoderInventory } from '../processors/media/hardware-encoders';
 import type { GpuWorkProfile } from './capacity-state';
@@ -19,6 +20,10 @@ import { createRegistry, type ProcessorRegistry } from '../processors/processor'
 import { openSqliteStores } from '../storage/sqlite/open-sqlite-stores';
 import { openPostgresStores } from '../storage/postgres/open-postgres-stores';
 import type { JobStore } from '../core/ports';
+import type { LeaderLeaseStore, SettingsStore, VideoFileIndex } from '../core/watch-ports';
+import { probeVideo } from '../processors/library/probe-video';
+import { TranscodeService } from '../processors/transcode/transcode-service';
+import type { TranscodeStore } from '../core/transcode-ports';
 import { randomUUID } from 'node:crypto';
 import type { FleetDeps } from './create-runtime';
 import { GpuSampler, type GpuSample } from '../system/nvidia-smi';
@@ -61,6 +66,13 @@ interface Stores {
   readonly jobs: JobStore;
   readonly videos: VideoStore;
   readonly analysis: AnalysisStore;
+  readonly pipelines: PipelineStore;
+  readonly settings: SettingsStore;
+  readonly videoFiles: VideoFileIndex;
+  /** Fleet: named leader leases (one node watches the library). */
+  readonly leases?: LeaderLeaseStore;
+  /** Library transcoding: savings ledger, fingerprints, swap journal, quarantine. */
+  readonly transcode: TranscodeStore;
   readonly fleet: FleetDeps | null;
   close(): Promise<void>;
 }
@@ -93,15 +105,38 @@ export async function openEmbeddedRuntime(config: RuntimeConfig, options: Embedd
     const [, discovered] = await Promise.all([sampler.start(), findTools()]);
     const { tools, toolsError } = discovered;
     const encoders: EncoderInventory = tools ? await probeEncoders({ ffmpegPath: tools.ffmpeg.path }) : { available: [], failed: [], preferred: null };
-    const processors = options.processors?.({ videos: stores.videos, analysis: stores.analysis, library, tools, toolsError, encoders, scanParallelism: Math.max(1, config.limits.cpu) }) ?? createRegistry([]);
+    const transcode = new TranscodeService({
+      store: stores.transcode,
+      videos: stores.videos,
+      library,
+      nodeId: config.nodeId,
+      quarantineDays: config.quarantineDays,
+      sharedStore: stores.fleet !== null,
+      gpuName: () => sampler.gpus[0]?.name ?? null,
+      logger: console,
+    });
+    const processors = options.processors?.({ videos: stores.videos, analysis: stores.analysis, library, tools, toolsError, encoders, scanParallelism: Math.max(1, config.limits.cpu), transcode }) ?? createRegistry([]);
     const runtime = createRuntime({
       config,
       store: stores.jobs,
       videos: stores.videos,
       analysis: stores.analysis,
+      pipelines: stores.pipelines,
       processors,
+      transcode,
       ...(stores.fleet ? { fleet: stores.fleet } : {}),
       ...(options.catalog ? { catalog: options.catalog } : {}),
+      libraryWatch: {
+        library,
+        settings: stores.settings,
+        files: stores.videoFiles,
+        leases: stores.leases ?? null,
+        parallelism: Math.max(1, config.limits.cpu),
+        probe: (absolutePath, signal) => {
+          if (!tools) throw new Error(toolsError ?? 'ffprobe was not found.');
+          return probeVideo({ absolutePath, ffprobePath: tools.ffprobe.path, signal });
+        },
+      },
       gpu: { current: () => sampler.gpus[0] ?? null },
       gpuWork: () => gpuWorkOf(encoders),
       readLibraryFile: async (relativePath, maxBytes) => {
@@ -121,6 +156,8 @@ export async function openEmbeddedRuntime(config: RuntimeConfig, options: Embedd
       }),
     });
     await runtime.start();
+    // after the runtime rescued this node's jobs: the swaps their attempts left half done are theirs to finish or undo
+    await transcode.start();
     let closing: Promise<void> | null = null;
     return {
       runtime,
@@ -133,6 +170,7 @@ export async function openEmbeddedRuntime(config: RuntimeConfig, options: Embedd
       close() {
         closing ??= (async () => {
           try {
+            await transcode.stop();
             await runtime.stop();
           } finally {
             sampler.stop();

@@ -5,22 +5,28 @@
 import type { JobTransition } from './transitions';
 import type { z } from 'zod';
 import { OPERATIONS, type OperationName, type OperationOutput } from '../../shared/contracts/operations';
-import { WAITING_STATUSES, type JobStatus, type ResourceCategory } from '../../shared/domain/statuses';
+import { WAITING_STATUSES, type ResourceCategory } from '../../shared/domain/statuses';
 import type { SystemExtras } from '../../shared/contracts/system';
 import type { Fleet } from '../../shared/contracts/fleet';
 import { availableParallelism, loadavg } from 'node:os';
 import { AppError } from '../../shared/contracts/errors';
 import type { Caller } from '../../shared/contracts/access';
-import { TRANSITIONS, transitionRefused, type LifecycleAction } from '../core/lifecycle';
+import { canTransition, TRANSITIONS, transitionRefused, type ManualAction } from '../core/lifecycle';
 import type { Clock, JobRecord, JobStore } from '../core/ports';
 import type { CapacityState } from './capacity-state';
 import { buildNewJob, type JobTypeCatalog } from './create-job';
 import { vramCeiling, type NodeBudget } from '../core/vram-ceiling';
 import type { Dispatcher } from './dispatcher';
 import { renderLog, toJobView } from './job-view';
+import { withFiles } from './job-files';
 import { toVideoView } from './video-view';
 import type { VideoStore } from '../core/library-ports';
 import type { AnalysisStore } from '../core/analysis-ports';
+import type { LibraryWatcher } from './library-watcher';
+import { watchHandlers } from './watch-operations';
+import { transcodeHandlers } from './transcode-operations';
+import type { TranscodeOperations } from '../processors/transcode/transcode-service';
+import { unavailablePipelineHandlers, type PipelineHandlers } from './pipelines/pipeline-operations';
 
 type Input<N extends OperationName> = z.infer<(typeof OPERATIONS)[N]['input']>;
 /** Each handler gets its validated input and who asked (recorded on jobs and in their logs). */
@@ -53,9 +59,18 @@ export interface OperationDeps {
   readonly sharedStore: boolean;
   /** The nodes sharing this queue (this one alone when embedded). */
   readonly listNodes: () => Promise<Fleet>;
+  /** The library watcher (GET/PUT /api/media/watch); null where the runtime has no library. */
+  readonly watcher?: LibraryWatcher | null;
+  /** The pipeline operations (runtime/pipelines); absent where the runtime has no pipeline store. */
+  readonly pipelineHandlers?: PipelineHandlers | undefined;
+  /** Library transcoding: results, savings, restore, and the create-time loop breaker (409 ALREADY_PROCESSED). */
+  readonly transcode?: TranscodeOperations | undefined;
 }
 
-export function createOperationHandlers(deps: OperationDeps): OperationHandlers {
+/** Added by runtime/queue-control.ts (which extends some of these too). */
+type QueueControlOperation = 'drainQueue' | 'getSchedules' | 'setSchedules';
+
+export function createOperationHandlers(deps: OperationDeps): Omit<OperationHandlers, QueueControlOperation> {
   const { store, dispatcher, capacity, clock } = deps;
 
   async function fullLog(job: JobRecord): Promise<string> {
@@ -63,9 +78,9 @@ export function createOperationHandlers(deps: OperationDeps): OperationHandlers 
     return renderLog(lines, dropped);
   }
 
-  async function transition(id: string, action: LifecycleAction, extra: { logLine?: string; countRetry?: boolean } = {}): Promise<JobRecord> {
+  async function transition(id: string, action: ManualAction, extra: { logLine?: string } = {}): Promise<JobRecord> {
     const rule = TRANSITIONS[action];
-    const { job, applied } = await store.transitionJob({ jobId: id, from: rule.from, to: rule.to as JobStatus, at: clock.now(), ...extra });
+    const { job, applied } = await store.transitionJob({ jobId: id, action, at: clock.now(), ...extra });
     if (!applied) throw transitionRefused(job.status, action, id);
     deps.onJobsChanged([job]);
     deps.onTransitions?.([{ job, from: rule.from.length === 1 ? rule.from[0]! : null, to: job.status }]);
@@ -90,6 +105,7 @@ export function createOperationHandlers(deps: OperationDeps): OperationHandlers 
     const nodes = await fleetBudgets();
     const newJob = buildNewJob(input, deps.catalog, (category) => vramCeiling(nodes, category), clock.now(), caller.name);
     await requireReferencedVideos(deps.videos, newJob.params);
+    await deps.transcode?.guardCreate(newJob);
     const [job] = await store.insertJobs([newJob]);
     deps.onJobsChanged([job!], true);
     deps.onTransitions?.([{ job: job!, from: null, to: job!.status }]);
@@ -105,14 +121,29 @@ export function createOperationHandlers(deps: OperationDeps): OperationHandlers 
   });
 
   return {
-    async listJobs({ page, limit, status, type, resourceCategory }) {
-      const { rows, total } = await store.listJobs({ status, type, resourceCategory }, (page - 1) * limit, limit);
+    async listJobs({ page, limit, status, type, resourceCategory, search, createdFrom, createdTo }) {
+      const dates = { ...(createdFrom ? { createdFrom: Date.parse(createdFrom) } : {}), ...(createdTo ? { createdTo: Date.parse(createdTo) } : {}) };
+      const { rows, total } = await store.listJobs({ status, type, resourceCategory, ...(search ? { search } : {}), ...dates }, (page - 1) * limit, limit);
       // the page's queue positions in one read, not one per row (and none when nothing on it waits)
       const waiting = rows.filter((r) => WAITING_STATUSES.includes(r.status)).map((r) => r.id);
       const positions = waiting.length > 0 ? await store.queuePositions(waiting) : null;
       return {
-        data: rows.map((r) => toJobView(r, positions?.get(r.id) ?? null)),
+        data: await withFiles(deps.videos, rows.map((r) => toJobView(r, positions?.get(r.id) ?? null))),
         pagination: { page, limit, total, totalPages: Math.ceil(total / limit) },
+      };
+    },
+
+    async getThroughput({ hours }) {
+      // whole hours: the current one and `hours - 1` before it
+      const HOUR = 3_600_000;
+      const first = Math.floor(clock.now() / HOUR) * HOUR - (hours - 1) * HOUR;
+      const ended = new Map((await store.countEndedPerHour(first)).map((h) => [h.hourStart, h]));
+      return {
+        hours: Array.from({ length: hours }, (_, i) => {
+          const at = first + i * HOUR;
+          const h = ended.get(at);
+          return { hourStart: new Date(at).toISOString(), completed: h?.completed ?? 0, failed: h?.failed ?? 0 };
+        }),
       };
     },
 
@@ -134,7 +165,8 @@ export function createOperationHandlers(deps: OperationDeps): OperationHandlers 
 
     async getJob({ id }) {
       const job = await requireJob(store, id);
-      return { ...toJobView(job, await store.queuePosition(id)), log: await fullLog(job) };
+      const [view] = await withFiles(deps.videos, [toJobView(job, await store.queuePosition(id))]);
+      return { ...view!, log: await fullLog(job) };
     },
 
     async getJobLog({ id, after, limit }) {
@@ -152,7 +184,7 @@ export function createOperationHandlers(deps: OperationDeps): OperationHandlers 
       await requireJob(store, id);
       const attempt = dispatcher.attemptOf(id);
       if (!attempt) return { jobId: id, running: false, lines: [], droppedLines: 0 };
-      return { jobId: id, running: true, lines: attempt.console.getLines(), droppedLines: attempt.console.droppedLines };
+      return { jobId: id, running: true, lines: attempt.console.getLines(), droppedLines: attempt.console.droppedLines, replay: attempt.console.replay() };
     },
 
     async getSession(_input, caller) {
@@ -174,7 +206,7 @@ export function createOperationHandlers(deps: OperationDeps): OperationHandlers 
 
     async retryJob({ id }, caller) {
       const before = await requireJob(store, id);
-      const job = await transition(id, 'retry', { countRetry: true, logLine: `--- RETRY ATTEMPT ${before.retryCount + 1} --- asked by ${actorOf(caller)}` });
+      const job = await transition(id, 'retry', { logLine: `--- RETRY ATTEMPT ${before.retryCount + 1} --- asked by ${actorOf(caller)}` });
       dispatcher.requestDispatch();
       return { id, status: job.status, retryCount: job.retryCount, retryAfter: null, log: await fullLog(job) };
     },
@@ -210,7 +242,7 @@ export function createOperationHandlers(deps: OperationDeps): OperationHandlers 
 
     async pauseJob({ id }, caller) {
       const current = await requireJob(store, id);
-      if (current.status !== 'running') {
+      if (!canTransition(current.status, 'suspend')) {
         const job = await transition(id, 'pause', { logLine: `Paused by ${actorOf(caller)}` });
         return { id, status: job.status };
       }
@@ -219,7 +251,7 @@ export function createOperationHandlers(deps: OperationDeps): OperationHandlers 
       if (!attempt) throw new AppError('INVALID_TRANSITION', 'This job is running on another node or just finishing; it cannot be suspended from here.', { status: current.status });
       if (!attempt.canSuspend) throw new AppError('INVALID_TRANSITION', 'This job has no external process that can be suspended; cancel it instead.', { status: current.status });
       if (current.cancelRequestedAt !== null) throw beingCancelled(current, 'suspend');
-      // paused only once the process has really been stopped
+      // suspended only once the process has really been stopped
       if (!attempt.suspend()) {
         attempt.resume();
         throw new AppError('INVALID_TRANSITION', 'Its process has just ended; the job is finishing and cannot be suspended.', { status: current.status });
@@ -237,7 +269,7 @@ export function createOperationHandlers(deps: OperationDeps): OperationHandlers 
 
     async resumeJob({ id }, caller) {
       const current = await requireJob(store, id);
-      if (current.suspended) {
+      if (canTransition(current.status, 'resumeSuspended')) {
         // its stopped process lives on the node that runs it: only that node can continue it
         const attempt = dispatcher.attemptOf(id);
         if (!attempt) throw new AppError('INVALID_TRANSITION', `This job's process is suspended on node ${current.nodeId ?? 'another node'}; resume it through that node.`, { status: current.status, nodeId: current.nodeId });
@@ -246,11 +278,11 @@ export function createOperationHandlers(deps: OperationDeps): OperationHandlers 
         attempt.resume();
         const { job, applied } = await store.resumeSuspendedJob(id, clock.now(), `Resumed by ${actorOf(caller)}: process continued`);
         if (!applied) {
-          if (job.suspended && job.cancelRequestedAt === null) attempt.suspend();
+          if (job.status === 'suspended' && job.cancelRequestedAt === null) attempt.suspend();
           throw transitionRefused(job.status, 'resumeSuspended', id);
         }
         deps.onJobsChanged([job]);
-        deps.onTransitions?.([{ job, from: 'paused', to: job.status }]);
+        deps.onTransitions?.([{ job, from: 'suspended', to: job.status }]);
         return { id, status: job.status };
       }
       const job = await transition(id, 'resume', { logLine: `Resumed by ${actorOf(caller)}` });
@@ -261,7 +293,7 @@ export function createOperationHandlers(deps: OperationDeps): OperationHandlers 
     async setJobPriority({ id, priority }, caller) {
       const before = await requireJob(store, id);
       const at = clock.now();
-      const { job, applied } = await store.setPriority(id, priority, TRANSITIONS.setPriority.from, at);
+      const { job, applied } = await store.setPriority(id, priority, at);
       if (!applied) throw transitionRefused(job.status, 'setPriority', id);
       if (before.priority !== priority) await store.appendLogs([{ jobId: id, at, text: `Priority changed from ${before.priority} to ${priority} by ${actorOf(caller)}` }]);
       deps.onJobsChanged([job]);
@@ -348,6 +380,10 @@ export function createOperationHandlers(deps: OperationDeps): OperationHandlers 
       dispatcher.requestDispatch();
       return queueState();
     },
+
+    ...watchHandlers(deps.watcher ?? null),
+    ...transcodeHandlers(deps.transcode),
+    ...(deps.pipelineHandlers ?? unavailablePipelineHandlers()),
   };
 }
 

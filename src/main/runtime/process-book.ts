@@ -15,8 +15,11 @@
 import type { Clock, JobStore, RecordedProcess } from '../core/ports';
 import { readStartTicks } from '../processors/media/orphan-cleanup';
 import type { TrackedProcess } from '../processors/processor';
+import type { RuntimeService } from './services/service';
 
-export class ProcessBook {
+/** A service only for its stop (close): it records from construction, so tools started at any time are. */
+export class ProcessBook implements RuntimeService {
+  readonly name = 'process book';
   /** The last write of each PID, so the next one waits for it. */
   private readonly chains = new Map<number, Promise<void>>();
   /** After close(): the rows are taken already (and the store may be closed), nothing more is written. */
@@ -25,7 +28,7 @@ export class ProcessBook {
   constructor(
     private readonly store: JobStore,
     private readonly nodeId: string,
-    private readonly clock: Clock,
+    private readonly clock: Pick<Clock, 'now'>,
     private readonly logger: Pick<Console, 'warn' | 'error'>,
     private readonly killOrphans: (processes: readonly RecordedProcess[]) => Promise<number[]>,
   ) {}
@@ -42,6 +45,12 @@ export class ProcessBook {
   /** The tool has exited: forget it (after its record, whatever the store's connections do). */
   ended(p: TrackedProcess): void {
     this.then(p.pid, () => this.store.forgetProcess(this.nodeId, p.pid), 'forget');
+  }
+
+  start(): void {}
+
+  stop(): Promise<void> {
+    return this.close();
   }
 
   /** Waits for every write issued so far. */

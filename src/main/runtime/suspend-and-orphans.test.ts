@@ -45,12 +45,17 @@ describe('suspend and resume of a running job', () => {
       const m = /as PID (\d+)/.exec(log);
       return m ? Number(m[1]) : undefined;
     });
-    expect(await runtime.execute('pauseJob', { id: job.id })).toEqual({ id: job.id, status: 'paused' });
+    expect(await runtime.execute('pauseJob', { id: job.id })).toEqual({ id: job.id, status: 'suspended' });
     await waitFor(() => processState(pid) === 'T', 2000, 'process stopped');
     // the slot stays taken: the next job waits; the watchdog leaves the suspended job alone
     await new Promise((r) => setTimeout(r, 1600));
     expect(await runtime.execute('getJob', { id: next.id })).toMatchObject({ status: 'queued', waitingReason: 'cpu: 1 of 1 slots busy' });
-    expect((await runtime.execute('getJob', { id: job.id })).status).toBe('paused');
+    expect((await runtime.execute('getJob', { id: job.id })).status).toBe('suspended');
+    // suspended everywhere: the list (and its filter), the counts
+    expect((await runtime.execute('listJobs', { page: 1, limit: 10, status: 'suspended' })).data.map((j) => [j.id, j.status])).toEqual([[job.id, 'suspended']]);
+    expect(await runtime.execute('getStats', {})).toMatchObject({ suspended: 1, running: 0, paused: 0, queued: 1 });
+    // a suspended job cannot be paused again; resume continues it
+    await expect(runtime.execute('pauseJob', { id: job.id })).rejects.toSatisfy((e) => isAppError(e) && e.code === 'INVALID_TRANSITION');
 
     expect(await runtime.execute('resumeJob', { id: job.id })).toEqual({ id: job.id, status: 'running' });
     await waitFor(() => processState(pid) !== 'T', 2000, 'process continued');

@@ -67,3 +67,172 @@ export class EventJournal {
     return { entries: this.entries.slice(lastSeenId - first.id + 1), complete: true };
   }
 }
+
+/**
+ * Which entries of one flush a later entry makes redundant: a later `stats.changed` replaces an
+ * earlier one (each carries the whole stats), a later `job.progress` of the same job replaces its
+ * earlier ones. Everything else (job.created, job.updated, job.log, job.console, pipeline runs) is
+ * always delivered.
+ */
+function supersedingKey(event: RuntimeEvent): string | null {
+  if (event.type === 'stats.changed') return 'stats';
+  if (event.type === 'job.progress') return `progress:${event.jobId}`;
+  return null;
+}
+
+/** The entries of one flush worth sending, in order: superseded stats and progress entries left out. */
+export function coalesce(entries: readonly JournalEntry[]): JournalEntry[] {
+  let keys: Set<string> | null = null;
+  const kept: JournalEntry[] = [];
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const entry = entries[i]!;
+    const key = supersedingKey(entry.event);
+    if (key !== null) {
+      keys ??= new Set();
+      if (keys.has(key)) continue;
+      keys.add(key);
+    }
+    kept.push(entry);
+  }
+  return kept.reverse();
+}
+
+/** One receiver of the broadcast (an SSE connection). */
+export interface BroadcastClient {
+  /** The last event id this client has been sent (its backlog included). */
+  after: number;
+  /** Writes bytes to the client; the broadcaster calls it at most once per client per flush. */
+  write(bytes: Buffer): void;
+}
+
+export interface BroadcastOptions {
+  /**
+   * The shortest time between two flushes. An entry appended when the last flush is older than
+   * that goes out at the next turn of the event loop; under a burst, entries wait at most this
+   * long and go out together, one write per client.
+   */
+  readonly flushMs: number;
+}
+
+/**
+ * Fans the journal out to many clients in flushes: the entries appended since the last flush are
+ * coalesced (superseded stats/progress dropped; their ids are still in the journal, so a client
+ * resuming from an older id gets them), joined into one buffer, and that one buffer is written
+ * to every client that is up to date: one write per client per flush instead of one per event.
+ */
+export class EventBroadcaster {
+  private readonly clients = new Set<BroadcastClient>();
+  private pending: JournalEntry[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private immediate: NodeJS.Immediate | null = null;
+  private lastFlushAt = Number.NEGATIVE_INFINITY;
+  private unsubscribe: (() => void) | null = null;
+  /** Every entry up to this id has been flushed (or had no client to go to). */
+  private flushedThrough: number;
+
+  constructor(
+    private readonly journal: EventJournal,
+    private readonly options: BroadcastOptions = { flushMs: 25 },
+  ) {
+    this.flushedThrough = journal.lastId;
+  }
+
+  /** The last id every client has been given (or will get from its backlog): entries after it are pending. */
+  get flushedId(): number {
+    return this.flushedThrough;
+  }
+
+  get clientCount(): number {
+    return this.clients.size;
+  }
+
+  /**
+   * Adds a client that has seen every event up to `lastSeen`. Returns what it missed (the backlog,
+   * to be written before anything else; `complete` false when some of it is no longer in the
+   * journal) and the function that removes it. Entries after the backlog go out with the
+   * following flushes.
+   */
+  add(lastSeen: number, write: (bytes: Buffer) => void): { backlog: JournalEntry[]; complete: boolean; remove: () => void } {
+    if (this.unsubscribe === null) {
+      this.flushedThrough = this.journal.lastId;
+      this.unsubscribe = this.journal.subscribe((entry) => this.onEntry(entry));
+    }
+    const missed = this.journal.since(lastSeen);
+    // what is pending goes to the client with the next flush, not twice
+    let end = missed.entries.length;
+    while (end > 0 && missed.entries[end - 1]!.id > this.flushedThrough) end--;
+    const backlog = end === missed.entries.length ? missed.entries : missed.entries.slice(0, end);
+    const client: BroadcastClient = { after: Math.max(Math.min(lastSeen, this.journal.lastId), backlog.at(-1)?.id ?? 0), write };
+    this.clients.add(client);
+    return {
+      backlog,
+      complete: missed.complete,
+      remove: () => {
+        this.clients.delete(client);
+        if (this.clients.size === 0) this.idle();
+      },
+    };
+  }
+
+  /** Writes what is pending now (tests; shutdown). */
+  flush(): void {
+    this.cancelTimer();
+    const entries = this.pending;
+    this.pending = [];
+    this.lastFlushAt = performance.now();
+    if (entries.length === 0) return;
+    const first = entries[0]!.id;
+    const last = entries[entries.length - 1]!.id;
+    this.flushedThrough = last;
+    const kept = coalesce(entries);
+    let shared: Buffer | null = null;
+    for (const client of [...this.clients]) {
+      if (client.after >= last) continue;
+      let bytes: Buffer;
+      if (client.after < first) bytes = shared ??= joinFrames(kept);
+      else bytes = joinFrames(kept.filter((e) => e.id > client.after)); // joined mid-flush (a fresh client): rare
+      client.after = last;
+      if (bytes.length > 0) client.write(bytes);
+    }
+  }
+
+  close(): void {
+    this.clients.clear();
+    this.idle();
+  }
+
+  private onEntry(entry: JournalEntry): void {
+    this.pending.push(entry);
+    if (this.timer !== null || this.immediate !== null) return;
+    const wait = this.lastFlushAt + this.options.flushMs - performance.now();
+    if (wait <= 0) this.immediate = setImmediate(() => this.flush());
+    else this.timer = setTimeout(() => this.flush(), wait);
+  }
+
+  private idle(): void {
+    this.cancelTimer();
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    this.pending = [];
+    this.flushedThrough = this.journal.lastId;
+  }
+
+  private cancelTimer(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    if (this.immediate !== null) clearImmediate(this.immediate);
+    this.timer = null;
+    this.immediate = null;
+  }
+}
+
+/** The frames of `entries` as one buffer (the frame itself for one entry). */
+export function joinFrames(entries: readonly JournalEntry[]): Buffer {
+  if (entries.length === 1) return entries[0]!.frame;
+  let length = 0;
+  const frames = entries.map((e) => {
+    const frame = e.frame;
+    length += frame.length;
+    return frame;
+  });
+  return Buffer.concat(frames, length);
+}

@@ -2,13 +2,31 @@
  * Server-sent events at /api/media/events: job created/updated/progress/log and stats changes,
  * numbered so a client resumes with Last-Event-ID (header, or `lastEventId` in the query for
  * clients that cannot set headers). Access control happens before (bearer header or ticket, read role).
+ *
+ * Delivery is batched (EventBroadcaster): the events of a short window (FLUSH_MS, 25 ms; sooner
+ * when events are sparse: an event after a quiet spell goes out at the next turn of the event
+ * loop) are joined into one buffer written once per client, with superseded `stats.changed` and
+ * per-job `job.progress` frames left out. A live event so reaches a client at most FLUSH_MS later
+ * than it would one by one; job.created/updated/log frames are never left out, and ids still
+ * increase, so Last-Event-ID resumes where the client stopped.
+ *
+ * A client that reads slower than events arrive is cut off once MAX_BUFFERED_BYTES wait for it:
+ * it gets a final `event: lagging` frame, the stream ends, and it reconnects with Last-Event-ID
+ * (EventSource does so by itself) to catch up from the journal. A client that does not even take
+ * that is destroyed after CUT_OFF_GRACE_MS, so what waits for it is freed.
  */
 import type { FastifyInstance } from 'fastify';
-import type { EventJournal } from './event-journal';
+import { EventBroadcaster, joinFrames, type EventJournal } from './event-journal';
 
 const HEARTBEAT_MS = 15_000;
 /** A client this far behind is disconnected; it reconnects with Last-Event-ID and catches up. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+/** How long a cut-off client has to take its last bytes before its connection is destroyed. */
+const CUT_OFF_GRACE_MS = 30_000;
+/** The batching window of live events (see above). */
+const FLUSH_MS = 25;
+
+const LAGGING_FRAME = `event: lagging\ndata: ${JSON.stringify({ reason: 'the client fell too far behind; reconnect with Last-Event-ID to catch up' })}\n\n`;
 
 function lastSeenId(header: string | string[] | undefined, query: unknown, fallback: number): number {
   const fromQuery = (query as Record<string, string | undefined>).lastEventId;
@@ -17,12 +35,16 @@ function lastSeenId(header: string | string[] | undefined, query: unknown, fallb
   return raw !== undefined && Number.isInteger(n) && n >= 0 ? n : fallback;
 }
 
-export function registerEventsRoute(app: FastifyInstance, journal: EventJournal): void {
+export function registerEventsRoute(app: FastifyInstance, journal: EventJournal, options: { flushMs?: number; maxBufferedBytes?: number } = {}): void {
+  const broadcaster = new EventBroadcaster(journal, { flushMs: options.flushMs ?? FLUSH_MS });
+  const maxBuffered = options.maxBufferedBytes ?? MAX_BUFFERED_BYTES;
   const open = new Set<() => void>();
   // preClose, not onClose: the server waits for open connections before onClose runs, and an
   // event stream never ends by itself, so a SIGTERM would otherwise hang with the port closed
   app.addHook('preClose', async () => {
+    broadcaster.flush();
     for (const close of open) close();
+    broadcaster.close();
   });
 
   app.get('/api/media/events', { config: { access: 'read', eventTicket: true }, exposeHeadRoute: false }, (request, reply) => {
@@ -36,26 +58,28 @@ export function registerEventsRoute(app: FastifyInstance, journal: EventJournal)
       'x-accel-buffering': 'no',
     });
     raw.write('retry: 2000\n\n');
-    const backlog = journal.since(lastSeen);
-    if (!backlog.complete) raw.write(`event: reset\ndata: ${JSON.stringify({ reason: 'events were missed; reload the state' })}\n\n`);
-    for (const entry of backlog.entries) raw.write(entry.frame);
 
     let closed = false;
-    const close = () => {
+    const close = (lagging = false) => {
       if (closed) return;
       closed = true;
       clearInterval(heartbeat);
-      unsubscribe();
+      remove();
       open.delete(close);
-      raw.end();
+      if (!lagging) return void raw.end();
+      raw.end(LAGGING_FRAME);
+      // bytes still waiting for a client that stopped reading are freed after a grace period
+      if (!raw.writableFinished) setTimeout(() => raw.destroy(), CUT_OFF_GRACE_MS).unref();
     };
-    const unsubscribe = journal.subscribe((entry) => {
-      if (raw.writableLength > MAX_BUFFERED_BYTES) return close();
-      // the entry's frame is serialised once and the same bytes go to every client
-      raw.write(entry.frame);
+    const { backlog, complete, remove } = broadcaster.add(lastSeen, (bytes) => {
+      if (raw.writableLength > maxBuffered) return close(true);
+      // the same buffer (the frames of one flush, each serialised once) goes to every client
+      raw.write(bytes);
     });
+    if (!complete) raw.write(`event: reset\ndata: ${JSON.stringify({ reason: 'events were missed; reload the state' })}\n\n`);
+    if (backlog.length > 0) raw.write(joinFrames(backlog));
     const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
     open.add(close);
-    request.raw.on('close', close);
+    request.raw.on('close', () => close());
   });
 }

@@ -40,7 +40,11 @@ export function createMetrics(runtime: Runtime): { registry: Registry; close: ()
     async collect() { const s = await stats(); for (const [cat, n] of Object.entries(s.runningByCategory)) this.set({ resourceCategory: cat }, n); },
   });
   new Gauge({
-    name: 'media_vram_used_mb', help: 'VRAM reserved by running jobs on all nodes (MB; fleet-wide, per node: media_node_vram_reserved_mb)', registers: [registry],
+    name: 'media_jobs_suspended', help: 'Running jobs a pause suspended: their process stopped, their slot and VRAM still held (fleet-wide)', registers: [registry],
+    async collect() { this.set((await stats()).suspended); },
+  });
+  new Gauge({
+    name: 'media_vram_used_mb', help: 'VRAM reserved by running and suspended jobs on all nodes (MB; fleet-wide, per node: media_node_vram_reserved_mb)', registers: [registry],
     async collect() { this.set((await stats()).totalVramUsed); },
   });
   new Gauge({
@@ -92,6 +96,22 @@ export function createMetrics(runtime: Runtime): { registry: Registry; close: ()
   new Gauge({
     name: 'media_node_vram_reserved_mb', help: 'VRAM reserved by the jobs running on each node (MB, at its last heartbeat)', labelNames: ['node'], registers: [registry],
     async collect() { this.reset(); for (const n of (await nodes()).nodes) this.set({ node: n.id }, n.vramReservedMb); },
+  });
+
+  // library transcoding, computed at scrape time from the savings ledger (fleet-wide, rebuildable;
+  // counters because replacements only add: restores are counted as an outcome, not subtracted)
+  let savingsPromise: Promise<OperationOutput<'getSavings'>> | null = null;
+  const savings = (): Promise<OperationOutput<'getSavings'>> => {
+    savingsPromise ??= runtime.execute('getSavings', { groupBy: 'node' }).finally(() => setImmediate(() => (savingsPromise = null)));
+    return savingsPromise;
+  };
+  new Counter({
+    name: 'media_bytes_saved_total', help: 'Bytes saved by transcodes that replaced their original (from the savings ledger, fleet-wide; restores are counted in media_transcode_outcomes_total{outcome="restored"})', registers: [registry],
+    async collect() { const s = await savings(); this.reset(); this.inc(Math.max(0, s.total.grossBytesSaved)); },
+  });
+  new Counter({
+    name: 'media_transcode_outcomes_total', help: 'Transcode and re-encode endings by outcome (replaced, copied, kept_original, skipped, failed, restored), from the savings ledger (fleet-wide)', labelNames: ['outcome'], registers: [registry],
+    async collect() { const s = await savings(); this.reset(); for (const [outcome, n] of Object.entries(s.total.outcomes)) this.inc({ outcome }, n); },
   });
 
   const runStatus = (to: JobTransition['to']): string => (to === 'queued' ? 'retrying' : to === 'pending' ? 'interrupted' : to);

@@ -35,7 +35,7 @@ const errorResponses = {
   '403': { description: "The token's role is below the one this route needs (details.requiredRole)", content: { 'application/json': { schema: errorSchema } } },
   '421': { description: 'The Host header is not one this server answers for (MEDIA_ALLOWED_HOSTS)', content: { 'application/json': { schema: errorSchema } } },
   '404': { description: 'Unknown id', content: { 'application/json': { schema: errorSchema } } },
-  '409': { description: 'The lifecycle refuses this transition', content: { 'application/json': { schema: errorSchema } } },
+  '409': { description: 'The lifecycle refuses this transition, a name is taken (NAME_TAKEN), an update carried a stale version (VERSION_CONFLICT), or a transcode with these settings was already applied to this content (ALREADY_PROCESSED; `force: true` overrides)', content: { 'application/json': { schema: errorSchema } } },
 };
 
 export interface ExtraRoute {
@@ -84,7 +84,7 @@ export function buildOpenApiDocument(version: string): JsonSchema {
       },
     };
     const rest = Object.entries(props).filter(([k]) => !params.includes(k));
-    if (def.method === 'GET') {
+    if (def.method === 'GET' || def.method === 'DELETE') {
       parameters.push(...rest.map(([k, schema]) => ({ name: k, in: 'query', required: required.has(k), schema })));
     } else if (rest.length > 0) {
       operation.requestBody = {

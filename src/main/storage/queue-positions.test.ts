@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JobStore } from '../core/ports';
-import { TRANSITIONS } from '../core/lifecycle';
 import { capacityOf, claimRequest, newJob } from './conformance/job-store-conformance';
 import { PostgresJobStore } from './postgres/pg-job-store';
 import { SqliteJobStore } from './sqlite/sqlite-job-store';
@@ -42,7 +41,7 @@ function describePositions(name: string, open: () => Promise<JobStore>): void {
         expect(ids.map((id) => batch.get(id))).toEqual([2, 2, 1, 3, 3, 1, 4, 1]);
 
         // a paused job leaves the queue; everything behind it moves up
-        const paused = await store.transitionJob({ jobId: ids[0]!, from: TRANSITIONS.pause.from, to: 'paused', at: 2_000 });
+        const paused = await store.transitionJob({ jobId: ids[0]!, action: 'pause', at: 2_000 });
         expect(paused.applied).toBe(true);
         const afterPause = await expectAgreement(store, ids);
         expect(afterPause.has(ids[0]!)).toBe(false);

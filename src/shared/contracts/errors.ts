@@ -15,6 +15,10 @@ export const ERROR_CODES = {
   INVALID_TRANSITION: 409,
   NODE_ID_IN_USE: 409,
   NAME_TAKEN: 409,
+  /** An update carried a version that is no longer current (a pipeline edited by someone else meanwhile): read it again. */
+  VERSION_CONFLICT: 409,
+  /** A transcode with these settings was already applied to (or tried on) this content; `force: true` overrides. */
+  ALREADY_PROCESSED: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   HOST_NOT_ALLOWED: 421,

@@ -2,7 +2,8 @@
  * Live events of the runtime: the one definition shared by the runtime, the IPC bridge, the SSE
  * stream and the UI.
  */
-import type { Job, Stats } from './job';
+import type { Job, QueueState, Stats } from './job';
+import type { PipelineRun } from './pipeline';
 
 export type MediaEvent =
   | { readonly type: 'job.created'; readonly job: Job }
@@ -11,6 +12,10 @@ export type MediaEvent =
   | { readonly type: 'job.log'; readonly jobId: string; readonly at: string; readonly text: string }
   /** Raw output of the running tool (batched), for a terminal-style viewer. */
   | { readonly type: 'job.console'; readonly jobId: string; readonly text: string }
-  | { readonly type: 'stats.changed'; readonly stats: Stats };
+  | { readonly type: 'stats.changed'; readonly stats: Stats }
+  /** A pipeline run started, moved on (a step started or ended) or ended; from the node that did it. */
+  | { readonly type: 'pipeline.run.updated'; readonly run: PipelineRun }
+  /** The queue's state changed by itself or through another caller: a drain began, drained or ended. */
+  | { readonly type: 'queue.updated'; readonly queue: QueueState };
 
 export type MediaEventType = MediaEvent['type'];

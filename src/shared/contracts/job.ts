@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { reencodeStreamingParams } from '../domain/job-params';
 import { JOB_TYPES } from '../domain/job-types';
 import { JOB_STATUSES, MAX_PRIORITY, MIN_PRIORITY, RESOURCE_CATEGORIES } from '../domain/statuses';
+import { drainStateSchema } from './queue-control';
 
 export const jobId = z.uuid({ message: 'must be a job id (UUID)' });
 export const jobTypeSchema = z.enum(JOB_TYPES);
@@ -18,6 +19,10 @@ export const prioritySchema = z
   .max(MAX_PRIORITY, `priority must be between ${MIN_PRIORITY} (highest) and ${MAX_PRIORITY}`);
 
 const isoTimestamp = z.string().nullable();
+
+/** A library video a job reads or wrote, as the jobs table and the job detail name it. */
+export const jobFileSchema = z.object({ videoId: z.string(), title: z.string(), path: z.string(), durationSeconds: z.number().nullable() });
+export type JobFile = z.infer<typeof jobFileSchema>;
 
 export const jobSchema = z.object({
   id: jobId,
@@ -40,11 +45,22 @@ export const jobSchema = z.object({
   nodeId: z.string().nullable(),
   /** The name of the API token (or 'desktop') that created the job; null for jobs from before it was recorded. */
   createdBy: z.string().nullable(),
+  /** The pipeline run this job is a step of (GET /api/media/pipeline-runs/:id); null for a job created on its own. */
+  pipelineRunId: z.string().nullable(),
+  /** The job of the step this one came after in its pipeline run; null for a run's first steps and for other jobs. */
+  parentJobId: z.string().nullable(),
   /**
-   * A cancel was asked for while the job ran (or was suspended): its status stays running (paused)
-   * until its tool has exited and its partial files are removed, then it becomes cancelled.
+   * A cancel was asked for while the job ran (or was suspended): its status stays running (or
+   * suspended) until its tool has exited and its partial files are removed, then it becomes cancelled.
    */
   cancelling: z.boolean(),
+  /**
+   * Not in the spec: the job's input video (params.videoId, else the first of params.videoIds), null
+   * when it reads none or the video is gone; and the library videos it wrote (sourceJobId). Filled by
+   * listJobs and getJob in one batched read per page; absent from live events (keep what was read).
+   */
+  input: jobFileSchema.nullable().optional(),
+  outputs: z.array(jobFileSchema).optional(),
 });
 export type Job = z.infer<typeof jobSchema>;
 
@@ -86,6 +102,11 @@ export const listJobsQuerySchema = z.strictObject({
   status: jobStatusSchema.optional(),
   type: jobTypeSchema.optional(),
   resourceCategory: resourceCategorySchema.optional(),
+  /** Not in the spec: jobs whose input or output video's title, file name or path contains this (case-insensitive), or whose id starts with it. */
+  search: z.string().trim().min(1).max(200).optional(),
+  /** Not in the spec: jobs created at or after / before this instant (ISO 8601). */
+  createdFrom: z.iso.datetime({ offset: true }).optional(),
+  createdTo: z.iso.datetime({ offset: true }).optional(),
 });
 export type ListJobsQuery = z.infer<typeof listJobsQuerySchema>;
 
@@ -138,6 +159,12 @@ export const jobConsoleSchema = z.object({
   /** The tool's console as a terminal would show it (status-line redraws collapsed), oldest first. */
   lines: z.array(z.string()),
   droppedLines: z.number().int(),
+  /**
+   * Not in the spec: the same console as text to feed a terminal emulator (CRLF line ends, and a
+   * trailing CR when the tool's last status line waits to be redrawn), so the live chunks that follow
+   * land where the tool's cursor is. Absent when the job is not running here.
+   */
+  replay: z.string().optional(),
 });
 export type JobConsole = z.infer<typeof jobConsoleSchema>;
 
@@ -149,7 +176,9 @@ export const statsSchema = z.object({
   failed: z.number().int(),
   cancelled: z.number().int(),
   paused: z.number().int(),
-  /** VRAM reserved by the running jobs of every node (MB): fleet-wide, like every count here. */
+  /** Not in the spec: running jobs a pause suspended (their process stopped, their slot and VRAM still held). */
+  suspended: z.number().int(),
+  /** VRAM reserved by the running (and suspended) jobs of every node (MB): fleet-wide, like every count here. */
   totalVramUsed: z.number().int(),
   /**
    * Sum of the VRAM budgets of the online nodes (MB): fleet-wide, like totalVramUsed (embedded:
@@ -168,6 +197,8 @@ export const statsSchema = z.object({
    * totals above by up to a heartbeat): its VRAM budget (null: none), the VRAM its running jobs
    * reserve, and its running attempts per resource category.
    */
+  /** Not in the spec: the queue's drain (see queueStateSchema). */
+  drain: drainStateSchema.optional(),
   nodes: z.array(z.object({
     id: z.string(),
     state: z.enum(['online', 'offline', 'stopped']),
@@ -183,7 +214,22 @@ export const queueStateSchema = z.object({
   pausedCategories: z.array(resourceCategorySchema),
   limits: z.record(resourceCategorySchema, z.number().int()),
   vramBudgetMb: z.number().int().nullable(),
+  /** Not in the spec: the drain (POST /api/media/queue/drain): off, draining or drained. */
+  drain: drainStateSchema.optional(),
+  /** Not in the spec: categories closed for new starts on this node (outside a time window, GPU held), with why. */
+  closedCategories: z.partialRecord(resourceCategorySchema, z.string()).optional(),
 });
 export type QueueState = z.infer<typeof queueStateSchema>;
 
 export const queuePauseInputSchema = z.strictObject({ category: resourceCategorySchema.optional() });
+
+export const throughputQuerySchema = z.strictObject({
+  /** How many whole hours back from the current one (1–168). */
+  hours: z.coerce.number().int().min(1).max(168).default(24),
+});
+
+/** Not in the spec: jobs that ended per hour (completed, failed), oldest hour first, the current hour last. */
+export const throughputSchema = z.object({
+  hours: z.array(z.object({ hourStart: z.string(), completed: z.number().int(), failed: z.number().int() })),
+});
+export type Throughput = z.infer<typeof throughputSchema>;

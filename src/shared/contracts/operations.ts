@@ -10,14 +10,18 @@ import { z } from 'zod';
 import * as analysis from './analysis';
 import * as job from './job';
 import * as video from './video';
+import * as pipeline from './pipeline';
+import * as transcode from './transcode';
 import { systemInfoSchema } from './system';
 import { fleetSchema } from './fleet';
 import { callerSchema, type Role } from './access';
+import { watchSettingsInputSchema, watchStateSchema } from './watch';
+import { scheduleSettingsInputSchema, scheduleStateSchema } from './queue-control';
 
 export interface OperationDefinition<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
   readonly input: I;
   readonly output: O;
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   readonly path: string;
   readonly summary: string;
   /** The least role a caller needs (read: look, operate: act on jobs and the queue, admin: manage). */
@@ -34,6 +38,7 @@ const noInput = z.strictObject({});
 
 export const OPERATIONS = {
   listJobs: op({ access: 'read', method: 'GET', path: '/api/media/jobs', input: job.listJobsQuerySchema, output: job.jobListSchema, summary: 'List jobs (newest first) with filters and pagination' }),
+  getThroughput: op({ access: 'read', method: 'GET', path: '/api/media/jobs/throughput', input: job.throughputQuerySchema, output: job.throughputSchema, summary: 'Jobs completed and failed per hour over the last `hours` hours (default 24), from their end times; the current hour last' }),
   getStats: op({ access: 'read', method: 'GET', path: '/api/media/jobs/stats', input: noInput, output: job.statsSchema, summary: 'Queue statistics' }),
   getJob: op({ access: 'read', method: 'GET', path: '/api/media/jobs/:id', input: job.jobIdInputSchema, output: job.jobDetailSchema, summary: 'One job with its log' }),
   getJobLog: op({ access: 'read', method: 'GET', path: '/api/media/jobs/:id/log', input: job.jobLogQuerySchema, output: job.jobLogSchema, summary: 'Read a job log incrementally' }),
@@ -42,8 +47,8 @@ export const OPERATIONS = {
   createReencodeJob: op({ access: 'operate', method: 'POST', path: '/api/media/jobs/reencode', input: job.reencodeJobInputSchema, output: job.jobSchema, creates: true, summary: "Create a reencode_streaming job for a library video (the spec's shortcut; targetBitrate is a ceiling in kbit/s) and answer the created job; 404 NOT_FOUND for an unknown video" }),
   retryJob: op({ access: 'operate', method: 'POST', path: '/api/media/jobs/:id/retry', input: job.jobIdInputSchema, output: job.jobTransitionOutputSchema, summary: 'Retry a failed or cancelled job: always allowed, whatever its retryCount (maxRetries limits automatic retries only). It adds 1 to retryCount, which automatic retries share: a job is retried automatically only while retryCount < maxRetries, so a manual retry uses up one automatic retry, and a job that had used them all gets this one attempt with no automatic retry after it' }),
   cancelJob: op({ access: 'operate', method: 'POST', path: '/api/media/jobs/:id/cancel', input: job.jobIdInputSchema, output: job.jobTransitionOutputSchema, summary: 'Cancel a job in any non-final state' }),
-  pauseJob: op({ access: 'operate', method: 'POST', path: '/api/media/jobs/:id/pause', input: job.jobIdInputSchema, output: job.jobTransitionOutputSchema, summary: 'Pause a waiting job' }),
-  resumeJob: op({ access: 'operate', method: 'POST', path: '/api/media/jobs/:id/resume', input: job.jobIdInputSchema, output: job.jobTransitionOutputSchema, summary: 'Resume a paused job' }),
+  pauseJob: op({ access: 'operate', method: 'POST', path: '/api/media/jobs/:id/pause', input: job.jobIdInputSchema, output: job.jobTransitionOutputSchema, summary: 'Pause a waiting job (→ paused), or suspend a running one (→ suspended: its process stopped, its slot and VRAM kept; through the node that runs it)' }),
+  resumeJob: op({ access: 'operate', method: 'POST', path: '/api/media/jobs/:id/resume', input: job.jobIdInputSchema, output: job.jobTransitionOutputSchema, summary: 'Resume a paused job (→ pending) or a suspended one (→ running, its process continued; through the node that runs it)' }),
   setJobPriority: op({ access: 'operate', method: 'POST', path: '/api/media/jobs/:id/priority', input: job.setPriorityInputSchema, output: job.jobSchema, summary: 'Change the priority of a waiting or paused job' }),
   getSystemInfo: op({ access: 'read', method: 'GET', path: '/api/media/system', input: noInput, output: systemInfoSchema, summary: 'GPUs and VRAM, CPU, slots per category, tools and encoders of this node' }),
   getQueueState: op({ access: 'read', method: 'GET', path: '/api/media/queue', input: noInput, output: job.queueStateSchema, summary: 'Queue pause state, limits and VRAM budget' }),
@@ -55,6 +60,25 @@ export const OPERATIONS = {
   getJobSegments: op({ access: 'read', method: 'GET', path: '/api/media/jobs/:id/segments', input: job.jobIdInputSchema, output: analysis.jobSegmentsSchema, summary: 'The segments a digest, highlight or clip job chose (404 when it stored none)' }),
   listNodes: op({ access: 'read', method: 'GET', path: '/api/fleet/nodes', input: noInput, output: fleetSchema, summary: 'The nodes sharing this queue (one when embedded): limits, GPUs, VRAM budget, heartbeat and what each runs' }),
   resumeQueue: op({ access: 'operate', method: 'POST', path: '/api/media/queue/resume', input: job.queuePauseInputSchema, output: job.queueStateSchema, summary: 'Resume the whole queue or one category' }),
+  drainQueue: op({ access: 'operate', method: 'POST', path: '/api/media/queue/drain', input: noInput, output: job.queueStateSchema, summary: 'Drain the queue: nothing new starts on any node, running jobs finish; `drain.state` goes draining → drained (with a queue.updated event) once no job runs. POST /api/media/queue/resume ends it' }),
+  getSchedules: op({ access: 'read', method: 'GET', path: '/api/media/schedules', input: noInput, output: scheduleStateSchema, summary: 'Time windows per category (local time) and the GPU yield: the settings, and whether each category is open on this node now' }),
+  setSchedules: op({ access: 'admin', method: 'PUT', path: '/api/media/schedules', input: scheduleSettingsInputSchema, output: scheduleStateSchema, summary: 'Change the time windows (`windows` replaces the list), their time zone or the GPU yield; stored for every node and applied at once. 400 VALIDATION_FAILED names the field' }),
+  getWatchSettings: op({ access: 'read', method: 'GET', path: '/api/media/watch', input: noInput, output: watchStateSchema, summary: 'Watched folders: the settings (stored, or the MEDIA_WATCH* defaults) and what this node watches now' }),
+  setWatchSettings: op({ access: 'admin', method: 'PUT', path: '/api/media/watch', input: watchSettingsInputSchema, output: watchStateSchema, summary: 'Change the watched folders (fields left out keep their values); stored for every node and applied at once. A folder outside the library is refused (400 VALIDATION_FAILED)' }),
+  getJobResult: op({ access: 'read', method: 'GET', path: '/api/media/jobs/:id/result', input: job.jobIdInputSchema, output: transcode.jobResultSchema, summary: 'What a transcode or re-encode job did: outcome (replaced, copied, kept_original, skipped, failed), the reason, sizes, codecs, encoder and the checks passed (404 before it wrote one)' }),
+  getSavings: op({ access: 'read', method: 'GET', path: '/api/media/savings', input: transcode.savingsQuerySchema, output: transcode.savingsSchema, summary: 'Space saved by transcoding, computed from the savings ledger (every transcode and re-encode writes a row), grouped by day, codec, folder or node' }),
+  getVideoTranscodes: op({ access: 'read', method: 'GET', path: '/api/media/videos/:id/transcodes', input: video.videoIdInputSchema, output: transcode.videoTranscodesSchema, summary: "A video's replace/restore history and its quarantined original (while it can be restored)" }),
+  restoreVideo: op({ access: 'operate', method: 'POST', path: '/api/media/videos/:id/restore', input: video.videoIdInputSchema, output: transcode.restoreOutputSchema, summary: 'Put the original a replace moved to .quarantine/ back under its name (within MEDIA_QUARANTINE_DAYS); the video keeps its id. 404 when nothing is quarantined, 409 INVALID_TRANSITION when its name is taken or a swap is in progress' }),
+  listPipelines: op({ access: 'read', method: 'GET', path: '/api/media/pipelines', input: noInput, output: pipeline.pipelineListSchema, summary: 'The pipelines (trigger, conditions, steps), by name, with their run counts and last run' }),
+  createPipeline: op({ access: 'admin', method: 'POST', path: '/api/media/pipelines', input: pipeline.createPipelineInputSchema, output: pipeline.pipelineSchema, creates: true, summary: 'Create a pipeline from a whole document, or from a built-in `template` with the fields given overriding it; 400 VALIDATION_FAILED names the step and field, 409 NAME_TAKEN' }),
+  getPipeline: op({ access: 'read', method: 'GET', path: '/api/media/pipelines/:id', input: pipeline.pipelineIdInputSchema, output: pipeline.pipelineSchema, summary: 'One pipeline' }),
+  updatePipeline: op({ access: 'admin', method: 'PUT', path: '/api/media/pipelines/:id', input: pipeline.updatePipelineInputSchema, output: pipeline.pipelineSchema, summary: 'Replace a pipeline\'s document and enabled switch; `version` must be the one read (409 VERSION_CONFLICT when it was changed meanwhile). Runs in progress go on with the version they started with' }),
+  deletePipeline: op({ access: 'admin', method: 'DELETE', path: '/api/media/pipelines/:id', input: pipeline.pipelineIdInputSchema, output: pipeline.deletePipelineOutputSchema, summary: 'Delete a pipeline (its runs stay in the history; runs in progress go on to their end)' }),
+  dryRunPipeline: op({ access: 'operate', method: 'POST', path: '/api/media/pipelines/:id/dry-run', input: pipeline.pipelineRunInputSchema, output: pipeline.dryRunSchema, summary: 'Evaluate the pipeline over the library (or `videoIds`) without creating jobs: what would run, and why each other video is skipped' }),
+  runPipeline: op({ access: 'operate', method: 'POST', path: '/api/media/pipelines/:id/run', input: pipeline.pipelineRunInputSchema, output: pipeline.runPipelineOutputSchema, summary: 'Run the pipeline now over the library (or `videoIds`): one run per matching video; content it processed already is skipped unless `force`' }),
+  listPipelineRuns: op({ access: 'read', method: 'GET', path: '/api/media/pipelines/:id/runs', input: pipeline.pipelineRunListInputSchema, output: pipeline.pipelineRunListSchema, summary: "A pipeline's runs, newest first, with their steps and jobs" }),
+  getPipelineRun: op({ access: 'read', method: 'GET', path: '/api/media/pipeline-runs/:id', input: pipeline.pipelineRunIdInputSchema, output: pipeline.pipelineRunSchema, summary: 'One pipeline run: its video, steps, jobs and timings' }),
+  listPipelineTemplates: op({ access: 'read', method: 'GET', path: '/api/media/pipeline-templates', input: noInput, output: pipeline.pipelineTemplateListSchema, summary: 'The built-in pipeline templates (create one with POST /api/media/pipelines {template})' }),
   getSession: op({ access: 'read', method: 'GET', path: '/api/auth/session', input: noInput, output: callerSchema, summary: 'Who the caller is: the name and role of the token (the desktop window is admin)' }),
 } as const;
 

@@ -182,3 +182,45 @@ export const moveToLibraryParams = z.strictObject({
   videoId,
   targetDirectory: z.enum(['videos', 'public', 'playback', 'compilations']).default('videos'),
 });
+
+/** Output codecs of `transcode` and the containers it writes. */
+export const TRANSCODE_CODECS = ['h264', 'hevc', 'av1'] as const;
+export const TRANSCODE_CONTAINERS = ['mp4', 'mkv'] as const;
+
+/**
+ * `transcode`: shrink a library video to H.264/HEVC/AV1, beside it (`copy`) or in its place
+ * (`replace`, only with proof: processors/transcode). Quality knobs default per codec and encoder
+ * family (processors/transcode/transcode-settings.ts), so an absent value means "the sane default".
+ */
+export const transcodeParams = z
+  .strictObject({
+    videoId,
+    codec: z.enum(TRANSCODE_CODECS).default('hevc').describe('Output video codec'),
+    container: z.enum(TRANSCODE_CONTAINERS).optional().describe("Default: the original's (mp4 for .mp4/.m4v/.mov, mkv otherwise)"),
+    mode: z.enum(['copy', 'replace']).default('copy').describe('`copy`: a new file beside the original; `replace`: the verified output takes the original\'s place (original kept in .quarantine/)'),
+    crf: z.number().int().min(0).max(63).optional().describe('Software encoders (libx264/libx265/libsvtav1); default 23 / 26 / 32'),
+    cq: z.number().int().min(0).max(51).optional().describe('NVENC constant quality; default 23 / 28 / 30'),
+    globalQuality: z.number().int().min(1).max(51).optional().describe('QSV/VAAPI quality; default 23 / 25 / 30'),
+    preset: x264Preset.default('medium').describe("Speed/size trade-off on x264's scale, mapped to each encoder's nearest preset"),
+    maxHeight: z.number().int().min(144).max(4320).optional().describe('Scale down (never up) to at most this height'),
+    audio: z.enum(['copy', 'aac', 'opus']).default('copy'),
+    audioBitrate: z.number().int().min(32).max(512).default(128).describe('kbit/s per audio track when re-encoding audio'),
+    keepAllAudio: z.boolean().default(true).describe('Keep every audio track (false: the first only)'),
+    keepSubtitles: z.boolean().default(true).describe('Keep subtitle tracks (text ones become mov_text in mp4; bitmap ones need mkv)'),
+    skipIfCodec: z.boolean().default(true).describe('Skip (outcome `skipped`) a video already in the target codec'),
+    skipBelowBitsPerPixel: z.number().min(0).max(10).default(0.04).describe('Skip a video whose video bit rate per pixel per frame is already below this (0: never)'),
+    minSavingsPercent: z.number().min(0).max(95).default(10).describe('replace: the output must be at least this much smaller'),
+    liveGuard: z.boolean().default(true).describe('replace: stop early when the projected size shows the output will be larger than the original'),
+    verifyQuality: z
+      .strictObject({ metric: z.enum(['ssim', 'psnr']), min: z.number().min(0).max(100) })
+      .optional()
+      .describe('Keep the output only when ffmpeg\'s SSIM (0–1) or PSNR (dB) on sampled segments reaches `min`'),
+    force: z.boolean().default(false).describe('Run even when these settings were already applied to (or tried on) this content (else 409 ALREADY_PROCESSED)'),
+    outputPath: outputFilePath(['videos', 'inbox', 'public', 'playback', 'compilations'], ['.mp4', '.mkv']).optional().describe('copy: where to write (default beside the original, `<name>.<codec>.<ext>`)'),
+  })
+  .refine((p) => p.mode === 'copy' || p.outputPath === undefined, { message: 'outputPath is for mode "copy" (replace keeps the original\'s name)', path: ['outputPath'] })
+  .refine((p) => p.verifyQuality?.metric !== 'ssim' || p.verifyQuality.min <= 1, { message: 'an SSIM minimum is between 0 and 1', path: ['verifyQuality', 'min'] })
+  .refine((p) => p.outputPath === undefined || p.container === undefined || p.outputPath.toLowerCase().endsWith(`.${p.container}`), {
+    message: 'outputPath must end with the container\'s extension',
+    path: ['outputPath'],
+  });

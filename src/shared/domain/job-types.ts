@@ -30,6 +30,7 @@ export const JOB_TYPES = [
   'scene_extract',
   'thumbnail_generate',
   'move_to_library',
+  'transcode',
 ] as const;
 export type JobType = (typeof JOB_TYPES)[number];
 
@@ -49,6 +50,7 @@ export const JOB_TYPE_CATALOG: Readonly<Record<JobType, JobTypeDefinition>> = {
   scene_extract: { category: 'gpu_ai', defaultVramMb: 8000, description: 'Scene detection and extraction', paramsSchema: params.sceneExtractParams },
   thumbnail_generate: { category: 'cpu', defaultVramMb: 0, description: 'Generate thumbnail from video', paramsSchema: params.thumbnailGenerateParams },
   move_to_library: { category: 'cpu', defaultVramMb: 0, description: 'Move video from inbox to target directory', paramsSchema: params.moveToLibraryParams },
+  transcode: { category: 'gpu_encode', defaultVramMb: 2000, description: 'Shrink a video (H.264/HEVC/AV1), beside it or replacing it with proof', paramsSchema: params.transcodeParams },
 };
 
 export function isJobType(value: string): value is JobType {

@@ -3,7 +3,7 @@
  * cancel answers `running` + `cancelling`, and at the very moment the job becomes `cancelled` (the
  * runtime's event) the ffmpeg process is gone and no partial file is left, about a second after the
  * cancel (SIGINT, SIGKILL after 1 s), not the 3–20 s an encoder flushing its buffered frames took.
- * A pause answers `paused` once the process has been stopped; a suspended encode cancels the same way.
+ * A pause answers `suspended` once the process has been stopped; a suspended encode cancels the same way.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -96,17 +96,17 @@ describe('cancel and pause that tell the truth (real ffmpeg)', () => {
     expect((await runtime.execute('getStats', {})).cancelled).toBe(1);
   }, 60_000);
 
-  it('a pause answers paused once ffmpeg is stopped; a suspended encode is cancelled the same honest way', async () => {
+  it('a pause answers suspended once ffmpeg is stopped; a suspended encode is cancelled the same honest way', async () => {
     const { runtime } = m.embedded;
     const { id, pid } = await startLongEncode();
-    expect(await runtime.execute('pauseJob', { id })).toEqual({ id, status: 'paused' });
+    expect(await runtime.execute('pauseJob', { id })).toEqual({ id, status: 'suspended' });
     // SIGSTOP was delivered before the answer: the kernel shows it stopped at once (D for a moment at most)
     await waitFor(() => stateOf(pid) === 'T', 500, 'ffmpeg stopped');
-    await expect(runtime.execute('getJob', { id })).resolves.toMatchObject({ status: 'paused', cancelling: false });
+    await expect(runtime.execute('getJob', { id })).resolves.toMatchObject({ status: 'suspended', cancelling: false });
 
     const cancelled = atTheMoment(id, 'cancelled', () => ({ ffmpeg: stateOf(pid), partials: partialFiles() }));
     const asked = performance.now();
-    expect(await runtime.execute('cancelJob', { id })).toMatchObject({ status: 'paused', cancelling: true });
+    expect(await runtime.execute('cancelJob', { id })).toMatchObject({ status: 'suspended', cancelling: true });
     await expect(runtime.execute('resumeJob', { id })).rejects.toMatchObject({ code: 'INVALID_TRANSITION' });
     const { seen, at } = await cancelled;
     expect(seen).toEqual({ ffmpeg: null, partials: [] });

@@ -12,6 +12,8 @@ import { requireTools, type MediaDeps } from '../steps/media-deps';
 import { recordOutputVideo } from '../steps/output-video';
 import { DURATION_TOLERANCE } from '../steps/verify-output';
 import { encodeWithFallback } from './encoding-choice';
+import type { TranscodeStore } from '../../core/transcode-ports';
+import { reencodeLedger } from '../transcode/reencode-ledger';
 
 interface ReencodeParams {
   videoId: string;
@@ -22,7 +24,8 @@ interface ReencodeParams {
   verify?: 'decode';
 }
 
-export function reencodeStreamingProcessor(deps: MediaDeps): Processor {
+/** `ledger`: where the savings ledger's row of each re-encode goes (none without a transcode store). */
+export function reencodeStreamingProcessor(deps: MediaDeps, ledger?: TranscodeStore): Processor {
   return {
     async run(ctx) {
       const p = ctx.job.params as unknown as ReencodeParams;
@@ -31,8 +34,11 @@ export function reencodeStreamingProcessor(deps: MediaDeps): Processor {
       const stem = basename(input.record.filename, extname(input.record.filename));
       const outputPath = p.outputPath ? deps.library.resolve(p.outputPath) : join(deps.library.resolve('playback'), `${stem}.mp4`);
       ctx.log(`Starting re-encode of ${input.record.path} (${input.durationSeconds.toFixed(2)} s) at ${p.targetBitrate} kb/s max, preset ${p.preset}, crf ${p.crf}`);
-      await encodeWithFallback(ctx, deps.encoders.preferred, { crf: p.crf, preset: p.preset, targetBitrateKbps: p.targetBitrate }, (encoding) =>
-        runFfmpegStep(ctx, {
+      const counted = reencodeLedger(ctx, ledger, input.record, Date.now());
+      let encoder: string | null = null;
+      const published = await encodeWithFallback(ctx, deps.encoders.preferred, { crf: p.crf, preset: p.preset, targetBitrateKbps: p.targetBitrate }, (encoding) => {
+        encoder = encoding.encoder;
+        return runFfmpegStep(ctx, {
           library: deps.library,
           tools,
           outputPath,
@@ -41,8 +47,9 @@ export function reencodeStreamingProcessor(deps: MediaDeps): Processor {
           check: { kind: 'video', durationSeconds: input.durationSeconds, tolerance: DURATION_TOLERANCE.reencode, audio: input.hasAudio, decode: p.verify === 'decode' },
           record: (file, verified) => recordOutputVideo(ctx, deps.videos, file, verified, 'playback'),
           args: (output) => buildReencodeArgs({ input: input.absolutePath, output, encoding }),
-        }),
-      );
+        });
+      }).catch((error: unknown) => counted.failed(encoder, error));
+      await counted.copied(encoder ?? 'libx264', published.value === true ? null : published.value);
       await deps.videos.setReencodeJob(input.record.id, ctx.job.id, Date.now());
       ctx.progress(100);
       ctx.log('Re-encode completed successfully');

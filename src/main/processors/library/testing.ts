@@ -79,7 +79,7 @@ export function recordingContext(type: JobType, params: Record<string, unknown>,
   const job: JobRecord = {
     id: randomUUID(), seq: 1, type, status: 'running', params, progress: 0, priority: 5, waitingReason: null, resourceCategory: 'cpu',
     vramRequired: 0, vramReserved: 0, createdAt: Date.now(), enqueuedAt: Date.now(), startedAt: Date.now(), completedAt: null, retryCount: 0,
-    maxRetries: 3, retryAfter: null, lastError: null, nodeId: 'test', createdBy: null, attempt: 1, logLines: 0, logDropped: 0, suspended: false, cancelRequestedAt: null, ...overrides,
+    maxRetries: 3, retryAfter: null, lastError: null, nodeId: 'test', createdBy: null, attempt: 1, logLines: 0, logDropped: 0, cancelRequestedAt: null, ...overrides,
   };
   return {
     job,

@@ -77,6 +77,15 @@ export class ConsoleBuffer {
     return this.getLines().join('\n');
   }
 
+  /**
+   * The buffer as text for a terminal emulator that then gets the live chunks: complete lines end
+   * with CRLF, the line being written follows, and a CR after it when the tool has just returned to
+   * its start (a status line about to be redrawn), so the next chunk lands where the tool's cursor is.
+   */
+  replay(): string {
+    return this.lines.map((line) => `${line}\r\n`).join('') + this.current + (this.pendingCr ? '\r' : '');
+  }
+
   /** Calls `listener` with every chunk written from now on; returns the unsubscribe function. */
   subscribe(listener: ConsoleListener): () => void {
     this.listeners.add(listener);

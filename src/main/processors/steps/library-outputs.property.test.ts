@@ -21,6 +21,8 @@ import { LibraryPaths } from '../../library/library-paths';
 import { StoreAttemptFiles } from '../../runtime/attempt-files';
 import { removeAbandonedPartials } from '../../runtime/partial-recovery';
 import { sampleMetadata } from '../../storage/conformance/video-store-conformance';
+import { cancelLiveJob } from '../../storage/conformance/job-store-conformance';
+import { isLiveStatus } from '../../../shared/domain/statuses';
 import { openSqliteStores, type SqliteStores } from '../../storage/sqlite/open-sqlite-stores';
 import { recordingContext } from '../library/testing';
 import type { AttemptFiles } from '../processor';
@@ -176,7 +178,9 @@ async function scenario(run: number, script: Action[]): Promise<void> {
       case 'cancel': {
         const r = pick(runners.filter((x) => x.state !== 'dead' && !x.finished), action.pick);
         if (!r) break;
-        await jobs.transitionJob({ jobId: r.job.id, from: ['running', 'paused'], to: 'cancelled', at: now });
+        // cancelled through another node while live, in whichever attempt runs it now
+        const current = await jobs.getJob(r.job.id);
+        if (current && isLiveStatus(current.status)) await cancelLiveJob(jobs, { jobId: current.id, attempt: current.attempt }, now);
         r.controller.abort(new Error('cancelled'));
         break;
       }

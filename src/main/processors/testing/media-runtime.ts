@@ -1,6 +1,7 @@
 /**
  * The embedded runtime with this build's REAL processors, on a temp library and data folder, for
- * end-to-end tests with real ffmpeg on clips made at test time.
+ * end-to-end tests with real ffmpeg on clips made at test time. The library watcher is off (jobs
+ * register what the tests expect); pass `watch` in the overrides to turn it on.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,7 +23,7 @@ export interface MediaRuntime {
 
 export async function startMediaRuntime(overrides: Partial<RuntimeConfig> = {}): Promise<MediaRuntime> {
   const dir = mkdtempSync(join(tmpdir(), 'mjc-media-'));
-  const config = loadConfig({ MEDIA_DATA_DIR: join(dir, 'data'), MEDIA_LIBRARY_PATH: join(dir, 'library'), MEDIA_NODE_ID: 'media-node' }, { reportFlushMs: 20, ...overrides });
+  const config = loadConfig({ MEDIA_DATA_DIR: join(dir, 'data'), MEDIA_LIBRARY_PATH: join(dir, 'library'), MEDIA_NODE_ID: 'media-node', MEDIA_WATCH: '0' }, { reportFlushMs: 20, ...overrides });
   const embedded = await openEmbeddedRuntime(config, { processors: createProcessors });
   const { runtime } = embedded;
   return {

@@ -48,7 +48,7 @@ export async function startNodeProcess(nodeId: string, env: Record<string, strin
   const token = randomBytes(16).toString('hex');
   const child = spawn(process.execPath, ['--import', 'tsx', ENTRIES[processors]], {
     cwd: REPO_ROOT,
-    env: { ...process.env, MEDIA_DATA_DIR: mkdtempSync(join(tmpdir(), `mjc-node-${nodeId}-`)), MEDIA_NODE_ID: nodeId, HOST: '127.0.0.1', PORT: String(port), MEDIA_API_TOKEN: token, ...env },
+    env: { ...process.env, MEDIA_DATA_DIR: mkdtempSync(join(tmpdir(), `mjc-node-${nodeId}-`)), MEDIA_NODE_ID: nodeId, HOST: '127.0.0.1', PORT: String(port), MEDIA_API_TOKEN: token, MEDIA_WATCH: '0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -13,6 +13,8 @@ import { openSqliteStores } from '../../storage/sqlite/open-sqlite-stores';
 import type { SqliteJobStore } from '../../storage/sqlite/sqlite-job-store';
 import type { SqliteVideoStore } from '../../storage/sqlite/sqlite-video-store';
 import { loadConfig, type RuntimeConfig } from '../config';
+import type { Clock, Timers } from '../../core/ports';
+import type { GpuActivitySource } from '../../system/gpu-activity';
 import type { GpuReadingSource, GpuWorkProfile } from '../capacity-state';
 import type { JobTypeCatalog } from '../create-job';
 import { createRuntime, type Runtime } from '../create-runtime';
@@ -39,6 +41,12 @@ export interface TestRuntimeOptions {
   readonly dir?: string;
   /** The job types' catalog; by default one whose params are free (for the scripted processor). */
   readonly catalog?: JobTypeCatalog;
+  /** The services' timers (a ManualClock drives them from the test); real ones by default. */
+  readonly timers?: Timers;
+  /** The runtime's clock (a ManualClock); the system's by default. */
+  readonly clock?: Clock;
+  /** The GPU yield's view of the machine (a fake reading source); nvidia-smi and /proc by default. */
+  readonly gpuActivity?: GpuActivitySource;
 }
 
 export async function startTestRuntime(options: TestRuntimeOptions = {}): Promise<TestRuntime> {
@@ -55,6 +63,10 @@ export async function startTestRuntime(options: TestRuntimeOptions = {}): Promis
     catalog: options.catalog ?? scriptedCatalog,
     gpu: options.gpu,
     ...(options.gpuWork ? { gpuWork: options.gpuWork } : {}),
+    ...(options.timers ? { timers: options.timers } : {}),
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.gpuActivity ? { gpuActivity: options.gpuActivity } : {}),
+    settings: stores.settings,
     logger: { info() {}, warn() {}, error: console.error },
   });
   await runtime.start();

@@ -89,8 +89,8 @@ function send(method: string, path: string, token: string | null): Promise<{ sta
   const request: RawRequest = {
     method,
     path,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(method === 'POST' ? { 'content-type': 'application/json' } : {}) },
-    ...(method === 'POST' ? { body: '{}' } : {}),
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(method === 'POST' || method === 'PUT' ? { 'content-type': 'application/json' } : {}) },
+    ...(method === 'POST' || method === 'PUT' ? { body: '{}' } : {}),
   };
   return rawRequest(url, request).then((r) => ({ ...r, handlerRan: handlersRun !== before.handlersRun || executions !== before.executions }));
 }
@@ -181,11 +181,11 @@ describe('every guarded route refuses, before its handler runs', () => {
 
 describe('refused before the body is read', () => {
   it('a malformed or oversized JSON body without a token gets 401, not 400 or 413', async () => {
-    for (const r of guarded().filter((x) => x.method === 'POST')) {
+    for (const r of guarded().filter((x) => x.method === 'POST' || x.method === 'PUT')) {
       for (const body of ['{"oops', JSON.stringify({ pad: 'x'.repeat(2 * 1024 * 1024) })]) {
         const before = handlersRun;
-        const res = await rawRequest(url, { method: 'POST', path: concrete(r.url), headers: { 'content-type': 'application/json' }, body });
-        expect(res.status, `POST ${r.url} with ${body.length} bytes`).toBe(401);
+        const res = await rawRequest(url, { method: r.method, path: concrete(r.url), headers: { 'content-type': 'application/json' }, body });
+        expect(res.status, `${r.method} ${r.url} with ${body.length} bytes`).toBe(401);
         expect(handlersRun).toBe(before);
       }
     }

@@ -5,51 +5,12 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isAppError } from '../../../shared/contracts/errors';
-import type { JobType } from '../../../shared/domain/job-types';
-import type { ResourceCategory } from '../../../shared/domain/statuses';
-import { DEFAULT_CATEGORY_LIMITS, type NodeCapacity } from '../../core/capacity';
-import { TRANSITIONS } from '../../core/lifecycle';
-import type { ClaimRequest, JobStore, NewJob } from '../../core/ports';
+import type { JobStore } from '../../core/ports';
 import { decideAfterCrash } from '../../core/retry-policy';
-import { candidateLookahead, schedule } from '../../core/scheduler';
+import { capacityOf, claimRequest, newJob, type StoreFactory, type StoreFactoryOptions } from './fixtures';
 
-export interface StoreFactoryOptions {
-  readonly logBounds?: { headLines: number; tailLines: number };
-}
-
-export type StoreFactory = (options: StoreFactoryOptions) => Promise<JobStore>;
-
-const CATEGORY_OF: Record<string, ResourceCategory> = { validate: 'cpu', reencode_streaming: 'gpu_encode', scene_extract: 'gpu_ai' };
-
-export function newJob(overrides: Partial<NewJob> = {}): NewJob {
-  const type = (overrides.type ?? 'validate') as JobType;
-  return {
-    id: randomUUID(),
-    type,
-    params: { videoId: randomUUID() },
-    priority: 5,
-    resourceCategory: CATEGORY_OF[type] ?? 'cpu',
-    vramRequired: type === 'validate' ? 0 : 4000,
-    maxRetries: 3,
-    createdAt: 1_000,
-    createdBy: null,
-    ...overrides,
-  };
-}
-
-export function capacityOf(overrides: Partial<NodeCapacity> = {}): NodeCapacity {
-  return { limits: DEFAULT_CATEGORY_LIMITS, vramBudgetMb: 16000, queuePaused: false, pausedCategories: [], ...overrides };
-}
-
-export function claimRequest(nodeId: string, now: number, capacity = capacityOf()): ClaimRequest {
-  return {
-    nodeId,
-    now,
-    capacity,
-    lookahead: candidateLookahead(capacity),
-    decide: (usage, candidates) => schedule({ capacity, usage, candidates, now, starvationGuardMs: 60_000 }),
-  };
-}
+// the fixtures, from here too: other suites, tests and the benchmarks import them from this module
+export { cancelLiveJob, capacityOf, claimRequest, newJob, STARVATION_GUARD_MS, type StoreFactory, type StoreFactoryOptions } from './fixtures';
 
 export function describeJobStoreConformance(adapterName: string, factory: StoreFactory): void {
   describe(`JobStore conformance: ${adapterName}`, () => {
@@ -250,21 +211,21 @@ export function describeJobStoreConformance(adapterName: string, factory: StoreF
 
     it('applies manual transitions only from allowed statuses', async () => {
       const [job] = await store.insertJobs([newJob()]);
-      const paused = await store.transitionJob({ jobId: job!.id, from: TRANSITIONS.pause.from, to: 'paused', at: 2_000, logLine: 'Paused' });
+      const paused = await store.transitionJob({ jobId: job!.id, action: 'pause', at: 2_000, logLine: 'Paused' });
       expect(paused).toMatchObject({ applied: true, job: { status: 'paused' } });
-      const refused = await store.transitionJob({ jobId: job!.id, from: TRANSITIONS.pause.from, to: 'paused', at: 2_001 });
+      const refused = await store.transitionJob({ jobId: job!.id, action: 'pause', at: 2_001 });
       expect(refused).toMatchObject({ applied: false, job: { status: 'paused' } });
       expect((await store.claimJobs(claimRequest('n', 2_002))).started).toHaveLength(0);
-      const prio = await store.setPriority(job!.id, 1, TRANSITIONS.setPriority.from, 2_003);
+      const prio = await store.setPriority(job!.id, 1, 2_003);
       expect(prio).toMatchObject({ applied: true, job: { priority: 1 } });
-      await store.transitionJob({ jobId: job!.id, from: TRANSITIONS.resume.from, to: 'pending', at: 3_000 });
-      const cancelled = await store.transitionJob({ jobId: job!.id, from: TRANSITIONS.cancel.from, to: 'cancelled', at: 4_000, logLine: 'cancelled' });
+      await store.transitionJob({ jobId: job!.id, action: 'resume', at: 3_000 });
+      const cancelled = await store.cancelJob({ jobId: job!.id, at: 4_000, logLine: 'cancelled', requestedLogLine: 'Cancel requested' });
       expect(cancelled.job).toMatchObject({ status: 'cancelled', completedAt: 4_000 });
-      expect((await store.setPriority(job!.id, 2, TRANSITIONS.setPriority.from, 4_001)).applied).toBe(false);
-      const retried = await store.transitionJob({ jobId: job!.id, from: TRANSITIONS.retry.from, to: 'pending', at: 5_000, countRetry: true });
+      expect((await store.setPriority(job!.id, 2, 4_001)).applied).toBe(false);
+      const retried = await store.transitionJob({ jobId: job!.id, action: 'retry', at: 5_000 });
       expect(retried.job).toMatchObject({ status: 'pending', retryCount: 1, completedAt: null, retryAfter: null, enqueuedAt: 5_000 });
       expect((await store.readLog(job!.id, 0, 10)).lines.map((l) => l.text)).toEqual(['Paused', 'cancelled']);
-      await expect(store.transitionJob({ jobId: randomUUID(), from: ['pending'], to: 'paused', at: 1 })).rejects.toSatisfy((e) => isAppError(e) && e.code === 'NOT_FOUND');
+      await expect(store.transitionJob({ jobId: randomUUID(), action: 'pause', at: 1 })).rejects.toSatisfy((e) => isAppError(e) && e.code === 'NOT_FOUND');
     });
 
     it('cancel of a running job marks it cancelling; its slot stays held until its attempt reports cancelled', async () => {
@@ -279,28 +240,28 @@ export function describeJobStoreConformance(adapterName: string, factory: StoreF
       const stale = await store.recordReports({ logs: [], progress: new Map(), outcomes: [{ kind: 'cancelled', jobId: job!.id, attempt: started!.attempt - 1, at: 2_900, logLine: 'stale' }] });
       expect(stale).toHaveLength(0);
       const [ended] = await store.recordReports({ logs: [], progress: new Map(), outcomes: [{ kind: 'cancelled', jobId: job!.id, attempt: started!.attempt, at: 3_000, logLine: 'Cancelled: the tool has exited' }] });
-      expect(ended).toMatchObject({ status: 'cancelled', vramReserved: 0, completedAt: 3_000, suspended: false });
+      expect(ended).toMatchObject({ status: 'cancelled', vramReserved: 0, completedAt: 3_000 });
       expect((await store.countJobs()).byStatus).toMatchObject({ running: 0, cancelled: 1 });
       expect((await store.readLog(job!.id, 0, 10)).lines.map((l) => l.text)).toEqual(['Started attempt 1 on node n (4000 MB VRAM reserved)', 'Cancel requested', 'Cancelled: the tool has exited']);
       expect(await cancel(3_100)).toMatchObject({ applied: false, job: { status: 'cancelled' } });
       // a retry starts afresh: no cancel carried over
-      const retried = await store.transitionJob({ jobId: job!.id, from: TRANSITIONS.retry.from, to: 'pending', at: 3_200, countRetry: true });
+      const retried = await store.transitionJob({ jobId: job!.id, action: 'retry', at: 3_200 });
       expect(retried.job).toMatchObject({ status: 'pending', cancelRequestedAt: null });
     });
 
     it('cancel of a waiting job is at once; an attempt asked to cancel ends cancelled unless it completed first; a rescue cancels it', async () => {
       const [waiting, failing, interrupted, completing, crashed, suspended] = await store.insertJobs([newJob(), newJob(), newJob(), newJob(), newJob(), newJob()]);
       const cancel = (id: string, at: number) => store.cancelJob({ jobId: id, at, logLine: 'Cancelled', requestedLogLine: 'Cancel requested' });
-      const paused = await store.transitionJob({ jobId: waiting!.id, from: TRANSITIONS.pause.from, to: 'paused', at: 1_900 });
+      const paused = await store.transitionJob({ jobId: waiting!.id, action: 'pause', at: 1_900 });
       expect(paused.job.status).toBe('paused');
       const started = (await store.claimJobs(claimRequest('n', 2_000, capacityOf({ limits: { cpu: 5, gpu_encode: 1, gpu_ai: 1 } })))).started;
       const attemptOf = (id: string) => started.find((j) => j.id === id)!.attempt;
       expect(started.map((j) => j.id).sort()).toEqual([failing!.id, interrupted!.id, completing!.id, crashed!.id, suspended!.id].sort());
       // paused without a process: cancelled at once
       expect(await cancel(waiting!.id, 2_100)).toMatchObject({ applied: true, job: { status: 'cancelled', completedAt: 2_100 } });
-      // suspended (its process stopped): asked, it stays paused until its attempt ends
+      // suspended (its process stopped): asked, it stays suspended until its attempt ends
       await store.suspendJob(suspended!.id, 2_150, 'Suspended');
-      expect(await cancel(suspended!.id, 2_200)).toMatchObject({ applied: true, job: { status: 'paused', suspended: true, cancelRequestedAt: 2_200 } });
+      expect(await cancel(suspended!.id, 2_200)).toMatchObject({ applied: true, job: { status: 'suspended', cancelRequestedAt: 2_200 } });
       for (const j of [failing, interrupted, completing, crashed]) await cancel(j!.id, 2_200);
       const decision = { kind: 'retry' as const, retryCount: 1, retryAfter: 9_000, reason: 'attempt 1 of 3' };
       const ended = await store.recordReports({
@@ -321,13 +282,13 @@ export function describeJobStoreConformance(adapterName: string, factory: StoreF
           [suspended!.id, 'cancelled'],
         ]),
       );
-      expect(ended.find((j) => j.id === suspended!.id)).toMatchObject({ suspended: false, vramReserved: 0 });
+      expect(ended.find((j) => j.id === suspended!.id)).toMatchObject({ vramReserved: 0 });
       expect((await store.readLog(failing!.id, 0, 10)).lines.at(-1)?.text).toBe('Cancelled, as asked: the attempt has ended (ERROR: boom)');
       const rescued = await store.rescueJobs('n', 4_000, (j) => decideAfterCrash(j.retryCount, j.maxRetries));
       expect(rescued.map((j) => [j.id, j.status, j.retryCount])).toEqual([[crashed!.id, 'cancelled', 0]]);
       expect((await store.readLog(crashed!.id, 0, 10)).lines.at(-1)?.text).toMatch(/runtime stopped while this job was running.*: cancelled, as a user had asked/);
       const counts = await store.countJobs();
-      expect(counts.byStatus).toMatchObject({ running: 0, paused: 0, cancelled: 5, completed: 1, queued: 0, pending: 0 });
+      expect(counts.byStatus).toMatchObject({ running: 0, suspended: 0, paused: 0, cancelled: 5, completed: 1, queued: 0, pending: 0 });
       expect(counts.vramReservedMb).toBe(0);
     });
 
@@ -350,7 +311,7 @@ export function describeJobStoreConformance(adapterName: string, factory: StoreF
     it('pages deep lists exactly like a full scan, with and without filters', async () => {
       const types = ['validate', 'reencode_streaming', 'scene_extract'] as const;
       const jobs = await store.insertJobs(Array.from({ length: 9_000 }, (_, i) => newJob({ type: types[i % 3], resourceCategory: (['cpu', 'gpu_encode', 'gpu_ai'] as const)[i % 3] })));
-      for (const job of jobs.filter((_, i) => i % 7 === 0)) await store.transitionJob({ jobId: job.id, from: ['pending'], to: 'cancelled', at: 2_000 });
+      for (const job of jobs.filter((_, i) => i % 7 === 0)) await store.cancelJob({ jobId: job.id, at: 2_000, logLine: 'Cancelled', requestedLogLine: 'Cancel requested' });
       const newestFirst = [...jobs].reverse();
       const cancelled = new Set(jobs.filter((_, i) => i % 7 === 0).map((j) => j.id));
       const cases = [
@@ -373,18 +334,19 @@ export function describeJobStoreConformance(adapterName: string, factory: StoreF
       await store.insertJobs([newJob({ type: 'reencode_streaming' }), newJob({ type: 'reencode_streaming' })]);
       const started = (await store.claimJobs(claimRequest('n', 2_000, capacityOf({ limits: { cpu: 5, gpu_encode: 1, gpu_ai: 1 } })))).started;
       expect(started.map((j) => j.id)).toEqual([job!.id]);
-      expect((await store.suspendJob(job!.id, 2_100, 'Suspended')).job).toMatchObject({ status: 'paused', suspended: true, vramReserved: 4000 });
+      expect((await store.suspendJob(job!.id, 2_100, 'Suspended')).job).toMatchObject({ status: 'suspended', vramReserved: 4000 });
       expect((await store.suspendJob(job!.id, 2_101, 'again')).applied).toBe(false);
       expect((await store.claimJobs(claimRequest('n', 2_200, capacityOf({ limits: { cpu: 5, gpu_encode: 1, gpu_ai: 1 } })))).started).toHaveLength(0);
-      expect((await store.countJobs()).vramReservedMb).toBe(4000);
-      expect((await store.resumeSuspendedJob(job!.id, 2_300, 'Resumed')).job).toMatchObject({ status: 'running', suspended: false });
+      expect(await store.countJobs()).toMatchObject({ vramReservedMb: 4000, byStatus: { running: 0, suspended: 1, paused: 0 } });
+      expect((await store.listJobs({ status: 'suspended' }, 0, 10)).rows.map((j) => j.id)).toEqual([job!.id]);
+      expect((await store.resumeSuspendedJob(job!.id, 2_300, 'Resumed')).job).toMatchObject({ status: 'running' });
       await store.suspendJob(job!.id, 2_400, 'Suspended');
       const done = await store.recordReports({ logs: [], progress: new Map(), outcomes: [{ kind: 'completed', jobId: job!.id, attempt: started[0]!.attempt, at: 2_500, logLine: 'done' }] });
-      expect(done[0]).toMatchObject({ status: 'completed', suspended: false, vramReserved: 0 });
+      expect(done[0]).toMatchObject({ status: 'completed', vramReserved: 0 });
       const [other] = (await store.claimJobs(claimRequest('n', 2_600, capacityOf({ limits: { cpu: 5, gpu_encode: 1, gpu_ai: 1 } })))).started;
       await store.suspendJob(other!.id, 2_700, 'Suspended');
       const rescued = await store.rescueJobs('n', 3_000, (j) => decideAfterCrash(j.retryCount, j.maxRetries));
-      expect(rescued.map((j) => [j.id, j.status, j.suspended])).toEqual([[other!.id, 'queued', false]]);
+      expect(rescued.map((j) => [j.id, j.status])).toEqual([[other!.id, 'queued']]);
       expect((await store.readLog(job!.id, 0, 10)).lines.map((l) => l.text)).toEqual(['Started attempt 1 on node n (4000 MB VRAM reserved)', 'Suspended', 'Resumed', 'Suspended', 'done']);
     });
 

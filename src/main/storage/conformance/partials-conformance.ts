@@ -6,11 +6,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { TRANSITIONS } from '../../core/lifecycle';
 import type { NewVideoFile, VideoStore } from '../../core/library-ports';
 import type { AttemptFence, JobStore } from '../../core/ports';
 import { decideAfterCrash } from '../../core/retry-policy';
-import { claimRequest, newJob } from './job-store-conformance';
+import { cancelLiveJob, claimRequest, newJob } from './job-store-conformance';
 import { sampleMetadata } from './video-store-conformance';
 
 export interface PartialsStores {
@@ -66,7 +65,7 @@ export function describePartialsConformance(adapterName: string, factory: () => 
       await jobs.cancelJob({ jobId: fence.jobId, at: 2_300, logLine: 'Cancelled', requestedLogLine: 'Cancel requested' });
       expect((await jobs.getJob(fence.jobId))?.status).toBe('running');
       expect(await jobs.attemptOwnsJob(fence)).toBe(false);
-      await jobs.transitionJob({ jobId: fence.jobId, from: TRANSITIONS.cancel.from, to: 'cancelled', at: 2_350 });
+      await cancelLiveJob(jobs, fence, 2_350);
       expect(await jobs.attemptOwnsJob(fence)).toBe(false);
 
       const rescuedOne = await running('dead');
@@ -109,12 +108,12 @@ export function describePartialsConformance(adapterName: string, factory: () => 
       expect(await jobs.takeAbandonedPartials({})).toEqual([]);
 
       // by node, and all: a cancelled attempt's partials too
-      await jobs.transitionJob({ jobId: live.jobId, from: TRANSITIONS.cancel.from, to: 'cancelled', at: 9_100 });
+      await cancelLiveJob(jobs, live, 9_100);
       expect((await jobs.takeAbandonedPartials({ nodeId: 'n2' })).map((p) => p.path)).toEqual([]);
       expect((await jobs.takeAbandonedPartials({ nodeId: 'n1' })).map((p) => p.path)).toEqual(['playback/a.11111111-a1.partial.mp4']);
       const other = await running('n3');
       await jobs.recordPartial(partial(other, 'gifs/d.partial.gif', 'n3'));
-      await jobs.transitionJob({ jobId: other.jobId, from: TRANSITIONS.cancel.from, to: 'cancelled', at: 9_200 });
+      await cancelLiveJob(jobs, other, 9_200);
       expect((await jobs.takeAbandonedPartials({})).map((p) => p.path)).toEqual(['gifs/d.partial.gif']);
     });
 
@@ -124,7 +123,7 @@ export function describePartialsConformance(adapterName: string, factory: () => 
       expect(await jobs.commitPartial(fence, 'gifs/x.gif')).toBe(true);
       const stale = await running();
       await jobs.recordPartial(partial(stale, 'gifs/y.gif'));
-      await jobs.transitionJob({ jobId: stale.jobId, from: TRANSITIONS.cancel.from, to: 'cancelled', at: 2_600 });
+      await cancelLiveJob(jobs, stale, 2_600);
       expect(await jobs.commitPartial(stale, 'gifs/y.gif')).toBe(false);
       // the fenced file's record stays for recovery; the committed one is gone
       expect((await jobs.takeAbandonedPartials({})).map((p) => p.path)).toEqual(['gifs/y.gif']);
@@ -146,7 +145,7 @@ export function describePartialsConformance(adapterName: string, factory: () => 
       // fenced: no row, and the partial record stays for recovery
       const stale = await running();
       await jobs.recordPartial(partial(stale, 'playback/y.mp4'));
-      await jobs.transitionJob({ jobId: stale.jobId, from: TRANSITIONS.cancel.from, to: 'cancelled', at: 2_600 });
+      await cancelLiveJob(jobs, stale, 2_600);
       expect(await stores.videos.publishVideo(output('playback/y.mp4', stale.jobId), { ...stale, path: 'playback/y.mp4' })).toBeNull();
       expect(await stores.videos.getVideoByPath('playback/y.mp4')).toBeUndefined();
       expect((await jobs.takeAbandonedPartials({})).map((p) => p.path)).toEqual(['playback/y.mp4']);
@@ -159,7 +158,7 @@ export function describePartialsConformance(adapterName: string, factory: () => 
       expect(await stores.videos.publishThumbnail(v!.id, { ...first, path: 'thumbnails/a.jpg' }, 2_000)).toMatchObject({ previous: null, video: { thumbnailPath: 'thumbnails/a.jpg' } });
       const second = await running();
       expect(await stores.videos.publishThumbnail(v!.id, { ...second, path: 'thumbnails/a (1).jpg' }, 2_100)).toMatchObject({ previous: 'thumbnails/a.jpg', video: { thumbnailPath: 'thumbnails/a (1).jpg' } });
-      await jobs.transitionJob({ jobId: second.jobId, from: TRANSITIONS.cancel.from, to: 'cancelled', at: 2_200 });
+      await cancelLiveJob(jobs, second, 2_200);
       expect(await stores.videos.publishThumbnail(v!.id, { ...second, path: 'thumbnails/a (2).jpg' }, 2_300)).toBeNull();
       expect((await stores.videos.getVideo(v!.id))?.thumbnailPath).toBe('thumbnails/a (1).jpg');
       expect(await jobs.takeAbandonedPartials({})).toEqual([]);

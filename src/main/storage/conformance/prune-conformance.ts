@@ -99,11 +99,11 @@ export function describePruneConformance(adapterName: string, factory: () => Pro
       ];
       // jobs that never ended, all created at day 0
       const [running, pending, paused] = await store.insertJobs([newJob({ createdAt: 0 }), newJob({ createdAt: 0 }), newJob({ createdAt: 0 })]);
-      await store.transitionJob({ jobId: paused!.id, from: ['pending'], to: 'paused', at: DAY });
-      await store.transitionJob({ jobId: pending!.id, from: ['pending'], to: 'paused', at: DAY });
+      await store.transitionJob({ jobId: paused!.id, action: 'pause', at: DAY });
+      await store.transitionJob({ jobId: pending!.id, action: 'pause', at: DAY });
       const { started } = await store.claimJobs(claimRequest('node-a', DAY, capacity));
       expect(started.map((j) => j.id)).toEqual([running!.id]);
-      await store.transitionJob({ jobId: pending!.id, from: ['paused'], to: 'pending', at: DAY });
+      await store.transitionJob({ jobId: pending!.id, action: 'resume', at: DAY });
       kept.push((await store.getJob(running!.id))!, (await store.getJob(pending!.id))!, (await store.getJob(paused!.id))!);
       expect(kept.map((j) => j.status).sort()).toEqual(['cancelled', 'completed', 'failed', 'paused', 'pending', 'queued', 'running']);
 

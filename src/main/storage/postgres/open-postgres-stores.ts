@@ -12,12 +12,25 @@ import { PgLogWriter } from './pg-logs';
 import { migrate } from './pg-migrations';
 import { PostgresVideoStore } from './pg-video-store';
 import { PgWakeChannel } from './pg-wake';
+import { PostgresPipelineStore } from './pg-pipeline-store';
+import { PostgresTranscodeStore } from './pg-transcode-store';
+import { PostgresLeaderLeases } from './pg-leader-leases';
+import { PostgresSettingsStore } from './pg-settings';
+import { PostgresVideoFiles } from './pg-video-files';
 
 export interface PostgresStores {
   readonly jobs: PostgresJobStore;
   readonly videos: PostgresVideoStore;
   readonly analysis: PostgresAnalysisStore;
+  /** Pipelines, their runs, fingerprints and schedule slots. */
+  readonly pipelines: PostgresPipelineStore;
   readonly fleet: PostgresFleetRegistry;
+  /** Settings shared by every node, named leader leases (one node runs the library watcher …), the library's file index. */
+  readonly settings: PostgresSettingsStore;
+  readonly leases: PostgresLeaderLeases;
+  readonly videoFiles: PostgresVideoFiles;
+  /** Library transcoding: savings ledger, fingerprints, swap journal, quarantine, history. */
+  readonly transcode: PostgresTranscodeStore;
   /** Wake-ups from the other nodes; null when opened without a node identity. */
   readonly wake: PgWakeChannel | null;
   /** Stops listening and ends the shared pool. */
@@ -56,7 +69,12 @@ export async function openPostgresStores(url: string, options: PostgresStoresOpt
     jobs: new PostgresJobStore(pool, { logBounds, leaseMs, ...(wake ? { wake } : {}) }),
     videos: new PostgresVideoStore(patient),
     analysis: new PostgresAnalysisStore(patient),
+    pipelines: new PostgresPipelineStore(pool),
     fleet: new PostgresFleetRegistry(pool, new PgLogWriter(logBounds), { leaseMs, ...(wake ? { wake } : {}) }),
+    settings: new PostgresSettingsStore(pool),
+    leases: new PostgresLeaderLeases(pool),
+    videoFiles: new PostgresVideoFiles(patient),
+    transcode: new PostgresTranscodeStore(patient),
     wake,
     async close() {
       await wake?.close();

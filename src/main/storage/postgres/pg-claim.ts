@@ -6,7 +6,8 @@
  *    (two dispatchers, or a claim racing a rescue), so this node's usage cannot grow under it;
  *    only a claim adds to a node's usage, and other nodes' claims do not touch it.
  * 2. Usage: this node's running or suspended jobs (READ COMMITTED: the latest committed state).
- * 3. Candidates: the best-ranked waiting jobs of each category, read WITHOUT locks (one statement).
+ * 3. Candidates: the best-ranked waiting jobs of each category, and the best-ranked ones that fit the
+ *    free VRAM however deep they rank (pg-claim-read.ts), read WITHOUT locks (one statement).
  *    Locking them here would make a full node, which only writes why they wait, hide them from an
  *    idle node claiming at the same moment (SKIP LOCKED) or make it wait for nothing.
  * 4. `decide` chooses. The chosen rows are locked by primary key (no status predicate: a stale
@@ -29,12 +30,14 @@
  * On the pipelined path every status change is made by the start, completion and waiting-reason
  * statements, which then count their own changes instead of the row trigger (pg-count-rules.ts).
  */
-import type { ResourceCategory } from '../../../shared/domain/statuses';
-import { RESOURCE_CATEGORIES } from '../../../shared/domain/statuses';
+import { RESOURCE_CATEGORIES, WAITING_STATUSES } from '../../../shared/domain/statuses';
+import { targetOf } from '../../core/lifecycle';
 import type { ClaimRequest, ClaimResult, JobRecord } from '../../core/ports';
-import type { Candidate, ScheduleResult } from '../../core/scheduler';
+import type { ScheduleResult } from '../../core/scheduler';
 import type { LogBounds } from '../../core/log-bounds';
-import { COUNT_IN_STATEMENTS, countDeltaCte, LIVE_JOB } from './pg-count-rules';
+import { appliesTo, setStatusOf, sqlStatus, statusIn } from '../status-sql';
+import { readUsageAndCandidates } from './pg-claim-read';
+import { COUNT_IN_STATEMENTS, countDeltaCte } from './pg-count-rules';
 import { LOCKS, pipelinedTransaction, type Pool, type Queryable } from './pg-db';
 import { dropPushedOutLine, type PgLogWriter } from './pg-logs';
 import { applyCompletionsAndProgress, applyReports, isCompletionsAndProgress } from './pg-reports';
@@ -54,69 +57,6 @@ export function lockNodeSql(nodeId: string): string {
   // Generic plans: the claim's statements are prepared, and planning them anew at every tick was a
   // quarter of their server time (their plans do not depend on the values)
   return `SET LOCAL enable_bitmapscan = off; SET LOCAL plan_cache_mode = force_generic_plan; SELECT pg_advisory_xact_lock(${LOCKS.claimNamespace}, ${hash | 0})`;
-}
-
-interface UsageOrCandidateRow {
-  kind: 'usage' | 'candidate';
-  resource_category: string;
-  n: number | null;
-  vram: number | null;
-  seq: string | null;
-  id: string | null;
-  priority: number | null;
-  vram_required: number | null;
-  enqueued_at: string | null;
-  status: string | null;
-  waiting_reason: string | null;
-}
-
-/**
- * This node's usage and the candidates of each category in one statement (one round trip): the
- * usage rows, then per category the best-ranked waiting jobs (only the columns the scheduler needs).
- */
-function usageAndCandidatesSql(categories: readonly ResourceCategory[]): string {
-  const usage = `SELECT 'usage' AS kind, resource_category, count(*)::integer AS n, coalesce(sum(vram_reserved), 0)::float8 AS vram,
-      NULL::bigint AS seq, NULL::text AS id, NULL::integer AS priority, NULL::integer AS vram_required, NULL::bigint AS enqueued_at,
-      NULL::text AS status, NULL::text AS waiting_reason
-    FROM jobs WHERE ${LIVE_JOB} AND node_id = $1 GROUP BY resource_category`;
-  const perCategory = categories.map(
-    (_, i) => `(SELECT 'candidate', resource_category, NULL, NULL, seq, id, priority, vram_required, enqueued_at, status, waiting_reason
-      FROM jobs WHERE status IN ('pending', 'queued') AND resource_category = $${2 * i + 3} AND (retry_after IS NULL OR retry_after <= $2)
-      ORDER BY priority, seq LIMIT $${2 * i + 4})`,
-  );
-  return [usage, ...perCategory].join(' UNION ALL ');
-}
-
-/** What the claim read: this node's usage and the candidates with their current waiting state. */
-interface ClaimRead {
-  readonly running: Record<ResourceCategory, number>;
-  readonly vramReservedMb: number;
-  readonly candidates: Candidate[];
-  readonly waitingBySeq: Map<number, { status: string; reason: string | null }>;
-}
-
-/** Issues the read at once (its place in the pipeline is fixed when this is called). */
-function readUsageAndCandidates(db: Queryable, request: ClaimRequest, categories: readonly ResourceCategory[]): Promise<ClaimRead> {
-  const { nodeId, now } = request;
-  const statement = { name: `mjc-claim-read-${categories.join('-')}`, text: usageAndCandidatesSql(categories), values: [nodeId, now, ...categories.flatMap((c) => [c, request.lookahead[c]])] };
-  return db.query<UsageOrCandidateRow>(statement).then(({ rows }) => {
-    const running = { cpu: 0, gpu_encode: 0, gpu_ai: 0 } as Record<ResourceCategory, number>;
-    let vramReservedMb = 0;
-    const waitingBySeq = new Map<number, { status: string; reason: string | null }>();
-    const candidates: Candidate[] = [];
-    for (const row of rows) {
-      const category = row.resource_category as ResourceCategory;
-      if (row.kind === 'usage') {
-        running[category] = row.n!;
-        vramReservedMb += row.vram!;
-        continue;
-      }
-      const seq = Number(row.seq);
-      waitingBySeq.set(seq, { status: row.status!, reason: row.waiting_reason });
-      candidates.push({ id: row.id!, seq, category, priority: row.priority!, vramRequired: row.vram_required!, waitingSince: Number(row.enqueued_at) });
-    }
-    return { running, vramReservedMb, candidates, waitingBySeq };
-  });
 }
 
 /**
@@ -183,17 +123,20 @@ function startChosen(db: Queryable, chosen: ScheduleResult['start'], at: { now: 
     .then((r) => r.rows);
 }
 
+/** Of the rows the waiting-reason write changed, those whose status changed (lookAt: pending → queued). */
+const LOOKED_AT = appliesTo('lookAt', 'status_before');
+
 const START_CHOSEN = (() => {
   const drop = dropPushedOutLine('s', 7, 8);
   // the lock's row is the one updated, so its status is the status before (which leaves its count:
   // a running job is counted live)
   return `WITH s AS (
-         UPDATE jobs SET status = 'running', started_at = $1, completed_at = NULL, node_id = $2, attempt = jobs.attempt + 1,
+         UPDATE jobs SET ${setStatusOf('start')}, started_at = $1, completed_at = NULL, node_id = $2, attempt = jobs.attempt + 1,
            vram_reserved = c.vram, waiting_reason = NULL, retry_after = NULL, progress = 0, updated_at = $1, log_lines = jobs.log_lines + 1,
            ${drop.countColumn}, lease_expires_at = mjc_now_ms() + $5
          FROM (SELECT seq, status FROM jobs WHERE seq = ANY($3::bigint[]) ORDER BY seq FOR UPDATE SKIP LOCKED) AS locked,
            unnest($3::bigint[], $4::integer[]) AS c(seq, vram)
-         WHERE jobs.seq = locked.seq AND c.seq = locked.seq AND jobs.status IN ('pending', 'queued') RETURNING ${jobColumns()}, locked.status AS status_before),
+         WHERE jobs.seq = locked.seq AND c.seq = locked.seq AND ${appliesTo('start', 'jobs.status')} RETURNING ${jobColumns()}, locked.status AS status_before),
        l AS (INSERT INTO job_logs (job_seq, line, at, text)
          SELECT seq, log_lines, $1, 'Started attempt ' || attempt || ' on node ' || $6
            || CASE WHEN vram_reserved > 0 THEN ' (' || vram_reserved || ' MB VRAM reserved)' ELSE '' END FROM s),
@@ -202,12 +145,12 @@ const START_CHOSEN = (() => {
        SELECT ${jobColumns('s')} FROM s`;
 })();
 
-/** Changed waiting reasons; a pending job becomes queued (counted like the start, see there). */
+/** Changed waiting reasons; a pending job becomes queued (lookAt; counted like the start, see there). */
 const WRITE_WAITING_REASONS = `WITH w AS (
-       UPDATE jobs SET status = 'queued', waiting_reason = r.reason, updated_at = $1
+       UPDATE jobs SET ${setStatusOf('lookAt')}, waiting_reason = r.reason, updated_at = $1
        FROM (SELECT seq, status FROM jobs WHERE seq = ANY($2::bigint[]) FOR UPDATE SKIP LOCKED) AS locked,
          unnest($2::bigint[], $3::text[]) AS r(seq, reason)
-       WHERE jobs.seq = locked.seq AND r.seq = locked.seq AND jobs.status IN ('pending', 'queued') RETURNING ${jobColumns()}, locked.status AS status_before),
-     ${countDeltaCte('was_pending', 'w', 'status_before', -1, "status_before = 'pending'")},
-     ${countDeltaCte('now_queued', 'w', "'queued'", 1, "status_before = 'pending'")}
+       WHERE jobs.seq = locked.seq AND r.seq = locked.seq AND ${statusIn(WAITING_STATUSES, 'jobs.status')} RETURNING ${jobColumns()}, locked.status AS status_before),
+     ${countDeltaCte('was_pending', 'w', 'status_before', -1, LOOKED_AT)},
+     ${countDeltaCte('now_queued', 'w', sqlStatus(targetOf('lookAt')!), 1, LOOKED_AT)}
      SELECT ${jobColumns('w')}, w.status_before FROM w`;

@@ -2,7 +2,7 @@
  * Who counts a status change on PostgreSQL (see pg-migrations.ts for why counts are appended as
  * deltas to job_count_deltas and folded into job_buckets later).
  *
- * LIVE jobs (running, or suspended by a pause) are not in the bucketed counts at all: readers
+ * LIVE jobs (running, or suspended by a pause: status class live) are not in the bucketed counts at all: readers
  * count them from the jobs themselves (a node's capacity bounds them: a few hundred rows, found
  * through the jobs_active index). So the two hottest changes write one delta row per group instead
  * of two: a start only takes the job out of pending or queued, a completion only adds it to
@@ -15,6 +15,7 @@
  * check the same setting: exactly one of the two counts each change. Only a transaction whose
  * status changes are ALL made by such statements may set it (claimTick's pipelined path).
  */
+import { LIVE } from '../status-sql';
 
 /** Jobs per bucket of job_buckets (seq >> BUCKET_SHIFT), as in the SQLite store. */
 export const BUCKET_SHIFT = 12;
@@ -30,9 +31,10 @@ const COUNTING_HERE = `current_setting('${STATEMENT_COUNTS}', true) = 'on'`;
 
 /**
  * A live job (running, or suspended and still holding its slot): what readers count from the jobs
- * themselves, what holds capacity and what a lease covers. The predicate of the jobs_active index.
+ * themselves, what holds capacity and what a lease covers. The predicate of the jobs_active index
+ * (`status IN ('running', 'suspended')`), rendered from the status classes.
  */
-export const LIVE_JOB = `(status = 'running' OR suspended)`;
+export const LIVE_JOB = LIVE;
 
 /**
  * A CTE (no trailing comma) appending, for each row of `rows` (the CTE of an update returning the

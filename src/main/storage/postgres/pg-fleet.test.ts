@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CATEGORY_LIMITS } from '../../core/capacity';
 import type { NodeHeartbeat, NodeRegistration, WakeReason } from '../../core/fleet-ports';
 import { decideAfterCrash } from '../../core/retry-policy';
-import { claimRequest, newJob } from '../conformance/job-store-conformance';
+import { cancelLiveJob, claimRequest, newJob } from '../conformance/job-store-conformance';
 import { startPostgres, type PostgresServer } from '../testing/postgres-server';
 import { openPostgresStores, type PostgresStores } from './open-postgres-stores';
 
@@ -116,7 +116,7 @@ describe('PostgreSQL fleet registry, leases and wake-ups', () => {
     // renewed for longer than one lease in total: a sweep finds nothing to rescue
     expect(await fleet.rescueExpired(5_000, (j) => decideAfterCrash(j.retryCount, j.maxRetries))).toEqual([]);
 
-    await jobs.transitionJob({ jobId: started[0]!.id, from: ['running'], to: 'cancelled', at: 2_000 });
+    await cancelLiveJob(jobs, attempts[0]!, 2_000);
     expect(await fleet.heartbeat(beat('a', attempts))).toEqual({ lost: [attempts[0]] });
     // a cancel asked through any node: the attempt is still this node's (renewed) and must stop as a cancel
     await jobs.cancelJob({ jobId: started[2]!.id, at: 2_100, logLine: 'Cancelled', requestedLogLine: 'Cancel requested' });

@@ -5,7 +5,7 @@
  * matter.
  */
 import { AppError } from '../../../shared/contracts/errors';
-import type { ResourceCategory } from '../../../shared/domain/statuses';
+import { LIVE_STATUSES, WAITING_STATUSES, type ResourceCategory } from '../../../shared/domain/statuses';
 import type { CategoryLimits } from '../../core/capacity';
 import type { FleetRegistry, HeartbeatResult, NodeGpu, NodeHeartbeat, NodeRecord, NodeRegistration } from '../../core/fleet-ports';
 import type { JobRecord } from '../../core/ports';
@@ -15,6 +15,7 @@ import type { PgLogWriter } from './pg-logs';
 import { rescueExpiredLeases } from './pg-reports';
 import type { WakeNotifier } from './pg-wake';
 import { rowToJob, type PgJobRow } from './pg-rows';
+import { statusIn } from '../status-sql';
 
 interface PgNodeRow {
   id: string;
@@ -114,7 +115,7 @@ export class PostgresFleetRegistry implements FleetRegistry {
         `WITH alive AS (SELECT * FROM unnest($1::text[], $2::integer[]) AS a(id, attempt)),
          renewed AS (
            UPDATE jobs SET lease_expires_at = mjc_now_ms() + $4 FROM alive
-           WHERE jobs.id = alive.id AND jobs.attempt = alive.attempt AND jobs.node_id = $3 AND (jobs.status = 'running' OR jobs.suspended)
+           WHERE jobs.id = alive.id AND jobs.attempt = alive.attempt AND jobs.node_id = $3 AND ${statusIn(LIVE_STATUSES, 'jobs.status')}
            RETURNING jobs.id, jobs.cancel_requested_at IS NOT NULL AS cancelling)
          SELECT id, attempt, true AS lost FROM alive WHERE id NOT IN (SELECT id FROM renewed)
          UNION ALL SELECT alive.id, alive.attempt, false FROM alive JOIN renewed ON renewed.id = alive.id WHERE renewed.cancelling`,
@@ -128,7 +129,7 @@ export class PostgresFleetRegistry implements FleetRegistry {
 
   async rescueExpired(now: number, decide: (job: JobRecord) => FailureDecision): Promise<JobRecord[]> {
     const rescued = await inTransaction(this.pool, (c) => rescueExpiredLeases(c, this.log, now, decide));
-    if (rescued.some((j) => j.status === 'queued' || j.status === 'pending')) this.options.wake?.notify('work');
+    if (rescued.some((j) => WAITING_STATUSES.includes(j.status))) this.options.wake?.notify('work');
     // a node that was only cut off may be back: it checks its attempts at once and stops the fenced ones
     for (const nodeId of new Set(rescued.map((j) => j.nodeId))) if (nodeId !== null) this.options.wake?.notify('cancel', nodeId);
     return rescued;

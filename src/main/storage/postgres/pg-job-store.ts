@@ -7,7 +7,9 @@
  *
  * Open it with `PostgresJobStore.open({ url })` (migrates), or through openPostgresStores.
  */
-import type { JobStatus, ResourceCategory } from '../../../shared/domain/statuses';
+import { WAITING_STATUSES, type JobStatus, type ResourceCategory } from '../../../shared/domain/statuses';
+import { cancelActionFor, targetOf } from '../../core/lifecycle';
+import { appliesTo, setStatusOf, statusIn } from '../status-sql';
 import { AppError } from '../../../shared/contracts/errors';
 import type {
   AttemptFence,
@@ -15,6 +17,7 @@ import type {
   CancelRequest,
   ClaimRequest,
   ClaimResult,
+  EndedInHour,
   JobFilter,
   JobRecord,
   JobStore,
@@ -35,6 +38,8 @@ import type { FailureDecision } from '../../core/retry-policy';
 import { DEFAULT_LOG_BOUNDS, type LogBounds } from '../../core/log-bounds';
 import { claimTick, lockNodeSql } from './pg-claim';
 import { compactCounts, countJobs, listPage } from './pg-counts';
+import { endedPerHour, searchPage } from './pg-job-search';
+import { isSearchFilter } from '../job-search-filter';
 import { inTransaction, openPool, type Pool, type Queryable } from './pg-db';
 import { PgLogWriter } from './pg-logs';
 import { migrate } from './pg-migrations';
@@ -95,10 +100,10 @@ export class PostgresJobStore implements JobStore {
     if (jobs.length === 0) return [];
     const col = <T>(f: (j: NewJob) => T) => jobs.map(f);
     const { rows } = await this.pool.query<PgJobRow>(
-      `INSERT INTO jobs (id, type, status, params, priority, resource_category, vram_required, max_retries, created_at, enqueued_at, updated_at, created_by)
-       SELECT id, type, 'pending', params, priority, resource_category, vram_required, max_retries, created_at, created_at, created_at, created_by
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::integer[], $5::text[], $6::integer[], $7::integer[], $8::bigint[], $9::text[])
-         WITH ORDINALITY AS j(id, type, params, priority, resource_category, vram_required, max_retries, created_at, created_by, ord)
+      `INSERT INTO jobs (id, type, status, params, priority, resource_category, vram_required, max_retries, created_at, enqueued_at, updated_at, created_by, pipeline_run_id, parent_job_id)
+       SELECT id, type, 'pending', params, priority, resource_category, vram_required, max_retries, created_at, created_at, created_at, created_by, pipeline_run_id, parent_job_id
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::integer[], $5::text[], $6::integer[], $7::integer[], $8::bigint[], $9::text[], $10::text[], $11::text[])
+         WITH ORDINALITY AS j(id, type, params, priority, resource_category, vram_required, max_retries, created_at, created_by, pipeline_run_id, parent_job_id, ord)
        ORDER BY ord RETURNING *`,
       [
         col((j) => j.id),
@@ -110,6 +115,8 @@ export class PostgresJobStore implements JobStore {
         col((j) => j.maxRetries),
         col((j) => j.createdAt),
         col((j) => j.createdBy),
+        col((j) => j.pipelineRunId ?? null),
+        col((j) => j.parentJobId ?? null),
       ],
     );
     const byId = new Map(rows.map((r) => [r.id, r]));
@@ -124,23 +131,28 @@ export class PostgresJobStore implements JobStore {
   }
 
   async listJobs(filter: JobFilter, offset: number, limit: number): Promise<{ rows: JobRecord[]; total: number }> {
+    if (isSearchFilter(filter)) return searchPage(this.pool, filter, offset, limit);
     return inTransaction(this.pool, (c) => listPage(c, filter, offset, limit), READ_SNAPSHOT);
   }
 
   async queuePosition(id: string): Promise<number | null> {
     const { rows } = await this.pool.query<{ status: string; ahead: number }>(
-      `SELECT j.status, (SELECT count(*)::integer FROM jobs w WHERE w.status IN ('pending', 'queued') AND w.resource_category = j.resource_category
+      `SELECT j.status, (SELECT count(*)::integer FROM jobs w WHERE ${statusIn(WAITING_STATUSES, 'w.status')} AND w.resource_category = j.resource_category
          AND (w.priority < j.priority OR (w.priority = j.priority AND w.seq < j.seq))) AS ahead
        FROM jobs j WHERE j.id = $1`,
       [id],
     );
     const row = rows[0];
-    if (!row || (row.status !== 'pending' && row.status !== 'queued')) return null;
+    if (!row || !WAITING_STATUSES.includes(row.status as JobStatus)) return null;
     return row.ahead + 1;
   }
 
   async queuePositions(ids: readonly string[]): Promise<Map<string, number>> {
     return pgQueuePositions(this.pool, ids);
+  }
+
+  async countEndedPerHour(since: number): Promise<EndedInHour[]> {
+    return endedPerHour(this.pool, since);
   }
 
   async countJobs(): Promise<StatusCounts> {
@@ -163,12 +175,12 @@ export class PostgresJobStore implements JobStore {
   }
 
   async transitionJob(t: ManualTransition): Promise<TransitionResult> {
-    // one statement: applied when the status is in `from` (re-checked on the latest row version),
-    // otherwise the job as found; a transaction only when a log line goes with it
-    const sets = manualTransitionSets(t, 4);
-    const sql = `WITH u AS (UPDATE jobs SET ${sets.sql}, log_lines = log_lines + $2 WHERE id = $1 AND status = ANY($3::text[]) RETURNING *)
+    // one statement: applied when the lifecycle table allows the action from the job's status
+    // (re-checked on the latest row version), otherwise the job as found; a transaction only when a
+    // log line goes with it
+    const sql = `WITH u AS (UPDATE jobs SET ${manualTransitionSets(t.action, 3)}, log_lines = log_lines + $2 WHERE id = $1 AND ${appliesTo(t.action)} RETURNING *)
       SELECT *, true AS applied FROM u UNION ALL SELECT *, false AS applied FROM jobs WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM u)`;
-    const args = [t.jobId, t.logLine ? 1 : 0, t.from, ...sets.args];
+    const args = [t.jobId, t.logLine ? 1 : 0, t.at];
     const apply = async (db: Queryable) => {
       const row = (await db.query<PgJobRow & { applied: boolean }>(sql, args)).rows[0];
       if (!row) throw notFound(t.jobId);
@@ -189,7 +201,8 @@ export class PostgresJobStore implements JobStore {
     const result = await inTransaction(this.pool, async (db) => {
       const row = (await db.query<PgJobRow>('SELECT * FROM jobs WHERE id = $1 FOR UPDATE', [c.jobId])).rows[0];
       if (!row) throw notFound(c.jobId);
-      if (row.status === 'running' || row.suspended) {
+      const action = cancelActionFor(row.status as JobStatus);
+      if (action === 'requestCancel') {
         // live: its node stops the attempt, whose end (or rescue) cancels the job
         if (row.cancel_requested_at !== null) return { job: rowToJob(row), applied: true, requested: false };
         const updated = (
@@ -198,9 +211,8 @@ export class PostgresJobStore implements JobStore {
         await this.log.writeCounted(db, [{ seq: Number(updated.seq), line: updated.log_lines, at: c.at, text: c.requestedLogLine }]);
         return { job: rowToJob(updated), applied: true, requested: true };
       }
-      if (!CANCEL_AT_ONCE.includes(row.status as JobStatus)) return { job: rowToJob(row), applied: false, requested: false };
-      const sets = manualTransitionSets({ jobId: c.jobId, from: CANCEL_AT_ONCE, to: 'cancelled', at: c.at }, 2);
-      const updated = (await db.query<PgJobRow>(`UPDATE jobs SET ${sets.sql}, log_lines = log_lines + 1 WHERE id = $1 RETURNING *`, [c.jobId, ...sets.args])).rows[0]!;
+      if (action !== 'cancel') return { job: rowToJob(row), applied: false, requested: false };
+      const updated = (await db.query<PgJobRow>(`UPDATE jobs SET ${manualTransitionSets('cancel', 2)}, log_lines = log_lines + 1 WHERE id = $1 RETURNING *`, [c.jobId, c.at])).rows[0]!;
       await this.log.writeCounted(db, [{ seq: Number(updated.seq), line: updated.log_lines, at: c.at, text: c.logLine }]);
       return { job: rowToJob(updated), applied: true, requested: false };
     });
@@ -211,11 +223,11 @@ export class PostgresJobStore implements JobStore {
     return { job, applied };
   }
 
-  async setPriority(jobId: string, priority: number, allowedFrom: readonly JobStatus[], at: number): Promise<TransitionResult> {
+  async setPriority(jobId: string, priority: number, at: number): Promise<TransitionResult> {
     const { rows } = await this.pool.query<PgJobRow & { applied: boolean }>(
-      `WITH u AS (UPDATE jobs SET priority = $2, updated_at = $3 WHERE id = $1 AND status = ANY($4::text[]) RETURNING *)
+      `WITH u AS (UPDATE jobs SET priority = $2, updated_at = $3 WHERE id = $1 AND ${appliesTo('setPriority')} RETURNING *)
        SELECT *, true AS applied FROM u UNION ALL SELECT *, false AS applied FROM jobs WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM u)`,
-      [jobId, priority, at, allowedFrom],
+      [jobId, priority, at],
     );
     const row = rows[0];
     if (!row) throw notFound(jobId);
@@ -231,7 +243,7 @@ export class PostgresJobStore implements JobStore {
 
   async suspendJob(jobId: string, at: number, logLine: string): Promise<TransitionResult> {
     return this.countedTransition(
-      `UPDATE jobs SET status = 'paused', suspended = true, updated_at = $2, log_lines = log_lines + 1 WHERE id = $1 AND status = 'running' RETURNING *`,
+      `UPDATE jobs SET ${setStatusOf('suspend')}, updated_at = $2, log_lines = log_lines + 1 WHERE id = $1 AND ${appliesTo('suspend')} RETURNING *`,
       jobId,
       at,
       logLine,
@@ -240,8 +252,8 @@ export class PostgresJobStore implements JobStore {
 
   async resumeSuspendedJob(jobId: string, at: number, logLine: string): Promise<TransitionResult> {
     return this.countedTransition(
-      `UPDATE jobs SET status = 'running', suspended = false, updated_at = $2, log_lines = log_lines + 1
-       WHERE id = $1 AND status = 'paused' AND suspended RETURNING *`,
+      `UPDATE jobs SET ${setStatusOf('resumeSuspended')}, updated_at = $2, log_lines = log_lines + 1
+       WHERE id = $1 AND ${appliesTo('resumeSuspended')} RETURNING *`,
       jobId,
       at,
       logLine,
@@ -312,7 +324,7 @@ export class PostgresJobStore implements JobStore {
 
   async nextRetryAt(now: number): Promise<number | null> {
     const { rows } = await this.pool.query<{ t: string | null }>(
-      `SELECT min(retry_after) AS t FROM jobs WHERE status = 'queued' AND retry_after IS NOT NULL AND retry_after > $1`,
+      `SELECT min(retry_after) AS t FROM jobs WHERE ${statusIn([targetOf('scheduleRetry')!])} AND retry_after IS NOT NULL AND retry_after > $1`,
       [now],
     );
     return rows[0]!.t === null ? null : Number(rows[0]!.t);
@@ -371,7 +383,7 @@ export class PostgresJobStore implements JobStore {
 
   /** Jobs that became claimable again (interrupted, retry, resume) may suit another node. */
   private wakeForRequeued(jobs: readonly JobRecord[]): void {
-    if (jobs.some((j) => j.status === 'pending' || j.status === 'queued')) this.wake?.notify('work');
+    if (jobs.some((j) => WAITING_STATUSES.includes(j.status))) this.wake?.notify('work');
   }
 
   /**
@@ -387,9 +399,6 @@ export class PostgresJobStore implements JobStore {
     });
   }
 }
-
-/** Waiting jobs (a paused one without a process included) are cancelled at once; live ones are asked to stop. */
-const CANCEL_AT_ONCE: readonly JobStatus[] = ['pending', 'queued', 'paused'];
 
 function notFound(jobId: string): AppError {
   return new AppError('NOT_FOUND', `No job with id ${jobId}.`, { jobId });

@@ -8,6 +8,8 @@ import type { LogLineInput } from '../../core/ports';
 import type { LogBounds } from '../../core/log-bounds';
 import type { Queryable } from './pg-db';
 import { pgText } from './pg-rows';
+import { LIVE_STATUSES } from '../../../shared/domain/statuses';
+import { statusIn } from '../status-sql';
 
 export interface CountedLine {
   readonly seq: number;
@@ -53,7 +55,7 @@ export class PgLogWriter {
     const ordered = [...groups.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)); // one lock order
     const { rows } = await db.query<{ id: string; attempt: number | null; seq: string; log_lines: number }>(
       `UPDATE jobs SET log_lines = jobs.log_lines + c.k FROM unnest($1::text[], $2::integer[], $3::integer[]) AS c(id, attempt, k)
-       WHERE jobs.id = c.id AND (c.attempt IS NULL OR (jobs.attempt = c.attempt AND (jobs.status = 'running' OR jobs.suspended)))
+       WHERE jobs.id = c.id AND (c.attempt IS NULL OR (jobs.attempt = c.attempt AND ${statusIn(LIVE_STATUSES, 'jobs.status')}))
        RETURNING jobs.id, c.attempt, jobs.seq, jobs.log_lines`,
       [ordered.map((g) => g.id), ordered.map((g) => g.attempt), ordered.map((g) => g.lines.length)],
     );

@@ -360,7 +360,238 @@ const MIGRATIONS: readonly string[] = [
   // when a user asked to cancel a running (or suspended) job: it shows as cancelling until its
   // attempt has ended (tool exited, partials removed), then cancelled; a rescue then cancels it too
   `ALTER TABLE jobs ADD COLUMN cancel_requested_at bigint;`,
+  // settings shared by every node (watched folders …), and named leader leases: one node of the
+  // fleet runs a duty (the library watcher, a scheduler) until its lease runs out in mjc_now_ms()
+  `CREATE TABLE IF NOT EXISTS app_settings (
+    key        text   PRIMARY KEY,
+    value      jsonb  NOT NULL,
+    updated_at bigint NOT NULL
+  );
+  CREATE TABLE IF NOT EXISTS leader_leases (
+    name        text   PRIMARY KEY,
+    holder      text   NOT NULL,
+    acquired_at bigint NOT NULL,
+    expires_at  bigint NOT NULL
+  );`,
+  /* `suspended` becomes a status of its own (a running job whose process a pause stopped, its slot
+     and VRAM still held) instead of status paused plus the suspended flag, which goes. Live jobs
+     (running, suspended) stay out of the bucketed counts (pg-count-rules.ts): the jobs that move
+     were live before and after, so they move with the count trigger dropped. A node of an older
+     version still running fails its statements from here on (its jobs are rescued when their
+     leases run out) instead of writing the flag. And an index for the claim's read of what fits
+     the free VRAM (pg-claim.ts): the waiting jobs of the GPU categories by VRAM need, then rank. */ `
+  LOCK TABLE jobs IN ACCESS EXCLUSIVE MODE;
+  DROP TRIGGER jobs_count_change ON jobs;
+  UPDATE jobs SET status = 'suspended' WHERE status = 'paused' AND suspended;
+
+  CREATE OR REPLACE FUNCTION jobs_count_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    INSERT INTO job_count_deltas (bucket, type, status, resource_category, n)
+      SELECT (seq >> ${BUCKET_SHIFT})::integer, type, status, resource_category, count(*) FROM new_rows
+      WHERE status NOT IN ('running', 'suspended') GROUP BY 1, 2, 3, 4;
+    RETURN NULL;
+  END $$;
+
+  CREATE OR REPLACE FUNCTION jobs_count_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    INSERT INTO job_count_deltas (bucket, type, status, resource_category, n)
+      SELECT (seq >> ${BUCKET_SHIFT})::integer, type, status, resource_category, -count(*) FROM old_rows
+      WHERE status NOT IN ('running', 'suspended') GROUP BY 1, 2, 3, 4;
+    DELETE FROM job_logs WHERE job_seq IN (SELECT seq FROM old_rows);
+    RETURN NULL;
+  END $$;
+
+  CREATE OR REPLACE FUNCTION jobs_count_change() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    IF old.status NOT IN ('running', 'suspended') THEN
+      INSERT INTO job_count_deltas (bucket, type, status, resource_category, n)
+        VALUES ((old.seq >> ${BUCKET_SHIFT})::integer, old.type, old.status, old.resource_category, -1);
+    END IF;
+    IF new.status NOT IN ('running', 'suspended') THEN
+      INSERT INTO job_count_deltas (bucket, type, status, resource_category, n)
+        VALUES ((new.seq >> ${BUCKET_SHIFT})::integer, new.type, new.status, new.resource_category, 1);
+    END IF;
+    IF new.status = 'completed' AND old.status <> 'completed' AND new.started_at IS NOT NULL AND new.completed_at IS NOT NULL THEN
+      INSERT INTO processing_deltas (completed, total_ms) VALUES (1, new.completed_at - new.started_at);
+    END IF;
+    RETURN NULL;
+  END $$;
+  CREATE TRIGGER jobs_count_change AFTER UPDATE ON jobs FOR EACH ROW
+    WHEN (old.status IS DISTINCT FROM new.status AND current_setting('mjc.statement_counts', true) IS DISTINCT FROM 'on')
+    EXECUTE FUNCTION jobs_count_change();
+
+  DROP INDEX jobs_active;
+  ALTER TABLE jobs DROP COLUMN suspended;
+  CREATE INDEX jobs_active ON jobs (node_id, resource_category) WHERE status IN ('running', 'suspended');
+  CREATE INDEX jobs_waiting_vram ON jobs (resource_category, vram_required, priority, seq)
+    WHERE status IN ('pending', 'queued') AND resource_category IN ('gpu_encode', 'gpu_ai');
+  `,
+  // library transcoding (issue #17): the savings ledger (every transcode and re-encode; totals are
+  // computed from it, never stored), content fingerprints and the settings applied to or tried on
+  // each content (the loop breaker), the swap journal of replaces and restores in progress (one per
+  // video), quarantined originals and each video's replace/restore history
+  `CREATE TABLE media_ledger (
+    id         bigint  GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    at         bigint  NOT NULL,
+    job_id     text,
+    job_type   text    NOT NULL,
+    video_id   text,
+    folder     text    NOT NULL,
+    node_id    text    NOT NULL,
+    gpu        text,
+    encoder    text,
+    mode       text,
+    codec_in   text,
+    codec_out  text,
+    bytes_in   bigint  NOT NULL,
+    bytes_out  bigint,
+    wall_ms    bigint  NOT NULL,
+    outcome    text    NOT NULL,
+    reason     text,
+    checks     text    NOT NULL
+  );
+  CREATE INDEX media_ledger_job ON media_ledger (job_id, id);
+  CREATE TABLE video_fingerprints (
+    video_id    text   PRIMARY KEY,
+    size_bytes  bigint NOT NULL,
+    mtime_ms    bigint NOT NULL,
+    fingerprint text   NOT NULL
+  );
+  CREATE TABLE content_marks (
+    fingerprint  text   NOT NULL,
+    settings_key text   NOT NULL,
+    job_id       text   NOT NULL,
+    outcome      text   NOT NULL,
+    at           bigint NOT NULL,
+    PRIMARY KEY (fingerprint, settings_key)
+  );
+  CREATE TABLE swap_journal (
+    video_id          text    PRIMARY KEY,
+    kind              text    NOT NULL,
+    job_id            text,
+    attempt           integer,
+    node_id           text    NOT NULL,
+    original_path     text    NOT NULL,
+    final_path        text    NOT NULL,
+    quarantine_path   text    NOT NULL,
+    incoming_path     text    NOT NULL,
+    original_identity text    NOT NULL,
+    incoming_identity text    NOT NULL,
+    payload           text    NOT NULL,
+    created_at        bigint  NOT NULL
+  );
+  CREATE TABLE quarantine (
+    id              text   PRIMARY KEY,
+    video_id        text   NOT NULL,
+    job_id          text,
+    original_path   text   NOT NULL,
+    quarantine_path text   NOT NULL,
+    replaced_path   text   NOT NULL,
+    size_bytes      bigint NOT NULL,
+    video_codec     text,
+    metadata        text,
+    identity        text   NOT NULL,
+    quarantined_at  bigint NOT NULL,
+    expires_at      bigint NOT NULL,
+    restored_at     bigint
+  );
+  CREATE INDEX quarantine_video   ON quarantine (video_id, quarantined_at);
+  CREATE INDEX quarantine_expires ON quarantine (expires_at);
+  CREATE TABLE video_history (
+    id                  bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    video_id            text   NOT NULL,
+    action              text   NOT NULL,
+    job_id              text,
+    at                  bigint NOT NULL,
+    previous_path       text   NOT NULL,
+    previous_codec      text,
+    previous_size_bytes bigint,
+    new_path            text   NOT NULL,
+    new_codec           text,
+    new_size_bytes      bigint
+  );
+  CREATE INDEX video_history_video ON video_history (video_id, id);`,
+  // pipelines (issue #16): each job may belong to a pipeline run and name the job of the step it
+  // came after (nullable columns without defaults: catalog changes only); pipelines with every
+  // version of their document; runs with a state per step (the job id chosen before the job is
+  // inserted, so a crash in between re-inserts the same job); the loop breaker's content
+  // fingerprints per (pipeline, steps version); claimed schedule slots (one run per scheduled time,
+  // whichever node's cron fires); and the lookup of a job's output video
+  `ALTER TABLE jobs ADD COLUMN pipeline_run_id text;
+  ALTER TABLE jobs ADD COLUMN parent_job_id text;
+  CREATE INDEX videos_source_job ON videos (source_job_id) WHERE source_job_id IS NOT NULL;
+  CREATE TABLE pipelines (
+    id            text    PRIMARY KEY,
+    name          text    NOT NULL,
+    enabled       boolean NOT NULL,
+    version       integer NOT NULL,
+    steps_version integer NOT NULL,
+    document      text    NOT NULL,
+    created_at    bigint  NOT NULL,
+    updated_at    bigint  NOT NULL,
+    created_by    text,
+    updated_by    text
+  );
+  CREATE UNIQUE INDEX pipelines_name ON pipelines (lower(name));
+  CREATE TABLE pipeline_versions (
+    pipeline_id text    NOT NULL,
+    version     integer NOT NULL,
+    document    text    NOT NULL,
+    created_at  bigint  NOT NULL,
+    PRIMARY KEY (pipeline_id, version)
+  );
+  CREATE TABLE pipeline_runs (
+    id               text    PRIMARY KEY,
+    pipeline_id      text    NOT NULL,
+    pipeline_version integer NOT NULL,
+    steps_version    integer NOT NULL,
+    video_id         text    NOT NULL,
+    trigger          text    NOT NULL,
+    trigger_detail   text,
+    forced           boolean NOT NULL,
+    status           text    NOT NULL,
+    created_at       bigint  NOT NULL,
+    updated_at       bigint  NOT NULL,
+    ended_at         bigint
+  );
+  CREATE INDEX pipeline_runs_pipeline ON pipeline_runs (pipeline_id, created_at);
+  CREATE INDEX pipeline_runs_running  ON pipeline_runs (created_at) WHERE status = 'running';
+  CREATE TABLE pipeline_run_steps (
+    run_id          text    NOT NULL,
+    idx             integer NOT NULL,
+    step_id         text    NOT NULL,
+    state           text    NOT NULL,
+    skip_kind       text,
+    job_id          text,
+    params          text,
+    reason          text,
+    output_video_id text,
+    started_at      bigint,
+    ended_at        bigint,
+    PRIMARY KEY (run_id, step_id)
+  );
+  CREATE INDEX pipeline_run_steps_job ON pipeline_run_steps (job_id) WHERE job_id IS NOT NULL;
+  CREATE TABLE pipeline_fingerprints (
+    pipeline_id   text    NOT NULL,
+    steps_version integer NOT NULL,
+    size_bytes    bigint  NOT NULL,
+    mtime_ms      bigint  NOT NULL,
+    hash          text    NOT NULL,
+    run_id        text,
+    kind          text    NOT NULL,
+    at            bigint  NOT NULL,
+    PRIMARY KEY (pipeline_id, steps_version, size_bytes, mtime_ms, hash)
+  );
+  CREATE TABLE pipeline_schedule_slots (
+    pipeline_id  text   NOT NULL,
+    scheduled_at bigint NOT NULL,
+    claimed_at   bigint NOT NULL,
+    PRIMARY KEY (pipeline_id, scheduled_at)
+  );`,
 ];
+
+/** The schema version this build migrates to (the number of migrations). */
+export const SCHEMA_VERSION = MIGRATIONS.length;
 
 /** Applies the migrations not applied yet, up to `upTo` (all of them; tests stop earlier to test an upgrade). */
 export async function migrate(pool: Pool, upTo = MIGRATIONS.length): Promise<void> {

@@ -13,6 +13,8 @@ import type { AttemptFence, AttemptPartial, PartialScope } from '../../core/port
 import type { Queryable } from './pg-db';
 import { LIVE_JOB } from './pg-count-rules';
 import { pgText } from './pg-rows';
+import { LIVE_STATUSES } from '../../../shared/domain/statuses';
+import { statusIn } from '../status-sql';
 
 /** While attempt $1/$2 owns its job: live in that attempt, its lease not run out, no cancel asked for. */
 const OWNS = `id = $1 AND attempt = $2 AND ${LIVE_JOB} AND lease_expires_at > mjc_now_ms() AND cancel_requested_at IS NULL`;
@@ -20,7 +22,7 @@ const OWNS = `id = $1 AND attempt = $2 AND ${LIVE_JOB} AND lease_expires_at > mj
 /** A CTE body: the job row while attempt $1/$2 owns it, locked against a concurrent rescue or cancel. */
 export const PG_OWNER = `SELECT 1 FROM jobs WHERE ${OWNS} FOR SHARE`;
 
-const ABANDONED = `NOT EXISTS (SELECT 1 FROM jobs j WHERE j.id = p.job_id AND j.attempt = p.attempt AND (j.status = 'running' OR j.suspended))`;
+const ABANDONED = `NOT EXISTS (SELECT 1 FROM jobs j WHERE j.id = p.job_id AND j.attempt = p.attempt AND ${statusIn(LIVE_STATUSES, 'j.status')})`;
 
 interface PartialRow {
   job_id: string;

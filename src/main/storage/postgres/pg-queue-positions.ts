@@ -6,10 +6,8 @@
  * and a running sum makes the positions: the index is read once up to the page's last job in
  * each category, instead of once per row from the head of the queue.
  */
-import { WAITING_STATUSES } from '../../../shared/domain/statuses';
 import type { Queryable } from './pg-db';
-
-const WAITING = `status IN (${WAITING_STATUSES.map((s) => `'${s}'`).join(', ')})`;
+import { WAITING } from '../status-sql';
 
 const SQL = `
   WITH page AS (

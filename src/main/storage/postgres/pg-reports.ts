@@ -7,25 +7,29 @@ import type { AttemptOutcome, JobRecord, ReportBatch } from '../../core/ports';
 import type { FailureDecision } from '../../core/retry-policy';
 import type { Queryable } from './pg-db';
 import type { LogBounds } from '../../core/log-bounds';
-import { countDeltaCte, LIVE_JOB, processingDeltaCte } from './pg-count-rules';
+import { countDeltaCte, processingDeltaCte } from './pg-count-rules';
+import { LIVE_STATUSES } from '../../../shared/domain/statuses';
+import { targetOf, type LifecycleAction } from '../../core/lifecycle';
+import { appliesTo, setStatusOf, sqlStatus, statusIn } from '../status-sql';
 import { dropPushedOutLine, type CountedLine, type PgLogWriter } from './pg-logs';
 import { jobColumns, pgArray, pgText, rowToJob, type PgJobRow } from './pg-rows';
 
-const FENCE = `WHERE id = $1 AND ${LIVE_JOB} AND attempt = $2 RETURNING *`;
+/** Job $1 in attempt $2, while `action` applies to its status (lifecycle: a live job). */
+const fence = (action: LifecycleAction) => `WHERE id = $1 AND ${appliesTo(action)} AND attempt = $2`;
 
 const SQL = {
-  complete: `UPDATE jobs SET status = 'completed', suspended = false, progress = 100, completed_at = $3, vram_reserved = 0, waiting_reason = NULL,
-    updated_at = $3, log_lines = log_lines + 1 ${FENCE}`,
-  fail: `UPDATE jobs SET status = 'failed', suspended = false, completed_at = $3, vram_reserved = 0, last_error = $4, waiting_reason = NULL,
-    updated_at = $3, log_lines = log_lines + 1 ${FENCE}`,
-  scheduleRetry: `UPDATE jobs SET status = 'queued', suspended = false, retry_count = $5, retry_after = $6, enqueued_at = $6, last_error = $4,
-    waiting_reason = $7, vram_reserved = 0, updated_at = $3, log_lines = log_lines + 1 ${FENCE}`,
-  interrupt: `UPDATE jobs SET status = 'pending', suspended = false, enqueued_at = $3, vram_reserved = 0, progress = 0, updated_at = $3,
-    log_lines = log_lines + 1 ${FENCE}`,
+  complete: `UPDATE jobs SET ${setStatusOf('complete')}, progress = 100, completed_at = $3, vram_reserved = 0, waiting_reason = NULL,
+    updated_at = $3, log_lines = log_lines + 1 ${fence('complete')} RETURNING *`,
+  fail: `UPDATE jobs SET ${setStatusOf('fail')}, completed_at = $3, vram_reserved = 0, last_error = $4, waiting_reason = NULL,
+    updated_at = $3, log_lines = log_lines + 1 ${fence('fail')} RETURNING *`,
+  scheduleRetry: `UPDATE jobs SET ${setStatusOf('scheduleRetry')}, retry_count = $5, retry_after = $6, enqueued_at = $6, last_error = $4,
+    waiting_reason = $7, vram_reserved = 0, updated_at = $3, log_lines = log_lines + 1 ${fence('scheduleRetry')} RETURNING *`,
+  interrupt: `UPDATE jobs SET ${setStatusOf('interrupt')}, enqueued_at = $3, vram_reserved = 0, progress = 0, updated_at = $3,
+    log_lines = log_lines + 1 ${fence('interrupt')} RETURNING *`,
   // the end of an attempt a user asked to cancel ($4: only when a cancel was asked for, so an attempt
   // that failed or was interrupted meanwhile ends cancelled, not re-queued)
-  cancel: `UPDATE jobs SET status = 'cancelled', suspended = false, completed_at = $3, vram_reserved = 0, waiting_reason = NULL, retry_after = NULL,
-    updated_at = $3, log_lines = log_lines + 1 WHERE id = $1 AND ${LIVE_JOB} AND attempt = $2 AND (NOT $4 OR cancel_requested_at IS NOT NULL) RETURNING *`,
+  cancel: `UPDATE jobs SET ${setStatusOf('finishCancel')}, completed_at = $3, vram_reserved = 0, waiting_reason = NULL, retry_after = NULL,
+    updated_at = $3, log_lines = log_lines + 1 ${fence('finishCancel')} AND (NOT $4 OR cancel_requested_at IS NOT NULL) RETURNING *`,
 };
 
 /** The log line of an outcome; an attempt that ended otherwise after a cancel was asked for says so. */
@@ -42,14 +46,14 @@ function outcomeLogLine(o: AttemptOutcome, row: PgJobRow): string {
 const COMPLETE_MANY = (() => {
   const drop = dropPushedOutLine('u', 5, 6);
   return `WITH u AS (
-    UPDATE jobs SET status = 'completed', suspended = false, progress = 100, completed_at = o.at, vram_reserved = 0, waiting_reason = NULL,
+    UPDATE jobs SET ${setStatusOf('complete')}, progress = 100, completed_at = o.at, vram_reserved = 0, waiting_reason = NULL,
       updated_at = o.at, log_lines = jobs.log_lines + 1, ${drop.countColumn}
     FROM unnest($1::text[], $2::integer[], $3::bigint[]) AS o(id, attempt, at)
-    WHERE jobs.id = o.id AND (jobs.status = 'running' OR jobs.suspended) AND jobs.attempt = o.attempt RETURNING ${jobColumns()}),
+    WHERE jobs.id = o.id AND ${appliesTo('complete', 'jobs.status')} AND jobs.attempt = o.attempt RETURNING ${jobColumns()}),
   l AS (INSERT INTO job_logs (job_seq, line, at, text)
     SELECT u.seq, u.log_lines, o.at, o.text FROM u JOIN unnest($1::text[], $3::bigint[], $4::text[]) AS o(id, at, text) ON o.id = u.id),
   ${drop.deleteCte},
-  ${countDeltaCte('counted', 'u', "'completed'", 1)},
+  ${countDeltaCte('counted', 'u', sqlStatus(targetOf('complete')!), 1)},
   ${processingDeltaCte('timed', 'u')}
   SELECT * FROM u`;
 })();
@@ -71,7 +75,7 @@ function writeProgress(db: Queryable, progress: ReportBatch['progress']): Promis
   const ids = [...progress.keys()];
   return db.query(
     `UPDATE jobs SET progress = p.progress FROM unnest($1::text[], $2::integer[], $3::integer[]) AS p(id, attempt, progress)
-     WHERE jobs.id = p.id AND jobs.attempt = p.attempt AND jobs.status = 'running' AND jobs.progress <> p.progress`,
+     WHERE jobs.id = p.id AND jobs.attempt = p.attempt AND ${statusIn(LIVE_STATUSES, 'jobs.status')} AND jobs.progress <> p.progress`,
     [pgArray(ids), pgArray(ids.map((id) => progress.get(id)!.attempt)), pgArray(ids.map((id) => progress.get(id)!.progress))],
   );
 }
@@ -158,7 +162,7 @@ export async function applyReports(db: Queryable, log: PgLogWriter, batch: Repor
  * transaction holding the node's lock.
  */
 export async function rescueNode(db: Queryable, log: PgLogWriter, nodeId: string, now: number, decide: (job: JobRecord) => FailureDecision): Promise<JobRecord[]> {
-  const { rows } = await db.query<PgJobRow>(`SELECT * FROM jobs WHERE ${LIVE_JOB} AND node_id = $1 ORDER BY seq FOR UPDATE`, [nodeId]);
+  const { rows } = await db.query<PgJobRow>(`SELECT * FROM jobs WHERE ${appliesTo('recover')} AND node_id = $1 ORDER BY seq FOR UPDATE`, [nodeId]);
   return rescueRows(db, log, rows, now, decide, {
     error: 'The runtime stopped while this job was running (crash, kill or power loss).',
     when: 'Recovered at start-up',
@@ -172,7 +176,7 @@ export async function rescueNode(db: Queryable, log: PgLogWriter, nodeId: string
  */
 export async function rescueExpiredLeases(db: Queryable, log: PgLogWriter, now: number, decide: (job: JobRecord) => FailureDecision): Promise<JobRecord[]> {
   const { rows } = await db.query<PgJobRow>(
-    `SELECT * FROM jobs WHERE ${LIVE_JOB} AND lease_expires_at < mjc_now_ms() ORDER BY seq FOR UPDATE SKIP LOCKED`,
+    `SELECT * FROM jobs WHERE ${appliesTo('recover')} AND lease_expires_at < mjc_now_ms() ORDER BY seq FOR UPDATE SKIP LOCKED`,
   );
   const rescued: JobRecord[] = [];
   const byNode = new Map<string, PgJobRow[]>();

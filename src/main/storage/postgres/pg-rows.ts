@@ -37,15 +37,17 @@ export interface PgJobRow {
   attempt: number;
   log_lines: number;
   log_dropped: number;
-  suspended: boolean;
   cancel_requested_at: BigInt8 | null;
+  /** A pipeline step's job: its run and the job of the step it came after. */
+  pipeline_run_id?: string | null;
+  parent_job_id?: string | null;
   updated_at: BigInt8;
 }
 
 const num = (v: BigInt8): number => Number(v);
 const numOrNull = (v: BigInt8 | null): number | null => (v === null ? null : Number(v));
 
-const JOB_COLUMN_NAMES = ['seq', 'id', 'type', 'status', 'params', 'progress', 'priority', 'waiting_reason', 'resource_category', 'vram_required', 'vram_reserved', 'created_at', 'enqueued_at', 'started_at', 'completed_at', 'retry_count', 'max_retries', 'retry_after', 'last_error', 'node_id', 'created_by', 'attempt', 'log_lines', 'log_dropped', 'suspended', 'cancel_requested_at', 'updated_at'] as const satisfies readonly (keyof PgJobRow)[];
+const JOB_COLUMN_NAMES = ['seq', 'id', 'type', 'status', 'params', 'progress', 'priority', 'waiting_reason', 'resource_category', 'vram_required', 'vram_reserved', 'created_at', 'enqueued_at', 'started_at', 'completed_at', 'retry_count', 'max_retries', 'retry_after', 'last_error', 'node_id', 'created_by', 'attempt', 'log_lines', 'log_dropped', 'cancel_requested_at', 'pipeline_run_id', 'parent_job_id', 'updated_at'] as const satisfies readonly (keyof PgJobRow)[];
 
 /**
  * The columns of a PgJobRow, qualified by `table`, for RETURNING lists of PREPARED statements:
@@ -82,8 +84,9 @@ export function rowToJob(row: PgJobRow): JobRecord {
     attempt: row.attempt,
     logLines: row.log_lines,
     logDropped: row.log_dropped,
-    suspended: row.suspended,
     cancelRequestedAt: numOrNull(row.cancel_requested_at ?? null),
+    pipelineRunId: row.pipeline_run_id ?? null,
+    parentJobId: row.parent_job_id ?? null,
   };
 }
 

@@ -1,25 +1,24 @@
-/** The columns a user's action (cancel, pause, resume, retry) sets, by target status, as in the SQLite store. */
-import type { ManualTransition } from '../../core/ports';
+/** The columns a user's action (pause, resume, retry, cancel at once) sets, as in the SQLite store. */
+import type { ManualAction } from '../../core/lifecycle';
+import { setStatusOf } from '../status-sql';
 
-/** SET clauses with parameters numbered from `firstParam` ($firstParam is the new status, the next one the time). */
-export function manualTransitionSets(t: ManualTransition, firstParam: number): { sql: string; args: unknown[] } {
-  const to = `$${firstParam}`;
-  const at = `$${firstParam + 1}`;
-  const sets = [`status = ${to}`, `updated_at = ${at}`];
-  switch (t.to) {
-    case 'cancelled':
-      sets.push(`completed_at = ${at}`, 'vram_reserved = 0', 'waiting_reason = NULL', 'retry_after = NULL', 'suspended = false');
+/** SET clauses besides the status (rendered from the lifecycle table); `$${atParam}` is the time. */
+export function manualTransitionSets(action: ManualAction | 'cancel', atParam: number): string {
+  const at = `$${atParam}`;
+  const sets = [setStatusOf(action), `updated_at = ${at}`];
+  switch (action) {
+    case 'cancel':
+      sets.push(`completed_at = ${at}`, 'vram_reserved = 0', 'waiting_reason = NULL', 'retry_after = NULL');
       break;
-    case 'paused':
+    case 'pause':
       sets.push('waiting_reason = NULL');
       break;
-    case 'pending':
+    case 'resume':
+    case 'retry':
       sets.push(`enqueued_at = ${at}`, 'waiting_reason = NULL', 'retry_after = NULL');
-      if (t.countRetry) sets.push('retry_count = retry_count + 1', 'progress = 0', 'started_at = NULL', 'completed_at = NULL');
+      if (action === 'retry') sets.push('retry_count = retry_count + 1', 'progress = 0', 'started_at = NULL', 'completed_at = NULL');
       sets.push('cancel_requested_at = NULL'); // a new attempt starts without the old one's cancel
       break;
-    default:
-      break;
   }
-  return { sql: sets.join(', '), args: [t.to, t.at] };
+  return sets.join(', ');
 }

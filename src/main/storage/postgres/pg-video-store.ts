@@ -68,6 +68,16 @@ export class PostgresVideoStore implements VideoStore {
     return row ? rowToVideo(row) : undefined;
   }
 
+  async videosByIds(ids: readonly string[]): Promise<VideoRecord[]> {
+    if (ids.length === 0) return [];
+    return (await this.pool.query<PgVideoRow>('SELECT * FROM videos WHERE id = ANY($1::text[])', [[...ids]])).rows.map(rowToVideo);
+  }
+
+  async videosFromJobs(jobIds: readonly string[]): Promise<VideoRecord[]> {
+    if (jobIds.length === 0) return [];
+    return (await this.pool.query<PgVideoRow>('SELECT * FROM videos WHERE source_job_id = ANY($1::text[]) ORDER BY created_at, path', [[...jobIds]])).rows.map(rowToVideo);
+  }
+
   async listVideos(filter: VideoFilter, offset: number, limit: number): Promise<{ rows: VideoRecord[]; total: number }> {
     const w = whereOf(filter);
     const n = w.args.length;

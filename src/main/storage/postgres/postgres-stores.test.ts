@@ -11,6 +11,8 @@ import type { AttemptOutcome, JobRecord } from '../../core/ports';
 import { decideAfterCrash } from '../../core/retry-policy';
 import { capacityOf, claimRequest, describeJobStoreConformance, newJob } from '../conformance/job-store-conformance';
 import { describeAnalysisStoreConformance } from '../conformance/analysis-store-conformance';
+import { describeClaimConformance } from '../conformance/claim-conformance';
+import { describeLifecycleConformance } from '../conformance/lifecycle-conformance';
 import { describePartialsConformance } from '../conformance/partials-conformance';
 import { describePruneConformance } from '../conformance/prune-conformance';
 import { describeVideoStoreConformance } from '../conformance/video-store-conformance';
@@ -18,7 +20,7 @@ import { startPostgres, type PostgresServer } from '../testing/postgres-server';
 import { openPostgresStores, type PostgresStores } from './open-postgres-stores';
 import { openPool } from './pg-db';
 import { PostgresJobStore } from './pg-job-store';
-import { migrate } from './pg-migrations';
+import { migrate, SCHEMA_VERSION } from './pg-migrations';
 import { pgArray } from './pg-rows';
 
 
@@ -37,6 +39,8 @@ describe('PostgreSQL stores', () => {
   afterAll(async () => server?.stop());
 
   describeJobStoreConformance('PostgreSQL', async (options) => PostgresJobStore.open({ url: await freshDatabase(), ...options }));
+  describeLifecycleConformance('PostgreSQL', async () => PostgresJobStore.open({ url: await freshDatabase() }));
+  describeClaimConformance('PostgreSQL', async () => PostgresJobStore.open({ url: await freshDatabase() }));
   describeVideoStoreConformance('PostgreSQL', async () => openPostgresStores(await freshDatabase()));
   describeAnalysisStoreConformance('PostgreSQL', async () => openPostgresStores(await freshDatabase()));
   describePruneConformance('PostgreSQL', async () => {
@@ -88,13 +92,13 @@ describe('PostgreSQL stores', () => {
       await Promise.all(stores.map((s) => s.close()));
       const client = new Client({ connectionString: url });
       await client.connect();
-      expect((await client.query('SELECT version FROM schema_migrations ORDER BY version')).rows.map((r) => r.version)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+      expect((await client.query('SELECT version FROM schema_migrations ORDER BY version')).rows.map((r) => r.version)).toEqual(Array.from({ length: SCHEMA_VERSION }, (_, i) => i + 1));
       await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES (999, 0)');
       await client.end();
       await expect(PostgresJobStore.open({ url })).rejects.toThrow(/newer version/);
     });
 
-    it('keeps the counts exact across the upgrade that counts running and suspended jobs live (schema 6)', async () => {
+    it('keeps the counts exact across the upgrades that count live jobs live (schema 6) and make suspended a status', async () => {
       const url = await server.createDatabase();
       const pool = openPool(url);
       await migrate(pool, 5);
@@ -111,15 +115,23 @@ describe('PostgreSQL stores', () => {
 
       const store = await PostgresJobStore.open({ url }); // migrates to the latest schema
       const counts = await store.countJobs();
-      expect(counts.byStatus).toMatchObject({ running: 9, paused: 4, completed: 8, queued: 5, pending: 14 });
+      // the three paused + suspended jobs are now suspended; the paused one that never ran stays paused
+      expect(counts.byStatus).toMatchObject({ running: 9, suspended: 3, paused: 1, completed: 8, queued: 5, pending: 14 });
+      expect((await store.listJobs({ status: 'suspended' }, 0, 100)).rows.map((j) => j.seq).sort()).toEqual([1, 2, 3]);
+      expect(counts.vramReservedMb).toBe(0);
       expect(counts.runningByCategory).toEqual({ cpu: 5, gpu_encode: 4, gpu_ai: 0 });
       expect(counts.averageProcessingSeconds).toBeCloseTo(2, 5);
       // and they stay exact as the upgraded store changes those jobs
       const running = (await store.listJobs({ status: 'running' }, 0, 100)).rows;
       await store.recordReports({ logs: [], progress: new Map(), outcomes: running.slice(0, 2).map((j) => ({ kind: 'completed' as const, jobId: j.id, attempt: j.attempt, at: 5_000, logLine: 'done' })) });
       await store.compactCounts();
-      expect((await store.countJobs()).byStatus).toMatchObject({ running: 7, paused: 4, completed: 10, queued: 5, pending: 14 });
-      expect((await store.listJobs({ status: 'paused' }, 0, 100)).total).toBe(4);
+      expect((await store.countJobs()).byStatus).toMatchObject({ running: 7, suspended: 3, paused: 1, completed: 10, queued: 5, pending: 14 });
+      expect((await store.listJobs({ status: 'paused' }, 0, 100)).total).toBe(1);
+      // a suspended job's attempt still ends as it ends, and the counts follow
+      const [first] = (await store.listJobs({ status: 'suspended' }, 0, 1)).rows;
+      await store.recordReports({ logs: [], progress: new Map(), outcomes: [{ kind: 'interrupted', jobId: first!.id, attempt: first!.attempt, at: 6_000, logLine: 'Interrupted' }] });
+      await store.compactCounts();
+      expect((await store.countJobs()).byStatus).toMatchObject({ running: 7, suspended: 2, paused: 1, completed: 10, queued: 5, pending: 15 });
       await store.close();
     });
 

@@ -4,6 +4,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { LogBounds } from '../../core/log-bounds';
+import { LIVE } from '../status-sql';
 
 export class BoundedLogWriter {
   private readonly bump: Database.Statement<[string], { seq: number; log_lines: number }>;
@@ -16,7 +17,7 @@ export class BoundedLogWriter {
   constructor(db: Database.Database, private readonly bounds: LogBounds) {
     this.bump = db.prepare('UPDATE jobs SET log_lines = log_lines + 1 WHERE id = ? RETURNING seq, log_lines');
     this.bumpInAttempt = db.prepare(
-      `UPDATE jobs SET log_lines = log_lines + 1 WHERE id = ? AND attempt = ? AND (status = 'running' OR suspended = 1) RETURNING seq, log_lines`,
+      `UPDATE jobs SET log_lines = log_lines + 1 WHERE id = ? AND attempt = ? AND ${LIVE} RETURNING seq, log_lines`,
     );
     this.bumpBySeq = db.prepare('UPDATE jobs SET log_lines = log_lines + 1 WHERE seq = ? RETURNING log_lines');
     this.insert = db.prepare('INSERT INTO job_logs (job_seq, line, at, text) VALUES (?, ?, ?, ?)');

@@ -28,9 +28,13 @@ export interface JobRow {
   attempt: number;
   log_lines: number;
   log_dropped: number;
+  /** Unused since `suspended` became a status (the column stays: dropping it rewrites the table). */
   suspended: number;
   /** Absent from rows read before the migration that added it ran (never, after open). */
   cancel_requested_at?: number | null;
+  /** A pipeline step's job: its run and the job of the step it came after (absent before that migration). */
+  pipeline_run_id?: string | null;
+  parent_job_id?: string | null;
   updated_at: number;
 }
 
@@ -60,7 +64,8 @@ export function rowToJob(row: JobRow): JobRecord {
     attempt: row.attempt,
     logLines: row.log_lines,
     logDropped: row.log_dropped,
-    suspended: row.suspended === 1,
     cancelRequestedAt: row.cancel_requested_at ?? null,
+    pipelineRunId: row.pipeline_run_id ?? null,
+    parentJobId: row.parent_job_id ?? null,
   };
 }

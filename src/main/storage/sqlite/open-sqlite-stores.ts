@@ -6,12 +6,23 @@ import type { LogBounds } from '../../core/log-bounds';
 import { openDatabase } from './open-database';
 import { SqliteAnalysisStore } from './sqlite-analysis-store';
 import { SqliteJobStore } from './sqlite-job-store';
+import { SqlitePipelineStore } from './sqlite-pipeline-store';
+import { SqliteSettingsStore } from './sqlite-settings';
+import { SqliteVideoFiles } from './sqlite-video-files';
 import { SqliteVideoStore } from './sqlite-video-store';
+import { SqliteTranscodeStore } from './sqlite-transcode-store';
 
 export interface SqliteStores {
   readonly jobs: SqliteJobStore;
   readonly videos: SqliteVideoStore;
   readonly analysis: SqliteAnalysisStore;
+  /** Pipelines, their runs, fingerprints and schedule slots. */
+  readonly pipelines: SqlitePipelineStore;
+  /** Settings shared by the runtime's services, and the library's file index (the library watcher). */
+  readonly settings: SqliteSettingsStore;
+  readonly videoFiles: SqliteVideoFiles;
+  /** Library transcoding: savings ledger, fingerprints, swap journal, quarantine, history. */
+  readonly transcode: SqliteTranscodeStore;
   close(): Promise<void>;
 }
 
@@ -21,6 +32,10 @@ export function openSqliteStores(file: string, options: { logBounds?: LogBounds 
     jobs: new SqliteJobStore({ db, ...options }),
     videos: new SqliteVideoStore(db),
     analysis: new SqliteAnalysisStore(db),
+    pipelines: new SqlitePipelineStore(db),
+    settings: new SqliteSettingsStore(db),
+    videoFiles: new SqliteVideoFiles(db),
+    transcode: new SqliteTranscodeStore(db),
     async close() {
       if (db.open) db.close();
     },

@@ -3,13 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { describeJobStoreConformance, newJob } from '../conformance/job-store-conformance';
+import { describeLifecycleConformance } from '../conformance/lifecycle-conformance';
+import { describeClaimConformance } from '../conformance/claim-conformance';
 import { SqliteJobStore } from './sqlite-job-store';
 
 const dir = mkdtempSync(join(tmpdir(), 'mjc-sqlite-'));
 let n = 0;
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describeJobStoreConformance('SQLite', async (options) => new SqliteJobStore({ file: join(dir, `store-${++n}.db`), ...options }));
+const sqliteStore = async (options: { logBounds?: { headLines: number; tailLines: number } }) => new SqliteJobStore({ file: join(dir, `store-${++n}.db`), ...options });
+describeJobStoreConformance('SQLite', sqliteStore);
+describeLifecycleConformance('SQLite', sqliteStore);
+describeClaimConformance('SQLite', sqliteStore);
 
 describe('SQLite store specifics', () => {
   it('keeps every committed job across a reopen of the file', async () => {

@@ -4,7 +4,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { JobStatus, ResourceCategory } from '../../../shared/domain/statuses';
-import { JOB_STATUSES, RESOURCE_CATEGORIES } from '../../../shared/domain/statuses';
+import { JOB_STATUSES, WAITING_STATUSES } from '../../../shared/domain/statuses';
 import type { JobType } from '../../../shared/domain/job-types';
 import { AppError } from '../../../shared/contracts/errors';
 import type {
@@ -14,6 +14,7 @@ import type {
   CancelRequest,
   ClaimRequest,
   ClaimResult,
+  EndedInHour,
   JobFilter,
   JobRecord,
   JobStore,
@@ -30,16 +31,21 @@ import type {
   ReportBatch,
   TransitionResult,
 } from '../../core/ports';
-import type { Candidate } from '../../core/scheduler';
+import { cancelActionFor, canTransition, targetOf, type ManualAction } from '../../core/lifecycle';
 import type { FailureDecision } from '../../core/retry-policy';
 import { DEFAULT_LOG_BOUNDS, type LogBounds } from '../../core/log-bounds';
 import { BoundedLogWriter } from './bounded-log';
 import { rowToJob, type JobRow } from './job-rows';
 import { openDatabase } from './open-database';
 import { listPage, totalQuery } from './list-queries';
+import { endedPerHour, searchPage } from './sqlite-job-search';
+import { isSearchFilter } from '../job-search-filter';
 import { SqlitePartials } from './sqlite-partials';
 import { sqliteQueuePositions } from './sqlite-queue-positions';
 import { SqlitePrune } from './sqlite-prune';
+import { SqliteClaim } from './sqlite-claim';
+import { appliesTo, LIVE, setStatusOf, statusIn, WAITING } from '../status-sql';
+import { insertJobRows } from './sqlite-bulk-insert';
 
 export type SqliteJobStoreOptions = ({ readonly file: string } | { readonly db: Database.Database }) & {
   readonly logBounds?: LogBounds;
@@ -51,6 +57,7 @@ export class SqliteJobStore implements JobStore {
   private readonly stmt;
   private readonly partials: SqlitePartials;
   private readonly pruner: SqlitePrune;
+  private readonly claimer: SqliteClaim;
 
   /** Whether close() closes the connection (false when it is shared with other stores). */
   private readonly ownsDb: boolean;
@@ -61,58 +68,47 @@ export class SqliteJobStore implements JobStore {
     this.log = new BoundedLogWriter(this.db, options.logBounds ?? DEFAULT_LOG_BOUNDS);
     this.partials = new SqlitePartials(this.db);
     this.pruner = new SqlitePrune(this.db);
+    this.claimer = new SqliteClaim(this.db, this.log);
     const db = this.db;
     this.stmt = {
-      insert: db.prepare(`INSERT INTO jobs (id, type, status, params, priority, resource_category, vram_required, max_retries, created_at, enqueued_at, updated_at, created_by)
-        VALUES (@id, @type, 'pending', @params, @priority, @resourceCategory, @vramRequired, @maxRetries, @createdAt, @createdAt, @createdAt, @createdBy) RETURNING *`),
       byId: db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE id = ?'),
       bySeq: db.prepare<[number], JobRow>('SELECT * FROM jobs WHERE seq = ?'),
-      usage: db.prepare<[string], { resource_category: string; n: number; vram: number }>(
-        `SELECT resource_category, count(*) AS n, coalesce(sum(vram_reserved), 0) AS vram FROM jobs
-         WHERE status IN ('running', 'paused') AND (status = 'running' OR suspended = 1) AND node_id = ? GROUP BY resource_category`),
-      candidates: db.prepare<[string, number, number], JobRow>(
-        `SELECT * FROM jobs WHERE status IN ('pending', 'queued') AND resource_category = ?
-           AND (retry_after IS NULL OR retry_after <= ?) ORDER BY priority, seq LIMIT ?`),
-      start: db.prepare(`UPDATE jobs SET status = 'running', started_at = @now, completed_at = NULL, node_id = @nodeId,
-        attempt = attempt + 1, vram_reserved = @vram, waiting_reason = NULL, retry_after = NULL, progress = 0, updated_at = @now,
-        log_lines = log_lines + 1
-        WHERE seq = @seq AND status IN ('pending', 'queued') RETURNING *`),
-      wait: db.prepare(`UPDATE jobs SET status = 'queued', waiting_reason = @reason, updated_at = @now WHERE seq = @seq AND status IN ('pending', 'queued')`),
-      complete: db.prepare(`UPDATE jobs SET status = 'completed', suspended = 0, progress = 100, completed_at = @at, vram_reserved = 0, waiting_reason = NULL, updated_at = @at,
-        log_lines = log_lines + 1 WHERE id = @jobId AND (status = 'running' OR suspended = 1) AND attempt = @attempt RETURNING *`),
-      fail: db.prepare(`UPDATE jobs SET status = 'failed', suspended = 0, completed_at = @at, vram_reserved = 0, last_error = @error, waiting_reason = NULL, updated_at = @at,
-        log_lines = log_lines + 1 WHERE id = @jobId AND (status = 'running' OR suspended = 1) AND attempt = @attempt RETURNING *`),
-      scheduleRetry: db.prepare(`UPDATE jobs SET status = 'queued', suspended = 0, retry_count = @retryCount, retry_after = @retryAfter, enqueued_at = @retryAfter,
+      // an attempt's outcomes, fenced by its attempt number (lifecycle: they apply to a live job)
+      complete: db.prepare(`UPDATE jobs SET ${setStatusOf('complete')}, progress = 100, completed_at = @at, vram_reserved = 0, waiting_reason = NULL, updated_at = @at,
+        log_lines = log_lines + 1 WHERE id = @jobId AND ${appliesTo('complete')} AND attempt = @attempt RETURNING *`),
+      fail: db.prepare(`UPDATE jobs SET ${setStatusOf('fail')}, completed_at = @at, vram_reserved = 0, last_error = @error, waiting_reason = NULL, updated_at = @at,
+        log_lines = log_lines + 1 WHERE id = @jobId AND ${appliesTo('fail')} AND attempt = @attempt RETURNING *`),
+      scheduleRetry: db.prepare(`UPDATE jobs SET ${setStatusOf('scheduleRetry')}, retry_count = @retryCount, retry_after = @retryAfter, enqueued_at = @retryAfter,
         last_error = @error, waiting_reason = @reason, vram_reserved = 0, updated_at = @at, log_lines = log_lines + 1
-        WHERE id = @jobId AND (status = 'running' OR suspended = 1) AND attempt = @attempt RETURNING *`),
-      interrupt: db.prepare(`UPDATE jobs SET status = 'pending', suspended = 0, enqueued_at = @at, vram_reserved = 0, progress = 0, updated_at = @at,
-        log_lines = log_lines + 1 WHERE id = @jobId AND (status = 'running' OR suspended = 1) AND attempt = @attempt RETURNING *`),
+        WHERE id = @jobId AND ${appliesTo('scheduleRetry')} AND attempt = @attempt RETURNING *`),
+      interrupt: db.prepare(`UPDATE jobs SET ${setStatusOf('interrupt')}, enqueued_at = @at, vram_reserved = 0, progress = 0, updated_at = @at,
+        log_lines = log_lines + 1 WHERE id = @jobId AND ${appliesTo('interrupt')} AND attempt = @attempt RETURNING *`),
       // the end of an attempt a user asked to cancel; `requested`: only when a cancel was asked for (an
       // attempt that failed or was interrupted meanwhile ends cancelled, not re-queued)
-      cancel: db.prepare(`UPDATE jobs SET status = 'cancelled', suspended = 0, completed_at = @at, vram_reserved = 0, waiting_reason = NULL, retry_after = NULL,
+      cancel: db.prepare(`UPDATE jobs SET ${setStatusOf('finishCancel')}, completed_at = @at, vram_reserved = 0, waiting_reason = NULL, retry_after = NULL,
         updated_at = @at, log_lines = log_lines + 1
-        WHERE id = @jobId AND (status = 'running' OR suspended = 1) AND attempt = @attempt AND (@requested = 0 OR cancel_requested_at IS NOT NULL) RETURNING *`),
+        WHERE id = @jobId AND ${appliesTo('finishCancel')} AND attempt = @attempt AND (@requested = 0 OR cancel_requested_at IS NOT NULL) RETURNING *`),
       requestCancel: db.prepare(`UPDATE jobs SET cancel_requested_at = @at, updated_at = @at, log_lines = log_lines + 1
-        WHERE seq = @seq AND (status = 'running' OR suspended = 1) AND cancel_requested_at IS NULL RETURNING *`),
-      // the exclusive lock means no other runtime uses this file: every running job is an orphan at start-up,
+        WHERE seq = @seq AND ${appliesTo('requestCancel')} AND cancel_requested_at IS NULL RETURNING *`),
+      // the exclusive lock means no other runtime uses this file: every live job is an orphan at start-up,
       // whatever node id it was claimed under (the host may have been renamed, MEDIA_NODE_ID changed)
-      running: db.prepare<[], JobRow>(`SELECT * FROM jobs WHERE status IN ('running', 'paused') AND (status = 'running' OR suspended = 1)`),
-      setPriority: db.prepare('UPDATE jobs SET priority = ?, updated_at = ? WHERE seq = ? RETURNING *'),
-      progress: db.prepare(`UPDATE jobs SET progress = ? WHERE id = ? AND attempt = ? AND status = 'running' AND progress <> ?`),
+      running: db.prepare<[], JobRow>(`SELECT * FROM jobs WHERE ${appliesTo('recover')}`),
+      setPriority: db.prepare(`UPDATE jobs SET priority = ?, updated_at = ? WHERE seq = ? AND ${appliesTo('setPriority')} RETURNING *`),
+      // a suspended attempt's last buffered progress still counts (it made it before it was stopped)
+      progress: db.prepare(`UPDATE jobs SET progress = ? WHERE id = ? AND attempt = ? AND ${LIVE} AND progress <> ?`),
       readLog: db.prepare<[number, number, number], StoredLogLine>('SELECT line, at, text FROM job_logs WHERE job_seq = ? AND line > ? ORDER BY line LIMIT ?'),
-      nextRetry: db.prepare<[number], { t: number | null }>(`SELECT min(retry_after) AS t FROM jobs WHERE status = 'queued' AND retry_after IS NOT NULL AND retry_after > ?`),
+      nextRetry: db.prepare<[number], { t: number | null }>(`SELECT min(retry_after) AS t FROM jobs WHERE ${statusIn([targetOf('scheduleRetry')!])} AND retry_after IS NOT NULL AND retry_after > ?`),
       counters: db.prepare<[], { type: string; status: string; resource_category: string; n: number }>('SELECT type, status, resource_category, sum(n) AS n FROM job_buckets GROUP BY type, status'),
       totals: db.prepare<[], { completed: number; total_ms: number }>('SELECT completed, total_ms FROM processing_totals WHERE id = 1'),
-      // status IN (…) first: it keeps these on the status index (suspended alone would scan every job)
-      vramReserved: db.prepare<[], { v: number }>(`SELECT coalesce(sum(vram_reserved), 0) AS v FROM jobs WHERE status IN ('running', 'paused') AND (status = 'running' OR suspended = 1)`),
+      vramReserved: db.prepare<[], { v: number }>(`SELECT coalesce(sum(vram_reserved), 0) AS v FROM jobs WHERE ${LIVE}`),
       position: db.prepare<[string, number, number, number], { n: number }>(
-        `SELECT count(*) AS n FROM jobs WHERE status IN ('pending', 'queued') AND resource_category = ?
+        `SELECT count(*) AS n FROM jobs WHERE ${WAITING} AND resource_category = ?
            AND (priority < ? OR (priority = ? AND seq < ?))`),
       flags: db.prepare<[], { queue_paused: number; paused_categories: string }>('SELECT queue_paused, paused_categories FROM queue_flags WHERE id = 1'),
-      suspend: db.prepare(`UPDATE jobs SET status = 'paused', suspended = 1, updated_at = @at, log_lines = log_lines + 1
-        WHERE id = @jobId AND status = 'running' RETURNING *`),
-      resumeSuspended: db.prepare(`UPDATE jobs SET status = 'running', suspended = 0, updated_at = @at, log_lines = log_lines + 1
-        WHERE id = @jobId AND status = 'paused' AND suspended = 1 RETURNING *`),
+      suspend: db.prepare(`UPDATE jobs SET ${setStatusOf('suspend')}, updated_at = @at, log_lines = log_lines + 1
+        WHERE id = @jobId AND ${appliesTo('suspend')} RETURNING *`),
+      resumeSuspended: db.prepare(`UPDATE jobs SET ${setStatusOf('resumeSuspended')}, updated_at = @at, log_lines = log_lines + 1
+        WHERE id = @jobId AND ${appliesTo('resumeSuspended')} RETURNING *`),
       recordProcess: db.prepare(
         'INSERT OR REPLACE INTO job_processes (pid, job_id, command, node_id, started_at, start_ticks) VALUES (@pid, @jobId, @command, @nodeId, @startedAt, @startTicks)',
       ),
@@ -125,9 +121,7 @@ export class SqliteJobStore implements JobStore {
   }
 
   async insertJobs(jobs: readonly NewJob[]): Promise<JobRecord[]> {
-    return this.db.transaction(() =>
-      jobs.map((j) => rowToJob(this.stmt.insert.get({ ...j, params: JSON.stringify(j.params) }) as JobRow)),
-    )();
+    return insertJobRows(this.db, jobs);
   }
 
   async getJob(id: string): Promise<JobRecord | undefined> {
@@ -137,6 +131,10 @@ export class SqliteJobStore implements JobStore {
 
   async listJobs(filter: JobFilter, offset: number, limit: number): Promise<{ rows: JobRecord[]; total: number }> {
     return this.db.transaction(() => {
+      if (isSearchFilter(filter)) {
+        const found = searchPage(this.db, filter, offset, limit);
+        return { rows: found.rows.map(rowToJob), total: found.total };
+      }
       const rows = listPage(this.db, filter, offset, limit).map(rowToJob);
       const total = totalQuery(filter);
       const { n } = this.db.prepare(total.sql).get(...total.args) as { n: number };
@@ -144,9 +142,13 @@ export class SqliteJobStore implements JobStore {
     })();
   }
 
+  async countEndedPerHour(since: number): Promise<EndedInHour[]> {
+    return endedPerHour(this.db, since);
+  }
+
   async queuePosition(id: string): Promise<number | null> {
     const row = this.stmt.byId.get(id);
-    if (!row || (row.status !== 'pending' && row.status !== 'queued')) return null;
+    if (!row || !WAITING_STATUSES.includes(row.status as JobStatus)) return null;
     return this.stmt.position.get(row.resource_category, row.priority, row.priority, row.seq)!.n + 1;
   }
 
@@ -179,56 +181,8 @@ export class SqliteJobStore implements JobStore {
   async claimJobs(request: ClaimRequest): Promise<ClaimResult> {
     return this.db.transaction(() => {
       const reported = request.reports ? this.applyReports(request.reports) : [];
-      return { ...this.claim(request), reported };
+      return { ...this.claimer.claim(request), reported };
     })();
-  }
-
-  private claim(request: ClaimRequest): Omit<ClaimResult, 'reported'> {
-    {
-      const { nodeId, now } = request;
-      const running = { cpu: 0, gpu_encode: 0, gpu_ai: 0 } as Record<ResourceCategory, number>;
-      let vramReservedMb = 0;
-      for (const u of this.stmt.usage.all(nodeId)) {
-        running[u.resource_category as ResourceCategory] = u.n;
-        vramReservedMb += u.vram;
-      }
-      const rowsBySeq = new Map<number, JobRow>();
-      const candidates: Candidate[] = [];
-      for (const category of RESOURCE_CATEGORIES) {
-        for (const row of this.stmt.candidates.all(category, now, request.lookahead[category])) {
-          rowsBySeq.set(row.seq, row);
-          candidates.push({
-            id: row.id,
-            seq: row.seq,
-            category,
-            priority: row.priority,
-            vramRequired: row.vram_required,
-            waitingSince: row.enqueued_at,
-          });
-        }
-      }
-      if (candidates.length === 0) return { started: [], waitingChanged: [] };
-      const decision = request.decide({ running, vramReservedMb }, candidates);
-      const started: JobRecord[] = [];
-      for (const { candidate, vramReservedMb: vram } of decision.start) {
-        const row = this.stmt.start.get({ seq: candidate.seq, now, nodeId, vram }) as JobRow | undefined;
-        if (!row) continue;
-        this.log.writeCounted(row.seq, row.log_lines, now, `Started attempt ${row.attempt} on node ${nodeId}${vram > 0 ? ` (${vram} MB VRAM reserved)` : ''}`);
-        started.push(rowToJob(row));
-      }
-      const bySeqId = new Map(candidates.map((c) => [c.id, c.seq]));
-      const waitingChanged: JobRecord[] = [];
-      const becameQueued: string[] = [];
-      for (const [id, reason] of decision.waiting) {
-        const seq = bySeqId.get(id)!;
-        const row = rowsBySeq.get(seq)!;
-        if (row.status === 'queued' && row.waiting_reason === reason) continue;
-        this.stmt.wait.run({ seq, reason, now });
-        if (row.status !== 'queued') becameQueued.push(id);
-        waitingChanged.push(rowToJob({ ...row, status: 'queued', waiting_reason: reason, updated_at: now }));
-      }
-      return becameQueued.length > 0 ? { started, waitingChanged, becameQueued } : { started, waitingChanged };
-    }
   }
 
   async recordReports(batch: ReportBatch): Promise<JobRecord[]> {
@@ -279,8 +233,8 @@ export class SqliteJobStore implements JobStore {
     return this.db.transaction(() => {
       const row = this.stmt.byId.get(t.jobId);
       if (!row) throw notFound(t.jobId);
-      if (!t.from.includes(row.status as JobStatus)) return { job: rowToJob(row), applied: false };
-      const sets = manualTransitionSets(t);
+      if (!canTransition(row.status as JobStatus, t.action)) return { job: rowToJob(row), applied: false };
+      const sets = manualTransitionSets(t.action, t.at);
       const updated = this.db
         .prepare(`UPDATE jobs SET ${sets.sql} WHERE seq = @seq RETURNING *`)
         .get({ ...sets.args, seq: row.seq }) as JobRow;
@@ -293,28 +247,27 @@ export class SqliteJobStore implements JobStore {
     return this.db.transaction(() => {
       const row = this.stmt.byId.get(c.jobId);
       if (!row) throw notFound(c.jobId);
-      const live = row.status === 'running' || row.suspended === 1;
-      if (live) {
+      const action = cancelActionFor(row.status as JobStatus);
+      if (action === 'requestCancel') {
         if (row.cancel_requested_at !== null && row.cancel_requested_at !== undefined) return { job: rowToJob(row), applied: true };
         const updated = this.stmt.requestCancel.get({ seq: row.seq, at: c.at }) as JobRow;
         this.log.writeCounted(updated.seq, updated.log_lines, c.at, c.requestedLogLine);
         return { job: rowToJob(updated), applied: true };
       }
-      if (!CANCEL_AT_ONCE.includes(row.status as JobStatus)) return { job: rowToJob(row), applied: false };
-      const t: ManualTransition = { jobId: c.jobId, from: CANCEL_AT_ONCE, to: 'cancelled', at: c.at, logLine: c.logLine };
-      const sets = manualTransitionSets(t);
+      if (action !== 'cancel') return { job: rowToJob(row), applied: false };
+      const sets = manualTransitionSets('cancel', c.at);
       const updated = this.db.prepare(`UPDATE jobs SET ${sets.sql} WHERE seq = @seq RETURNING *`).get({ ...sets.args, seq: row.seq }) as JobRow;
       this.log.appendBySeq(row.seq, c.at, c.logLine);
       return { job: rowToJob({ ...updated, log_lines: updated.log_lines + 1 }), applied: true };
     })();
   }
 
-  async setPriority(jobId: string, priority: number, allowedFrom: readonly JobStatus[], at: number): Promise<TransitionResult> {
+  async setPriority(jobId: string, priority: number, at: number): Promise<TransitionResult> {
     return this.db.transaction(() => {
       const row = this.stmt.byId.get(jobId);
       if (!row) throw notFound(jobId);
-      if (!allowedFrom.includes(row.status as JobStatus)) return { job: rowToJob(row), applied: false };
-      return { job: rowToJob(this.stmt.setPriority.get(priority, at, row.seq) as JobRow), applied: true };
+      const updated = this.stmt.setPriority.get(priority, at, row.seq) as JobRow | undefined;
+      return updated ? { job: rowToJob(updated), applied: true } : { job: rowToJob(row), applied: false };
     })();
   }
 
@@ -440,9 +393,6 @@ export class SqliteJobStore implements JobStore {
   }
 }
 
-/** Waiting jobs (a paused one without a process included) are cancelled at once; live ones are asked to stop. */
-const CANCEL_AT_ONCE: readonly JobStatus[] = ['pending', 'queued', 'paused'];
-
 /** The log line of an outcome; an attempt that ended otherwise after a cancel was asked for says so. */
 function outcomeLogLine(o: AttemptOutcome, status: string): string {
   return status === 'cancelled' && o.kind !== 'cancelled' ? `Cancelled, as asked: the attempt has ended (${o.logLine})` : o.logLine;
@@ -452,25 +402,22 @@ function notFound(jobId: string): AppError {
   return new AppError('NOT_FOUND', `No job with id ${jobId}.`, { jobId });
 }
 
-/** The columns a user's action sets, by target status. */
-function manualTransitionSets(t: ManualTransition): { sql: string; args: Record<string, unknown> } {
-  const args: Record<string, unknown> = { at: t.at };
-  const sets = ['status = @to', 'updated_at = @at'];
-  args.to = t.to;
-  switch (t.to) {
-    case 'cancelled':
-      sets.push('completed_at = @at', 'vram_reserved = 0', 'waiting_reason = NULL', 'retry_after = NULL', 'suspended = 0');
+/** The columns a user's action (pause, resume, retry, cancel at once) sets besides its status. */
+function manualTransitionSets(action: ManualAction | 'cancel', at: number): { sql: string; args: Record<string, unknown> } {
+  const sets = [setStatusOf(action), 'updated_at = @at'];
+  switch (action) {
+    case 'cancel':
+      sets.push('completed_at = @at', 'vram_reserved = 0', 'waiting_reason = NULL', 'retry_after = NULL');
       break;
-    case 'paused':
+    case 'pause':
       sets.push('waiting_reason = NULL');
       break;
-    case 'pending':
+    case 'resume':
+    case 'retry':
       sets.push('enqueued_at = @at', 'waiting_reason = NULL', 'retry_after = NULL');
-      if (t.countRetry) sets.push('retry_count = retry_count + 1', 'progress = 0', 'started_at = NULL', 'completed_at = NULL');
+      if (action === 'retry') sets.push('retry_count = retry_count + 1', 'progress = 0', 'started_at = NULL', 'completed_at = NULL');
       sets.push('cancel_requested_at = NULL'); // a new attempt starts without the old one's cancel
       break;
-    default:
-      break;
   }
-  return { sql: sets.join(', '), args };
+  return { sql: sets.join(', '), args: { at } };
 }

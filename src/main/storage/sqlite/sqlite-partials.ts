@@ -5,13 +5,14 @@
  */
 import type Database from 'better-sqlite3';
 import type { AttemptFence, AttemptPartial, PartialScope } from '../../core/ports';
+import { LIVE_STATUSES } from '../../../shared/domain/statuses';
+import { LIVE, statusIn } from '../status-sql';
 
 /**
  * True while the attempt @jobId/@attempt owns its job: running (or suspended) in that attempt, and
  * no cancel asked for (a cancelling attempt only stops and removes its partials, it publishes nothing).
  */
-export const SQLITE_FENCE = `EXISTS (SELECT 1 FROM jobs WHERE id = @jobId AND attempt = @attempt AND status IN ('running', 'paused')
-  AND (status = 'running' OR suspended = 1) AND cancel_requested_at IS NULL)`;
+export const SQLITE_FENCE = `EXISTS (SELECT 1 FROM jobs WHERE id = @jobId AND attempt = @attempt AND ${LIVE} AND cancel_requested_at IS NULL)`;
 
 interface PartialRow {
   job_id: string;
@@ -22,7 +23,7 @@ interface PartialRow {
 }
 
 const ABANDONED = `NOT EXISTS (SELECT 1 FROM jobs j WHERE j.id = attempt_partials.job_id AND j.attempt = attempt_partials.attempt
-  AND j.status IN ('running', 'paused') AND (j.status = 'running' OR j.suspended = 1))`;
+  AND ${statusIn(LIVE_STATUSES, 'j.status')})`;
 
 export class SqlitePartials {
   private readonly stmt;

@@ -7,9 +7,7 @@
  * each category, instead of once per row from the head of the queue.
  */
 import type Database from 'better-sqlite3';
-import { WAITING_STATUSES } from '../../../shared/domain/statuses';
-
-const WAITING = `status IN (${WAITING_STATUSES.map((s) => `'${s}'`).join(', ')})`;
+import { WAITING } from '../status-sql';
 
 const SQL = `
   WITH page AS (

@@ -92,6 +92,17 @@ export class SqliteVideoStore implements VideoStore {
     return row ? rowToVideo(row) : undefined;
   }
 
+  async videosByIds(ids: readonly string[]): Promise<VideoRecord[]> {
+    if (ids.length === 0) return [];
+    // json_each: one statement for any number of ids (no variable limit)
+    return (this.db.prepare('SELECT * FROM videos WHERE id IN (SELECT value FROM json_each(?))').all(JSON.stringify(ids)) as VideoRow[]).map(rowToVideo);
+  }
+
+  async videosFromJobs(jobIds: readonly string[]): Promise<VideoRecord[]> {
+    if (jobIds.length === 0) return [];
+    return (this.db.prepare('SELECT * FROM videos WHERE source_job_id IN (SELECT value FROM json_each(?)) ORDER BY created_at, path').all(JSON.stringify(jobIds)) as VideoRow[]).map(rowToVideo);
+  }
+
   async listVideos(filter: VideoFilter, offset: number, limit: number): Promise<{ rows: VideoRecord[]; total: number }> {
     const w = whereOf(filter);
     return this.db.transaction(() => {

@@ -17,6 +17,8 @@ const EVENT_TYPES = {
   'job.log': true,
   'job.console': true,
   'stats.changed': true,
+  'pipeline.run.updated': true,
+  'queue.updated': true,
 } as const satisfies Record<MediaEventType, true>;
 export const STREAM_EVENT_TYPES = Object.keys(EVENT_TYPES) as MediaEventType[];
 

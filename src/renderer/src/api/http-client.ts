@@ -39,7 +39,7 @@ export function createHttpClient(options: HttpClientOptions): MediaClient {
   const subscribers = new Set<MediaSubscriber>();
   let status: StreamStatus = 'closed';
 
-  async function request(method: 'GET' | 'POST', url: string, body?: string): Promise<unknown> {
+  async function request(method: 'GET' | 'POST' | 'PUT' | 'DELETE', url: string, body?: string): Promise<unknown> {
     const headers: Record<string, string> = { authorization: `Bearer ${options.token}`, accept: 'application/json' };
     if (body !== undefined) headers['content-type'] = 'application/json';
     let response: Response;

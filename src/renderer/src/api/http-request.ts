@@ -1,7 +1,7 @@
 /**
  * How an operation travels over HTTP, taken from the shared operations table (method and path):
  * `:id`-style path parameters are substituted, the rest of the input goes in the query string for
- * GET and in a JSON body for POST.
+ * GET and in a JSON body for POST and PUT.
  *
  * Importing OPERATIONS pulls the contract's zod schemas into the renderer bundle. That costs
  * little here: the create-job form already needs zod to validate parameters against the job-type
@@ -11,10 +11,10 @@ import { OPERATIONS } from '../../../shared/contracts/operations';
 import type { OperationName } from './media-client';
 
 export interface HttpRequestSpec {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   /** Path with query string. */
   readonly url: string;
-  /** JSON text for POST (always an object, possibly empty). */
+  /** JSON text for POST and PUT (always an object, possibly empty). */
   readonly body: string | undefined;
 }
 
@@ -31,7 +31,8 @@ export function buildHttpRequest(name: OperationName, input: unknown): HttpReque
     if (value === undefined || value === null || value === '') throw new TypeError(`${name} needs "${key}".`);
     return encodeURIComponent(String(value));
   });
-  if (method === 'GET') {
+  // a DELETE names what it deletes in its path (and any options in the query): no body
+  if (method === 'GET' || method === 'DELETE') {
     const query = new URLSearchParams();
     for (const [key, value] of Object.entries(rest)) {
       if (value === undefined || value === null || value === '') continue;

@@ -1,24 +1,31 @@
 /**
- * The app shell: header (title, who is signed in and with which role, live indicator, sign-out on the web), navigation (Jobs, Library,
- * System) and the current page, chosen by the URL hash.
+ * The app shell: header (navigation toggle, title, queue state, who is signed in, live indicator,
+ * theme, sign-out on the web), navigation (Dashboard, Jobs, Library, System) and the current page,
+ * chosen by the URL hash. The navigation collapses: behind the toggle on small screens, and on
+ * wider ones too when the user folds it away (remembered), leaving the page the whole width.
  */
 import { AppShell, Badge, Burger, Button, Group, NavLink, Text, Title } from '@mantine/core';
-import { useDisclosure } from '@mantine/hooks';
+import { useDisclosure, useLocalStorage } from '@mantine/hooks';
 import { useCallback, useState } from 'react';
 import { useStore } from 'zustand';
 import { Icon, type IconName } from '../components/icons';
 import { Toasts } from '../components/Toasts';
+import { DashboardPage } from '../features/dashboard/DashboardPage';
 import { JobsPage } from '../features/jobs/JobsPage';
 import { LibraryPage } from '../features/library/LibraryPage';
 import { SystemPage } from '../features/system/SystemPage';
-import { createNavigationStore, type NavigationStore, type Page } from '../stores/navigation-store';
+import { AutomationsPage } from '../features/automations/AutomationsPage';
+import { createNavigationStore, type NavigationStore, type Page, type RouteQuery } from '../stores/navigation-store';
 import { useAppStore } from '../stores/stores-context';
 import { ConnectionBadge } from './ConnectionBadge';
 import { SessionBadge } from './SessionBadge';
+import { ThemeSwitch } from './ThemeSwitch';
 
 const NAV: ReadonlyArray<{ page: Page; label: string; icon: IconName }> = [
+  { page: 'dashboard', label: 'Dashboard', icon: 'dashboard' },
   { page: 'jobs', label: 'Jobs', icon: 'jobs' },
   { page: 'library', label: 'Library', icon: 'library' },
+  { page: 'automations', label: 'Automations', icon: 'retry' },
   { page: 'system', label: 'System', icon: 'system' },
 ];
 
@@ -30,23 +37,31 @@ export interface AppLayoutProps {
 export function AppLayout({ onSignOut, navigation: given }: AppLayoutProps) {
   const [navigation] = useState(() => given ?? createNavigationStore());
   const route = useStore(navigation, (s) => s.route);
-  const [opened, { toggle, close }] = useDisclosure();
+  const [mobileOpened, { toggle: toggleMobile, close: closeMobile }] = useDisclosure();
+  const [desktopOpened, setDesktopOpened] = useLocalStorage({ key: 'media-job-control:navigation-open', defaultValue: true });
   const stats = useAppStore('queue', (s) => s.stats);
   const queuePaused = useAppStore('queue', (s) => s.queue?.paused ?? false);
   const openJob = useCallback((jobId: string | null) => navigation.getState().openJob(jobId), [navigation]);
+  const setQuery = useCallback((query: RouteQuery) => navigation.getState().setQuery(query), [navigation]);
+  const go = useCallback((page: Page, query?: RouteQuery) => navigation.getState().navigate({ page, ...(query ? { query } : {}) }), [navigation]);
 
   return (
-    <AppShell header={{ height: 56 }} navbar={{ width: 210, breakpoint: 'sm', collapsed: { mobile: !opened } }} padding="md">
+    <AppShell
+      header={{ height: 52 }}
+      navbar={{ width: { sm: 180, lg: 210 }, breakpoint: 'sm', collapsed: { mobile: !mobileOpened, desktop: !desktopOpened } }}
+      padding="md"
+    >
       <AppShell.Header>
-        <Group h="100%" px="md" justify="space-between">
-          <Group gap="sm">
-            <Burger opened={opened} onClick={toggle} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
+        <Group h="100%" px="md" justify="space-between" wrap="nowrap">
+          <Group gap="sm" wrap="nowrap">
+            <Burger opened={mobileOpened} onClick={toggleMobile} hiddenFrom="sm" size="sm" aria-label="Toggle navigation" />
+            <Burger opened={desktopOpened} onClick={() => setDesktopOpened((o) => !o)} visibleFrom="sm" size="sm" aria-label={desktopOpened ? 'Hide navigation' : 'Show navigation'} />
             <Icon name="film" size={22} />
-            <Title order={1} size="h4">
+            <Title order={1} size="h4" style={{ whiteSpace: 'nowrap' }}>
               Media Job Control
             </Title>
           </Group>
-          <Group gap="sm">
+          <Group gap="xs" wrap="nowrap">
             {queuePaused && (
               <Badge color="orange" variant="light">
                 Queue paused
@@ -54,6 +69,7 @@ export function AppLayout({ onSignOut, navigation: given }: AppLayoutProps) {
             )}
             <SessionBadge />
             <ConnectionBadge />
+            <ThemeSwitch />
             {onSignOut && (
               <Button variant="subtle" size="xs" color="gray" leftSection={<Icon name="logout" size={14} />} onClick={onSignOut}>
                 Sign out
@@ -80,8 +96,8 @@ export function AppLayout({ onSignOut, navigation: given }: AppLayoutProps) {
             }
             onClick={(e) => {
               e.preventDefault();
-              navigation.getState().navigate({ page: item.page });
-              close();
+              go(item.page);
+              closeMobile();
             }}
           />
         ))}
@@ -93,8 +109,10 @@ export function AppLayout({ onSignOut, navigation: given }: AppLayoutProps) {
         )}
       </AppShell.Navbar>
       <AppShell.Main>
-        {route.page === 'jobs' && <JobsPage jobId={route.jobId} onOpenJob={openJob} />}
-        {route.page === 'library' && <LibraryPage onJobCreated={(id) => openJob(id)} />}
+        {route.page === 'dashboard' && <DashboardPage onOpenJob={openJob} onShowJobs={(query) => go('jobs', query)} />}
+        {route.page === 'jobs' && <JobsPage jobId={route.jobId} onOpenJob={openJob} query={route.query} onQueryChange={setQuery} />}
+        {route.page === 'library' && <LibraryPage onJobCreated={(id) => openJob(id)} query={route.query} onQueryChange={setQuery} />}
+        {route.page === 'automations' && <AutomationsPage onOpenJob={openJob} query={route.query} onQueryChange={setQuery} />}
         {route.page === 'system' && <SystemPage />}
       </AppShell.Main>
       <Toasts />

@@ -14,10 +14,13 @@ import type { Job } from '../../../shared/contracts/job';
 import { OPERATION_NAMES, OPERATIONS, type OperationName } from '../../../shared/contracts/operations';
 import type { SystemInfo } from '../../../shared/contracts/system';
 import { ApiError } from '../api/api-error';
+import { AutomationsPage } from '../features/automations/AutomationsPage';
+import { automationsHandlers } from '../features/automations/fixtures';
 import { CreateJobModal } from '../features/create-job/CreateJobModal';
 import { actionDialogStore } from '../features/jobs/job-action-dialogs-store';
 import { JobActionDialogs } from '../features/jobs/JobActionDialogs';
 import { JobsPage } from '../features/jobs/JobsPage';
+import { DashboardPage } from '../features/dashboard/DashboardPage';
 import { LibraryActionDialog } from '../features/library/LibraryActionDialog';
 import { LibraryPage } from '../features/library/LibraryPage';
 import { SystemPage } from '../features/system/SystemPage';
@@ -31,7 +34,8 @@ import { Session } from './Session';
 const PENDING = makeJob({ status: 'pending', type: 'validate' });
 const PAUSED = makeJob({ status: 'paused', type: 'scan', resourceCategory: 'cpu', vramRequired: 0 });
 const FAILED = makeJob({ status: 'failed', type: 'thumbnail_generate', lastError: 'Input file is missing', createdBy: 'grafana' });
-const JOBS: Job[] = [PENDING, PAUSED, FAILED];
+const RUNNING = makeJob({ status: 'running', type: 'reencode_streaming', progress: 40, startedAt: '2026-02-13T10:00:00.000Z', nodeId: 'ws-1' });
+const JOBS: Job[] = [PENDING, PAUSED, FAILED, RUNNING];
 const VIDEO = makeVideo();
 const QUEUE = { paused: false, pausedCategories: [], limits: { cpu: 5, gpu_encode: 2, gpu_ai: 1 }, vramBudgetMb: null };
 const INFO: SystemInfo = {
@@ -61,6 +65,7 @@ function fakeServer(): FakeClient {
     getVideo: () => ({ ...VIDEO, tags: [] }),
     getVideoThumbnail: ({ id }) => ({ videoId: id, path: 'thumbnails/holiday.jpg', dataUrl: 'data:image/jpeg;base64,AAAA' }),
     getSystemInfo: () => INFO,
+    getThroughput: () => ({ hours: [] }),
     listNodes: () => ({ mode: 'embedded', nodeId: 'ws-1', leaseMs: null, nodes: [] }),
     createJob: (input) => ({ id: '11111111-2222-4333-8444-555555555555', type: input.type as 'scan', status: 'pending', progress: 0, createdAt: '2026-02-13T10:00:00.000Z' }),
     cancelJob: ({ id }) => ({ id, status: 'cancelled' }),
@@ -70,6 +75,7 @@ function fakeServer(): FakeClient {
     setJobPriority: ({ id, priority }) => ({ ...JOBS.find((j) => j.id === id)!, priority }),
     pauseQueue: () => QUEUE,
     resumeQueue: () => QUEUE,
+    ...automationsHandlers(),
   });
 }
 
@@ -85,6 +91,22 @@ const SURFACES: ReadonlyArray<{ readonly name: string; readonly show: (stores: A
       await screen.findByRole('region', { name: 'Bulk actions' });
       await screen.findByRole('button', { name: 'Close job details' });
       await screen.findByText('Created by grafana');
+    },
+  },
+  {
+    name: 'the dashboard with a running job',
+    show: async (stores) => {
+      stores.queue.setState({ stats: EMPTY_STATS, queue: QUEUE });
+      renderUi(<DashboardPage onOpenJob={() => {}} onShowJobs={() => {}} />, stores);
+      await screen.findByRole('article', { name: /Running job/ });
+    },
+  },
+  {
+    name: 'the automations page with a pipeline open',
+    show: async (stores) => {
+      renderUi(<AutomationsPage onOpenJob={() => {}} />, stores);
+      await screen.findByRole('region', { name: 'Pipeline Streaming-ready library' });
+      await screen.findByRole('button', { name: 'Save watch settings' });
     },
   },
   {
@@ -263,6 +285,7 @@ describe('the UI follows the caller’s role', () => {
       throw new ApiError('FORBIDDEN', 'The token "ci-bot" has the read role; this needs operate.', { requiredRole: 'operate', role: 'read' });
     };
     let signedOut = false;
+    window.location.hash = '#/jobs';
     renderUi(<Session client={client} onSignOut={() => (signedOut = true)} />);
     const table = await screen.findByRole('table', { name: 'Jobs' });
     await waitFor(() => expect(within(table).getByRole('button', { name: 'Cancel validate job' })).not.toHaveAttribute('aria-disabled'));

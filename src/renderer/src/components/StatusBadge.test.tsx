@@ -35,11 +35,20 @@ describe('StatusBadge', () => {
     expect(badge).toHaveAttribute('data-variant', 'light');
   });
 
-  it('greys out paused jobs (outline) and names suspended ones', () => {
-    renderUi(<StatusBadge status="paused" suspended />);
-    const badge = screen.getByLabelText('Status: Suspended');
+  it('greys out paused jobs (outline)', () => {
+    renderUi(<StatusBadge status="paused" />);
+    const badge = screen.getByLabelText('Status: Paused');
     expect(badge).toHaveAttribute('data-variant', 'outline');
     expect(badge.getAttribute('style')).toContain('--mantine-color-gray');
+  });
+
+  it('shows a suspended job as suspended: the running colour, outlined (its process is stopped)', () => {
+    renderUi(<StatusBadge status="suspended" />);
+    const badge = screen.getByLabelText('Status: Suspended');
+    expect(badge).toHaveTextContent('Suspended');
+    expect(badge).toHaveAttribute('data-status', 'suspended');
+    expect(badge).toHaveAttribute('data-variant', 'outline');
+    expect(badge).toHaveAttribute('data-color', 'yellow');
   });
 });
 

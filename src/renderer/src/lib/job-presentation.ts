@@ -3,7 +3,6 @@
  * blue, running yellow, completed green, failed red), priority colours, category labels, icons,
  * and the actions each status allows (mirrors the lifecycle table of the runtime).
  */
-import type { Job } from '../../../shared/contracts/job';
 import type { JobType } from '../../../shared/domain/job-types';
 import type { JobStatus, ResourceCategory } from '../../../shared/domain/statuses';
 import type { IconName } from '../components/icons';
@@ -12,6 +11,8 @@ export const STATUS_COLORS: Readonly<Record<JobStatus, string>> = {
   pending: 'gray',
   queued: 'blue',
   running: 'yellow',
+  // holds its slot like a running job; shown as an outline (its process is stopped)
+  suspended: 'yellow',
   completed: 'green',
   failed: 'red',
   cancelled: 'dark',
@@ -22,6 +23,7 @@ export const STATUS_LABELS: Readonly<Record<JobStatus, string>> = {
   pending: 'Pending',
   queued: 'Queued',
   running: 'Running',
+  suspended: 'Suspended',
   completed: 'Completed',
   failed: 'Failed',
   cancelled: 'Cancelled',
@@ -63,16 +65,18 @@ export const JOB_TYPE_ICONS: Readonly<Record<JobType, IconName>> = {
   scene_extract: 'ai',
   thumbnail_generate: 'image',
   move_to_library: 'move',
+  transcode: 'encode',
 };
 
 export type JobAction = 'retry' | 'cancel' | 'pause' | 'resume' | 'priority';
 
 const ACTION_STATUSES: Readonly<Record<JobAction, readonly JobStatus[]>> = {
   retry: ['failed', 'cancelled'],
-  cancel: ['pending', 'queued', 'running', 'paused'],
+  cancel: ['pending', 'queued', 'running', 'suspended', 'paused'],
   // a running job is suspended (its process stopped, its slot kept)
   pause: ['pending', 'queued', 'running'],
-  resume: ['paused'],
+  // a suspended job is continued (running again), a paused one goes back to the queue
+  resume: ['paused', 'suspended'],
   priority: ['pending', 'queued', 'paused'],
 };
 
@@ -95,11 +99,6 @@ export const ACTION_LABELS: Readonly<Record<JobAction, string>> = {
 export function actionLabel(action: JobAction, status: JobStatus): string {
   if (action === 'pause' && status === 'running') return 'Suspend';
   return ACTION_LABELS[action];
-}
-
-/** A paused job that had started was suspended mid-run (its process is stopped). */
-export function isSuspended(job: Pick<Job, 'status' | 'startedAt' | 'completedAt'>): boolean {
-  return job.status === 'paused' && job.startedAt !== null && job.completedAt === null;
 }
 
 export function progressColor(status: JobStatus): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { terminalFromLines, writeTerminal } from './terminal-buffer';
+import { serializeTerminal, terminalFromLines, writeTerminal } from './terminal-buffer';
 
 const show = (text: string, start = terminalFromLines([])) => writeTerminal(start, text).lines;
 
@@ -31,5 +31,18 @@ describe('terminal buffer', () => {
     const big = writeTerminal(terminalFromLines([]), 'x\n'.repeat(50), 10);
     expect(big.lines).toHaveLength(10);
     expect(big.dropped).toBe(41);
+  });
+
+  it('moves the cursor along the line and clears whole lines', () => {
+    expect(show('abcdef\u001b[3Gx')).toEqual(['abxdef']);
+    expect(show('abcdef\u001b[2Dx\u001b[1Cy')).toEqual(['abcdxfy']);
+    expect(show('status 99%\u001b[2K\rdone')).toEqual(['done']);
+  });
+
+  it('serializes to text that a terminal replays to the same lines and cursor', () => {
+    const folded = writeTerminal(terminalFromLines([]), 'Input #0\nframe=1 speed=1x\r');
+    const replayed = writeTerminal(terminalFromLines([]), serializeTerminal(folded));
+    expect(replayed).toEqual(folded);
+    expect(writeTerminal(replayed, 'frame=2 speed=2x\r').lines).toEqual(['Input #0', 'frame=2 speed=2x']);
   });
 });

@@ -1,7 +1,9 @@
 /**
- * A tiny terminal model for the live console: raw tool output (with `\r` status-line redraws,
- * backspaces and ANSI colour codes) becomes the lines a terminal would show. Pure functions over
- * an immutable value, so a store can keep it and React can compare it.
+ * A small terminal model of the live console: raw tool output (with `\r` status-line redraws,
+ * backspaces, erase-in-line, cursor moves along the line and ANSI colour codes, which are dropped)
+ * becomes the lines a terminal would show. The console itself is drawn by a real emulator (xterm.js,
+ * ConsoleView) fed the raw stream; this model only folds a long stream into a bounded replay
+ * (serializeTerminal) so the store never holds more than a few hundred KB of it. Pure functions.
  */
 export interface TerminalBuffer {
   /** Completed lines plus the current one (last). */
@@ -63,8 +65,15 @@ export function writeTerminal(buffer: TerminalBuffer, text: string, maxLines = M
         ESCAPE.lastIndex = i;
         const match = ESCAPE.exec(text);
         if (match) {
-          // ESC[K / ESC[0K: erase to the end of the line (used with \r redraws)
-          if (match[2] === 'K' && (match[1] === '' || match[1] === '0')) current = current.slice(0, column);
+          const n = Math.max(1, Number.parseInt(match[1] || '1', 10) || 1);
+          if (match[2] === 'K') {
+            // erase in line: 0 (or none) to its end, 1 to the cursor, 2 all of it; the cursor stays
+            if (match[1] === '' || match[1] === '0') current = current.slice(0, column);
+            else if (match[1] === '1') current = ' '.repeat(Math.min(column + 1, current.length)) + current.slice(column + 1);
+            else if (match[1] === '2') current = '';
+          } else if (match[2] === 'G') column = n - 1; // to a column (1-based)
+          else if (match[2] === 'C') column += n; // forward
+          else if (match[2] === 'D') column = Math.max(0, column - n); // back
           i += match[0].length;
         } else {
           i += 1;
@@ -81,4 +90,12 @@ export function writeTerminal(buffer: TerminalBuffer, text: string, maxLines = M
   const excess = lines.length - maxLines;
   if (excess > 0) return { lines: lines.slice(excess), column, dropped: buffer.dropped + excess };
   return { lines, column, dropped: buffer.dropped };
+}
+
+/** Text that brings a fresh terminal to this buffer's state: its lines, and the cursor where it was. */
+export function serializeTerminal(buffer: TerminalBuffer): string {
+  const last = buffer.lines[buffer.lines.length - 1] ?? '';
+  const body = buffer.lines.join('\r\n');
+  if (buffer.column === last.length) return body;
+  return `${body}\r${buffer.column > 0 ? `\u001b[${buffer.column}C` : ''}`;
 }

@@ -11,7 +11,9 @@ import type { MediaClient, StreamStatus } from '../api/media-client';
 import { watchForbidden } from '../api/watch-forbidden';
 import { forbiddenMessage } from '../lib/access';
 import { createBatcher, realTimers, type Timers } from '../lib/batcher';
+import { createDashboardStore, type DashboardStore } from './dashboard-store';
 import { createJobDetailStore, type JobDetailStore } from './job-detail-store';
+import { createJobRatesStore, type JobRatesStore } from './job-rates-store';
 import { createJobsStore, type JobsStore } from './jobs-store';
 import { createLibraryStore, type LibraryStore } from './library-store';
 import { createQueueStore, type QueueStore } from './queue-store';
@@ -32,6 +34,9 @@ export interface AppStores {
   readonly detail: JobDetailStore;
   readonly library: LibraryStore;
   readonly system: SystemStore;
+  readonly dashboard: DashboardStore;
+  /** Speed and frame rate of running jobs, from their live console. */
+  readonly rates: JobRatesStore;
   readonly connection: StoreApi<ConnectionState>;
   /** Subscribes to live events and loads the first data; returns the stop function. */
   start(): () => void;
@@ -58,6 +63,8 @@ export function createAppStores(transport: MediaClient, options: AppStoresOption
   const detail = createJobDetailStore(client, { timers });
   const library = createLibraryStore(client, { timers });
   const system = createSystemStore(client);
+  const dashboard = createDashboardStore(client, { timers });
+  const rates = createJobRatesStore();
   const connection = createStore<ConnectionState>()(() => ({ status: 'connecting' }));
 
   const apply = (events: MediaEvent[]) => {
@@ -65,6 +72,8 @@ export function createAppStores(transport: MediaClient, options: AppStoresOption
     queue.getState().applyEvents(events);
     detail.getState().applyEvents(events);
     library.getState().applyEvents(events);
+    dashboard.getState().applyEvents(events);
+    rates.getState().applyEvents(events);
   };
 
   const reloadAll = () => {
@@ -75,6 +84,7 @@ export function createAppStores(transport: MediaClient, options: AppStoresOption
     // the library and system pages load when shown; reload what is already there
     if (library.getState().pagination) void library.getState().load();
     if (system.getState().info) void system.getState().load();
+    if (dashboard.getState().loaded) void dashboard.getState().load();
   };
 
   return {
@@ -85,6 +95,8 @@ export function createAppStores(transport: MediaClient, options: AppStoresOption
     detail,
     library,
     system,
+    dashboard,
+    rates,
     connection,
     start() {
       const batcher = createBatcher<MediaEvent>(apply, options.batchIntervalMs ?? 250, timers);
@@ -116,6 +128,7 @@ export function createAppStores(transport: MediaClient, options: AppStoresOption
         jobs.getState().dispose();
         library.getState().dispose();
         detail.getState().close();
+        dashboard.getState().deactivate();
       };
     },
   };

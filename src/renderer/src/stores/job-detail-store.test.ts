@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { JobLogLine } from '../../../shared/contracts/job';
 import { createFakeClient, makeJob, manualTimers } from '../testing/fake-client';
-import { createJobDetailStore } from './job-detail-store';
+import { rowsOfFeed } from '../testing/headless-terminal';
+import { createJobDetailStore, feedOf, MAX_FEED_CHARS } from './job-detail-store';
 
 const settle = async () => {
   for (let i = 0; i < 6; i += 1) await Promise.resolve();
@@ -17,7 +18,7 @@ describe('job detail store', () => {
     const client = createFakeClient({
       getJob: () => ({ ...job, log: '' }),
       getJobLog: () => ({ jobId: job.id, lines, dropped: 0, nextAfter: 2 }),
-      getJobConsole: () => ({ jobId: job.id, running: true, lines: ['Input #0', 'frame=1'], droppedLines: 0 }),
+      getJobConsole: () => ({ jobId: job.id, running: true, lines: ['Input #0', 'frame=1'], droppedLines: 0, replay: 'Input #0\r\nframe=1\r' }),
     });
     const store = createJobDetailStore(client, { timers: manualTimers() });
     store.getState().open(job.id);
@@ -30,10 +31,11 @@ describe('job detail store', () => {
     expect(store.getState().log.lines.at(-1)).toEqual({ line: 3, at: '2026-02-13T10:30:20.000Z', text: 'Progress: 5%' });
     expect(store.getState().log.nextAfter).toBe(3);
 
-    // running: the console loaded, and live text redraws its status line
-    expect(store.getState().console.terminal?.lines).toEqual(['Input #0', 'frame=1']);
-    store.getState().applyEvents([{ type: 'job.console', jobId: job.id, text: '\rframe=2\rframe=3' }]);
-    expect(store.getState().console.terminal?.lines).toEqual(['Input #0', 'frame=3']);
+    // running: the console loaded (the server's replay), and live text redraws its status line in a terminal
+    expect(store.getState().console.feed).toMatchObject({ base: 'Input #0\r\nframe=1\r', chunks: [] });
+    store.getState().applyEvents([{ type: 'job.console', jobId: job.id, text: 'frame=2\rframe=3\r' }]);
+    expect(store.getState().console.feed?.chunks).toEqual(['frame=2\rframe=3\r']);
+    expect(await rowsOfFeed(store.getState().console.feed!)).toEqual(['Input #0', 'frame=3']);
   });
 
   it('neither loses nor repeats lines that arrive while the log is loading', async () => {
@@ -111,5 +113,15 @@ describe('job detail store', () => {
     expect(store.getState().job).toBeNull();
     store.getState().applyEvents([{ type: 'job.log', jobId: job.id, at: 't', text: 'late' }]);
     expect(store.getState().log.lines).toHaveLength(0);
+  });
+});
+
+describe('console feed', () => {
+  it('folds a long stream into a bounded replay that a terminal shows the same way', async () => {
+    const status = (n: number) => `frame=${String(n).padStart(6)} fps= 30 q=28.0 size=    1024kB time=00:00:${String(n % 60).padStart(2, '0')}.00 bitrate=1000kbits/s speed=1.0x    \r`;
+    const chunks = ['Input #0, lavfi\n', ...Array.from({ length: 5000 }, (_, i) => status(i))];
+    const feed = feedOf('', chunks);
+    expect(feed.base.length + feed.chunks.join('').length).toBeLessThan(MAX_FEED_CHARS);
+    expect(await rowsOfFeed(feed)).toEqual(['Input #0, lavfi', status(4999).trimEnd()]);
   });
 });

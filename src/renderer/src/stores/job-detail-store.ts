@@ -1,7 +1,9 @@
 /**
  * The job detail panel: one job (getJob, with its queue position), its log (getJobLog, then
- * `job.log` events appended live) and, while it runs, its console (getJobConsole, then
- * `job.console` text fed through a small terminal model that honours `\r` redraws).
+ * `job.log` events appended live) and, while it runs, its console: the server's replay of it
+ * (getJobConsole) and then the raw `job.console` chunks, for a terminal emulator to draw (\r
+ * redraws, erase-in-line and cursor moves as a terminal does). A long stream is folded into a new
+ * replay (lib/terminal-buffer.ts) so the feed stays bounded.
  *
  * Events that arrive while the initial log is loading are held and then appended, minus those the
  * loaded lines already contain, so a line is neither lost nor shown twice.
@@ -9,11 +11,11 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { MediaEvent } from '../../../shared/contracts/events';
 import type { Job, JobDetail, JobLogLine } from '../../../shared/contracts/job';
-import { WAITING_STATUSES } from '../../../shared/domain/statuses';
+import { isLiveStatus, WAITING_STATUSES } from '../../../shared/domain/statuses';
 import { errorMessage } from '../api/api-error';
 import type { MediaClient } from '../api/media-client';
 import { realTimers, type Timers } from '../lib/batcher';
-import { terminalFromLines, writeTerminal, type TerminalBuffer } from '../lib/terminal-buffer';
+import { serializeTerminal, terminalFromLines, writeTerminal } from '../lib/terminal-buffer';
 
 export const MAX_LOG_LINES = 10_000;
 const LOG_PAGE = 5000;
@@ -27,8 +29,36 @@ export interface LogState {
   readonly error: string | null;
 }
 
+/** What a terminal emulator is fed: `base` once, then each chunk in order. */
+export interface ConsoleFeed {
+  /** Changes when the console is (re)loaded or folded: a viewer starts over from `base`. */
+  readonly generation: number;
+  readonly base: string;
+  readonly chunks: readonly string[];
+  /** Lines no longer in the feed (dropped by the server's buffer or when folding). */
+  readonly dropped: number;
+}
+
+/** Raw text kept before the feed is folded into a new base. */
+export const MAX_FEED_CHARS = 256 * 1024;
+let generations = 0;
+
+export function feedOf(base: string, chunks: readonly string[] = [], dropped = 0): ConsoleFeed {
+  const size = base.length + chunks.reduce((n, c) => n + c.length, 0);
+  if (size <= MAX_FEED_CHARS) return { generation: (generations += 1), base, chunks, dropped };
+  let terminal = writeTerminal(terminalFromLines([]), base);
+  for (const chunk of chunks) terminal = writeTerminal(terminal, chunk);
+  return { generation: (generations += 1), base: serializeTerminal(terminal), chunks: [], dropped: dropped + terminal.dropped };
+}
+
+function appendChunk(feed: ConsoleFeed | null, text: string): ConsoleFeed {
+  if (feed === null) return feedOf(text);
+  const size = feed.base.length + feed.chunks.reduce((n, c) => n + c.length, 0) + text.length;
+  return size > MAX_FEED_CHARS ? feedOf(feed.base, [...feed.chunks, text], feed.dropped) : { ...feed, chunks: [...feed.chunks, text] };
+}
+
 export interface ConsoleState {
-  readonly terminal: TerminalBuffer | null;
+  readonly feed: ConsoleFeed | null;
   /** The tool is running in this process (else the console is what was last seen). */
   readonly running: boolean;
   readonly loading: boolean;
@@ -50,7 +80,7 @@ export interface JobDetailState {
 }
 
 const EMPTY_LOG: LogState = { lines: [], dropped: 0, nextAfter: 0, loading: false, error: null };
-const EMPTY_CONSOLE: ConsoleState = { terminal: null, running: false, loading: false, error: null };
+const EMPTY_CONSOLE: ConsoleState = { feed: null, running: false, loading: false, error: null };
 
 export type JobDetailStore = StoreApi<JobDetailState>;
 
@@ -133,10 +163,11 @@ export function createJobDetailStore(client: MediaClient, options: JobDetailStor
       try {
         const result = await client.call('getJobConsole', { id });
         if (!isCurrent(id)) return;
-        let terminal = terminalFromLines(result.lines, result.droppedLines);
-        for (const text of heldConsole ?? []) terminal = writeTerminal(terminal, text);
+        // an older server sends lines only: without its cursor, start the live text on a new line
+        const base = result.replay ?? (result.lines.length > 0 ? `${result.lines.join('\r\n')}\r\n` : '');
+        const feed = feedOf(base, heldConsole ?? [], result.droppedLines);
         heldConsole = null;
-        set({ console: { terminal, running: result.running, loading: false, error: null } });
+        set({ console: { feed, running: result.running, loading: false, error: null } });
       } catch (error) {
         heldConsole = null;
         if (isCurrent(id)) set({ console: { ...get().console, loading: false, error: errorMessage(error) } });
@@ -169,7 +200,8 @@ export function createJobDetailStore(client: MediaClient, options: JobDetailStor
           .reloadJob()
           .then(() => {
             const job = get().job;
-            if (job && isCurrent(id) && (job.status === 'running' || job.status === 'paused')) void loadConsole(id);
+            // a live job (running, or suspended) has an attempt, and so a console
+            if (job && isCurrent(id) && isLiveStatus(job.status)) void loadConsole(id);
           });
         void loadLog(id);
       },
@@ -256,14 +288,14 @@ export function createJobDetailStore(client: MediaClient, options: JobDetailStor
           if (heldConsole !== null) heldConsole.push(consoleText);
           else {
             const c = get().console;
-            patch.console = { ...c, running: true, terminal: writeTerminal(c.terminal ?? terminalFromLines([]), consoleText) };
+            patch.console = { ...c, running: true, feed: appendChunk(c.feed, consoleText) };
           }
         }
-        if (job && job.status !== 'running' && job.status !== 'paused' && get().console.running) {
+        if (job && !isLiveStatus(job.status) && get().console.running) {
           patch.console = { ...(patch.console ?? get().console), running: false };
         }
         if (Object.keys(patch).length > 0) set(patch);
-        if (startedRunning && get().console.terminal === null && heldConsole === null) void loadConsole(id);
+        if (startedRunning && get().console.feed === null && heldConsole === null) void loadConsole(id);
         const waiting = job && (job.status === 'pending' || job.status === 'queued');
         if (waiting && othersMoved) scheduleJobRefresh();
       },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Job } from '../../../shared/contracts/job';
 import { createFakeClient, makeJob, manualTimers, pagedJobs } from '../testing/fake-client';
-import { createJobsStore } from './jobs-store';
+import { createJobsStore, NO_JOB_FILTERS } from './jobs-store';
 
 function setup(jobs: Job[], limit = 2) {
   let all = jobs;
@@ -96,7 +96,7 @@ describe('jobs store: live events', () => {
 
   it('refreshes lazily, once, when new jobs arrive or a job enters the filtered status', async () => {
     const { store, timers, client } = setup([makeJob({ status: 'running' })]);
-    store.setState({ filters: { status: 'running', type: null, resourceCategory: null } });
+    store.setState({ filters: { ...NO_JOB_FILTERS, status: 'running' } });
     await store.getState().load();
     store.getState().applyEvents([{ type: 'job.created', job: makeJob({ status: 'pending' }) }]);
     expect(store.getState().stale).toBe(false); // a pending job does not belong under "running"
@@ -112,7 +112,7 @@ describe('jobs store: live events', () => {
   it('marks the page stale when a row no longer matches the filter', async () => {
     const a = makeJob({ status: 'running' });
     const { store, timers } = setup([a]);
-    store.setState({ filters: { status: 'running', type: null, resourceCategory: null } });
+    store.setState({ filters: { ...NO_JOB_FILTERS, status: 'running' } });
     await store.getState().load();
     store.getState().applyEvents([{ type: 'job.updated', job: { ...a, status: 'completed', progress: 100 } }]);
     expect(store.getState().jobs[0]!.status).toBe('completed');

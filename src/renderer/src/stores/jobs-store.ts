@@ -18,9 +18,40 @@ export interface JobFilters {
   readonly status: JobStatus | null;
   readonly type: JobType | null;
   readonly resourceCategory: ResourceCategory | null;
+  /** Input or output file name (server-side search); '' for none. */
+  readonly search: string;
+  /** Created on or after / on or before these days (local `YYYY-MM-DD`), inclusive. */
+  readonly createdFrom: string | null;
+  readonly createdTo: string | null;
 }
 
-export const NO_JOB_FILTERS: JobFilters = { status: null, type: null, resourceCategory: null };
+export const NO_JOB_FILTERS: JobFilters = { status: null, type: null, resourceCategory: null, search: '', createdFrom: null, createdTo: null };
+
+export function hasJobFilters(f: JobFilters): boolean {
+  return f.status !== null || f.type !== null || f.resourceCategory !== null || f.search !== '' || f.createdFrom !== null || f.createdTo !== null;
+}
+
+/** A local day's start as an instant; `after` gives the next day's start (an inclusive end). */
+export function dayStart(day: string, after = false): string | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!m) return null;
+  const date = new Date(Number(m[1]), Number(m[2]) - 1, Number(m[3]) + (after ? 1 : 0));
+  return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}
+
+/** The listJobs input of these filters (only what is set). */
+export function listInputOf(filters: JobFilters): Record<string, string> {
+  const from = filters.createdFrom ? dayStart(filters.createdFrom) : null;
+  const to = filters.createdTo ? dayStart(filters.createdTo, true) : null;
+  return {
+    ...(filters.status ? { status: filters.status } : {}),
+    ...(filters.type ? { type: filters.type } : {}),
+    ...(filters.resourceCategory ? { resourceCategory: filters.resourceCategory } : {}),
+    ...(filters.search.trim() ? { search: filters.search.trim() } : {}),
+    ...(from ? { createdFrom: from } : {}),
+    ...(to ? { createdTo: to } : {}),
+  };
+}
 
 export interface JobsState {
   readonly filters: JobFilters;
@@ -38,6 +69,8 @@ export interface JobsState {
   setFilters(filters: Partial<JobFilters>): void;
   setPage(page: number): void;
   setLimit(limit: number): void;
+  /** Filters, page and page size at once (from the URL), then one load. */
+  restore(view: { filters: JobFilters; page: number; limit: number }): void;
   applyEvents(events: readonly MediaEvent[]): void;
   /** Puts a job the UI just changed (action result) into the page, if it is there. */
   patchJob(id: string, patch: Partial<Job>): void;
@@ -55,6 +88,7 @@ export interface JobsStoreOptions {
   readonly limit?: number;
 }
 
+/** Whether a job belongs under the filters, as far as this side can tell (a search or dates: the server decides). */
 function matches(job: Job, filters: JobFilters): boolean {
   return (
     (filters.status === null || job.status === filters.status) &&
@@ -102,13 +136,7 @@ export function createJobsStore(client: MediaClient, options: JobsStoreOptions =
         set({ loading: true });
         inFlightEvents = [];
         try {
-          const result = await client.call('listJobs', {
-            page,
-            limit,
-            ...(filters.status ? { status: filters.status } : {}),
-            ...(filters.type ? { type: filters.type } : {}),
-            ...(filters.resourceCategory ? { resourceCategory: filters.resourceCategory } : {}),
-          });
+          const result = await client.call('listJobs', { page, limit, ...listInputOf(filters) });
           if (seq !== requestSeq) return;
           const { totalPages } = result.pagination;
           // the page we were on emptied (jobs finished under a filter): step back to the last one
@@ -145,6 +173,11 @@ export function createJobsStore(client: MediaClient, options: JobsStoreOptions =
         void get().load();
       },
 
+      restore({ filters, page, limit }) {
+        set({ filters, page, limit, selected: new Set() });
+        void get().load();
+      },
+
       applyEvents(events) {
         if (inFlightEvents !== null) inFlightEvents.push(...events);
         const state = get();
@@ -169,8 +202,16 @@ export function createJobsStore(client: MediaClient, options: JobsStoreOptions =
               // events carry no queuePosition (a start or an insert ahead moves every job behind it, and
               // those get no event); keep the page's while the job still waits, none once it does not
               const previous = rows()[i]!;
-              rows()[i] = { ...event.job, queuePosition: event.job.queuePosition ?? (WAITING_STATUSES.includes(event.job.status) ? previous.queuePosition : null) };
+              // events carry no files either (the page read them): keep those
+              rows()[i] = {
+                ...event.job,
+                queuePosition: event.job.queuePosition ?? (WAITING_STATUSES.includes(event.job.status) ? previous.queuePosition : null),
+                input: event.job.input !== undefined ? event.job.input : previous.input,
+                outputs: event.job.outputs ?? previous.outputs,
+              };
               if (!matches(event.job, state.filters)) stale = true;
+              // a job that just completed has outputs to show: the page read picks them up
+              if (event.job.status === 'completed' && previous.status !== 'completed') stale = true;
               break;
             }
             case 'job.progress': {

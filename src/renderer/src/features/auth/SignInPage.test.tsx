@@ -71,7 +71,7 @@ describe('web sign-in', () => {
     renderUi(<WebSession storage={storage} />);
     await user.type(screen.getByLabelText(/API token/), 'good-token');
     await user.click(screen.getByRole('button', { name: 'Sign in' }));
-    expect(await screen.findByRole('heading', { name: 'Jobs' })).toBeInTheDocument();
+    expect(await screen.findByRole('heading', { name: 'Dashboard' })).toBeInTheDocument();
     expect(storage.value).toBe('good-token');
     // the session read its caller once: a read token sees, and cannot act
     expect(await screen.findByText(/grafana · read/)).toBeInTheDocument();

@@ -1,20 +1,25 @@
 /**
- * The spec's "Create Job" modal (Option 2): type grouped by resource category with its default
- * VRAM, a video selector for types that take videos, priority 1–10, and the parameters as JSON
- * pre-filled with the type's defaults. Parameters are checked against the type's schema before
- * anything is sent; the server's own refusals are shown with their message and fields.
+ * The "Create job" modal: the type (named with its label), its category and default VRAM, the
+ * priority, and the type's parameters as a form generated from its schema (ParamFields), or, in the
+ * advanced tab, as JSON whose syntax errors are shown at their line. Whatever tab is open, what is
+ * sent is checked against the schema first, and the server's own refusals are shown with their
+ * fields. Escape closes it only while nothing was entered (a picked video is not thrown away).
  */
-import { Alert, Badge, Button, Group, JsonInput, List, Modal, Select, Stack, Text } from '@mantine/core';
-import { useEffect, useMemo, useState } from 'react';
+import { Alert, Badge, Button, Group, List, Modal, Stack, Tabs, Text, Textarea } from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { useMemo, useState } from 'react';
 import { JOB_TYPE_CATALOG, type JobType } from '../../../../shared/domain/job-types';
 import { DEFAULT_PRIORITY } from '../../../../shared/domain/statuses';
-import { PrioritySlider } from '../../components/PrioritySlider';
 import { errorMessage, fieldErrors } from '../../api/api-error';
 import { CategoryBadge } from '../../components/CategoryBadge';
 import { Guarded, useOperationAccess } from '../../components/Guarded';
+import { PrioritySlider } from '../../components/PrioritySlider';
+import type { JsonSyntaxError } from '../../lib/json-error';
+import { paramFieldsOf } from '../../lib/schema-fields';
 import { useStores } from '../../stores/stores-context';
-import { checkParams, defaultParams, jobTypeOptions, videoCountOf, videoInputOf, withVideos, type VideoInput } from './job-form';
-import { VideoPicker } from './VideoPicker';
+import { checkParams, fromParams, initialValues, parseParamsJson, toParams, type FormValues } from './job-form';
+import { JobTypeSelect, vramLabel } from './JobTypeSelect';
+import { ParamFields } from './ParamFields';
 
 export interface CreateJobModalProps {
   readonly opened: boolean;
@@ -24,70 +29,101 @@ export interface CreateJobModalProps {
   readonly initialType?: JobType;
 }
 
-const TYPE_OPTIONS = jobTypeOptions();
-
-function vramLabel(type: JobType): string {
-  const mb = JOB_TYPE_CATALOG[type].defaultVramMb;
-  return mb > 0 ? `${(mb / 1000).toLocaleString()} GB VRAM` : 'no VRAM';
-}
-
-/** "must be a video id" says little when no video was chosen yet. */
-function explainVideoErrors(errors: Readonly<Record<string, string>>, input: VideoInput, count: { min: number; max: number } | null): Record<string, string> {
-  const out = { ...errors };
-  if (input === 'single' && 'videoId' in out) out.videoId = 'Choose a video (or put its id in the parameters).';
-  if (input === 'multiple' && 'videoIds' in out && count) out.videoIds = count.min === count.max ? `Choose exactly ${count.min} videos.` : `Choose ${count.min} to ${count.max} videos.`;
-  return out;
-}
-
 export function CreateJobModal({ opened, onClose, onCreated, initialType = 'scan' }: CreateJobModalProps) {
+  const [dirty, setDirty] = useState(false);
+  const close = () => {
+    setDirty(false);
+    onClose();
+  };
   return (
-    <Modal opened={opened} onClose={onClose} title="Create job" size="lg" centered>
-      {opened && <CreateJobForm onClose={onClose} onCreated={onCreated} initialType={initialType} />}
+    <Modal opened={opened} onClose={close} title="Create job" size="lg" centered closeOnEscape={!dirty}>
+      {opened && <CreateJobForm onClose={close} onCreated={onCreated} initialType={initialType} onDirty={() => setDirty(true)} />}
     </Modal>
   );
 }
 
-function CreateJobForm({ onClose, onCreated, initialType }: { readonly onClose: () => void; readonly onCreated?: ((jobId: string) => void) | undefined; readonly initialType: JobType }) {
+/** The videos chosen so far, carried to the next type's form. */
+function chosenVideos(values: FormValues): string[] {
+  const one = values.videoId;
+  const many = values.videoIds;
+  return Array.isArray(many) ? (many as string[]) : typeof one === 'string' && one ? [one] : [];
+}
+
+interface FormProps {
+  readonly onClose: () => void;
+  readonly onCreated?: ((jobId: string) => void) | undefined;
+  readonly initialType: JobType;
+  readonly onDirty: () => void;
+}
+
+function CreateJobForm({ onClose, onCreated, initialType, onDirty }: FormProps) {
   const { client } = useStores();
   const access = useOperationAccess('createJob');
   const [type, setType] = useState<JobType>(initialType);
-  const [videoIds, setVideoIds] = useState<string[]>([]);
+  const fields = useMemo(() => paramFieldsOf(type), [type]);
+  const form = useForm<FormValues>({ mode: 'controlled', initialValues: initialValues(fields), onValuesChange: onDirty });
   const [priority, setPriority] = useState(DEFAULT_PRIORITY);
-  const [json, setJson] = useState(() => JSON.stringify(defaultParams(initialType), null, 2));
-  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [tab, setTab] = useState<string | null>('form');
+  const [json, setJson] = useState('');
+  const [jsonError, setJsonError] = useState<JsonSyntaxError | null>(null);
+  const [listErrors, setListErrors] = useState<Record<string, string>>({});
   const [serverError, setServerError] = useState<string | null>(null);
   const [submitting, setSubmitting] = useState(false);
-
-  const videoInput = useMemo(() => videoInputOf(type), [type]);
-  const count = useMemo(() => (videoInput === 'multiple' ? videoCountOf(type) : null), [type, videoInput]);
   const definition = JOB_TYPE_CATALOG[type];
 
-  // a new type starts from its own defaults (with the videos already chosen, where it takes some)
-  useEffect(() => {
-    setJson(JSON.stringify(defaultParams(type, videoInputOf(type) === 'single' ? videoIds.slice(0, 1) : videoIds), null, 2));
-    setErrors({});
+  const changeType = (next: JobType) => {
+    if (next === type) return;
+    // a new type starts from its own defaults, with the videos already chosen
+    const values = initialValues(paramFieldsOf(next), chosenVideos(form.getValues()));
+    setType(next);
+    form.setInitialValues(values);
+    form.setValues(values);
+    form.clearErrors();
+    setJson(JSON.stringify(toParams(paramFieldsOf(next), values), null, 2));
+    setJsonError(null);
+    setListErrors({});
     setServerError(null);
-    // only a change of type resets the parameters
-  }, [type]);
+  };
 
-  const pickVideos = (ids: string[]) => {
-    setVideoIds(ids);
-    setJson((current) => withVideos(type, current, ids));
-    setErrors((e) => {
-      const { videoId: _a, videoIds: _b, ...rest } = e;
-      return rest;
-    });
+  /** The parameters as the open tab has them; null when the JSON does not parse (its error is shown). */
+  const currentParams = (): Record<string, unknown> | null => {
+    if (tab !== 'json') return toParams(fields, form.getValues());
+    const parsed = parseParamsJson(json);
+    if (!parsed.ok) {
+      setJsonError(parsed.error);
+      return null;
+    }
+    setJsonError(null);
+    return parsed.params as Record<string, unknown>;
+  };
+
+  const switchTab = (next: string | null) => {
+    if (next === tab) return;
+    if (next === 'json') {
+      setJson(JSON.stringify(toParams(fields, form.getValues()), null, 2));
+      setJsonError(null);
+    } else {
+      const params = currentParams();
+      if (params === null) return; // stay on the JSON until it parses
+      if (typeof params === 'object' && params !== null && !Array.isArray(params)) form.setValues(fromParams(fields, params).values);
+    }
+    setListErrors({});
+    setTab(next);
   };
 
   const submit = async () => {
     if (!access.allowed) return; // the Create button says why
     setServerError(null);
-    const checked = checkParams(type, json);
+    const params = currentParams();
+    if (params === null) return;
+    const checked = checkParams(type, fields, params);
     if (!checked.ok) {
-      setErrors(explainVideoErrors(checked.errors, videoInput, count));
+      form.setErrors(checked.errors);
+      setListErrors(checked.errors);
       return;
     }
-    setErrors({});
+    form.clearErrors();
+    setListErrors({});
     setSubmitting(true);
     try {
       const created = await client.call('createJob', { type, params: checked.params, priority });
@@ -96,15 +132,16 @@ function CreateJobForm({ onClose, onCreated, initialType }: { readonly onClose: 
     } catch (error) {
       const byField: Record<string, string> = {};
       for (const [path, message] of Object.entries(fieldErrors(error))) byField[path.replace(/^params\.?/, '')] = message;
-      setErrors(byField);
+      form.setErrors(byField);
+      setListErrors(byField);
       setServerError(errorMessage(error));
     } finally {
       setSubmitting(false);
     }
   };
 
-  const videoError = errors.videoId ?? errors.videoIds;
-  const otherErrors = Object.entries(errors).filter(([k]) => k !== '' && k !== 'videoId' && k !== 'videoIds');
+  // on the form tab the fields show their own errors; the list repeats what has no field there
+  const shownErrors = Object.entries(listErrors).filter(([key]) => tab === 'json' || key === '' || !fields.some((f) => key === f.name || key.startsWith(`${f.name}.`)));
 
   return (
     <form
@@ -115,27 +152,7 @@ function CreateJobForm({ onClose, onCreated, initialType }: { readonly onClose: 
       }}
     >
       <Stack gap="md">
-        <Select
-          label="Type"
-          data={TYPE_OPTIONS}
-          value={type}
-          onChange={(v) => v && setType(v as JobType)}
-          allowDeselect={false}
-          searchable
-          withAsterisk
-          data-autofocus
-          renderOption={({ option }) => (
-            <Group justify="space-between" wrap="nowrap" w="100%">
-              <Text ff="monospace" size="sm">
-                {option.value}
-              </Text>
-              <Text size="xs" c="dimmed">
-                {vramLabel(option.value as JobType)}
-              </Text>
-            </Group>
-          )}
-          styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)' } }}
-        />
+        <JobTypeSelect value={type} onChange={changeType} />
         <Group gap="xs">
           <CategoryBadge category={definition.category} />
           <Badge variant="outline" color="gray" size="sm" tt="none">
@@ -146,16 +163,53 @@ function CreateJobForm({ onClose, onCreated, initialType }: { readonly onClose: 
           </Text>
         </Group>
 
-        {videoInput !== 'none' && (
-          <VideoPicker
-            key={videoInput}
-            multiple={videoInput === 'multiple'}
-            value={videoInput === 'single' ? videoIds.slice(0, 1) : videoIds}
-            onChange={pickVideos}
-            maxValues={count?.max}
-            error={videoError}
-            description={count ? (count.min === count.max ? `Exactly ${count.min} videos` : `${count.min} to ${count.max} videos`) : undefined}
-          />
+        <Tabs value={tab} onChange={switchTab} keepMounted={false}>
+          <Tabs.List>
+            <Tabs.Tab value="form">Parameters</Tabs.Tab>
+            <Tabs.Tab value="json">JSON (advanced)</Tabs.Tab>
+          </Tabs.List>
+          <Tabs.Panel value="form" pt="md">
+            {fields.length === 0 ? (
+              <Text size="sm" c="dimmed">
+                This type takes no parameters.
+              </Text>
+            ) : (
+              <ParamFields fields={fields} form={form} />
+            )}
+          </Tabs.Panel>
+          <Tabs.Panel value="json" pt="md">
+            <Textarea
+              label="Parameters (JSON)"
+              description="The same parameters as the form; checked against the type's schema before sending."
+              value={json}
+              onChange={(e) => {
+                setJson(e.currentTarget.value);
+                setJsonError(null);
+                onDirty();
+              }}
+              autosize
+              minRows={5}
+              maxRows={16}
+              spellCheck={false}
+              error={jsonError ? `Line ${jsonError.line}, column ${jsonError.column}: ${jsonError.message}` : undefined}
+              styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)', fontSize: 12 } }}
+            />
+          </Tabs.Panel>
+        </Tabs>
+
+        {shownErrors.length > 0 && (
+          <List size="sm" c="red" spacing={2} aria-label="Parameter errors">
+            {shownErrors.map(([field, message]) => (
+              <List.Item key={field}>
+                {field && (
+                  <Text span ff="monospace" size="sm">
+                    {field}:{' '}
+                  </Text>
+                )}
+                {message}
+              </List.Item>
+            ))}
+          </List>
         )}
 
         <div>
@@ -167,34 +221,6 @@ function CreateJobForm({ onClose, onCreated, initialType }: { readonly onClose: 
             1 is the highest; the same priority runs first in, first out.
           </Text>
         </div>
-
-        <JsonInput
-          label="Parameters (JSON)"
-          description="Pre-filled with the type's defaults; checked against its schema before sending."
-          value={json}
-          onChange={(v) => {
-            setJson(v);
-            if (Object.keys(errors).length > 0) setErrors({});
-          }}
-          autosize
-          minRows={5}
-          maxRows={14}
-          formatOnBlur
-          error={errors[''] ?? (otherErrors.length > 0 ? 'Some parameters are not valid (see below).' : undefined)}
-          styles={{ input: { fontFamily: 'var(--mantine-font-family-monospace)', fontSize: 12 } }}
-        />
-        {otherErrors.length > 0 && (
-          <List size="sm" c="red" spacing={2} aria-label="Parameter errors">
-            {otherErrors.map(([field, message]) => (
-              <List.Item key={field}>
-                <Text span ff="monospace" size="sm">
-                  {field}
-                </Text>
-                : {message}
-              </List.Item>
-            ))}
-          </List>
-        )}
         {serverError && (
           <Alert color="red" title="The server refused the job" role="alert">
             {serverError}
@@ -206,7 +232,7 @@ function CreateJobForm({ onClose, onCreated, initialType }: { readonly onClose: 
           </Button>
           <Guarded operation="createJob">
             <Button type="submit" loading={submitting}>
-              Create
+              Create {type}
             </Button>
           </Guarded>
         </Group>

@@ -1,6 +1,8 @@
 /**
  * Picks one or several library videos, searching listVideos by title or filename as the user
- * types (debounced; the server filters, so the dropdown does not filter again).
+ * types (debounced; the server filters, so the dropdown does not filter again). Each option shows
+ * the video's thumbnail, duration, size and folder. The dropdown opens on a click or typing, never
+ * on focus alone.
  */
 import { Group, MultiSelect, Select, Text } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
@@ -9,6 +11,7 @@ import type { Video } from '../../../../shared/contracts/video';
 import { errorMessage } from '../../api/api-error';
 import { formatDuration } from '../../lib/format';
 import { useStores } from '../../stores/stores-context';
+import { VideoThumbnail } from '../library/VideoThumbnail';
 
 export interface VideoPickerProps {
   readonly multiple: boolean;
@@ -65,15 +68,18 @@ export function VideoPicker({ multiple, value, onChange, maxValues, error, descr
   const renderOption = ({ option }: { option: { value: string; label: string } }) => {
     const v = known.current.get(option.value);
     return (
-      <Group justify="space-between" wrap="nowrap" w="100%">
-        <Text size="sm" truncate>
-          {option.label}
-        </Text>
-        {v && (
-          <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
-            {formatDuration(v.durationSeconds)} · {v.width && v.height ? `${v.width}×${v.height}` : '?'} · {v.directoryType}
+      <Group wrap="nowrap" w="100%" gap="sm">
+        {v && <VideoThumbnail videoId={v.id} title={v.title || v.filename} hasThumbnail={v.thumbnailPath !== null} size="small" />}
+        <div style={{ minWidth: 0, flex: 1 }}>
+          <Text size="sm" truncate>
+            {option.label}
           </Text>
-        )}
+          {v && (
+            <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
+              {formatDuration(v.durationSeconds)} · {v.width && v.height ? `${v.width}×${v.height}` : '?'} · {v.directoryType}
+            </Text>
+          )}
+        </div>
       </Group>
     );
   };
@@ -91,7 +97,8 @@ export function VideoPicker({ multiple, value, onChange, maxValues, error, descr
     error,
     description,
     withAsterisk: true,
-    maxDropdownHeight: 280,
+    maxDropdownHeight: 300,
+    openOnFocus: false,
   };
 
   return multiple ? (

@@ -7,10 +7,11 @@ import { useEffect, useState } from 'react';
 import type { Job } from '../../../../shared/contracts/job';
 import { JOB_TYPE_CATALOG, type JobType } from '../../../../shared/domain/job-types';
 import { JobProgress } from '../../components/JobProgress';
+import { RunRate } from '../../components/RunRate';
 import { JobTypeLabel } from '../../components/JobTypeLabel';
 import { ErrorState, LoadingState } from '../../components/StateViews';
 import { StatusBadge } from '../../components/StatusBadge';
-import { isSuspended, type JobAction } from '../../lib/job-presentation';
+import type { JobAction } from '../../lib/job-presentation';
 import { useAppStore, useStores } from '../../stores/stores-context';
 import { JobRowActions } from '../jobs/JobRowActions';
 import { ConsoleView } from './ConsoleView';
@@ -37,7 +38,7 @@ export function JobDetailDrawer({ jobId, onClose, onAction }: JobDetailDrawerPro
     else detail.getState().close();
   }, [jobId, detail]);
 
-  const hasConsole = job !== null && (job.status === 'running' || consoleState.terminal !== null);
+  const hasConsole = job !== null && (job.status === 'running' || consoleState.feed !== null);
   useEffect(() => {
     if (tab === 'console' && !hasConsole) setTab('log');
   }, [tab, hasConsole]);
@@ -52,7 +53,7 @@ export function JobDetailDrawer({ jobId, onClose, onAction }: JobDetailDrawerPro
         job ? (
           <Group gap="sm">
             <JobTypeLabel type={job.type} />
-            <StatusBadge status={job.status} suspended={isSuspended(job)} cancelling={job.cancelling} />
+            <StatusBadge status={job.status} cancelling={job.cancelling} />
           </Group>
         ) : (
           'Job'
@@ -67,6 +68,7 @@ export function JobDetailDrawer({ jobId, onClose, onAction }: JobDetailDrawerPro
           <Group justify="space-between" wrap="nowrap">
             <div style={{ flex: 1 }}>
               <JobProgress status={job.status} progress={job.progress} />
+              <RunRate job={job} />
             </div>
             <JobRowActions job={job} onAction={onAction} />
           </Group>

@@ -19,4 +19,20 @@ describe('JobOverview', () => {
     expect(screen.getByText('Created')).toBeInTheDocument();
     expect(screen.queryByText(/Created by/)).not.toBeInTheDocument();
   });
+
+  it('names the input and outputs, each a link to its library row, and the job it came after', () => {
+    const job = makeJob({
+      status: 'completed',
+      parentJobId: '99999999-9999-4999-8999-999999999999',
+      pipelineRunId: 'run-1',
+      input: { videoId: 'v1', title: 'Sunrise Beach', path: 'inbox/sunrise-beach.mp4', durationSeconds: 3 },
+      outputs: [{ videoId: 'v2', title: 'sunrise-beach', path: 'playback/sunrise-beach.mp4', durationSeconds: 3 }],
+    });
+    renderUi(<JobOverview job={{ ...job, log: '' }} />);
+    expect(screen.getByRole('link', { name: 'Sunrise Beach' })).toHaveAttribute('href', '#/library?q=sunrise-beach.mp4');
+    expect(screen.getByRole('link', { name: 'sunrise-beach' })).toHaveAttribute('href', '#/library?q=sunrise-beach.mp4');
+    expect(screen.getByText('playback/sunrise-beach.mp4')).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: '99999999' })).toHaveAttribute('href', '#/jobs/99999999-9999-4999-8999-999999999999');
+    expect(screen.getByText('run-1')).toBeInTheDocument();
+  });
 });

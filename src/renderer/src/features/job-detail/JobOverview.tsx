@@ -1,7 +1,13 @@
-/** Facts of one job: who created it and when, timings, retries and next retry, waiting reason, queue position, VRAM, node, params. */
-import { Alert, Code, SimpleGrid, Stack, Text } from '@mantine/core';
+/**
+ * Facts of one job: the file it reads and the files it wrote (each a link to its library row),
+ * the pipeline run and the job it came after (when it is a pipeline step), who created it and
+ * when, timings, retries and next retry, waiting reason, queue position, VRAM, node, params.
+ */
+import { Alert, Anchor, Code, SimpleGrid, Stack, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
-import type { JobDetail } from '../../../../shared/contracts/job';
+import type { JobDetail, JobFile } from '../../../../shared/contracts/job';
+import { fileNameOf } from '../../lib/job-subject';
+import { formatQuery } from '../../stores/navigation-store';
 import { CategoryBadge } from '../../components/CategoryBadge';
 import { PriorityTag } from '../../components/PriorityTag';
 import { formatDateTime, formatRelative, formatSpan, secondsBetween } from '../../lib/format';
@@ -17,6 +23,45 @@ function Fact({ label, children }: { readonly label: string; readonly children: 
         {children}
       </Text>
     </div>
+  );
+}
+
+/** The library filtered to this file (its row, and any other with the same name). */
+const libraryLink = (file: JobFile) => `#/library${formatQuery({ q: fileNameOf(file.path) })}`;
+
+function FileLink({ file }: { readonly file: JobFile }) {
+  return (
+    <Stack gap={0} miw={0}>
+      <Anchor href={libraryLink(file)} size="sm" fw={500} truncate title={`Show ${file.path} in the library`}>
+        {file.title || fileNameOf(file.path)}
+      </Anchor>
+      <Text size="xs" c="dimmed" ff="monospace" truncate title={file.path}>
+        {file.path}
+      </Text>
+    </Stack>
+  );
+}
+
+function Files({ job }: { readonly job: JobDetail }) {
+  const outputs = job.outputs ?? [];
+  if (job.input === undefined && job.outputs === undefined) return null;
+  return (
+    <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md">
+      <Fact label="Input">{job.input ? <FileLink file={job.input} /> : '—'}</Fact>
+      <Fact label={outputs.length > 1 ? `Outputs (${outputs.length})` : 'Output'}>
+        {outputs.length === 0 ? (
+          <Text size="sm" c="dimmed" component="span">
+            {job.status === 'completed' ? 'No library file' : 'None yet'}
+          </Text>
+        ) : (
+          <Stack gap={4}>
+            {outputs.map((file) => (
+              <FileLink key={file.videoId} file={file} />
+            ))}
+          </Stack>
+        )}
+      </Fact>
+    </SimpleGrid>
   );
 }
 
@@ -38,6 +83,25 @@ export function JobOverview({ job }: { readonly job: JobDetail }) {
             {job.lastError}
           </Text>
         </Alert>
+      )}
+      <Files job={job} />
+      {(job.pipelineRunId || job.parentJobId) && (
+        <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="md">
+          {job.pipelineRunId && (
+            <Fact label="Pipeline run">
+              <Text size="sm" ff="monospace" component="span" title="A step of this pipeline run">
+                {job.pipelineRunId}
+              </Text>
+            </Fact>
+          )}
+          {job.parentJobId && (
+            <Fact label="After job">
+              <Anchor href={`#/jobs/${encodeURIComponent(job.parentJobId)}`} size="sm" ff="monospace">
+                {job.parentJobId.slice(0, 8)}
+              </Anchor>
+            </Fact>
+          )}
+        </SimpleGrid>
       )}
       <SimpleGrid cols={{ base: 2, sm: 3 }} spacing="md" verticalSpacing="sm">
         <Fact label="Priority">

@@ -1,18 +1,32 @@
 /**
- * One row of the jobs table. Memoised: a live update replaces only the changed job objects, so
- * only their rows render again.
+ * One row of the jobs table, file first: what the job works on (its input's title and path), its
+ * status with why it waits or failed, progress with speed and time left, then (on wider screens)
+ * its type, output, node and creation time, and the actions. Memoised: a live update replaces only
+ * the changed job objects, so only their rows render again. Columns that yield on narrow screens
+ * are named in JOB_COLUMNS (JobsTable uses the same breakpoints for the headers).
  */
 import { Checkbox, Stack, Table, Text } from '@mantine/core';
 import { memo } from 'react';
 import type { Job } from '../../../../shared/contracts/job';
-import { CategoryBadge } from '../../components/CategoryBadge';
 import { JobProgress } from '../../components/JobProgress';
 import { JobTypeLabel } from '../../components/JobTypeLabel';
-import { PriorityTag } from '../../components/PriorityTag';
+import { RunRate } from '../../components/RunRate';
 import { StatusBadge } from '../../components/StatusBadge';
 import { formatDateTime, formatRelative, formatWhen } from '../../lib/format';
-import { isSuspended, type JobAction } from '../../lib/job-presentation';
+import type { JobAction } from '../../lib/job-presentation';
+import { jobSubject } from '../../lib/job-subject';
 import { JobRowActions } from './JobRowActions';
+
+/** Widths (px) and the breakpoint from which each optional column shows. */
+export const JOB_COLUMNS = {
+  select: { w: 36 },
+  status: { w: 150 },
+  progress: { w: 164 },
+  type: { w: 190, from: 'xl' },
+  output: { w: 170, from: 'xl' },
+  created: { w: 112, from: 'lg' },
+  actions: { w: 136 },
+} as const;
 
 export interface JobRowProps {
   readonly job: Job;
@@ -21,14 +35,6 @@ export interface JobRowProps {
   readonly onToggle: (id: string) => void;
   readonly onOpen: (job: Job) => void;
   readonly onAction: (action: JobAction, job: Job) => void;
-}
-
-function TimeCell({ iso }: { readonly iso: string | null }) {
-  return (
-    <Text size="xs" c={iso ? undefined : 'dimmed'} title={iso ? formatDateTime(iso) : undefined} style={{ whiteSpace: 'nowrap' }}>
-      {formatWhen(iso)}
-    </Text>
-  );
 }
 
 /** The line under the status: why a job waits, when it retries, or why it failed. */
@@ -42,8 +48,29 @@ function statusNote(job: Job): string | null {
   return null;
 }
 
+function FileCell({ job }: { readonly job: Job }) {
+  const subject = jobSubject(job);
+  return (
+    <Stack gap={0} miw={0}>
+      <Text size="sm" fw={500} truncate title={subject.title}>
+        {subject.title}
+      </Text>
+      {subject.path && (
+        <Text size="xs" c="dimmed" ff="monospace" truncate title={subject.path}>
+          {subject.path}
+        </Text>
+      )}
+      {/* the type has its own column on wide screens only */}
+      <Text size="xs" c="dimmed" ff="monospace" hiddenFrom={JOB_COLUMNS.type.from} truncate>
+        {job.type}
+      </Text>
+    </Stack>
+  );
+}
+
 export const JobRow = memo(function JobRow({ job, selected, active, onToggle, onOpen, onAction }: JobRowProps) {
   const note = statusNote(job);
+  const outputs = job.outputs ?? [];
   return (
     <Table.Tr
       bg={selected ? 'var(--mantine-primary-color-light)' : undefined}
@@ -56,11 +83,14 @@ export const JobRow = memo(function JobRow({ job, selected, active, onToggle, on
         <Checkbox checked={selected} onChange={() => onToggle(job.id)} aria-label={`Select ${job.type} job ${job.id.slice(0, 8)}`} />
       </Table.Td>
       <Table.Td>
+        <FileCell job={job} />
+      </Table.Td>
+      <Table.Td visibleFrom={JOB_COLUMNS.type.from}>
         <JobTypeLabel type={job.type} />
       </Table.Td>
-      <Table.Td maw={260}>
+      <Table.Td>
         <Stack gap={2}>
-          <StatusBadge status={job.status} suspended={isSuspended(job)} cancelling={job.cancelling} />
+          <StatusBadge status={job.status} cancelling={job.cancelling} />
           {note && (
             <Text size="xs" c={job.status === 'failed' ? 'red' : 'dimmed'} lineClamp={2} title={note}>
               {note}
@@ -68,23 +98,31 @@ export const JobRow = memo(function JobRow({ job, selected, active, onToggle, on
           )}
         </Stack>
       </Table.Td>
-      <Table.Td miw={150}>
+      <Table.Td>
         <JobProgress status={job.status} progress={job.progress} />
+        <RunRate job={job} compact />
       </Table.Td>
-      <Table.Td>
-        <PriorityTag priority={job.priority} />
+      <Table.Td visibleFrom={JOB_COLUMNS.output.from}>
+        {outputs.length > 0 ? (
+          <Text size="xs" ff="monospace" truncate title={outputs.map((o) => o.path).join('\n')}>
+            {outputs[0]!.path}
+            {outputs.length > 1 ? ` +${outputs.length - 1}` : ''}
+          </Text>
+        ) : (
+          <Text size="xs" c="dimmed">
+            —
+          </Text>
+        )}
+        {job.nodeId && (
+          <Text size="xs" c="dimmed" truncate title={`Node ${job.nodeId}`}>
+            on {job.nodeId}
+          </Text>
+        )}
       </Table.Td>
-      <Table.Td miw={110}>
-        <CategoryBadge category={job.resourceCategory} />
-      </Table.Td>
-      <Table.Td>
-        <TimeCell iso={job.createdAt} />
-      </Table.Td>
-      <Table.Td>
-        <TimeCell iso={job.startedAt} />
-      </Table.Td>
-      <Table.Td>
-        <TimeCell iso={job.completedAt} />
+      <Table.Td visibleFrom={JOB_COLUMNS.created.from}>
+        <Text size="xs" title={formatDateTime(job.createdAt)} style={{ whiteSpace: 'nowrap' }}>
+          {formatWhen(job.createdAt)}
+        </Text>
       </Table.Td>
       <Table.Td>
         <JobRowActions job={job} onAction={onAction} onDetails={onOpen} />

@@ -13,6 +13,7 @@ const EXPECTED: ReadonlyArray<[JobStatus, string[]]> = [
   ['pending', ['cancel', 'pause', 'priority', 'details']],
   ['queued', ['cancel', 'pause', 'priority', 'details']],
   ['running', ['cancel', 'pause', 'details']],
+  ['suspended', ['cancel', 'resume', 'details']],
   ['paused', ['cancel', 'resume', 'priority', 'details']],
   ['failed', ['retry', 'details']],
   ['cancelled', ['retry', 'details']],

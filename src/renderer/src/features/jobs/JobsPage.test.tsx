@@ -10,7 +10,7 @@ import { createFakeClient, EMPTY_STATS, makeJob, pagedJobs, type Handlers } from
 import { renderUi } from '../../testing/render';
 import { JobsPage } from './JobsPage';
 
-function setup(jobs: Job[], overrides: Handlers = {}) {
+function setup(jobs: Job[], overrides: Handlers = {}, url?: { query: Record<string, string>; onQueryChange: (q: Record<string, string>) => void }) {
   const client = createFakeClient({
     listJobs: pagedJobs(() => jobs),
     getStats: () => ({ ...EMPTY_STATS, pending: jobs.length }),
@@ -22,7 +22,7 @@ function setup(jobs: Job[], overrides: Handlers = {}) {
   const stores = createAppStores(client);
   stores.jobs.setState({ limit: 10 });
   stores.start();
-  renderUi(<JobsPage jobId={null} onOpenJob={() => {}} />, stores);
+  renderUi(<JobsPage jobId={null} onOpenJob={() => {}} {...(url ?? {})} />, stores);
   return { client, stores };
 }
 
@@ -56,6 +56,16 @@ describe('JobsPage', () => {
     expect(client.callsOf('cancelJob')).toEqual([{ id: jobs[0]!.id }, { id: jobs[1]!.id }]);
   });
 
+  it('shows a suspended job as suspended, on its row and in its own count chip', async () => {
+    setup([makeJob({ status: 'suspended', type: 'reencode_streaming' })], { getStats: () => ({ ...EMPTY_STATS, running: 1, suspended: 1, paused: 2 }) });
+    const table = await screen.findByRole('table', { name: 'Jobs' });
+    expect(within(table).getByLabelText('Status: Suspended')).toBeInTheDocument();
+    const chips = await screen.findByLabelText('Jobs per status');
+    expect(await within(chips).findByLabelText('Suspended: 1 (show only these)')).toBeInTheDocument();
+    expect(within(chips).getByLabelText('Paused: 2 (show only these)')).toBeInTheDocument();
+    expect(within(chips).getByLabelText('Running: 1 (show only these)')).toBeInTheDocument();
+  });
+
   it('pauses the whole queue', async () => {
     const user = userEvent.setup();
     const { client } = setup([makeJob()]);
@@ -86,5 +96,43 @@ describe('JobsPage', () => {
     fail = false;
     await user.click(within(alert).getByRole('button', { name: 'Try again' }));
     expect(await screen.findByRole('table', { name: 'Jobs' })).toBeInTheDocument();
+  });
+
+  it('names each job by its file, with its output and speed while it runs', async () => {
+    const running = makeJob({
+      status: 'running',
+      type: 'reencode_streaming',
+      progress: 50,
+      input: { videoId: 'v1', title: 'Sunrise Beach', path: 'inbox/sunrise-beach.mp4', durationSeconds: 3 },
+    });
+    const done = makeJob({ status: 'completed', type: 'reencode_streaming', outputs: [{ videoId: 'v2', title: 'x', path: 'playback/x.mp4', durationSeconds: 1 }] });
+    const scan = makeJob({ type: 'scan', params: { directoryType: 'inbox' }, input: null });
+    setup([running, done, scan]);
+    const table = await screen.findByRole('table', { name: 'Jobs' });
+    const row = (id: string) => table.querySelector<HTMLElement>(`tr[data-job-id="${id}"]`)!;
+    expect(within(row(running.id)).getByText('Sunrise Beach')).toBeInTheDocument();
+    expect(within(row(running.id)).getByText('inbox/sunrise-beach.mp4')).toBeInTheDocument();
+    expect(within(row(done.id)).getByText('playback/x.mp4')).toBeInTheDocument();
+    expect(within(row(scan.id)).getByText('Folder inbox/')).toBeInTheDocument();
+  });
+
+  it('searches by file name and filters by creation day, and says so in the URL', async () => {
+    const user = userEvent.setup();
+    const queries: Array<Record<string, string>> = [];
+    const { client } = setup([makeJob()], {}, { query: {}, onQueryChange: (q) => queries.push(q) });
+    await screen.findByRole('table', { name: 'Jobs' });
+    await user.type(screen.getByRole('textbox', { name: 'File' }), 'beach');
+    await waitFor(() => expect(client.callsOf('listJobs').at(-1)).toMatchObject({ search: 'beach', page: 1 }));
+    const from = screen.getByLabelText('Created from');
+    await user.type(from, '2026-02-01');
+    await waitFor(() => expect(client.callsOf('listJobs').at(-1)).toMatchObject({ search: 'beach', createdFrom: expect.any(String) }));
+    expect(queries.at(-1)).toMatchObject({ q: 'beach', from: '2026-02-01' });
+  });
+
+  it('opens with the filters the URL names', async () => {
+    const { client } = setup([makeJob({ status: 'failed' })], {}, { query: { status: 'failed', q: 'hike', page: '1' }, onQueryChange: () => {} });
+    await screen.findByRole('table', { name: 'Jobs' });
+    await waitFor(() => expect(client.callsOf('listJobs').at(-1)).toMatchObject({ status: 'failed', search: 'hike' }));
+    expect(screen.getByRole('textbox', { name: 'File' })).toHaveValue('hike');
   });
 });

@@ -19,14 +19,20 @@ import { JobsTable } from './JobsTable';
 import { QueueControls } from './QueueControls';
 import { StatsSummary } from './StatsSummary';
 import { useJobActions } from './use-job-actions';
+import { useJobsUrl } from './jobs-url';
+import type { RouteQuery } from '../../stores/navigation-store';
 
 export interface JobsPageProps {
   readonly jobId: string | null;
   readonly onOpenJob: (jobId: string | null) => void;
+  /** The page's filters and page number in the URL (see jobs-url.ts); absent: not kept anywhere. */
+  readonly query?: RouteQuery;
+  readonly onQueryChange?: (query: RouteQuery) => void;
 }
 
-export function JobsPage({ jobId, onOpenJob }: JobsPageProps) {
+export function JobsPage({ jobId, onOpenJob, query, onQueryChange }: JobsPageProps) {
   const { jobs } = useStores();
+  useJobsUrl(jobs, query, onQueryChange);
   const [creating, setCreating] = useState(false);
   const { request } = useJobActions();
   const setFilters = useAppStore('jobs', (s) => s.setFilters);
@@ -35,9 +41,9 @@ export function JobsPage({ jobId, onOpenJob }: JobsPageProps) {
 
   return (
     <Stack gap="md">
-      <Group justify="space-between" align="center">
+      <Group justify="space-between" align="center" gap="sm">
         <Title order={2}>Jobs</Title>
-        <Group gap="sm">
+        <Group gap="sm" wrap="wrap">
           <QueueControls />
           <Guarded operation="createJob">
             <Button leftSection={<Icon name="plus" size={16} />} onClick={() => setCreating(true)}>
@@ -53,9 +59,10 @@ export function JobsPage({ jobId, onOpenJob }: JobsPageProps) {
       <CreateJobModal
         opened={creating}
         onClose={() => setCreating(false)}
-        onCreated={() => {
+        onCreated={(id) => {
           showToast({ color: 'green', title: 'Job created', message: 'It is in the queue; its progress shows here live.' });
           void jobs.getState().load();
+          onOpenJob(id);
         }}
       />
       <JobDetailDrawer jobId={jobId} onClose={() => onOpenJob(null)} onAction={onAction} />

@@ -1,12 +1,13 @@
 /** The jobs table with select-all, loading/empty/error states and server-side pagination. */
-import { Button, Checkbox, Group, LoadingOverlay, Pagination, Select, Table, Text } from '@mantine/core';
+import { Box, Button, Checkbox, Group, LoadingOverlay, Pagination, Select, Table, Text } from '@mantine/core';
 import { useCallback } from 'react';
 import type { Job } from '../../../../shared/contracts/job';
 import { Guarded } from '../../components/Guarded';
 import { EmptyView, ErrorState, LoadingState } from '../../components/StateViews';
 import type { JobAction } from '../../lib/job-presentation';
 import { useAppStore, useStores } from '../../stores/stores-context';
-import { JobRow } from './JobRow';
+import { hasJobFilters } from '../../stores/jobs-store';
+import { JOB_COLUMNS, JobRow } from './JobRow';
 
 export interface JobsTableProps {
   readonly activeJobId: string | null;
@@ -32,19 +33,20 @@ export function JobsTable({ activeJobId, onOpen, onAction, onCreate }: JobsTable
     return <LoadingState label="Loading jobs…" />;
   }
 
-  const filtered = filters.status !== null || filters.type !== null || filters.resourceCategory !== null;
+  const filtered = hasJobFilters(filters);
   const allSelected = jobs.length > 0 && jobs.every((j) => selected.has(j.id));
   const someSelected = !allSelected && jobs.some((j) => selected.has(j.id));
 
   return (
     <>
       {error && <ErrorState title="Could not refresh the jobs" message={error} onRetry={() => void store.getState().load()} />}
-      <Table.ScrollContainer minWidth={1100} pos="relative">
+      {/* fixed layout: the file column takes what the others leave, so the table never needs a sideways scroll */}
+      <Box pos="relative">
         <LoadingOverlay visible={loading && jobs.length === 0} overlayProps={{ blur: 1 }} />
-        <Table highlightOnHover verticalSpacing="xs" stickyHeader aria-label="Jobs" aria-busy={loading}>
+        <Table highlightOnHover verticalSpacing={6} horizontalSpacing="xs" layout="fixed" stickyHeader stickyHeaderOffset={52} aria-label="Jobs" aria-busy={loading}>
           <Table.Thead>
             <Table.Tr>
-              <Table.Th w={40}>
+              <Table.Th w={JOB_COLUMNS.select.w}>
                 <Checkbox
                   aria-label="Select all jobs on this page"
                   checked={allSelected}
@@ -53,15 +55,21 @@ export function JobsTable({ activeJobId, onOpen, onAction, onCreate }: JobsTable
                   onChange={() => store.getState().setSelected(allSelected ? [] : jobs.map((j) => j.id))}
                 />
               </Table.Th>
-              <Table.Th>Type</Table.Th>
-              <Table.Th>Status</Table.Th>
-              <Table.Th>Progress</Table.Th>
-              <Table.Th>Priority</Table.Th>
-              <Table.Th>Resource</Table.Th>
-              <Table.Th>Created</Table.Th>
-              <Table.Th>Started</Table.Th>
-              <Table.Th>Completed</Table.Th>
-              <Table.Th ta="right">Actions</Table.Th>
+              <Table.Th>File</Table.Th>
+              <Table.Th w={JOB_COLUMNS.type.w} visibleFrom={JOB_COLUMNS.type.from}>
+                Type
+              </Table.Th>
+              <Table.Th w={JOB_COLUMNS.status.w}>Status</Table.Th>
+              <Table.Th w={JOB_COLUMNS.progress.w}>Progress</Table.Th>
+              <Table.Th w={JOB_COLUMNS.output.w} visibleFrom={JOB_COLUMNS.output.from}>
+                Output
+              </Table.Th>
+              <Table.Th w={JOB_COLUMNS.created.w} visibleFrom={JOB_COLUMNS.created.from}>
+                Created
+              </Table.Th>
+              <Table.Th w={JOB_COLUMNS.actions.w} ta="right">
+                Actions
+              </Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -70,7 +78,7 @@ export function JobsTable({ activeJobId, onOpen, onAction, onCreate }: JobsTable
             ))}
           </Table.Tbody>
         </Table>
-      </Table.ScrollContainer>
+      </Box>
       {jobs.length === 0 &&
         (filtered ? (
           <EmptyView title="No jobs match these filters" description="Change or clear the filters to see other jobs." />
@@ -81,7 +89,7 @@ export function JobsTable({ activeJobId, onOpen, onAction, onCreate }: JobsTable
             </Guarded>
           </EmptyView>
         ))}
-      <Group justify="space-between" mt="sm">
+      <Group justify="space-between" mt="sm" gap="sm">
         <Text size="sm" c="dimmed">
           {pagination.total === 0 ? 'No jobs' : `${(page - 1) * limit + 1}–${Math.min(page * limit, pagination.total)} of ${pagination.total} jobs`}
         </Text>

@@ -4,7 +4,7 @@ import type { JobStatus } from '../../../../shared/domain/statuses';
 import { STATUS_COLORS, STATUS_LABELS } from '../../lib/job-presentation';
 import { useAppStore } from '../../stores/stores-context';
 
-const SHOWN: readonly JobStatus[] = ['running', 'queued', 'pending', 'paused', 'failed', 'completed', 'cancelled'];
+const SHOWN: readonly JobStatus[] = ['running', 'suspended', 'queued', 'pending', 'paused', 'failed', 'completed', 'cancelled'];
 
 export function StatsSummary({ onPick }: { readonly onPick?: (status: JobStatus) => void }) {
   const stats = useAppStore('queue', (s) => s.stats);

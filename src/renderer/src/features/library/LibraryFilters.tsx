@@ -19,6 +19,10 @@ export function LibraryFilters() {
   const applyTag = useDebouncedCallback((value: string) => setFilters({ tag: value.trim() }), 300);
   const any = hasLibraryFilters(filters);
 
+  // a search set elsewhere (the URL, a job's file link) shows in the input
+  useEffect(() => {
+    setSearch((current) => (current.trim() === filters.search.trim() ? current : filters.search));
+  }, [filters.search]);
   // a tag picked elsewhere (a row's tag badge) shows in the input
   useEffect(() => {
     setTag((current) => (current.trim() === filters.tag ? current : filters.tag));

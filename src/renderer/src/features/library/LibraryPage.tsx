@@ -3,7 +3,7 @@
  * pagination, and row actions that create a job and open it on the Jobs page.
  */
 import { Button, Group, Pagination, Stack, Table, Text, Title } from '@mantine/core';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import type { Video } from '../../../../shared/contracts/video';
 import { Guarded } from '../../components/Guarded';
 import { Icon } from '../../components/icons';
@@ -15,9 +15,18 @@ import { showToast } from '../../stores/toast-store';
 import type { LibraryAction } from './library-actions';
 import { LibraryActionDialog } from './LibraryActionDialog';
 import { LibraryFilters } from './LibraryFilters';
-import { VideoRow } from './VideoRow';
+import { LIBRARY_COLUMNS as C, VideoRow } from './VideoRow';
+import { useLibraryUrl } from './library-url';
+import type { RouteQuery } from '../../stores/navigation-store';
 
-export function LibraryPage({ onJobCreated }: { readonly onJobCreated: (jobId: string) => void }) {
+export interface LibraryPageProps {
+  readonly onJobCreated: (jobId: string) => void;
+  /** Search, filters and page in the URL (library-url.ts); absent: not kept anywhere. */
+  readonly query?: RouteQuery;
+  readonly onQueryChange?: (query: RouteQuery) => void;
+}
+
+export function LibraryPage({ onJobCreated, query, onQueryChange }: LibraryPageProps) {
   const { library, client } = useStores();
   const videos = useAppStore('library', (s) => s.videos);
   const pagination = useAppStore('library', (s) => s.pagination);
@@ -29,9 +38,7 @@ export function LibraryPage({ onJobCreated }: { readonly onJobCreated: (jobId: s
   const [request, setRequest] = useState<{ action: LibraryAction; video: Video } | null>(null);
   const [scanning, setScanning] = useState(false);
 
-  useEffect(() => {
-    void library.getState().load();
-  }, [library]);
+  useLibraryUrl(library, query, onQueryChange);
 
   const onAction = useCallback((action: LibraryAction, video: Video) => setRequest({ action, video }), []);
   const onPickTag = useCallback((tag: string) => library.getState().setFilters({ tag }), [library]);
@@ -58,29 +65,36 @@ export function LibraryPage({ onJobCreated }: { readonly onJobCreated: (jobId: s
     body = (
       <>
         {error && <ErrorState title="Could not refresh the library" message={error} onRetry={() => void library.getState().load()} />}
-        <Table.ScrollContainer minWidth={1100}>
-          <Table highlightOnHover verticalSpacing={6} aria-label="Library videos" aria-busy={loading}>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th w={110}>Thumbnail</Table.Th>
-                <Table.Th>Title / file</Table.Th>
-                <Table.Th>Duration</Table.Th>
-                <Table.Th>Resolution</Table.Th>
-                <Table.Th>Codec</Table.Th>
-                <Table.Th>Orientation</Table.Th>
-                <Table.Th>Size</Table.Th>
-                <Table.Th>Directory</Table.Th>
-                <Table.Th>Valid</Table.Th>
-                <Table.Th w={60}>Actions</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {videos.map((v) => (
-                <VideoRow key={v.id} video={v} onAction={onAction} onPickTag={onPickTag} />
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+        {/* fixed layout: the title column takes what the others leave; columns yield on narrow screens */}
+        <Table highlightOnHover verticalSpacing={6} horizontalSpacing="xs" layout="fixed" aria-label="Library videos" aria-busy={loading}>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th w={C.thumbnail.w}>Thumbnail</Table.Th>
+              <Table.Th>Title / file</Table.Th>
+              <Table.Th w={C.duration.w}>Duration</Table.Th>
+              <Table.Th w={C.resolution.w} visibleFrom={C.resolution.from}>
+                Resolution
+              </Table.Th>
+              <Table.Th w={C.codec.w} visibleFrom={C.codec.from}>
+                Codec
+              </Table.Th>
+              <Table.Th w={C.orientation.w} visibleFrom={C.orientation.from}>
+                Orientation
+              </Table.Th>
+              <Table.Th w={C.size.w} visibleFrom={C.size.from}>
+                Size
+              </Table.Th>
+              <Table.Th w={C.directory.w}>Directory</Table.Th>
+              <Table.Th w={C.valid.w}>Valid</Table.Th>
+              <Table.Th w={C.actions.w}>Actions</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {videos.map((v) => (
+              <VideoRow key={v.id} video={v} onAction={onAction} onPickTag={onPickTag} />
+            ))}
+          </Table.Tbody>
+        </Table>
         {videos.length === 0 &&
           (filtered ? (
             <EmptyView title="No video matches" description="Change the search or the filters." />
@@ -93,7 +107,7 @@ export function LibraryPage({ onJobCreated }: { readonly onJobCreated: (jobId: s
               </Guarded>
             </EmptyView>
           ))}
-        <Group justify="space-between">
+        <Group justify="space-between" gap="sm">
           <Text size="sm" c="dimmed">
             {pagination.total === 0 ? 'No videos' : `${(page - 1) * limit + 1}–${Math.min(page * limit, pagination.total)} of ${pagination.total} videos`}
           </Text>

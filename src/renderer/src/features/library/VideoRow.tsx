@@ -26,6 +26,19 @@ function Validity({ video }: { readonly video: Video }) {
   );
 }
 
+/** Widths (px) and the breakpoint from which each optional column shows (LibraryPage's headers use the same). */
+export const LIBRARY_COLUMNS = {
+  thumbnail: { w: 112 },
+  duration: { w: 76 },
+  resolution: { w: 100, from: 'lg' },
+  codec: { w: 92, from: 'xl' },
+  orientation: { w: 96, from: 'xl' },
+  size: { w: 80, from: 'lg' },
+  directory: { w: 116 },
+  valid: { w: 124 },
+  actions: { w: 64 },
+} as const;
+
 export interface VideoRowProps {
   readonly video: Video;
   readonly onAction: (action: LibraryAction, video: Video) => void;
@@ -44,7 +57,7 @@ export const VideoRow = memo(function VideoRow({ video, onAction, onPickTag }: V
       <Table.Td>
         <VideoThumbnail videoId={video.id} title={name} hasThumbnail={video.thumbnailPath !== null} />
       </Table.Td>
-      <Table.Td maw={320}>
+      <Table.Td>
         <Text size="sm" fw={500} truncate title={name}>
           {name}
         </Text>
@@ -58,7 +71,7 @@ export const VideoRow = memo(function VideoRow({ video, onAction, onPickTag }: V
           {formatDuration(video.durationSeconds)}
         </Text>
       </Table.Td>
-      <Table.Td>
+      <Table.Td visibleFrom={LIBRARY_COLUMNS.resolution.from}>
         <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
           {video.width && video.height ? `${video.width}×${video.height}` : '—'}
         </Text>
@@ -68,7 +81,7 @@ export const VideoRow = memo(function VideoRow({ video, onAction, onPickTag }: V
           </Text>
         )}
       </Table.Td>
-      <Table.Td>
+      <Table.Td visibleFrom={LIBRARY_COLUMNS.codec.from}>
         <Text size="sm" ff="monospace">
           {video.videoCodec ?? '—'}
         </Text>
@@ -76,10 +89,10 @@ export const VideoRow = memo(function VideoRow({ video, onAction, onPickTag }: V
           {video.hasAudio === false ? 'no audio' : (video.audioCodec ?? '')}
         </Text>
       </Table.Td>
-      <Table.Td>
+      <Table.Td visibleFrom={LIBRARY_COLUMNS.orientation.from}>
         <Text size="sm">{video.orientation ?? '—'}</Text>
       </Table.Td>
-      <Table.Td>
+      <Table.Td visibleFrom={LIBRARY_COLUMNS.size.from}>
         <Text size="sm" style={{ whiteSpace: 'nowrap' }}>
           {formatBytes(video.sizeBytes)}
         </Text>
@@ -89,7 +102,7 @@ export const VideoRow = memo(function VideoRow({ video, onAction, onPickTag }: V
           {video.directoryType}
         </Badge>
       </Table.Td>
-      <Table.Td maw={220}>
+      <Table.Td>
         <Group gap={4}>
           <Validity video={video} />
           {video.missing && (

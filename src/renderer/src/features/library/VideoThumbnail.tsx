@@ -4,10 +4,18 @@ import { useEffect, useRef } from 'react';
 import { Icon } from '../../components/icons';
 import { useAppStore, useStores } from '../../stores/stores-context';
 
-const WIDTH = 96;
-const HEIGHT = 54;
+const SIZES = { normal: { WIDTH: 96, HEIGHT: 54 }, small: { WIDTH: 56, HEIGHT: 32 } } as const;
 
-export function VideoThumbnail({ videoId, title, hasThumbnail }: { readonly videoId: string; readonly title: string; readonly hasThumbnail: boolean }) {
+export interface VideoThumbnailProps {
+  readonly videoId: string;
+  readonly title: string;
+  readonly hasThumbnail: boolean;
+  /** small: in pickers and compact rows. */
+  readonly size?: keyof typeof SIZES;
+}
+
+export function VideoThumbnail({ videoId, title, hasThumbnail, size = 'normal' }: VideoThumbnailProps) {
+  const { WIDTH, HEIGHT } = SIZES[size];
   const { library } = useStores();
   const thumb = useAppStore('library', (s) => s.thumbnails[videoId]);
   const ref = useRef<HTMLDivElement>(null);
@@ -37,7 +45,7 @@ export function VideoThumbnail({ videoId, title, hasThumbnail }: { readonly vide
   if (thumb?.status === 'ready') return <Image src={thumb.url} alt={`Thumbnail of ${title}`} w={WIDTH} h={HEIGHT} fit="cover" radius={4} />;
   return (
     <Center ref={ref} style={box} c="dimmed" title={!hasThumbnail || thumb?.status === 'none' ? 'No thumbnail yet' : thumb?.status === 'error' ? thumb.message : undefined} aria-label={!hasThumbnail || thumb?.status === 'none' ? 'No thumbnail' : undefined}>
-      {thumb?.status === 'loading' ? <Loader size="xs" /> : <Icon name="film" size={22} />}
+      {thumb?.status === 'loading' ? <Loader size="xs" /> : <Icon name="film" size={size === 'small' ? 16 : 22} />}
     </Center>
   );
 }

@@ -7,7 +7,7 @@ import { formatSpan } from '../../lib/format';
 import { STATUS_COLORS, STATUS_LABELS } from '../../lib/job-presentation';
 import { useAppStore } from '../../stores/stores-context';
 
-const STATUSES: readonly JobStatus[] = ['running', 'queued', 'pending', 'paused', 'completed', 'failed', 'cancelled'];
+const STATUSES: readonly JobStatus[] = ['running', 'suspended', 'queued', 'pending', 'paused', 'completed', 'failed', 'cancelled'];
 
 export function QueueStatsPanel({ stats, onChanged }: { readonly stats: Stats; readonly onChanged: () => void }) {
   const queue = useAppStore('queue', (s) => s.queue);

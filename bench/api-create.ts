@@ -1,0 +1,214 @@
+/**
+ * api.create.p95_ms and api.events.fanout_cost: POST /api/media/jobs by 50 concurrent clients on
+ * the `api` section's headless server process (its million-job store, queue paused so the jobs
+ * stay pending), without and with 200 SSE clients reading the event stream, same server, same run.
+ *
+ * Order: a warm-up round (not counted), then A B B A: A = creates with no event-stream client,
+ * B = creates with the 200 SSE clients connected (opened before the first B, closed after the
+ * second, in their own process: bench/api-sse-clients.ts, one-time ticket each). A drift of the
+ * machine (load, the store growing) hits both sides alike. Each round: every one of the 50 clients
+ * sends ROUND_PER_CLIENT creates one after another (fetch, bearer token, keep-alive), each timed
+ * from sending to the parsed JSON body (201 with the job's id); the round's wall time gives its
+ * throughput.
+ *
+ *   - api.create.p95_ms: nearest-rank p95 of the creates of both B rounds (200 SSE clients on).
+ *   - api.events.fanout_cost: creates/s of the B rounds over creates/s of the A rounds.
+ * Checked: every create answered 201; after the B rounds every SSE client has received a
+ * job.created event for every job created in them (frames split, data JSON-parsed, counted), no
+ * stream was dropped, no frame failed to parse.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { ServerProcess } from './api-server';
+import { atLeast, atMost, type Metric } from './report';
+import { percentile, progress } from './support';
+
+export const CREATE_CLIENTS = 50;
+export const SSE_CLIENTS = 200;
+const ROUND_PER_CLIENT = 20;
+const WARMUP_PER_CLIENT = 10;
+const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const CREATE_BODY = JSON.stringify({ type: 'scan', params: { directoryType: 'videos', skipExisting: true } });
+
+interface Round {
+  readonly ms: number[];
+  readonly ids: string[];
+  readonly wallMs: number;
+  /** CPU the server process used during the round (user + system), ms; null off Linux. */
+  readonly serverCpuMs: number | null;
+}
+
+/** utime + stime of a process in ms (Linux; clock ticks of 10 ms). */
+function processCpuMs(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[14 - 3]) + Number(fields[15 - 3])) * 10;
+  } catch {
+    return null;
+  }
+}
+
+async function createRound(server: ServerProcess, perClient: number): Promise<Round> {
+  const ms: number[] = [];
+  const ids: string[] = [];
+  const cpu0 = processCpuMs(server.pid);
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: CREATE_CLIENTS }, async () => {
+      for (let i = 0; i < perClient; i++) {
+        const s = performance.now();
+        const res = await fetch(`${server.url}/api/media/jobs`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${server.token}`, 'content-type': 'application/json' },
+          body: CREATE_BODY,
+        });
+        const body = (await res.json()) as { id?: string };
+        ms.push(performance.now() - s);
+        if (res.status !== 201 || typeof body.id !== 'string') throw new Error(`api: POST /api/media/jobs answered ${res.status}: ${JSON.stringify(body)}`);
+        ids.push(body.id);
+      }
+    }),
+  );
+  const wallMs = performance.now() - t0;
+  const cpu1 = processCpuMs(server.pid);
+  return { ms, ids, wallMs, serverCpuMs: cpu0 === null || cpu1 === null ? null : cpu1 - cpu0 };
+}
+
+interface SseReport {
+  clients: number;
+  complete: number;
+  closed: number;
+  expected: number;
+  fewestCreatedSeen: number;
+  frames: { min: number; max: number; total: number };
+  bytes: number;
+  parseErrors: number;
+  byType: Record<string, number>;
+  waitedMs: number;
+}
+
+/** The SSE clients' process: resolves once every stream is open. */
+async function startSseClients(server: ServerProcess, count: number) {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'bench/api-sse-clients.ts', server.url, server.token, String(count)], {
+    cwd: REPO_ROOT,
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const stderr: string[] = [];
+  child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const messages = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
+  const next = async <T>(type: string, timeoutMs: number): Promise<T> => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`api: the SSE clients sent no ${type} within ${timeoutMs / 1000} s; stderr: ${stderr.join('').slice(-2000)}`)), timeoutMs);
+    });
+    try {
+      const { value, done } = await Promise.race([messages.next(), timeout]);
+      if (done) throw new Error(`api: the SSE clients' process ended early; stderr: ${stderr.join('').slice(-2000)}`);
+      const message = JSON.parse(value as string) as { type: string };
+      if (message.type !== type) throw new Error(`api: the SSE clients sent ${value}, expected ${type}`);
+      return message as T;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  await next<{ clients: number }>('ready', 120_000);
+  return {
+    async expect(ids: readonly string[]): Promise<SseReport> {
+      child.stdin!.write(`${JSON.stringify({ cmd: 'expect', ids })}\n`);
+      return next<SseReport>('report', 90_000);
+    },
+    async close(): Promise<void> {
+      child.stdin!.write(`${JSON.stringify({ cmd: 'close' })}\n`);
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      const code = await exited;
+      clearTimeout(timer);
+      if (code !== 0) throw new Error(`api: the SSE clients' process exited with ${code}; stderr: ${stderr.join('').slice(-2000)}`);
+    },
+    kill: () => child.kill('SIGKILL'),
+    pid: child.pid!,
+  };
+}
+
+const rate = (rounds: readonly Round[]) => rounds.reduce((n, r) => n + r.ids.length, 0) / (rounds.reduce((t, r) => t + r.wallMs, 0) / 1000);
+const cpuPerCreate = (rounds: readonly Round[]) =>
+  rounds.some((r) => r.serverCpuMs === null) ? null : rounds.reduce((t, r) => t + r.serverCpuMs!, 0) / rounds.reduce((n, r) => n + r.ids.length, 0);
+
+export async function benchCreateFanout(server: ServerProcess, sseClients = SSE_CLIENTS): Promise<Metric[]> {
+  const per = ROUND_PER_CLIENT;
+  progress(`api: create warm-up (${CREATE_CLIENTS} clients × ${WARMUP_PER_CLIENT}, not counted)`);
+  await createRound(server, WARMUP_PER_CLIENT);
+
+  const describe = (name: string, r: Round) =>
+    `${name}: ${r.ids.length} creates in ${r.wallMs.toFixed(0)} ms = ${((r.ids.length * 1000) / r.wallMs).toFixed(0)}/s, p50 ${percentile(r.ms, 50).toFixed(1)} ms, p95 ${percentile(r.ms, 95).toFixed(1)} ms` +
+    (r.serverCpuMs === null ? '' : `, server CPU ${(r.serverCpuMs / r.ids.length).toFixed(2)} ms/create`);
+
+  const a1 = await createRound(server, per);
+  progress(`api: ${describe('A (no SSE client)', a1)}`);
+  progress(`api: opening ${sseClients} SSE clients (one ticket each, own process)`);
+  const sse = await startSseClients(server, sseClients);
+  let b1: Round;
+  let b2: Round;
+  let report: SseReport;
+  let clientsCpuMs: number | null = null;
+  try {
+    const clientsCpu0 = processCpuMs(sse.pid);
+    b1 = await createRound(server, per);
+    progress(`api: ${describe(`B (${sseClients} SSE clients)`, b1)}`);
+    b2 = await createRound(server, per);
+    progress(`api: ${describe(`B (${sseClients} SSE clients)`, b2)}`);
+    report = await sse.expect([...b1.ids, ...b2.ids]);
+    const clientsCpu1 = processCpuMs(sse.pid);
+    if (clientsCpu0 !== null && clientsCpu1 !== null) clientsCpuMs = clientsCpu1 - clientsCpu0;
+    await sse.close();
+  } catch (error) {
+    sse.kill();
+    throw error;
+  }
+  const a2 = await createRound(server, per);
+  progress(`api: ${describe('A (no SSE client)', a2)}`);
+  progress(
+    `api: SSE clients: ${report.complete}/${report.clients} got all ${report.expected} job.created events (fewest seen ${report.fewestCreatedSeen}); ` +
+      `frames per client ${report.frames.min}–${report.frames.max} (${JSON.stringify(report.byType)}), ${(report.bytes / 1e6).toFixed(1)} MB read, ${report.parseErrors} parse errors, ${report.closed} streams closed`,
+  );
+  if (report.complete !== report.clients || report.closed !== 0 || report.parseErrors !== 0) {
+    throw new Error(`api: the SSE clients did not all get every job.created (${report.complete}/${report.clients} complete, ${report.closed} closed, ${report.parseErrors} parse errors)`);
+  }
+
+  const withSse = [b1, b2];
+  const without = [a1, a2];
+  const withMs = withSse.flatMap((r) => r.ms);
+  const withoutMs = without.flatMap((r) => r.ms);
+  const rateWith = rate(withSse);
+  const rateWithout = rate(without);
+  const cpuWith = cpuPerCreate(withSse);
+  const cpuWithout = cpuPerCreate(without);
+  const bWallS = (b1.wallMs + b2.wallMs) / 1000;
+  const cpuText =
+    (cpuWith === null || cpuWithout === null ? '' : `; server CPU per create ${cpuWithout.toFixed(2)} ms without, ${cpuWith.toFixed(2)} ms with`) +
+    (clientsCpuMs === null ? '' : `; the SSE clients' process used ${(clientsCpuMs / 1000).toFixed(1)} s CPU over the ${bWallS.toFixed(1)} s of the B rounds (it shares the machine's cores with the server)`);
+  const how = `${CREATE_CLIENTS} concurrent clients × ${per} sequential POST /api/media/jobs (scan, queue paused) a round, rounds A B B A (A: no event-stream client; B: ${sseClients} SSE clients in their own process, each with a one-time ticket, every frame read and JSON-parsed)`;
+  return [
+    {
+      metric: 'api.create.p95_ms',
+      value: percentile(withMs, 95),
+      unit: 'ms',
+      target: atMost(50),
+      note:
+        `nearest-rank p95 of the ${withMs.length} creates of the B rounds (${sseClients} SSE clients connected), sending → parsed 201 body; p50 ${percentile(withMs, 50).toFixed(1)} ms, max ${Math.max(...withMs).toFixed(1)} ms; ` +
+        `without SSE clients p50 ${percentile(withoutMs, 50).toFixed(1)} ms, p95 ${percentile(withoutMs, 95).toFixed(1)} ms; ${how}; headless server process on the million-job store`,
+    },
+    {
+      metric: 'api.events.fanout_cost',
+      value: rateWith / rateWithout,
+      unit: 'ratio',
+      target: atLeast(0.9),
+      note:
+        `creates/s with ${sseClients} SSE clients (${rateWith.toFixed(0)}) / without (${rateWithout.toFixed(0)}), same server, same run; every client got every one of the ${report.expected} job.created events ` +
+        `(${report.frames.min}–${report.frames.max} frames each, ${(report.bytes / 1e6).toFixed(1)} MB in all)${cpuText}; ${how}`,
+    },
+  ];
+}

@@ -1,0 +1,162 @@
+/**
+ * Library transcoding (issue #17), two metrics:
+ *
+ * media.transcode.overhead_ratio: the wall time of a `transcode` job in replace mode (createJob →
+ * `completed` event) over the same ffmpeg encode run directly, in the same run. A 10-s 640x360
+ * 25 fps H.264 clip with audio (crf 18, so HEVC saves well over the 10 % a replace needs) is the
+ * pristine source; each queue round replaces a fresh copy of it (registered by a `scan` outside the
+ * timing), each direct round encodes the pristine file with the argument array the processor builds
+ * (buildTranscodeArgs from the same probe, same encoder, crf and preset), checked against the job's
+ * logged command. Rounds in ABBA order; ratio = median(queue) / median(direct). The queue time
+ * includes, by design, the whole proof before the replace (ffprobe of the output, the full decode,
+ * the frame count) and the journaled swap; the note states the verification's share.
+ *
+ * media.transcode.skip_ms: createJob → `completed` of a transcode that needs nothing (the video is
+ * already HEVC): the skip is decided from the library row, no tool runs. `force: true` lets the
+ * same job be asked again (else it is refused as already processed, 409).
+ */
+import { copyFile, rm } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { partialPathFor } from '../src/main/processors/media/staged-output';
+import { quoteForLog } from '../src/main/processors/steps/ffmpeg-step';
+import { startMediaRuntime, type MediaRuntime } from '../src/main/processors/testing/media-runtime';
+import { encoderOrder } from '../src/main/processors/transcode/codec-encoders';
+import { parseStreams } from '../src/main/processors/transcode/stream-probe';
+import { buildTranscodeArgs, planStreams } from '../src/main/processors/transcode/transcode-args';
+import { qualityFor } from '../src/main/processors/transcode/transcode-settings';
+import { transcodeParams } from '../src/shared/domain/job-params';
+import { loadAverage, loggedAt, timeJob, timeTool, type TimedJob } from './media-job';
+import { atMost, type Metric } from './report';
+import { median, percentile, progress } from './support';
+
+const run = promisify(execFile);
+export const TRANSCODE_ROUNDS = 6;
+export const SKIP_RUNS = 15;
+const CLIP = { width: 640, height: 360, fps: 25, seconds: 10 } as const;
+const JOB_TIMEOUT_MS = 300_000;
+
+async function pristineClip(ffmpeg: string, path: string): Promise<void> {
+  await run(ffmpeg, [
+    '-hide_banner', '-v', 'error', '-nostdin', '-y', '-f', 'lavfi', '-i', `testsrc2=size=${CLIP.width}x${CLIP.height}:rate=${CLIP.fps}`,
+    '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000', '-t', String(CLIP.seconds),
+    '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '18', '-pix_fmt', 'yuv420p', '-c:a', 'aac', '-b:a', '96k', '-movflags', '+faststart', path,
+  ]);
+}
+
+/** The job's phases from its log, in ms: encode, verification (probe, decode, frame count), swap and outcome. */
+function phases(t: TimedJob): { encode: number | null; verify: number | null; rest: number | null } {
+  const command = loggedAt(t, /^FFmpeg command:/);
+  const encoded = loggedAt(t, /^Progress: 100%/);
+  const checked = loggedAt(t, /^Check frames:/);
+  return {
+    encode: command !== null && encoded !== null ? encoded - command : null,
+    verify: encoded !== null && checked !== null ? checked - encoded : null,
+    rest: checked !== null ? t.ms - checked : null,
+  };
+}
+
+async function scanned(m: MediaRuntime, name: string): Promise<string> {
+  await timeJob(m, 'scan', { directoryType: 'videos', skipExisting: true }, JOB_TIMEOUT_MS);
+  const video = (await m.embedded.runtime.execute('listVideos', { search: name, directoryType: 'videos' })).data.find((v) => v.filename === name);
+  if (!video?.valid) throw new Error(`media: the scan did not register ${name} as a valid video`);
+  return video.id;
+}
+
+export async function benchTranscode(m: MediaRuntime, rounds = TRANSCODE_ROUNDS): Promise<Metric[]> {
+  const { embedded, root } = m;
+  const tools = embedded.tools;
+  if (!tools) throw new Error(`media: ffmpeg/ffprobe not found: ${embedded.toolsError ?? 'unknown'}`);
+  const videos = join(root, 'videos');
+  const pristine = join(m.dir, 'transcode-pristine.mp4');
+  progress(`media: making a ${CLIP.seconds}-s ${CLIP.width}x${CLIP.height} clip for the transcode benchmark`);
+  await pristineClip(tools.ffmpeg.path, pristine);
+
+  const asked = { codec: 'hevc', mode: 'replace', preset: 'fast', crf: 28 } as const;
+  const params = transcodeParams.parse({ videoId: '3f2c6a1e-8b4d-4e2f-9a7c-5d1e0b9c4a11', ...asked });
+  const encoder = encoderOrder('hevc', embedded.encoders.available)[0]!;
+  const streams = parseStreams(pristine, JSON.parse((await timeTool(tools.ffprobe.path, ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', '-i', pristine])).stdout));
+  const plan = planStreams(streams, params, 'mp4');
+  const argsFor = (input: string, output: string) =>
+    ['-v', 'error', ...buildTranscodeArgs({ input, output, container: 'mp4', encoder, quality: qualityFor(params, 'hevc', 'software'), preset: params.preset, audioBitrateKbps: params.audioBitrate, streams, plan })];
+  const directOutput = join(m.dir, 'direct.partial.mp4');
+
+  const direct: number[] = [];
+  const queued: TimedJob[] = [];
+  let n = 0;
+  const runDirect = async (): Promise<string> => {
+    const d = await timeTool(tools.ffmpeg.path, argsFor(pristine, directOutput));
+    direct.push(d.ms);
+    await rm(directOutput, { force: true });
+    return `direct ${d.ms.toFixed(0)} ms`;
+  };
+  const runQueue = async (): Promise<string> => {
+    const name = `transcode-${++n}.mp4`;
+    const input = join(videos, name);
+    await copyFile(pristine, input);
+    const videoId = await scanned(m, name);
+    // every copy is the same content: force, or the second one is refused as already processed (409)
+    const q = await timeJob(m, 'transcode', { videoId, ...asked, force: true }, JOB_TIMEOUT_MS);
+    const expected = `FFmpeg command: ${basename(tools.ffmpeg.path)} ${argsFor(input, partialPathFor(input)).map(quoteForLog).join(' ')}`;
+    const logged = q.job.log.split('\n').find((l) => l.includes('FFmpeg command: '))?.replace(/\.[0-9a-f]{8}-a\d+\.partial\./, '.partial.');
+    if (!logged?.endsWith(expected)) throw new Error(`media: the transcode job ran another command than the direct run.\n  job:      ${logged ?? '(none)'}\n  expected: ${expected}`);
+    if (!/Outcome: replaced/.test(q.job.log)) throw new Error(`media: the transcode job did not replace its original:\n${q.job.log}`);
+    queued.push(q);
+    const p = phases(q);
+    return `queue ${q.ms.toFixed(0)} ms (encode ${p.encode?.toFixed(0) ?? '?'} ms, verification ${p.verify?.toFixed(0) ?? '?'} ms, swap+outcome ${p.rest?.toFixed(0) ?? '?'} ms)`;
+  };
+  for (let round = 1; round <= rounds; round++) {
+    const directFirst = round % 2 === 1;
+    const first = directFirst ? await runDirect() : await runQueue();
+    const second = directFirst ? await runQueue() : await runDirect();
+    progress(`media: transcode round ${round}/${rounds}: ${first}, ${second}; load average ${loadAverage().toFixed(2)}`);
+  }
+  const directMedian = median(direct);
+  const queueMedian = median(queued.map((q) => q.ms));
+  const verify = queued.map((q) => phases(q).verify).filter((v): v is number => v !== null);
+  const verifyMedian = verify.length ? median(verify) : 0;
+
+  // a file that needs nothing: already HEVC
+  progress(`media: timing ${SKIP_RUNS} transcodes that need nothing`);
+  await run(tools.ffmpeg.path, ['-hide_banner', '-v', 'error', '-nostdin', '-y', '-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=25', '-t', '2', '-c:v', 'libx265', '-preset', 'ultrafast', '-x265-params', 'log-level=error', join(videos, 'already-hevc.mkv')]);
+  const hevcId = await scanned(m, 'already-hevc.mkv');
+  const skips: number[] = [];
+  for (let i = 0; i < SKIP_RUNS; i++) {
+    const s = await timeJob(m, 'transcode', { videoId: hevcId, codec: 'hevc', mode: 'replace', force: true }, JOB_TIMEOUT_MS);
+    if (!/Outcome: skipped — already hevc/.test(s.job.log)) throw new Error(`media: the transcode of an HEVC file was not skipped:\n${s.job.log}`);
+    skips.push(s.ms);
+  }
+  const fmt = (xs: readonly number[]) => xs.map((x) => x.toFixed(0)).join('/');
+  progress(`media: transcode direct median ${directMedian.toFixed(0)} ms, queue median ${queueMedian.toFixed(0)} ms; skip median ${median(skips).toFixed(0)} ms`);
+  return [
+    {
+      metric: 'media.transcode.overhead_ratio',
+      value: queueMedian / directMedian,
+      unit: 'ratio',
+      target: atMost(1.1),
+      note:
+        `median queue ${queueMedian.toFixed(0)} ms / median direct ${directMedian.toFixed(0)} ms over ${rounds} rounds in ABBA order (direct ${fmt(direct)} ms, queue ${fmt(queued.map((q) => q.ms))} ms); ` +
+        `${CLIP.seconds}-s ${CLIP.width}x${CLIP.height} H.264 clip with audio → HEVC, ${encoder} preset ${params.preset} crf ${params.crf}, replace mode, same argument array; ` +
+        `the verification before the replace (ffprobe of the output, full decode, frame count of the original) took median ${verifyMedian.toFixed(0)} ms, ` +
+        `${((verifyMedian / queueMedian) * 100).toFixed(1)} % of the job; the rest is the claim, probes, fingerprint, the journaled swap and the DB writes`,
+    },
+    {
+      metric: 'media.transcode.skip_ms',
+      value: median(skips),
+      unit: 'ms',
+      target: atMost(200),
+      note: `createJob → completed event of a transcode to HEVC of a file already HEVC (outcome skipped), median of ${SKIP_RUNS} (p95 ${percentile(skips, 95).toFixed(0)} ms; ${fmt(skips)} ms)`,
+    },
+  ];
+}
+
+/** The section of `npm run bench`: its own runtime (a library that transcodes replaces files). */
+export async function benchMediaTranscode(): Promise<Metric[]> {
+  const m = await startMediaRuntime({ limits: { cpu: 2, gpu_encode: 1, gpu_ai: 1 } });
+  try {
+    return await benchTranscode(m);
+  } finally {
+    await m.dispose();
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * The transcode's encode: ffmpeg into the attempt's partial, with the exact command logged, progress
+ * (with speed and ETA), the process tracked (suspend/resume, orphan kill), and two things a plain
+ * re-encode does not need:
+ * - the live guard (replace mode): each progress update compares the partial's size on disk with
+ *   the original's and stops the encode once it is clearly going to be larger (proof.ts);
+ * - error lines counted: ffmpeg runs at `-v error`, so what it prints besides its status line is a
+ *   decode error of the input (a truncated or damaged original) or a muxing problem; the caller
+ *   refuses to replace an original whose decode printed errors.
+ *
+ * Encoders are tried in order (codec-encoders.ts): a hardware encoder that fails at run time falls
+ * back to the next, as re-encode does; a missing or corrupt input, an output problem, a cancel or
+ * the guard end it at once.
+ */
+import { stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { startFfmpeg } from '../media/ffmpeg-run';
+import { JobError, type JobContext } from '../processor';
+import { OUTPUT_PROBLEM } from '../steps/output-failure';
+import { quoteForLog } from '../steps/ffmpeg-step';
+import { classifyToolFailure } from '../steps/tool-failure';
+import { resultWhileTracked } from '../steps/tracked-result';
+import { familyOf, type TranscodeEncoderId } from './codec-encoders';
+import { errorLines, liveGuardVerdict } from './proof';
+
+export interface EncodeRequest {
+  readonly ffmpegPath: string;
+  /** Encoders to try, best first. */
+  readonly encoders: readonly TranscodeEncoderId[];
+  readonly args: (encoder: TranscodeEncoderId) => readonly string[];
+  readonly partialPath: string;
+  readonly durationSeconds: number;
+  readonly progressRange: readonly [number, number];
+  /** Replace mode: stop when the output is projected larger than this many bytes' original. */
+  readonly guardAgainstBytes: number | null;
+}
+
+export type EncodeResult =
+  | { readonly kind: 'encoded'; readonly encoder: TranscodeEncoderId; readonly errors: readonly string[] }
+  | { readonly kind: 'guarded'; readonly encoder: TranscodeEncoderId; readonly reason: string };
+
+const NO_FALLBACK = /^(Input file is (missing|corrupt)|Permission denied)/;
+
+async function encodeOnce(ctx: JobContext, r: EncodeRequest, encoder: TranscodeEncoderId): Promise<EncodeResult> {
+  const args = ['-v', 'error', ...r.args(encoder)];
+  ctx.log(`FFmpeg command: ${basename(r.ffmpegPath)} ${args.map(quoteForLog).join(' ')}`);
+  const guard = new AbortController();
+  let guardReason: string | null = null;
+  let checking = false;
+  const [from, to] = r.progressRange;
+  let loggedAt = -1;
+  const errors: string[] = [];
+  let pending = '';
+  const stopCounting = ctx.console.subscribe((chunk) => {
+    const text = pending + chunk;
+    const cut = Math.max(text.lastIndexOf('\n'), text.lastIndexOf('\r'));
+    pending = cut >= 0 ? text.slice(cut + 1) : text;
+    if (cut >= 0) errors.push(...errorLines(text.slice(0, cut)));
+  });
+  try {
+    const running = await startFfmpeg({
+      ffmpegPath: r.ffmpegPath,
+      args,
+      durationSeconds: r.durationSeconds,
+      signal: AbortSignal.any([ctx.signal, guard.signal]),
+      consoleBuffer: ctx.console,
+      onActivity: () => ctx.heartbeat(),
+      onProgress: (u) => {
+        ctx.progress(from + ((to - from) * u.percent) / 100);
+        if (u.percent >= loggedAt + 10 || u.percent === 100) {
+          loggedAt = u.percent;
+          ctx.log(`Progress: ${u.percent}%${u.speed !== null ? ` (${u.speed.toFixed(2)}x)` : ''}`);
+        }
+        if (r.guardAgainstBytes === null || checking || guardReason !== null) return;
+        checking = true;
+        void stat(r.partialPath)
+          .then((s) => {
+            const verdict = liveGuardVerdict({ bytesWritten: s.size, outTimeSeconds: u.outTimeSeconds, durationSeconds: r.durationSeconds, originalBytes: r.guardAgainstBytes! });
+            if (verdict && guardReason === null) {
+              guardReason = verdict;
+              guard.abort(new Error(verdict));
+            }
+          })
+          .catch(() => undefined)
+          .finally(() => (checking = false));
+      },
+    });
+    const result = await resultWhileTracked(ctx, r.ffmpegPath, running);
+    if (ctx.signal.aborted) throw ctx.signal.reason ?? new Error('cancelled');
+    if (guardReason !== null) return { kind: 'guarded', encoder, reason: guardReason };
+    if (!result.ok) throw classifyToolFailure('ffmpeg', result.exitCode, result.signal, result.stderrTail);
+    errors.push(...errorLines(pending));
+    return { kind: 'encoded', encoder, errors };
+  } finally {
+    stopCounting();
+  }
+}
+
+/** Encodes with the first encoder that works; throws the last failure. */
+export async function encodeWithFallbacks(ctx: JobContext, r: EncodeRequest): Promise<EncodeResult> {
+  for (const [i, encoder] of r.encoders.entries()) {
+    const software = familyOf(encoder) === 'software';
+    ctx.log(`Encoder: ${encoder}${software ? ' (software)' : ' (hardware)'}`);
+    try {
+      return await encodeOnce(ctx, r, encoder);
+    } catch (error) {
+      const last = i === r.encoders.length - 1;
+      const permanent = error instanceof JobError && (NO_FALLBACK.test(error.message) || OUTPUT_PROBLEM.test(error.message));
+      if (last || ctx.signal.aborted || permanent) throw error;
+      ctx.log(`Encoder ${encoder} failed (${error instanceof Error ? error.message : String(error)}); falling back to ${r.encoders[i + 1]}`);
+    }
+  }
+  throw new JobError('No encoder to try', false);
+}

@@ -1,0 +1,97 @@
+/**
+ * Runs the proof on a written output (proof.ts has the checks). The saving needs only the file's
+ * size, so a replace that cannot save enough costs no probe and no decode; then the output's
+ * ffprobe, the full decode and the original's frame count run side by side (the decode is stopped
+ * as soon as the probe shows a check failed); then the optional quality check. An output ffprobe
+ * cannot read, or whose decode prints errors, is a broken encode (the job fails and may be
+ * retried); any other failed check keeps the original (kept_original, the check's detail as the
+ * reason).
+ */
+import { stat } from 'node:fs/promises';
+import type { TranscodeCheck } from '../../../shared/contracts/transcode';
+import type { VideoMetadata } from '../../core/library-ports';
+import { orientationOf } from '../media/ffprobe-parse';
+import type { MediaTools } from '../media/tool-discovery';
+import { JobError, type JobContext } from '../processor';
+import { checkDecode, checkDuration, checkFrames, checkSavings, checkStreams, decodePass, firstFailure } from './proof';
+import { qualityChecks } from './quality-check';
+import { countVideoFrames, probeStreams, type MediaStreams } from './stream-probe';
+import type { StreamPlan } from './transcode-args';
+
+export interface ProofRequest {
+  readonly tools: MediaTools;
+  readonly originalPath: string;
+  readonly original: MediaStreams;
+  readonly originalBytes: number;
+  readonly originalDuration: number;
+  readonly outputPath: string;
+  readonly plan: StreamPlan;
+  readonly minSavingsPercent: number;
+  /** Replace: the saving is required; copy: reported. */
+  readonly requireSavings: boolean;
+  readonly verifyQuality?: { readonly metric: 'ssim' | 'psnr'; readonly min: number };
+  readonly progressRange: readonly [number, number];
+}
+
+export interface Proof {
+  readonly checks: readonly TranscodeCheck[];
+  /** The first required check that failed (keep the original), or null. */
+  readonly failure: string | null;
+  readonly bytesOut: number;
+  /** The output's metadata (null when the proof stopped before its probe). */
+  readonly metadata: VideoMetadata | null;
+}
+
+function metadataOf(s: MediaStreams, sizeBytes: number): VideoMetadata {
+  return {
+    durationSeconds: s.durationSeconds ?? 0, width: s.video.width, height: s.video.height, fps: s.video.fps === null ? null : Math.round(s.video.fps * 1000) / 1000,
+    videoCodec: s.video.codec, audioCodec: s.audio[0]?.codec ?? null, bitrate: s.bitRate, orientation: orientationOf(s.video.width, s.video.height),
+    hasAudio: s.audio.length > 0, sizeBytes,
+  };
+}
+
+export async function proveOutput(ctx: JobContext, r: ProofRequest): Promise<Proof> {
+  const bytesOut = (await stat(r.outputPath)).size;
+  const checks: TranscodeCheck[] = [checkSavings(r.originalBytes, bytesOut, r.minSavingsPercent)];
+  const failure = () => firstFailure(checks.filter((c) => r.requireSavings || c.name !== 'savings'));
+  if (failure()) return { checks, failure: failure(), bytesOut, metadata: null };
+
+  const [from, to] = r.progressRange;
+  const stopDecode = new AbortController();
+  const decoding = decodePass(ctx, r.tools.ffmpeg.path, r.outputPath, r.originalDuration, [from, r.verifyQuality ? (from + to) / 2 : to], stopDecode.signal);
+  const counting = countVideoFrames(ctx, r.tools.ffprobe.path, r.originalPath, r.original.video, true);
+  const abandon = async () => {
+    stopDecode.abort(new Error('not needed'));
+    await Promise.allSettled([decoding, counting]);
+  };
+  let out: MediaStreams;
+  try {
+    out = await probeStreams(ctx, r.tools.ffprobe.path, r.outputPath);
+  } catch (error) {
+    await abandon();
+    if (ctx.signal.aborted) throw error;
+    throw new JobError(`The output failed verification: ffprobe cannot read it (${error instanceof Error ? error.message : String(error)})`, true);
+  }
+  const metadata = metadataOf(out, bytesOut);
+  checks.unshift(
+    checkStreams({ video: 1, audio: r.plan.audio.length, subtitles: r.plan.subtitles.length }, { video: 1, audio: out.audio.length, subtitles: out.subtitles.length }),
+    checkDuration(r.originalDuration, out.durationSeconds ?? 0, r.original.video.fps),
+  );
+  if (failure()) {
+    await abandon();
+    return { checks, failure: failure(), bytesOut, metadata };
+  }
+  const [decoded, originalFrames] = await Promise.all([decoding, counting]);
+  const decode = checkDecode(decoded.errors);
+  checks.push(decode);
+  if (!decode.passed) throw new JobError(`The output failed verification: ${decode.detail}`, true);
+  // MP4 headers state the frame count (a truncated original still claims all of its frames); MKV's are counted
+  checks.push(checkFrames(originalFrames, decoded.frames));
+  if (failure()) return { checks, failure: failure(), bytesOut, metadata };
+
+  if (r.verifyQuality) {
+    checks.push(...(await qualityChecks(ctx, r.tools.ffmpeg.path, r.verifyQuality, r.originalPath, r.outputPath, r.originalDuration, { width: out.video.width, height: out.video.height })));
+  }
+  ctx.progress(to);
+  return { checks, failure: failure(), bytesOut, metadata };
+}

@@ -1,0 +1,23 @@
+/** Settings shared by the runtime's services (SettingsStore), as JSON text in the `app_settings` table. */
+import type Database from 'better-sqlite3';
+import type { SettingsStore } from '../../core/watch-ports';
+
+export class SqliteSettingsStore implements SettingsStore {
+  private readonly stmt;
+
+  constructor(db: Database.Database) {
+    this.stmt = {
+      read: db.prepare<[string], { value: string; updated_at: number }>('SELECT value, updated_at FROM app_settings WHERE key = ?'),
+      write: db.prepare('INSERT INTO app_settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at'),
+    };
+  }
+
+  async readSetting(key: string): Promise<{ value: unknown; updatedAt: number } | null> {
+    const row = this.stmt.read.get(key);
+    return row ? { value: JSON.parse(row.value) as unknown, updatedAt: row.updated_at } : null;
+  }
+
+  async writeSetting(key: string, value: unknown, at: number): Promise<void> {
+    this.stmt.write.run(key, JSON.stringify(value), at);
+  }
+}
