@@ -63,8 +63,8 @@ describe.sequential('the Automations page in a browser', () => {
     // the editor shows the template's document as a form: its trigger, rules and steps
     const section = pipelineSection(page);
     await expect.poll(() => section.getByRole('textbox', { name: 'Name', exact: true }).inputValue()).toBe(TEMPLATE);
-    await section.getByRole('group', { name: 'Step reencode' }).waitFor();
-    await section.getByRole('group', { name: 'Step original_thumbnail' }).waitFor();
+    await section.getByRole('group', { name: 'Step reencode', exact: true }).waitFor();
+    await section.getByRole('group', { name: 'Step original_thumbnail', exact: true }).waitFor();
     await shots.take(page, 'pipeline-editor');
   });
 
@@ -124,10 +124,10 @@ describe.sequential('the Automations page in a browser', () => {
     await automationsLink(page).click();
     const section = pipelineSection(page);
     await section.getByRole('tab', { name: 'Editor' }).click();
-    await section.getByRole('group', { name: 'Step reencode' }).waitFor();
+    await section.getByRole('group', { name: 'Step reencode', exact: true }).waitFor();
     await expectNoHorizontalScroll(page, 'automations, editor');
     // the nested rule groups of a step's `if` are the widest part of the form
-    await section.getByRole('group', { name: 'Step reencode condition' }).waitFor();
+    await section.getByRole('group', { name: 'Step reencode condition', exact: true }).waitFor();
     await section.getByRole('tab', { name: 'JSON (advanced)' }).click();
     await section.getByRole('textbox', { name: 'Pipeline JSON' }).waitFor();
     await expectNoHorizontalScroll(page, 'automations, JSON');

@@ -32,9 +32,9 @@ describe.sequential('the dashboard in a browser', () => {
     const bar = tile.getByRole('progressbar');
     const first = await progressOf(bar);
     await expect.poll(() => progressOf(bar), { timeout: JOB_TIMEOUT }).toBeGreaterThan(first);
-    await expect.poll(() => tile.getByLabel('Speed').textContent(), { timeout: JOB_TIMEOUT }).toMatch(/\d\.\d\d×/);
-    await expect.poll(() => tile.getByLabel('FPS').textContent()).toMatch(/^\d+$/);
-    await expect.poll(() => tile.getByLabel('ETA').textContent()).toMatch(/\d+s|\d+m/);
+    await expect.poll(() => tile.getByLabel('Speed', { exact: true }).textContent(), { timeout: JOB_TIMEOUT }).toMatch(/\d\.\d\d×/);
+    await expect.poll(() => tile.getByLabel('FPS', { exact: true }).textContent()).toMatch(/^\d+$/);
+    await expect.poll(() => tile.getByLabel('ETA', { exact: true }).textContent()).toMatch(/\d+s|\d+m/);
     // the slot it holds
     await page.getByLabel('GPU Encode: 1 of 2 slots in use').waitFor();
     await shots.take(page, 'dashboard-running');

@@ -159,6 +159,7 @@ describe.sequential('the Jobs page in a browser', () => {
     await row.click();
     await expect.poll(() => jobIdInHash(page)).toBe(job.id);
     const detail = drawer(page);
+    await detail.getByRole('tab', { name: 'Overview' }).click();
     await detail.getByText('Failure', { exact: true }).waitFor();
     // the input, as a link to its library row
     await expect.poll(() => detail.getByRole('link', { name: 'mountain-hike' }).getAttribute('href')).toBe('#/library?q=mountain-hike.mp4');

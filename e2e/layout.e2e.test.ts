@@ -79,7 +79,7 @@ describe.sequential('the layout at 1024×700 and 1920×1080, light and dark', ()
     const { page } = s;
     await page.setViewportSize({ width: 1024, height: 700 });
     // folded: the page takes the whole width (the navigation slides out of view)
-    const mainLeft = async () => (await page.getByRole('main').boundingBox())?.x ?? -1;
+    const mainLeft = async () => (await page.getByRole('main').getByRole('heading', { level: 2 }).first().boundingBox())?.x ?? -1;
     expect(await mainLeft()).toBeGreaterThan(150);
     await page.getByRole('button', { name: 'Hide navigation' }).click();
     await expect.poll(mainLeft).toBeLessThan(20);

@@ -50,6 +50,10 @@ const NAMES = {
   getSavings: true,
   getVideoTranscodes: true,
   restoreVideo: true,
+  getNotifications: true,
+  setNotifications: true,
+  testNotification: true,
+  listNotificationDeliveries: true,
 } as const satisfies Record<OperationName, true>;
 
 export const PRELOAD_OPERATION_NAMES = Object.keys(NAMES) as OperationName[];

@@ -11,6 +11,7 @@ import { openDesktopRuntime, type DesktopRuntime } from './desktop-runtime';
 import { handleAppProtocol, registerAppScheme } from './app-protocol-handler';
 import { installGracefulQuit } from './graceful-quit';
 import { hardenSession, hardenWebContents } from './security';
+import { attachDesktopNotifications } from './desktop-notifications';
 import { createStatusTray, type StatusTray } from './tray';
 import { MainWindowHolder } from './window';
 
@@ -41,19 +42,27 @@ export function startDesktopApp(paths: AppPaths): void {
   let desktop: DesktopRuntime | null = null;
   let tray: StatusTray | null = null;
   let removeIpc: (() => void) | null = null;
+  let removeNotifications: (() => void) | null = null;
+  // the tray's failure badge lasts until the user looks at the window
+  const showWindow = () => {
+    tray?.acknowledge();
+    windows.show();
+  };
 
   app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
   app.on('second-instance', () => {
-    if (app.isReady()) windows.show();
+    if (app.isReady()) showWindow();
   });
   // Closing the window leaves the queue running in the tray; without a tray, closing quits.
   app.on('window-all-closed', () => {
     if (!tray) app.quit();
   });
-  app.on('activate', () => windows.show());
+  app.on('activate', () => showWindow());
 
   installGracefulQuit(app, {
     async shutdown() {
+      removeNotifications?.();
+      removeNotifications = null;
       tray?.destroy();
       tray = null;
       removeIpc?.();
@@ -87,6 +96,7 @@ export function startDesktopApp(paths: AppPaths): void {
       } catch (error) {
         console.warn('No system tray on this desktop; closing the window will quit.', error);
       }
+      removeNotifications = attachDesktopNotifications({ runtime, onOpenWindow: showWindow, onFailure: (n) => tray?.failureNotified(n) });
     })
     .catch((error: unknown) => {
       console.error('Media Job Control failed to start:', error);

@@ -16,7 +16,7 @@ describe('tray text', () => {
     expect(text.state).toBe('running');
     expect(text.statusLine).toBe('2 running · 7 pending · 1 failed');
     expect(text.vramLine).toBe('VRAM 6.0 GB / 15.6 GB');
-    expect(text.tooltip).toBe('Media Job Control\n2 running · 7 pending · 1 failed\nVRAM 6.0 GB / 15.6 GB');
+    expect(text.tooltip).toBe('Media Job Control: 2 running · 7 waiting');
   });
 
   it('says when the queue is paused and offers to resume it', () => {
@@ -24,6 +24,16 @@ describe('tray text', () => {
     expect(text.state).toBe('paused');
     expect(text.statusLine).toBe('Queue paused — 1 running · 0 pending · 0 failed');
     expect(text.pauseLabel).toBe('Resume queue');
+  });
+
+  it('lists running jobs with progress, the last failure, and badges a failure until acknowledged', () => {
+    const text = buildTrayText({ ...stats, running: 1 }, { paused: false }, { running: [{ type: 'transcode', progress: 41.6 }], lastFailure: { title: 'Job failed: scan' }, alert: true, drain: 'off' });
+    expect(text.state).toBe('failed');
+    expect(text.jobLines).toEqual(['transcode — 42 %']);
+    expect(text.lastFailureLine).toBe('Last failure: Job failed: scan');
+    expect(text.tooltip).toBe('Media Job Control: 1 running · 0 waiting · a job failed');
+    expect(text.drainLabel).toBe('Drain queue');
+    expect(buildTrayText(stats, { paused: true }, { drain: 'draining' }).drainLabel).toBeNull();
   });
 
   it('handles machines without a GPU budget', () => {

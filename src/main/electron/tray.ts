@@ -1,11 +1,14 @@
 /**
- * The system-tray status: icon by state (idle / running / paused), tooltip and a menu with the
- * live counts, open window, pause/resume queue and quit. Refreshed shortly after runtime events
- * and every few seconds (VRAM use moves without job events).
+ * The system-tray status: icon by state (idle / running / paused / failed), a short tooltip and a
+ * menu with the live counts, the running jobs with progress, the last failure, open window,
+ * pause/resume and drain the queue, and quit. Refreshed shortly after runtime events and every few
+ * seconds (VRAM use moves without job events). A failure notification (desktop-notifications.ts)
+ * badges the icon until the window is opened.
  */
 import { Menu, Tray, nativeImage, type NativeImage } from 'electron';
 import { join } from 'node:path';
 import { DESKTOP_CALLER } from '../../shared/contracts/access';
+import type { Notification } from '../../shared/contracts/notifications';
 import type { Runtime } from '../runtime/create-runtime';
 import { buildTrayText, unavailableTrayText, type TrayState, type TrayText } from './tray-text';
 
@@ -20,12 +23,16 @@ export interface StatusTrayOptions {
 
 export interface StatusTray {
   refresh(): Promise<void>;
+  /** A failure was notified: badge the icon and remember it as the last failure. */
+  failureNotified(notification: Notification): void;
+  /** The window was opened: the badge goes. */
+  acknowledge(): void;
   destroy(): void;
 }
 
 function loadIcons(resourcesDir: string): Record<TrayState, NativeImage> {
   const load = (state: TrayState) => nativeImage.createFromPath(join(resourcesDir, `tray-${state}.png`));
-  return { idle: load('idle'), running: load('running'), paused: load('paused') };
+  return { idle: load('idle'), running: load('running'), paused: load('paused'), failed: load('failed') };
 }
 
 export function createStatusTray(options: StatusTrayOptions): StatusTray {
@@ -35,13 +42,22 @@ export function createStatusTray(options: StatusTrayOptions): StatusTray {
   let destroyed = false;
   let last: TrayText | null = null;
   let paused = false;
+  let alert = false;
+  let lastFailure: { title: string } | null = null;
+  const openWindow = () => {
+    acknowledge();
+    options.onOpenWindow();
+  };
 
-  const toggleQueue = () => {
-    const op = paused ? 'resumeQueue' : 'pauseQueue';
+  const run = (op: 'pauseQueue' | 'resumeQueue' | 'drainQueue') => {
     runtime
       .execute(op, {}, DESKTOP_CALLER)
       .then(() => refresh())
       .catch((error: unknown) => console.error(`Tray: ${op} failed:`, error));
+  };
+
+  const toggleQueue = () => {
+    run(paused ? 'resumeQueue' : 'pauseQueue');
   };
 
   const render = (text: TrayText) => {
@@ -51,9 +67,12 @@ export function createStatusTray(options: StatusTrayOptions): StatusTray {
     const menu = Menu.buildFromTemplate([
       { label: text.statusLine, enabled: false },
       ...(text.vramLine ? [{ label: text.vramLine, enabled: false }] : []),
+      ...text.jobLines.map((label) => ({ label, enabled: false })),
+      ...(text.lastFailureLine ? [{ label: text.lastFailureLine, click: openWindow }] : []),
       { type: 'separator' },
-      { label: 'Open window', click: () => options.onOpenWindow() },
+      { label: 'Open window', click: openWindow },
       { label: text.pauseLabel, click: toggleQueue },
+      ...(text.drainLabel ? [{ label: text.drainLabel, click: () => run('drainQueue') }] : []),
       { type: 'separator' },
       { label: 'Quit', click: () => options.onQuit() },
     ]);
@@ -63,9 +82,16 @@ export function createStatusTray(options: StatusTrayOptions): StatusTray {
 
   const refresh = async () => {
     try {
-      const [stats, queue] = await Promise.all([runtime.execute('getStats', {}), runtime.execute('getQueueState', {})]);
+      const [stats, queue, running, failed] = await Promise.all([
+        runtime.execute('getStats', {}),
+        runtime.execute('getQueueState', {}),
+        runtime.execute('listJobs', { status: 'running', limit: 5 }),
+        lastFailure ? null : runtime.execute('listJobs', { status: 'failed', limit: 1 }),
+      ]);
       paused = queue.paused;
-      render(buildTrayText(stats, queue));
+      const failedJob = failed?.data[0];
+      const last = lastFailure ?? (failedJob ? { title: `${failedJob.type} ${failedJob.lastError ?? 'failed'}` } : null);
+      render(buildTrayText(stats, queue, { running: running.data, lastFailure: last, alert, drain: queue.drain?.state ?? 'off' }));
     } catch (error) {
       console.error('Tray: reading the queue statistics failed:', error);
       render(unavailableTrayText('Queue statistics unavailable'));
@@ -74,19 +100,32 @@ export function createStatusTray(options: StatusTrayOptions): StatusTray {
 
   let pending: ReturnType<typeof setTimeout> | null = null;
   const unsubscribe = runtime.subscribe((event) => {
-    if (event.type === 'job.progress' || event.type === 'job.log' || pending) return;
+    // progress moves too often to rebuild the menu for: the interval refresh shows it
+    if (event.type === 'job.progress' || event.type === 'job.log' || event.type === 'job.console' || pending) return;
     pending = setTimeout(() => {
       pending = null;
       void refresh();
     }, options.debounceMs ?? 500);
   });
   const interval = setInterval(() => void refresh(), options.refreshMs ?? 5_000);
-  tray.on('click', () => options.onOpenWindow());
+  tray.on('click', openWindow);
   render(unavailableTrayText('Starting…'));
   void refresh();
 
+  function acknowledge(): void {
+    if (!alert) return;
+    alert = false;
+    void refresh();
+  }
+
   return {
     refresh,
+    failureNotified(notification) {
+      alert = true;
+      lastFailure = { title: notification.title };
+      void refresh();
+    },
+    acknowledge,
     destroy() {
       destroyed = true;
       unsubscribe();

@@ -6,7 +6,9 @@
  * Schedule: one pass `firstRunDelayMs` after start, then one every `intervalMs` (timed from the
  * end of the pass before). A pass walks the jobs oldest first in batches of `batchSize` (one short
  * transaction each, JobStore.pruneJobs) with `batchPauseMs` between them, so claims and reports
- * run between batches and a pass over a million jobs never holds them up. In a fleet only one node
+ * run between batches and a pass over a million jobs never holds them up. `batchSize` is the most
+ * a batch examines; a store may end a batch sooner to keep it short (SQLite stops after a few ms of
+ * work and checkpoints what the batch wrote on the cleaner's time, sqlite-prune.ts). In a fleet only one node
  * cleans at a time (JobStore.asSoleCleaner: a try-lock; a node that finds it taken skips its
  * turn). stop() ends a pass after its current batch.
  *

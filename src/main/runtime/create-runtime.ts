@@ -8,7 +8,8 @@
  *   queue flags → queue control (start paused, drain, time windows, GPU yield) → node registration* → fleet event relay* → process book → start-up recovery →
  *   dispatcher → stats notifier → heartbeat* → lease sweeper* → wake listener* → hang watchdog →
  *   retention cleaner → library watcher (where the runtime has a library; runtime/library-watcher.ts) →
- *   pipelines (where it has a pipeline store; runtime/pipelines: runs advanced, triggers, the cron)
+ *   pipelines (where it has a pipeline store; runtime/pipelines: runs advanced, triggers, the cron) →
+ *   notifier (runtime/notifications: rules → notification events and webhooks)
  * so a stop ends the timers first, then the dispatcher winds its attempts down, the process book
  * clears what they left, the relay sends their last changes, and the node is marked stopped.
  */
@@ -42,6 +43,7 @@ import { startupRecovery } from './startup-recovery';
 import { TransitionRecorder, transitionsOf } from './transitions';
 import { parseInput } from './validation';
 import { HangWatchdog } from './watchdog';
+import { NotificationService } from './notifications/notification-service';
 
 export { INTERNAL_CALLER, type FleetDeps, type Runtime, type RuntimeDeps } from './runtime-api';
 
@@ -75,8 +77,9 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
     { nodeId, clock, retryPolicy, hangTimeoutMs, stopGraceMs, starvationGuardMs, reportFlushMs, sharedStore },
     clock,
   );
+  const settings = deps.settings ?? deps.libraryWatch?.settings ?? new MemorySettingsStore();
   const control = createQueueControl({
-    settings: deps.settings ?? deps.libraryWatch?.settings ?? new MemorySettingsStore(),
+    settings,
     store,
     capacity,
     dispatcher,
@@ -131,7 +134,25 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
     ...(deps.transcode ? { transcode: deps.transcode } : {}),
     systemExtras: deps.systemExtras ?? (() => ({ version: APP_VERSION, gpus: [], tools: { ffmpeg: null, ffprobe: null, error: null }, encoders: { available: [], preferred: null, failed: [] } })),
   });
-  const handlers: OperationHandlers = { ...baseHandlers, ...control.handlers(baseHandlers) };
+  const notifier = new NotificationService({
+    settings,
+    clock,
+    timers,
+    logger,
+    nodeId,
+    holder: `${nodeId}#${deps.fleet?.instanceId ?? `pid-${process.pid}`}`,
+    leases: deps.libraryWatch?.leases ?? null,
+    leaseMs: config.fleet.leaseMs,
+    renewMs: config.fleet.heartbeatMs,
+    folders: { library: config.libraryPath, data: config.dataDir },
+    subscribe: (listener) => events.subscribe(listener),
+    emit: (event) => events.announce(event),
+    listNodes: deps.fleet ? () => self.listNodes() : null,
+    userAgent: `media-job-control/${APP_VERSION}`,
+    ...deps.notifications,
+  });
+  const withNotifications = { ...baseHandlers, ...notifier.handlers };
+  const handlers: OperationHandlers = { ...withNotifications, ...control.handlers(withNotifications) };
 
   const services = new ServiceGroup(
     [
@@ -171,6 +192,7 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
       }),
       ...(watcher ? [watcher] : []),
       ...(automation ? [automation.service] : []),
+      notifier,
     ] satisfies RuntimeService[],
     (phase, name, error) => logger.error(`Runtime service "${name}" failed to ${phase}:`, error),
   );

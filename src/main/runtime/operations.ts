@@ -69,8 +69,10 @@ export interface OperationDeps {
 
 /** Added by runtime/queue-control.ts (which extends some of these too). */
 type QueueControlOperation = 'drainQueue' | 'getSchedules' | 'setSchedules';
+/** Served by the notifier (runtime/notifications). */
+type NotificationOperation = 'getNotifications' | 'setNotifications' | 'testNotification' | 'listNotificationDeliveries';
 
-export function createOperationHandlers(deps: OperationDeps): Omit<OperationHandlers, QueueControlOperation> {
+export function createOperationHandlers(deps: OperationDeps): Omit<OperationHandlers, QueueControlOperation | NotificationOperation> {
   const { store, dispatcher, capacity, clock } = deps;
 
   async function fullLog(job: JobRecord): Promise<string> {

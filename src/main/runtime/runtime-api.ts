@@ -21,6 +21,8 @@ import type { LibraryWatchDeps } from './library-watcher';
 import type { RuntimeEventListener } from './events';
 import type { FleetTiming } from './fleet-member';
 import type { TransitionListener } from './transitions';
+import type { Statfs } from './notifications/disk-watcher';
+import type { HttpPost } from './notifications/webhook-sender';
 
 /** The runtime acting for itself (tests, scheduled work): no token, every right. */
 export const INTERNAL_CALLER: Caller = { name: 'internal', role: 'admin' };
@@ -58,6 +60,8 @@ export interface RuntimeDeps {
   readonly gpuActivity?: GpuActivitySource;
   /** Library transcoding (results, savings, restore, ALREADY_PROCESSED); absent: those answer NOT_FOUND (savings: zeros). */
   readonly transcode?: TranscodeOperations;
+  /** The notifier's I/O, swapped by tests: statfs (disk-space rules), the webhook POST, and how often it checks (default 30 s). */
+  readonly notifications?: { readonly statfs?: Statfs; readonly post?: HttpPost; readonly checkMs?: number };
 }
 
 export interface FleetDeps {

@@ -147,7 +147,8 @@ describe('OpenAPI document', () => {
   it('documents each operation with its parameters and schemas', async () => {
     const doc = (await httpClient(url, null)('GET', '/api/openapi.json')).body;
     const list = doc.paths['/api/media/jobs'].get;
-    expect(list.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['limit', 'page', 'resourceCategory', 'status', 'type']);
+    // the spec's query parameters, and ours (a search by file and a creation-date range)
+    expect(list.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['createdFrom', 'createdTo', 'limit', 'page', 'resourceCategory', 'search', 'status', 'type']);
     const create = doc.paths['/api/media/jobs'].post;
     expect(Object.keys(create.requestBody.content['application/json'].schema.properties).sort()).toEqual(Object.keys(OPERATIONS.createJob.input.shape).sort());
     expect(create.responses['201']).toBeDefined();

@@ -3,7 +3,7 @@
  * numbered so a client resumes with Last-Event-ID (header, or `lastEventId` in the query for
  * clients that cannot set headers). Access control happens before (bearer header or ticket, read role).
  *
- * Delivery is batched (EventBroadcaster): the events of a short window (FLUSH_MS, 25 ms; sooner
+ * Delivery is batched (EventBroadcaster): the events of a short window (FLUSH_MS, 50 ms; sooner
  * when events are sparse: an event after a quiet spell goes out at the next turn of the event
  * loop) are joined into one buffer written once per client, with superseded `stats.changed` and
  * per-job `job.progress` frames left out. A live event so reaches a client at most FLUSH_MS later
@@ -24,7 +24,7 @@ const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 /** How long a cut-off client has to take its last bytes before its connection is destroyed. */
 const CUT_OFF_GRACE_MS = 30_000;
 /** The batching window of live events (see above). */
-const FLUSH_MS = 25;
+const FLUSH_MS = 50;
 
 const LAGGING_FRAME = `event: lagging\ndata: ${JSON.stringify({ reason: 'the client fell too far behind; reconnect with Last-Event-ID to catch up' })}\n\n`;
 

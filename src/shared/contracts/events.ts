@@ -4,6 +4,7 @@
  */
 import type { Job, QueueState, Stats } from './job';
 import type { PipelineRun } from './pipeline';
+import type { Notification } from './notifications';
 
 export type MediaEvent =
   | { readonly type: 'job.created'; readonly job: Job }
@@ -16,6 +17,8 @@ export type MediaEvent =
   /** A pipeline run started, moved on (a step started or ended) or ended; from the node that did it. */
   | { readonly type: 'pipeline.run.updated'; readonly run: PipelineRun }
   /** The queue's state changed by itself or through another caller: a drain began, drained or ended. */
-  | { readonly type: 'queue.updated'; readonly queue: QueueState };
+  | { readonly type: 'queue.updated'; readonly queue: QueueState }
+  /** A notification rule fired (or a test): `notification.channels` says whether the desktop app and the browser show it. */
+  | { readonly type: 'notification'; readonly notification: Notification };
 
 export type MediaEventType = MediaEvent['type'];

@@ -17,6 +17,7 @@ import { fleetSchema } from './fleet';
 import { callerSchema, type Role } from './access';
 import { watchSettingsInputSchema, watchStateSchema } from './watch';
 import { scheduleSettingsInputSchema, scheduleStateSchema } from './queue-control';
+import * as notifications from './notifications';
 
 export interface OperationDefinition<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
   readonly input: I;
@@ -79,6 +80,10 @@ export const OPERATIONS = {
   listPipelineRuns: op({ access: 'read', method: 'GET', path: '/api/media/pipelines/:id/runs', input: pipeline.pipelineRunListInputSchema, output: pipeline.pipelineRunListSchema, summary: "A pipeline's runs, newest first, with their steps and jobs" }),
   getPipelineRun: op({ access: 'read', method: 'GET', path: '/api/media/pipeline-runs/:id', input: pipeline.pipelineRunIdInputSchema, output: pipeline.pipelineRunSchema, summary: 'One pipeline run: its video, steps, jobs and timings' }),
   listPipelineTemplates: op({ access: 'read', method: 'GET', path: '/api/media/pipeline-templates', input: noInput, output: pipeline.pipelineTemplateListSchema, summary: 'The built-in pipeline templates (create one with POST /api/media/pipelines {template})' }),
+  getNotifications: op({ access: 'read', method: 'GET', path: '/api/media/notifications', input: noInput, output: notifications.notificationSettingsViewSchema, summary: 'Notification rules (job failed, pipeline run failed, queue drained, disk space low, node offline; channels desktop, browser, webhooks; throttle) and webhooks. Webhook secrets are never returned: `secretSet` says whether one is set' }),
+  setNotifications: op({ access: 'admin', method: 'PUT', path: '/api/media/notifications', input: notifications.notificationSettingsInputSchema, output: notifications.notificationSettingsViewSchema, summary: 'Replace the notification rules and webhooks (http/https URLs only); a webhook without `secret` keeps its stored secret, `secret: null` removes it. Stored for every node and applied at once. 400 VALIDATION_FAILED names the field' }),
+  testNotification: op({ access: 'operate', method: 'POST', path: '/api/media/notifications/test', input: notifications.testNotificationInputSchema, output: notifications.testNotificationOutputSchema, summary: 'Send a test notification to one channel: desktop or browser (a `notification` event), or a webhook (`webhookId`: one try, its delivery answered)' }),
+  listNotificationDeliveries: op({ access: 'read', method: 'GET', path: '/api/media/notifications/deliveries', input: notifications.deliveriesQuerySchema, output: notifications.deliveryListSchema, summary: "This node's last webhook tries (newest first; at most 200 kept, in memory): outcome delivered, retrying or failed, HTTP status, error" }),
   getSession: op({ access: 'read', method: 'GET', path: '/api/auth/session', input: noInput, output: callerSchema, summary: 'Who the caller is: the name and role of the token (the desktop window is admin)' }),
 } as const;
 

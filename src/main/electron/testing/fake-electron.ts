@@ -186,6 +186,23 @@ export class FakeTray extends FakeEmitter {
   }
 }
 
+/** Electron's Notification: records what was shown; a test fires 'click' on an instance. */
+export class FakeNotification extends FakeEmitter {
+  static instances: FakeNotification[] = [];
+  static supported = true;
+  static isSupported(): boolean {
+    return FakeNotification.supported;
+  }
+  shown = false;
+  constructor(readonly options: { title: string; body: string; urgency?: string }) {
+    super();
+    FakeNotification.instances.push(this);
+  }
+  show(): void {
+    this.shown = true;
+  }
+}
+
 class FakeApp extends FakeEmitter {
   hasLock = true;
   sandboxEnabled = false;
@@ -251,6 +268,8 @@ export const fakeIpcRenderer = Object.assign(new FakeEmitter(), {
 export function resetFakeElectron(): void {
   FakeBrowserWindow.instances = [];
   FakeTray.instances = [];
+  FakeNotification.instances = [];
+  FakeNotification.supported = true;
   fakeIpcMain.handlers.clear();
   fakeSession.permissionRequestHandler = null;
   fakeSession.permissionCheckHandler = null;
@@ -273,6 +292,7 @@ export const fakeElectron = {
   session: { defaultSession: fakeSession },
   protocol: fakeProtocol,
   Tray: FakeTray,
+  Notification: FakeNotification,
   Menu: { buildFromTemplate: (template: Array<Record<string, unknown>>) => ({ template }) },
   nativeImage: { createFromPath: (path: string) => ({ path }) },
 };

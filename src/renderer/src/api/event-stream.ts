@@ -19,6 +19,7 @@ const EVENT_TYPES = {
   'stats.changed': true,
   'pipeline.run.updated': true,
   'queue.updated': true,
+  notification: true,
 } as const satisfies Record<MediaEventType, true>;
 export const STREAM_EVENT_TYPES = Object.keys(EVENT_TYPES) as MediaEventType[];
 

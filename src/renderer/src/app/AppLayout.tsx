@@ -15,6 +15,8 @@ import { JobsPage } from '../features/jobs/JobsPage';
 import { LibraryPage } from '../features/library/LibraryPage';
 import { SystemPage } from '../features/system/SystemPage';
 import { AutomationsPage } from '../features/automations/AutomationsPage';
+import { SavingsPage } from '../features/savings/SavingsPage';
+import { SchedulesPage } from '../features/queue-control/SchedulesPage';
 import { createNavigationStore, type NavigationStore, type Page, type RouteQuery } from '../stores/navigation-store';
 import { useAppStore } from '../stores/stores-context';
 import { ConnectionBadge } from './ConnectionBadge';
@@ -26,6 +28,8 @@ const NAV: ReadonlyArray<{ page: Page; label: string; icon: IconName }> = [
   { page: 'jobs', label: 'Jobs', icon: 'jobs' },
   { page: 'library', label: 'Library', icon: 'library' },
   { page: 'automations', label: 'Automations', icon: 'retry' },
+  { page: 'savings', label: 'Savings', icon: 'encode' },
+  { page: 'schedules', label: 'Schedules', icon: 'gpu' },
   { page: 'system', label: 'System', icon: 'system' },
 ];
 
@@ -113,6 +117,8 @@ export function AppLayout({ onSignOut, navigation: given }: AppLayoutProps) {
         {route.page === 'jobs' && <JobsPage jobId={route.jobId} onOpenJob={openJob} query={route.query} onQueryChange={setQuery} />}
         {route.page === 'library' && <LibraryPage onJobCreated={(id) => openJob(id)} query={route.query} onQueryChange={setQuery} />}
         {route.page === 'automations' && <AutomationsPage onOpenJob={openJob} query={route.query} onQueryChange={setQuery} />}
+        {route.page === 'savings' && <SavingsPage />}
+        {route.page === 'schedules' && <SchedulesPage />}
         {route.page === 'system' && <SystemPage />}
       </AppShell.Main>
       <Toasts />

@@ -17,8 +17,8 @@ describe('ThemeSwitch', () => {
       </MantineProvider>,
     );
     await user.click(screen.getByRole('button', { name: 'Colour theme: System' }));
-    await user.click(await screen.findByRole('menuitem', { name: 'Dark' }));
-    expect(await screen.findByRole('button', { name: 'Colour theme: Dark' })).toBeInTheDocument();
+    await user.click(await screen.findByRole('menuitem', { name: 'Dark' }, { timeout: 5000 }));
+    expect(await screen.findByRole('button', { name: 'Colour theme: Dark' }, { timeout: 5000 })).toBeInTheDocument();
     expect(document.documentElement).toHaveAttribute('data-mantine-color-scheme', 'dark');
     unmount();
     // a new start reads it back

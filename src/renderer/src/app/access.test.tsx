@@ -24,6 +24,9 @@ import { DashboardPage } from '../features/dashboard/DashboardPage';
 import { LibraryActionDialog } from '../features/library/LibraryActionDialog';
 import { LibraryPage } from '../features/library/LibraryPage';
 import { SystemPage } from '../features/system/SystemPage';
+import { savingsHandlers } from '../features/savings/fixtures';
+import { queueControlHandlers } from '../features/queue-control/fixtures';
+import { SchedulesPage } from '../features/queue-control/SchedulesPage';
 import { denialMessage } from '../lib/access';
 import type { AppStores } from '../stores/app-stores';
 import { createFakeClient, EMPTY_STATS, makeJob, makeVideo, pagedJobs, type FakeClient } from '../testing/fake-client';
@@ -76,6 +79,8 @@ function fakeServer(): FakeClient {
     pauseQueue: () => QUEUE,
     resumeQueue: () => QUEUE,
     ...automationsHandlers(),
+    ...savingsHandlers(VIDEO),
+    ...queueControlHandlers(),
   });
 }
 
@@ -113,6 +118,7 @@ const SURFACES: ReadonlyArray<{ readonly name: string; readonly show: (stores: A
     name: 'the library page with a row menu open',
     show: async (stores, user) => {
       renderUi(<LibraryPage onJobCreated={() => {}} />, stores);
+      await screen.findByRole('button', { name: 'Restore original of Holiday' });
       await user.click(await screen.findByRole('button', { name: 'Actions for Holiday' }));
       await screen.findByRole('menuitem', { name: 'Validate metadata' });
     },
@@ -123,6 +129,15 @@ const SURFACES: ReadonlyArray<{ readonly name: string; readonly show: (stores: A
       stores.queue.setState({ stats: EMPTY_STATS, queue: QUEUE });
       renderUi(<SystemPage />, stores);
       await screen.findByRole('button', { name: 'Resume GPU AI' });
+    },
+  },
+  {
+    name: 'the schedules page',
+    show: async (stores) => {
+      stores.queue.setState({ stats: EMPTY_STATS, queue: QUEUE });
+      renderUi(<SchedulesPage />, stores);
+      await screen.findByRole('button', { name: 'Save schedules' });
+      await screen.findByRole('button', { name: 'Drain' });
     },
   },
   {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ApiError } from '../api/api-error';
 import { automationsHandlers, JOB_ID, makePipeline, makeRun, OTHER_PIPELINE_ID, PIPELINE_ID, RUN_ID, VIDEO_ID } from '../features/automations/fixtures';
 import { createFakeClient, makeJob, manualTimers } from '../testing/fake-client';
-import { createAutomationsStore, documentOf } from './automations-store';
+import { automationsStoreFor, createAutomationsStore, documentOf } from './automations-store';
 
 const settle = async () => {
   for (let i = 0; i < 10; i += 1) await Promise.resolve();
@@ -123,14 +123,24 @@ describe('automations store', () => {
     expect(store.getState().history[PIPELINE_ID]!.runs[0]!.steps[0]!.jobStatus).toBe('running');
   });
 
-  it('reloads the list and the shown histories after the event stream was reset', async () => {
+  it('reads again what it shows when started (events were missed meanwhile) and after the stream was reset', async () => {
     const { client, store } = setup();
-    store.getState().start();
     await store.getState().loadRuns(PIPELINE_ID);
-    client.reset();
+    const stop = store.getState().start();
     await settle();
     expect(client.callsOf('listPipelines')).toHaveLength(1);
     expect(client.callsOf('listPipelineRuns')).toHaveLength(2);
+    client.reset();
+    await settle();
+    expect(client.callsOf('listPipelines')).toHaveLength(2);
+    expect(client.callsOf('listPipelineRuns')).toHaveLength(3);
+    stop();
+  });
+
+  it('is one store per session client', () => {
+    const client = createFakeClient();
+    expect(automationsStoreFor(client)).toBe(automationsStoreFor(client));
+    expect(automationsStoreFor(createFakeClient())).not.toBe(automationsStoreFor(client));
   });
 
   it('reads and saves the watch settings; a refused folder comes back as a field error', async () => {

@@ -67,7 +67,7 @@ export interface AutomationsState {
   loadWatch(): Promise<void>;
   saveWatch(input: WatchSettingsInput): Promise<SaveOutcome<WatchState>>;
   applyEvents(events: readonly MediaEvent[]): void;
-  /** Live events while the page is shown; returns the stop function. */
+  /** Live events while the page is shown (and a fresh read of what it shows); returns the stop function. */
   start(): () => void;
 }
 
@@ -97,6 +97,18 @@ export function documentOf(p: Pipeline): PipelineDocument {
 }
 
 const byName = (a: Pipeline, b: Pipeline) => a.name.localeCompare(b.name);
+
+const perSession = new WeakMap<MediaClient, AutomationsStore>();
+
+/**
+ * The session's store (one per client), so a dry run, the history pages and the watch settings
+ * are still there when the user comes back to the page; start() catches up on what was missed.
+ */
+export function automationsStoreFor(client: MediaClient): AutomationsStore {
+  let store = perSession.get(client);
+  if (!store) perSession.set(client, (store = createAutomationsStore(client)));
+  return store;
+}
 
 export function createAutomationsStore(client: MediaClient, options: AutomationsStoreOptions = {}): AutomationsStore {
   const timers = options.timers ?? realTimers;
@@ -309,6 +321,8 @@ export function createAutomationsStore(client: MediaClient, options: Automations
             }
           },
         });
+        // events were not followed while the page was away: read what they would have said
+        reload();
         return () => {
           unsubscribe();
           if (refreshTimer !== null) timers.clearTimeout(refreshTimer);

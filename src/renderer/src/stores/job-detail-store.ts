@@ -11,7 +11,7 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { MediaEvent } from '../../../shared/contracts/events';
 import type { Job, JobDetail, JobLogLine } from '../../../shared/contracts/job';
-import { isLiveStatus, WAITING_STATUSES } from '../../../shared/domain/statuses';
+import { isFinalStatus, isLiveStatus, WAITING_STATUSES } from '../../../shared/domain/statuses';
 import { errorMessage } from '../api/api-error';
 import type { MediaClient } from '../api/media-client';
 import { realTimers, type Timers } from '../lib/batcher';
@@ -243,6 +243,7 @@ export function createJobDetailStore(client: MediaClient, options: JobDetailStor
         let consoleText = '';
         let othersMoved = false;
         let startedRunning = false;
+        let ended = false;
         for (const event of events) {
           switch (event.type) {
             case 'job.updated':
@@ -250,6 +251,8 @@ export function createJobDetailStore(client: MediaClient, options: JobDetailStor
               if (event.job.id === id) {
                 if (jobReads > 0) changedDuringRead = true;
                 if (job && job.status !== 'running' && event.job.status === 'running') startedRunning = true;
+                // it ended: read it again for what events leave out (the files it wrote)
+                if (job && job.status !== event.job.status && isFinalStatus(event.job.status)) ended = true;
                 // events carry no queuePosition: keep the last read's while the job still waits
                 const kept = WAITING_STATUSES.includes(event.job.status) ? (job?.queuePosition ?? null) : null;
                 const merged: Job = { ...event.job, queuePosition: event.job.queuePosition ?? kept };
@@ -296,6 +299,7 @@ export function createJobDetailStore(client: MediaClient, options: JobDetailStor
         }
         if (Object.keys(patch).length > 0) set(patch);
         if (startedRunning && get().console.feed === null && heldConsole === null) void loadConsole(id);
+        if (ended) void get().reloadJob();
         const waiting = job && (job.status === 'pending' || job.status === 'queued');
         if (waiting && othersMoved) scheduleJobRefresh();
       },

@@ -69,6 +69,7 @@ const LIBRARY_JOB_TYPES: ReadonlySet<string> = new Set([
   'public_scan',
   'validate',
   'reencode_streaming',
+  'transcode',
   'thumbnail_generate',
   'move_to_library',
   'compile_random',

@@ -1,6 +1,7 @@
 /**
  * Queue statistics (getStats, then `stats.changed` events) and the queue's pause state
- * (getQueueState; changed only by pause/resume, whose answers carry the new state).
+ * (getQueueState; changed by pause/resume, whose answers carry the new state, and by `queue.updated`
+ * events: a drain began, drained or ended).
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { MediaEvent } from '../../../shared/contracts/events';
@@ -57,8 +58,14 @@ export function createQueueStore(client: MediaClient): QueueStore {
 
       applyEvents(events) {
         let stats: Stats | null = null;
-        for (const event of events) if (event.type === 'stats.changed') stats = event.stats;
+        let queue: QueueState | null = null;
+        for (const event of events) {
+          if (event.type === 'stats.changed') stats = event.stats;
+          // a drain began, drained or ended (here or through another caller or node)
+          else if (event.type === 'queue.updated') queue = event.queue;
+        }
         if (stats !== null && stats !== get().stats) set({ stats });
+        if (queue !== null) set({ queue });
       },
 
       pause: (category) => toggle('pauseQueue', category),

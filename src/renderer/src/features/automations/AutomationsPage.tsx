@@ -2,13 +2,14 @@
  * The Automations page (`#/automations`, `?pipeline=<id>&tab=runs` for the one opened): the
  * pipelines with their switches, last run and counts, "New from template", the opened pipeline
  * (editor, dry run, run history — live from `pipeline.run.updated`), and the watched folders.
- * Its store lives as long as the page and follows live events only while it is shown.
+ * Its store lives as long as the session (a dry run is still there on coming back) and follows
+ * live events only while the page is shown.
  */
 import { Card, Group, Stack, Text, Title } from '@mantine/core';
 import { useCallback, useEffect, useState } from 'react';
 import { useStore } from 'zustand';
 import { EmptyView, ErrorState, LoadingState } from '../../components/StateViews';
-import { createAutomationsStore } from '../../stores/automations-store';
+import { automationsStoreFor } from '../../stores/automations-store';
 import type { RouteQuery } from '../../stores/navigation-store';
 import { useStores } from '../../stores/stores-context';
 import { NewFromTemplate } from './NewFromTemplate';
@@ -29,7 +30,7 @@ export interface AutomationsPageProps {
 
 export function AutomationsPage({ onOpenJob, query = NO_QUERY, onQueryChange }: AutomationsPageProps) {
   const { client } = useStores();
-  const [store] = useState(() => createAutomationsStore(client));
+  const [store] = useState(() => automationsStoreFor(client));
   const pipelines = useStore(store, (s) => s.pipelines);
   const loaded = useStore(store, (s) => s.loaded);
   const error = useStore(store, (s) => s.error);
@@ -39,9 +40,7 @@ export function AutomationsPage({ onOpenJob, query = NO_QUERY, onQueryChange }: 
   const setQuery = useCallback((next: RouteQuery) => (onQueryChange ? onQueryChange(next) : setLocal(next)), [onQueryChange]);
 
   useEffect(() => {
-    const stop = store.getState().start();
-    void store.getState().load();
-    return stop;
+    return store.getState().start();
   }, [store]);
 
   const selected = pipelines.find((p) => p.id === current.pipeline) ?? pipelines[0] ?? null;

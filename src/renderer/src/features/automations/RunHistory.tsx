@@ -107,7 +107,7 @@ function RunCard({ run, now, onOpenJob }: { readonly run: PipelineRun; readonly 
             <Table.Tr>
               <Table.Th w="22%">Step</Table.Th>
               <Table.Th w="26%">Job type</Table.Th>
-              <Table.Th w={96}>State</Table.Th>
+              <Table.Th w={116}>State</Table.Th>
               <Table.Th>Job</Table.Th>
             </Table.Tr>
           </Table.Thead>

@@ -14,6 +14,7 @@ import { StatusBadge } from '../../components/StatusBadge';
 import type { JobAction } from '../../lib/job-presentation';
 import { useAppStore, useStores } from '../../stores/stores-context';
 import { JobRowActions } from '../jobs/JobRowActions';
+import { TranscodeResultCard } from '../savings/TranscodeResultCard';
 import { ConsoleView } from './ConsoleView';
 import { JobOverview } from './JobOverview';
 import { LogViewer } from './LogViewer';
@@ -82,6 +83,7 @@ export function JobDetailDrawer({ jobId, onClose, onAction }: JobDetailDrawerPro
               {hasConsole && <Tabs.Tab value="console">Console{job.status === 'running' ? ' • live' : ''}</Tabs.Tab>}
             </Tabs.List>
             <Tabs.Panel value="overview" pt="md">
+              <TranscodeResultCard job={job} />
               <JobOverview job={job} />
             </Tabs.Panel>
             <Tabs.Panel value="log" pt="md">

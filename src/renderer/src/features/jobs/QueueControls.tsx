@@ -2,6 +2,7 @@
 import { Badge, Button, Group } from '@mantine/core';
 import { Guarded } from '../../components/Guarded';
 import { Icon } from '../../components/icons';
+import { DrainControl } from '../queue-control/DrainControl';
 import { useAppStore } from '../../stores/stores-context';
 
 export function QueueControls() {
@@ -13,7 +14,7 @@ export function QueueControls() {
   const pausedCategories = queue.pausedCategories.length;
   return (
     <Group gap="xs">
-      {queue.paused && (
+      {queue.paused && (queue.drain?.state ?? 'off') === 'off' && (
         <Badge color="orange" variant="light">
           Queue paused
         </Badge>
@@ -23,6 +24,7 @@ export function QueueControls() {
           {pausedCategories} {pausedCategories === 1 ? 'category' : 'categories'} paused
         </Badge>
       )}
+      <DrainControl />
       {queue.paused ? (
         <Guarded operation="resumeQueue">
           <Button variant="light" color="green" leftSection={<Icon name="play" size={14} />} loading={busy === 'all'} onClick={() => void resume()}>

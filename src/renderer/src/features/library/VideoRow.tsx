@@ -8,6 +8,7 @@ import { formatBytes, formatDuration } from '../../lib/format';
 import { LIBRARY_ACTIONS, type LibraryAction } from './library-actions';
 import { VideoTags } from './VideoTags';
 import { VideoThumbnail } from './VideoThumbnail';
+import { VideoTranscodeStatus } from '../savings/VideoTranscodeStatus';
 
 function Validity({ video }: { readonly video: Video }) {
   if (video.valid === null) return <Badge color="gray" variant="light">Not probed</Badge>;
@@ -65,6 +66,7 @@ export const VideoRow = memo(function VideoRow({ video, onAction, onPickTag }: V
           {video.path}
         </Text>
         <VideoTags videoId={video.id} onPick={onPickTag} />
+        <VideoTranscodeStatus video={video} />
       </Table.Td>
       <Table.Td>
         <Text size="sm" ff="monospace">
