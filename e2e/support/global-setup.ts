@@ -13,8 +13,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { findChromium } from './browser';
-import { ARTIFACTS_DIR, BUILD_DIR, headlessEntryIn, REPO_ROOT } from './paths';
-import { resetArtifacts } from './screenshots';
+import { BUILD_DIR, headlessEntryIn, REPO_ROOT } from './paths';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   findChromium(); // fails early, with the package to install, when there is none
@@ -34,8 +33,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   console.log(`e2e: built the app in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   project.provide('e2eAppDir', appDir);
-  // this run's screenshots only (the files add theirs as they go)
-  await resetArtifacts(ARTIFACTS_DIR);
   return async () => {
     await rm(appDir, { recursive: true, force: true });
   };

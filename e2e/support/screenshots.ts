@@ -1,15 +1,11 @@
 /**
- * Full-page screenshots of the e2e run in one artifacts folder (emptied once per run by the global
- * setup), named by the file that took them and numbered in the order taken.
+ * Full-page screenshots of the e2e run in one artifacts folder, named by the file that took them
+ * (its prefix) and numbered in the order taken. Each file clears only its own earlier screenshots,
+ * so running one file (or two runs at once) leaves the others' in place.
  */
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-
-export async function resetArtifacts(dir: string): Promise<void> {
-  await rm(dir, { recursive: true, force: true });
-  await mkdir(dir, { recursive: true });
-}
 
 export class Screenshots {
   private count = 0;
@@ -19,6 +15,12 @@ export class Screenshots {
     readonly dir: string,
     readonly prefix: string,
   ) {}
+
+  /** Removes this file's screenshots of an earlier run. */
+  async clear(): Promise<void> {
+    const names = await readdir(this.dir).catch(() => [] as string[]);
+    await Promise.all(names.filter((n) => n.startsWith(`${this.prefix}-`) && n.endsWith('.png')).map((n) => rm(join(this.dir, n), { force: true })));
+  }
 
   async take(page: Page, name: string): Promise<string> {
     this.count += 1;

@@ -62,7 +62,7 @@ export function setupSuite(options: SuiteOptions): Suite {
   beforeAll(async () => {
     const root = await mkdtemp(join(tmpdir(), `media-e2e-${options.name}-`));
     const libraryPath = join(root, 'library');
-    const [, browser] = await Promise.all([generateClips(join(libraryPath, 'inbox'), { long: options.longClip ?? true }), launchChromium()]);
+    const [, browser] = await Promise.all([generateClips(join(libraryPath, 'inbox'), { long: options.longClip ?? true }), launchChromium(), state.shots!.clear()]);
     const ffmpeg: Record<string, string> = options.statsPeriod ? { MEDIA_FFMPEG_PATH: await fastStatsFfmpeg(root, options.statsPeriod) } : {};
     const server = await startHeadless({
       entry: headlessEntryIn(inject('e2eAppDir')),

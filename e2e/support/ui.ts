@@ -5,7 +5,8 @@
 import type { Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
 
-export type PageName = 'Dashboard' | 'Jobs' | 'Library' | 'Automations' | 'System';
+/** The pages of the navigation (others may be added: any link's name works). */
+export type PageName = 'Dashboard' | 'Jobs' | 'Library' | 'Automations' | 'System' | (string & {});
 
 /** A navigation link (its name may go on with a count: "Jobs 1 running"). */
 export const nav = (page: Page, name: PageName) => page.getByRole('navigation', { name: 'Main navigation' }).getByRole('link', { name: new RegExp(`^${name}(\\s|$)`) });

@@ -132,7 +132,7 @@ export class EventBroadcaster {
 
   constructor(
     private readonly journal: EventJournal,
-    private readonly options: BroadcastOptions = { flushMs: 25 },
+    private readonly options: BroadcastOptions = { flushMs: 50 },
   ) {
     this.flushedThrough = journal.lastId;
   }

@@ -17,6 +17,7 @@ import { SystemPage } from '../features/system/SystemPage';
 import { AutomationsPage } from '../features/automations/AutomationsPage';
 import { SavingsPage } from '../features/savings/SavingsPage';
 import { SchedulesPage } from '../features/queue-control/SchedulesPage';
+import { NotificationsPage } from '../features/notifications/NotificationsPage';
 import { createNavigationStore, type NavigationStore, type Page, type RouteQuery } from '../stores/navigation-store';
 import { useAppStore } from '../stores/stores-context';
 import { ConnectionBadge } from './ConnectionBadge';
@@ -30,6 +31,7 @@ const NAV: ReadonlyArray<{ page: Page; label: string; icon: IconName }> = [
   { page: 'automations', label: 'Automations', icon: 'retry' },
   { page: 'savings', label: 'Savings', icon: 'encode' },
   { page: 'schedules', label: 'Schedules', icon: 'gpu' },
+  { page: 'notifications', label: 'Notifications', icon: 'alert' },
   { page: 'system', label: 'System', icon: 'system' },
 ];
 
@@ -119,6 +121,7 @@ export function AppLayout({ onSignOut, navigation: given }: AppLayoutProps) {
         {route.page === 'automations' && <AutomationsPage onOpenJob={openJob} query={route.query} onQueryChange={setQuery} />}
         {route.page === 'savings' && <SavingsPage />}
         {route.page === 'schedules' && <SchedulesPage />}
+        {route.page === 'notifications' && <NotificationsPage />}
         {route.page === 'system' && <SystemPage />}
       </AppShell.Main>
       <Toasts />

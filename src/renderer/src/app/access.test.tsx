@@ -27,6 +27,8 @@ import { SystemPage } from '../features/system/SystemPage';
 import { savingsHandlers } from '../features/savings/fixtures';
 import { queueControlHandlers } from '../features/queue-control/fixtures';
 import { SchedulesPage } from '../features/queue-control/SchedulesPage';
+import { notificationsHandlers } from '../features/notifications/fixtures';
+import { NotificationsPage } from '../features/notifications/NotificationsPage';
 import { denialMessage } from '../lib/access';
 import type { AppStores } from '../stores/app-stores';
 import { createFakeClient, EMPTY_STATS, makeJob, makeVideo, pagedJobs, type FakeClient } from '../testing/fake-client';
@@ -81,6 +83,7 @@ function fakeServer(): FakeClient {
     ...automationsHandlers(),
     ...savingsHandlers(VIDEO),
     ...queueControlHandlers(),
+    ...notificationsHandlers(),
   });
 }
 
@@ -138,6 +141,14 @@ const SURFACES: ReadonlyArray<{ readonly name: string; readonly show: (stores: A
       renderUi(<SchedulesPage />, stores);
       await screen.findByRole('button', { name: 'Save schedules' });
       await screen.findByRole('button', { name: 'Drain' });
+    },
+  },
+  {
+    name: 'the notifications page',
+    show: async (stores) => {
+      renderUi(<NotificationsPage />, stores);
+      await screen.findByRole('button', { name: 'Save notifications' });
+      await screen.findByRole('button', { name: 'Send test to Ops chat' });
     },
   },
   {
