@@ -18,6 +18,7 @@ import { benchPlainjob } from './peer-plainjob';
 import { benchQueueThroughput, THROUGHPUT_CPU_LIMIT, THROUGHPUT_JOBS } from './queue-throughput';
 import { atLeast, toJsonLines, toTable, type Metric } from './report';
 import { benchScheduleDecision } from './schedule-decision';
+import { benchScheduleDecisionGpus } from './schedule-decision-gpus';
 import { benchStartLatency } from './start-latency';
 import { progress } from './support';
 import { benchTagging } from './tagging-bench';
@@ -86,7 +87,7 @@ async function main(): Promise<void> {
   }
   if (only.has('latency')) metrics.push(...(await benchStartLatency()));
   if (only.has('enqueue')) metrics.push(...(await benchEnqueueBulk()));
-  if (only.has('schedule')) metrics.push(...(await benchScheduleDecision()));
+  if (only.has('schedule')) metrics.push(...(await benchScheduleDecision()), ...(await benchScheduleDecisionGpus()));
   if (only.has('cleaner')) metrics.push(...(await benchCleanerPrune()));
   if (only.has('api')) metrics.push(...(await benchApi()));
   if (only.has('media')) metrics.push(...(await benchMedia()));

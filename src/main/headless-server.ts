@@ -52,6 +52,7 @@ export async function startHeadless(env: Env = process.env, options: HeadlessOpt
   const embedded = await openEmbeddedRuntime(config, {
     processors: options.processors ? () => options.processors! : createProcessors,
     ...(options.catalog ? { catalog: options.catalog } : {}),
+    env,
   });
   const { runtime } = embedded;
 

@@ -54,6 +54,10 @@ const NAMES = {
   setNotifications: true,
   testNotification: true,
   listNotificationDeliveries: true,
+  getSettings: true,
+  setSettings: true,
+  exportSettings: true,
+  importSettings: true,
 } as const satisfies Record<OperationName, true>;
 
 export const PRELOAD_OPERATION_NAMES = Object.keys(NAMES) as OperationName[];

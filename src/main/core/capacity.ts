@@ -4,6 +4,7 @@
  * encode in software), reserve no VRAM, and are limited by their slots only.
  */
 import type { ResourceCategory } from '../../shared/domain/statuses';
+import { maxGpuUsage, type GpuSlot, type GpuUsage } from './gpu-placement';
 
 export type CategoryLimits = Readonly<Record<ResourceCategory, number>>;
 
@@ -27,11 +28,19 @@ export interface NodeCapacity {
    * GPU held for the person at the machine). Running jobs are not affected.
    */
   readonly closedCategories?: Readonly<Partial<Record<ResourceCategory, string>>>;
+  /**
+   * The node's GPUs one by one (gpu-placement.ts): each GPU job is placed on one of them. Absent or
+   * empty: one node-wide budget (vramBudgetMb), today's behaviour. When present, vramBudgetMb is
+   * their budgets' sum.
+   */
+  readonly gpus?: readonly GpuSlot[];
 }
 
 export interface NodeUsage {
   readonly running: Readonly<Record<ResourceCategory, number>>;
   readonly vramReservedMb: number;
+  /** Per GPU index, what live jobs placed there hold (jobs without a GPU are not in it). */
+  readonly gpus?: GpuUsage;
 }
 
 export const EMPTY_USAGE: NodeUsage = { running: { cpu: 0, gpu_encode: 0, gpu_ai: 0 }, vramReservedMb: 0 };
@@ -58,5 +67,6 @@ export function maxUsage(a: NodeUsage, b: NodeUsage): NodeUsage {
       gpu_ai: Math.max(a.running.gpu_ai, b.running.gpu_ai),
     },
     vramReservedMb: Math.max(a.vramReservedMb, b.vramReservedMb),
+    ...((a.gpus ?? b.gpus) ? { gpus: maxGpuUsage(a.gpus, b.gpus)! } : {}),
   };
 }

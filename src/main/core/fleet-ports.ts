@@ -15,6 +15,21 @@ export interface NodeGpu {
   readonly name: string;
   readonly totalMb: number;
   readonly usedMb: number;
+  /** Per-GPU inventory (nvidia-smi; #18): absent on nodes that have none. */
+  readonly uuid?: string | null;
+  readonly freeMb?: number | null;
+  readonly driverVersion?: string | null;
+  readonly encodeSupported?: boolean;
+  /** NVENC sessions allowed (null: no cap). */
+  readonly nvencSessionCap?: number | null;
+  readonly encoderSessions?: number | null;
+  /** What our jobs placed on it reserve, and how many run there. */
+  readonly vramReservedMb?: number;
+  readonly jobsRunning?: number;
+  /** What our jobs may reserve on it in all (total − headroom − other programs' use). */
+  readonly vramBudgetMb?: number;
+  /** Why it takes no new jobs, when it takes none. */
+  readonly blocked?: string | null;
 }
 
 export interface NodeRegistration {

@@ -48,6 +48,9 @@ export interface JobRecord {
   readonly pipelineRunId?: string | null;
   /** The job of the step this one came after, in its pipeline run. */
   readonly parentJobId?: string | null;
+  /** The GPU the current (or last) attempt was placed on, on nodes with a per-GPU inventory; null otherwise. */
+  readonly gpuIndex?: number | null;
+  readonly gpuUuid?: string | null;
 }
 
 export interface RecordedProcess {

@@ -20,6 +20,7 @@ import type { ResourceCategory } from '../../shared/domain/statuses';
 import { RESOURCE_CATEGORIES } from '../../shared/domain/statuses';
 import { GPU_CATEGORIES, vramToReserve, type NodeCapacity, type NodeUsage } from './capacity';
 import type { FittingRead } from './ports';
+import { addToGpu, placeOnGpu, type GpuSlot, type GpuUse } from './gpu-placement';
 
 export interface Candidate {
   readonly id: string;
@@ -29,6 +30,10 @@ export interface Candidate {
   readonly vramRequired: number;
   /** When the job last became eligible to run (created, resumed, retried), epoch ms. */
   readonly waitingSince: number;
+  /** The GPU index the job asked for (params.gpu); per-GPU nodes only. */
+  readonly gpu?: number | null;
+  /** A GPU name substring the job asked for (params.gpuModel); per-GPU nodes only. */
+  readonly gpuModel?: string | null;
 }
 
 export interface ScheduleInput {
@@ -43,6 +48,8 @@ export interface ScheduleInput {
 export interface StartDecision {
   readonly candidate: Candidate;
   readonly vramReservedMb: number;
+  /** The GPU the job is placed on (per-GPU nodes, GPU work only). */
+  readonly gpu?: { readonly index: number; readonly uuid: string | null };
 }
 
 export interface ScheduleResult {
@@ -70,6 +77,9 @@ export function schedule(input: ScheduleInput): ScheduleResult {
   let vramFree = budget === null ? Number.POSITIVE_INFINITY : budget - usage.vramReservedMb;
   /** VRAM held for starving jobs ranked above the one being considered. */
   let vramHeld = 0;
+  const gpus: readonly GpuSlot[] = capacity.gpus ?? [];
+  const gpuUse: Record<number, GpuUse> = { ...usage.gpus };
+  const gpuWork = capacity.gpuCategories ?? GPU_CATEGORIES;
 
   for (const c of ranked) {
     if (capacity.pausedCategories.includes(c.category)) {
@@ -87,16 +97,30 @@ export function schedule(input: ScheduleInput): ScheduleResult {
       continue;
     }
     const need = vramToReserve(c.vramRequired, c.category, capacity);
-    if (budget !== null && need > budget) {
+    // per GPU, the GPUs' own checks say why a job does not fit (naming each GPU); only the VRAM held
+    // for a starving job is decided node-wide
+    const perGpu = gpus.length > 0 && gpuWork.includes(c.category);
+    if (!perGpu && budget !== null && need > budget) {
       waiting.set(c.id, `needs ${need} MB VRAM, more than the whole budget of ${budget} MB`);
       continue;
     }
-    if (need > 0 && need > vramFree - vramHeld) {
+    if (need > 0 && need > vramFree - vramHeld && (!perGpu || need <= vramFree)) {
       waiting.set(c.id, vramWaitReason(need, Math.max(0, vramFree), vramHeld));
       if (now - c.waitingSince >= starvationGuardMs) vramHeld += need;
       continue;
     }
-    start.push({ candidate: c, vramReservedMb: need });
+    if (perGpu) {
+      const placed = placeOnGpu(gpus, gpuUse, { category: c.category, needMb: need, gpu: c.gpu ?? null, gpuModel: c.gpuModel ?? null });
+      if ('reason' in placed) {
+        waiting.set(c.id, placed.reason);
+        if (need > 0 && now - c.waitingSince >= starvationGuardMs) vramHeld += need;
+        continue;
+      }
+      addToGpu(gpuUse, placed.gpu.index, c.category, need);
+      start.push({ candidate: c, vramReservedMb: need, gpu: { index: placed.gpu.index, uuid: placed.gpu.uuid } });
+    } else {
+      start.push({ candidate: c, vramReservedMb: need });
+    }
     running[c.category] += 1;
     vramFree -= need;
   }

@@ -26,6 +26,11 @@ export interface JobContext {
   trackProcess(process: TrackedProcess): () => void;
   /** The files this attempt writes in the library: the publishing fence and the partial records (steps/publish-output.ts uses it). */
   readonly files: AttemptFiles;
+  /**
+   * Environment variables the attempt's tools must run with, on top of the usual child environment:
+   * the GPU pin (CUDA_VISIBLE_DEVICES, media/gpu-pinning.ts) of a job placed on one GPU. Empty otherwise.
+   */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /**

@@ -2,6 +2,7 @@
  * One running attempt of a job: its processor, abort controller and liveness. Turns how the
  * processor ended into an AttemptOutcome (completed, failed with a retry decision, interrupted).
  */
+import { gpuPinOf } from '../processors/media/gpu-pinning';
 import { decideAfterFailure, type RetryPolicyConfig } from '../core/retry-policy';
 import type { AttemptOutcome, Clock, JobRecord } from '../core/ports';
 import { JobError, type AttemptFiles, type JobContext, type Processor, type TrackedProcess } from '../processors/processor';
@@ -277,5 +278,9 @@ class AttemptContext implements JobContext {
 
   get files(): AttemptFiles {
     return this.attempt.files;
+  }
+
+  get env(): Readonly<Record<string, string>> {
+    return gpuPinOf(this.attempt.job)?.env ?? {};
   }
 }

@@ -6,6 +6,8 @@ import type { ResourceCategory } from '../../shared/domain/statuses';
 import type { CategoryLimits, NodeCapacity } from '../core/capacity';
 import type { JobStore, QueueFlags } from '../core/ports';
 import { computeVramBudget, type GpuMemoryReading } from '../core/vram-budget';
+import type { GpuUsage } from '../core/gpu-placement';
+import type { GpuSlots, GpuSlotView } from './gpu-slots';
 
 export interface GpuReadingSource {
   /** The GPU jobs are placed on, or null when there is none. */
@@ -31,23 +33,43 @@ export class CapacityState {
 
   constructor(
     private readonly store: JobStore,
-    private readonly limits: CategoryLimits,
+    private limits: CategoryLimits,
     private readonly declaredVramMb: number | null,
-    private readonly headroomMb: number,
+    private headroomMb: number,
     private readonly gpu: GpuReadingSource,
     private readonly gpuWork: () => GpuWorkProfile = () => DEFAULT_GPU_WORK,
+    /** The node's GPUs one by one (nvidia-smi inventory); used unless a VRAM budget is declared. */
+    private readonly perGpu: GpuSlots | null = null,
   ) {}
+
+  /** Whether jobs are placed per GPU: an inventory with GPUs and no declared node-wide budget. */
+  get perGpuPlacement(): boolean {
+    return this.declaredVramMb === null && this.perGpu !== null && this.perGpu.hasGpus;
+  }
+
+  /** Each GPU's state (System page, metrics, node record); [] without per-GPU placement. */
+  gpuViews(): GpuSlotView[] {
+    return this.perGpuPlacement ? this.perGpu!.views(this.headroomMb) : [];
+  }
 
   async load(): Promise<void> {
     this.flags = await this.store.getQueueFlags();
   }
 
+  /** Live settings (PUT /api/media/settings): new limits and VRAM headroom, used from the next claim on. */
+  reconfigure(limits: CategoryLimits, headroomMb: number): void {
+    this.limits = { ...limits };
+    this.headroomMb = headroomMb;
+  }
+
   /** Told by the runtime whenever reservations change, so the budget estimate stays conservative. */
-  setReservedByUs(mb: number): void {
+  setReservedByUs(mb: number, gpus?: GpuUsage): void {
     this.reservedByUsMb = mb;
+    this.perGpu?.setUsage(gpus);
   }
 
   vramBudgetMb(): number | null {
+    if (this.perGpuPlacement) return this.perGpu!.slots(this.headroomMb).reduce((sum, g) => sum + g.budgetMb, 0);
     const { budgetMb, othersMb } = computeVramBudget({
       declaredMb: this.declaredVramMb,
       gpu: this.gpu.current(),
@@ -61,10 +83,11 @@ export class CapacityState {
 
   snapshot(): NodeCapacity {
     const work = this.gpuWork();
+    const gpus = this.perGpuPlacement ? this.perGpu!.slots(this.headroomMb) : [];
     return {
       limits: this.categoryLimits(),
       gpuCategories: work.gpuCategories,
-      vramBudgetMb: this.vramBudgetMb(),
+      ...(gpus.length > 0 ? { gpus, vramBudgetMb: gpus.reduce((sum, g) => sum + g.budgetMb, 0) } : { vramBudgetMb: this.vramBudgetMb() }),
       queuePaused: this.flags.queuePaused,
       pausedCategories: this.flags.pausedCategories,
     };
@@ -76,7 +99,8 @@ export class CapacityState {
 
   /** The configured limits, with gpu_encode capped by NVENC's session limit where it applies. */
   categoryLimits(): CategoryLimits {
-    const cap = this.gpuWork().gpuEncodeCap;
+    // per GPU, each card's own NVENC session cap applies at placement instead
+    const cap = this.perGpuPlacement ? null : this.gpuWork().gpuEncodeCap;
     return cap === null ? this.limits : { ...this.limits, gpu_encode: Math.min(this.limits.gpu_encode, cap) };
   }
 

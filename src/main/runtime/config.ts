@@ -42,6 +42,8 @@ export interface RuntimeConfig {
   readonly watch: WatchSettings;
   /** MEDIA_START_PAUSED=1: the queue is paused when this node starts (resume it to start jobs). */
   readonly startPaused?: boolean;
+  /** MEDIA_NVENC_SESSIONS: concurrent NVENC sessions per GPU; absent/null: by card class (core/gpu-classes.ts). */
+  readonly nvencSessions?: number | null;
 }
 
 export interface FleetConfig {
@@ -100,6 +102,7 @@ export function loadConfig(env: Env = process.env, overrides: Partial<RuntimeCon
     quarantineDays: intFromEnv(env, 'MEDIA_QUARANTINE_DAYS', 7, 0),
     watch: loadWatchDefaults(env),
     startPaused: flagFromEnv(env, 'MEDIA_START_PAUSED'),
+    nvencSessions: env.MEDIA_NVENC_SESSIONS ? intFromEnv(env, 'MEDIA_NVENC_SESSIONS', 0, 1) : null,
     ...overrides,
   };
 }

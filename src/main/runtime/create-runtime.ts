@@ -21,6 +21,8 @@ import { systemClock } from '../core/ports';
 import { decideAfterCrash } from '../core/retry-policy';
 import { APP_VERSION } from '../version';
 import { CapacityState, noGpu } from './capacity-state';
+import { GpuSlots } from './gpu-slots';
+import { withGpuPlacement } from './gpu-system-view';
 import { JobCleaner } from './cleaner';
 import { createLibraryWatcher } from './library-watcher';
 import { createPipelines } from './pipelines/create-pipelines';
@@ -44,6 +46,8 @@ import { TransitionRecorder, transitionsOf } from './transitions';
 import { parseInput } from './validation';
 import { HangWatchdog } from './watchdog';
 import { NotificationService } from './notifications/notification-service';
+import { LiveSettings } from './live-settings';
+import { settingsHandlers } from './settings-operations';
 
 export { INTERNAL_CALLER, type FleetDeps, type Runtime, type RuntimeDeps } from './runtime-api';
 
@@ -54,19 +58,35 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
   const logger = deps.logger ?? console;
   const sharedStore = deps.fleet !== undefined;
   const transitions = new TransitionRecorder();
-  const capacity = new CapacityState(store, config.limits, config.declaredVramMb, config.vramHeadroomMb, deps.gpu ?? noGpu, deps.gpuWork);
+  const settings = deps.settings ?? deps.libraryWatch?.settings ?? new MemorySettingsStore();
+  // live settings (PUT /api/media/settings): limits and headroom → capacity, retention → the cleaner, hang timeout → watchdog and attempts
+  const retention = { ...config.retention };
+  const live: LiveSettings = new LiveSettings({
+    settings,
+    config,
+    env: deps.env ?? process.env,
+    clock,
+    logger,
+    onApplied: (values) => {
+      capacity.reconfigure(values.limits, values.vramHeadroomMb);
+      Object.assign(retention, { completedDays: values.retainCompletedDays, failedDays: values.retainFailedDays });
+      dispatcher.requestDispatch();
+    },
+  });
+  const perGpu = deps.gpuInventory ? new GpuSlots(deps.gpuInventory, { nvencSessions: config.nvencSessions ?? null }) : null;
+  const capacity = new CapacityState(store, config.limits, config.declaredVramMb, config.vramHeadroomMb, deps.gpu ?? noGpu, deps.gpuWork, perGpu);
   const relayed = deps.fleet?.events ? { fleet: { channel: deps.fleet.events, registry: deps.fleet.registry } } : {};
   const events = new LiveEvents({ timers, ...relayed, getStats: () => handlers.getStats({}, INTERNAL_CALLER) });
   const killOrphans = deps.killOrphans ?? killRecordedOrphans;
   const processes = new ProcessBook(store, config.nodeId, clock, logger, killOrphans);
-  const { nodeId, retryPolicy, hangTimeoutMs, stopGraceMs, starvationGuardMs, reportFlushMs } = config;
+  const { nodeId, retryPolicy, stopGraceMs, starvationGuardMs, reportFlushMs } = config;
   const dispatcher = new Dispatcher(
     store,
     deps.processors,
-    (local) => (capacity.setReservedByUs(local.vramReservedMb), control.capacity(capacity.snapshot())),
+    (local) => (capacity.setReservedByUs(local.vramReservedMb, local.gpus), control.capacity(capacity.snapshot())),
     {
-      onProcessStarted: (jobId, p) => (processes.started(jobId, p), control.gpuYield.processStarted(p.pid)),
-      onProcessEnded: (_jobId, p) => (processes.ended(p), control.gpuYield.processEnded(p.pid)),
+      onProcessStarted: (jobId, p) => (processes.started(jobId, p), control.gpuYield.processStarted(p.pid), perGpu?.processStarted(p.pid)),
+      onProcessEnded: (_jobId, p) => (processes.ended(p), control.gpuYield.processEnded(p.pid), perGpu?.processEnded(p.pid)),
       onJobsChanged: (jobs) => (self.countOutcomes(jobs), events.publish(jobs), control.jobsChanged(jobs)),
       onProgress: (jobId, progress) => events.progressed(jobId, progress),
       onConsole: (jobId, chunk) => events.console(jobId, chunk),
@@ -74,10 +94,21 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
       onTransitions: (changes) => transitions.record(changes),
       onError: (error) => logger.error('Dispatcher tick failed (it will run again on the next event):', error),
     },
-    { nodeId, clock, retryPolicy, hangTimeoutMs, stopGraceMs, starvationGuardMs, reportFlushMs, sharedStore },
+    {
+      nodeId,
+      clock,
+      retryPolicy,
+      get hangTimeoutMs() {
+        return live.values.hangTimeoutMs;
+      },
+      stopGraceMs,
+      starvationGuardMs,
+      reportFlushMs,
+      sharedStore,
+    },
     clock,
   );
-  const settings = deps.settings ?? deps.libraryWatch?.settings ?? new MemorySettingsStore();
+  perGpu?.setUsageSource(() => dispatcher.localUsage().gpus);
   const control = createQueueControl({
     settings,
     store,
@@ -91,7 +122,13 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
     logger,
   });
   transitions.observe((changes) => control.transitions(changes));
-  const self: SelfNode = new SelfNode({ config, ...(deps.fleet ? { fleet: deps.fleet } : {}), clock, dispatcher, capacity, gpus: () => deps.systemExtras?.().gpus ?? [] });
+  // the GPUs with what the scheduler sees on each (per-GPU placement): System page and node record
+  const baseExtras = deps.systemExtras ?? (() => ({ version: APP_VERSION, gpus: [], tools: { ffmpeg: null, ffprobe: null, error: null }, encoders: { available: [], preferred: null, failed: [] } }));
+  const systemExtras = () => {
+    const extras = baseExtras();
+    return { ...extras, gpus: withGpuPlacement(extras.gpus, capacity.gpuViews()) };
+  };
+  const self: SelfNode = new SelfNode({ config, ...(deps.fleet ? { fleet: deps.fleet } : {}), clock, dispatcher, capacity, gpus: () => systemExtras().gpus });
   const fleet = deps.fleet
     ? createFleetMember({
         ...deps.fleet,
@@ -100,7 +137,7 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
         timers,
         beat: () => self.live(),
         dispatcher,
-        reloadFlags: () => Promise.all([capacity.load(), control.reload()]).then(() => undefined),
+        reloadFlags: () => Promise.all([capacity.load(), control.reload(), live.load()]).then(() => undefined),
         decideRescue: (job) => decideAfterCrash(job.retryCount, job.maxRetries),
         onRescued: (jobs) => {
           events.publish(jobs);
@@ -132,7 +169,7 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
     sharedStore,
     ...(deps.readLibraryFile ? { readLibraryFile: deps.readLibraryFile } : {}),
     ...(deps.transcode ? { transcode: deps.transcode } : {}),
-    systemExtras: deps.systemExtras ?? (() => ({ version: APP_VERSION, gpus: [], tools: { ffmpeg: null, ffprobe: null, error: null }, encoders: { available: [], preferred: null, failed: [] } })),
+    systemExtras,
   });
   const notifier = new NotificationService({
     settings,
@@ -151,12 +188,13 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
     userAgent: `media-job-control/${APP_VERSION}`,
     ...deps.notifications,
   });
-  const withNotifications = { ...baseHandlers, ...notifier.handlers };
+  const withNotifications = { ...baseHandlers, ...notifier.handlers, ...settingsHandlers(live, () => handlers, () => clock.now()) };
   const handlers: OperationHandlers = { ...withNotifications, ...control.handlers(withNotifications) };
 
   const services = new ServiceGroup(
     [
       defineService('queue flags', () => capacity.load()),
+      defineService('runtime settings', () => live.load()),
       control.service,
       ...(fleet ? [fleet.registration] : []),
       ...(events.relay ? [events.relay] : []),
@@ -177,12 +215,14 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
       new HangWatchdog({
         attempts: () => dispatcher.runningAttempts(),
         stop: (jobId, reason) => dispatcher.stopAttempt(jobId, reason),
-        hangTimeoutMs,
+        get hangTimeoutMs() {
+          return live.values.hangTimeoutMs;
+        },
         clock,
         timers,
-        onHang: (jobId) => logger.warn(`[${formatLogTime(clock.now())}] job ${jobId} showed no progress for ${hangTimeoutMs} ms: stopping it`),
+        onHang: (jobId) => logger.warn(`[${formatLogTime(clock.now())}] job ${jobId} showed no progress for ${live.values.hangTimeoutMs} ms: stopping it`),
       }),
-      new JobCleaner(store, config.retention, clock, {
+      new JobCleaner(store, retention, clock, {
         timers,
         onPruned: (deleted) => {
           logger.info(`Retention: deleted ${deleted} ended job(s) past their retention, with their log lines.`);

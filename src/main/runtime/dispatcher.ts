@@ -7,6 +7,7 @@
 import { candidateLookahead, fittingRead, schedule } from '../core/scheduler';
 import type { AttemptOutcome, Clock, JobRecord, JobStore, ReportBatch } from '../core/ports';
 import { maxUsage, type NodeCapacity, type NodeUsage } from '../core/capacity';
+import { addToGpu, type GpuUse } from '../core/gpu-placement';
 import { RESOURCE_CATEGORIES, type ResourceCategory } from '../../shared/domain/statuses';
 import type { ProcessorRegistry, TrackedProcess } from '../processors/processor';
 import { Attempt, type AttemptHooks, type AttemptOptions, type StopReason } from './attempt';
@@ -269,11 +270,14 @@ export class Dispatcher {
   localUsage(): NodeUsage {
     const running = { cpu: 0, gpu_encode: 0, gpu_ai: 0 };
     let vramReservedMb = 0;
+    let gpus: Record<number, GpuUse> | undefined;
     for (const a of [...this.active.values(), ...this.stopping]) {
       running[a.job.resourceCategory] += 1;
       vramReservedMb += a.job.vramReserved;
+      const gpu = a.job.gpuIndex;
+      if (gpu !== null && gpu !== undefined) addToGpu((gpus ??= {}), gpu, a.job.resourceCategory, a.job.vramReserved);
     }
-    return { running, vramReservedMb };
+    return gpus ? { running, vramReservedMb, gpus } : { running, vramReservedMb };
   }
 
   private startAttempt(job: JobRecord): void {

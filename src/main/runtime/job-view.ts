@@ -34,6 +34,7 @@ export function toJobView(job: JobRecord, queuePosition: number | null = null): 
     pipelineRunId: job.pipelineRunId ?? null,
     parentJobId: job.parentJobId ?? null,
     cancelling: isCancelling(job),
+    ...(job.gpuIndex !== null && job.gpuIndex !== undefined ? { gpuIndex: job.gpuIndex, gpuUuid: job.gpuUuid ?? null } : {}),
   };
 }
 

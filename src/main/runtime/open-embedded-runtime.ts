@@ -26,7 +26,8 @@ import { TranscodeService } from '../processors/transcode/transcode-service';
 import type { TranscodeStore } from '../core/transcode-ports';
 import { randomUUID } from 'node:crypto';
 import type { FleetDeps } from './create-runtime';
-import { GpuSampler, type GpuSample } from '../system/nvidia-smi';
+import type { GpuSample } from '../system/nvidia-smi';
+import { NvidiaGpuSampler } from '../system/nvidia-gpus';
 import { ensurePrivateDirectory } from '../system/private-paths';
 import type { RuntimeConfig } from './config';
 import type { JobTypeCatalog } from './create-job';
@@ -39,6 +40,8 @@ export interface EmbeddedRuntimeOptions {
   /** Builds the job processors; none by default. */
   readonly processors?: (deps: ProcessorDeps) => ProcessorRegistry;
   readonly catalog?: JobTypeCatalog;
+  /** The environment the configuration was read from (locks the runtime settings it sets); process.env by default. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 export interface EmbeddedRuntime {
@@ -100,7 +103,7 @@ export async function openEmbeddedRuntime(config: RuntimeConfig, options: Embedd
   const library = new LibraryPaths(config.libraryPath);
   library.ensureDirectories();
   const stores = await openStores(config);
-  const sampler = new GpuSampler();
+  const sampler = new NvidiaGpuSampler();
   try {
     const [, discovered] = await Promise.all([sampler.start(), findTools()]);
     const { tools, toolsError } = discovered;
@@ -112,7 +115,7 @@ export async function openEmbeddedRuntime(config: RuntimeConfig, options: Embedd
       nodeId: config.nodeId,
       quarantineDays: config.quarantineDays,
       sharedStore: stores.fleet !== null,
-      gpuName: () => sampler.gpus[0]?.name ?? null,
+      gpuName: () => sampler.gpus()[0]?.name ?? null,
       logger: console,
     });
     const processors = options.processors?.({ videos: stores.videos, analysis: stores.analysis, library, tools, toolsError, encoders, scanParallelism: Math.max(1, config.limits.cpu), transcode }) ?? createRegistry([]);
@@ -126,6 +129,7 @@ export async function openEmbeddedRuntime(config: RuntimeConfig, options: Embedd
       transcode,
       ...(stores.fleet ? { fleet: stores.fleet } : {}),
       ...(options.catalog ? { catalog: options.catalog } : {}),
+      ...(options.env ? { env: options.env } : {}),
       libraryWatch: {
         library,
         settings: stores.settings,
@@ -137,7 +141,9 @@ export async function openEmbeddedRuntime(config: RuntimeConfig, options: Embedd
           return probeVideo({ absolutePath, ffprobePath: tools.ffprobe.path, signal });
         },
       },
-      gpu: { current: () => sampler.gpus[0] ?? null },
+      gpu: { current: () => sampler.gpus()[0] ?? null },
+      // every NVIDIA GPU one by one: jobs are placed per GPU unless MEDIA_TOTAL_VRAM_MB declares one budget
+      gpuInventory: sampler,
       gpuWork: () => gpuWorkOf(encoders),
       readLibraryFile: async (relativePath, maxBytes) => {
         const path = library.resolve(relativePath);
@@ -146,7 +152,7 @@ export async function openEmbeddedRuntime(config: RuntimeConfig, options: Embedd
       },
       systemExtras: () => ({
         version: APP_VERSION,
-        gpus: sampler.gpus.map((g) => ({ ...g })),
+        gpus: sampler.gpus().map((g) => ({ ...g })),
         tools: {
           ffmpeg: tools ? { path: tools.ffmpeg.path, version: tools.ffmpeg.version, source: tools.ffmpeg.source } : null,
           ffprobe: tools ? { path: tools.ffprobe.path, version: tools.ffprobe.version, source: tools.ffprobe.source } : null,
@@ -166,7 +172,7 @@ export async function openEmbeddedRuntime(config: RuntimeConfig, options: Embedd
       tools,
       toolsError,
       encoders,
-      gpus: () => sampler.gpus,
+      gpus: () => sampler.gpus(),
       close() {
         closing ??= (async () => {
           try {

@@ -71,8 +71,10 @@ export interface OperationDeps {
 type QueueControlOperation = 'drainQueue' | 'getSchedules' | 'setSchedules';
 /** Served by the notifier (runtime/notifications). */
 type NotificationOperation = 'getNotifications' | 'setNotifications' | 'testNotification' | 'listNotificationDeliveries';
+/** Served by runtime/settings-operations.ts (live runtime settings, export/import). */
+type SettingsOperation = 'getSettings' | 'setSettings' | 'exportSettings' | 'importSettings';
 
-export function createOperationHandlers(deps: OperationDeps): Omit<OperationHandlers, QueueControlOperation | NotificationOperation> {
+export function createOperationHandlers(deps: OperationDeps): Omit<OperationHandlers, QueueControlOperation | NotificationOperation | SettingsOperation> {
   const { store, dispatcher, capacity, clock } = deps;
 
   async function fullLog(job: JobRecord): Promise<string> {

@@ -12,6 +12,7 @@ import type { VideoStore } from '../core/library-ports';
 import type { PipelineStore } from '../core/pipeline-ports';
 import type { SettingsStore } from '../core/watch-ports';
 import type { GpuActivitySource } from '../system/gpu-activity';
+import type { GpuInventory } from '../system/nvidia-gpus';
 import type { Clock, JobStore, RecordedProcess, Timers } from '../core/ports';
 import type { ProcessorRegistry } from '../processors/processor';
 import type { GpuReadingSource, GpuWorkProfile } from './capacity-state';
@@ -29,12 +30,19 @@ export const INTERNAL_CALLER: Caller = { name: 'internal', role: 'admin' };
 
 export interface RuntimeDeps {
   readonly config: RuntimeConfig;
+  /** The environment the configuration came from: a variable set there locks its runtime setting (default: process.env). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
   readonly store: JobStore;
   readonly videos: VideoStore;
   /** Analysis results (scenes); without it the analysis read operations answer NOT_FOUND. */
   readonly analysis?: AnalysisStore;
   readonly processors: ProcessorRegistry;
   readonly gpu?: GpuReadingSource;
+  /**
+   * The node's GPUs one by one (nvidia-smi): with GPUs in it and no declared VRAM budget, each GPU
+   * job is placed on one GPU (core/gpu-placement.ts). Absent: one node-wide budget from `gpu`.
+   */
+  readonly gpuInventory?: GpuInventory;
   /** What the GPU really does here (encoder probe); by default both GPU categories use it. */
   readonly gpuWork?: () => GpuWorkProfile;
   readonly clock?: Clock;

@@ -3,6 +3,7 @@
  * from the dispatcher and the capacity state), and its row in the node list, taken live from the
  * process rather than from its last heartbeat (the registry's row is as old as that beat).
  */
+import { nodeGpuOf } from './gpu-system-view';
 import { hostname } from 'node:os';
 import type { Fleet } from '../../shared/contracts/fleet';
 import type { FleetRegistry, NodeGpu, NodeHeartbeat, NodeRecord, NodeRegistration } from '../core/fleet-ports';
@@ -58,7 +59,7 @@ export class SelfNode {
     return {
       limits: this.deps.capacity.categoryLimits(),
       vramBudgetMb: this.deps.capacity.vramBudgetMb(),
-      gpus: this.deps.gpus().map(({ index, name, totalMb, usedMb }) => ({ index, name, totalMb, usedMb })),
+      gpus: this.deps.gpus().map(nodeGpuOf),
       running: usage.running,
       vramReservedMb: usage.vramReservedMb,
       attempts: [...this.deps.dispatcher.runningAttempts()].map((a) => ({ jobId: a.job.id, attempt: a.job.attempt })),

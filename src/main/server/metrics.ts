@@ -13,6 +13,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { OperationOutput } from '../../shared/contracts/operations';
 import type { Runtime } from '../runtime/create-runtime';
 import type { JobTransition } from '../runtime/transitions';
+import { registerGpuMetrics } from './gpu-metrics';
 
 const DURATION_BUCKETS = [0.05, 0.25, 1, 5, 15, 60, 300, 900, 1800, 3600, 7200, 14400];
 
@@ -97,6 +98,8 @@ export function createMetrics(runtime: Runtime): { registry: Registry; close: ()
     name: 'media_node_vram_reserved_mb', help: 'VRAM reserved by the jobs running on each node (MB, at its last heartbeat)', labelNames: ['node'], registers: [registry],
     async collect() { this.reset(); for (const n of (await nodes()).nodes) this.set({ node: n.id }, n.vramReservedMb); },
   });
+
+  registerGpuMetrics(registry, nodes);
 
   // library transcoding, computed at scrape time from the savings ledger (fleet-wide, rebuildable;
   // counters because replacements only add: restores are counted as an outcome, not subtracted)

@@ -19,6 +19,8 @@ export const ERROR_CODES = {
   VERSION_CONFLICT: 409,
   /** A transcode with these settings was already applied to (or tried on) this content; `force: true` overrides. */
   ALREADY_PROCESSED: 409,
+  /** A setting an environment variable sets on this node: unset the variable to change it through the API. */
+  SETTING_LOCKED: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   HOST_NOT_ALLOWED: 421,

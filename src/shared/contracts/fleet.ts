@@ -24,7 +24,29 @@ export const nodeViewSchema = z.object({
   state: nodeStateSchema,
   limits: perCategory,
   vramBudgetMb: z.number().nullable(),
-  gpus: z.array(z.object({ index: z.number().int(), name: z.string(), totalMb: z.number(), usedMb: z.number() })),
+  gpus: z.array(
+    z.object({
+      index: z.number().int(),
+      name: z.string(),
+      totalMb: z.number(),
+      usedMb: z.number(),
+      /** Per-GPU inventory and placement (#18), on nodes with nvidia-smi; absent elsewhere. */
+      uuid: z.string().nullable().optional(),
+      freeMb: z.number().nullable().optional(),
+      driverVersion: z.string().nullable().optional(),
+      encoderUtilizationPercent: z.number().nullable().optional(),
+      decoderUtilizationPercent: z.number().nullable().optional(),
+      encodeSupported: z.boolean().optional(),
+      /** NVENC sessions allowed (null: no cap). */
+      nvencSessionCap: z.number().int().nullable().optional(),
+      encoderSessions: z.number().int().nullable().optional(),
+      vramReservedMb: z.number().optional(),
+      jobsRunning: z.number().int().optional(),
+      vramBudgetMb: z.number().optional(),
+      /** Why it takes no new jobs, when it takes none. */
+      blocked: z.string().nullable().optional(),
+    }),
+  ),
   /** Attempts alive in this node's process at its last heartbeat. */
   running: perCategory,
   vramReservedMb: z.number(),

@@ -54,6 +54,9 @@ export const jobSchema = z.object({
    * suspended) until its tool has exited and its partial files are removed, then it becomes cancelled.
    */
   cancelling: z.boolean(),
+  /** Not in the spec: the GPU the job's attempt was placed on (nodes with a per-GPU inventory); absent otherwise. */
+  gpuIndex: z.number().int().nullable().optional(),
+  gpuUuid: z.string().nullable().optional(),
   /**
    * Not in the spec: the job's input video (params.videoId, else the first of params.videoIds), null
    * when it reads none or the video is gone; and the library videos it wrote (sourceJobId). Filled by

@@ -18,6 +18,7 @@ import { callerSchema, type Role } from './access';
 import { watchSettingsInputSchema, watchStateSchema } from './watch';
 import { scheduleSettingsInputSchema, scheduleStateSchema } from './queue-control';
 import * as notifications from './notifications';
+import * as settings from './settings';
 
 export interface OperationDefinition<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
   readonly input: I;
@@ -84,6 +85,10 @@ export const OPERATIONS = {
   setNotifications: op({ access: 'admin', method: 'PUT', path: '/api/media/notifications', input: notifications.notificationSettingsInputSchema, output: notifications.notificationSettingsViewSchema, summary: 'Replace the notification rules and webhooks (http/https URLs only); a webhook without `secret` keeps its stored secret, `secret: null` removes it. Stored for every node and applied at once. 400 VALIDATION_FAILED names the field' }),
   testNotification: op({ access: 'operate', method: 'POST', path: '/api/media/notifications/test', input: notifications.testNotificationInputSchema, output: notifications.testNotificationOutputSchema, summary: 'Send a test notification to one channel: desktop or browser (a `notification` event), or a webhook (`webhookId`: one try, its delivery answered)' }),
   listNotificationDeliveries: op({ access: 'read', method: 'GET', path: '/api/media/notifications/deliveries', input: notifications.deliveriesQuerySchema, output: notifications.deliveryListSchema, summary: "This node's last webhook tries (newest first; at most 200 kept, in memory): outcome delivered, retrying or failed, HTTP status, error" }),
+  getSettings: op({ access: 'read', method: 'GET', path: '/api/media/settings', input: noInput, output: settings.settingsStateSchema, summary: 'Runtime settings in force on this node (slots per category, VRAM headroom, retention days, hang timeout), with the fields an environment variable locks (field → variable)' }),
+  setSettings: op({ access: 'admin', method: 'PUT', path: '/api/media/settings', input: settings.runtimeSettingsInputSchema, output: settings.settingsStateSchema, summary: 'Change runtime settings (fields left out keep their values); stored for every node and applied at once, without a restart. 400 VALIDATION_FAILED names the field; 409 SETTING_LOCKED for a field an environment variable sets' }),
+  exportSettings: op({ access: 'read', method: 'GET', path: '/api/media/settings/export', input: noInput, output: settings.settingsExportSchema, summary: 'One JSON document with the runtime settings, watched folders, time windows, notification rules and webhooks (without their secrets) and pipelines, for POST /api/media/settings/import' }),
+  importSettings: op({ access: 'admin', method: 'POST', path: '/api/media/settings/import', input: settings.settingsExportSchema, output: settings.settingsImportResultSchema, summary: 'Apply an exported settings document: all of it is validated first (400 VALIDATION_FAILED names the field); pipelines are created or updated by name; fields an environment variable locks here are skipped and listed' }),
   getSession: op({ access: 'read', method: 'GET', path: '/api/auth/session', input: noInput, output: callerSchema, summary: 'Who the caller is: the name and role of the token (the desktop window is admin)' }),
 } as const;
 

@@ -6,6 +6,7 @@
  */
 import type { VideoEncoding } from '../media/ffmpeg-args';
 import type { VideoEncoderId } from '../media/hardware-encoders';
+import { gpuPinOf } from '../media/gpu-pinning';
 import { JobError, type JobContext } from '../processor';
 import { OUTPUT_PROBLEM } from '../steps/output-failure';
 
@@ -19,7 +20,9 @@ export async function encodeWithFallback<T>(ctx: JobContext, preferred: VideoEnc
   const first: VideoEncoderId = preferred ?? 'libx264';
   ctx.log(`Encoder: ${first}${first === 'libx264' ? ' (software)' : ' (hardware)'}`);
   try {
-    return await encode({ encoder: first, ...quality });
+    // on a GPU the scheduler placed the job on, NVENC runs on the pinned device
+    const pin = first === 'h264_nvenc' ? gpuPinOf(ctx.job) : null;
+    return await encode({ encoder: first, ...quality, ...(pin ? { gpuDevice: pin.ffmpegDevice } : {}) });
   } catch (error) {
     // a missing or broken input fails the same way in software; anything else may be the hardware's fault
     // so does an output that cannot be written or published (a full disk, a bad path, a lost fence)

@@ -23,6 +23,8 @@ export interface VideoEncoding {
   readonly preset: string;
   readonly targetBitrateKbps?: number;
   readonly vaapiDevice?: string;
+  /** The CUDA device NVENC runs on (see gpu-pinning.ts). */
+  readonly gpuDevice?: number;
 }
 
 export const DEFAULT_ENCODING: VideoEncoding = { encoder: 'libx264', crf: 23, preset: 'veryfast' };

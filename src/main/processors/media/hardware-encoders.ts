@@ -14,6 +14,7 @@
  * (not per card): nvencSessionLimit() gives the cap the scheduler should respect.
  */
 import { runProcess } from './process-runner';
+import { nvencDeviceArgs } from './gpu-pinning';
 
 export type VideoEncoderId = 'h264_nvenc' | 'h264_qsv' | 'h264_vaapi' | 'libx264';
 
@@ -59,6 +60,8 @@ export interface EncoderParams {
   readonly preset: string;
   /** Cap on the video bit rate; also sets a VBV buffer of twice that. */
   readonly targetBitrateKbps?: number;
+  /** The CUDA device NVENC runs on (gpu-pinning.ts: 0 inside a pinned process); absent: ffmpeg's default. */
+  readonly gpuDevice?: number;
 }
 
 export interface EncoderArgs {
@@ -93,7 +96,7 @@ export function encoderArgs(encoder: VideoEncoderId, params: EncoderParams, vaap
       return {
         inputArgs: [],
         videoFilter: 'format=yuv420p',
-        outputArgs: ['-c:v', 'h264_nvenc', '-preset', NVENC_PRESETS[i]!, '-rc', 'vbr', '-cq', crf, '-b:v', '0', ...cap],
+        outputArgs: ['-c:v', 'h264_nvenc', ...nvencDeviceArgs(params.gpuDevice), '-preset', NVENC_PRESETS[i]!, '-rc', 'vbr', '-cq', crf, '-b:v', '0', ...cap],
       };
     case 'h264_qsv':
       return {

@@ -57,6 +57,8 @@ async function runTool(ctx: JobContext, run: ToolRun, args: readonly string[]): 
     signal: ctx.signal,
     consoleBuffer: ctx.console,
     ...(run.cwd ? { cwd: run.cwd } : {}),
+    // the GPU pin of a job placed on one GPU (CUDA_VISIBLE_DEVICES)
+    ...(ctx.env && Object.keys(ctx.env).length > 0 ? { env: { ...process.env, ...ctx.env } } : {}),
     onActivity: () => ctx.heartbeat(),
     onProgress: (update) => {
       ctx.progress(from + ((to - from) * update.percent) / 100);

@@ -15,6 +15,7 @@ import type { SqliteVideoStore } from '../../storage/sqlite/sqlite-video-store';
 import { loadConfig, type RuntimeConfig } from '../config';
 import type { Clock, Timers } from '../../core/ports';
 import type { GpuActivitySource } from '../../system/gpu-activity';
+import type { GpuInventory } from '../../system/nvidia-gpus';
 import type { GpuReadingSource, GpuWorkProfile } from '../capacity-state';
 import type { JobTypeCatalog } from '../create-job';
 import { createRuntime, type Runtime } from '../create-runtime';
@@ -47,6 +48,8 @@ export interface TestRuntimeOptions {
   readonly clock?: Clock;
   /** The GPU yield's view of the machine (a fake reading source); nvidia-smi and /proc by default. */
   readonly gpuActivity?: GpuActivitySource;
+  /** The node's GPUs one by one (a fake nvidia-smi inventory): per-GPU placement. */
+  readonly gpuInventory?: GpuInventory;
 }
 
 export async function startTestRuntime(options: TestRuntimeOptions = {}): Promise<TestRuntime> {
@@ -66,6 +69,7 @@ export async function startTestRuntime(options: TestRuntimeOptions = {}): Promis
     ...(options.timers ? { timers: options.timers } : {}),
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.gpuActivity ? { gpuActivity: options.gpuActivity } : {}),
+    ...(options.gpuInventory ? { gpuInventory: options.gpuInventory } : {}),
     settings: stores.settings,
     logger: { info() {}, warn() {}, error: console.error },
   });

@@ -19,6 +19,8 @@ import { RESOURCE_CATEGORIES, type ResourceCategory } from '../../../shared/doma
 import { GPU_CATEGORIES } from '../../core/capacity';
 import type { ClaimRequest, FittingRead } from '../../core/ports';
 import type { Candidate } from '../../core/scheduler';
+import type { GpuUse } from '../../core/gpu-placement';
+import { addGpuUsage, candidateGpuRequest } from '../gpu-usage-rows';
 import { appliesTo, categoryIn, sqlCategory, WAITING } from '../status-sql';
 import { LIVE_JOB } from './pg-count-rules';
 import type { Queryable } from './pg-db';
@@ -35,26 +37,32 @@ interface UsageOrCandidateRow {
   enqueued_at: string | null;
   status: string | null;
   waiting_reason: string | null;
+  gpu_params: string | null;
 }
 
 /** What the claim read: this node's usage and the candidates with their current waiting state. */
 export interface ClaimRead {
   readonly running: Record<ResourceCategory, number>;
   readonly vramReservedMb: number;
+  /** Per GPU index, what this node's live jobs placed there hold. */
+  readonly gpus: Record<number, GpuUse>;
   readonly candidates: Candidate[];
   readonly waitingBySeq: Map<number, { status: string; reason: string | null }>;
 }
 
-const CANDIDATE_COLUMNS = 'seq, id, priority, vram_required, enqueued_at, status, waiting_reason';
+/** A candidate's params only when they may name a GPU (`gpu`, `gpuModel`): most jobs send nothing more. */
+const GPU_PARAMS = `CASE WHEN strpos(params, '"gpu') > 0 THEN params END`;
+const CANDIDATE_COLUMNS = `seq, id, priority, vram_required, enqueued_at, status, waiting_reason, ${GPU_PARAMS} AS gpu_params`;
 const candidateRow = (category: string, from: string) =>
-  `SELECT 'candidate', ${category}, NULL::integer, NULL::float8, seq, id, priority, vram_required, enqueued_at, status, waiting_reason FROM ${from}`;
+  `SELECT 'candidate', ${category}, NULL::integer, NULL::float8, seq, id, priority, vram_required, enqueued_at, status, waiting_reason, ${from === 'jobs' ? GPU_PARAMS : 'gpu_params'} FROM ${from}`;
 
 /** The statement's text for these lookahead and fitting categories; `p` numbers the parameters. */
 function claimReadSql(categories: readonly ResourceCategory[], fitting: readonly ResourceCategory[], p: Params): string {
+  // a usage row's priority column carries the GPU index its jobs were placed on (null: none)
   const usage = `SELECT 'usage' AS kind, resource_category, count(*)::integer AS n, coalesce(sum(vram_reserved), 0)::float8 AS vram,
-      NULL::bigint AS seq, NULL::text AS id, NULL::integer AS priority, NULL::integer AS vram_required, NULL::bigint AS enqueued_at,
-      NULL::text AS status, NULL::text AS waiting_reason
-    FROM jobs WHERE ${LIVE_JOB} AND node_id = $1 GROUP BY resource_category`;
+      NULL::bigint AS seq, NULL::text AS id, gpu_index AS priority, NULL::integer AS vram_required, NULL::bigint AS enqueued_at,
+      NULL::text AS status, NULL::text AS waiting_reason, NULL::text AS gpu_params
+    FROM jobs WHERE ${LIVE_JOB} AND node_id = $1 GROUP BY resource_category, gpu_index`;
   const perCategory = categories.map(
     (c) => `(${candidateRow('resource_category', 'jobs')} WHERE ${appliesTo('start')} AND resource_category = ${p.add(c)} AND (retry_after IS NULL OR retry_after <= $2)
       ORDER BY priority, seq LIMIT ${p.add(`lookahead:${c}`)})`,
@@ -119,21 +127,23 @@ export function readUsageAndCandidates(db: Queryable, request: ClaimRequest, cat
   return db.query<UsageOrCandidateRow>({ name, text, values }).then(({ rows }) => {
     const running = { cpu: 0, gpu_encode: 0, gpu_ai: 0 } as Record<ResourceCategory, number>;
     let vramReservedMb = 0;
+    const gpus: Record<number, GpuUse> = {};
     const waitingBySeq = new Map<number, { status: string; reason: string | null }>();
     const candidates: Candidate[] = [];
     for (const row of rows) {
       const category = row.resource_category as ResourceCategory;
       if (row.kind === 'usage') {
-        running[category] = row.n!;
+        running[category] += row.n!;
         vramReservedMb += row.vram!;
+        if (row.priority !== null) addGpuUsage(gpus, row.priority, category, row.n!, row.vram!);
         continue;
       }
       const seq = Number(row.seq);
       if (waitingBySeq.has(seq)) continue; // read by more than one of the reads
       waitingBySeq.set(seq, { status: row.status!, reason: row.waiting_reason });
-      candidates.push({ id: row.id!, seq, category, priority: row.priority!, vramRequired: row.vram_required!, waitingSince: Number(row.enqueued_at) });
+      candidates.push({ id: row.id!, seq, category, priority: row.priority!, vramRequired: row.vram_required!, waitingSince: Number(row.enqueued_at), ...candidateGpuRequest(row.gpu_params) });
     }
-    return { running, vramReservedMb, candidates, waitingBySeq };
+    return { running, vramReservedMb, gpus, candidates, waitingBySeq };
   });
 }
 

@@ -77,7 +77,7 @@ export async function claimTick(pool: Pool, log: PgLogWriter, request: ClaimRequ
     const [reported, read] = await Promise.all([reporting, categories.length > 0 ? readUsageAndCandidates(db, request, categories) : null]);
     if (!read || read.candidates.length === 0) return { started: [], waitingChanged: [], reported };
 
-    const decision = request.decide({ running: { ...read.running }, vramReservedMb: read.vramReservedMb }, read.candidates);
+    const decision = request.decide({ running: { ...read.running }, vramReservedMb: read.vramReservedMb, gpus: read.gpus }, read.candidates);
     const seqOf = new Map(read.candidates.map((c) => [c.id, c.seq]));
     const waits: { seq: number; reason: string }[] = [];
     for (const [id, reason] of decision.waiting) {
@@ -119,7 +119,8 @@ function writeWaitingReasons(db: Queryable, waits: readonly { seq: number; reaso
  */
 function startChosen(db: Queryable, chosen: ScheduleResult['start'], at: { now: number; nodeId: string; leaseMs: number; bounds: LogBounds }): Promise<PgJobRow[]> {
   return db
-    .query<PgJobRow>({ name: 'mjc-claim-start', text: START_CHOSEN, values: [at.now, at.nodeId, pgArray(chosen.map((s) => s.candidate.seq)), pgArray(chosen.map((s) => s.vramReservedMb)), at.leaseMs, pgText(at.nodeId), at.bounds.headLines, at.bounds.tailLines] })
+    .query<PgJobRow>({ name: 'mjc-claim-start', text: START_CHOSEN, values: [at.now, at.nodeId, pgArray(chosen.map((s) => s.candidate.seq)), pgArray(chosen.map((s) => s.vramReservedMb)), at.leaseMs, pgText(at.nodeId), at.bounds.headLines, at.bounds.tailLines,
+        pgArray(chosen.map((s) => s.gpu?.index ?? null)), pgArray(chosen.map((s) => (s.gpu?.uuid ? pgText(s.gpu.uuid) : null)))] })
     .then((r) => r.rows);
 }
 
@@ -132,13 +133,14 @@ const START_CHOSEN = (() => {
   // a running job is counted live)
   return `WITH s AS (
          UPDATE jobs SET ${setStatusOf('start')}, started_at = $1, completed_at = NULL, node_id = $2, attempt = jobs.attempt + 1,
-           vram_reserved = c.vram, waiting_reason = NULL, retry_after = NULL, progress = 0, updated_at = $1, log_lines = jobs.log_lines + 1,
+           vram_reserved = c.vram, gpu_index = c.gpu_index, gpu_uuid = c.gpu_uuid, waiting_reason = NULL, retry_after = NULL, progress = 0, updated_at = $1, log_lines = jobs.log_lines + 1,
            ${drop.countColumn}, lease_expires_at = mjc_now_ms() + $5
          FROM (SELECT seq, status FROM jobs WHERE seq = ANY($3::bigint[]) ORDER BY seq FOR UPDATE SKIP LOCKED) AS locked,
-           unnest($3::bigint[], $4::integer[]) AS c(seq, vram)
+           unnest($3::bigint[], $4::integer[], $9::integer[], $10::text[]) AS c(seq, vram, gpu_index, gpu_uuid)
          WHERE jobs.seq = locked.seq AND c.seq = locked.seq AND ${appliesTo('start', 'jobs.status')} RETURNING ${jobColumns()}, locked.status AS status_before),
        l AS (INSERT INTO job_logs (job_seq, line, at, text)
          SELECT seq, log_lines, $1, 'Started attempt ' || attempt || ' on node ' || $6
+           || CASE WHEN gpu_index IS NOT NULL THEN ' on GPU ' || gpu_index ELSE '' END
            || CASE WHEN vram_reserved > 0 THEN ' (' || vram_reserved || ' MB VRAM reserved)' ELSE '' END FROM s),
        ${drop.deleteCte},
        ${countDeltaCte('counted', 's', 'status_before', -1)}

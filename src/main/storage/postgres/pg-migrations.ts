@@ -588,6 +588,9 @@ const MIGRATIONS: readonly string[] = [
     claimed_at   bigint NOT NULL,
     PRIMARY KEY (pipeline_id, scheduled_at)
   );`,
+  // per-GPU placement (#18): the GPU a job's attempt runs on
+  `ALTER TABLE jobs ADD COLUMN gpu_index integer;
+  ALTER TABLE jobs ADD COLUMN gpu_uuid text;`,
 ];
 
 /** The schema version this build migrates to (the number of migrations). */

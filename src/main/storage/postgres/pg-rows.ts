@@ -41,13 +41,16 @@ export interface PgJobRow {
   /** A pipeline step's job: its run and the job of the step it came after. */
   pipeline_run_id?: string | null;
   parent_job_id?: string | null;
+  /** The GPU the attempt was placed on. */
+  gpu_index?: number | null;
+  gpu_uuid?: string | null;
   updated_at: BigInt8;
 }
 
 const num = (v: BigInt8): number => Number(v);
 const numOrNull = (v: BigInt8 | null): number | null => (v === null ? null : Number(v));
 
-const JOB_COLUMN_NAMES = ['seq', 'id', 'type', 'status', 'params', 'progress', 'priority', 'waiting_reason', 'resource_category', 'vram_required', 'vram_reserved', 'created_at', 'enqueued_at', 'started_at', 'completed_at', 'retry_count', 'max_retries', 'retry_after', 'last_error', 'node_id', 'created_by', 'attempt', 'log_lines', 'log_dropped', 'cancel_requested_at', 'pipeline_run_id', 'parent_job_id', 'updated_at'] as const satisfies readonly (keyof PgJobRow)[];
+const JOB_COLUMN_NAMES = ['seq', 'id', 'type', 'status', 'params', 'progress', 'priority', 'waiting_reason', 'resource_category', 'vram_required', 'vram_reserved', 'created_at', 'enqueued_at', 'started_at', 'completed_at', 'retry_count', 'max_retries', 'retry_after', 'last_error', 'node_id', 'created_by', 'attempt', 'log_lines', 'log_dropped', 'cancel_requested_at', 'pipeline_run_id', 'parent_job_id', 'gpu_index', 'gpu_uuid', 'updated_at'] as const satisfies readonly (keyof PgJobRow)[];
 
 /**
  * The columns of a PgJobRow, qualified by `table`, for RETURNING lists of PREPARED statements:
@@ -87,6 +90,8 @@ export function rowToJob(row: PgJobRow): JobRecord {
     cancelRequestedAt: numOrNull(row.cancel_requested_at ?? null),
     pipelineRunId: row.pipeline_run_id ?? null,
     parentJobId: row.parent_job_id ?? null,
+    gpuIndex: row.gpu_index ?? null,
+    gpuUuid: row.gpu_uuid ?? null,
   };
 }
 
@@ -159,12 +164,13 @@ export function pgText(text: string): string {
  * claim's hot path (ids, seqs, attempts and log lines of every job) a tenth of the node's
  * allocations. Text is quoted; only a backslash or a double quote needs escaping inside quotes.
  */
-export function pgArray(values: readonly (string | number)[]): string {
+export function pgArray(values: readonly (string | number | null)[]): string {
   let literal = '{';
   for (let i = 0; i < values.length; i++) {
-    const value = values[i]!;
+    const value = values[i] ?? null;
     if (i > 0) literal += ',';
-    if (typeof value === 'number') literal += String(value);
+    if (value === null) literal += 'NULL';
+    else if (typeof value === 'number') literal += String(value);
     else literal += NEEDS_ESCAPE.test(value) ? `"${value.replace(ESCAPED, '\\$&')}"` : `"${value}"`;
   }
   return `${literal}}`;

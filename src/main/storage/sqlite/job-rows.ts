@@ -35,6 +35,9 @@ export interface JobRow {
   /** A pipeline step's job: its run and the job of the step it came after (absent before that migration). */
   pipeline_run_id?: string | null;
   parent_job_id?: string | null;
+  /** The GPU the attempt was placed on (absent before that migration). */
+  gpu_index?: number | null;
+  gpu_uuid?: string | null;
   updated_at: number;
 }
 
@@ -67,5 +70,7 @@ export function rowToJob(row: JobRow): JobRecord {
     cancelRequestedAt: row.cancel_requested_at ?? null,
     pipelineRunId: row.pipeline_run_id ?? null,
     parentJobId: row.parent_job_id ?? null,
+    gpuIndex: row.gpu_index ?? null,
+    gpuUuid: row.gpu_uuid ?? null,
   };
 }

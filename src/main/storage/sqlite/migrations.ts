@@ -368,6 +368,9 @@ const MIGRATIONS: readonly string[] = [
     claimed_at   INTEGER NOT NULL,
     PRIMARY KEY (pipeline_id, scheduled_at)
   ) WITHOUT ROWID;`,
+  // per-GPU placement (#18): the GPU a job's attempt runs on
+  `ALTER TABLE jobs ADD COLUMN gpu_index INTEGER;
+  ALTER TABLE jobs ADD COLUMN gpu_uuid TEXT;`,
 ];
 
 /** Jobs per bucket of job_buckets (seq >> BUCKET_SHIFT). */

@@ -20,6 +20,8 @@ import { RESOURCE_CATEGORIES, type ResourceCategory } from '../../../shared/doma
 import { GPU_CATEGORIES } from '../../core/capacity';
 import type { ClaimRequest, ClaimResult, FittingRead, JobRecord } from '../../core/ports';
 import type { Candidate } from '../../core/scheduler';
+import { addGpuUsage, candidateGpuRequest } from '../gpu-usage-rows';
+import type { GpuUse } from '../../core/gpu-placement';
 import { appliesTo, categoryIn, LIVE, setStatusOf, sqlCategory, WAITING } from '../status-sql';
 import type { BoundedLogWriter } from './bounded-log';
 import { rowToJob, type JobRow } from './job-rows';
@@ -43,9 +45,9 @@ export class SqliteClaim {
     private readonly log: BoundedLogWriter,
   ) {
     this.stmt = {
-      usage: db.prepare<[string], { resource_category: string; n: number; vram: number }>(
-        `SELECT resource_category, count(*) AS n, coalesce(sum(vram_reserved), 0) AS vram FROM jobs
-         WHERE ${LIVE} AND node_id = ? GROUP BY resource_category`),
+      usage: db.prepare<[string], { resource_category: string; gpu_index: number | null; n: number; vram: number }>(
+        `SELECT resource_category, gpu_index, count(*) AS n, coalesce(sum(vram_reserved), 0) AS vram FROM jobs
+         WHERE ${LIVE} AND node_id = ? GROUP BY resource_category, gpu_index`),
       // one statement per category, the category written in: SQLite re-prepares a statement whose
       // bound value decides whether a partial index applies (jobs_waiting_vram names categories),
       // so one statement rebound to each category in turn was compiled again at every call
@@ -59,7 +61,7 @@ export class SqliteClaim {
         ]),
       ),
       start: db.prepare(`UPDATE jobs SET ${setStatusOf('start')}, started_at = @now, completed_at = NULL, node_id = @nodeId,
-        attempt = attempt + 1, vram_reserved = @vram, waiting_reason = NULL, retry_after = NULL, progress = 0, updated_at = @now,
+        attempt = attempt + 1, vram_reserved = @vram, gpu_index = @gpuIndex, gpu_uuid = @gpuUuid, waiting_reason = NULL, retry_after = NULL, progress = 0, updated_at = @now,
         log_lines = log_lines + 1
         WHERE seq = @seq AND ${appliesTo('start')} RETURNING *`),
       // pending → queued (lookAt), or a queued job's reason explained again
@@ -82,9 +84,11 @@ export class SqliteClaim {
     const { nodeId, now } = request;
     const running = { cpu: 0, gpu_encode: 0, gpu_ai: 0 } as Record<ResourceCategory, number>;
     let vramReservedMb = 0;
+    const gpus: Record<number, GpuUse> = {};
     for (const u of this.stmt.usage.all(nodeId)) {
-      running[u.resource_category as ResourceCategory] = u.n;
+      running[u.resource_category as ResourceCategory] += u.n;
       vramReservedMb += u.vram;
+      if (u.gpu_index !== null) addGpuUsage(gpus, u.gpu_index, u.resource_category as ResourceCategory, u.n, u.vram);
     }
     const rows = new Map<number, JobRow>();
     for (const category of RESOURCE_CATEGORIES) {
@@ -99,13 +103,14 @@ export class SqliteClaim {
       priority: row.priority,
       vramRequired: row.vram_required,
       waitingSince: row.enqueued_at,
+      ...candidateGpuRequest(row.params),
     }));
-    const decision = request.decide({ running, vramReservedMb }, candidates);
+    const decision = request.decide({ running, vramReservedMb, gpus }, candidates);
     const started: JobRecord[] = [];
-    for (const { candidate, vramReservedMb: vram } of decision.start) {
-      const row = this.stmt.start.get({ seq: candidate.seq, now, nodeId, vram }) as JobRow | undefined;
+    for (const { candidate, vramReservedMb: vram, gpu } of decision.start) {
+      const row = this.stmt.start.get({ seq: candidate.seq, now, nodeId, vram, gpuIndex: gpu?.index ?? null, gpuUuid: gpu?.uuid ?? null }) as JobRow | undefined;
       if (!row) continue;
-      this.log.writeCounted(row.seq, row.log_lines, now, `Started attempt ${row.attempt} on node ${nodeId}${vram > 0 ? ` (${vram} MB VRAM reserved)` : ''}`);
+      this.log.writeCounted(row.seq, row.log_lines, now, `Started attempt ${row.attempt} on node ${nodeId}${gpu ? ` on GPU ${gpu.index}` : ''}${vram > 0 ? ` (${vram} MB VRAM reserved)` : ''}`);
       started.push(rowToJob(row));
     }
     const seqOf = new Map(candidates.map((c) => [c.id, c.seq]));

@@ -18,9 +18,11 @@ import { AutomationsPage } from '../features/automations/AutomationsPage';
 import { SavingsPage } from '../features/savings/SavingsPage';
 import { SchedulesPage } from '../features/queue-control/SchedulesPage';
 import { NotificationsPage } from '../features/notifications/NotificationsPage';
+import { SettingsPage } from '../features/settings/SettingsPage';
 import { createNavigationStore, type NavigationStore, type Page, type RouteQuery } from '../stores/navigation-store';
 import { useAppStore } from '../stores/stores-context';
 import { ConnectionBadge } from './ConnectionBadge';
+import { ConnectionBanner } from './ConnectionBanner';
 import { SessionBadge } from './SessionBadge';
 import { ThemeSwitch } from './ThemeSwitch';
 
@@ -32,6 +34,7 @@ const NAV: ReadonlyArray<{ page: Page; label: string; icon: IconName }> = [
   { page: 'savings', label: 'Savings', icon: 'encode' },
   { page: 'schedules', label: 'Schedules', icon: 'gpu' },
   { page: 'notifications', label: 'Notifications', icon: 'alert' },
+  { page: 'settings', label: 'Settings', icon: 'sidebar' },
   { page: 'system', label: 'System', icon: 'system' },
 ];
 
@@ -115,6 +118,7 @@ export function AppLayout({ onSignOut, navigation: given }: AppLayoutProps) {
         )}
       </AppShell.Navbar>
       <AppShell.Main>
+        <ConnectionBanner />
         {route.page === 'dashboard' && <DashboardPage onOpenJob={openJob} onShowJobs={(query) => go('jobs', query)} />}
         {route.page === 'jobs' && <JobsPage jobId={route.jobId} onOpenJob={openJob} query={route.query} onQueryChange={setQuery} />}
         {route.page === 'library' && <LibraryPage onJobCreated={(id) => openJob(id)} query={route.query} onQueryChange={setQuery} />}
@@ -122,6 +126,7 @@ export function AppLayout({ onSignOut, navigation: given }: AppLayoutProps) {
         {route.page === 'savings' && <SavingsPage />}
         {route.page === 'schedules' && <SchedulesPage />}
         {route.page === 'notifications' && <NotificationsPage />}
+        {route.page === 'settings' && <SettingsPage />}
         {route.page === 'system' && <SystemPage />}
       </AppShell.Main>
       <Toasts />

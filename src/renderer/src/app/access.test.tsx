@@ -29,6 +29,8 @@ import { queueControlHandlers } from '../features/queue-control/fixtures';
 import { SchedulesPage } from '../features/queue-control/SchedulesPage';
 import { notificationsHandlers } from '../features/notifications/fixtures';
 import { NotificationsPage } from '../features/notifications/NotificationsPage';
+import { settingsHandlers } from '../features/settings/fixtures';
+import { SettingsPage } from '../features/settings/SettingsPage';
 import { denialMessage } from '../lib/access';
 import type { AppStores } from '../stores/app-stores';
 import { createFakeClient, EMPTY_STATS, makeJob, makeVideo, pagedJobs, type FakeClient } from '../testing/fake-client';
@@ -84,6 +86,7 @@ function fakeServer(): FakeClient {
     ...savingsHandlers(VIDEO),
     ...queueControlHandlers(),
     ...notificationsHandlers(),
+    ...settingsHandlers(),
   });
 }
 
@@ -149,6 +152,14 @@ const SURFACES: ReadonlyArray<{ readonly name: string; readonly show: (stores: A
       renderUi(<NotificationsPage />, stores);
       await screen.findByRole('button', { name: 'Save notifications' });
       await screen.findByRole('button', { name: 'Send test to Ops chat' });
+    },
+  },
+  {
+    name: 'the settings page',
+    show: async (stores) => {
+      renderUi(<SettingsPage />, stores);
+      await screen.findByRole('button', { name: 'Save settings' });
+      await screen.findByRole('button', { name: 'Import…' });
     },
   },
   {
@@ -228,7 +239,7 @@ describe('the UI follows the caller’s role', () => {
     }
     // every action the server offers is somewhere in the UI, guarded
     expect([...seen].sort()).toEqual(ACTION_OPERATIONS);
-  });
+  }, 90_000); // every surface rendered and every control pressed, per role: slow on a loaded two-core machine
 
   it('explains a denied control on hover and on keyboard focus, keeping its name', async () => {
     const user = userEvent.setup();

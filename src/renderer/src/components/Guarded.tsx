@@ -6,6 +6,9 @@
  * tooltip (hover and focus) and as the control's accessible description.
  *
  *   <Guarded operation="cancelJob" label="Cancel"><ActionIcon aria-label="Cancel scan job" onClick={…} /></Guarded>
+ *
+ * While the live connection to the server is lost (reconnecting or closed), every guarded control
+ * is inert the same way, saying so: what the page shows may be stale, so no action is sent on it.
  */
 import { Tooltip, VisuallyHidden } from '@mantine/core';
 import { cloneElement, useId, useMemo, type ReactElement, type ReactNode, type SyntheticEvent } from 'react';
@@ -13,9 +16,17 @@ import type { OperationName } from '../../../shared/contracts/operations';
 import { operationAccess, type OperationAccess } from '../lib/access';
 import { useAppStore } from '../stores/stores-context';
 
+/** Why actions are held back while the live stream is down. */
+export const OFFLINE_REASON = 'Disconnected from the server: actions are back once the live connection returns (reconnecting…).';
+
+/** Whether the caller may use `operation` now: its role allows it, and the live connection is up. */
 export function useOperationAccess(operation: OperationName): OperationAccess {
   const session = useAppStore('session', (s) => s.session);
-  return useMemo(() => operationAccess(session, operation), [session, operation]);
+  const offline = useAppStore('connection', (s) => s.status === 'reconnecting' || s.status === 'closed');
+  return useMemo(() => {
+    const access = operationAccess(session, operation);
+    return access.allowed && offline ? { allowed: false, reason: OFFLINE_REASON } : access;
+  }, [session, operation, offline]);
 }
 
 const block = (event: SyntheticEvent) => {

@@ -23,6 +23,10 @@ import { showToast, toastStore } from './toast-store';
 
 export interface ConnectionState {
   readonly status: StreamStatus;
+  /** When the live stream was lost (epoch ms), while it is reconnecting or closed. */
+  readonly lostAt?: number | null;
+  /** When it came back after an outage (epoch ms); null until then. */
+  readonly reconnectedAt?: number | null;
 }
 
 export interface AppStores {
@@ -101,6 +105,7 @@ export function createAppStores(transport: MediaClient, options: AppStoresOption
     start() {
       const batcher = createBatcher<MediaEvent>(apply, options.batchIntervalMs ?? 250, timers);
       let outage = false;
+      let stopped = false;
       const unsubscribe = client.subscribe({
         onEvents: (events) => batcher.push(events),
         onReset: () => {
@@ -108,7 +113,15 @@ export function createAppStores(transport: MediaClient, options: AppStoresOption
           reloadAll();
         },
         onStatus: (status) => {
-          connection.setState({ status });
+          // the `closed` of our own stop (sign-out, or a remount) is no outage: nothing to tell
+          if (stopped) return;
+          const offline = status === 'reconnecting' || status === 'closed';
+          const before = connection.getState();
+          connection.setState({
+            status,
+            lostAt: offline ? (before.lostAt ?? timers.now()) : null,
+            reconnectedAt: status === 'live' && before.lostAt != null ? timers.now() : (before.reconnectedAt ?? null),
+          });
           // A reconnect replays what was missed (lastEventId) or says `reset`; but a server that
           // restarted meanwhile has a new history and cannot know, so re-read after any outage.
           if (status === 'reconnecting') outage = true;
@@ -123,6 +136,7 @@ export function createAppStores(transport: MediaClient, options: AppStoresOption
       void jobs.getState().load();
       void queue.getState().load();
       return () => {
+        stopped = true;
         unsubscribe();
         batcher.dispose();
         jobs.getState().dispose();

@@ -7,8 +7,8 @@
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 
-export type Page = 'dashboard' | 'jobs' | 'library' | 'automations' | 'savings' | 'schedules' | 'notifications' | 'system';
-export const PAGES: readonly Page[] = ['dashboard', 'jobs', 'library', 'automations', 'savings', 'schedules', 'notifications', 'system'];
+export type Page = 'dashboard' | 'jobs' | 'library' | 'automations' | 'savings' | 'schedules' | 'notifications' | 'settings' | 'system';
+export const PAGES: readonly Page[] = ['dashboard', 'jobs', 'library', 'automations', 'savings', 'schedules', 'notifications', 'settings', 'system'];
 
 /** A page's own state in the URL (filters, page number …), as text. */
 export type RouteQuery = Readonly<Record<string, string>>;

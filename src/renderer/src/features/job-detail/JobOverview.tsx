@@ -12,6 +12,7 @@ import { CategoryBadge } from '../../components/CategoryBadge';
 import { PriorityTag } from '../../components/PriorityTag';
 import { formatDateTime, formatRelative, formatSpan, secondsBetween } from '../../lib/format';
 import { useNow } from '../../lib/use-now';
+import { useWaitingReason } from '../jobs/suspended-slots';
 
 function Fact({ label, children }: { readonly label: string; readonly children: ReactNode }) {
   return (
@@ -70,11 +71,12 @@ export function JobOverview({ job }: { readonly job: JobDetail }) {
   const now = useNow(job.status === 'running' || job.retryAfter !== null);
   const runFor = secondsBetween(job.startedAt, job.completedAt, now);
   const waitedFor = secondsBetween(job.createdAt, job.startedAt, now);
+  const waitingReason = useWaitingReason(job.waitingReason);
   return (
     <Stack gap="md">
       {job.waitingReason && waiting && (
         <Alert color="blue" variant="light" title="Why it is waiting">
-          {job.waitingReason}
+          {waitingReason}
         </Alert>
       )}
       {job.lastError && (

@@ -16,6 +16,7 @@ import { formatDateTime, formatRelative, formatWhen } from '../../lib/format';
 import type { JobAction } from '../../lib/job-presentation';
 import { jobSubject } from '../../lib/job-subject';
 import { JobRowActions } from './JobRowActions';
+import { useWaitingReason } from './suspended-slots';
 
 /** Widths (px) and the breakpoint from which each optional column shows. */
 export const JOB_COLUMNS = {
@@ -38,10 +39,10 @@ export interface JobRowProps {
 }
 
 /** The line under the status: why a job waits, when it retries, or why it failed. */
-function statusNote(job: Job): string | null {
+function statusNote(job: Job, waitingReason: string | null): string | null {
   if (job.status === 'queued' || job.status === 'pending') {
     if (job.retryAfter) return `Retry ${job.retryCount}/${job.maxRetries} ${formatRelative(job.retryAfter)}`;
-    return job.waitingReason;
+    return waitingReason;
   }
   if (job.status === 'paused') return job.waitingReason;
   if (job.status === 'failed') return job.lastError;
@@ -69,7 +70,7 @@ function FileCell({ job }: { readonly job: Job }) {
 }
 
 export const JobRow = memo(function JobRow({ job, selected, active, onToggle, onOpen, onAction }: JobRowProps) {
-  const note = statusNote(job);
+  const note = statusNote(job, useWaitingReason(job.waitingReason));
   const outputs = job.outputs ?? [];
   return (
     <Table.Tr

@@ -21,6 +21,7 @@ import { StatsSummary } from './StatsSummary';
 import { useJobActions } from './use-job-actions';
 import { useJobsUrl } from './jobs-url';
 import type { RouteQuery } from '../../stores/navigation-store';
+import { SuspendedSlotsProvider } from './suspended-slots';
 
 export interface JobsPageProps {
   readonly jobId: string | null;
@@ -40,33 +41,35 @@ export function JobsPage({ jobId, onOpenJob, query, onQueryChange }: JobsPagePro
   const onAction = useCallback((action: JobAction, job: Job) => request(action, [job]), [request]);
 
   return (
-    <Stack gap="md">
-      <Group justify="space-between" align="center" gap="sm">
-        <Title order={2}>Jobs</Title>
-        <Group gap="sm" wrap="wrap">
-          <QueueControls />
-          <Guarded operation="createJob">
-            <Button leftSection={<Icon name="plus" size={16} />} onClick={() => setCreating(true)}>
-              Create job
-            </Button>
-          </Guarded>
+    <SuspendedSlotsProvider>
+      <Stack gap="md">
+        <Group justify="space-between" align="center" gap="sm">
+          <Title order={2}>Jobs</Title>
+          <Group gap="sm" wrap="wrap">
+            <QueueControls />
+            <Guarded operation="createJob">
+              <Button leftSection={<Icon name="plus" size={16} />} onClick={() => setCreating(true)}>
+                Create job
+              </Button>
+            </Guarded>
+          </Group>
         </Group>
-      </Group>
-      <StatsSummary onPick={(status) => setFilters({ status })} />
-      <JobFilters />
-      <BulkActions />
-      <JobsTable activeJobId={jobId} onOpen={open} onAction={onAction} onCreate={() => setCreating(true)} />
-      <CreateJobModal
-        opened={creating}
-        onClose={() => setCreating(false)}
-        onCreated={(id) => {
-          showToast({ color: 'green', title: 'Job created', message: 'It is in the queue; its progress shows here live.' });
-          void jobs.getState().load();
-          onOpenJob(id);
-        }}
-      />
-      <JobDetailDrawer jobId={jobId} onClose={() => onOpenJob(null)} onAction={onAction} />
-      <JobActionDialogs />
-    </Stack>
+        <StatsSummary onPick={(status) => setFilters({ status })} />
+        <JobFilters />
+        <BulkActions />
+        <JobsTable activeJobId={jobId} onOpen={open} onAction={onAction} onCreate={() => setCreating(true)} />
+        <CreateJobModal
+          opened={creating}
+          onClose={() => setCreating(false)}
+          onCreated={(id) => {
+            showToast({ color: 'green', title: 'Job created', message: 'It is in the queue; its progress shows here live.' });
+            void jobs.getState().load();
+            onOpenJob(id);
+          }}
+        />
+        <JobDetailDrawer jobId={jobId} onClose={() => onOpenJob(null)} onAction={onAction} />
+        <JobActionDialogs />
+      </Stack>
+    </SuspendedSlotsProvider>
   );
 }

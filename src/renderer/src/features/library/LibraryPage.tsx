@@ -2,8 +2,8 @@
  * The Library page: videos with thumbnails, tags and media facts, search and filters, server-side
  * pagination, and row actions that create a job and open it on the Jobs page.
  */
-import { Button, Group, Pagination, Stack, Table, Text, Title } from '@mantine/core';
-import { useCallback, useState } from 'react';
+import { Button, Checkbox, Group, Pagination, Stack, Table, Text, Title } from '@mantine/core';
+import { useCallback, useEffect, useState } from 'react';
 import type { Video } from '../../../../shared/contracts/video';
 import { Guarded } from '../../components/Guarded';
 import { Icon } from '../../components/icons';
@@ -18,6 +18,9 @@ import { LibraryFilters } from './LibraryFilters';
 import { LIBRARY_COLUMNS as C, VideoRow } from './VideoRow';
 import { useLibraryUrl } from './library-url';
 import type { RouteQuery } from '../../stores/navigation-store';
+import { groupUnderSources } from './library-bulk';
+import { LibraryBulkActions } from './LibraryBulkActions';
+import { useOutputSources } from './use-output-sources';
 
 export interface LibraryPageProps {
   readonly onJobCreated: (jobId: string) => void;
@@ -39,6 +42,15 @@ export function LibraryPage({ onJobCreated, query, onQueryChange }: LibraryPageP
   const [scanning, setScanning] = useState(false);
 
   useLibraryUrl(library, query, onQueryChange);
+
+  // multi-select over the page shown: a new page, search or filter starts with nothing selected
+  const [selectedIds, setSelectedIds] = useState<ReadonlySet<string>>(new Set());
+  useEffect(() => setSelectedIds(new Set()), [page, filters]);
+  const toggle = useCallback((id: string) => setSelectedIds((s) => (s.has(id) ? new Set([...s].filter((x) => x !== id)) : new Set([...s, id]))), []);
+  const selected = videos.filter((v) => selectedIds.has(v.id));
+  const allSelected = videos.length > 0 && selected.length === videos.length;
+  const sources = useOutputSources(videos);
+  const rows = groupUnderSources(videos, new Map([...sources].flatMap(([id, s]) => (s.videoId ? [[id, s.videoId] as const] : []))));
 
   const onAction = useCallback((action: LibraryAction, video: Video) => setRequest({ action, video }), []);
   const onPickTag = useCallback((tag: string) => library.getState().setFilters({ tag }), [library]);
@@ -69,6 +81,15 @@ export function LibraryPage({ onJobCreated, query, onQueryChange }: LibraryPageP
         <Table highlightOnHover verticalSpacing={6} horizontalSpacing="xs" layout="fixed" aria-label="Library videos" aria-busy={loading}>
           <Table.Thead>
             <Table.Tr>
+              <Table.Th w={C.select.w}>
+                <Checkbox
+                  size="xs"
+                  aria-label="Select all videos on this page"
+                  checked={allSelected}
+                  indeterminate={selected.length > 0 && !allSelected}
+                  onChange={() => setSelectedIds(allSelected ? new Set() : new Set(videos.map((v) => v.id)))}
+                />
+              </Table.Th>
               <Table.Th w={C.thumbnail.w}>Thumbnail</Table.Th>
               <Table.Th>Title / file</Table.Th>
               <Table.Th w={C.duration.w}>Duration</Table.Th>
@@ -90,9 +111,21 @@ export function LibraryPage({ onJobCreated, query, onQueryChange }: LibraryPageP
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
-            {videos.map((v) => (
-              <VideoRow key={v.id} video={v} onAction={onAction} onPickTag={onPickTag} />
-            ))}
+            {rows.map(({ video: v, nested }) => {
+              const source = sources.get(v.id);
+              return (
+                <VideoRow
+                  key={v.id}
+                  video={v}
+                  onAction={onAction}
+                  onPickTag={onPickTag}
+                  selected={selectedIds.has(v.id)}
+                  onToggle={toggle}
+                  nested={nested}
+                  sourceNote={source ? `Output of ${source.title} (${source.jobType})` : null}
+                />
+              );
+            })}
           </Table.Tbody>
         </Table>
         {videos.length === 0 &&
@@ -128,6 +161,7 @@ export function LibraryPage({ onJobCreated, query, onQueryChange }: LibraryPageP
         </Guarded>
       </Group>
       <LibraryFilters />
+      <LibraryBulkActions selected={selected} onClear={() => setSelectedIds(new Set())} />
       {body}
       <LibraryActionDialog
         request={request}

@@ -1,5 +1,5 @@
 /** One library video: thumbnail, names and tags, media facts, validity and the actions menu. */
-import { ActionIcon, Badge, Group, Menu, Stack, Table, Text, Tooltip } from '@mantine/core';
+import { ActionIcon, Badge, Checkbox, Group, Menu, Stack, Table, Text, Tooltip } from '@mantine/core';
 import { memo, useId } from 'react';
 import type { Video } from '../../../../shared/contracts/video';
 import { useOperationAccess } from '../../components/Guarded';
@@ -29,6 +29,7 @@ function Validity({ video }: { readonly video: Video }) {
 
 /** Widths (px) and the breakpoint from which each optional column shows (LibraryPage's headers use the same). */
 export const LIBRARY_COLUMNS = {
+  select: { w: 36 },
   thumbnail: { w: 112 },
   duration: { w: 76 },
   resolution: { w: 100, from: 'lg' },
@@ -45,17 +46,29 @@ export interface VideoRowProps {
   readonly onAction: (action: LibraryAction, video: Video) => void;
   /** A tag badge was clicked: filter the library by it. */
   readonly onPickTag: (tag: string) => void;
+  /** Multi-select (bulk actions); absent: no checkbox cell. */
+  readonly selected?: boolean;
+  readonly onToggle?: (id: string) => void;
+  /** This video is an output: the title of the video it was made from (and how), shown under its name. */
+  readonly sourceNote?: string | null;
+  /** Shown right under its source's row, indented. */
+  readonly nested?: boolean;
 }
 
-export const VideoRow = memo(function VideoRow({ video, onAction, onPickTag }: VideoRowProps) {
+export const VideoRow = memo(function VideoRow({ video, onAction, onPickTag, selected, onToggle, sourceNote, nested }: VideoRowProps) {
   const name = video.title || video.filename;
   // every item creates a job: a role that may not says so once, above the items
   const access = useOperationAccess('createJob');
   const accessOf = { createJob: access, createReencodeJob: useOperationAccess('createReencodeJob') };
   const reasonId = useId();
   return (
-    <Table.Tr data-video-id={video.id} style={{ opacity: video.missing ? 0.6 : 1 }}>
-      <Table.Td>
+    <Table.Tr data-video-id={video.id} data-nested={nested ? 'true' : undefined} style={{ opacity: video.missing ? 0.6 : 1 }}>
+      {onToggle && (
+        <Table.Td>
+          <Checkbox size="xs" checked={selected ?? false} onChange={() => onToggle(video.id)} aria-label={`Select ${name}`} />
+        </Table.Td>
+      )}
+      <Table.Td style={nested ? { paddingLeft: 28 } : undefined}>
         <VideoThumbnail videoId={video.id} title={name} hasThumbnail={video.thumbnailPath !== null} />
       </Table.Td>
       <Table.Td>
@@ -65,6 +78,12 @@ export const VideoRow = memo(function VideoRow({ video, onAction, onPickTag }: V
         <Text size="xs" c="dimmed" ff="monospace" truncate title={video.path}>
           {video.path}
         </Text>
+        {sourceNote && (
+          <Text size="xs" c="dimmed" truncate title={sourceNote}>
+            {nested ? '↳ ' : ''}
+            {sourceNote}
+          </Text>
+        )}
         <VideoTags videoId={video.id} onPick={onPickTag} />
         <VideoTranscodeStatus video={video} />
       </Table.Td>

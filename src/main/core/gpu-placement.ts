@@ -1,0 +1,162 @@
+/**
+ * Per-GPU placement: on a node whose GPUs are known one by one (an inventory, not one declared
+ * budget), a job that runs on the GPU is given ONE GPU at dispatch. Pure.
+ *
+ * A GPU takes a job when:
+ * - it is not blocked (its free VRAM dropped under what our jobs reserved on it: other programs
+ *   grew into our reservations, see gpuBlockedReason);
+ * - the job's VRAM fits its budget (total − headroom − other programs' use) minus what our jobs
+ *   already reserve on it;
+ * - an encode (gpu_encode) finds an encoder there (H100/H200/A100 class cards have no NVENC) and a
+ *   free NVENC session under the card's cap (our encodes placed there plus other programs' sessions).
+ * Among the GPUs that take it, the least RESERVED one wins (sum of the VRAM our jobs reserve there,
+ * not a utilisation snapshot, so jobs started together spread), then the fewest jobs, then the
+ * lowest index (deterministic). When none takes it, the waiting reason names every GPU.
+ */
+import type { ResourceCategory } from '../../shared/domain/statuses';
+
+/** One GPU as the scheduler sees it. */
+export interface GpuSlot {
+  readonly index: number;
+  readonly uuid: string | null;
+  readonly name: string;
+  /** What our jobs may reserve on it in all: total − headroom − other programs' use. */
+  readonly budgetMb: number;
+  /** Whether it has a hardware encoder (NVENC) our encodes can use. */
+  readonly encodeSupported: boolean;
+  /** Concurrent NVENC sessions allowed; null: no cap. */
+  readonly sessionCap: number | null;
+  /** Encoder sessions other programs hold on it (from telemetry). */
+  readonly otherSessions: number;
+  /** Set when it takes no new jobs, with why (e.g. its free VRAM dropped under its reservations). */
+  readonly blocked?: string;
+}
+
+/** What our live jobs hold on one GPU. */
+export interface GpuUse {
+  readonly reservedMb: number;
+  /** Live jobs placed on it (any category). */
+  readonly jobs: number;
+  /** Live gpu_encode jobs placed on it (each holds an NVENC session). */
+  readonly encodes: number;
+}
+
+export const NO_GPU_USE: GpuUse = { reservedMb: 0, jobs: 0, encodes: 0 };
+
+export type GpuUsage = Readonly<Record<number, GpuUse>>;
+
+export interface GpuPlacementRequest {
+  readonly category: ResourceCategory;
+  readonly needMb: number;
+  /** A GPU index the job asked for (params.gpu), or null. */
+  readonly gpu?: number | null;
+  /** A case-insensitive substring of the GPU name the job asked for (params.gpuModel), or null. */
+  readonly gpuModel?: string | null;
+}
+
+export type Placement = { readonly gpu: GpuSlot } | { readonly reason: string };
+
+const mb = (n: number) => n.toLocaleString('en-US');
+
+/** Why `gpu` cannot take the job now, or null when it can. */
+export function gpuRefusal(gpu: GpuSlot, use: GpuUse, request: GpuPlacementRequest): string | null {
+  if (gpu.blocked) return gpu.blocked;
+  if (request.category === 'gpu_encode') {
+    if (!gpu.encodeSupported) return `GPU ${gpu.index}: ${gpu.name} has no hardware encoder (NVENC)`;
+    if (gpu.sessionCap !== null && use.encodes + gpu.otherSessions >= gpu.sessionCap) {
+      return `GPU ${gpu.index}: ${use.encodes + gpu.otherSessions} of ${gpu.sessionCap} NVENC sessions`;
+    }
+  }
+  const free = Math.max(0, gpu.budgetMb - use.reservedMb);
+  if (request.needMb > 0 && request.needMb > free) return `GPU ${gpu.index}: needs ${mb(request.needMb)} MB, ${mb(free)} free`;
+  return null;
+}
+
+/** The GPUs the job may use at all (its pin or model filter), or a reason when none matches. */
+function eligible(gpus: readonly GpuSlot[], request: GpuPlacementRequest): readonly GpuSlot[] | string {
+  let out = gpus;
+  if (request.gpu !== undefined && request.gpu !== null) {
+    out = out.filter((g) => g.index === request.gpu);
+    if (out.length === 0) return `asks for GPU ${request.gpu}, which this node does not have`;
+  }
+  if (request.gpuModel) {
+    const want = request.gpuModel.toLowerCase();
+    out = out.filter((g) => g.name.toLowerCase().includes(want));
+    if (out.length === 0) return `asks for a GPU matching "${request.gpuModel}", which this node does not have`;
+  }
+  return out;
+}
+
+export function placeOnGpu(gpus: readonly GpuSlot[], usage: GpuUsage, request: GpuPlacementRequest): Placement {
+  const pool = eligible(gpus, request);
+  if (typeof pool === 'string') return { reason: pool };
+  let best: GpuSlot | null = null;
+  let bestUse: GpuUse = NO_GPU_USE;
+  const refusals: string[] = [];
+  for (const gpu of pool) {
+    const use = usage[gpu.index] ?? NO_GPU_USE;
+    const refusal = gpuRefusal(gpu, use, request);
+    if (refusal !== null) {
+      refusals.push(refusal);
+      continue;
+    }
+    if (best === null || preferred(gpu, use, best, bestUse)) {
+      best = gpu;
+      bestUse = use;
+    }
+  }
+  return best !== null ? { gpu: best } : { reason: refusals.join('; ') };
+}
+
+function preferred(a: GpuSlot, aUse: GpuUse, b: GpuSlot, bUse: GpuUse): boolean {
+  return aUse.reservedMb - bUse.reservedMb < 0 || (aUse.reservedMb === bUse.reservedMb && (aUse.jobs - bUse.jobs < 0 || (aUse.jobs === bUse.jobs && a.index < b.index)));
+}
+
+/** The usage after one more job of `category` reserving `needMb` is placed on GPU `index`. */
+export function addToGpu(usage: Record<number, GpuUse>, index: number, category: ResourceCategory, needMb: number): void {
+  const use = usage[index] ?? NO_GPU_USE;
+  usage[index] = { reservedMb: use.reservedMb + needMb, jobs: use.jobs + 1, encodes: use.encodes + (category === 'gpu_encode' ? 1 : 0) };
+}
+
+/** The larger of two views per GPU (store and process; see maxUsage). */
+export function maxGpuUsage(a: GpuUsage | undefined, b: GpuUsage | undefined): GpuUsage | undefined {
+  if (!a) return b;
+  if (!b) return a;
+  const out: Record<number, GpuUse> = {};
+  for (const key of new Set([...Object.keys(a), ...Object.keys(b)].map(Number))) {
+    const x = a[key] ?? NO_GPU_USE;
+    const y = b[key] ?? NO_GPU_USE;
+    out[key] = { reservedMb: Math.max(x.reservedMb, y.reservedMb), jobs: Math.max(x.jobs, y.jobs), encodes: Math.max(x.encodes, y.encodes) };
+  }
+  return out;
+}
+
+/**
+ * VRAM truth: a GPU whose free VRAM (as the driver reports it) has dropped under what our jobs
+ * still expect to take there (reserved minus what they already use is not known per process, so
+ * the whole budget check is: total − headroom − other programs' use < reserved) takes no new jobs.
+ */
+export function gpuBlockedReason(index: number, budgetMb: number, reservedMb: number, othersMb: number): string | undefined {
+  if (reservedMb <= 0 || budgetMb >= reservedMb) return undefined;
+  return `GPU ${index}: other programs use ${mb(othersMb)} MB, leaving ${mb(Math.max(0, budgetMb))} MB for the ${mb(reservedMb)} MB reserved here; taking no jobs until it frees`;
+}
+
+/**
+ * VRAM truth with per-process telemetry: our jobs on the GPU have reserved `outstandingMb` more than
+ * their processes use yet; when the driver's free VRAM is under that, another program took memory
+ * our jobs were promised, and the GPU takes no new jobs until it frees.
+ */
+export function gpuOvercommittedReason(index: number, freeMb: number, outstandingMb: number, othersMb: number): string | undefined {
+  if (outstandingMb <= 0 || freeMb >= outstandingMb) return undefined;
+  return `GPU ${index}: ${mb(Math.max(0, freeMb))} MB free is under the ${mb(outstandingMb)} MB its jobs reserved and have not taken yet (other programs use ${mb(othersMb)} MB); taking no jobs until it frees`;
+}
+
+/** A job's GPU request from its params (`gpu`: an index; `gpuModel`: a name substring). */
+export function gpuRequestOf(params: Readonly<Record<string, unknown>> | undefined): { gpu: number | null; gpuModel: string | null } {
+  const gpu = params?.gpu;
+  const model = params?.gpuModel;
+  return {
+    gpu: typeof gpu === 'number' && Number.isInteger(gpu) && gpu >= 0 ? gpu : null,
+    gpuModel: typeof model === 'string' && model.trim() !== '' ? model.trim() : null,
+  };
+}

@@ -1,0 +1,48 @@
+/** LiveSettings: stored values over the configuration, environment locks, and every change pushed to its users. */
+import { describe, expect, it } from 'vitest';
+import type { RuntimeSettings } from '../../shared/contracts/settings';
+import { loadConfig } from './config';
+import { LiveSettings, RUNTIME_SETTINGS_KEY } from './live-settings';
+import { MemorySettingsStore } from './memory-settings';
+
+function make(env: Record<string, string> = {}, settings = new MemorySettingsStore()) {
+  const applied: RuntimeSettings[] = [];
+  const live = new LiveSettings({ settings, config: loadConfig({ MEDIA_DATA_DIR: '/tmp/x', ...env }), env, clock: { now: () => 1_000 }, logger: { warn() {} }, onApplied: (s) => applied.push(s) });
+  return { live, applied, settings };
+}
+
+describe('LiveSettings', () => {
+  it('starts from the configuration, applies stored values at load and each update at once', async () => {
+    const settings = new MemorySettingsStore();
+    await settings.writeSetting(RUNTIME_SETTINGS_KEY, { limits: { cpu: 2 }, retainFailedDays: 5 }, 500);
+    const { live, applied } = make({}, settings);
+    expect(live.values.limits.cpu).toBe(5);
+    await live.load();
+    expect(applied.at(-1)).toMatchObject({ limits: { cpu: 2, gpu_encode: 2, gpu_ai: 1 }, retainFailedDays: 5, retainCompletedDays: 30 });
+    const state = await live.update({ hangTimeoutMs: 60_000, limits: { gpu_ai: 3 } });
+    expect(state).toMatchObject({ source: 'stored', settings: { hangTimeoutMs: 60_000, limits: { cpu: 2, gpu_ai: 3 } } });
+    expect(applied.at(-1)).toEqual(state.settings);
+    expect((await settings.readSetting(RUNTIME_SETTINGS_KEY))?.value).toEqual({ limits: { cpu: 2, gpu_ai: 3 }, retainFailedDays: 5, hangTimeoutMs: 60_000 });
+  });
+
+  it('keeps what an environment variable sets, refuses to change it, and leaves it out of an export', async () => {
+    const settings = new MemorySettingsStore();
+    await settings.writeSetting(RUNTIME_SETTINGS_KEY, { limits: { cpu: 9 } }, 500);
+    const { live } = make({ MEDIA_LIMIT_CPU: '3' }, settings);
+    await live.load();
+    expect(live.values.limits.cpu).toBe(3);
+    expect(live.state().locked).toEqual({ 'limits.cpu': 'MEDIA_LIMIT_CPU' });
+    await expect(live.update({ limits: { cpu: 4 } })).rejects.toMatchObject({ code: 'SETTING_LOCKED', message: expect.stringContaining('MEDIA_LIMIT_CPU') });
+    await expect(live.update({ limits: { cpu: 3 } })).resolves.toMatchObject({ settings: { limits: { cpu: 3 } } });
+    await expect(live.update({ limits: { cpu: 4 }, retainCompletedDays: 1 }, { skipLocked: true })).resolves.toMatchObject({ settings: { limits: { cpu: 3 }, retainCompletedDays: 1 } });
+    expect(live.exportable().limits).toEqual({ gpu_encode: 2, gpu_ai: 1 });
+  });
+
+  it('ignores a stored value that is not valid', async () => {
+    const settings = new MemorySettingsStore();
+    await settings.writeSetting(RUNTIME_SETTINGS_KEY, { limits: { cpu: -4 } }, 500);
+    const { live } = make({}, settings);
+    await live.load();
+    expect(live.values.limits.cpu).toBe(5);
+  });
+});

@@ -1,0 +1,78 @@
+/**
+ * Per-GPU placement on every store (#18): the claim's start statement records the GPU the
+ * scheduler chose (gpuIndex/gpuUuid), the usage the claim reads counts reservations per GPU, so two
+ * 8 GB jobs on two 12 GB GPUs land on different GPUs whether they start in one claim or in two.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { GpuSlot } from '../../core/gpu-placement';
+import type { JobStore } from '../../core/ports';
+import { capacityOf, claimRequest, newJob, type StoreFactory } from './fixtures';
+
+const NODE = 'n';
+const NOW = 10_000_000;
+
+const gpu = (index: number, budgetMb = 12_000): GpuSlot => ({
+  index,
+  uuid: `GPU-${index}0000000-aaaa-bbbb-cccc-00000000000${index}`,
+  name: 'NVIDIA GeForce RTX 4070',
+  budgetMb,
+  encodeSupported: true,
+  sessionCap: 8,
+  otherSessions: 0,
+});
+
+const twoGpus = () => capacityOf({ limits: { cpu: 5, gpu_encode: 4, gpu_ai: 4 }, gpus: [gpu(0), gpu(1)], vramBudgetMb: 24_000 });
+const job8gb = () => newJob({ type: 'scene_extract', resourceCategory: 'gpu_ai', vramRequired: 8_000, createdAt: NOW });
+
+export function describeGpuPlacementConformance(adapterName: string, factory: StoreFactory): void {
+  describe(`per-GPU placement: ${adapterName}`, () => {
+    let store: JobStore;
+    beforeEach(async () => {
+      store = await factory({});
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    it('two 8 GB jobs on two 12 GB GPUs started in one claim land on different GPUs; the records carry gpuIndex and gpuUuid', async () => {
+      const [a, b] = await store.insertJobs([job8gb(), job8gb()]);
+      const { started } = await store.claimJobs(claimRequest(NODE, NOW, twoGpus()));
+      expect(started.map((j) => j.id).sort()).toEqual([a!.id, b!.id].sort());
+      expect(started.map((j) => j.gpuIndex).sort()).toEqual([0, 1]);
+      for (const id of [a!.id, b!.id]) {
+        const job = await store.getJob(id);
+        expect(job?.gpuIndex).toBe(started.find((j) => j.id === id)!.gpuIndex);
+        expect(job?.gpuUuid).toBe(gpu(job!.gpuIndex!).uuid);
+      }
+    });
+
+    it('started in two claims: the second sees the first on its GPU (the store reads usage per GPU) and takes the other one; a third waits naming both GPUs', async () => {
+      const [a] = await store.insertJobs([job8gb()]);
+      const first = await store.claimJobs(claimRequest(NODE, NOW, twoGpus()));
+      expect(first.started.map((j) => [j.id, j.gpuIndex])).toEqual([[a!.id, 0]]);
+      const [b, c] = await store.insertJobs([job8gb(), job8gb()]);
+      const second = await store.claimJobs(claimRequest(NODE, NOW + 1, twoGpus()));
+      expect(second.started.map((j) => [j.id, j.gpuIndex])).toEqual([[b!.id, 1]]);
+      const waiting = await store.getJob(c!.id);
+      expect(waiting?.status).toBe('queued');
+      expect(waiting?.waitingReason).toBe('GPU 0: needs 8,000 MB, 4,000 free; GPU 1: needs 8,000 MB, 4,000 free');
+      expect(waiting?.gpuIndex ?? null).toBeNull();
+    });
+
+    it('a job that asks for GPU 1 (params.gpu) or a model (params.gpuModel) gets it', async () => {
+      const gpus = capacityOf({ limits: { cpu: 5, gpu_encode: 4, gpu_ai: 4 }, gpus: [gpu(0), { ...gpu(1), name: 'NVIDIA RTX A6000' }], vramBudgetMb: 24_000 });
+      const [pinned] = await store.insertJobs([newJob({ type: 'scene_extract', resourceCategory: 'gpu_ai', vramRequired: 2_000, createdAt: NOW, params: { gpu: 1 } })]);
+      const [model] = await store.insertJobs([newJob({ type: 'scene_extract', resourceCategory: 'gpu_ai', vramRequired: 2_000, createdAt: NOW, params: { gpuModel: 'a6000' } })]);
+      const { started } = await store.claimJobs(claimRequest(NODE, NOW, gpus));
+      expect(started.map((j) => [j.id, j.gpuIndex])).toEqual([[pinned!.id, 1], [model!.id, 1]]);
+    });
+
+    it('a job started without per-GPU capacity records no GPU (a single budget keeps today\'s behaviour)', async () => {
+      await store.insertJobs([job8gb()]);
+      const { started } = await store.claimJobs(claimRequest(NODE, NOW));
+      expect(started).toHaveLength(1);
+      expect(started[0]!.gpuIndex ?? null).toBeNull();
+      expect(started[0]!.vramReserved).toBe(8_000);
+    });
+  });
+}
