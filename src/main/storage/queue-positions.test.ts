@@ -1,7 +1,8 @@
 /**
  * JobStore.queuePositions (the positions of a list page in one read) agrees with queuePosition,
  * job by job, on both adapters: waiting jobs of several categories, priorities and ties, jobs that
- * run, are paused or final (null), unknown ids; and a claim moves every position behind it.
+ * run, are paused or final (null), unknown ids; and a claim moves every position behind it. On SQLite
+ * the positions are counted from the nearer end of each queue: both ends give the same answers.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,8 @@ import type { JobStore } from '../core/ports';
 import { capacityOf, claimRequest, newJob } from './conformance/job-store-conformance';
 import { PostgresJobStore } from './postgres/pg-job-store';
 import { SqliteJobStore } from './sqlite/sqlite-job-store';
+import { sqliteQueuePositions } from './sqlite/sqlite-queue-positions';
+import type Database from 'better-sqlite3';
 import { findPostgresBinDir, startPostgres, type PostgresServer } from './testing/postgres-server';
 
 async function expectAgreement(store: JobStore, ids: readonly string[]): Promise<Map<string, number>> {
@@ -73,4 +76,28 @@ describe.skipIf(findPostgresBinDir() === null)('PostgreSQL', () => {
   }, 60_000);
   afterAll(async () => server?.stop());
   describePositions('PostgreSQL', async () => PostgresJobStore.open({ url: await server.createDatabase() }));
+});
+
+describe('queuePositions: SQLite counts from whichever end of the queue is nearer', () => {
+  it('gives the same positions counting from the tail (bucket totals) as from the head', async () => {
+    const store = new SqliteJobStore({ file: join(dir, `${randomUUID()}.db`) });
+    try {
+      const types = ['validate', 'reencode_streaming', 'scene_extract'] as const;
+      const jobs = await store.insertJobs(Array.from({ length: 40 }, (_, i) => newJob({ type: types[i % 3]!, priority: 1 + ((i * 7) % 10) })));
+      await store.transitionJob({ jobId: jobs[4]!.id, action: 'pause', at: 2_000 });
+      const ids = jobs.map((j) => j.id);
+      const db = (store as unknown as { db: Database.Database }).db;
+      const fromHead = sqliteQueuePositions(db, ids, Number.MAX_SAFE_INTEGER);
+      const fromTail = sqliteQueuePositions(db, ids, 0); // a probe limit of 0: every category from its tail
+      expect(fromTail).toEqual(fromHead);
+      expect(fromHead.size).toBe(39);
+      for (const id of ids) expect(fromTail.get(id) ?? null, id).toBe(await store.queuePosition(id));
+      // a page of the newest jobs alone (the list's page 1), from the tail
+      const newest = ids.slice(-10);
+      const page = sqliteQueuePositions(db, newest, 0);
+      for (const id of newest) expect(page.get(id) ?? null, id).toBe(await store.queuePosition(id));
+    } finally {
+      await store.close();
+    }
+  });
 });
