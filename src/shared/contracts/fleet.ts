@@ -4,6 +4,7 @@
  * one: the node serving the request.
  */
 import { z } from 'zod';
+import { gpuInventoryFields } from './gpu-inventory';
 import { resourceCategorySchema } from './job';
 
 export const nodeStateSchema = z.enum(['online', 'offline', 'stopped']);
@@ -30,21 +31,7 @@ export const nodeViewSchema = z.object({
       name: z.string(),
       totalMb: z.number(),
       usedMb: z.number(),
-      /** Per-GPU inventory and placement (#18), on nodes with nvidia-smi; absent elsewhere. */
-      uuid: z.string().nullable().optional(),
-      freeMb: z.number().nullable().optional(),
-      driverVersion: z.string().nullable().optional(),
-      encoderUtilizationPercent: z.number().nullable().optional(),
-      decoderUtilizationPercent: z.number().nullable().optional(),
-      encodeSupported: z.boolean().optional(),
-      /** NVENC sessions allowed (null: no cap). */
-      nvencSessionCap: z.number().int().nullable().optional(),
-      encoderSessions: z.number().int().nullable().optional(),
-      vramReservedMb: z.number().optional(),
-      jobsRunning: z.number().int().optional(),
-      vramBudgetMb: z.number().optional(),
-      /** Why it takes no new jobs, when it takes none. */
-      blocked: z.string().nullable().optional(),
+      ...gpuInventoryFields,
     }),
   ),
   /** Attempts alive in this node's process at its last heartbeat. */

@@ -1,5 +1,6 @@
 /** The System page's view of a node: GPUs and VRAM, CPU, slots per category, tools and encoders. */
 import { z } from 'zod';
+import { gpuInventoryFields } from './gpu-inventory';
 import { resourceCategorySchema } from './job';
 
 export const systemInfoSchema = z.object({
@@ -14,21 +15,7 @@ export const systemInfoSchema = z.object({
       usedMb: z.number(),
       utilizationPercent: z.number().nullable(),
       temperatureC: z.number().nullable(),
-      /** Per-GPU inventory and placement (#18), on nodes with nvidia-smi; absent elsewhere. */
-      uuid: z.string().nullable().optional(),
-      freeMb: z.number().nullable().optional(),
-      driverVersion: z.string().nullable().optional(),
-      encoderUtilizationPercent: z.number().nullable().optional(),
-      decoderUtilizationPercent: z.number().nullable().optional(),
-      encodeSupported: z.boolean().optional(),
-      /** NVENC sessions allowed (null: no cap). */
-      nvencSessionCap: z.number().int().nullable().optional(),
-      encoderSessions: z.number().int().nullable().optional(),
-      vramReservedMb: z.number().optional(),
-      jobsRunning: z.number().int().optional(),
-      vramBudgetMb: z.number().optional(),
-      /** Why it takes no new jobs, when it takes none. */
-      blocked: z.string().nullable().optional(),
+      ...gpuInventoryFields,
     }),
   ),
   cpu: z.object({ cores: z.number().int(), loadAverage: z.array(z.number()) }),

@@ -4,12 +4,10 @@
  * per hour over the last day, and the day's failures with their reasons. Live: the dashboard store
  * follows the event stream; the counts come from the queue store's stats.
  */
-import { Button, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useCallback, useEffect, useState } from 'react';
 import type { Job } from '../../../../shared/contracts/job';
 import type { Fleet } from '../../../../shared/contracts/fleet';
-import { Guarded } from '../../components/Guarded';
-import { Icon } from '../../components/icons';
 import { EmptyView, ErrorState, LoadingState } from '../../components/StateViews';
 import type { JobAction } from '../../lib/job-presentation';
 import type { RouteQuery } from '../../stores/navigation-store';
@@ -17,7 +15,7 @@ import { useAppStore, useStores } from '../../stores/stores-context';
 import { showToast } from '../../stores/toast-store';
 import { CreateJobModal } from '../create-job/CreateJobModal';
 import { JobActionDialogs } from '../jobs/JobActionDialogs';
-import { QueueControls } from '../jobs/QueueControls';
+import { QueueHeader } from '../jobs/QueueHeader';
 import { StatsSummary } from '../jobs/StatsSummary';
 import { useJobActions } from '../jobs/use-job-actions';
 import { CapacityGauges } from './CapacityGauges';
@@ -62,17 +60,7 @@ export function DashboardPage({ onOpenJob, onShowJobs }: DashboardPageProps) {
   const waiting = stats ? stats.pending + stats.queued : 0;
   return (
     <Stack gap="md">
-      <Group justify="space-between" align="center" gap="sm">
-        <Title order={2}>Dashboard</Title>
-        <Group gap="sm" wrap="wrap">
-          <QueueControls />
-          <Guarded operation="createJob">
-            <Button leftSection={<Icon name="plus" size={16} />} onClick={() => setCreating(true)}>
-              Create job
-            </Button>
-          </Guarded>
-        </Group>
-      </Group>
+      <QueueHeader title="Dashboard" onCreate={() => setCreating(true)} />
       <StatsSummary onPick={(status) => onShowJobs({ status })} />
       {error && <ErrorState title="Could not read the dashboard" message={error} onRetry={() => void dashboard.getState().load()} />}
 

@@ -2,11 +2,9 @@
  * The Jobs page: counts per status, queue controls, filters, the live jobs table with bulk
  * actions and pagination, the create-job modal and the job detail drawer (`#/jobs/<id>`).
  */
-import { Button, Group, Stack, Title } from '@mantine/core';
+import { Stack } from '@mantine/core';
 import { useCallback, useState } from 'react';
 import type { Job } from '../../../../shared/contracts/job';
-import { Guarded } from '../../components/Guarded';
-import { Icon } from '../../components/icons';
 import type { JobAction } from '../../lib/job-presentation';
 import { useAppStore, useStores } from '../../stores/stores-context';
 import { showToast } from '../../stores/toast-store';
@@ -16,7 +14,7 @@ import { BulkActions } from './BulkActions';
 import { JobActionDialogs } from './JobActionDialogs';
 import { JobFilters } from './JobFilters';
 import { JobsTable } from './JobsTable';
-import { QueueControls } from './QueueControls';
+import { QueueHeader } from './QueueHeader';
 import { StatsSummary } from './StatsSummary';
 import { useJobActions } from './use-job-actions';
 import { useJobsUrl } from './jobs-url';
@@ -43,17 +41,7 @@ export function JobsPage({ jobId, onOpenJob, query, onQueryChange }: JobsPagePro
   return (
     <SuspendedSlotsProvider>
       <Stack gap="md">
-        <Group justify="space-between" align="center" gap="sm">
-          <Title order={2}>Jobs</Title>
-          <Group gap="sm" wrap="wrap">
-            <QueueControls />
-            <Guarded operation="createJob">
-              <Button leftSection={<Icon name="plus" size={16} />} onClick={() => setCreating(true)}>
-                Create job
-              </Button>
-            </Guarded>
-          </Group>
-        </Group>
+        <QueueHeader title="Jobs" onCreate={() => setCreating(true)} />
         <StatsSummary onPick={(status) => setFilters({ status })} />
         <JobFilters />
         <BulkActions />
