@@ -9,7 +9,7 @@
  *   2. The store is closed (it holds an EXCLUSIVE lock), then the oldest 90% get a final status
  *      with direct SQL UPDATEs by seq range, 50,000 rows a transaction: 1 in 90 `failed`, the
  *      rest `completed`, with started_at/completed_at 2–60 s apart. The triggers on `jobs` keep
- *      job_buckets and processing_totals right. The newest 10% stay `pending`.
+ *      job_buckets (counts and processing-time totals) right. The newest 10% stay `pending`.
  *   3. The queue is paused (queue_flags), so the server's dispatcher does not start the pending
  *      jobs while the API is measured (the headless build registers no processors: it would fail
  *      them all, 100,000 writes competing with the reads). Claims then only record "Queue is

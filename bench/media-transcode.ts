@@ -9,7 +9,9 @@
  * (buildTranscodeArgs from the same probe, same encoder, crf and preset), checked against the job's
  * logged command. Rounds in ABBA order; ratio = median(queue) / median(direct). The queue time
  * includes, by design, the whole proof before the replace (ffprobe of the output, the full decode,
- * the frame count) and the journaled swap; the note states the verification's share.
+ * the frame count) and the journaled swap; the note states the verification's share, the ratio
+ * without it, and the CPU ratio (steadier than wall time on a shared machine) with and without the
+ * verification's CPU (its two tools run again, untimed, on each replaced file).
  *
  * media.transcode.skip_ms: createJob → `completed` of a transcode that needs nothing (the video is
  * already HEVC): the skip is decided from the library row, no tool runs. `force: true` lets the
@@ -23,11 +25,12 @@ import { partialPathFor } from '../src/main/processors/media/staged-output';
 import { quoteForLog } from '../src/main/processors/steps/ffmpeg-step';
 import { startMediaRuntime, type MediaRuntime } from '../src/main/processors/testing/media-runtime';
 import { encoderOrder } from '../src/main/processors/transcode/codec-encoders';
-import { parseStreams } from '../src/main/processors/transcode/stream-probe';
+import { decodeArgs } from '../src/main/processors/transcode/proof';
+import { parseStreams, streamProbeArgs } from '../src/main/processors/transcode/stream-probe';
 import { buildTranscodeArgs, planStreams } from '../src/main/processors/transcode/transcode-args';
 import { qualityFor } from '../src/main/processors/transcode/transcode-settings';
 import { transcodeParams } from '../src/shared/domain/job-params';
-import { loadAverage, loggedAt, timeJob, timeTool, type TimedJob } from './media-job';
+import { cpuSince, cpuTimes, loadAverage, loggedAt, timeJob, timeTool, type TimedJob } from './media-job';
 import { atMost, type Metric } from './report';
 import { median, percentile, progress } from './support';
 
@@ -45,12 +48,17 @@ async function pristineClip(ffmpeg: string, path: string): Promise<void> {
   ]);
 }
 
-/** The job's phases from its log, in ms: encode, verification (probe, decode, frame count), swap and outcome. */
-function phases(t: TimedJob): { encode: number | null; verify: number | null; rest: number | null } {
+/**
+ * The job's phases from its log, in ms: before the encode (claim, the input's ffprobe beside its
+ * fingerprint, the stream plan), encode, verification (the output's ffprobe beside its full decode;
+ * the original's frame count from its header), swap and outcome.
+ */
+function phases(t: TimedJob): { before: number | null; encode: number | null; verify: number | null; rest: number | null } {
   const command = loggedAt(t, /^FFmpeg command:/);
   const encoded = loggedAt(t, /^Progress: 100%/);
   const checked = loggedAt(t, /^Check frames:/);
   return {
+    before: command,
     encode: command !== null && encoded !== null ? encoded - command : null,
     verify: encoded !== null && checked !== null ? checked - encoded : null,
     rest: checked !== null ? t.ms - checked : null,
@@ -76,7 +84,7 @@ export async function benchTranscode(m: MediaRuntime, rounds = TRANSCODE_ROUNDS)
   const asked = { codec: 'hevc', mode: 'replace', preset: 'fast', crf: 28 } as const;
   const params = transcodeParams.parse({ videoId: '3f2c6a1e-8b4d-4e2f-9a7c-5d1e0b9c4a11', ...asked });
   const encoder = encoderOrder('hevc', embedded.encoders.available)[0]!;
-  const streams = parseStreams(pristine, JSON.parse((await timeTool(tools.ffprobe.path, ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', '-i', pristine])).stdout));
+  const streams = parseStreams(pristine, JSON.parse((await timeTool(tools.ffprobe.path, streamProbeArgs(pristine))).stdout));
   const plan = planStreams(streams, params, 'mp4');
   const argsFor = (input: string, output: string) =>
     ['-v', 'error', ...buildTranscodeArgs({ input, output, container: 'mp4', encoder, quality: qualityFor(params, 'hevc', 'software'), preset: params.preset, audioBitrateKbps: params.audioBitrate, streams, plan })];
@@ -84,9 +92,17 @@ export async function benchTranscode(m: MediaRuntime, rounds = TRANSCODE_ROUNDS)
 
   const direct: number[] = [];
   const queued: TimedJob[] = [];
+  // CPU (this process + the tools it ran), less sensitive than wall time to the other work on the machine
+  const directCpu: number[] = [];
+  const queueCpu: number[] = [];
+  // the verification's two tools run again on each replaced file, untimed: the CPU the proof costs
+  const verifyCpu: number[] = [];
+  const cpuOf = (c: ReturnType<typeof cpuSince>) => c.selfMs + (c.childrenMs ?? 0);
   let n = 0;
   const runDirect = async (): Promise<string> => {
+    const before = cpuTimes();
     const d = await timeTool(tools.ffmpeg.path, argsFor(pristine, directOutput));
+    directCpu.push(cpuOf(cpuSince(before)));
     direct.push(d.ms);
     await rm(directOutput, { force: true });
     return `direct ${d.ms.toFixed(0)} ms`;
@@ -97,14 +113,19 @@ export async function benchTranscode(m: MediaRuntime, rounds = TRANSCODE_ROUNDS)
     await copyFile(pristine, input);
     const videoId = await scanned(m, name);
     // every copy is the same content: force, or the second one is refused as already processed (409)
+    const before = cpuTimes();
     const q = await timeJob(m, 'transcode', { videoId, ...asked, force: true }, JOB_TIMEOUT_MS);
+    queueCpu.push(cpuOf(cpuSince(before)));
     const expected = `FFmpeg command: ${basename(tools.ffmpeg.path)} ${argsFor(input, partialPathFor(input)).map(quoteForLog).join(' ')}`;
     const logged = q.job.log.split('\n').find((l) => l.includes('FFmpeg command: '))?.replace(/\.[0-9a-f]{8}-a\d+\.partial\./, '.partial.');
     if (!logged?.endsWith(expected)) throw new Error(`media: the transcode job ran another command than the direct run.\n  job:      ${logged ?? '(none)'}\n  expected: ${expected}`);
     if (!/Outcome: replaced/.test(q.job.log)) throw new Error(`media: the transcode job did not replace its original:\n${q.job.log}`);
     queued.push(q);
+    const before2 = cpuTimes();
+    await Promise.all([timeTool(tools.ffmpeg.path, decodeArgs(input)), timeTool(tools.ffprobe.path, streamProbeArgs(input))]);
+    verifyCpu.push(cpuOf(cpuSince(before2)));
     const p = phases(q);
-    return `queue ${q.ms.toFixed(0)} ms (encode ${p.encode?.toFixed(0) ?? '?'} ms, verification ${p.verify?.toFixed(0) ?? '?'} ms, swap+outcome ${p.rest?.toFixed(0) ?? '?'} ms)`;
+    return `queue ${q.ms.toFixed(0)} ms (before the encode ${p.before?.toFixed(0) ?? '?'} ms, encode ${p.encode?.toFixed(0) ?? '?'} ms, verification ${p.verify?.toFixed(0) ?? '?'} ms, swap+outcome ${p.rest?.toFixed(0) ?? '?'} ms)`;
   };
   for (let round = 1; round <= rounds; round++) {
     const directFirst = round % 2 === 1;
@@ -116,6 +137,11 @@ export async function benchTranscode(m: MediaRuntime, rounds = TRANSCODE_ROUNDS)
   const queueMedian = median(queued.map((q) => q.ms));
   const verify = queued.map((q) => phases(q).verify).filter((v): v is number => v !== null);
   const verifyMedian = verify.length ? median(verify) : 0;
+  const before = queued.map((q) => phases(q).before).filter((v): v is number => v !== null);
+  const beforeMedian = before.length ? median(before) : 0;
+  // the same job less its verification, round by round: what the ratio would be without the proof
+  const unverified = queued.map((q) => q.ms - (phases(q).verify ?? 0));
+  const load = loadAverage();
 
   // a file that needs nothing: already HEVC
   progress(`media: timing ${SKIP_RUNS} transcodes that need nothing`);
@@ -138,8 +164,12 @@ export async function benchTranscode(m: MediaRuntime, rounds = TRANSCODE_ROUNDS)
       note:
         `median queue ${queueMedian.toFixed(0)} ms / median direct ${directMedian.toFixed(0)} ms over ${rounds} rounds in ABBA order (direct ${fmt(direct)} ms, queue ${fmt(queued.map((q) => q.ms))} ms); ` +
         `${CLIP.seconds}-s ${CLIP.width}x${CLIP.height} H.264 clip with audio → HEVC, ${encoder} preset ${params.preset} crf ${params.crf}, replace mode, same argument array; ` +
-        `the verification before the replace (ffprobe of the output, full decode, frame count of the original) took median ${verifyMedian.toFixed(0)} ms, ` +
-        `${((verifyMedian / queueMedian) * 100).toFixed(1)} % of the job; the rest is the claim, probes, fingerprint, the journaled swap and the DB writes`,
+        `the verification before the replace (the output's ffprobe beside its full decode; the original's frame count from its header) took median ${verifyMedian.toFixed(0)} ms, ` +
+        `${((verifyMedian / queueMedian) * 100).toFixed(1)} % of the job (${fmt(verify)} ms); without it the ratio would be ${(median(unverified) / directMedian).toFixed(3)}; ` +
+        `before the encode (claim, the input's ffprobe beside its fingerprint, the stream plan) median ${beforeMedian.toFixed(0)} ms; the rest is the journaled swap and the DB writes; ` +
+        `CPU (this process and its tools): median job ${median(queueCpu).toFixed(0)} ms / direct ${median(directCpu).toFixed(0)} ms = ${(median(queueCpu) / median(directCpu)).toFixed(3)}, ` +
+        `of which the verification's decode and ffprobe (run again on each replaced file) median ${median(verifyCpu).toFixed(0)} ms: without it ${((median(queueCpu) - median(verifyCpu)) / median(directCpu)).toFixed(3)}; ` +
+        `load average ${load.toFixed(2)} at the end`,
     },
     {
       metric: 'media.transcode.skip_ms',

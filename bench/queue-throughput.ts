@@ -11,6 +11,7 @@
  */
 import { noopProcessor } from '../src/main/processors/testing/test-processors';
 import { EventJournal } from '../src/main/server/event-journal';
+import { newJobId } from '../src/shared/domain/job-ids';
 import { atLeast, type Metric } from './report';
 import { assertNoRuntimeErrors, benchJob, createBenchRuntime, formatCallStats, insertInChunks, progress, sleep, tempDir } from './support';
 
@@ -31,7 +32,7 @@ export async function benchQueueThroughput(jobs = THROUGHPUT_JOBS, cpuLimit = TH
     const bench = createBenchRuntime({ tmp, processor: noopProcessor, limits: { cpu: cpuLimit, gpu_encode: 2, gpu_ai: 1 } });
     try {
       progress(`${label}: inserting ${jobs} scan jobs (not timed)`);
-      await insertInChunks(bench.store, Array.from({ length: jobs }, () => benchJob('scan')));
+      await insertInChunks(bench.store, Array.from({ length: jobs }, () => benchJob('scan', { id: newJobId() }))); // ids as the runtime makes them
       bench.callStats.clear();
 
       const { runtime } = bench;

@@ -13,6 +13,7 @@ const NAMES = {
   getJob: true,
   getJobLog: true,
   getJobConsole: true,
+  getJobChildren: true,
   createJob: true,
   createReencodeJob: true,
   retryJob: true,

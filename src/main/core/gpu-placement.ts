@@ -7,8 +7,10 @@
  *   grew into our reservations, see gpuBlockedReason);
  * - the job's VRAM fits its budget (total − headroom − other programs' use) minus what our jobs
  *   already reserve on it;
- * - an encode (gpu_encode) finds an encoder there (H100/H200/A100 class cards have no NVENC) and a
- *   free NVENC session under the card's cap (our encodes placed there plus other programs' sessions).
+ * - an encode (gpu_encode) finds an encoder there (H100/H200/A100 class cards have no NVENC) — for
+ *   its codec, where the start-up probe ran on that card (encodeCodecs) — and a free NVENC session
+ *   under the card's cap (our encodes placed there plus other programs' sessions); a decode-only
+ *   card (no NVENC, NVDEC decode measured faster) takes encodes without a session, after NVENC cards.
  * Among the GPUs that take it, the least RESERVED one wins (sum of the VRAM our jobs reserve there,
  * not a utilisation snapshot, so jobs started together spread), then the fewest jobs, then the
  * lowest index (deterministic). When none takes it, the waiting reason names every GPU.
@@ -30,6 +32,21 @@ export interface GpuSlot {
   readonly otherSessions: number;
   /** Set when it takes no new jobs, with why (e.g. its free VRAM dropped under its reservations). */
   readonly blocked?: string;
+  /** Codecs whose NVENC passed the start-up probe ON THIS GPU (h264, hevc, av1); absent: not probed (any). */
+  readonly encodeCodecs?: readonly string[];
+  /** No NVENC, but its encodes decode with NVDEC and encode in software (measured faster at start-up): no session used. */
+  readonly decodeOnly?: boolean;
+  /** Why its NVENC probe failed (shown when an encode cannot go there). */
+  readonly encodeRefusal?: string;
+}
+
+/** What the start-up probe of one GPU says about encodes there (processors/media/gpu-probe.ts, seen by the runtime). */
+export interface GpuEncodeSupport {
+  readonly nvencCodecs: readonly string[];
+  /** Why NVENC failed there (when nvencCodecs is empty). */
+  readonly nvencFailure: string | null;
+  /** NVDEC decode + software encode was chosen for this NVENC-less card. */
+  readonly decodeOnly: boolean;
 }
 
 /** What our live jobs hold on one GPU. */
@@ -52,6 +69,8 @@ export interface GpuPlacementRequest {
   readonly gpu?: number | null;
   /** A case-insensitive substring of the GPU name the job asked for (params.gpuModel), or null. */
   readonly gpuModel?: string | null;
+  /** The codec an encode writes (params.codec of a transcode); null/absent: H.264. */
+  readonly codec?: string | null;
 }
 
 export type Placement = { readonly gpu: GpuSlot } | { readonly reason: string };
@@ -62,8 +81,11 @@ const mb = (n: number) => n.toLocaleString('en-US');
 export function gpuRefusal(gpu: GpuSlot, use: GpuUse, request: GpuPlacementRequest): string | null {
   if (gpu.blocked) return gpu.blocked;
   if (request.category === 'gpu_encode') {
-    if (!gpu.encodeSupported) return `GPU ${gpu.index}: ${gpu.name} has no hardware encoder (NVENC)`;
-    if (gpu.sessionCap !== null && use.encodes + gpu.otherSessions >= gpu.sessionCap) {
+    if (!gpu.encodeSupported) return `GPU ${gpu.index}: ${gpu.name} has no hardware encoder (NVENC)${gpu.encodeRefusal ? `: ${gpu.encodeRefusal}` : ''}`;
+    const codec = request.codec ?? 'h264';
+    // a decode-only card encodes in software: any codec, no NVENC session
+    if (!gpu.decodeOnly && gpu.encodeCodecs && !gpu.encodeCodecs.includes(codec)) return `GPU ${gpu.index}: ${codec}_nvenc failed its probe on ${gpu.name}`;
+    if (!gpu.decodeOnly && gpu.sessionCap !== null && use.encodes + gpu.otherSessions >= gpu.sessionCap) {
       return `GPU ${gpu.index}: ${use.encodes + gpu.otherSessions} of ${gpu.sessionCap} NVENC sessions`;
     }
   }
@@ -100,7 +122,7 @@ export function placeOnGpu(gpus: readonly GpuSlot[], usage: GpuUsage, request: G
       refusals.push(refusal);
       continue;
     }
-    if (best === null || preferred(gpu, use, best, bestUse)) {
+    if (best === null || preferred(gpu, use, best, bestUse, request.category === 'gpu_encode')) {
       best = gpu;
       bestUse = use;
     }
@@ -108,7 +130,9 @@ export function placeOnGpu(gpus: readonly GpuSlot[], usage: GpuUsage, request: G
   return best !== null ? { gpu: best } : { reason: refusals.join('; ') };
 }
 
-function preferred(a: GpuSlot, aUse: GpuUse, b: GpuSlot, bUse: GpuUse): boolean {
+function preferred(a: GpuSlot, aUse: GpuUse, b: GpuSlot, bUse: GpuUse, encode: boolean): boolean {
+  // an encode goes to a card with NVENC before one that only decodes for it
+  if (encode && (a.decodeOnly === true) !== (b.decodeOnly === true)) return b.decodeOnly === true;
   return aUse.reservedMb - bUse.reservedMb < 0 || (aUse.reservedMb === bUse.reservedMb && (aUse.jobs - bUse.jobs < 0 || (aUse.jobs === bUse.jobs && a.index < b.index)));
 }
 
@@ -159,4 +183,12 @@ export function gpuRequestOf(params: Readonly<Record<string, unknown>> | undefin
     gpu: typeof gpu === 'number' && Number.isInteger(gpu) && gpu >= 0 ? gpu : null,
     gpuModel: typeof model === 'string' && model.trim() !== '' ? model.trim() : null,
   };
+}
+
+const ENCODE_CODEC = /"codec"\s*:\s*"(h264|hevc|av1)"/;
+
+/** The codec a job's params name (`"codec": "hevc"`), read from their JSON text without parsing it all; null: none. Pure. */
+export function encodeCodecOf(paramsJson: string | null | undefined): string | null {
+  if (!paramsJson || !paramsJson.includes('"codec"')) return null;
+  return ENCODE_CODEC.exec(paramsJson)?.[1] ?? null;
 }

@@ -119,6 +119,8 @@ export interface JobFilter {
   /** created_at at or after / before these (epoch ms). */
   readonly createdFrom?: number;
   readonly createdTo?: number;
+  /** Leave out the chunk and audio jobs of segmented encodes (the job list shows their parent only). */
+  readonly hideSegmentChildren?: boolean;
 }
 
 /** Jobs that ended (completed, failed) in one hour: its start in epoch ms. */

@@ -34,6 +34,8 @@ export interface Candidate {
   readonly gpu?: number | null;
   /** A GPU name substring the job asked for (params.gpuModel); per-GPU nodes only. */
   readonly gpuModel?: string | null;
+  /** The codec an encode writes (params.codec); placement needs a GPU whose NVENC passed for it. */
+  readonly codec?: string | null;
 }
 
 export interface ScheduleInput {
@@ -110,7 +112,7 @@ export function schedule(input: ScheduleInput): ScheduleResult {
       continue;
     }
     if (perGpu) {
-      const placed = placeOnGpu(gpus, gpuUse, { category: c.category, needMb: need, gpu: c.gpu ?? null, gpuModel: c.gpuModel ?? null });
+      const placed = placeOnGpu(gpus, gpuUse, { category: c.category, needMb: need, gpu: c.gpu ?? null, gpuModel: c.gpuModel ?? null, codec: c.codec ?? null });
       if ('reason' in placed) {
         waiting.set(c.id, placed.reason);
         if (need > 0 && now - c.waitingSince >= starvationGuardMs) vramHeld += need;

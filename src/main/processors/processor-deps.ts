@@ -9,6 +9,7 @@ import type { LibraryPaths } from '../library/library-paths';
 import type { EncoderInventory } from './media/hardware-encoders';
 import type { MediaTools } from './media/tool-discovery';
 import type { TranscodeService } from './transcode/transcode-service';
+import type { SegmentStore } from '../core/segment-ports';
 
 export interface ProcessorDeps {
   readonly videos: VideoStore;
@@ -24,4 +25,6 @@ export interface ProcessorDeps {
   readonly scanParallelism: number;
   /** Library transcoding's records (ledger, marks, swap journal, quarantine); without it `transcode` cannot replace and nothing is recorded. */
   readonly transcode?: TranscodeService;
+  /** Segmented encodes' chunk jobs (#20); without it segment mode stays off. */
+  readonly segments?: SegmentStore;
 }

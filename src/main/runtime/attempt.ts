@@ -7,6 +7,7 @@ import { decideAfterFailure, type RetryPolicyConfig } from '../core/retry-policy
 import type { AttemptOutcome, Clock, JobRecord } from '../core/ports';
 import { JobError, type AttemptFiles, type JobContext, type Processor, type TrackedProcess } from '../processors/processor';
 import { ConsoleBuffer } from '../processors/media/console-buffer';
+import { HandedToChildren } from '../processors/segments/hand-off';
 import { isAppError } from '../../shared/contracts/errors';
 
 /**
@@ -223,6 +224,8 @@ export class Attempt {
         return this.failed(base, `No progress for ${seconds} s: stopped as hung.`, true);
       }
       default: {
+        // the work goes on in child jobs (a segmented encode's parts): back to waiting, no retry spent
+        if (error instanceof HandedToChildren) return { kind: 'interrupted', ...base, logLine: error.message };
         // AppErrors are refusals of the input (a path outside the library …): retrying cannot help
         const retryable = error instanceof JobError ? error.retryable : !isAppError(error);
         const message = error instanceof Error ? error.message : String(error);

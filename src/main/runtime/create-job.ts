@@ -4,10 +4,10 @@
  * runs the category could ever give (core/vram-ceiling.ts); a category that contradicts the type is
  * refused; params are validated with the type's schema, defaults filled in.
  */
-import { randomUUID } from 'node:crypto';
 import type { z } from 'zod';
 import { AppError } from '../../shared/contracts/errors';
 import { createJobInputSchema } from '../../shared/contracts/job';
+import { newJobId } from '../../shared/domain/job-ids';
 import type { JobType, JobTypeDefinition } from '../../shared/domain/job-types';
 import { DEFAULT_MAX_RETRIES, type ResourceCategory } from '../../shared/domain/statuses';
 import type { NewJob } from '../core/ports';
@@ -57,7 +57,7 @@ export function buildNewJob(
     });
   }
   return {
-    id: randomUUID(),
+    id: newJobId(), // time-ordered (UUIDv7): new ids land together in the stores' UNIQUE index
     type: input.type as JobType,
     params: parsed.data,
     priority: input.priority,

@@ -24,6 +24,8 @@ import { CapacityState, noGpu } from './capacity-state';
 import { GpuSlots } from './gpu-slots';
 import { withGpuPlacement } from './gpu-system-view';
 import { JobCleaner } from './cleaner';
+import { SegmentCascade } from './segments/segment-cascade';
+import { workFolderCleaner } from './segments/work-folders';
 import { createLibraryWatcher } from './library-watcher';
 import { createPipelines } from './pipelines/create-pipelines';
 import { Dispatcher } from './dispatcher';
@@ -73,7 +75,7 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
       dispatcher.requestDispatch();
     },
   });
-  const perGpu = deps.gpuInventory ? new GpuSlots(deps.gpuInventory, { nvencSessions: config.nvencSessions ?? null }) : null;
+  const perGpu = deps.gpuInventory ? new GpuSlots(deps.gpuInventory, { nvencSessions: config.nvencSessions ?? null, ...(deps.gpuEncodeSupport ? { encodeSupport: deps.gpuEncodeSupport } : {}) }) : null;
   const capacity = new CapacityState(store, config.limits, config.declaredVramMb, config.vramHeadroomMb, deps.gpu ?? noGpu, deps.gpuWork, perGpu);
   const relayed = deps.fleet?.events ? { fleet: { channel: deps.fleet.events, registry: deps.fleet.registry } } : {};
   const events = new LiveEvents({ timers, ...relayed, getStats: () => handlers.getStats({}, INTERNAL_CALLER) });
@@ -169,6 +171,7 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
     sharedStore,
     ...(deps.readLibraryFile ? { readLibraryFile: deps.readLibraryFile } : {}),
     ...(deps.transcode ? { transcode: deps.transcode } : {}),
+    ...(deps.segments ? { segments: new SegmentCascade({ ...deps.segments, jobs: store, clock, dispatcher, onJobsChanged: (jobs) => events.publish(jobs) }) } : {}),
     systemExtras,
   });
   const notifier = new NotificationService({
@@ -232,6 +235,7 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
       }),
       ...(watcher ? [watcher] : []),
       ...(automation ? [automation.service] : []),
+      ...(deps.segments ? [workFolderCleaner({ root: deps.segments.root, jobs: store, segments: deps.segments.store, onError: (error) => logger.error('Segment work folder cleaner failed (it runs again in an hour):', error) })] : []),
       notifier,
     ] satisfies RuntimeService[],
     (phase, name, error) => logger.error(`Runtime service "${name}" failed to ${phase}:`, error),

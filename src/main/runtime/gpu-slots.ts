@@ -12,12 +12,14 @@
  *   and other programs' sessions = the card's open sessions − our encodes placed there.
  */
 import { nvencProfile } from '../core/gpu-classes';
-import { gpuBlockedReason, gpuOvercommittedReason, NO_GPU_USE, type GpuSlot, type GpuUsage } from '../core/gpu-placement';
+import { gpuBlockedReason, gpuOvercommittedReason, NO_GPU_USE, type GpuEncodeSupport, type GpuSlot, type GpuUsage } from '../core/gpu-placement';
 import type { GpuInventory, NvidiaGpu } from '../system/nvidia-gpus';
 
 export interface GpuSlotsOptions {
   /** MEDIA_NVENC_SESSIONS: the session cap of every card with NVENC; null: by card class. */
   readonly nvencSessions: number | null;
+  /** The start-up probe per GPU index (processors/media/gpu-probe.ts): it overrides the card class. */
+  readonly encodeSupport?: () => ReadonlyMap<number, GpuEncodeSupport>;
 }
 
 /** One GPU's state for the System page, metrics and the node record. */
@@ -63,7 +65,7 @@ export class GpuSlots {
 
   /** The slots for the next claim. */
   slots(headroomMb: number): GpuSlot[] {
-    return this.views(headroomMb).map(({ index, uuid, name, budgetMb, encodeSupported, sessionCap, otherSessions, blocked }) => ({
+    return this.views(headroomMb).map(({ index, uuid, name, budgetMb, encodeSupported, sessionCap, otherSessions, blocked, encodeCodecs, decodeOnly, encodeRefusal }) => ({
       index,
       uuid,
       name,
@@ -72,6 +74,9 @@ export class GpuSlots {
       sessionCap,
       otherSessions,
       ...(blocked ? { blocked } : {}),
+      ...(encodeCodecs ? { encodeCodecs } : {}),
+      ...(decodeOnly ? { decodeOnly } : {}),
+      ...(encodeRefusal ? { encodeRefusal } : {}),
     }));
   }
 
@@ -90,13 +95,21 @@ export class GpuSlots {
     this.lastOthers.set(gpu.index, othersMb);
     const budgetMb = Math.max(0, gpu.totalMb - othersMb - headroomMb);
     const profile = nvencProfile(gpu.name, this.options.nvencSessions);
+    const probed = this.options.encodeSupport?.().get(gpu.index);
+    // what the probe saw on this card beats its class; the class still gives the session cap
+    const nvenc = probed ? probed.nvencCodecs.length > 0 : profile.encodeSupported;
+    const decodeOnly = probed !== undefined && !nvenc && probed.decodeOnly;
     return {
       index: gpu.index,
       uuid: gpu.uuid,
       name: gpu.name,
       budgetMb,
-      encodeSupported: profile.encodeSupported,
-      sessionCap: profile.sessionCap,
+      encodeSupported: nvenc || decodeOnly,
+      // no NVENC: 0 sessions (a decode-only card uses none); NVENC the class said it lacks: the cap of a card with no class
+      sessionCap: !nvenc ? (decodeOnly ? null : 0) : profile.encodeSupported ? profile.sessionCap : nvencProfile('', this.options.nvencSessions).sessionCap,
+      ...(probed ? { encodeCodecs: probed.nvencCodecs } : {}),
+      ...(decodeOnly ? { decodeOnly } : {}),
+      ...(probed && !nvenc && probed.nvencFailure ? { encodeRefusal: probed.nvencFailure } : {}),
       otherSessions: Math.max(0, (gpu.encoderSessions ?? 0) - use.encodes),
       ...(blocked ? { blocked } : {}),
       totalMb: gpu.totalMb,

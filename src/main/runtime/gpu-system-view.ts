@@ -21,9 +21,13 @@ export function withGpuPlacement(gpus: readonly SystemGpu[], views: readonly Gpu
       nvencSessionCap: v.sessionCap,
       encoderSessions: v.encoderSessions,
       vramReservedMb: v.reservedMb,
+      vramOthersMb: v.othersMb,
       jobsRunning: v.jobs,
       vramBudgetMb: v.budgetMb,
       blocked: v.blocked ?? null,
+      // the per-GPU start-up probe (#18 item 1), where it ran
+      ...(v.encodeCodecs ? { nvencCodecs: [...v.encodeCodecs], encodeRefusal: v.encodeRefusal ?? null } : {}),
+      ...(v.decodeOnly ? { decodeOnly: true } : {}),
     };
   });
 }

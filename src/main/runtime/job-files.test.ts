@@ -5,6 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { startTestRuntime, waitFor, type TestRuntime } from './testing/test-runtime';
+import { jobIdToken } from '../../shared/domain/job-ids';
 
 let t: TestRuntime | undefined;
 afterEach(async () => {
@@ -51,7 +52,8 @@ describe('file-centric job reads', () => {
     expect(await ids({ search: 'CITY' })).toEqual([second.id]);
     expect(await ids({ search: 'holiday', type: 'validate' })).toEqual([first.id]);
     expect(await ids({ search: 'playback/holiday-beach' })).toEqual([first.id]);
-    expect(await ids({ search: first.id.slice(0, 8) })).toEqual([first.id]);
+    expect(await ids({ search: jobIdToken(first.id) })).toEqual([first.id]); // the short token shown for a job (its id's end)
+    expect(await ids({ search: first.id.slice(0, 23) })).toEqual([first.id]); // a longer start of the id
     expect(await ids({ search: '100%' })).toEqual([]);
     const page = await t!.runtime.execute('listJobs', { limit: 1, search: 'holiday' });
     expect(page.pagination).toMatchObject({ total: 2, totalPages: 2 });

@@ -11,7 +11,8 @@ import type { AnalysisStore } from '../core/analysis-ports';
 import type { VideoStore } from '../core/library-ports';
 import type { PipelineStore } from '../core/pipeline-ports';
 import { discoverMediaTools, type MediaTools } from '../processors/media/tool-discovery';
-import { nvencSessionLimit, probeEncoders, usesGpu, type EncoderInventory } from '../processors/media/hardware-encoders';
+import { nvencSessionLimit, usesGpu, type EncoderInventory } from '../processors/media/hardware-encoders';
+import { encodeSupportOf, gpuProbeView, probeNodeEncoders } from '../processors/media/node-encoders';
 import type { GpuWorkProfile } from './capacity-state';
 import { APP_VERSION } from '../version';
 import { readFile, stat } from 'node:fs/promises';
@@ -24,6 +25,8 @@ import type { LeaderLeaseStore, SettingsStore, VideoFileIndex } from '../core/wa
 import { probeVideo } from '../processors/library/probe-video';
 import { TranscodeService } from '../processors/transcode/transcode-service';
 import type { TranscodeStore } from '../core/transcode-ports';
+import type { SegmentStore } from '../core/segment-ports';
+import { SEGMENTS_FOLDER, workDirOf } from '../processors/segments/segment-files';
 import { randomUUID } from 'node:crypto';
 import type { FleetDeps } from './create-runtime';
 import type { GpuSample } from '../system/nvidia-smi';
@@ -56,9 +59,12 @@ export interface EmbeddedRuntime {
   close(): Promise<void>;
 }
 
-/** gpu_encode uses the GPU only where a hardware encoder passed its probe; NVENC caps concurrent sessions. */
+/**
+ * gpu_encode uses the GPU only where a hardware encoder passed its probe, or where NVDEC decode was
+ * measured faster on a card without NVENC; NVENC caps concurrent sessions.
+ */
 function gpuWorkOf(encoders: EncoderInventory): GpuWorkProfile {
-  const hardware = encoders.preferred !== null && usesGpu(encoders.preferred);
+  const hardware = (encoders.preferred !== null && usesGpu(encoders.preferred)) || encoders.decodeChoice?.decodeOnGpu === true;
   return {
     gpuCategories: hardware ? ['gpu_encode', 'gpu_ai'] : ['gpu_ai'],
     gpuEncodeCap: encoders.preferred === 'h264_nvenc' ? nvencSessionLimit() : null,
@@ -76,6 +82,8 @@ interface Stores {
   readonly leases?: LeaderLeaseStore;
   /** Library transcoding: savings ledger, fingerprints, swap journal, quarantine. */
   readonly transcode: TranscodeStore;
+  /** Segmented encodes' chunk jobs (#20). */
+  readonly segments?: SegmentStore;
   readonly fleet: FleetDeps | null;
   close(): Promise<void>;
 }
@@ -107,7 +115,10 @@ export async function openEmbeddedRuntime(config: RuntimeConfig, options: Embedd
   try {
     const [, discovered] = await Promise.all([sampler.start(), findTools()]);
     const { tools, toolsError } = discovered;
-    const encoders: EncoderInventory = tools ? await probeEncoders({ ffmpegPath: tools.ffmpeg.path }) : { available: [], failed: [], preferred: null };
+    // the H.264 encoders, then each NVIDIA GPU on its own (gpu-probe.ts) and the NVDEC decode choice
+    const nvidia = sampler.gpus().map((g) => ({ index: g.index, uuid: g.uuid, name: g.name }));
+    const encoders: EncoderInventory = tools ? await probeNodeEncoders({ ffmpegPath: tools.ffmpeg.path, gpus: nvidia }) : { available: [], failed: [], preferred: null };
+    const encodeSupport = encodeSupportOf(encoders);
     const transcode = new TranscodeService({
       store: stores.transcode,
       videos: stores.videos,
@@ -118,7 +129,7 @@ export async function openEmbeddedRuntime(config: RuntimeConfig, options: Embedd
       gpuName: () => sampler.gpus()[0]?.name ?? null,
       logger: console,
     });
-    const processors = options.processors?.({ videos: stores.videos, analysis: stores.analysis, library, tools, toolsError, encoders, scanParallelism: Math.max(1, config.limits.cpu), transcode }) ?? createRegistry([]);
+    const processors = options.processors?.({ videos: stores.videos, analysis: stores.analysis, library, tools, toolsError, encoders, scanParallelism: Math.max(1, config.limits.cpu), transcode, ...(stores.segments ? { segments: stores.segments } : {}) }) ?? createRegistry([]);
     const runtime = createRuntime({
       config,
       store: stores.jobs,
@@ -127,6 +138,7 @@ export async function openEmbeddedRuntime(config: RuntimeConfig, options: Embedd
       pipelines: stores.pipelines,
       processors,
       transcode,
+      ...(stores.segments ? { segments: { store: stores.segments, workFolder: (id: string) => library.resolve(workDirOf(id)), root: library.resolve(SEGMENTS_FOLDER) } } : {}),
       ...(stores.fleet ? { fleet: stores.fleet } : {}),
       ...(options.catalog ? { catalog: options.catalog } : {}),
       ...(options.env ? { env: options.env } : {}),
@@ -144,6 +156,7 @@ export async function openEmbeddedRuntime(config: RuntimeConfig, options: Embedd
       gpu: { current: () => sampler.gpus()[0] ?? null },
       // every NVIDIA GPU one by one: jobs are placed per GPU unless MEDIA_TOTAL_VRAM_MB declares one budget
       gpuInventory: sampler,
+      gpuEncodeSupport: () => encodeSupport,
       gpuWork: () => gpuWorkOf(encoders),
       readLibraryFile: async (relativePath, maxBytes) => {
         const path = library.resolve(relativePath);
@@ -158,7 +171,13 @@ export async function openEmbeddedRuntime(config: RuntimeConfig, options: Embedd
           ffprobe: tools ? { path: tools.ffprobe.path, version: tools.ffprobe.version, source: tools.ffprobe.source } : null,
           error: toolsError,
         },
-        encoders: { available: [...encoders.available], preferred: encoders.preferred, failed: encoders.failed.map((f) => ({ ...f })) },
+        encoders: {
+          available: [...encoders.available],
+          preferred: encoders.preferred,
+          failed: encoders.failed.map((f) => ({ ...f })),
+          ...(encoders.gpus && encoders.gpus.length > 0 ? { gpus: encoders.gpus.map(gpuProbeView) } : {}),
+          ...(encoders.decodeChoice ? { decodeChoice: { ...encoders.decodeChoice } } : {}),
+        },
       }),
     });
     await runtime.start();

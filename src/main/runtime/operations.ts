@@ -8,6 +8,8 @@ import { OPERATIONS, type OperationName, type OperationOutput } from '../../shar
 import { WAITING_STATUSES, type ResourceCategory } from '../../shared/domain/statuses';
 import type { SystemExtras } from '../../shared/contracts/system';
 import type { Fleet } from '../../shared/contracts/fleet';
+import type { Job } from '../../shared/contracts/job';
+import { isSegmentChild } from '../../shared/domain/job-types';
 import { availableParallelism, loadavg } from 'node:os';
 import { AppError } from '../../shared/contracts/errors';
 import type { Caller } from '../../shared/contracts/access';
@@ -15,6 +17,7 @@ import { canTransition, TRANSITIONS, transitionRefused, type ManualAction } from
 import type { Clock, JobRecord, JobStore } from '../core/ports';
 import type { CapacityState } from './capacity-state';
 import { buildNewJob, type JobTypeCatalog } from './create-job';
+import { GroupCommit } from './group-commit';
 import { vramCeiling, type NodeBudget } from '../core/vram-ceiling';
 import type { Dispatcher } from './dispatcher';
 import { renderLog, toJobView } from './job-view';
@@ -26,6 +29,7 @@ import type { LibraryWatcher } from './library-watcher';
 import { watchHandlers } from './watch-operations';
 import { transcodeHandlers } from './transcode-operations';
 import type { TranscodeOperations } from '../processors/transcode/transcode-service';
+import type { SegmentCascade } from './segments/segment-cascade';
 import { unavailablePipelineHandlers, type PipelineHandlers } from './pipelines/pipeline-operations';
 
 type Input<N extends OperationName> = z.infer<(typeof OPERATIONS)[N]['input']>;
@@ -65,6 +69,8 @@ export interface OperationDeps {
   readonly pipelineHandlers?: PipelineHandlers | undefined;
   /** Library transcoding: results, savings, restore, and the create-time loop breaker (409 ALREADY_PROCESSED). */
   readonly transcode?: TranscodeOperations | undefined;
+  /** Segmented encodes (#20): the parent's actions cascade to its parts, its view aggregates them; absent without a segment store. */
+  readonly segments?: SegmentCascade | undefined;
 }
 
 /** Added by runtime/queue-control.ts (which extends some of these too). */
@@ -76,6 +82,8 @@ type SettingsOperation = 'getSettings' | 'setSettings' | 'exportSettings' | 'imp
 
 export function createOperationHandlers(deps: OperationDeps): Omit<OperationHandlers, QueueControlOperation | NotificationOperation | SettingsOperation> {
   const { store, dispatcher, capacity, clock } = deps;
+
+  const decorate = <V extends Job>(views: V[]): Promise<V[]> => (deps.segments ? deps.segments.decorate(views) : Promise.resolve(views));
 
   async function fullLog(job: JobRecord): Promise<string> {
     const { lines, dropped } = await store.readLog(job.id, 0, deps.maxLogLines);
@@ -104,17 +112,25 @@ export function createOperationHandlers(deps: OperationDeps): Omit<OperationHand
     return budgets.nodes;
   };
 
+  // the creates of one event-loop turn share one transaction; events and one dispatch per batch
+  const inserts = new GroupCommit(
+    (jobs) => store.insertJobs(jobs),
+    (jobs) => {
+      deps.onJobsChanged(jobs, true);
+      deps.onTransitions?.(jobs.map((job) => ({ job, from: null, to: job.status })));
+      dispatcher.requestDispatch();
+    },
+  );
+
   /** The one create path (createJob and its shortcuts): create rules, referenced videos, insert, events, dispatch. */
   async function insertJob(input: Input<'createJob'>, caller: Caller): Promise<JobRecord> {
     const nodes = await fleetBudgets();
+    // the parts of a segmented encode are made by their parent's plan (with its work folder and cut points)
+    if (isSegmentChild(input.type)) throw new AppError('VALIDATION_FAILED', `Jobs of type ${input.type} are the parts of a segmented transcode or re-encode; create that job with \`segments\` instead.`, { type: input.type });
     const newJob = buildNewJob(input, deps.catalog, (category) => vramCeiling(nodes, category), clock.now(), caller.name);
     await requireReferencedVideos(deps.videos, newJob.params);
     await deps.transcode?.guardCreate(newJob);
-    const [job] = await store.insertJobs([newJob]);
-    deps.onJobsChanged([job!], true);
-    deps.onTransitions?.([{ job: job!, from: null, to: job!.status }]);
-    dispatcher.requestDispatch();
-    return job!;
+    return inserts.insert(newJob);
   }
 
   const queueState = () => ({
@@ -125,14 +141,16 @@ export function createOperationHandlers(deps: OperationDeps): Omit<OperationHand
   });
 
   return {
-    async listJobs({ page, limit, status, type, resourceCategory, search, createdFrom, createdTo }) {
+    async listJobs({ page, limit, status, type, resourceCategory, search, createdFrom, createdTo, includeChildren }) {
       const dates = { ...(createdFrom ? { createdFrom: Date.parse(createdFrom) } : {}), ...(createdTo ? { createdTo: Date.parse(createdTo) } : {}) };
-      const { rows, total } = await store.listJobs({ status, type, resourceCategory, ...(search ? { search } : {}), ...dates }, (page - 1) * limit, limit);
+      // a segmented encode is one job: its parts are listed only when asked for (or by their type)
+      const hideSegmentChildren = !includeChildren && !(type && isSegmentChild(type));
+      const { rows, total } = await store.listJobs({ status, type, resourceCategory, ...(search ? { search } : {}), ...dates, ...(hideSegmentChildren ? { hideSegmentChildren } : {}) }, (page - 1) * limit, limit);
       // the page's queue positions in one read, not one per row (and none when nothing on it waits)
       const waiting = rows.filter((r) => WAITING_STATUSES.includes(r.status)).map((r) => r.id);
       const positions = waiting.length > 0 ? await store.queuePositions(waiting) : null;
       return {
-        data: await withFiles(deps.videos, rows.map((r) => toJobView(r, positions?.get(r.id) ?? null))),
+        data: await decorate(await withFiles(deps.videos, rows.map((r) => toJobView(r, positions?.get(r.id) ?? null)))),
         pagination: { page, limit, total, totalPages: Math.ceil(total / limit) },
       };
     },
@@ -169,8 +187,14 @@ export function createOperationHandlers(deps: OperationDeps): Omit<OperationHand
 
     async getJob({ id }) {
       const job = await requireJob(store, id);
-      const [view] = await withFiles(deps.videos, [toJobView(job, await store.queuePosition(id))]);
+      const [view] = await decorate(await withFiles(deps.videos, [toJobView(job, await store.queuePosition(id))]));
       return { ...view!, log: await fullLog(job) };
+    },
+
+    async getJobChildren({ id }) {
+      await requireJob(store, id);
+      const children = (await deps.segments?.children(id)) ?? [];
+      return { parentId: id, data: children.map((c) => toJobView(c)) };
     },
 
     async getJobLog({ id, after, limit }) {
@@ -211,6 +235,7 @@ export function createOperationHandlers(deps: OperationDeps): Omit<OperationHand
     async retryJob({ id }, caller) {
       const before = await requireJob(store, id);
       const job = await transition(id, 'retry', { logLine: `--- RETRY ATTEMPT ${before.retryCount + 1} --- asked by ${actorOf(caller)}` });
+      await deps.segments?.retry(job, actorOf(caller));
       dispatcher.requestDispatch();
       return { id, status: job.status, retryCount: job.retryCount, retryAfter: null, log: await fullLog(job) };
     },
@@ -241,6 +266,7 @@ export function createOperationHandlers(deps: OperationDeps): Omit<OperationHand
       if (!cancelling || !askedBefore) deps.onJobsChanged([job]);
       // a live job becomes cancelled when its attempt ends: counted by the node that runs it
       if (!cancelling) deps.onTransitions?.([{ job, from: null, to: job.status }]);
+      if (!cancelling) await deps.segments?.cancel(job, actor);
       return { id, status: job.status, cancelling, log: await fullLog(job) };
     },
 
@@ -248,6 +274,7 @@ export function createOperationHandlers(deps: OperationDeps): Omit<OperationHand
       const current = await requireJob(store, id);
       if (!canTransition(current.status, 'suspend')) {
         const job = await transition(id, 'pause', { logLine: `Paused by ${actorOf(caller)}` });
+        await deps.segments?.pause(job, actorOf(caller));
         return { id, status: job.status };
       }
       // a running job is suspended: its process is stopped, its slot and VRAM stay reserved
@@ -290,6 +317,7 @@ export function createOperationHandlers(deps: OperationDeps): Omit<OperationHand
         return { id, status: job.status };
       }
       const job = await transition(id, 'resume', { logLine: `Resumed by ${actorOf(caller)}` });
+      await deps.segments?.resume(job, actorOf(caller));
       dispatcher.requestDispatch();
       return { id, status: job.status };
     },
@@ -301,6 +329,7 @@ export function createOperationHandlers(deps: OperationDeps): Omit<OperationHand
       if (!applied) throw transitionRefused(job.status, 'setPriority', id);
       if (before.priority !== priority) await store.appendLogs([{ jobId: id, at, text: `Priority changed from ${before.priority} to ${priority} by ${actorOf(caller)}` }]);
       deps.onJobsChanged([job]);
+      await deps.segments?.setPriority(job, priority);
       dispatcher.requestDispatch();
       return toJobView(job, await store.queuePosition(id));
     },

@@ -2,6 +2,8 @@
  * The runtime's facade and what it is built from: the types createRuntime takes and returns (kept
  * apart from the wiring, which callers never need to read to use a runtime).
  */
+import type { SegmentRuntimeDeps } from './segments/segment-cascade';
+import type { GpuEncodeSupport } from '../core/gpu-placement';
 import type { TranscodeOperations } from '../processors/transcode/transcode-service';
 import type { Caller } from '../../shared/contracts/access';
 import type { OperationName, OperationOutput } from '../../shared/contracts/operations';
@@ -43,6 +45,8 @@ export interface RuntimeDeps {
    * job is placed on one GPU (core/gpu-placement.ts). Absent: one node-wide budget from `gpu`.
    */
   readonly gpuInventory?: GpuInventory;
+  /** What the start-up probe found each GPU (by index) can do for encodes; absent: judged by card class. */
+  readonly gpuEncodeSupport?: () => ReadonlyMap<number, GpuEncodeSupport>;
   /** What the GPU really does here (encoder probe); by default both GPU categories use it. */
   readonly gpuWork?: () => GpuWorkProfile;
   readonly clock?: Clock;
@@ -68,6 +72,8 @@ export interface RuntimeDeps {
   readonly gpuActivity?: GpuActivitySource;
   /** Library transcoding (results, savings, restore, ALREADY_PROCESSED); absent: those answer NOT_FOUND (savings: zeros). */
   readonly transcode?: TranscodeOperations;
+  /** Segmented encodes (#20): their parts' store and work folders; absent: segment mode stays off and nothing cascades. */
+  readonly segments?: SegmentRuntimeDeps;
   /** The notifier's I/O, swapped by tests: statfs (disk-space rules), the webhook POST, and how often it checks (default 30 s). */
   readonly notifications?: { readonly statfs?: Statfs; readonly post?: HttpPost; readonly checkMs?: number };
 }

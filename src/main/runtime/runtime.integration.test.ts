@@ -244,8 +244,11 @@ describe('runtime: lifecycle through the real dispatcher and SQLite store', () =
 
   it('reserves VRAM only for work that runs on the GPU, and caps gpu_encode at the NVENC session limit', async () => {
     t = await startTestRuntime({ config: { declaredVramMb: 8000 }, gpuWork: () => ({ gpuCategories: ['gpu_ai'], gpuEncodeCap: 1 }) });
-    const a = await t.runtime.execute('createJob', { type: 'reencode_streaming', params: { sleepMs: 300 } });
-    const b = await t.runtime.execute('createJob', { type: 'reencode_streaming', params: { sleepMs: 300 } });
+    // created together (one commit), so the claim that starts a also tells b why it waits
+    const [a, b] = await Promise.all([
+      t.runtime.execute('createJob', { type: 'reencode_streaming', params: { sleepMs: 300 } }),
+      t.runtime.execute('createJob', { type: 'reencode_streaming', params: { sleepMs: 300 } }),
+    ]);
     await until(a.id, 'running');
     expect((await t.runtime.execute('getStats', {})).totalVramUsed).toBe(0);
     expect(await t.runtime.execute('getJob', { id: b.id })).toMatchObject({ status: 'queued', waitingReason: 'gpu_encode: 1 of 1 slots busy' });

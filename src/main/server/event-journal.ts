@@ -8,12 +8,17 @@
  * number of connected clients.
  */
 import type { RuntimeEvent } from '../runtime/events';
+import { compactCreatedJob } from '../../shared/contracts/event-frames';
 
 /** Turns one numbered event into the bytes of its SSE frame. */
 export type FrameSerializer = (id: number, event: RuntimeEvent) => string;
 
-/** The SSE frame of one event: `id`, `event` (the event's type) and the event as JSON. */
-export const sseFrame: FrameSerializer = (id, event) => `id: ${id}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+/**
+ * The SSE frame of one event: `id`, `event` (the event's type) and the event as JSON; a
+ * `job.created` job without the fields still at their initial values (shared/contracts/event-frames.ts).
+ */
+export const sseFrame: FrameSerializer = (id, event) =>
+  `id: ${id}\nevent: ${event.type}\ndata: ${JSON.stringify(event.type === 'job.created' ? { type: event.type, job: compactCreatedJob(event.job) } : event)}\n\n`;
 
 export class JournalEntry {
   private bytes: Buffer | undefined;

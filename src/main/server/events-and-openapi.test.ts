@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { OPERATIONS } from '../../shared/contracts/operations';
+import { expandCreatedJob } from '../../shared/contracts/event-frames';
 import { startTestRuntime, waitFor, type TestRuntime } from '../runtime/testing/test-runtime';
 import { testTokenRegistry } from './testing/test-tokens';
 import { EXTRA_ROUTES } from './openapi';
@@ -83,6 +84,11 @@ describe('server-sent events', () => {
     const events = await streaming;
     const mine = events.filter((e) => e.data.job?.id === job.id || e.data.jobId === job.id);
     expect(mine.map((e) => e.event)).toContain('job.created');
+    // a job.created frame leaves out the fields still at their initial values; expanded, it is the whole job
+    const created = mine.find((e) => e.event === 'job.created')!.data.job;
+    expect(created).not.toHaveProperty('progress');
+    expect(created).not.toHaveProperty('startedAt');
+    expect(expandCreatedJob(created)).toMatchObject({ id: job.id, type: 'scan', status: 'pending', progress: 0, startedAt: null, nodeId: null, resourceCategory: 'cpu' });
     expect(mine.filter((e) => e.event === 'job.updated').map((e) => e.data.job.status)).toEqual(['running', 'completed']);
     expect(mine.some((e) => e.event === 'job.progress')).toBe(true);
     const ids = events.map((e) => e.id!);
@@ -147,8 +153,9 @@ describe('OpenAPI document', () => {
   it('documents each operation with its parameters and schemas', async () => {
     const doc = (await httpClient(url, null)('GET', '/api/openapi.json')).body;
     const list = doc.paths['/api/media/jobs'].get;
-    // the spec's query parameters, and ours (a search by file and a creation-date range)
-    expect(list.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['createdFrom', 'createdTo', 'limit', 'page', 'resourceCategory', 'search', 'status', 'type']);
+    // the spec's query parameters, and ours (a search by file, a creation-date range, the parts of segmented encodes)
+    expect(list.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['createdFrom', 'createdTo', 'includeChildren', 'limit', 'page', 'resourceCategory', 'search', 'status', 'type']);
+    expect(doc.paths['/api/media/jobs/{id}/children']?.get, 'the parts of a segmented encode').toBeDefined();
     const create = doc.paths['/api/media/jobs'].post;
     expect(Object.keys(create.requestBody.content['application/json'].schema.properties).sort()).toEqual(Object.keys(OPERATIONS.createJob.input.shape).sort());
     expect(create.responses['201']).toBeDefined();

@@ -14,6 +14,7 @@ import type { OperationOutput } from '../../shared/contracts/operations';
 import type { Runtime } from '../runtime/create-runtime';
 import type { JobTransition } from '../runtime/transitions';
 import { registerGpuMetrics } from './gpu-metrics';
+import { isSegmentChild } from '../../shared/domain/job-types';
 
 const DURATION_BUCKETS = [0.05, 0.25, 1, 5, 15, 60, 300, 900, 1800, 3600, 7200, 14400];
 
@@ -118,8 +119,14 @@ export function createMetrics(runtime: Runtime): { registry: Registry; close: ()
   });
 
   const runStatus = (to: JobTransition['to']): string => (to === 'queued' ? 'retrying' : to === 'pending' ? 'interrupted' : to);
+  // a segmented encode counts once, as its parent: its parts have their own counter (#20)
+  const partsTotal = new Counter({ name: 'media_segment_parts_total', help: 'Status transitions of the chunk and audio jobs of segmented encodes on this node, by part type and status reached (not in media_jobs_total: their parent is the one job)', labelNames: ['type', 'status'], registers: [registry] });
   const record = (transitions: readonly JobTransition[]) => {
     for (const { job, to, waitMs, runMs } of transitions) {
+      if (isSegmentChild(job.type)) {
+        partsTotal.inc({ type: job.type, status: to });
+        continue;
+      }
       jobsTotal.inc({ type: job.type, status: to });
       if (waitMs !== undefined) waitSeconds.observe({ type: job.type, resourceCategory: job.resourceCategory }, waitMs / 1000);
       if (runMs !== undefined) runSeconds.observe({ type: job.type, status: runStatus(to) }, runMs / 1000);

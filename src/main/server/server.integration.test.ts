@@ -171,7 +171,7 @@ describe('headless REST API', () => {
       const ok = await httpClient(real.url, TOKEN)('POST', '/api/media/jobs', { type: 'scan', params: {} });
       expect(ok.status).toBe(201);
       const job = await httpClient(real.url, TOKEN)('GET', `/api/media/jobs/${ok.body.id}`);
-      expect(job.body.params).toEqual({ directoryType: 'videos', skipExisting: true });
+      expect(job.body.params).toEqual({ directoryType: 'videos', skipExisting: true, thumbnails: true });
     } finally {
       await real.close();
     }

@@ -64,8 +64,17 @@ export const jobSchema = z.object({
    */
   input: jobFileSchema.nullable().optional(),
   outputs: z.array(jobFileSchema).optional(),
+  /**
+   * Not in the spec: a segmented encode's parent (#20) once it has queued its parts: the chunk jobs
+   * (its audio job not counted), how many are done and running; `progress` and `etaSeconds` are then
+   * aggregated over the chunks, weighted by their durations. Absent for other jobs.
+   */
+  chunks: z.object({ total: z.number().int(), done: z.number().int(), running: z.number().int(), failed: z.number().int(), etaSeconds: z.number().nullable() }).optional(),
 });
 export type Job = z.infer<typeof jobSchema>;
+
+/** GET /api/media/jobs/:id/children: the chunk and audio jobs of a segmented encode, oldest first (empty for other jobs). */
+export const jobChildrenSchema = z.object({ parentId: z.string(), data: z.array(jobSchema) });
 
 export const jobDetailSchema = jobSchema.extend({ log: z.string() });
 export type JobDetail = z.infer<typeof jobDetailSchema>;
@@ -110,6 +119,8 @@ export const listJobsQuerySchema = z.strictObject({
   /** Not in the spec: jobs created at or after / before this instant (ISO 8601). */
   createdFrom: z.iso.datetime({ offset: true }).optional(),
   createdTo: z.iso.datetime({ offset: true }).optional(),
+  /** Not in the spec: `true` lists the chunk and audio jobs of segmented encodes too (hidden by default: their parent is the one job; GET /api/media/jobs/:id/children lists them). */
+  includeChildren: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
 });
 export type ListJobsQuery = z.infer<typeof listJobsQuerySchema>;
 

@@ -34,6 +34,26 @@ export const systemInfoSchema = z.object({
     available: z.array(z.string()),
     preferred: z.string().nullable(),
     failed: z.array(z.object({ encoder: z.string(), reason: z.string() })),
+    /** The start-up probe run on each NVIDIA GPU (#18): NVENC per codec, NVDEC and scale_cuda; absent without NVIDIA GPUs. */
+    gpus: z
+      .array(
+        z.object({
+          index: z.number().int(),
+          uuid: z.string().nullable(),
+          name: z.string(),
+          nvenc: z.array(z.string()),
+          nvencFailed: z.array(z.object({ codec: z.string(), reason: z.string() })),
+          nvdecFailure: z.string().nullable(),
+          scaleCudaFailure: z.string().nullable(),
+          ms: z.number(),
+        }),
+      )
+      .optional(),
+    /** On a node with a card that has NVDEC but no NVENC: the measured choice (both timings) between NVDEC decode + software encode and all-software. */
+    decodeChoice: z
+      .object({ gpuIndex: z.number().int(), softwareMs: z.number().nullable(), nvdecMs: z.number().nullable(), decodeOnGpu: z.boolean(), summary: z.string() })
+      .nullable()
+      .optional(),
   }),
 });
 export type SystemInfo = z.infer<typeof systemInfoSchema>;

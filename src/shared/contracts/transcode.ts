@@ -13,7 +13,7 @@ import { videoId } from './video';
  *   copied         a verified output was written beside the original (copy mode, reencode_streaming)
  *   kept_original  a check failed or the output would not be smaller: nothing changed
  *   skipped        nothing to do (already the target codec, already efficient, already processed)
- *   failed         the encode broke (the job failed, or will be retried)
+ *   failed         the attempt failed: the encode broke, or before it (input gone, probe or encoder start failed); the job failed or will be retried
  *   restored       a user brought the quarantined original back (undoes a `replaced` saving)
  */
 export const TRANSCODE_OUTCOMES = ['replaced', 'copied', 'kept_original', 'skipped', 'failed', 'restored'] as const;

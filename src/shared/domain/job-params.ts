@@ -70,17 +70,33 @@ const x264Preset = z.enum([
   'veryslow',
 ]);
 
+/** Scans make a thumbnail for each new valid video unless told not to (processors/library/scan.ts). */
+const scanThumbnails = z.boolean().default(true).describe('Make a thumbnail for each new video (inline, one at a time, in the scan\'s CPU slot)');
+
 export const scanParams = z.strictObject({
   directoryType: z.enum(['videos', 'inbox', 'public', 'playback', 'compilations']).default('videos'),
   skipExisting: z.boolean().default(true),
+  thumbnails: scanThumbnails,
 });
 
 export const publicScanParams = z.strictObject({
   directoryType: z.enum(['public']).default('public'),
   skipExisting: z.boolean().default(true),
+  thumbnails: scanThumbnails,
 });
 
 export const validateParams = z.strictObject({ videoId });
+
+/**
+ * Segment mode (issue #20): the video is encoded in chunks cut at keyframes, each chunk a child job
+ * (resumable: a crash redoes only the chunks that were running), then joined with stream copy.
+ * `auto`: on for inputs longer than 10 minutes encoded in software; `{ seconds }`: on, chunks of about
+ * that length (software encoder); `off`: one encode.
+ */
+export const segmentsParam = z
+  .union([z.enum(['auto', 'off']), z.strictObject({ seconds: z.number().int().min(2).max(3600) })])
+  .default('auto')
+  .describe('Segment mode: `auto` (chunks of 60 s for inputs over 10 minutes, software encoder), `off`, or `{ seconds }` to force chunks of that length');
 
 export const reencodeStreamingParams = z.strictObject({
   videoId,
@@ -95,6 +111,7 @@ export const reencodeStreamingParams = z.strictObject({
   crf: z.number().int().min(0).max(51).default(23).describe('Constant quality, x264 scale (lower is better)'),
   outputPath: outputFilePath(['playback'], VIDEO_OUTPUT_EXTENSIONS).optional(),
   verify: verifyOption,
+  segments: segmentsParam,
 });
 
 const compileCommon = {
@@ -192,6 +209,41 @@ export const TRANSCODE_CONTAINERS = ['mp4', 'mkv'] as const;
  * (`replace`, only with proof: processors/transcode). Quality knobs default per codec and encoder
  * family (processors/transcode/transcode-settings.ts), so an absent value means "the sane default".
  */
+
+/** A chunk of a segmented encode (created by its parent's plan run, never by a client). */
+export const encodeChunkParams = z.strictObject({
+  parentJobId: z.uuid(),
+  index: z.number().int().min(0),
+  total: z.number().int().min(1),
+  /** Library-relative: the original and the parent's work folder. */
+  input: libraryRelativePath,
+  workDir: libraryRelativePath,
+  /** Where decoding starts (half a frame before the chunk's first keyframe) and the frames to encode from there. */
+  seekSeconds: z.number().min(0),
+  startSeconds: z.number().min(0),
+  durationSeconds: z.number().min(0),
+  frames: z.number().int().min(1),
+  codec: z.enum(['h264', 'hevc', 'av1']),
+  /** Whose encoder arguments: `transcode`'s (buildTranscodeArgs) or `reencode_streaming`'s (H.264 with a bit-rate ceiling). */
+  recipe: z.enum(['transcode', 'reencode']).default('transcode'),
+  quality: z.number(),
+  preset: z.string().max(32),
+  maxHeight: z.number().int().optional(),
+  targetBitrate: z.number().int().optional(),
+});
+
+/** The audio of a segmented encode, encoded once (every kept track, as the unsegmented encode would). */
+export const encodeAudioParams = z.strictObject({
+  parentJobId: z.uuid(),
+  input: libraryRelativePath,
+  workDir: libraryRelativePath,
+  container: z.enum(['mp4', 'mkv']),
+  durationSeconds: z.number().min(0),
+  tracks: z.array(z.strictObject({ index: z.number().int().min(0), codec: z.enum(['copy', 'aac', 'libopus']) })).min(1),
+  bitrateKbps: z.number().int().min(32).max(512),
+  channels: z.number().int().min(1).max(8).optional(),
+});
+
 export const transcodeParams = z
   .strictObject({
     videoId,
@@ -217,6 +269,7 @@ export const transcodeParams = z
       .describe('Keep the output only when ffmpeg\'s SSIM (0–1) or PSNR (dB) on sampled segments reaches `min`'),
     force: z.boolean().default(false).describe('Run even when these settings were already applied to (or tried on) this content (else 409 ALREADY_PROCESSED)'),
     outputPath: outputFilePath(['videos', 'inbox', 'public', 'playback', 'compilations'], ['.mp4', '.mkv']).optional().describe('copy: where to write (default beside the original, `<name>.<codec>.<ext>`)'),
+    segments: segmentsParam,
   })
   .refine((p) => p.mode === 'copy' || p.outputPath === undefined, { message: 'outputPath is for mode "copy" (replace keeps the original\'s name)', path: ['outputPath'] })
   .refine((p) => p.verifyQuality?.metric !== 'ssim' || p.verifyQuality.min <= 1, { message: 'an SSIM minimum is between 0 and 1', path: ['verifyQuality', 'min'] })

@@ -31,6 +31,8 @@ export const JOB_TYPES = [
   'thumbnail_generate',
   'move_to_library',
   'transcode',
+  'encode_chunk',
+  'encode_audio',
 ] as const;
 export type JobType = (typeof JOB_TYPES)[number];
 
@@ -51,7 +53,17 @@ export const JOB_TYPE_CATALOG: Readonly<Record<JobType, JobTypeDefinition>> = {
   thumbnail_generate: { category: 'cpu', defaultVramMb: 0, description: 'Generate thumbnail from video', paramsSchema: params.thumbnailGenerateParams },
   move_to_library: { category: 'cpu', defaultVramMb: 0, description: 'Move video from inbox to target directory', paramsSchema: params.moveToLibraryParams },
   transcode: { category: 'gpu_encode', defaultVramMb: 2000, description: 'Shrink a video (H.264/HEVC/AV1), beside it or replacing it with proof', paramsSchema: params.transcodeParams },
+  // the children of a segmented transcode (issue #20): same category as their parent, software encoders (no VRAM)
+  encode_chunk: { category: 'gpu_encode', defaultVramMb: 0, description: 'One chunk of a segmented encode (a child of its transcode)', paramsSchema: params.encodeChunkParams },
+  encode_audio: { category: 'gpu_encode', defaultVramMb: 0, description: 'The audio of a segmented encode (a child of its transcode)', paramsSchema: params.encodeAudioParams },
 };
+
+/** The job types that are children of a segmented encode: hidden from the job list by default, counted once through their parent. */
+export const SEGMENT_CHILD_TYPES = ['encode_chunk', 'encode_audio'] as const satisfies readonly JobType[];
+
+export function isSegmentChild(type: string): boolean {
+  return (SEGMENT_CHILD_TYPES as readonly string[]).includes(type);
+}
 
 export function isJobType(value: string): value is JobType {
   return (JOB_TYPES as readonly string[]).includes(value);

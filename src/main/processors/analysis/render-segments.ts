@@ -4,6 +4,7 @@
  * registered as a library video; the segments are stored for the job (clip_generate reads them).
  */
 import { basename, extname, join } from 'node:path';
+import { jobIdToken } from '../../../shared/domain/job-ids';
 import type { SegmentKind } from '../../core/analysis-ports';
 import type { VideoRecord } from '../../core/library-ports';
 import { encodeWithFallback } from '../encode/encoding-choice';
@@ -22,7 +23,7 @@ export async function renderSegments(ctx: JobContext, deps: AnalysisDeps, input:
   const tools = requireTools(deps);
   const stem = basename(input.record.filename, extname(input.record.filename));
   const label = options.kind === 'digest' ? 'digest' : 'highlights';
-  const outputPath = join(deps.library.resolve('compilations'), `${stem}-${label}-${ctx.job.id.slice(0, 8)}.mp4`);
+  const outputPath = join(deps.library.resolve('compilations'), `${stem}-${label}-${jobIdToken(ctx.job.id)}.mp4`);
   const length = totalSeconds(segments);
   const published = await encodeWithFallback(ctx, deps.encoders.preferred, { crf: 23, preset: 'veryfast' }, (encoding) =>
     runFfmpegStep(ctx, {

@@ -4,6 +4,7 @@
  * audio are normalised by the graph builders.
  */
 import { buildConcatArgs, buildGridArgs, buildQuadArgs, concatDurationSeconds } from '../media/compilation-args';
+import { jobIdToken } from '../../../shared/domain/job-ids';
 import type { Processor } from '../processor';
 import { loadInputVideos } from '../steps/input-videos';
 import type { MediaDeps } from '../steps/media-deps';
@@ -17,7 +18,7 @@ export function quadProcessor(deps: MediaDeps): Processor {
       await renderCompilation(ctx, deps, {
         inputs,
         outputPath: p.outputPath ?? null,
-        defaultName: `quad-${ctx.job.id.slice(0, 8)}.mp4`,
+        defaultName: `quad-${jobIdToken(ctx.job.id)}.mp4`,
         decodeCheck: p.verify === 'decode',
         durationSeconds: Math.min(...inputs.map((i) => i.durationSeconds)),
         buildArgs: (sources, output, encoding) => buildQuadArgs({ inputs: sources, output, encoding }),
@@ -35,7 +36,7 @@ export function megaProcessor(deps: MediaDeps): Processor {
       await renderCompilation(ctx, deps, {
         inputs,
         outputPath: p.outputPath ?? null,
-        defaultName: `mega-${p.layout}-${ctx.job.id.slice(0, 8)}.mp4`,
+        defaultName: `mega-${p.layout}-${jobIdToken(ctx.job.id)}.mp4`,
         decodeCheck: p.verify === 'decode',
         durationSeconds: concat ? concatDurationSeconds(compilationInputs(inputs)) : Math.min(...inputs.map((i) => i.durationSeconds)),
         buildArgs: (sources, output, encoding) => (concat ? buildConcatArgs({ inputs: sources, output, encoding }) : buildGridArgs({ inputs: sources, output, encoding })),

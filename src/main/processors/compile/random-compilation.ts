@@ -3,6 +3,7 @@
  * videos at random — reproducibly when a `seed` is given — and they are joined one after another.
  */
 import { buildConcatArgs, concatDurationSeconds } from '../media/compilation-args';
+import { jobIdToken } from '../../../shared/domain/job-ids';
 import { JobError, type Processor } from '../processor';
 import { loadInputVideos } from '../steps/input-videos';
 import type { MediaDeps } from '../steps/media-deps';
@@ -41,7 +42,7 @@ export function randomCompilationProcessor(deps: MediaDeps): Processor {
       await renderCompilation(ctx, deps, {
         inputs,
         outputPath: p.outputPath ?? null,
-        defaultName: `random-${ctx.job.id.slice(0, 8)}.mp4`,
+        defaultName: `random-${jobIdToken(ctx.job.id)}.mp4`,
         decodeCheck: p.verify === 'decode',
         durationSeconds: concatDurationSeconds(compilationInputs(inputs)),
         buildArgs: (sources, output, encoding) => buildConcatArgs({ inputs: sources, output, encoding }),

@@ -47,8 +47,9 @@ describe('failure clarity', () => {
     const ctx = await f.runningContext('reencode_streaming', { videoId: video.id, targetBitrate: 500, preset: 'ultrafast', crf: 30 });
     await reencodeStreamingProcessor(deps).run(ctx);
     const log = ctx.logs.join('\n');
-    expect(log).toMatch(/Encoder: h264_nvenc \(hardware\)/);
-    expect(log).toMatch(/Hardware encoder h264_nvenc failed \(.+\); falling back to software encoding with libx264/);
+    expect(log).toMatch(/Encoder: h264_nvenc \(hardware\); steps: full GPU \(NVDEC \+ scale_cuda \+ h264_nvenc\) → decode on CPU \+ h264_nvenc → software \(libx264\)/);
+    expect(log).toMatch(/Fall-back 1: full GPU \(NVDEC \+ scale_cuda \+ h264_nvenc\) failed \(.+\); trying decode on CPU \+ h264_nvenc/);
+    expect(log).toMatch(/Fall-back 2: decode on CPU \+ h264_nvenc failed \(.+\); trying software \(libx264\)/);
     expect(log).toMatch(/-c:v libx264/);
     expect(log).toMatch(/Re-encode completed successfully/);
   });

@@ -4,7 +4,7 @@
  * checked with ffprobe for codec, size and duration.
  */
 import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeClip, probeJson } from '../media/testing/clips';
 import { startMediaRuntime, type MediaRuntime } from '../testing/media-runtime';
@@ -54,7 +54,11 @@ describe('encode and compile jobs with real ffmpeg', () => {
     expect(job.status, job.log).toBe('completed');
     expect(job.log).toMatch(/at 0\.50 s, width 640/);
     const video = await m.embedded.runtime.execute('getVideo', { id: ids['tall.mp4']! });
-    expect(video.thumbnailPath).toMatch(/^thumbnails\/tall-[0-9a-f]{8}\.jpg$/);
+    // the scan already made one (thumbnails during scan, on by default): the new one is published
+    // under a free name beside it, then the old one is removed
+    expect(video.thumbnailPath).toMatch(/^thumbnails\/tall-[0-9a-f]{8}( \(\d+\))?\.jpg$/);
+    expect(job.log).toMatch(/Replaced the previous thumbnail thumbnails\/tall-[0-9a-f]{8}\.jpg/);
+    expect(readdirSync(join(m.root, 'thumbnails')).filter((f) => f.startsWith('tall-'))).toEqual([basename(video.thumbnailPath!)]);
     const probe = await probeJson(join(m.root, video.thumbnailPath!));
     expect(probe.streams[0]).toMatchObject({ codec_name: 'mjpeg', width: 640 });
     const thumb = await m.embedded.runtime.execute('getVideoThumbnail', { id: ids['tall.mp4']! });

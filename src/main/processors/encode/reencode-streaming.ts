@@ -14,6 +14,8 @@ import { DURATION_TOLERANCE } from '../steps/verify-output';
 import { encodeWithFallback } from './encoding-choice';
 import type { TranscodeStore } from '../../core/transcode-ports';
 import { reencodeLedger } from '../transcode/reencode-ledger';
+import type { SegmentStore } from '../../core/segment-ports';
+import { reencodeSegments } from '../segments/reencode-segments';
 
 interface ReencodeParams {
   videoId: string;
@@ -22,10 +24,11 @@ interface ReencodeParams {
   crf: number;
   outputPath?: string;
   verify?: 'decode';
+  segments?: 'auto' | 'off' | { seconds: number };
 }
 
 /** `ledger`: where the savings ledger's row of each re-encode goes (none without a transcode store). */
-export function reencodeStreamingProcessor(deps: MediaDeps, ledger?: TranscodeStore): Processor {
+export function reencodeStreamingProcessor(deps: MediaDeps, ledger?: TranscodeStore, segments?: SegmentStore): Processor {
   return {
     async run(ctx) {
       const p = ctx.job.params as unknown as ReencodeParams;
@@ -34,11 +37,14 @@ export function reencodeStreamingProcessor(deps: MediaDeps, ledger?: TranscodeSt
       const stem = basename(input.record.filename, extname(input.record.filename));
       const outputPath = p.outputPath ? deps.library.resolve(p.outputPath) : join(deps.library.resolve('playback'), `${stem}.mp4`);
       ctx.log(`Starting re-encode of ${input.record.path} (${input.durationSeconds.toFixed(2)} s) at ${p.targetBitrate} kb/s max, preset ${p.preset}, crf ${p.crf}`);
+      // segment mode (#20): queues the chunk jobs and hands off, or joins their files as this step's command
+      const segmented = await reencodeSegments(ctx, deps, segments, tools, p, input, outputPath);
       const counted = reencodeLedger(ctx, ledger, input.record, Date.now());
       let encoder: string | null = null;
-      const published = await encodeWithFallback(ctx, deps.encoders.preferred, { crf: p.crf, preset: p.preset, targetBitrateKbps: p.targetBitrate }, (encoding) => {
+      // full-GPU pipeline when the job is on an NVENC GPU (encoding-choice.ts); `stepCtx` is pinned to the step's GPU
+      const published = await encodeWithFallback(ctx, segmented ? 'libx264' : deps.encoders.preferred, { crf: p.crf, preset: p.preset, targetBitrateKbps: p.targetBitrate }, (encoding, stepCtx) => {
         encoder = encoding.encoder;
-        return runFfmpegStep(ctx, {
+        return runFfmpegStep(stepCtx, {
           library: deps.library,
           tools,
           outputPath,
@@ -46,9 +52,9 @@ export function reencodeStreamingProcessor(deps: MediaDeps, ledger?: TranscodeSt
           progressRange: [0, 98],
           check: { kind: 'video', durationSeconds: input.durationSeconds, tolerance: DURATION_TOLERANCE.reencode, audio: input.hasAudio, decode: p.verify === 'decode' },
           record: (file, verified) => recordOutputVideo(ctx, deps.videos, file, verified, 'playback'),
-          args: (output) => buildReencodeArgs({ input: input.absolutePath, output, encoding }),
+          args: (output) => (segmented ? segmented.args(output) : buildReencodeArgs({ input: input.absolutePath, output, encoding })),
         });
-      }).catch((error: unknown) => counted.failed(encoder, error));
+      }, segmented ? {} : { fullGpu: true, inventory: deps.encoders }).catch((error: unknown) => counted.failed(encoder, error));
       await counted.copied(encoder ?? 'libx264', published.value === true ? null : published.value);
       await deps.videos.setReencodeJob(input.record.id, ctx.job.id, Date.now());
       ctx.progress(100);

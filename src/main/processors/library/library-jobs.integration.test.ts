@@ -36,6 +36,22 @@ describe('library jobs with real ffprobe', () => {
     expect(broken.valid).toBe(false);
     expect(broken.validationError).toMatch(/^corrupt: /);
     expect(broken.validationError).not.toContain(m.root);
+    // thumbnails made during the scan, for the valid new videos only
+    expect(job.log).toMatch(/Scan finished: .*, 2 thumbnail\(s\) made/);
+    for (const name of ['landscape.mp4', 'portrait-silent.mp4']) {
+      const thumb = (await video(name)).thumbnailPath;
+      expect(thumb).toMatch(/^thumbnails\/.+\.jpg$/);
+      expect(existsSync(join(m.root, thumb!))).toBe(true);
+    }
+    expect(broken.thumbnailPath).toBeNull();
+  });
+
+  it('makes no thumbnails when a scan is told not to', async () => {
+    await makeClip(join(m.root, 'inbox'), 'later.mp4', { width: 160, height: 120, fps: 25, seconds: 1 });
+    const job = await m.runJob('scan', { directoryType: 'inbox', thumbnails: false });
+    expect(job.status).toBe('completed');
+    expect(job.log).toMatch(/Scan finished: 4 file\(s\), 1 new, 1 valid, 0 invalid, 0 missing$/m);
+    expect((await video('later.mp4')).thumbnailPath).toBeNull();
   });
 
   it('validates: refreshes a good video, fails a corrupt one at once with the reason', async () => {

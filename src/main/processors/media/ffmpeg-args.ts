@@ -25,6 +25,8 @@ export interface VideoEncoding {
   readonly vaapiDevice?: string;
   /** The CUDA device NVENC runs on (see gpu-pinning.ts). */
   readonly gpuDevice?: number;
+  /** NVDEC decode on `gpuDevice`; `cuda_frames` keeps frames on the GPU (full-GPU pipeline, hardware-encoders.ts). */
+  readonly decode?: 'cuda' | 'cuda_frames';
 }
 
 export const DEFAULT_ENCODING: VideoEncoding = { encoder: 'libx264', crf: 23, preset: 'veryfast' };
@@ -74,17 +76,18 @@ export interface ReencodeOptions {
 /** H.264 + AAC for streaming: first video and (when present) first audio stream, faststart. */
 export function buildReencodeArgs(options: ReencodeOptions): string[] {
   const enc = resolveEncoding(options.encoding);
+  // frames on the GPU are scaled there (scale_cuda) and need no pixel-format tail
   const filters = [
-    ...(options.maxHeight ? [`scale=-2:'min(ih,${Math.round(positive('maxHeight', options.maxHeight))})'`] : []),
+    ...(options.maxHeight ? [`${enc.framesOnGpu ? 'scale_cuda' : 'scale'}=-2:'min(ih,${Math.round(positive('maxHeight', options.maxHeight))})'`] : []),
     enc.videoFilter,
-  ];
+  ].filter((f) => f !== '');
   return [
     ...commonArgs(options.output),
     ...enc.inputArgs,
     '-i', fileArg(options.input),
     // `?`: an input without audio is fine; subtitles and data streams are left out.
     '-map', '0:v:0', '-map', '0:a:0?',
-    '-vf', filters.join(','),
+    ...(filters.length > 0 ? ['-vf', filters.join(',')] : []),
     ...enc.outputArgs,
     ...audioArgs(options.audioBitrateKbps),
     '-max_muxing_queue_size', '1024',

@@ -26,7 +26,12 @@ export function nvencDeviceArgs(device: number | undefined): string[] {
   return device === undefined ? [] : ['-gpu', String(device)];
 }
 
-/** ffmpeg input options that decode with CUDA on the pinned device (full-GPU pipelines, #18 item 3). */
-export function cudaDecodeArgs(device: number | undefined): string[] {
-  return ['-hwaccel', 'cuda', ...(device === undefined ? [] : ['-hwaccel_device', String(device)])];
+/**
+ * ffmpeg input options that decode with NVDEC (CUDA) on the pinned device (#18 item 3). With
+ * `framesOnGpu` the decoded frames stay in GPU memory (`-hwaccel_output_format cuda`): the filters
+ * must then be CUDA ones (scale_cuda) and the encoder NVENC; without it ffmpeg copies each frame
+ * back to system memory for software filters and encoders.
+ */
+export function cudaDecodeArgs(device: number | undefined, framesOnGpu = false): string[] {
+  return ['-hwaccel', 'cuda', ...(device === undefined ? [] : ['-hwaccel_device', String(device)]), ...(framesOnGpu ? ['-hwaccel_output_format', 'cuda'] : [])];
 }

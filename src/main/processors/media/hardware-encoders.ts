@@ -10,11 +10,15 @@
  *
  * encoderArgs() maps our quality knobs (x264-style preset, CRF, optional bit-rate cap) onto each
  * encoder's own options, with the input options and the filter tail some of them need (VAAPI
- * must upload frames to the GPU). NVENC limits concurrent sessions on consumer cards, per system
- * (not per card): nvencSessionLimit() gives the cap the scheduler should respect.
+ * must upload frames to the GPU), and NVDEC decoding (`decode`: frames kept on the GPU for NVENC, or
+ * copied back). NVENC limits concurrent sessions on consumer cards, per system (not per card):
+ * nvencSessionLimit() gives the cap the scheduler should respect. Each NVIDIA GPU is also probed on
+ * its own (gpu-probe.ts, node-encoders.ts).
  */
 import { runProcess } from './process-runner';
-import { nvencDeviceArgs } from './gpu-pinning';
+import { cudaDecodeArgs, nvencDeviceArgs } from './gpu-pinning';
+import type { DecodeChoice } from './gpu-decode-choice';
+import type { GpuProbeResult } from './gpu-probe';
 
 export type VideoEncoderId = 'h264_nvenc' | 'h264_qsv' | 'h264_vaapi' | 'libx264';
 
@@ -35,6 +39,10 @@ export interface EncoderInventory {
   readonly failed: readonly EncoderProbeFailure[];
   /** The first available encoder, or null when not even libx264 works. */
   readonly preferred: VideoEncoderId | null;
+  /** The probe run per NVIDIA GPU (gpu-probe.ts); absent or [] when there is none (or it was not run). */
+  readonly gpus?: readonly GpuProbeResult[];
+  /** On a node whose GPUs have NVDEC but no NVENC: whether encodes decode on the GPU, as measured (gpu-decode-choice.ts). */
+  readonly decodeChoice?: DecodeChoice | null;
 }
 
 export interface ProbeEncodersOptions {
@@ -62,6 +70,11 @@ export interface EncoderParams {
   readonly targetBitrateKbps?: number;
   /** The CUDA device NVENC runs on (gpu-pinning.ts: 0 inside a pinned process); absent: ffmpeg's default. */
   readonly gpuDevice?: number;
+  /**
+   * Decode with NVDEC on `gpuDevice` (#18 item 3): `cuda_frames` keeps the frames on the GPU (NVENC
+   * only: no software filter tail), `cuda` copies them back for a software encoder.
+   */
+  readonly decode?: 'cuda' | 'cuda_frames';
 }
 
 export interface EncoderArgs {
@@ -71,6 +84,8 @@ export interface EncoderArgs {
   readonly videoFilter: string;
   /** Output options: codec and rate control. */
   readonly outputArgs: readonly string[];
+  /** The frames are CUDA frames on the GPU: scaling must use scale_cuda, and `videoFilter` is empty. */
+  readonly framesOnGpu?: boolean;
 }
 
 const X264_PRESETS = ['ultrafast', 'superfast', 'veryfast', 'faster', 'fast', 'medium', 'slow', 'slower', 'veryslow'];
@@ -83,6 +98,13 @@ function presetIndex(preset: string): number {
 }
 
 export function encoderArgs(encoder: VideoEncoderId, params: EncoderParams, vaapiDevice = DEFAULT_VAAPI_DEVICE): EncoderArgs {
+  const base = baseEncoderArgs(encoder, params, vaapiDevice);
+  if (params.decode === 'cuda_frames' && encoder === 'h264_nvenc') return { ...base, inputArgs: cudaDecodeArgs(params.gpuDevice, true), videoFilter: '', framesOnGpu: true };
+  if (params.decode === 'cuda' || params.decode === 'cuda_frames') return { ...base, inputArgs: [...cudaDecodeArgs(params.gpuDevice), ...base.inputArgs] };
+  return base;
+}
+
+function baseEncoderArgs(encoder: VideoEncoderId, params: EncoderParams, vaapiDevice: string): EncoderArgs {
   const crf = String(Math.round(Math.min(51, Math.max(0, params.crf))));
   const target = params.targetBitrateKbps && params.targetBitrateKbps > 0 ? Math.round(params.targetBitrateKbps) : null;
   const cap = target ? ['-maxrate', `${target}k`, '-bufsize', `${target * 2}k`] : [];

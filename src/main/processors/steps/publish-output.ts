@@ -24,10 +24,15 @@ import type { LibraryPaths } from '../../library/library-paths';
 import { StagedOutput, stagingFs, type OnExisting } from '../media/staged-output';
 import { JobError, type JobContext } from '../processor';
 import { outputFailure } from './output-failure';
+import { jobIdToken } from '../../../shared/domain/job-ids';
 
-/** The attempt's part of partial names: `<first 8 of the job id>-a<attempt>`. */
+/**
+ * The attempt's part of partial names: `<job id token>-a<attempt>`, the token being the id's LAST
+ * 8 hex digits (its first ones are the creation time in a v7 id, shared by every job made within
+ * a minute: two jobs writing the same name would have staged the same partial).
+ */
 export function attemptToken(job: { readonly id: string; readonly attempt: number }): string {
-  return `${job.id.slice(0, 8)}-a${job.attempt}`;
+  return `${jobIdToken(job.id)}-a${job.attempt}`;
 }
 
 /**

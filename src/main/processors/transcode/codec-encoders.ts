@@ -7,6 +7,7 @@
  * software comes last, and a codec whose software encoder this ffmpeg lacks is refused with a clear
  * error before anything runs.
  */
+import { nvencDeviceArgs } from '../media/gpu-pinning';
 import { runProcess } from '../media/process-runner';
 import { DEFAULT_VAAPI_DEVICE, firstMeaningfulLine, type VideoEncoderId } from '../media/hardware-encoders';
 import type { EncoderFamily, TranscodeCodec } from './transcode-settings';
@@ -41,6 +42,8 @@ export interface VideoEncodeOptions {
   readonly masteringDisplay?: string | null;
   readonly maxCll?: readonly [number, number] | null;
   readonly vaapiDevice?: string;
+  /** NVENC's CUDA device (`-gpu`; 0 inside a pinned process, gpu-pinning.ts); absent: ffmpeg's default. */
+  readonly gpuDevice?: number;
 }
 
 export interface VideoEncodeArgs {
@@ -99,7 +102,7 @@ export function videoEncodeArgs(encoder: TranscodeEncoderId, o: VideoEncodeOptio
     return {
       inputArgs: [],
       filter: tenBit ? 'format=p010le' : 'format=yuv420p',
-      outputArgs: ['-c:v', encoder, '-preset', NVENC_PRESETS[i]!, '-rc', 'vbr', '-cq', q, '-b:v', '0', ...(tenBit && encoder === 'hevc_nvenc' ? ['-profile:v', 'main10'] : [])],
+      outputArgs: ['-c:v', encoder, ...nvencDeviceArgs(o.gpuDevice), '-preset', NVENC_PRESETS[i]!, '-rc', 'vbr', '-cq', q, '-b:v', '0', ...(tenBit && encoder === 'hevc_nvenc' ? ['-profile:v', 'main10'] : [])],
     };
   }
   if (family === 'qsv') {

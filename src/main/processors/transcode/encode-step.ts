@@ -8,9 +8,10 @@
  *   decode error of the input (a truncated or damaged original) or a muxing problem; the caller
  *   refuses to replace an original whose decode printed errors.
  *
- * Encoders are tried in order (codec-encoders.ts): a hardware encoder that fails at run time falls
- * back to the next, as re-encode does; a missing or corrupt input, an output problem, a cancel or
- * the guard end it at once.
+ * Variants are tried in order (codec-encoders.ts; NVENC expanded into the full-GPU pipeline's steps
+ * by gpu-variants.ts, each run pinned to its step's GPU): one that fails at run time falls back to
+ * the next, logged as `Fall-back N: … failed (reason); trying …` and returned with the result; a
+ * missing or corrupt input, an output problem, a cancel or the guard end it at once.
  */
 import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
@@ -20,14 +21,21 @@ import { OUTPUT_PROBLEM } from '../steps/output-failure';
 import { quoteForLog } from '../steps/ffmpeg-step';
 import { classifyToolFailure } from '../steps/tool-failure';
 import { resultWhileTracked } from '../steps/tracked-result';
+import { fallbackLine, stepEnv, type FallbackRecord, type PipelineStep } from '../encode/gpu-pipeline';
 import { familyOf, type TranscodeEncoderId } from './codec-encoders';
 import { errorLines, liveGuardVerdict } from './proof';
 
+/** One way to encode: an encoder, and for NVENC its pipeline step (where frames are decoded, which GPU: encode/gpu-pipeline.ts). */
+export interface EncodeVariant {
+  readonly encoder: TranscodeEncoderId;
+  readonly step?: PipelineStep;
+}
+
 export interface EncodeRequest {
   readonly ffmpegPath: string;
-  /** Encoders to try, best first. */
-  readonly encoders: readonly TranscodeEncoderId[];
-  readonly args: (encoder: TranscodeEncoderId) => readonly string[];
+  /** Variants to try, best first. */
+  readonly encoders: readonly EncodeVariant[];
+  readonly args: (variant: EncodeVariant) => readonly string[];
   readonly partialPath: string;
   readonly durationSeconds: number;
   readonly progressRange: readonly [number, number];
@@ -35,14 +43,23 @@ export interface EncodeRequest {
   readonly guardAgainstBytes: number | null;
 }
 
-export type EncodeResult =
+export type EncodeResult = (
   | { readonly kind: 'encoded'; readonly encoder: TranscodeEncoderId; readonly errors: readonly string[] }
-  | { readonly kind: 'guarded'; readonly encoder: TranscodeEncoderId; readonly reason: string };
+  | { readonly kind: 'guarded'; readonly encoder: TranscodeEncoderId; readonly reason: string }
+) & {
+  /** The step that ran (absent for variants without one). */
+  readonly step?: PipelineStep;
+  /** The fall-backs taken before it, in order, with why. */
+  readonly fallbacks?: readonly FallbackRecord[];
+};
 
 const NO_FALLBACK = /^(Input file is (missing|corrupt)|Permission denied)/;
 
-async function encodeOnce(ctx: JobContext, r: EncodeRequest, encoder: TranscodeEncoderId): Promise<EncodeResult> {
-  const args = ['-v', 'error', ...r.args(encoder)];
+async function encodeOnce(ctx: JobContext, r: EncodeRequest, variant: EncodeVariant): Promise<EncodeResult> {
+  const encoder = variant.encoder;
+  const args = ['-v', 'error', ...r.args(variant)];
+  // the attempt's GPU pin, or the GPU of the step (moved to another GPU)
+  const env = variant.step ? stepEnv(variant.step, ctx.env) : ctx.env;
   ctx.log(`FFmpeg command: ${basename(r.ffmpegPath)} ${args.map(quoteForLog).join(' ')}`);
   const guard = new AbortController();
   let guardReason: string | null = null;
@@ -63,6 +80,7 @@ async function encodeOnce(ctx: JobContext, r: EncodeRequest, encoder: TranscodeE
       args,
       durationSeconds: r.durationSeconds,
       signal: AbortSignal.any([ctx.signal, guard.signal]),
+      ...(env && Object.keys(env).length > 0 ? { env: { ...process.env, ...env } } : {}),
       consoleBuffer: ctx.console,
       onActivity: () => ctx.heartbeat(),
       onProgress: (u) => {
@@ -96,18 +114,23 @@ async function encodeOnce(ctx: JobContext, r: EncodeRequest, encoder: TranscodeE
   }
 }
 
-/** Encodes with the first encoder that works; throws the last failure. */
+const labelOf = (v: EncodeVariant) => v.step?.label ?? v.encoder;
+
+/** Encodes with the first variant that works; throws the last failure. Each fall-back is logged (`Fall-back N: …`) and returned. */
 export async function encodeWithFallbacks(ctx: JobContext, r: EncodeRequest): Promise<EncodeResult> {
-  for (const [i, encoder] of r.encoders.entries()) {
-    const software = familyOf(encoder) === 'software';
-    ctx.log(`Encoder: ${encoder}${software ? ' (software)' : ' (hardware)'}`);
+  const fallbacks: FallbackRecord[] = [];
+  for (const [i, variant] of r.encoders.entries()) {
+    const software = familyOf(variant.encoder) === 'software';
+    ctx.log(`Encoder: ${variant.encoder}${software ? ' (software)' : ' (hardware)'}${variant.step ? ` — ${variant.step.label}` : ''}`);
     try {
-      return await encodeOnce(ctx, r, encoder);
+      return { ...(await encodeOnce(ctx, r, variant)), ...(variant.step ? { step: variant.step } : {}), fallbacks };
     } catch (error) {
       const last = i === r.encoders.length - 1;
       const permanent = error instanceof JobError && (NO_FALLBACK.test(error.message) || OUTPUT_PROBLEM.test(error.message));
       if (last || ctx.signal.aborted || permanent) throw error;
-      ctx.log(`Encoder ${encoder} failed (${error instanceof Error ? error.message : String(error)}); falling back to ${r.encoders[i + 1]}`);
+      const f: FallbackRecord = { from: labelOf(variant), to: labelOf(r.encoders[i + 1]!), reason: error instanceof Error ? error.message : String(error) };
+      fallbacks.push(f);
+      ctx.log(fallbackLine(fallbacks.length, f));
     }
   }
   throw new JobError('No encoder to try', false);

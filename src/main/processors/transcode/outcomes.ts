@@ -2,12 +2,14 @@
  * How a transcode ends, said once: a ledger row (the job's result and the savings' source), the
  * content mark that stops the same settings running on the same content again, and the log line.
  * A replace's row and marks are written by its fenced commit instead (swap.ts), so a replace that
- * did not happen is never counted.
+ * did not happen is never counted. withFailureLedger() closes the last gap: a job that fails before
+ * it reads its input (no such video, a missing file, a probe or encoder start that fails) still
+ * leaves a `failed` row, with the bytes in as far as they are known.
  */
 import type { TranscodeCheck, TranscodeOutcome } from '../../../shared/contracts/transcode';
 import type { ContentMark, LedgerEntry, TranscodeStore } from '../../core/transcode-ports';
-import type { VideoRecord } from '../../core/library-ports';
-import type { JobContext } from '../processor';
+import type { VideoRecord, VideoStore } from '../../core/library-ports';
+import { JobError, type JobContext, type Processor } from '../processor';
 
 export interface OutcomeFacts {
   readonly encoder?: string | null;
@@ -78,3 +80,62 @@ export class TranscodeOutcomes {
     this.ctx.log(`Outcome: ${outcome}${reason ? ` — ${reason}` : ''}`);
   }
 }
+
+/** What a failure row says about the job beyond its video: read from the job's params. */
+export interface FailureLedgerShape {
+  readonly videoId: (params: Record<string, unknown>) => string | null;
+  readonly mode: (params: Record<string, unknown>) => 'copy' | 'replace';
+  /** The codec asked for (the row's codec_out: there is no output). */
+  readonly codecOut: (params: Record<string, unknown>) => string | null;
+}
+
+/**
+ * A failure the ledger counts, as the encode's own rows do: a JobError (the job fails or is retried),
+ * not a cancel or shutdown (the signal), nor an attempt that lost its job to another (fenced), nor
+ * an ending that is no failure (a segmented encode handing its work to child jobs).
+ */
+const counted = (ctx: JobContext, error: unknown): boolean => error instanceof JobError && !ctx.signal.aborted && !/^Not published/.test(error.message);
+
+/**
+ * `processor` with a ledger row for every failed attempt: when the attempt throws a counted failure
+ * and wrote no row of its own (its row's `at` is not from this attempt), a `failed` row is written
+ * with the reason and what the library row knows (bytes in, codec in, folder; 0 bytes and no folder
+ * when the video is gone). It saves nothing (bytes_out null), so the savings totals are unchanged.
+ * A failure to write the row never hides the job's own error.
+ */
+export function withFailureLedger(processor: Processor, store: TranscodeStore | undefined, videos: VideoStore, shape: FailureLedgerShape): Processor {
+  if (!store) return processor;
+  return {
+    async run(ctx) {
+      const startedAt = Date.now();
+      try {
+        await processor.run(ctx);
+      } catch (error) {
+        if (counted(ctx, error)) await recordFailure(ctx, store, videos, shape, startedAt, error).catch(() => undefined);
+        throw error;
+      }
+    },
+  };
+}
+
+async function recordFailure(ctx: JobContext, store: TranscodeStore, videos: VideoStore, shape: FailureLedgerShape, startedAt: number, error: unknown): Promise<void> {
+  const own = await store.ledgerOfJob(ctx.job.id);
+  if (own && own.at >= startedAt) return;
+  const params = ctx.job.params as Record<string, unknown>;
+  const videoId = shape.videoId(params);
+  const video = videoId ? await videos.getVideo(videoId).catch(() => undefined) : undefined;
+  await store.appendLedger({
+    at: Date.now(), jobId: ctx.job.id, jobType: ctx.job.type, videoId, folder: video ? folderOf(video.path) : '.', nodeId: ctx.job.nodeId ?? 'unknown',
+    gpu: null, encoder: null, mode: shape.mode(params), codecIn: video?.videoCodec ?? null, codecOut: shape.codecOut(params), bytesIn: video?.sizeBytes ?? 0,
+    bytesOut: null, wallMs: Date.now() - startedAt, outcome: 'failed', reason: error instanceof Error ? error.message : String(error), checks: [],
+  });
+}
+
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+/** A `transcode` job's failure rows: its video, mode and target codec. */
+export const TRANSCODE_FAILURES: FailureLedgerShape = {
+  videoId: (p) => str(p.videoId),
+  mode: (p) => (p.mode === 'replace' ? 'replace' : 'copy'),
+  codecOut: (p) => str(p.codec),
+};

@@ -96,6 +96,11 @@ export function errorCounter(): { readonly buffer: ConsoleBuffer; readonly lines
   return { buffer, lines: () => [...lines, ...errorLines(pending)], close: stop };
 }
 
+/** The full decode's arguments (progress options aside): the kept video stream and every audio stream, to the null muxer. Pure. */
+export function decodeArgs(path: string): string[] {
+  return ['-hide_banner', '-nostdin', '-v', 'error', '-i', path, '-map', '0:v:0', '-map', '0:a?', '-f', 'null', '-'];
+}
+
 /**
  * A full decode of `path`: its kept video stream and every audio stream, to the null muxer at
  * `-v error`. Returns the error lines and the number of video frames decoded.
@@ -113,7 +118,7 @@ export async function decodePass(
   try {
     const running = await startFfmpeg({
       ffmpegPath,
-      args: ['-hide_banner', '-nostdin', '-v', 'error', '-i', path, '-map', '0:v:0', '-map', '0:a?', '-f', 'null', '-'],
+      args: decodeArgs(path),
       durationSeconds,
       signal: stop ? AbortSignal.any([ctx.signal, stop]) : ctx.signal,
       consoleBuffer: counter.buffer,

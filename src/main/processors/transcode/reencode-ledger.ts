@@ -6,7 +6,7 @@
 import type { TranscodeStore } from '../../core/transcode-ports';
 import type { VideoRecord } from '../../core/library-ports';
 import { JobError, type JobContext } from '../processor';
-import { TranscodeOutcomes } from './outcomes';
+import { TranscodeOutcomes, type FailureLedgerShape } from './outcomes';
 
 export interface ReencodeLedger {
   copied(encoder: string, output: VideoRecord | null): Promise<void>;
@@ -28,3 +28,10 @@ export function reencodeLedger(ctx: JobContext, store: TranscodeStore | undefine
     },
   };
 }
+
+/** A `reencode_streaming` job's failure rows (outcomes.ts withFailureLedger): a copy to H.264. */
+export const REENCODE_FAILURES: FailureLedgerShape = {
+  videoId: (p) => (typeof p.videoId === 'string' ? p.videoId : null),
+  mode: () => 'copy',
+  codecOut: () => 'h264',
+};

@@ -177,14 +177,14 @@ export function videoBitRate(m: MediaStreams): number | null {
   return Math.max(0, total - audio);
 }
 
-async function ffprobeJson(ctx: JobContext, ffprobePath: string, args: readonly string[]): Promise<RawProbe> {
+async function ffprobeJson(ctx: JobContext, ffprobePath: string, args: readonly string[], stop?: AbortSignal): Promise<RawProbe> {
   let untrack: (() => void) | null = null;
   try {
     const result = await runProcess({
       command: ffprobePath,
       args,
       captureStdout: true,
-      signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(60_000)]),
+      signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(60_000), ...(stop ? [stop] : [])]),
       killGraceMs: 1000,
       onPid: (pid) => (untrack = ctx.trackProcess({ pid, command: ffprobePath, suspend: () => process.kill(pid, 'SIGSTOP'), resume: () => process.kill(pid, 'SIGCONT') })),
     });
@@ -196,13 +196,42 @@ async function ffprobeJson(ctx: JobContext, ffprobePath: string, args: readonly 
   }
 }
 
-/** Probes the streams of `path` (absolute). */
-export async function probeStreams(ctx: JobContext, ffprobePath: string, path: string): Promise<MediaStreams> {
-  const json = await ffprobeJson(ctx, ffprobePath, ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', '-i', path]);
+/** The streams probe's arguments. Pure. */
+export function streamProbeArgs(path: string): string[] {
+  return ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', '-i', path];
+}
+
+/** Probes the streams of `path` (absolute); `stop` ends it early (then it rejects). */
+export async function probeStreams(ctx: JobContext, ffprobePath: string, path: string, stop?: AbortSignal): Promise<MediaStreams> {
+  const json = await ffprobeJson(ctx, ffprobePath, streamProbeArgs(path), stop);
   const first = parseStreams(path, json);
   if (first.video.colorTransfer !== 'smpte2084' || first.hdr?.masteringDisplay) return first;
-  const frames = await ffprobeJson(ctx, ffprobePath, ['-v', 'error', '-print_format', 'json', '-select_streams', String(first.video.index), '-show_frames', '-read_intervals', '%+#1', '-show_entries', 'frame=side_data_list', '-i', path]);
+  const frames = await ffprobeJson(ctx, ffprobePath, ['-v', 'error', '-print_format', 'json', '-select_streams', String(first.video.index), '-show_frames', '-read_intervals', '%+#1', '-show_entries', 'frame=side_data_list', '-i', path], stop);
   return parseStreams(path, { ...json, frames: frames.frames ?? [] });
+}
+
+/** A probe started ahead of the steps that may make it needless (the input's fingerprint and mark): its result, or stop it. */
+export interface StartedProbe {
+  readonly result: Promise<MediaStreams>;
+  /** Stops the probe and waits for its process to end (the job no longer needs it). */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts probeStreams() now, so its ffprobe (tens of ms, mostly the tool's start-up) overlaps the
+ * work before the first use of its result. An early rejection is held until `result` is awaited.
+ */
+export function startStreamProbe(ctx: JobContext, ffprobePath: string, path: string): StartedProbe {
+  const stopper = new AbortController();
+  const result = probeStreams(ctx, ffprobePath, path, stopper.signal);
+  result.catch(() => undefined);
+  return {
+    result,
+    async stop() {
+      stopper.abort(new Error('probe not needed'));
+      await result.catch(() => undefined);
+    },
+  };
 }
 
 /**

@@ -15,6 +15,7 @@ import { claimRequest, newJob } from '../../storage/conformance/job-store-confor
 import { sampleMetadata } from '../../storage/conformance/video-store-conformance';
 import { openSqliteStores, type SqliteStores } from '../../storage/sqlite/open-sqlite-stores';
 import type { JobContext } from '../processor';
+import { attemptToken } from '../steps/publish-output';
 import { restoreSeams } from './restore';
 import { replaceOriginal } from './swap';
 import { swapSeams, type SwapStep } from './swap-files';
@@ -56,7 +57,7 @@ async function attempt(): Promise<{ ctx: JobContext; job: JobRecord }> {
 
 /** Replaces videos/a.mp4 by a verified "output" that takes the name videos/a.mkv (a container change). */
 async function replace(ctx: JobContext) {
-  const partial = `videos/a.${ctx.job.id.slice(0, 8)}-a${ctx.job.attempt}.partial.mkv`;
+  const partial = `videos/a.${attemptToken(ctx.job)}.partial.mkv`;
   writeFileSync(library.resolve(partial), 'NEW');
   const video = (await stores.videos.getVideo(videoId))!;
   const { stat } = await import('node:fs/promises');

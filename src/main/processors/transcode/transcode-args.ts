@@ -10,7 +10,8 @@
  * the proof then checks. Colour signalling is written explicitly, so HDR10's PQ/BT.2020 survive.
  */
 import { commonArgs, fileArg } from '../media/ffmpeg-args';
-import { videoEncodeArgs, type TranscodeEncoderId } from './codec-encoders';
+import { cudaDecodeArgs } from '../media/gpu-pinning';
+import { familyOf, videoEncodeArgs, type TranscodeEncoderId } from './codec-encoders';
 import type { MediaStreams, StreamInfo } from './stream-probe';
 import type { Container, TranscodeParams } from './transcode-settings';
 
@@ -59,6 +60,10 @@ export interface TranscodeCommand {
   readonly audioBitrateKbps: number;
   readonly streams: MediaStreams;
   readonly plan: StreamPlan;
+  /** NVDEC decode (#18 item 3): `cuda_frames` keeps frames on the GPU (scale_cuda, NVENC), `cuda` copies them back. */
+  readonly decode?: 'cuda' | 'cuda_frames';
+  /** The CUDA device of NVDEC and NVENC (0 inside a pinned process); absent: ffmpeg's default. */
+  readonly gpuDevice?: number;
 }
 
 /** Keeps 10 bits when the source has more than 8 and the codec is HEVC or AV1. Pure. */
@@ -76,8 +81,13 @@ export function buildTranscodeArgs(c: TranscodeCommand): string[] {
     tenBit,
     masteringDisplay: hdr?.masteringDisplay ?? null,
     maxCll: hdr && hdr.maxCll !== null ? [hdr.maxCll, hdr.maxFall ?? 0] : null,
+    ...(c.gpuDevice !== undefined ? { gpuDevice: c.gpuDevice } : {}),
   });
-  const filters = [...(c.maxHeight ? [`scale=-2:'min(ih,${Math.round(c.maxHeight)})'`] : []), enc.filter];
+  // full GPU: NVENC takes the CUDA frames as they are (nv12, p010 for 10-bit), scaled with scale_cuda
+  const onGpu = c.decode === 'cuda_frames' && familyOf(c.encoder) === 'nvenc';
+  const decodeArgs = c.decode ? cudaDecodeArgs(c.gpuDevice, onGpu) : [];
+  const scale = c.maxHeight ? [`${onGpu ? 'scale_cuda' : 'scale'}=-2:'min(ih,${Math.round(c.maxHeight)})'`] : [];
+  const filters = onGpu ? scale : [...scale, enc.filter];
   const color = [
     ...(v.colorPrimaries ? ['-color_primaries', v.colorPrimaries] : []),
     ...(v.colorTransfer ? ['-color_trc', v.colorTransfer] : []),
@@ -88,6 +98,7 @@ export function buildTranscodeArgs(c: TranscodeCommand): string[] {
   const subtitles = c.plan.subtitles.flatMap((s, i) => [`-c:s:${i}`, s.codec]);
   return [
     ...commonArgs(c.output),
+    ...decodeArgs,
     ...enc.inputArgs,
     '-i', fileArg(c.input),
     '-map', `0:${c.plan.videoIndex}`,
@@ -95,7 +106,7 @@ export function buildTranscodeArgs(c: TranscodeCommand): string[] {
     ...c.plan.subtitles.flatMap((s) => ['-map', `0:${s.index}`]),
     ...(c.plan.attachments ? ['-map', '0:t?', '-c:t', 'copy'] : []),
     '-map_metadata', '0', '-map_chapters', '0',
-    '-vf', filters.join(','),
+    ...(filters.length > 0 ? ['-vf', filters.join(',')] : []),
     ...enc.outputArgs,
     ...color,
     '-fps_mode', 'passthrough',

@@ -1,9 +1,10 @@
 /**
  * A replace and a restore on a fleet node (the PostgreSQL stores, a real throwaway server): the
  * journaled swap commits through the PostgreSQL adapter (fenced by the job's lease), the savings are
- * computed there, and the restore brings the original back.
+ * computed there, and the restore brings the original back; a job that fails before reading its
+ * input writes its `failed` row there too.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -44,5 +45,18 @@ describe('transcode on a fleet node (PostgreSQL)', () => {
     await t.embedded.runtime.execute('restoreVideo', { id: ids['a.mp4']! });
     expect(readFileSync(join(t.root, 'videos', 'a.mp4')).equals(original)).toBe(true);
     expect(await t.embedded.runtime.execute('getVideo', { id: ids['a.mp4']! })).toMatchObject({ videoCodec: 'h264', sizeBytes: original.length });
+  });
+
+  it('writes the failed row of a transcode whose file is gone, saving nothing', async () => {
+    const size = readFileSync(await replaceableClip(join(t.root, 'videos'), 'gone.mp4', 1)).length;
+    const ids = await t.scan();
+    unlinkSync(join(t.root, 'videos', 'gone.mp4'));
+    const before = await t.embedded.runtime.execute('getSavings', { groupBy: 'node' });
+    const job = await t.runJob('transcode', { videoId: ids['gone.mp4'], codec: 'hevc', mode: 'replace' });
+    expect(job.status, job.log).toBe('failed');
+    expect(await t.embedded.runtime.execute('getJobResult', { id: job.id })).toMatchObject({ outcome: 'failed', reason: expect.stringMatching(/^Input file is missing/), bytesIn: size, bytesOut: null, nodeId: 'transcode-node' });
+    const after = await t.embedded.runtime.execute('getSavings', { groupBy: 'node' });
+    expect(after.total.outcomes.failed).toBe(before.total.outcomes.failed + 1);
+    expect(after.total.bytesSaved).toBe(before.total.bytesSaved);
   });
 });

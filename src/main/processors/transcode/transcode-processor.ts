@@ -25,26 +25,33 @@ import { recordOutputVideo } from '../steps/output-video';
 import { LibraryOutput } from '../steps/publish-output';
 import { encoderOrder, encoderProbes, familyOf, SOFTWARE_ENCODER, type TranscodeEncoderId } from './codec-encoders';
 import { encodeWithFallbacks } from './encode-step';
+import { transcodeVariants, variantArgs } from './gpu-variants';
 import { TranscodeOutcomes } from './outcomes';
-import { probeStreams, videoBitRate } from './stream-probe';
+import { startStreamProbe, videoBitRate } from './stream-probe';
 import { replaceOriginal } from './swap';
 import { buildTranscodeArgs, planStreams } from './transcode-args';
 import type { TranscodeService } from './transcode-service';
 import { bitsPerPixel, containerFor, qualityFor, settingsKey, skipReason, type TranscodeCodec, type TranscodeParams } from './transcode-settings';
 import { proveOutput } from './verify-transcode';
+import { segmentStage, transcodeSegments } from '../segments/segmented-transcode';
+import type { SegmentStore } from '../../core/segment-ports';
 
 export interface TranscodeDeps {
   readonly media: MediaDeps;
   /** Ledger, marks, swaps; absent in runtimes without a transcode store (then nothing is recorded and replace is refused). */
   readonly service?: TranscodeService;
+  /** Chunk jobs of segment mode (#20); without it `segments` stays off (an explicit `{ seconds }` fails). */
+  readonly segments?: SegmentStore;
 }
 
 /** The encoders to try, or a non-retryable failure when this ffmpeg cannot encode the codec at all. */
 async function usableEncoders(codec: TranscodeCodec, ffmpegPath: string, startup: MediaDeps['encoders']): Promise<{ order: TranscodeEncoderId[]; skipped: string[] }> {
   const order: TranscodeEncoderId[] = [];
   const skipped: string[] = [];
+  const probedPerGpu = (startup.gpus?.length ?? 0) > 0;
   for (const encoder of encoderOrder(codec, startup.available)) {
-    const failure = await encoderProbes.failure(ffmpegPath, encoder);
+    // NVENC probed per GPU at start-up: the unpinned probe would only test ffmpeg's default card
+    const failure = probedPerGpu && familyOf(encoder) === 'nvenc' ? null : await encoderProbes.failure(ffmpegPath, encoder);
     if (failure === null) order.push(encoder);
     else if (familyOf(encoder) === 'software') throw new JobError(`Cannot encode ${codec}: the software encoder ${encoder} does not work in this ffmpeg (${failure})`, false);
     else skipped.push(`${encoder}: ${failure}`);
@@ -77,13 +84,21 @@ export function transcodeProcessor(deps: TranscodeDeps): Processor {
 
       const quick = skipReason(p, { videoCodec: video.videoCodec }, video.height ?? undefined);
       if (quick) return out.skipped(quick);
-      const fp = service ? await service.fingerprint(video.id, input.absolutePath) : await fingerprintFile(input.absolutePath);
+      // the input's ffprobe runs beside the fingerprint and the mark lookup; stopped when they end the job
+      const probe = startStreamProbe(ctx, tools.ffprobe.path, input.absolutePath);
+      const fp = await (service ? service.fingerprint(video.id, input.absolutePath) : fingerprintFile(input.absolutePath)).catch(async (error: unknown) => {
+        await probe.stop();
+        throw error;
+      });
       out.fingerprint = fp.fingerprint;
       if (!p.force && service) {
         const mark = await service.store.findMark(fp.fingerprint, out.settingsKey);
-        if (mark) return out.skipped(`already processed with these settings (job ${mark.jobId}: ${mark.outcome}); force: true runs it again`, { mark: false });
+        if (mark) {
+          await probe.stop();
+          return out.skipped(`already processed with these settings (job ${mark.jobId}: ${mark.outcome}); force: true runs it again`, { mark: false });
+        }
       }
-      const streams = await probeStreams(ctx, tools.ffprobe.path, input.absolutePath);
+      const streams = await probe.result;
       const bpp = bitsPerPixel(videoBitRate(streams), streams.video.width, streams.video.height, streams.video.fps);
       const skip = skipReason(p, { videoCodec: streams.video.codec, bitsPerPixel: bpp }, streams.video.height);
       if (skip) return out.skipped(skip);
@@ -93,12 +108,18 @@ export function transcodeProcessor(deps: TranscodeDeps): Processor {
       if (plan.refused) return out.keptOriginal(plan.refused);
       const encoders = await usableEncoders(p.codec, tools.ffmpeg.path, media.encoders);
       for (const s of encoders.skipped) ctx.log(`Hardware encoder not used: ${s}`);
+      // NVENC as the full-GPU pipeline's steps (gpu-variants.ts)
+      const variants = transcodeVariants({ codec: p.codec, order: encoders.order, inventory: media.encoders, job: ctx.job, sourceBitDepth: streams.video.bitDepth });
+      for (const note of variants.plan?.notes ?? []) ctx.log(`Encoder note: ${note}`);
       const duration = streams.durationSeconds ?? input.durationSeconds;
       const bytesIn = fp.sizeBytes;
       ctx.log(
         `Streams: video ${streams.video.codec} ${streams.video.width}x${streams.video.height} ${streams.video.bitDepth}-bit${streams.hdr ? ' HDR10' : ''}` +
           `${bpp !== null ? ` (${bpp.toFixed(3)} bits/pixel)` : ''}, ${plan.audio.length} audio, ${plan.subtitles.length} subtitle track(s) kept; container ${container}`,
       );
+
+      // segment mode (#20): queues the chunk jobs and hands off, or returns the join of their files
+      const segmented = await segmentStage(ctx, media, deps.segments, { ...transcodeSegments(p, media), video, inputPath: input.absolutePath, streams, plan, container, durationSeconds: duration, fingerprint: fp.fingerprint, tools });
 
       const finalPath = targetOf(p, video, container, (rel) => media.library.resolve(rel));
       const output = await LibraryOutput.stage(ctx, media.library, finalPath);
@@ -107,13 +128,13 @@ export function transcodeProcessor(deps: TranscodeDeps): Processor {
         encoder, codecOut: p.codec, gpu: familyOf(encoder) === 'software' ? null : (service?.gpuName() ?? familyOf(encoder)), ...extra,
       });
       try {
-        const encoded = await encodeWithFallbacks(ctx, {
+        const encoded = segmented ? await segmented.join(output.partialPath, [0, 80]) : await encodeWithFallbacks(ctx, {
           ffmpegPath: tools.ffmpeg.path,
-          encoders: encoders.order,
-          args: (enc) =>
+          encoders: variants.variants,
+          args: (v) =>
             buildTranscodeArgs({
-              input: input.absolutePath, output: output.partialPath, container, encoder: enc, quality: qualityFor(p, p.codec, familyOf(enc)), preset: p.preset,
-              ...(p.maxHeight ? { maxHeight: p.maxHeight } : {}), audioBitrateKbps: p.audioBitrate, streams, plan,
+              input: input.absolutePath, output: output.partialPath, container, encoder: v.encoder, quality: qualityFor(p, p.codec, familyOf(v.encoder)), preset: p.preset,
+              ...(p.maxHeight ? { maxHeight: p.maxHeight } : {}), audioBitrateKbps: p.audioBitrate, streams, plan, ...variantArgs(v),
             }),
           partialPath: output.partialPath,
           durationSeconds: duration,
@@ -121,6 +142,7 @@ export function transcodeProcessor(deps: TranscodeDeps): Processor {
           guardAgainstBytes: p.mode === 'replace' && p.liveGuard ? bytesIn : null,
         });
         encoder = encoded.encoder;
+        if (encoded.fallbacks && encoded.fallbacks.length > 0) ctx.log(`Encoded with ${encoded.step?.label ?? encoder} after ${encoded.fallbacks.length} fall-back(s)`);
         if (encoded.kind === 'guarded') {
           await output.discard();
           return await out.keptOriginal(encoded.reason, facts());

@@ -44,7 +44,8 @@ export function containerFor(asked: Container | undefined, originalPath: string)
 }
 
 /** Params that do not change what is produced or tried (which video, whether to insist, where a copy goes). */
-const NOT_SETTINGS = new Set(['videoId', 'force', 'outputPath']);
+// segments: how the encode is split over jobs, not what it produces
+const NOT_SETTINGS = new Set(['videoId', 'force', 'outputPath', 'segments']);
 
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);

@@ -10,8 +10,8 @@
  *      inserted as ordinary jobs carrying pipelineRunId and parentJobId;
  *   3. the run's status follows its steps.
  */
-import { randomUUID } from 'node:crypto';
 import { isAppError } from '../../../shared/contracts/errors';
+import { newJobId } from '../../../shared/domain/job-ids';
 import type { PipelineDocument, PipelineStep } from '../../../shared/domain/pipeline';
 import { substitutePlaceholders } from '../../../shared/domain/pipeline-placeholders';
 import type { AnalysisStore } from '../../core/analysis-ports';
@@ -144,7 +144,7 @@ export class RunAdvancer {
     }
     const parent = step.after ? records.get(step.after.step) : undefined;
     const params = substitutePlaceholders(step.params, placeholderValues(run, document, video, parent, records));
-    const jobId = randomUUID();
+    const jobId = newJobId();
     let job: NewJob;
     try {
       job = this.newJob(run, step, jobId, params, document);

@@ -4,8 +4,8 @@
  * steps version together with inserting the run (the loop breaker: content that ran already is
  * skipped, unless forced), and advances each new run once (its first steps' jobs).
  */
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { newPipelineRunId } from '../../../shared/domain/job-ids';
 import type { PipelineRecord, PipelineStore, RunTrigger } from '../../core/pipeline-ports';
 import { repeatBefore } from '../../core/pipelines/screening';
 import type { Clock } from '../../core/ports';
@@ -48,7 +48,7 @@ export async function startRuns(deps: StarterDeps, pipeline: PipelineRecord, req
       out.skipped.push({ videoId: video.id, path: video.path, kind: 'unreadable', reason: `cannot read the file: ${error instanceof Error ? error.message : String(error)}` });
       return;
     }
-    const runId = randomUUID();
+    const runId = newPipelineRunId();
     const result = await deps.pipelines.startRun({
       run: { id: runId, pipelineId: pipeline.id, pipelineVersion: pipeline.version, stepsVersion: pipeline.stepsVersion, videoId: video.id, trigger: request.trigger, triggerDetail: request.triggerDetail, forced: request.force, createdAt: deps.clock.now() },
       stepIds,

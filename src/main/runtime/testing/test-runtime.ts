@@ -2,6 +2,7 @@
  * Builds a real runtime (real SQLite file, real dispatcher) with the test-only scripted processor
  * registered for every job type and a catalog that accepts the scripted params.
  */
+import type { GpuEncodeSupport } from '../../core/gpu-placement';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,6 +51,8 @@ export interface TestRuntimeOptions {
   readonly gpuActivity?: GpuActivitySource;
   /** The node's GPUs one by one (a fake nvidia-smi inventory): per-GPU placement. */
   readonly gpuInventory?: GpuInventory;
+  /** What the per-GPU probe found (by index); absent: card class. */
+  readonly gpuEncodeSupport?: () => ReadonlyMap<number, GpuEncodeSupport>;
 }
 
 export async function startTestRuntime(options: TestRuntimeOptions = {}): Promise<TestRuntime> {
@@ -70,6 +73,7 @@ export async function startTestRuntime(options: TestRuntimeOptions = {}): Promis
     ...(options.clock ? { clock: options.clock } : {}),
     ...(options.gpuActivity ? { gpuActivity: options.gpuActivity } : {}),
     ...(options.gpuInventory ? { gpuInventory: options.gpuInventory } : {}),
+    ...(options.gpuEncodeSupport ? { gpuEncodeSupport: options.gpuEncodeSupport } : {}),
     settings: stores.settings,
     logger: { info() {}, warn() {}, error: console.error },
   });

@@ -67,6 +67,14 @@ export function describeGpuPlacementConformance(adapterName: string, factory: St
       expect(started.map((j) => [j.id, j.gpuIndex])).toEqual([[pinned!.id, 1], [model!.id, 1]]);
     });
 
+    it('an HEVC transcode (params.codec) goes only to the GPU whose probe passed hevc_nvenc; H.264 may use either', async () => {
+      const gpus = capacityOf({ limits: { cpu: 5, gpu_encode: 4, gpu_ai: 4 }, gpus: [{ ...gpu(0), encodeCodecs: ['h264'] }, { ...gpu(1), encodeCodecs: ['h264', 'hevc'] }], vramBudgetMb: 24_000 });
+      const [hevc] = await store.insertJobs([newJob({ type: 'transcode', resourceCategory: 'gpu_encode', vramRequired: 2_000, createdAt: NOW, params: { videoId: 'v', codec: 'hevc' } })]);
+      const [h264] = await store.insertJobs([newJob({ type: 'transcode', resourceCategory: 'gpu_encode', vramRequired: 2_000, createdAt: NOW, params: { videoId: 'v', codec: 'h264' } })]);
+      const { started } = await store.claimJobs(claimRequest(NODE, NOW, gpus));
+      expect(started.map((j) => [j.id, j.gpuIndex])).toEqual([[hevc!.id, 1], [h264!.id, 0]]);
+    });
+
     it('a job started without per-GPU capacity records no GPU (a single budget keeps today\'s behaviour)', async () => {
       await store.insertJobs([job8gb()]);
       const { started } = await store.claimJobs(claimRequest(NODE, NOW));

@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import type { VideoStore } from '../../core/library-ports';
 import type { JobStore } from '../../core/ports';
+import { jobIdToken } from '../../../shared/domain/job-ids';
 import { newJob } from './job-store-conformance';
 
 export interface SearchStores {
@@ -41,6 +42,9 @@ export function describeJobSearchConformance(name: string, open: () => Promise<S
         expect(await ids({ search: 'holiday', resourceCategory: 'gpu_encode' })).toEqual({ ids: [two!.id], total: 1 });
         expect(await ids({ search: 'out.mp4' })).toEqual({ ids: [three!.id], total: 1 });
         expect(await ids({ search: three!.id.slice(0, 8).toUpperCase() })).toMatchObject({ ids: [three!.id] });
+        // the short token the UI shows (the id's end: the start of a v7 id is its creation time)
+        expect(await ids({ search: jobIdToken(three!.id) })).toMatchObject({ ids: [three!.id] });
+        expect(await ids({ search: three!.id.slice(10, 20) })).toMatchObject({ total: 0 }); // start or end, not the middle
         expect(await ids({ search: 'city' }, 1, 1)).toEqual({ ids: [two!.id], total: 2 });
         expect(await ids({ search: '_' })).toMatchObject({ total: 2 }); // a literal underscore, not a wildcard
         expect(await ids({ createdFrom: 2_000 })).toEqual({ ids: [three!.id, two!.id], total: 2 });

@@ -14,6 +14,7 @@ import { PostgresVideoStore } from './pg-video-store';
 import { PgWakeChannel } from './pg-wake';
 import { PostgresPipelineStore } from './pg-pipeline-store';
 import { PostgresTranscodeStore } from './pg-transcode-store';
+import { PostgresSegmentStore } from './pg-segment-store';
 import { PostgresLeaderLeases } from './pg-leader-leases';
 import { PostgresSettingsStore } from './pg-settings';
 import { PostgresVideoFiles } from './pg-video-files';
@@ -31,6 +32,8 @@ export interface PostgresStores {
   readonly videoFiles: PostgresVideoFiles;
   /** Library transcoding: savings ledger, fingerprints, swap journal, quarantine, history. */
   readonly transcode: PostgresTranscodeStore;
+  /** Segmented encodes: a parent's chunk jobs and its hand-off to them (#20). */
+  readonly segments: PostgresSegmentStore;
   /** Wake-ups from the other nodes; null when opened without a node identity. */
   readonly wake: PgWakeChannel | null;
   /** Stops listening and ends the shared pool. */
@@ -75,6 +78,7 @@ export async function openPostgresStores(url: string, options: PostgresStoresOpt
     leases: new PostgresLeaderLeases(pool),
     videoFiles: new PostgresVideoFiles(patient),
     transcode: new PostgresTranscodeStore(patient),
+    segments: new PostgresSegmentStore(pool, wake ?? undefined),
     wake,
     async close() {
       await wake?.close();

@@ -50,8 +50,11 @@ export interface ClaimRead {
   readonly waitingBySeq: Map<number, { status: string; reason: string | null }>;
 }
 
-/** A candidate's params only when they may name a GPU (`gpu`, `gpuModel`): most jobs send nothing more. */
-const GPU_PARAMS = `CASE WHEN strpos(params, '"gpu') > 0 THEN params END`;
+/** A candidate's params only when they may name a GPU (`gpu`, `gpuModel`) or an encode's codec (per-GPU NVENC probe): most jobs send nothing more. */
+const GPU_PARAMS = `CASE WHEN strpos(params, '"gpu') > 0 OR strpos(params, '"codec"') > 0 THEN params END`;
+/** A segmented encode's parent waits for its chunk jobs without being a candidate (#20). */
+const NO_CHILDREN_PENDING = 'children_pending = 0';
+
 const CANDIDATE_COLUMNS = `seq, id, priority, vram_required, enqueued_at, status, waiting_reason, ${GPU_PARAMS} AS gpu_params`;
 const candidateRow = (category: string, from: string) =>
   `SELECT 'candidate', ${category}, NULL::integer, NULL::float8, seq, id, priority, vram_required, enqueued_at, status, waiting_reason, ${from === 'jobs' ? GPU_PARAMS : 'gpu_params'} FROM ${from}`;
@@ -64,13 +67,13 @@ function claimReadSql(categories: readonly ResourceCategory[], fitting: readonly
       NULL::text AS status, NULL::text AS waiting_reason, NULL::text AS gpu_params
     FROM jobs WHERE ${LIVE_JOB} AND node_id = $1 GROUP BY resource_category, gpu_index`;
   const perCategory = categories.map(
-    (c) => `(${candidateRow('resource_category', 'jobs')} WHERE ${appliesTo('start')} AND resource_category = ${p.add(c)} AND (retry_after IS NULL OR retry_after <= $2)
+    (c) => `(${candidateRow('resource_category', 'jobs')} WHERE ${appliesTo('start')} AND resource_category = ${p.add(c)} AND (retry_after IS NULL OR retry_after <= $2) AND ${NO_CHILDREN_PENDING}
       ORDER BY priority, seq LIMIT ${p.add(`lookahead:${c}`)})`,
   );
   if (fitting.length === 0) return [usage, ...perCategory].join(' UNION ALL ');
 
   const budget = p.add('budget');
-  const due = '(retry_after IS NULL OR retry_after <= $2)';
+  const due = `(retry_after IS NULL OR retry_after <= $2) AND ${NO_CHILDREN_PENDING}`;
   const ctes = [
     `node_usage AS (${usage})`,
     // a job that reserves nothing always fits (the scheduler starts it whatever is free)

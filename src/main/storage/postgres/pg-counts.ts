@@ -4,6 +4,7 @@
  * compacted, and pages bounded to the buckets holding their first and last rows: a deep page steps
  * at most one bucket instead of OFFSET rows through a million jobs (as in the SQLite store).
  */
+import { notSegmentChild } from '../segment-sql';
 import type { JobType } from '../../../shared/domain/job-types';
 import type { JobStatus, ResourceCategory } from '../../../shared/domain/statuses';
 import { JOB_STATUSES } from '../../../shared/domain/statuses';
@@ -22,6 +23,7 @@ function where(filter: JobFilter, firstParam: number, extra: string[] = []): { s
   if (filter.status) add('status', filter.status);
   if (filter.type) add('type', filter.type);
   if (filter.resourceCategory) add('resource_category', filter.resourceCategory);
+  if (filter.hideSegmentChildren) clauses.push(notSegmentChild());
   return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', args };
 }
 

@@ -5,6 +5,7 @@
  * bounded; the search matches at most MATCHED_VIDEOS library videos first, then the jobs that name
  * one in their params (JSON text: a matched id inside it is a reference) or wrote one.
  */
+import { notSegmentChild } from '../segment-sql';
 import type { EndedInHour, JobFilter, JobRecord } from '../../core/ports';
 import type { Queryable } from './pg-db';
 import { rowToJob, type PgJobRow } from './pg-rows';
@@ -23,11 +24,13 @@ function whereOf(filter: JobFilter, args: unknown[]): string {
   if (filter.status) clauses.push(`j.status = ${param(filter.status)}`);
   if (filter.type) clauses.push(`j.type = ${param(filter.type)}`);
   if (filter.resourceCategory) clauses.push(`j.resource_category = ${param(filter.resourceCategory)}`);
+  if (filter.hideSegmentChildren) clauses.push(notSegmentChild('j.type'));
   if (filter.createdFrom !== undefined) clauses.push(`j.created_at >= ${param(filter.createdFrom)}`);
   if (filter.createdTo !== undefined) clauses.push(`j.created_at < ${param(filter.createdTo)}`);
   if (filter.search !== undefined) {
     const like = param(`%${escapeLike(filter.search)}%`);
-    clauses.push(`(j.id ILIKE ${param(`${escapeLike(filter.search)}%`)}
+    // a job id matches by its start or its end (the short token shown for a job: jobIdToken)
+    clauses.push(`(j.id ILIKE ${param(`${escapeLike(filter.search)}%`)} OR j.id ILIKE ${param(`%${escapeLike(filter.search)}`)}
       OR EXISTS (SELECT 1 FROM matched m WHERE strpos(j.params, m.id) > 0)
       OR EXISTS (SELECT 1 FROM videos o WHERE o.source_job_id = j.id AND (o.title ILIKE ${like} OR o.path ILIKE ${like})))`);
   }

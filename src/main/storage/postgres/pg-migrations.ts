@@ -591,6 +591,24 @@ const MIGRATIONS: readonly string[] = [
   // per-GPU placement (#18): the GPU a job's attempt runs on
   `ALTER TABLE jobs ADD COLUMN gpu_index integer;
   ALTER TABLE jobs ADD COLUMN gpu_uuid text;`,
+  // segmented encodes (#20), as in the SQLite store: claims skip a parent while children_pending > 0;
+  // a child's end counts down (completed) or releases the parent (failed, cancelled) in its transaction
+  `ALTER TABLE jobs ADD COLUMN children_pending integer NOT NULL DEFAULT 0;
+  CREATE INDEX jobs_segment_children ON jobs (parent_job_id, seq) WHERE type IN ('encode_chunk', 'encode_audio');
+  CREATE FUNCTION mjc_segment_child_ended() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    UPDATE jobs SET
+      children_pending = CASE WHEN NEW.status = 'completed' THEN greatest(children_pending - 1, 0) ELSE 0 END,
+      waiting_reason = CASE WHEN NEW.status <> 'completed' THEN 'A part of its segmented encode ended ' || NEW.status || '; the job reports it'
+        ELSE 'Encoding in parts: ' || (SELECT count(*) FROM jobs c WHERE c.parent_job_id = NEW.parent_job_id AND c.type IN ('encode_chunk', 'encode_audio') AND c.status = 'completed')
+          || ' of ' || (SELECT count(*) FROM jobs c WHERE c.parent_job_id = NEW.parent_job_id AND c.type IN ('encode_chunk', 'encode_audio')) || ' done' END
+    WHERE id = NEW.parent_job_id AND status IN ('pending', 'queued', 'running', 'suspended', 'paused');
+    RETURN NULL;
+  END $$;
+  CREATE TRIGGER jobs_segment_child_ended AFTER UPDATE OF status ON jobs FOR EACH ROW
+    WHEN (NEW.type IN ('encode_chunk', 'encode_audio') AND NEW.parent_job_id IS NOT NULL
+      AND NEW.status IN ('completed', 'failed', 'cancelled') AND OLD.status NOT IN ('completed', 'failed', 'cancelled'))
+    EXECUTE FUNCTION mjc_segment_child_ended();`,
 ];
 
 /** The schema version this build migrates to (the number of migrations). */

@@ -9,6 +9,7 @@
 import type Database from 'better-sqlite3';
 import type { JobFilter } from '../../core/ports';
 import { BUCKET_SHIFT } from './migrations';
+import { notSegmentChild } from '../segment-sql';
 import type { JobRow } from './job-rows';
 
 interface Query {
@@ -26,6 +27,7 @@ function where(filter: JobFilter, extra: string[] = []): Query {
   if (filter.status) add('status = ?', filter.status);
   if (filter.type) add('type = ?', filter.type);
   if (filter.resourceCategory) add('resource_category = ?', filter.resourceCategory);
+  if (filter.hideSegmentChildren) clauses.push(notSegmentChild());
   return { sql: clauses.length ? `WHERE ${clauses.join(' AND ')}` : '', args };
 }
 

@@ -371,12 +371,49 @@ const MIGRATIONS: readonly string[] = [
   // per-GPU placement (#18): the GPU a job's attempt runs on
   `ALTER TABLE jobs ADD COLUMN gpu_index INTEGER;
   ALTER TABLE jobs ADD COLUMN gpu_uuid TEXT;`,
+  // segmented encodes (#20): a parent waits, holding no slot, while children_pending > 0 (claims skip
+  // it); a child reaching completed counts down in the same transaction, one that fails or is
+  // cancelled for good releases the parent at once (its next run reports the chunk's failure)
+  `ALTER TABLE jobs ADD COLUMN children_pending INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX jobs_segment_children ON jobs (parent_job_id, seq) WHERE type IN ('encode_chunk', 'encode_audio');
+  CREATE TRIGGER jobs_segment_child_ended AFTER UPDATE OF status ON jobs
+    WHEN new.type IN ('encode_chunk', 'encode_audio') AND new.parent_job_id IS NOT NULL
+      AND new.status IN ('completed', 'failed', 'cancelled') AND old.status NOT IN ('completed', 'failed', 'cancelled')
+  BEGIN
+    UPDATE jobs SET
+      children_pending = CASE WHEN new.status = 'completed' THEN max(children_pending - 1, 0) ELSE 0 END,
+      waiting_reason = CASE WHEN new.status <> 'completed' THEN 'A part of its segmented encode ended ' || new.status || '; the job reports it'
+        ELSE 'Encoding in parts: ' || (SELECT count(*) FROM jobs c WHERE c.parent_job_id = new.parent_job_id AND c.type IN ('encode_chunk', 'encode_audio') AND c.status = 'completed')
+          || ' of ' || (SELECT count(*) FROM jobs c WHERE c.parent_job_id = new.parent_job_id AND c.type IN ('encode_chunk', 'encode_audio')) || ' done' END
+    WHERE id = new.parent_job_id AND status IN ('pending', 'queued', 'running', 'suspended', 'paused');
+  END;`,
+  // the processing-time totals move into job_buckets (issue #15: each completion wrote a page of
+  // processing_totals besides the page of job_buckets its count moves to; a durable commit at cpu
+  // limit 1 wrote ~8 pages): a bucket's completed row also sums the processing time of the jobs that
+  // reached completed in it (`timed` of them had both times), in the same upsert as its count. Bucket
+  // -1 (type '', n 0) keeps the totals of buckets the cleaner emptied, and those carried over here,
+  // so the average stays over every job ever completed.
+  `ALTER TABLE job_buckets ADD COLUMN timed INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE job_buckets ADD COLUMN timed_ms INTEGER NOT NULL DEFAULT 0;
+  INSERT INTO job_buckets (bucket, type, status, resource_category, n, timed, timed_ms)
+    SELECT -1, '', 'completed', '', 0, completed, total_ms FROM processing_totals WHERE id = 1 AND completed > 0;
+  DROP TRIGGER jobs_count_completed;
+  DROP TABLE processing_totals;
+  DROP TRIGGER jobs_count_status;
+  CREATE TRIGGER jobs_count_status AFTER UPDATE OF status ON jobs WHEN old.status <> new.status BEGIN
+    UPDATE job_buckets SET n = n - 1 WHERE bucket = old.seq >> 12 AND type = old.type AND status = old.status;
+    INSERT INTO job_buckets (bucket, type, status, resource_category, n, timed, timed_ms) VALUES (new.seq >> 12, new.type, new.status, new.resource_category, 1,
+      CASE WHEN new.status = 'completed' AND new.started_at IS NOT NULL AND new.completed_at IS NOT NULL THEN 1 ELSE 0 END,
+      CASE WHEN new.status = 'completed' THEN coalesce(new.completed_at - new.started_at, 0) ELSE 0 END)
+      ON CONFLICT (bucket, type, status) DO UPDATE SET n = n + 1, timed = timed + excluded.timed, timed_ms = timed_ms + excluded.timed_ms;
+  END;`,
 ];
 
 /** Jobs per bucket of job_buckets (seq >> BUCKET_SHIFT). */
 export const BUCKET_SHIFT = 12;
 
-export function migrate(db: Database.Database): void {
+/** Applies the migrations not yet applied, up to version `upTo` (all of them unless a test stops earlier). */
+export function migrate(db: Database.Database, upTo = MIGRATIONS.length): void {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)');
   const current = (db.prepare('SELECT coalesce(max(version), 0) AS v FROM schema_migrations').get() as { v: number }).v;
   if (current > MIGRATIONS.length) {
@@ -384,7 +421,7 @@ export function migrate(db: Database.Database): void {
   }
   MIGRATIONS.forEach((sql, index) => {
     const version = index + 1;
-    if (version <= current) return;
+    if (version <= current || version > upTo) return;
     db.transaction(() => {
       db.exec(sql);
       db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(version, Date.now());

@@ -11,6 +11,7 @@ import { SqliteSettingsStore } from './sqlite-settings';
 import { SqliteVideoFiles } from './sqlite-video-files';
 import { SqliteVideoStore } from './sqlite-video-store';
 import { SqliteTranscodeStore } from './sqlite-transcode-store';
+import { SqliteSegmentStore } from './sqlite-segment-store';
 
 export interface SqliteStores {
   readonly jobs: SqliteJobStore;
@@ -23,6 +24,8 @@ export interface SqliteStores {
   readonly videoFiles: SqliteVideoFiles;
   /** Library transcoding: savings ledger, fingerprints, swap journal, quarantine, history. */
   readonly transcode: SqliteTranscodeStore;
+  /** Segmented encodes: a parent's chunk jobs and its hand-off to them (#20). */
+  readonly segments: SqliteSegmentStore;
   close(): Promise<void>;
 }
 
@@ -36,6 +39,7 @@ export function openSqliteStores(file: string, options: { logBounds?: LogBounds 
     settings: new SqliteSettingsStore(db),
     videoFiles: new SqliteVideoFiles(db),
     transcode: new SqliteTranscodeStore(db),
+    segments: new SqliteSegmentStore(db),
     async close() {
       if (db.open) db.close();
     },

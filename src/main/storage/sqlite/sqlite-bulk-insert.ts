@@ -7,10 +7,12 @@
  * Where the time went (100,000 jobs in batches of 1,000, bench/enqueue-bulk.ts, 2-core machine):
  *   - one `INSERT … RETURNING *` statement per job with named parameters, each returned row mapped
  *     back: ~60–65k jobs/s. Many rows per statement and no RETURNING: ~90–100k jobs/s.
- *   - what remains is mostly the random job ids (v4 UUIDs): the UNIQUE index on `id` takes each one
- *     at a random place, so a batch of 1,000 dirties ~550 pages of it (~2.3 MB written to the WAL
- *     at each commit, against ~0.4 MB with time-ordered ids, which insert at ~210–230k jobs/s here).
- *     The store cannot choose the ids it is given.
+ *   - what remained was mostly the random job ids (v4 UUIDs): the UNIQUE index on `id` took each one
+ *     at a random place, so a batch of 1,000 dirtied ~550 pages of it (~2.3 MB written to the WAL
+ *     at each commit, against ~0.4 MB with time-ordered ids). The store cannot choose the ids it is
+ *     given, so the runtime now makes time-ordered ones (UUIDv7, shared/domain/job-ids.ts): new ids
+ *     land together at the end of the index (~150–190k jobs/s here, against ~35–65k with v4 ids in
+ *     the same runs; the bench note keeps the v4 figure).
  *   - the count trigger (job_buckets, per row) costs a few per cent; it stays, so every count is
  *     exact whoever writes.
  *

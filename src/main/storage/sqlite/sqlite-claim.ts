@@ -25,14 +25,16 @@ import type { GpuUse } from '../../core/gpu-placement';
 import { appliesTo, categoryIn, LIVE, setStatusOf, sqlCategory, WAITING } from '../status-sql';
 import type { BoundedLogWriter } from './bounded-log';
 import { rowToJob, type JobRow } from './job-rows';
+import { LimitedStatements } from './limited-statements';
 
 /** The rows a category's VRAM reads come from: the predicate of the jobs_waiting_vram index, term for term. */
 const VRAM_INDEXED = `${WAITING} AND ${categoryIn(GPU_CATEGORIES)}`;
-const DUE = '(retry_after IS NULL OR retry_after <= @now)';
+// a segmented encode's parent waits for its chunk jobs without being a candidate (#20)
+const DUE = '(retry_after IS NULL OR retry_after <= @now) AND children_pending = 0';
 
 interface VramStatements {
   readonly nextValue: Database.Statement<[{ above: number }], { v: number }>;
-  readonly fitting: Database.Statement<[{ vram: number; now: number; limit: number }], JobRow>;
+  readonly fitting: LimitedStatements<[{ vram: number; now: number }], JobRow>;
   readonly starving: Database.Statement<[{ vram: number; now: number; since: number; priority: number; seq: number }], JobRow>;
 }
 
@@ -45,19 +47,22 @@ export class SqliteClaim {
     private readonly log: BoundedLogWriter,
   ) {
     this.stmt = {
-      usage: db.prepare<[string], { resource_category: string; gpu_index: number | null; n: number; vram: number }>(
-        `SELECT resource_category, gpu_index, count(*) AS n, coalesce(sum(vram_reserved), 0) AS vram FROM jobs
-         WHERE ${LIVE} AND node_id = ? GROUP BY resource_category, gpu_index`),
-      // one statement per category, the category written in: SQLite re-prepares a statement whose
-      // bound value decides whether a partial index applies (jobs_waiting_vram names categories),
-      // so one statement rebound to each category in turn was compiled again at every call
-      // (~15 µs each, three per claim: a sixth of a claim at cpu limit 1)
+      // the node's live jobs one row each, summed here: a node runs few at a time, and a GROUP BY
+      // built a temporary b-tree at every claim (~20 µs against ~4 µs for the rows alone)
+      usage: db.prepare<[string], { resource_category: string; gpu_index: number | null; vram_reserved: number }>(
+        `SELECT resource_category, gpu_index, vram_reserved FROM jobs WHERE ${LIVE} AND node_id = ?`),
+      // one statement per category and LIMIT, both written in: SQLite re-prepares a statement whose
+      // bound value decides whether a partial index applies (jobs_waiting_vram names categories), and
+      // (SQLite 3.54) one whose LIMIT is a bound parameter, at every run: ~20 µs for a SELECT * even
+      // when it finds nothing, three reads a claim (a third of a claim's statements at cpu limit 1)
       candidates: new Map(
         RESOURCE_CATEGORIES.map((category) => [
           category,
-          db.prepare<[number, number], JobRow>(
-            `SELECT * FROM jobs WHERE ${appliesTo('start')} AND resource_category = ${sqlCategory(category)}
-               AND (retry_after IS NULL OR retry_after <= ?) ORDER BY priority, seq LIMIT ?`),
+          new LimitedStatements<[number], JobRow>(
+            db,
+            (limit) => `SELECT * FROM jobs WHERE ${appliesTo('start')} AND resource_category = ${sqlCategory(category)}
+               AND (retry_after IS NULL OR retry_after <= ?) AND children_pending = 0 ORDER BY priority, seq LIMIT ${limit}`,
+          ),
         ]),
       ),
       start: db.prepare(`UPDATE jobs SET ${setStatusOf('start')}, started_at = @now, completed_at = NULL, node_id = @nodeId,
@@ -71,7 +76,7 @@ export class SqliteClaim {
       const of = `${VRAM_INDEXED} AND resource_category = ${sqlCategory(category)}`;
       this.vram.set(category, {
         nextValue: db.prepare(`SELECT vram_required AS v FROM jobs WHERE ${of} AND vram_required > @above ORDER BY vram_required LIMIT 1`),
-        fitting: db.prepare(`SELECT * FROM jobs WHERE ${of} AND vram_required = @vram AND ${DUE} ORDER BY priority, seq LIMIT @limit`),
+        fitting: new LimitedStatements(db, (limit) => `SELECT * FROM jobs WHERE ${of} AND vram_required = @vram AND ${DUE} ORDER BY priority, seq LIMIT ${limit}`),
         starving: db.prepare(
           `SELECT * FROM jobs WHERE ${of} AND vram_required = @vram AND ${DUE} AND enqueued_at <= @since
              AND (priority, seq) < (@priority, @seq) ORDER BY priority, seq LIMIT 1`,
@@ -86,13 +91,13 @@ export class SqliteClaim {
     let vramReservedMb = 0;
     const gpus: Record<number, GpuUse> = {};
     for (const u of this.stmt.usage.all(nodeId)) {
-      running[u.resource_category as ResourceCategory] += u.n;
-      vramReservedMb += u.vram;
-      if (u.gpu_index !== null) addGpuUsage(gpus, u.gpu_index, u.resource_category as ResourceCategory, u.n, u.vram);
+      running[u.resource_category as ResourceCategory] += 1;
+      vramReservedMb += u.vram_reserved;
+      if (u.gpu_index !== null) addGpuUsage(gpus, u.gpu_index, u.resource_category as ResourceCategory, 1, u.vram_reserved);
     }
     const rows = new Map<number, JobRow>();
     for (const category of RESOURCE_CATEGORIES) {
-      for (const row of this.stmt.candidates.get(category)!.all(now, request.lookahead[category])) rows.set(row.seq, row);
+      for (const row of this.stmt.candidates.get(category)!.get(request.lookahead[category]).all(now)) rows.set(row.seq, row);
     }
     if (request.fitting) for (const row of this.vramReads(request.fitting, vramReservedMb, now)) rows.set(row.seq, row);
     if (rows.size === 0) return { started: [], waitingChanged: [] };
@@ -137,7 +142,7 @@ export class SqliteClaim {
     const found: JobRow[] = [];
     for (const [category, s] of reads) {
       const limit = fitting.lookahead[category]!;
-      const rows = values.get(category)!.filter(fits).flatMap((vram) => s.fitting.all({ vram, now, limit }));
+      const rows = values.get(category)!.filter(fits).flatMap((vram) => s.fitting.get(limit).all({ vram, now }));
       found.push(...rows.sort(byRank).slice(0, limit));
     }
     if (found.length === 0) return found;

@@ -5,6 +5,7 @@
  * completion), which retention keeps bounded; the search matches library videos first (at most
  * MATCHED_VIDEOS of them) and then the jobs that name one of them in their params or wrote one.
  */
+import { notSegmentChild } from '../segment-sql';
 import type Database from 'better-sqlite3';
 import type { EndedInHour, JobFilter } from '../../core/ports';
 import type { JobRow } from './job-rows';
@@ -25,16 +26,19 @@ function whereOf(filter: JobFilter): { sql: string; args: unknown[] } {
   if (filter.status) add('j.status = ?', filter.status);
   if (filter.type) add('j.type = ?', filter.type);
   if (filter.resourceCategory) add('j.resource_category = ?', filter.resourceCategory);
+  if (filter.hideSegmentChildren) clauses.push(notSegmentChild('j.type'));
   if (filter.createdFrom !== undefined) add('j.created_at >= ?', filter.createdFrom);
   if (filter.createdTo !== undefined) add('j.created_at < ?', filter.createdTo);
   if (filter.search !== undefined) {
     const like = `%${escapeLike(filter.search)}%`;
-    // a job names its videos by id (videoId, videoIds …): a matched id inside its params text is a reference
+    // a job names its videos by id (videoId, videoIds …): a matched id inside its params text is a reference;
+    // a job id matches by its start or its end (the short token shown for a job: jobIdToken)
     add(
-      `(j.id LIKE ? ESCAPE '\\'
+      `(j.id LIKE ? ESCAPE '\\' OR j.id LIKE ? ESCAPE '\\'
         OR EXISTS (SELECT 1 FROM matched m WHERE instr(j.params, m.id) > 0)
         OR EXISTS (SELECT 1 FROM videos o WHERE o.source_job_id = j.id AND (o.title LIKE ? ESCAPE '\\' OR o.path LIKE ? ESCAPE '\\')))`,
       `${escapeLike(filter.search)}%`,
+      `%${escapeLike(filter.search)}`,
       like,
       like,
     );

@@ -6,7 +6,9 @@
  * cutoff: a job ends after it was created, so none beyond can be due.
  *
  * Counts stay exact by the schema's AFTER DELETE trigger (jobs_count_delete): it takes each row out
- * of its job_buckets count and deletes its log lines. processing_totals is left alone, so
+ * of its job_buckets count and deletes its log lines. The processing-time totals (the `timed`,
+ * `timed_ms` columns of the completed rows of job_buckets) are left alone, and those of a bucket
+ * row the batch empties are added to bucket -1 before the row is deleted, so
  * averageProcessingSeconds stays the average over every job ever completed, pruned ones included.
  * Recorded processes and attempt partials are not deleted: recovery finds them by node, and a
  * partial of a deleted job still reads as abandoned, so its file is still removed.
@@ -55,6 +57,12 @@ export class SqlitePrune {
       ),
       deleteJob: db.prepare<[number]>('DELETE FROM jobs WHERE seq = ?'),
       deleteSegments: db.prepare<[string]>('DELETE FROM analysis_segments WHERE job_id = ?'),
+      // an emptied bucket's processing-time totals go to bucket -1 before its rows go (see below)
+      keepTotals: db.prepare<[number, number]>(
+        `INSERT INTO job_buckets (bucket, type, status, resource_category, n, timed, timed_ms)
+           SELECT -1, '', 'completed', '', 0, sum(timed), sum(timed_ms) FROM job_buckets WHERE bucket BETWEEN ? AND ? AND n = 0 AND timed > 0 HAVING count(*) > 0
+           ON CONFLICT (bucket, type, status) DO UPDATE SET timed = timed + excluded.timed, timed_ms = timed_ms + excluded.timed_ms`,
+      ),
       emptyBuckets: db.prepare<[number, number]>('DELETE FROM job_buckets WHERE bucket BETWEEN ? AND ? AND n = 0'),
     };
   }
@@ -87,7 +95,11 @@ export class SqlitePrune {
         deleted += 1;
       }
       const last = rows[examined - 1];
-      if (deleted > 0 && last) this.stmt.emptyBuckets.run(rows[0]!.seq >> BUCKET_SHIFT, last.seq >> BUCKET_SHIFT);
+      if (deleted > 0 && last) {
+        const [from, to] = [rows[0]!.seq >> BUCKET_SHIFT, last.seq >> BUCKET_SHIFT];
+        this.stmt.keepTotals.run(from, to);
+        this.stmt.emptyBuckets.run(from, to);
+      }
       const cut = examined < rows.length;
       const done = !last || (!cut && rows.length < r.limit) || last.created_at >= later;
       return { deleted, next: done ? null : last.seq };

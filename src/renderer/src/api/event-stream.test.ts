@@ -2,6 +2,8 @@ import { describe, expect, it, vi } from 'vitest';
 import type { MediaEvent } from '../../../shared/contracts/events';
 import { ApiError } from './api-error';
 import { EventStream, type EventSourceLike } from './event-stream';
+import { compactCreatedJob } from '../../../shared/contracts/event-frames';
+import { makeJob } from '../testing/fake-client';
 
 class FakeEventSource implements EventSourceLike {
   onerror: ((event: Event) => void) | null = null;
@@ -57,6 +59,15 @@ describe('EventStream', () => {
     expect(t.events).toEqual([{ type: 'job.progress', jobId: 'a', progress: 40 }]);
     expect(t.statuses).toContain('live');
     expect(t.stream.lastId).toBe('17');
+  });
+
+  it('makes a job.created frame whole again: the fields it leaves out at their initial values', async () => {
+    const t = setup(async () => 'ticket-1');
+    t.stream.start();
+    await flush();
+    const job = makeJob({ status: 'pending', createdBy: 'ci', params: { videoId: 'v1' } });
+    t.sources[0]!.fire('job.created', { type: 'job.created', job: compactCreatedJob(job) }, '18');
+    expect(t.events).toEqual([{ type: 'job.created', job }]);
   });
 
   it('on error closes the spent ticket and reconnects with a new ticket and lastEventId', async () => {

@@ -7,6 +7,7 @@
  * history does not reach back that far).
  */
 import type { MediaEvent, MediaEventType } from '../../../shared/contracts/events';
+import { expandCreatedJob } from '../../../shared/contracts/event-frames';
 import type { StreamStatus } from './media-client';
 
 /** Every event type the server names in `event:` lines (a new type fails to compile until listed). */
@@ -117,6 +118,8 @@ export class EventStream {
         let event: MediaEvent;
         try {
           event = JSON.parse(message.data) as MediaEvent;
+          // a job.created frame leaves out the fields still at their initial values
+          if (event.type === 'job.created') event = { type: event.type, job: expandCreatedJob(event.job) };
         } catch {
           return;
         }

@@ -6,23 +6,17 @@
  */
 import { AppShell, Badge, Burger, Button, Group, NavLink, Text, Title } from '@mantine/core';
 import { useDisclosure, useLocalStorage } from '@mantine/hooks';
-import { useCallback, useState } from 'react';
+import { Suspense, useCallback, useState } from 'react';
 import { useStore } from 'zustand';
 import { Icon, type IconName } from '../components/icons';
 import { Toasts } from '../components/Toasts';
-import { DashboardPage } from '../features/dashboard/DashboardPage';
-import { JobsPage } from '../features/jobs/JobsPage';
-import { LibraryPage } from '../features/library/LibraryPage';
-import { SystemPage } from '../features/system/SystemPage';
-import { AutomationsPage } from '../features/automations/AutomationsPage';
-import { SavingsPage } from '../features/savings/SavingsPage';
-import { SchedulesPage } from '../features/queue-control/SchedulesPage';
-import { NotificationsPage } from '../features/notifications/NotificationsPage';
-import { SettingsPage } from '../features/settings/SettingsPage';
+import { LoadingState } from '../components/StateViews';
+import { AutomationsPage, DashboardPage, JobsPage, LibraryPage, NotificationsPage, SavingsPage, SchedulesPage, SettingsPage, SystemPage } from './pages';
 import { createNavigationStore, type NavigationStore, type Page, type RouteQuery } from '../stores/navigation-store';
 import { useAppStore } from '../stores/stores-context';
 import { ConnectionBadge } from './ConnectionBadge';
 import { ConnectionBanner } from './ConnectionBanner';
+import { PageBoundary } from './PageBoundary';
 import { SessionBadge } from './SessionBadge';
 import { ThemeSwitch } from './ThemeSwitch';
 
@@ -119,15 +113,20 @@ export function AppLayout({ onSignOut, navigation: given }: AppLayoutProps) {
       </AppShell.Navbar>
       <AppShell.Main>
         <ConnectionBanner />
-        {route.page === 'dashboard' && <DashboardPage onOpenJob={openJob} onShowJobs={(query) => go('jobs', query)} />}
-        {route.page === 'jobs' && <JobsPage jobId={route.jobId} onOpenJob={openJob} query={route.query} onQueryChange={setQuery} />}
-        {route.page === 'library' && <LibraryPage onJobCreated={(id) => openJob(id)} query={route.query} onQueryChange={setQuery} />}
-        {route.page === 'automations' && <AutomationsPage onOpenJob={openJob} query={route.query} onQueryChange={setQuery} />}
-        {route.page === 'savings' && <SavingsPage />}
-        {route.page === 'schedules' && <SchedulesPage />}
-        {route.page === 'notifications' && <NotificationsPage />}
-        {route.page === 'settings' && <SettingsPage />}
-        {route.page === 'system' && <SystemPage />}
+        {/* pages load on first visit (pages.tsx); a page that cannot load or render says so, alone */}
+        <PageBoundary key={route.page}>
+          <Suspense fallback={<LoadingState label="Loading the page…" />}>
+            {route.page === 'dashboard' && <DashboardPage onOpenJob={openJob} onShowJobs={(query) => go('jobs', query)} onShowSavings={() => go('savings')} />}
+            {route.page === 'jobs' && <JobsPage jobId={route.jobId} onOpenJob={openJob} query={route.query} onQueryChange={setQuery} />}
+            {route.page === 'library' && <LibraryPage onJobCreated={(id) => openJob(id)} query={route.query} onQueryChange={setQuery} />}
+            {route.page === 'automations' && <AutomationsPage onOpenJob={openJob} query={route.query} onQueryChange={setQuery} />}
+            {route.page === 'savings' && <SavingsPage />}
+            {route.page === 'schedules' && <SchedulesPage />}
+            {route.page === 'notifications' && <NotificationsPage />}
+            {route.page === 'settings' && <SettingsPage />}
+            {route.page === 'system' && <SystemPage />}
+          </Suspense>
+        </PageBoundary>
       </AppShell.Main>
       <Toasts />
     </AppShell>

@@ -66,6 +66,8 @@ export const JOB_TYPE_ICONS: Readonly<Record<JobType, IconName>> = {
   thumbnail_generate: 'image',
   move_to_library: 'move',
   transcode: 'encode',
+  encode_chunk: 'encode',
+  encode_audio: 'encode',
 };
 
 export type JobAction = 'retry' | 'cancel' | 'pause' | 'resume' | 'priority';

@@ -1,7 +1,7 @@
 /**
  * The dashboard's data: every live job (running or suspended) with its files, the failures of the
- * last 24 hours, jobs ended per hour (getThroughput), the fleet's nodes (limits, GPUs) and this
- * node's GPU telemetry. Loaded when the dashboard opens; live events keep it current: progress is
+ * last 24 hours, jobs ended per hour (getThroughput), the fleet's nodes (limits, GPUs), the savings
+ * ledger by day and this node's GPU telemetry. Loaded when the dashboard opens; live events keep it current: progress is
  * applied in place, a job that stops running leaves at once, and anything that changes which jobs
  * are live or how many ended triggers one debounced re-read.
  */
@@ -10,6 +10,7 @@ import type { MediaEvent } from '../../../shared/contracts/events';
 import type { Fleet } from '../../../shared/contracts/fleet';
 import type { Job, Throughput } from '../../../shared/contracts/job';
 import type { SystemInfo } from '../../../shared/contracts/system';
+import type { Savings } from '../../../shared/contracts/transcode';
 import { isLiveStatus } from '../../../shared/domain/statuses';
 import { errorMessage } from '../api/api-error';
 import type { MediaClient } from '../api/media-client';
@@ -23,6 +24,8 @@ export interface DashboardState {
   readonly throughput: Throughput | null;
   readonly fleet: Fleet | null;
   readonly gpus: SystemInfo['gpus'] | null;
+  /** The savings ledger by day (null until read, or where it cannot be read: the tile says so). */
+  readonly savings: Savings | null;
   readonly loaded: boolean;
   readonly error: string | null;
   /** Loads and keeps refreshing (GPU telemetry every `telemetryMs`) until deactivate. */
@@ -74,6 +77,7 @@ export function createDashboardStore(client: MediaClient, options: DashboardStor
       throughput: null,
       fleet: null,
       gpus: null,
+      savings: null,
       loaded: false,
       error: null,
 
@@ -94,17 +98,19 @@ export function createDashboardStore(client: MediaClient, options: DashboardStor
       async load() {
         const mine = ++seq;
         try {
-          const [running, suspended, failed, throughput, fleet] = await Promise.all([
+          const [running, suspended, failed, throughput, fleet, savings] = await Promise.all([
             client.call('listJobs', { status: 'running', limit: 100 }),
             client.call('listJobs', { status: 'suspended', limit: 100 }),
             client.call('listJobs', { status: 'failed', limit: 25 }),
             client.call('getThroughput', { hours: 24 }),
             client.call('listNodes', {}).catch(() => get().fleet),
+            // re-read with the rest: a transcode that ends triggers this refresh, and it moves the total
+            client.call('getSavings', { groupBy: 'day' }).catch(() => get().savings),
           ]);
           if (mine !== seq) return;
           const since = timers.now() - DAY_MS;
           const failures = failed.data.filter((j) => j.completedAt !== null && Date.parse(j.completedAt) >= since);
-          set({ live: [...running.data, ...suspended.data], failures, throughput, fleet, loaded: true, error: null });
+          set({ live: [...running.data, ...suspended.data], failures, throughput, fleet, savings, loaded: true, error: null });
         } catch (error) {
           if (mine === seq) set({ error: errorMessage(error), loaded: true });
         }

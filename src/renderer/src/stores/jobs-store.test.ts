@@ -109,6 +109,19 @@ describe('jobs store: live events', () => {
     expect(client.callsOf('listJobs')).toHaveLength(2);
   });
 
+  it("refreshes once when a segmented encode's part moves on (its parent's counts changed), and keeps the parent's chunks on its updates", async () => {
+    const parent = makeJob({ type: 'transcode', status: 'pending', chunks: { total: 3, done: 1, running: 1, failed: 0, etaSeconds: 10 } });
+    const { store, timers } = setup([parent]);
+    await store.getState().load();
+    store.getState().applyEvents([{ type: 'job.updated', job: { ...parent, waitingReason: 'Encoding in parts: 1 of 4 done', chunks: undefined } }]);
+    expect(store.getState().jobs[0]).toMatchObject({ waitingReason: 'Encoding in parts: 1 of 4 done', chunks: { total: 3, done: 1 } });
+    expect(timers.scheduled).toBe(0);
+    store.getState().applyEvents([{ type: 'job.updated', job: makeJob({ type: 'encode_chunk', status: 'completed', parentJobId: parent.id }) }]);
+    store.getState().applyEvents([{ type: 'job.updated', job: makeJob({ type: 'encode_chunk', status: 'running', parentJobId: parent.id }) }]);
+    expect(store.getState().stale).toBe(true);
+    expect(timers.scheduled).toBe(1);
+  });
+
   it('marks the page stale when a row no longer matches the filter', async () => {
     const a = makeJob({ status: 'running' });
     const { store, timers } = setup([a]);

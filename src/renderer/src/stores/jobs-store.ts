@@ -5,6 +5,7 @@
  * not re-render); anything that may change which jobs belong on the page (a new job, a status
  * change under a status filter) only marks the page stale and refreshes it lazily, once.
  */
+import { isSegmentChild } from '../../../shared/domain/job-types';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { MediaEvent } from '../../../shared/contracts/events';
 import type { Job, JobList } from '../../../shared/contracts/job';
@@ -197,6 +198,8 @@ export function createJobsStore(client: MediaClient, options: JobsStoreOptions =
               if (i === undefined) {
                 // only a status filter can bring a job not on this page onto it
                 if (state.filters.status !== null && event.job.status === state.filters.status) stale = true;
+                // a part of a segmented encode moved on: its parent's chunk counts and progress did (#20)
+                if (isSegmentChild(event.job.type)) stale = true;
                 break;
               }
               // events carry no queuePosition (a start or an insert ahead moves every job behind it, and
@@ -208,6 +211,7 @@ export function createJobsStore(client: MediaClient, options: JobsStoreOptions =
                 queuePosition: event.job.queuePosition ?? (WAITING_STATUSES.includes(event.job.status) ? previous.queuePosition : null),
                 input: event.job.input !== undefined ? event.job.input : previous.input,
                 outputs: event.job.outputs ?? previous.outputs,
+                ...(previous.chunks && !event.job.chunks ? { chunks: previous.chunks } : {}),
               };
               if (!matches(event.job, state.filters)) stale = true;
               // a job that just completed has outputs to show: the page read picks them up

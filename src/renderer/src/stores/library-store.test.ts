@@ -80,3 +80,50 @@ describe('library store: tags', () => {
     expect(store.getState().tags[VIDEO_ID]).toMatchObject({ status: 'error' });
   });
 });
+
+describe('library store: scans', () => {
+  it('follows the scan it started: progress re-reads the page (at most once per delay) so arrivals show, then the end', async () => {
+    let rows: Video[] = [];
+    const client = createFakeClient({ listVideos: () => ({ data: rows, pagination: { page: 1, limit: 25, total: rows.length, totalPages: 1 } }) });
+    const timers = manualTimers();
+    const store = createLibraryStore(client, { timers, refreshDelayMs: 1000 });
+    const scan = makeJob({ type: 'scan', status: 'pending', resourceCategory: 'cpu', params: { directoryType: 'inbox' } });
+    store.getState().trackScan(scan, 'inbox');
+    expect(store.getState().scan).toEqual({ jobId: scan.id, directoryType: 'inbox', status: 'pending', progress: 0, error: null });
+
+    store.getState().applyEvents([{ type: 'job.updated', job: { ...scan, status: 'running' } }]);
+    rows = [makeVideo({ id: VIDEO_ID, title: 'First' })];
+    store.getState().applyEvents([{ type: 'job.progress', jobId: scan.id, progress: 20 }]);
+    store.getState().applyEvents([{ type: 'job.progress', jobId: scan.id, progress: 40 }]);
+    expect(store.getState().scan).toMatchObject({ status: 'running', progress: 40 });
+    timers.advance(1000);
+    await settle();
+    expect(client.callsOf('listVideos')).toHaveLength(1);
+    expect(store.getState().videos.map((v) => v.title)).toEqual(['First']);
+    // another job's progress is not the scan's
+    store.getState().applyEvents([{ type: 'job.progress', jobId: makeJob().id, progress: 50 }]);
+    timers.advance(1000);
+    await settle();
+    expect(client.callsOf('listVideos')).toHaveLength(1);
+
+    store.getState().applyEvents([{ type: 'job.updated', job: { ...scan, status: 'failed', lastError: 'inbox/ is not readable' } }]);
+    expect(store.getState().scan).toMatchObject({ status: 'failed', error: 'inbox/ is not readable' });
+    timers.advance(1000);
+    await settle();
+    expect(client.callsOf('listVideos')).toHaveLength(2);
+    store.getState().dismissScan();
+    expect(store.getState().scan).toBeNull();
+  });
+
+  it('picks up a scan started elsewhere, but never switches away from one still running', () => {
+    const store = createLibraryStore(createFakeClient({}), { timers: manualTimers() });
+    const first = makeJob({ type: 'scan', status: 'running', params: { directoryType: 'videos' } });
+    const second = makeJob({ type: 'public_scan', status: 'queued', params: { directoryType: 'public' } });
+    store.getState().applyEvents([{ type: 'job.created', job: first }]);
+    store.getState().applyEvents([{ type: 'job.created', job: second }]);
+    expect(store.getState().scan).toMatchObject({ jobId: first.id, directoryType: 'videos' });
+    store.getState().applyEvents([{ type: 'job.updated', job: { ...first, status: 'completed', progress: 100 } }]);
+    store.getState().applyEvents([{ type: 'job.updated', job: { ...second, status: 'running' } }]);
+    expect(store.getState().scan).toMatchObject({ jobId: second.id, directoryType: 'public', status: 'running' });
+  });
+});

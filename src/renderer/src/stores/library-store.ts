@@ -5,10 +5,16 @@
  * per row only when a server's list does not, or after a tagging job changed them). Jobs
  * that change the library (scan, validate, move, re-encode, thumbnail, tagging …) mark the page
  * stale when they complete; it is re-read lazily, once.
+ *
+ * Scans (`scan`): the latest scan this window knows of is followed live (status, progress, why it
+ * failed) so the page can stay where it is, and while it runs each progress report re-reads the
+ * page (at most once per refresh delay): new videos appear as the scan registers and probes them.
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { MediaEvent } from '../../../shared/contracts/events';
+import type { Job } from '../../../shared/contracts/job';
 import type { Video } from '../../../shared/contracts/video';
+import { FINAL_STATUSES, type JobStatus } from '../../../shared/domain/statuses';
 import type { Orientation, VideoDirectory } from '../../../shared/domain/library';
 import { errorMessage, isApiError } from '../api/api-error';
 import type { MediaClient } from '../api/media-client';
@@ -43,6 +49,18 @@ export interface Pagination {
   readonly totalPages: number;
 }
 
+/** A scan followed by the Library page. */
+export interface LibraryScan {
+  readonly jobId: string;
+  readonly directoryType: string;
+  readonly status: JobStatus;
+  readonly progress: number;
+  readonly error: string | null;
+}
+
+const SCAN_TYPES: ReadonlySet<string> = new Set(['scan', 'public_scan']);
+const isFinal = (status: JobStatus) => FINAL_STATUSES.includes(status);
+
 export interface LibraryState {
   readonly filters: LibraryFilters;
   readonly page: number;
@@ -53,8 +71,13 @@ export interface LibraryState {
   readonly error: string | null;
   readonly thumbnails: Readonly<Record<string, Thumbnail>>;
   readonly tags: Readonly<Record<string, VideoTags>>;
+  /** The latest scan (started here, or seen starting); null until one is, or once dismissed. */
+  readonly scan: LibraryScan | null;
 
   load(): Promise<void>;
+  /** Follows a scan this window started (the created job; its events may come before or after). */
+  trackScan(job: Pick<Job, 'id' | 'status' | 'progress'>, directoryType: string): void;
+  dismissScan(): void;
   setFilters(filters: Partial<LibraryFilters>): void;
   setPage(page: number): void;
   loadThumbnail(videoId: string): void;
@@ -103,6 +126,18 @@ export function createLibraryStore(client: MediaClient, options: LibraryStoreOpt
     error: null,
     thumbnails: {},
     tags: {},
+    scan: null,
+
+    trackScan(job, directoryType) {
+      const known = get().scan;
+      // events about it may have come first: keep what they said
+      if (known?.jobId === job.id) return;
+      set({ scan: { jobId: job.id, directoryType, status: job.status, progress: job.progress, error: null } });
+    },
+
+    dismissScan() {
+      set({ scan: null });
+    },
 
     async load() {
       const mine = ++seq;
@@ -167,7 +202,23 @@ export function createLibraryStore(client: MediaClient, options: LibraryStoreOpt
       let stale = false;
       let thumbnails: Record<string, Thumbnail> | null = null;
       let tags: Record<string, VideoTags> | null = null;
+      let scan = get().scan;
       for (const event of events) {
+        if (event.type === 'job.progress' && scan?.jobId === event.jobId) {
+          // arrivals: what the scan registered so far shows on the next read
+          scan = { ...scan, progress: event.progress };
+          stale = true;
+          continue;
+        }
+        if ((event.type === 'job.created' || event.type === 'job.updated') && SCAN_TYPES.has(event.job.type)) {
+          const job = event.job;
+          // follow the one followed, or a newer scan that starts (from here or another window)
+          if (scan?.jobId === job.id || (!isFinal(job.status) && (scan === null || isFinal(scan.status)))) {
+            const directoryType = typeof job.params.directoryType === 'string' ? job.params.directoryType : (scan?.directoryType ?? 'videos');
+            scan = { jobId: job.id, directoryType, status: job.status, progress: job.progress, error: job.status === 'failed' ? job.lastError : null };
+            if (isFinal(job.status)) stale = true;
+          }
+        }
         if (event.type !== 'job.updated' || event.job.status !== 'completed' || !LIBRARY_JOB_TYPES.has(event.job.type)) continue;
         stale = true;
         const videoId = event.job.params.videoId;
@@ -182,6 +233,7 @@ export function createLibraryStore(client: MediaClient, options: LibraryStoreOpt
       }
       if (thumbnails) set({ thumbnails });
       if (tags) set({ tags });
+      if (scan !== get().scan) set({ scan });
       if (stale && refreshTimer === null) {
         refreshTimer = timers.setTimeout(() => {
           refreshTimer = null;

@@ -13,6 +13,7 @@ import { formatDateTime, formatRelative, formatSpan } from '../../lib/format';
 import { useNow } from '../../lib/use-now';
 import type { AutomationsStore } from '../../stores/automations-store';
 import { RunStatusBadge } from './RunStatusBadge';
+import { jobIdToken } from '../../../../shared/domain/job-ids';
 
 type Step = PipelineRun['steps'][number];
 
@@ -54,7 +55,7 @@ function StepRow({ step, onOpenJob }: { readonly step: Step; readonly onOpenJob:
                 onOpenJob(step.jobId!);
               }}
             >
-              {step.jobId.slice(0, 8)}
+              {jobIdToken(step.jobId)}
             </Anchor>
             {step.jobStatus && <StatusBadge status={step.jobStatus} />}
           </Group>

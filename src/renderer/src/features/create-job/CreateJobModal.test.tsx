@@ -89,7 +89,7 @@ describe('CreateJobModal', () => {
     await user.click(within(dialog).getByRole('combobox', { name: 'Directory type' }));
     await user.keyboard('{Escape}');
     fireEvent.submit(dialog.querySelector('form')!);
-    await waitFor(() => expect(client.callsOf('createJob')).toEqual([{ type: 'scan', params: { directoryType: 'videos', skipExisting: true }, priority: 5 }]));
+    await waitFor(() => expect(client.callsOf('createJob')).toEqual([{ type: 'scan', params: { directoryType: 'videos', skipExisting: true, thumbnails: true }, priority: 5 }]));
   });
 
   it('edits the same parameters as JSON, and shows a syntax error at its line', async () => {
@@ -97,7 +97,7 @@ describe('CreateJobModal', () => {
     const { client, dialog } = setup({}, 'scan');
     await user.click(within(dialog).getByRole('tab', { name: 'JSON (advanced)' }));
     const json = within(dialog).getByRole('textbox', { name: 'Parameters (JSON)' }) as HTMLTextAreaElement;
-    expect(JSON.parse(json.value)).toEqual({ directoryType: 'videos', skipExisting: true });
+    expect(JSON.parse(json.value)).toEqual({ directoryType: 'videos', skipExisting: true, thumbnails: true });
     fireEvent.change(json, { target: { value: '{\n  "directoryType": "inbox",\n  "skipExisting": tru\n}' } });
     await user.click(within(dialog).getByRole('button', { name: 'Create scan' }));
     expect(await within(dialog).findByText(/Line 3, column 19: Expected a value/)).toBeInTheDocument();

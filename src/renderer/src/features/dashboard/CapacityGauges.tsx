@@ -1,7 +1,8 @@
 /**
  * Capacity at a glance: per resource category, the slots in use against the limit (summed over the
  * online nodes of a fleet) as a gauge, and the VRAM the category's live jobs reserve against the
- * budget; then each GPU's memory as its telemetry reports it.
+ * budget; then one row per GPU of this node (GpuRow: the live jobs placed there, VRAM reserved /
+ * used by others / free, NVENC sessions, why it takes no jobs).
  */
 import { Card, Group, Progress, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { GaugeChart } from '@mantine/charts';
@@ -9,6 +10,7 @@ import type { Fleet } from '../../../../shared/contracts/fleet';
 import type { Job, QueueState, Stats } from '../../../../shared/contracts/job';
 import type { SystemInfo } from '../../../../shared/contracts/system';
 import { RESOURCE_CATEGORIES, type ResourceCategory } from '../../../../shared/domain/statuses';
+import { GpuRow } from '../../components/GpuRow';
 import { formatMegabytes } from '../../lib/format';
 import { CATEGORY_COLORS, CATEGORY_LABELS } from '../../lib/job-presentation';
 
@@ -24,6 +26,12 @@ function limitOf(category: ResourceCategory, queue: QueueState | null, fleet: Fl
   const online = fleet?.nodes.filter((n) => n.state === 'online') ?? [];
   if (online.length > 0) return online.reduce((sum, n) => sum + (n.limits[category] ?? 0), 0);
   return queue?.limits[category] ?? 0;
+}
+
+/** Live jobs placed on this node's GPU `index` (a fleet's other nodes have GPUs with the same indexes). */
+function jobsOn(index: number, live: readonly Job[], fleet: Fleet | null): number {
+  const self = fleet?.nodeId ?? null;
+  return live.filter((j) => j.gpuIndex === index && (self === null || j.nodeId === null || j.nodeId === self)).length;
 }
 
 export function CapacityGauges({ stats, queue, fleet, live, gpus }: CapacityGaugesProps) {
@@ -64,17 +72,7 @@ export function CapacityGauges({ stats, queue, fleet, live, gpus }: CapacityGaug
         </Group>
         {budget ? <Progress value={Math.min(100, ((stats?.totalVramUsed ?? 0) / budget) * 100)} color="grape" aria-label="VRAM reserved of the budget" /> : null}
         {(gpus ?? []).map((gpu) => (
-          <Stack key={gpu.index} gap={2}>
-            <Group justify="space-between" wrap="nowrap">
-              <Text size="xs" truncate>
-                GPU {gpu.index} · {gpu.name}
-              </Text>
-              <Text size="xs" style={{ whiteSpace: 'nowrap' }}>
-                {formatMegabytes(gpu.usedMb)} / {formatMegabytes(gpu.totalMb)}
-              </Text>
-            </Group>
-            <Progress value={gpu.totalMb > 0 ? (gpu.usedMb / gpu.totalMb) * 100 : 0} color="violet" size="sm" aria-label={`GPU ${gpu.index} memory in use`} />
-          </Stack>
+          <GpuRow key={gpu.index} gpu={gpu} jobs={jobsOn(gpu.index, live, fleet)} compact />
         ))}
       </Stack>
     </Card>

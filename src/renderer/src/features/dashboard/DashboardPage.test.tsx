@@ -10,6 +10,7 @@ import { storesAs } from '../../testing/stores';
 import { DashboardPage } from './DashboardPage';
 
 const HOUR = 3_600_000;
+const OUTCOMES = { replaced: 2, copied: 0, kept_original: 0, skipped: 0, failed: 0, restored: 0 };
 const now = Date.now();
 const RUNNING = makeJob({
   status: 'running',
@@ -88,6 +89,59 @@ describe('DashboardPage', () => {
     expect(onOpenJob).toHaveBeenCalledWith(FAILED.id);
     await user.click(within(failures).getByRole('button', { name: 'All failed jobs' }));
     expect(onShowJobs).toHaveBeenCalledWith({ status: 'failed' });
+  });
+
+  it('shows one row per GPU with the live jobs placed there, and names each tile’s GPU', async () => {
+    const onGpu = (gpuIndex: number, title: string) =>
+      makeJob({ status: 'running', nodeId: 'ws-1', gpuIndex, gpuUuid: `GPU-${gpuIndex}`, startedAt: new Date(now - 5_000).toISOString(), input: { videoId: `v-${gpuIndex}`, title, path: `inbox/${title}.mp4`, durationSeconds: 60 } });
+    const gpu = (index: number, reservedMb: number, blocked: string | null) => ({ index, name: index === 0 ? 'NVIDIA GeForce RTX 4090' : 'NVIDIA GeForce RTX 3060', totalMb: 24_576, usedMb: 4_096, freeMb: 20_480, utilizationPercent: 10, temperatureC: 50, encodeSupported: true, nvencSessionCap: 8, encoderSessions: 1, vramReservedMb: reservedMb, vramOthersMb: 1_024, jobsRunning: 1, vramBudgetMb: 22_000, blocked });
+    let jobs = [onGpu(0, 'alpha'), onGpu(1, 'beta')];
+    const client = createFakeClient({
+      listJobs: pagedJobs(() => jobs),
+      getThroughput: () => ({ hours: [] }),
+      listNodes: () => ({ mode: 'embedded', nodeId: 'ws-1', leaseMs: null, nodes: [] }),
+      getSystemInfo: () => ({ nodeId: 'ws-1', version: '1', gpus: [gpu(0, 4_000, null), gpu(1, 3_000, 'GPU 1: 900 MB free, 3,000 MB reserved by jobs that have yet to take it')], cpu: { cores: 4, loadAverage: [0, 0, 0] }, vramBudgetMb: 44_000, vramReservedMb: 7_000, slots: { cpu: { running: 0, limit: 4 }, gpu_encode: { running: 2, limit: 4 }, gpu_ai: { running: 0, limit: 1 } }, queue: { paused: false, pausedCategories: [] }, tools: { ffmpeg: null, ffprobe: null, error: null }, encoders: { available: [], preferred: null, failed: [] } }),
+      getStats: () => ({ ...EMPTY_STATS, running: 2 }),
+    });
+    const stores = storesAs('operate', client, { batchIntervalMs: 0 });
+    stores.start();
+    renderUi(<DashboardPage onOpenJob={vi.fn()} onShowJobs={vi.fn()} />, stores);
+    const capacity = await screen.findByRole('region', { name: 'Capacity' });
+    const row0 = await within(capacity).findByRole('group', { name: 'GPU 0' });
+    const row1 = within(capacity).getByRole('group', { name: 'GPU 1' });
+    expect(within(row0).getByLabelText('Jobs on GPU 0')).toHaveTextContent('1 job');
+    expect(within(row1).getByLabelText('Jobs on GPU 1')).toHaveTextContent('1 job');
+    expect(within(row0).getByLabelText('GPU 0 VRAM')).toHaveTextContent('3.9 GB reserved · 1.0 GB used by others · 20.0 GB free of 24.0 GB');
+    expect(within(row0).getByLabelText('GPU 0 NVENC')).toHaveTextContent('1 of 8 NVENC sessions');
+    expect(within(row0).queryByText('takes no jobs')).not.toBeInTheDocument();
+    expect(within(row1).getByText('takes no jobs')).toBeInTheDocument();
+    expect(within(row1).getByLabelText('Why GPU 1 takes no jobs')).toHaveTextContent('GPU 1: 900 MB free');
+    const beta = await screen.findByRole('article', { name: 'Running job: beta' });
+    await waitFor(() => expect(within(beta).getByLabelText('Runs on GPU 1 · RTX 3060')).toBeInTheDocument());
+    expect(within(screen.getByRole('article', { name: 'Running job: alpha' })).getByLabelText('Runs on GPU 0 · RTX 4090')).toBeInTheDocument();
+    // a job that leaves GPU 1 leaves its row at once (the live jobs, not the 10 s telemetry)
+    const ended = { ...jobs[1]!, status: 'completed' as const };
+    jobs = [jobs[0]!];
+    act(() => client.emit([{ type: 'job.updated', job: ended }]));
+    await waitFor(() => expect(within(row1).getByLabelText('Jobs on GPU 1')).toHaveTextContent('0 jobs'));
+  });
+
+  it('shows the space saved from the ledger, linking to the Savings page', async () => {
+    const onShowSavings = vi.fn();
+    const today = new Date().toISOString().slice(0, 10);
+    const client = createFakeClient({
+      listJobs: pagedJobs(() => []),
+      getThroughput: () => ({ hours: [] }),
+      getSavings: () => ({ groupBy: 'day', total: { bytesSaved: 3 * 1024 ** 3, grossBytesSaved: 3 * 1024 ** 3, filesReplaced: 7, outcomes: OUTCOMES }, groups: [{ key: today, bytesSaved: 1024 ** 3, grossBytesSaved: 1024 ** 3, filesReplaced: 2, outcomes: OUTCOMES }] }),
+    });
+    const stores = storesAs('operate', client, { batchIntervalMs: 0 });
+    stores.start();
+    renderUi(<DashboardPage onOpenJob={vi.fn()} onShowJobs={vi.fn()} onShowSavings={onShowSavings} />, stores);
+    const tile = screen.getByRole('region', { name: 'Space saved' });
+    await waitFor(() => expect(within(tile).getByLabelText('Total saved')).toHaveTextContent('3.0 GB'));
+    expect(within(tile).getByLabelText('Saved recently')).toHaveTextContent('today (UTC) 1.0 GB · last 30 days 1.0 GB · 7 files replaced');
+    await userEvent.setup().click(within(tile).getByRole('button', { name: 'Savings page' }));
+    expect(onShowSavings).toHaveBeenCalledOnce();
   });
 
   it('says when nothing runs', async () => {

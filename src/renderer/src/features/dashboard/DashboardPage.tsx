@@ -1,14 +1,16 @@
 /**
  * The landing page, what runs where and how fast: a tile per live job (file, type, node and GPU,
  * progress, frame rate, speed, ETA, pause and cancel), slots and VRAM per category, jobs completed
- * per hour over the last day, and the day's failures with their reasons. Live: the dashboard store
+ * per hour over the last day, the day's failures with their reasons, and the space saved. Live: the dashboard store
  * follows the event stream; the counts come from the queue store's stats.
  */
 import { Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import type { Job } from '../../../../shared/contracts/job';
 import type { Fleet } from '../../../../shared/contracts/fleet';
+import type { SystemInfo } from '../../../../shared/contracts/system';
 import { EmptyView, ErrorState, LoadingState } from '../../components/StateViews';
+import { gpuLabel } from '../../lib/gpu-presentation';
 import type { JobAction } from '../../lib/job-presentation';
 import type { RouteQuery } from '../../stores/navigation-store';
 import { useAppStore, useStores } from '../../stores/stores-context';
@@ -21,28 +23,39 @@ import { useJobActions } from '../jobs/use-job-actions';
 import { CapacityGauges } from './CapacityGauges';
 import { RecentFailures } from './RecentFailures';
 import { RunningJobTile } from './RunningJobTile';
-import { ThroughputChart } from './ThroughputChart';
+import { SavingsTile } from './SavingsTile';
+
+// the chart library (recharts, ~470 kB) loads after the tiles and gauges have painted
+const ThroughputChart = lazy(() => import('./ThroughputChart').then((m) => ({ default: m.ThroughputChart })));
 
 export interface DashboardPageProps {
   readonly onOpenJob: (jobId: string) => void;
   /** Shows the Jobs page with these filters (a status chip, "all failed jobs"). */
   readonly onShowJobs: (query: RouteQuery) => void;
+  /** Shows the Savings page (the space-saved tile's link); absent: the link is not shown. */
+  readonly onShowSavings?: () => void;
 }
 
-/** The GPU a job runs on, when its node has exactly one (jobs record no GPU index). */
-function gpuOf(job: Job, fleet: Fleet | null): string | null {
-  if (job.resourceCategory === 'cpu' || !job.nodeId) return null;
-  const gpus = fleet?.nodes.find((n) => n.id === job.nodeId)?.gpus ?? [];
-  return gpus.length === 1 ? gpus[0]!.name : null;
+/**
+ * The GPU a job runs on: the one it was placed on (gpuIndex, named from its node's inventory, or
+ * this node's telemetry), else its node's only GPU.
+ */
+function gpuOf(job: Job, fleet: Fleet | null, localGpus: SystemInfo['gpus'] | null): string | null {
+  if (job.resourceCategory === 'cpu') return null;
+  const nodeGpus = job.nodeId ? fleet?.nodes.find((n) => n.id === job.nodeId)?.gpus : undefined;
+  const known = nodeGpus && nodeGpus.length > 0 ? nodeGpus : !job.nodeId || job.nodeId === fleet?.nodeId ? localGpus : null;
+  if (job.gpuIndex !== null && job.gpuIndex !== undefined) return gpuLabel(job.gpuIndex, known);
+  return known?.length === 1 ? known[0]!.name : null;
 }
 
-export function DashboardPage({ onOpenJob, onShowJobs }: DashboardPageProps) {
+export function DashboardPage({ onOpenJob, onShowJobs, onShowSavings }: DashboardPageProps) {
   const { dashboard } = useStores();
   const live = useAppStore('dashboard', (s) => s.live);
   const failures = useAppStore('dashboard', (s) => s.failures);
   const throughput = useAppStore('dashboard', (s) => s.throughput);
   const fleet = useAppStore('dashboard', (s) => s.fleet);
   const gpus = useAppStore('dashboard', (s) => s.gpus);
+  const savings = useAppStore('dashboard', (s) => s.savings);
   const loaded = useAppStore('dashboard', (s) => s.loaded);
   const error = useAppStore('dashboard', (s) => s.error);
   const stats = useAppStore('queue', (s) => s.stats);
@@ -80,7 +93,7 @@ export function DashboardPage({ onOpenJob, onShowJobs }: DashboardPageProps) {
         ) : (
           <SimpleGrid cols={{ base: 1, sm: 2, lg: 3, xl: 4 }} spacing="sm">
             {live.map((job) => (
-              <RunningJobTile key={job.id} job={job} gpu={gpuOf(job, fleet)} onOpen={open} onAction={onAction} />
+              <RunningJobTile key={job.id} job={job} gpu={gpuOf(job, fleet, gpus)} onOpen={open} onAction={onAction} />
             ))}
           </SimpleGrid>
         )}
@@ -88,9 +101,14 @@ export function DashboardPage({ onOpenJob, onShowJobs }: DashboardPageProps) {
 
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
         <CapacityGauges stats={stats} queue={queue} fleet={fleet} live={live} gpus={gpus} />
-        <ThroughputChart throughput={throughput} />
+        <Suspense fallback={<LoadingState label="Loading the chart…" />}>
+          <ThroughputChart throughput={throughput} />
+        </Suspense>
       </SimpleGrid>
-      <RecentFailures failures={failures} onOpen={onOpenJob} onShowAll={() => onShowJobs({ status: 'failed' })} />
+      <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
+        <RecentFailures failures={failures} onOpen={onOpenJob} onShowAll={() => onShowJobs({ status: 'failed' })} />
+        <SavingsTile savings={savings} now={Date.now()} onShowSavings={onShowSavings} />
+      </SimpleGrid>
 
       <CreateJobModal
         opened={creating}

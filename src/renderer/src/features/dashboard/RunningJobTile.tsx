@@ -1,6 +1,6 @@
 /**
  * One live job on the dashboard: the file it works on, its type, where it runs (node, and the GPU
- * when the node has just one), progress, frame rate, speed and time left, and its actions
+ * it was placed on, or the node's only one), progress, frame rate, speed and time left, and its actions
  * (pause/resume, cancel, details) guarded like everywhere else.
  */
 import { Badge, Card, Group, SimpleGrid, Stack, Text } from '@mantine/core';
@@ -62,7 +62,7 @@ export const RunningJobTile = memo(function RunningJobTile({ job, gpu, onOpen, o
               </Badge>
             )}
             {gpu && (
-              <Badge variant="light" color="grape" size="sm" tt="none" title="GPU" maw={140}>
+              <Badge variant="light" color="grape" size="sm" tt="none" title={gpu} aria-label={`Runs on ${gpu}`} maw={160}>
                 {gpu}
               </Badge>
             )}

@@ -7,6 +7,7 @@
 import { Box, Group, Text } from '@mantine/core';
 import { FitAddon } from '@xterm/addon-fit';
 import { Terminal } from '@xterm/xterm';
+import '@xterm/xterm/css/xterm.css';
 import { useEffect, useRef } from 'react';
 import { ErrorState, LoadingState } from '../../components/StateViews';
 import type { ConsoleFeed, ConsoleState } from '../../stores/job-detail-store';

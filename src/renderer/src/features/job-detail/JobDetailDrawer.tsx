@@ -3,7 +3,7 @@
  * and, for a running job, its live console. Actions are the same as in the table.
  */
 import { Drawer, Group, Stack, Tabs, Text } from '@mantine/core';
-import { useEffect, useState } from 'react';
+import { lazy, Suspense, useEffect, useState } from 'react';
 import type { Job } from '../../../../shared/contracts/job';
 import { JOB_TYPE_CATALOG, type JobType } from '../../../../shared/domain/job-types';
 import { JobProgress } from '../../components/JobProgress';
@@ -15,9 +15,11 @@ import type { JobAction } from '../../lib/job-presentation';
 import { useAppStore, useStores } from '../../stores/stores-context';
 import { JobRowActions } from '../jobs/JobRowActions';
 import { TranscodeResultCard } from '../savings/TranscodeResultCard';
-import { ConsoleView } from './ConsoleView';
 import { JobOverview } from './JobOverview';
 import { LogViewer } from './LogViewer';
+
+// xterm.js loads when a console is first shown, not with the jobs table
+const ConsoleView = lazy(() => import('./ConsoleView').then((m) => ({ default: m.ConsoleView })));
 
 export interface JobDetailDrawerProps {
   readonly jobId: string | null;
@@ -91,7 +93,9 @@ export function JobDetailDrawer({ jobId, onClose, onAction }: JobDetailDrawerPro
             </Tabs.Panel>
             {hasConsole && (
               <Tabs.Panel value="console" pt="md">
-                <ConsoleView console={consoleState} height="calc(100vh - 300px)" />
+                <Suspense fallback={<LoadingState label="Loading the console…" />}>
+                  <ConsoleView console={consoleState} height="calc(100vh - 300px)" />
+                </Suspense>
               </Tabs.Panel>
             )}
           </Tabs>

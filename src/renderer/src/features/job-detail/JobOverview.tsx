@@ -13,6 +13,7 @@ import { PriorityTag } from '../../components/PriorityTag';
 import { formatDateTime, formatRelative, formatSpan, secondsBetween } from '../../lib/format';
 import { useNow } from '../../lib/use-now';
 import { useWaitingReason } from '../jobs/suspended-slots';
+import { jobIdToken } from '../../../../shared/domain/job-ids';
 
 function Fact({ label, children }: { readonly label: string; readonly children: ReactNode }) {
   return (
@@ -99,7 +100,7 @@ export function JobOverview({ job }: { readonly job: JobDetail }) {
           {job.parentJobId && (
             <Fact label="After job">
               <Anchor href={`#/jobs/${encodeURIComponent(job.parentJobId)}`} size="sm" ff="monospace">
-                {job.parentJobId.slice(0, 8)}
+                {jobIdToken(job.parentJobId)}
               </Anchor>
             </Fact>
           )}

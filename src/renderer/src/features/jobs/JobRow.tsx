@@ -16,7 +16,9 @@ import { formatDateTime, formatRelative, formatWhen } from '../../lib/format';
 import type { JobAction } from '../../lib/job-presentation';
 import { jobSubject } from '../../lib/job-subject';
 import { JobRowActions } from './JobRowActions';
+import { ChunkDisclosure } from './ChunkDisclosure';
 import { useWaitingReason } from './suspended-slots';
+import { jobIdToken } from '../../../../shared/domain/job-ids';
 
 /** Widths (px) and the breakpoint from which each optional column shows. */
 export const JOB_COLUMNS = {
@@ -81,7 +83,7 @@ export const JobRow = memo(function JobRow({ job, selected, active, onToggle, on
       onClick={() => onOpen(job)}
     >
       <Table.Td onClick={(e) => e.stopPropagation()}>
-        <Checkbox checked={selected} onChange={() => onToggle(job.id)} aria-label={`Select ${job.type} job ${job.id.slice(0, 8)}`} />
+        <Checkbox checked={selected} onChange={() => onToggle(job.id)} aria-label={`Select ${job.type} job ${jobIdToken(job.id)}`} />
       </Table.Td>
       <Table.Td>
         <FileCell job={job} />
@@ -102,6 +104,7 @@ export const JobRow = memo(function JobRow({ job, selected, active, onToggle, on
       <Table.Td>
         <JobProgress status={job.status} progress={job.progress} />
         <RunRate job={job} compact />
+        <ChunkDisclosure job={job} />
       </Table.Td>
       <Table.Td visibleFrom={JOB_COLUMNS.output.from}>
         {outputs.length > 0 ? (

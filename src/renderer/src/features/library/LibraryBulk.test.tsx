@@ -71,6 +71,24 @@ describe('library multi-select', () => {
     }
   });
 
+  it('moves the selected videos to the folder picked, leaving out those already there or missing', async () => {
+    const user = userEvent.setup();
+    const GONE = makeVideo({ id: 'aaaaaaaa-0000-4000-8000-000000000005', title: 'Gone', filename: 'gone.mp4', path: 'inbox/gone.mp4', missing: true });
+    const { client, stores } = setup([A, OUTPUT, GONE]);
+    renderUi(<LibraryPage onJobCreated={() => {}} />, stores);
+    await screen.findByRole('checkbox', { name: 'Select Gone' });
+    await user.click(screen.getByRole('checkbox', { name: 'Select all videos on this page' }));
+    const bar = await screen.findByRole('region', { name: 'Bulk actions' });
+    await user.click(within(bar).getByRole('button', { name: 'Move to…' }));
+    await user.click(await screen.findByRole('menuitem', { name: 'playback/' }));
+    await waitFor(() => expect(client.callsOf('createJob')).toHaveLength(1));
+    expect(client.callsOf('createJob')).toEqual([{ type: 'move_to_library', params: { videoId: A.id, targetDirectory: 'playback' } }]);
+    const toast = toastStore.getState().toasts.at(-1)!;
+    expect(toast.title).toBe('1 move_to_library job created');
+    expect(toast.message).toContain('Beach (it is in playback/ already)');
+    expect(toast.message).toContain('Gone (its file is missing)');
+  });
+
   it('shows an output right under the video it was made from, saying so', async () => {
     const { stores } = setup([OUTPUT, B, A]);
     renderUi(<LibraryPage onJobCreated={() => {}} />, stores);

@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 import '../../testing/setup';
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import type { Video } from '../../../../shared/contracts/video';
@@ -134,5 +134,41 @@ describe('LibraryPage', () => {
     await waitFor(() => expect(client.callsOf('listVideos').at(-1)).toMatchObject({ tag: 'face' }));
     expect(screen.getByRole('textbox', { name: 'Tag' })).toHaveValue('face');
     await waitFor(() => expect(within(table).queryByText('broken')).toBeNull());
+  });
+});
+
+describe('LibraryPage scan', () => {
+  it('stays on the page while the inbox is scanned: shows the scan, then the videos it registers, then that it finished', async () => {
+    const user = userEvent.setup();
+    let rows: Video[] = [];
+    const scanJob = makeJob({ type: 'scan', status: 'pending', resourceCategory: 'cpu', params: { directoryType: 'inbox' } });
+    const client = createFakeClient({
+      listVideos: () => ({ data: rows, pagination: { page: 1, limit: 25, total: rows.length, totalPages: rows.length > 0 ? 1 : 0 } }),
+      createJob: () => ({ id: scanJob.id, type: 'scan', status: 'pending', progress: 0, createdAt: scanJob.createdAt }),
+    });
+    const stores = storesAs('operate', client, { batchIntervalMs: 0 });
+    stores.start();
+    const onJobCreated = vi.fn();
+    renderUi(<LibraryPage onJobCreated={onJobCreated} />, stores);
+    await screen.findByText('The library is empty');
+    await user.click(screen.getByRole('button', { name: 'Scan inbox' }));
+    expect(client.callsOf('createJob')).toEqual([{ type: 'scan', params: { directoryType: 'inbox' } }]);
+    const status = await screen.findByRole('region', { name: 'Scan' });
+    expect(onJobCreated).not.toHaveBeenCalled();
+    act(() => client.emit([{ type: 'job.updated', job: { ...scanJob, status: 'running' } }]));
+    await waitFor(() => expect(status).toHaveTextContent('Scanning inbox/'));
+
+    rows = [makeVideo({ title: 'Arrived', filename: 'arrived.mp4', path: 'inbox/arrived.mp4', directoryType: 'inbox' })];
+    act(() => client.emit([{ type: 'job.progress', jobId: scanJob.id, progress: 50 }]));
+    // the page is re-read within the library's refresh delay (1 s)
+    expect(await screen.findByText('inbox/arrived.mp4', {}, { timeout: 3000 })).toBeInTheDocument();
+    expect(within(status).getByRole('progressbar', { name: 'Scan progress 50%' })).toBeInTheDocument();
+
+    act(() => client.emit([{ type: 'job.updated', job: { ...scanJob, status: 'completed', progress: 100 } }]));
+    await waitFor(() => expect(status).toHaveTextContent('Scan of inbox/ finished'));
+    await user.click(within(status).getByRole('button', { name: 'Open job' }));
+    expect(onJobCreated).toHaveBeenCalledWith(scanJob.id);
+    await user.click(within(status).getByRole('button', { name: 'Dismiss the scan status' }));
+    expect(screen.queryByRole('region', { name: 'Scan' })).not.toBeInTheDocument();
   });
 });

@@ -1,6 +1,7 @@
 /**
  * The Library page: videos with thumbnails, tags and media facts, search and filters, server-side
- * pagination, and row actions that create a job and open it on the Jobs page.
+ * pagination, and row actions that create a job and open it on the Jobs page. "Scan inbox" stays
+ * here: the scan's progress shows above the table and the videos it finds appear as it goes.
  */
 import { Button, Checkbox, Group, Pagination, Stack, Table, Text, Title } from '@mantine/core';
 import { useCallback, useEffect, useState } from 'react';
@@ -15,6 +16,7 @@ import { showToast } from '../../stores/toast-store';
 import type { LibraryAction } from './library-actions';
 import { LibraryActionDialog } from './LibraryActionDialog';
 import { LibraryFilters } from './LibraryFilters';
+import { ScanStatus } from './ScanStatus';
 import { LIBRARY_COLUMNS as C, VideoRow } from './VideoRow';
 import { useLibraryUrl } from './library-url';
 import type { RouteQuery } from '../../stores/navigation-store';
@@ -40,6 +42,7 @@ export function LibraryPage({ onJobCreated, query, onQueryChange }: LibraryPageP
   const limit = useAppStore('library', (s) => s.limit);
   const [request, setRequest] = useState<{ action: LibraryAction; video: Video } | null>(null);
   const [scanning, setScanning] = useState(false);
+  const scan = useAppStore('library', (s) => s.scan);
 
   useLibraryUrl(library, query, onQueryChange);
 
@@ -59,7 +62,8 @@ export function LibraryPage({ onJobCreated, query, onQueryChange }: LibraryPageP
     setScanning(true);
     try {
       const job = await client.call('createJob', { type: 'scan', params: { directoryType: 'inbox' } });
-      onJobCreated(job.id);
+      // stay: the scan's status and its arrivals show on this page
+      library.getState().trackScan(job, 'inbox');
     } catch (e) {
       // a 403 is told by the session already (the role changed since it was read)
       if (!isForbidden(e)) showToast({ color: 'red', title: 'Could not start a scan', message: e instanceof Error ? e.message : String(e) });
@@ -160,6 +164,7 @@ export function LibraryPage({ onJobCreated, query, onQueryChange }: LibraryPageP
           </Button>
         </Guarded>
       </Group>
+      <ScanStatus scan={scan} onOpenJob={onJobCreated} onDismiss={() => library.getState().dismissScan()} />
       <LibraryFilters />
       <LibraryBulkActions selected={selected} onClear={() => setSelectedIds(new Set())} />
       {body}

@@ -1,4 +1,4 @@
-/** Bulk actions of the Library page: one job per selected video (validate, thumbnails, tags, re-encode, transcode). */
+/** Bulk actions of the Library page: one job per selected video (validate, thumbnails, tags, re-encode, transcode, move). */
 import type { CreateJobInput } from '../../../../shared/contracts/job';
 import type { Video } from '../../../../shared/contracts/video';
 import type { JobType } from '../../../../shared/domain/job-types';
@@ -29,6 +29,26 @@ export function planBulk(action: BulkAction, videos: readonly Video[]): { take: 
   const skip: Array<{ video: Video; why: string }> = [];
   for (const video of videos) {
     const why = BULK_ACTIONS[action].unavailable(video);
+    if (why) skip.push({ video, why });
+    else take.push(video);
+  }
+  return { take, skip };
+}
+
+/** Folders a bulk move can take videos to (move_to_library's targetDirectory). */
+export const MOVE_TARGETS = ['videos', 'public', 'playback', 'compilations'] as const;
+export type MoveTarget = (typeof MOVE_TARGETS)[number];
+
+export function moveJob(target: MoveTarget, video: Video): CreateJobInput {
+  return { type: 'move_to_library', params: { videoId: video.id, targetDirectory: target } };
+}
+
+/** The videos a move to `target` can take, and those it leaves out with why (the job would fail at once). */
+export function planMove(target: MoveTarget, videos: readonly Video[]): { take: Video[]; skip: Array<{ video: Video; why: string }> } {
+  const take: Video[] = [];
+  const skip: Array<{ video: Video; why: string }> = [];
+  for (const video of videos) {
+    const why = needsFile(video) ?? (video.directoryType === target ? `it is in ${target}/ already` : null);
     if (why) skip.push({ video, why });
     else take.push(video);
   }

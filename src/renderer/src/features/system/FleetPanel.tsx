@@ -8,6 +8,7 @@ import { RESOURCE_CATEGORIES } from '../../../../shared/domain/statuses';
 import { Icon } from '../../components/icons';
 import { ErrorState } from '../../components/StateViews';
 import { formatMegabytes, formatRelative } from '../../lib/format';
+import { jobIdToken } from '../../../../shared/domain/job-ids';
 
 const STATE_COLOR: Record<NodeView['state'], string> = { online: 'green', offline: 'red', stopped: 'gray' };
 const CATEGORY_SHORT = { cpu: 'CPU', gpu_encode: 'Enc', gpu_ai: 'AI' } as const;
@@ -62,7 +63,7 @@ function NodeRow({ node }: { readonly node: NodeView }) {
         </Text>
         {runningIds.length > 0 && (
           <Text size="xs" c="dimmed" ff="monospace" lineClamp={1}>
-            {runningIds.map((id) => id.slice(0, 8)).join(' ')}
+            {runningIds.map(jobIdToken).join(' ')}
           </Text>
         )}
       </Table.Td>

@@ -69,6 +69,28 @@ describe('SystemPage', () => {
     expect(within(other).getByText('5.9 GB of 22.5 GB')).toBeInTheDocument();
   });
 
+  it('shows one row per GPU: jobs there, VRAM reserved / used by others / free, NVENC sessions, and why one takes no jobs', async () => {
+    const gpus: SystemInfo['gpus'] = [
+      { index: 0, name: 'NVIDIA GeForce RTX 4090', totalMb: 24_576, usedMb: 9_216, freeMb: 15_360, utilizationPercent: 40, temperatureC: 66, uuid: 'GPU-a', encodeSupported: true, nvencSessionCap: 8, encoderSessions: 2, vramReservedMb: 8_192, vramOthersMb: 512, jobsRunning: 2, vramBudgetMb: 23_000, blocked: null },
+      { index: 1, name: 'NVIDIA H100 80GB HBM3', totalMb: 81_920, usedMb: 61_440, freeMb: 20_480, utilizationPercent: 0, temperatureC: 33, uuid: 'GPU-b', encodeSupported: false, nvencSessionCap: null, encoderSessions: null, vramReservedMb: 0, vramOthersMb: 61_440, jobsRunning: 0, vramBudgetMb: 19_000, blocked: 'GPU 1: 500 MB free, 2,000 MB reserved' },
+    ];
+    renderUi(<SystemPage />, storesAs('admin', createFakeClient({ getSystemInfo: () => ({ ...INFO, gpus }), listNodes: () => EMBEDDED })));
+    const rows = await screen.findByLabelText('GPU rows');
+    expect(within(rows).getAllByRole('group').map((g) => g.getAttribute('aria-label'))).toEqual(['GPU 0', 'GPU 1']);
+    expect(screen.getByText('2 GPUs')).toBeInTheDocument();
+    const g0 = within(rows).getByRole('group', { name: 'GPU 0' });
+    expect(within(g0).getByText('#0 NVIDIA GeForce RTX 4090')).toBeInTheDocument();
+    expect(within(g0).getByLabelText('Jobs on GPU 0')).toHaveTextContent('2 jobs');
+    expect(within(g0).getByLabelText('GPU 0 VRAM')).toHaveTextContent('8.0 GB reserved · 512 MB used by others · 15.0 GB free of 24.0 GB');
+    expect(within(g0).getByLabelText('GPU 0 NVENC')).toHaveTextContent('2 of 8 NVENC sessions');
+    expect(within(g0).getByLabelText('GPU 0 VRAM: 33% reserved, 2% used by others')).toBeInTheDocument();
+    const g1 = within(rows).getByRole('group', { name: 'GPU 1' });
+    expect(within(g1).getByLabelText('Jobs on GPU 1')).toHaveTextContent('0 jobs');
+    expect(within(g1).getByLabelText('GPU 1 NVENC')).toHaveTextContent('NVENC not usable here');
+    expect(within(g1).getByText('takes no jobs')).toBeInTheDocument();
+    expect(within(g1).getByLabelText('Why GPU 1 takes no jobs')).toHaveTextContent('GPU 1: 500 MB free, 2,000 MB reserved');
+  });
+
   it('says when the queue is embedded, and keeps the page when the node list cannot be read', async () => {
     const { unmount } = renderUi(<SystemPage />, storesAs('admin', createFakeClient({ getSystemInfo: () => INFO, listNodes: () => EMBEDDED })));
     expect(await screen.findByText(/Embedded \(SQLite\): this node alone/)).toBeInTheDocument();

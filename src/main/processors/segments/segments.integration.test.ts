@@ -1,0 +1,163 @@
+/**
+ * Segment mode of `transcode` (#20) end to end through the embedded runtime, real ffmpeg: the parent
+ * plans chunks at keyframes, hands off without spending a retry, the chunk and audio jobs run as
+ * their own jobs, and the join's output passes the transcode's proof. Seams: with a lossless encode
+ * (x264 crf 0) the output decodes to exactly the source's frames, MD5 for MD5, so no frame is lost,
+ * doubled or moved at any seam; the frame count, duration and stream layout equal an unsegmented
+ * encode's of the same settings.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from '../../runtime/testing/test-runtime';
+import { openTranscodeRuntime, type TranscodeRuntime } from '../transcode/testing/transcode-runtime';
+import { frameHashes, segmentClip, streamFacts, videoFrameTimes } from './testing/segment-clips';
+
+let dir: string;
+let t: TranscodeRuntime;
+let ids: Record<string, string> = {};
+const lossless = { codec: 'h264', crf: 0, preset: 'ultrafast', skipIfCodec: false, skipBelowBitsPerPixel: 0, force: true } as const;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'mjc-segments-'));
+  t = await openTranscodeRuntime(dir, { limits: { cpu: 2, gpu_encode: 2, gpu_ai: 1 } });
+  await Promise.all([segmentClip(join(dir, 'library', 'videos'), 'long.mp4', 100), segmentClip(join(dir, 'library', 'videos'), 'cancel.mp4', 60, '320x180')]);
+  ids = await t.scan();
+}, 120_000);
+
+afterAll(async () => {
+  await t?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+async function childrenOf(parentId: string) {
+  const { data } = await t.embedded.runtime.execute('getJobChildren', { id: parentId });
+  return Promise.all(data.map((j) => t.embedded.runtime.execute('getJob', { id: j.id })));
+}
+
+describe('segment mode', () => {
+  it('encodes in chunks cut at keyframes, joins them frame-exact, and matches an unsegmented encode', async () => {
+    const source = join(dir, 'library', 'videos', 'long.mp4');
+    const seg = await t.runJob('transcode', { videoId: ids['long.mp4'], ...lossless, segments: { seconds: 15 }, outputPath: 'videos/seg.mp4' }, 180_000);
+    expect(seg.status, seg.log).toBe('completed');
+    expect(seg.retryCount, 'the hand-off spends no retry').toBe(0);
+    expect(seg.log).toMatch(/Segment mode: 7 chunks of about 15 s cut at keyframes/);
+    expect(seg.log).toMatch(/Check frames: passed/);
+
+    const children = await childrenOf(seg.id);
+    expect(children.filter((c) => c.type === 'encode_chunk')).toHaveLength(7);
+    expect(children.filter((c) => c.type === 'encode_audio')).toHaveLength(1);
+    for (const c of children) expect(c.status, c.log).toBe('completed');
+    expect(existsSync(join(dir, 'library', '.segments', seg.id)), 'the work folder is removed on success').toBe(false);
+
+    const one = await t.runJob('transcode', { videoId: ids['long.mp4'], ...lossless, segments: 'off', outputPath: 'videos/one.mp4' }, 180_000);
+    expect(one.status, one.log).toBe('completed');
+
+    const [src, segHashes, oneHashes] = await Promise.all([frameHashes(source), frameHashes(join(dir, 'library', 'videos', 'seg.mp4')), frameHashes(join(dir, 'library', 'videos', 'one.mp4'))]);
+    expect(src).toHaveLength(2500);
+    expect(oneHashes).toEqual(src);
+    expect(segHashes.length, 'frame count equals the unsegmented encode').toBe(oneHashes.length);
+    const firstDiff = segHashes.findIndex((h, i) => h !== src[i]);
+    expect(firstDiff, 'every frame is the source frame (continuous across seams)').toBe(-1);
+
+    const [segFacts, oneFacts, srcFacts] = await Promise.all([streamFacts(join(dir, 'library', 'videos', 'seg.mp4')), streamFacts(join(dir, 'library', 'videos', 'one.mp4')), streamFacts(source)]);
+    expect(segFacts.layout).toEqual(oneFacts.layout);
+    expect(Math.abs(segFacts.durationSeconds - srcFacts.durationSeconds), 'duration within one frame').toBeLessThanOrEqual(0.04);
+    // the audio is one file: A/V drift is how far each video frame's time is from the unsegmented one's
+    const [segTimes, oneTimes] = await Promise.all([videoFrameTimes(join(dir, 'library', 'videos', 'seg.mp4')), videoFrameTimes(join(dir, 'library', 'videos', 'one.mp4'))]);
+    const drift = segTimes.map((t, i) => Math.abs(t - oneTimes[i]!));
+    for (const at of [0, Math.floor(drift.length / 2), drift.length - 1]) expect(drift[at], `A/V drift at frame ${at}`).toBeLessThan(0.04);
+    expect(Math.max(...drift), 'no frame of the joined output is a frame away from its unsegmented time').toBeLessThan(0.04);
+    expect(Math.abs((segFacts.audioStart ?? 0) - segFacts.videoStart - ((oneFacts.audioStart ?? 0) - oneFacts.videoStart)), 'audio/video offset at the start as unsegmented').toBeLessThanOrEqual(0.04);
+  }, 400_000);
+
+  it('refuses to create a part by hand (400 VALIDATION_FAILED): parts come from their parent\'s plan', async () => {
+    const parentJobId = '01a24e20-4595-7681-af84-85a91fe74c82';
+    const asked = t.embedded.runtime.execute('createJob', { type: 'encode_chunk', params: { parentJobId } });
+    await expect(asked).rejects.toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringMatching(/parts of a segmented transcode/) });
+  });
+
+  it('is one job: children hidden from the list, chunk counts on the parent, priority and cancel cascade, work folder removed', async () => {
+    const runtime = t.embedded.runtime;
+    const { id } = await runtime.execute('createJob', { type: 'transcode', params: { videoId: ids['cancel.mp4'], ...lossless, preset: 'veryslow', segments: { seconds: 10 }, outputPath: 'videos/cancelled.mp4' } });
+    const work = join(dir, 'library', '.segments', id);
+    await waitFor(async () => (await runtime.execute('getJobChildren', { id })).data.some((c) => c.status === 'running') || undefined, 60_000, 'a chunk to run');
+    const parent = await runtime.execute('getJob', { id });
+    expect(parent.status).toBe('pending');
+    expect(parent.waitingReason).toMatch(/^Encoding in parts: \d+ of 7 done$/);
+    expect(parent.chunks).toMatchObject({ total: 6 });
+    expect(parent.chunks!.running).toBeGreaterThanOrEqual(1);
+    expect(existsSync(work)).toBe(true);
+
+    const listed = (await runtime.execute('listJobs', { limit: 200 })).data;
+    expect(listed.some((j) => j.type === 'encode_chunk' || j.type === 'encode_audio'), 'the list hides the parts').toBe(false);
+    expect(listed.find((j) => j.id === id)?.chunks?.total).toBe(6);
+    const all = (await runtime.execute('listJobs', { limit: 200, includeChildren: 'true' } as never)).data;
+    expect(all.filter((j) => j.parentJobId === id)).toHaveLength(7);
+
+    await runtime.execute('setJobPriority', { id, priority: 2 });
+    const waiting = (await runtime.execute('getJobChildren', { id })).data.filter((c) => c.status === 'pending' || c.status === 'queued');
+    expect(waiting.length).toBeGreaterThan(0);
+    for (const c of waiting) expect(c.priority).toBe(2);
+
+    const cancelled = await runtime.execute('cancelJob', { id });
+    expect(cancelled.status).toBe('cancelled');
+    const children = await waitFor(async () => {
+      const { data } = await runtime.execute('getJobChildren', { id });
+      return data.every((c) => ['completed', 'failed', 'cancelled'].includes(c.status)) ? data : undefined;
+    }, 30_000, 'every part to end');
+    expect(children.filter((c) => c.status === 'cancelled').length, 'the parts not done are cancelled').toBeGreaterThanOrEqual(1);
+    expect(children.filter((c) => c.status === 'failed')).toEqual([]);
+    await waitFor(async () => !existsSync(work) || undefined, 30_000, 'the work folder to be removed');
+    expect((await runtime.execute('getJob', { id })).status).toBe('cancelled');
+  }, 200_000);
+
+  it('fails the job when a part ends badly, saying which; a retry of the job retries only that part', async () => {
+    const runtime = t.embedded.runtime;
+    const { id } = await runtime.execute('createJob', { type: 'transcode', params: { videoId: ids['long.mp4'], ...lossless, segments: { seconds: 15 }, outputPath: 'videos/retried.mp4' } });
+    const parts = await waitFor(async () => {
+      const { data } = await runtime.execute('getJobChildren', { id });
+      return data.length > 0 ? data : undefined;
+    }, 60_000, 'the plan');
+    await runtime.execute('pauseQueue', { category: 'gpu_encode' });
+    const victim = parts.find((p) => p.type === 'encode_chunk' && (p.params as { index: number }).index === 5)!;
+    await runtime.execute('cancelJob', { id: victim.id });
+    await runtime.execute('resumeQueue', { category: 'gpu_encode' });
+    const failed = await t.waitForEnd(id, 120_000);
+    expect(failed.status, failed.log).toBe('failed');
+    expect(failed.lastError).toBe(`A part of the segmented encode failed: chunk 6 of 7 cancelled (job ${victim.id}): cancelled`);
+    await waitFor(async () => (await runtime.execute('getJobChildren', { id })).data.every((c) => ['completed', 'failed', 'cancelled'].includes(c.status)) || undefined, 60_000, 'the other parts to end');
+    expect(existsSync(join(dir, 'library', '.segments', id)), 'a failed part keeps the others for a retry').toBe(true);
+
+    await runtime.execute('retryJob', { id });
+    const done = await t.waitForEnd(id, 120_000);
+    expect(done.status, done.log).toBe('completed');
+    const after = await childrenOf(id);
+    expect(after).toHaveLength(8);
+    for (const c of after) expect(c.status, c.log).toBe('completed');
+    expect(after.filter((c) => /RETRIED WITH ITS PARENT/.test(c.log)).map((c) => c.id), 'only the cancelled part is retried').toEqual([victim.id]);
+    for (const c of after) expect((c.log.match(/Started attempt/g) ?? []).length, `${c.id} ran once`).toBe(1);
+    const [src, out] = await Promise.all([frameHashes(join(dir, 'library', 'videos', 'long.mp4')), frameHashes(join(dir, 'library', 'videos', 'retried.mp4'))]);
+    expect(out).toEqual(src);
+  }, 200_000);
+
+  it('segments a reencode_streaming job too: its own H.264 arguments per chunk, its step checks and publishes the join, frame times as unsegmented', async () => {
+    const params = { videoId: ids['long.mp4'], crf: 0, preset: 'ultrafast', targetBitrate: 100_000 };
+    const seg = await t.runJob('reencode_streaming', { ...params, segments: { seconds: 20 }, outputPath: 'playback/seg.mp4' }, 180_000);
+    expect(seg.status, seg.log).toBe('completed');
+    expect(seg.log).toMatch(/Segment mode: 5 chunks of about 20 s/);
+    const parts = await childrenOf(seg.id);
+    expect(parts.map((p) => p.type).sort()).toEqual(['encode_audio', 'encode_chunk', 'encode_chunk', 'encode_chunk', 'encode_chunk', 'encode_chunk']);
+    expect(parts.find((p) => p.type === 'encode_chunk')!.log).toMatch(/-maxrate 100000k/);
+    const one = await t.runJob('reencode_streaming', { ...params, segments: 'off', outputPath: 'playback/one.mp4' }, 180_000);
+    expect(one.status, one.log).toBe('completed');
+    // re-encode's H.264 profile is not lossless: the frames are the source's frames when they are as many, at the same times
+    const [segTimes, oneTimes] = await Promise.all([videoFrameTimes(join(dir, 'library', 'playback', 'seg.mp4')), videoFrameTimes(join(dir, 'library', 'playback', 'one.mp4'))]);
+    expect(segTimes).toHaveLength(2500);
+    expect(Math.max(...segTimes.map((t, i) => Math.abs(t - oneTimes[i]!)))).toBeLessThan(0.001);
+    const [segFacts, oneFacts] = await Promise.all([streamFacts(join(dir, 'library', 'playback', 'seg.mp4')), streamFacts(join(dir, 'library', 'playback', 'one.mp4'))]);
+    expect(segFacts.layout).toEqual(oneFacts.layout);
+    expect(Math.abs(segFacts.durationSeconds - oneFacts.durationSeconds)).toBeLessThanOrEqual(0.04);
+  }, 300_000);
+});

@@ -1,0 +1,88 @@
+/**
+ * Conformance suite of the SegmentStore (#20), run unchanged against every adapter: the hand-off
+ * is fenced by the parent's running attempt (and refused once a cancel of it was asked for),
+ * inserts the parts and makes the parent wait; claims skip the parent while parts are pending; a
+ * part's completion counts down in its own transaction, its failure or cancel releases the parent
+ * at once; the parts are listed oldest first, other jobs' children (pipeline steps) left out.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { JobStore, NewJob } from '../../core/ports';
+import type { SegmentStore } from '../../core/segment-ports';
+import { capacityOf, claimRequest, newJob } from './fixtures';
+
+export interface SegmentStores {
+  readonly jobs: JobStore;
+  readonly segments: SegmentStore;
+  close(): Promise<void>;
+}
+
+const part = (parentJobId: string, type: 'encode_chunk' | 'encode_audio' = 'encode_chunk'): NewJob =>
+  newJob({ type, params: { index: 0 }, resourceCategory: 'gpu_encode', vramRequired: 0, parentJobId });
+
+export function describeSegmentStoreConformance(name: string, open: () => Promise<SegmentStores>): void {
+  describe(`${name} segment store`, () => {
+    let s: SegmentStores;
+    beforeEach(async () => {
+      s = await open();
+    });
+    afterEach(async () => s.close());
+
+    /** The parent claimed by node n1: its running attempt (only gpu_encode slots, one). */
+    async function runningParent() {
+      const [parent] = await s.jobs.insertJobs([newJob({ type: 'transcode', resourceCategory: 'gpu_encode', vramRequired: 0 })]);
+      const capacity = capacityOf({ limits: { cpu: 0, gpu_encode: 1, gpu_ai: 0 } });
+      const { started } = await s.jobs.claimJobs(claimRequest('n1', 2_000, capacity));
+      expect(started.map((j) => j.id)).toEqual([parent!.id]);
+      return started[0]!;
+    }
+    const claimAll = async (now: number) => (await s.jobs.claimJobs(claimRequest('n1', now, capacityOf({ limits: { cpu: 0, gpu_encode: 8, gpu_ai: 0 } })))).started;
+    const hand = (p: { id: string; attempt: number }) => ({ kind: 'interrupted' as const, jobId: p.id, attempt: p.attempt, at: 3_000, logLine: 'Handed to its parts' });
+
+    it('hands off in one transaction: parts inserted, the parent waits without being claimed until they complete', async () => {
+      const parent = await runningParent();
+      const parts = [part(parent.id), part(parent.id), part(parent.id, 'encode_audio')];
+      expect(await s.segments.handOff({ jobId: parent.id, attempt: parent.attempt }, parts, 'Encoding in parts: 0 of 3 done')).toEqual({ applied: true, pending: 3 });
+      await s.jobs.recordReports({ logs: [], progress: new Map(), outcomes: [hand(parent)] });
+      expect(await s.jobs.getJob(parent.id)).toMatchObject({ status: 'pending', waitingReason: 'Encoding in parts: 0 of 3 done', retryCount: 0 });
+      expect((await s.segments.children(parent.id)).map((c) => c.id)).toEqual(parts.map((p) => p.id));
+
+      const started = await claimAll(4_000);
+      expect(started.map((j) => j.id).sort(), 'the parts run; the parent is not a candidate').toEqual(parts.map((p) => p.id).sort());
+      const done = (j: (typeof started)[number], at: number) => ({ kind: 'completed' as const, jobId: j.id, attempt: j.attempt, at, logLine: 'done' });
+      await s.jobs.recordReports({ logs: [], progress: new Map(), outcomes: [done(started[0]!, 5_000), done(started[1]!, 5_000)] });
+      expect(await s.jobs.getJob(parent.id)).toMatchObject({ status: 'pending', waitingReason: 'Encoding in parts: 2 of 3 done' });
+      expect(await claimAll(5_500)).toEqual([]);
+      await s.jobs.recordReports({ logs: [], progress: new Map(), outcomes: [done(started[2]!, 6_000)] });
+      expect((await claimAll(6_500)).map((j) => j.id), 'all parts done: the parent runs again').toEqual([parent.id]);
+    });
+
+    it('releases the parent at once when a part fails for good or is cancelled', async () => {
+      const parent = await runningParent();
+      const parts = [part(parent.id), part(parent.id)];
+      await s.segments.handOff({ jobId: parent.id, attempt: parent.attempt }, parts, 'waiting');
+      await s.jobs.recordReports({ logs: [], progress: new Map(), outcomes: [hand(parent)] });
+      await s.jobs.cancelJob({ jobId: parts[1]!.id, at: 4_000, logLine: 'cancelled', requestedLogLine: 'asked' });
+      expect((await s.jobs.getJob(parent.id))!.waitingReason).toBe('A part of its segmented encode ended cancelled; the job reports it');
+      const started = await claimAll(5_000);
+      expect(started.map((j) => j.id).sort()).toEqual([parent.id, parts[0]!.id].sort());
+    });
+
+    it('refuses a hand-off from an attempt that no longer owns the parent, or whose cancel was asked for', async () => {
+      const parent = await runningParent();
+      expect(await s.segments.handOff({ jobId: parent.id, attempt: parent.attempt + 1 }, [part(parent.id)], 'x')).toEqual({ applied: false, pending: 0 });
+      await s.jobs.cancelJob({ jobId: parent.id, at: 2_500, logLine: 'cancelled', requestedLogLine: 'asked' });
+      expect(await s.segments.handOff({ jobId: parent.id, attempt: parent.attempt }, [part(parent.id)], 'x')).toEqual({ applied: false, pending: 0 });
+      expect(await s.segments.children(parent.id)).toEqual([]);
+    });
+
+    it('lists only the parts of a segmented encode, and counts again what is still pending (a hand-off of nothing)', async () => {
+      const parent = await runningParent();
+      await s.jobs.insertJobs([newJob({ type: 'validate', parentJobId: parent.id, params: { videoId: randomUUID() } })]);
+      const parts = [part(parent.id)];
+      await s.segments.handOff({ jobId: parent.id, attempt: parent.attempt }, parts, 'x');
+      expect((await s.segments.children(parent.id)).map((c) => c.id)).toEqual([parts[0]!.id]);
+      expect(await s.segments.handOff({ jobId: parent.id, attempt: parent.attempt }, [], 'y')).toEqual({ applied: true, pending: 1 });
+    });
+  });
+}
