@@ -8,7 +8,7 @@
  * placement, the pinning and what the UI shows of them.
  * Screenshots at 1024×700 and 1920×1080; neither page scrolls sideways.
  */
-import { chmodSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -110,4 +110,40 @@ describe.sequential('two GPUs (fake nvidia-smi): dashboard and System page', () 
     const live = await api.listJobs({ status: 'running' });
     for (const job of live.data) await api.cancelJob(job.id);
   });
+
+  it('a job pinned to GPU 1 (params.gpu) runs there: recorded on the job, its ffmpeg pinned by CUDA_VISIBLE_DEVICES, its tile names GPU 1', async () => {
+    const { api, page } = s;
+    // the cancelled jobs end first: their tiles and reservations go
+    for (const job of (await api.listJobs({ status: 'running' })).data) await api.waitForStatus(job.id, ['cancelled'], JOB_TIMEOUT);
+    const long = await api.videoByFilename(LONG_CLIP.file);
+    // with both GPUs free, placement alone would choose GPU 0 (least reserved, then lowest index)
+    const created = await api.createJob('tag_generation', { videoId: long.id, sampleCount: 200, gpu: 1 });
+    expect((await api.getJob(created.id)).params).toMatchObject({ gpu: 1 });
+    const running = await api.waitForStatus(created.id, ['running'], JOB_TIMEOUT);
+    expect([running.gpuIndex, running.gpuUuid]).toEqual([1, GPUS[1].uuid]);
+    const pinned = `CUDA_VISIBLE_DEVICES=${GPUS[1].uuid}`;
+    await expect.poll(async () => (await api.getJob(created.id)).log, { timeout: JOB_TIMEOUT }).toContain(`Pinned to GPU 1: tools run with ${pinned} CUDA_DEVICE_ORDER=PCI_BUS_ID`);
+    // the tool really runs with the pin: its ffmpeg's environment (this machine's /proc)
+    await expect.poll(() => ffmpegEnvironmentsOf(LONG_CLIP.file).some((env) => env.includes(pinned)), { timeout: JOB_TIMEOUT }).toBe(true);
+    await openPage(page, 'Dashboard');
+    const tiles = page.getByRole('article', { name: /^Running job: long-drive/ });
+    await expect.poll(() => tiles.count(), { timeout: JOB_TIMEOUT }).toBe(1);
+    await tiles.getByLabel(`Runs on GPU 1 · ${GPUS[1].name.replace('NVIDIA GeForce ', '')}`).waitFor({ timeout: JOB_TIMEOUT });
+    await api.cancelJob(created.id);
+  });
 });
+
+/** The environment variables of every ffmpeg process reading `file` (processes of other users are skipped). */
+function ffmpegEnvironmentsOf(file: string): string[][] {
+  const out: string[][] = [];
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      if (!cmdline.some((a) => a.endsWith('ffmpeg')) || !cmdline.some((a) => a.includes(file))) continue;
+      out.push(readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0'));
+    } catch {
+      // gone, or not ours
+    }
+  }
+  return out;
+}

@@ -71,6 +71,8 @@ export interface GpuPlacementRequest {
   readonly gpuModel?: string | null;
   /** The codec an encode writes (params.codec of a transcode); null/absent: H.264. */
   readonly codec?: string | null;
+  /** False for an encode whose job type does not decode on the GPU (decodesOnGpu): a decode-only card is no use to it. Absent: it does. */
+  readonly decodesOnGpu?: boolean;
 }
 
 export type Placement = { readonly gpu: GpuSlot } | { readonly reason: string };
@@ -82,6 +84,7 @@ export function gpuRefusal(gpu: GpuSlot, use: GpuUse, request: GpuPlacementReque
   if (gpu.blocked) return gpu.blocked;
   if (request.category === 'gpu_encode') {
     if (!gpu.encodeSupported) return `GPU ${gpu.index}: ${gpu.name} has no hardware encoder (NVENC)${gpu.encodeRefusal ? `: ${gpu.encodeRefusal}` : ''}`;
+    if (gpu.decodeOnly && request.decodesOnGpu === false) return `GPU ${gpu.index}: ${gpu.name} has no NVENC, and this job type only encodes (nothing to decode on the GPU)`;
     const codec = request.codec ?? 'h264';
     // a decode-only card encodes in software: any codec, no NVENC session
     if (!gpu.decodeOnly && gpu.encodeCodecs && !gpu.encodeCodecs.includes(codec)) return `GPU ${gpu.index}: ${codec}_nvenc failed its probe on ${gpu.name}`;
@@ -191,4 +194,79 @@ const ENCODE_CODEC = /"codec"\s*:\s*"(h264|hevc|av1)"/;
 export function encodeCodecOf(paramsJson: string | null | undefined): string | null {
   if (!paramsJson || !paramsJson.includes('"codec"')) return null;
   return ENCODE_CODEC.exec(paramsJson)?.[1] ?? null;
+}
+
+/**
+ * Job types whose encodes DECODE on the GPU (NVDEC, then a software encode) on a card without NVENC
+ * whose start-up measurement chose that (processors/media/gpu-decode-choice.ts). Every other
+ * gpu_encode type (compilations, clip renders, segment children) only encodes, so on such a card it
+ * runs in software: not placed on a GPU, reserving no VRAM. Keep in step with the processors that
+ * plan an `nvdec_software` step (transcode/gpu-variants.ts, reencode-streaming's fullGpu option).
+ */
+export const NVDEC_DECODING_JOB_TYPES: ReadonlySet<string> = new Set(['transcode', 'reencode_streaming']);
+
+/** Whether a job of `type` uses NVDEC on a decode-only card (see NVDEC_DECODING_JOB_TYPES). Pure. */
+export function decodesOnGpu(type: string): boolean {
+  return NVDEC_DECODING_JOB_TYPES.has(type);
+}
+
+/**
+ * Job types whose encode always runs in software: the parts of a segmented encode (their chunks use
+ * the software encoder whatever the node has). They take no GPU, no VRAM and no NVENC session.
+ */
+export const SOFTWARE_ENCODE_JOB_TYPES: ReadonlySet<string> = new Set(['encode_chunk', 'encode_audio']);
+
+/** Whether a job of `type` always encodes in software (SOFTWARE_ENCODE_JOB_TYPES). Pure. */
+export function encodesInSoftware(type: string): boolean {
+  return SOFTWARE_ENCODE_JOB_TYPES.has(type);
+}
+
+/**
+ * Whether `gpu` could EVER take this encode (what the card can do, not what is free now): it has
+ * NVENC and its probe passed for the codec, or it only decodes and the job decodes on the GPU.
+ */
+export function gpuCanTakeEncode(gpu: GpuSlot, request: Pick<GpuPlacementRequest, 'codec' | 'decodesOnGpu'>): boolean {
+  if (!gpu.encodeSupported) return false;
+  if (gpu.decodeOnly === true) return request.decodesOnGpu !== false;
+  return !gpu.encodeCodecs || gpu.encodeCodecs.includes(request.codec ?? 'h264');
+}
+
+/**
+ * Whether an encode runs in software on this node: its type always does, or no GPU here could ever
+ * take it. Such a job gets no GPU, no VRAM, no session — it must not wait for a GPU that will never
+ * encode it (an AV1 transcode on cards without AV1 NVENC, a segmented encode's chunks). A job that
+ * asked for a GPU (params.gpu / gpuModel) is not moved to software behind the user's back: it waits
+ * with the GPU's reason, which says what to change. Pure.
+ */
+export function encodesInSoftwareHere(gpus: readonly GpuSlot[], request: GpuPlacementRequest & { readonly softwareOnly?: boolean }): boolean {
+  if (gpus.length === 0 || request.category !== 'gpu_encode') return false;
+  if (request.softwareOnly === true) return true;
+  const pinned = (request.gpu !== undefined && request.gpu !== null) || Boolean(request.gpuModel);
+  return !pinned && !gpus.some((g) => gpuCanTakeEncode(g, request));
+}
+
+/** The answer to re-placing a running attempt on another GPU (the pipeline's "NVENC on another GPU" step). */
+export type GpuMoveResult = { readonly moved: true; readonly gpuIndex: number; readonly gpuUuid: string | null } | { readonly moved: false; readonly reason: string };
+
+/** The job being moved, as the store read it (under its fence). */
+export interface MovingJob {
+  readonly category: ResourceCategory;
+  readonly vramReserved: number;
+  readonly gpuIndex: number | null;
+  readonly codec: string | null;
+}
+
+/**
+ * Why a running job may not move to `target` now, or null when it may: the rule of placement at
+ * dispatch (gpuRefusal: not blocked, its VRAM under the target's budget minus what is reserved
+ * there, a free NVENC session under the cap, the codec probed) against what the store AND this
+ * process see on the target (the larger of each, as a claim does), the job itself not counted
+ * (it is not there yet). Pure.
+ */
+export function moveRefusal(target: GpuSlot, job: MovingJob, storeUse: GpuUse, localUse: GpuUse | undefined): string | null {
+  if (job.gpuIndex === target.index) return `already on GPU ${target.index}`;
+  const use = localUse ? { reservedMb: Math.max(storeUse.reservedMb, localUse.reservedMb), jobs: Math.max(storeUse.jobs, localUse.jobs), encodes: Math.max(storeUse.encodes, localUse.encodes) } : storeUse;
+  // a decode-only target encodes in software: moving an NVENC step there makes no sense
+  if (job.category === 'gpu_encode' && target.decodeOnly === true) return `GPU ${target.index}: ${target.name} has no NVENC`;
+  return gpuRefusal(target, use, { category: job.category, needMb: job.vramReserved, codec: job.codec });
 }

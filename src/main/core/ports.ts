@@ -8,6 +8,7 @@ import type { NodeCapacity, NodeUsage } from './capacity';
 import type { Candidate, ScheduleResult } from './scheduler';
 import type { FailureDecision } from './retry-policy';
 import type { ManualAction } from './lifecycle';
+import type { GpuMoveResult, GpuSlot, GpuUse } from './gpu-placement';
 
 /** A job as the store holds it: timestamps in epoch milliseconds. */
 export interface JobRecord {
@@ -74,6 +75,17 @@ export interface RecordedProcess {
 export interface AttemptFence {
   readonly jobId: string;
   readonly attempt: number;
+}
+
+/** What moveAttemptToGpu is asked: move the attempt `fence` (running on `nodeId`) to `target`. */
+export interface GpuMoveRequest {
+  readonly fence: AttemptFence;
+  readonly nodeId: string;
+  /** The target GPU as the scheduler sees it now (budget, session cap, probe results). */
+  readonly target: GpuSlot;
+  /** What this process's live attempts hold on the target (the claim's larger-of-two-views rule). */
+  readonly localUse?: GpuUse;
+  readonly now: number;
 }
 
 /**
@@ -330,6 +342,13 @@ export interface JobStore {
    * store, its lease not run out (in the database's clock). Checked before a file is published.
    */
   attemptOwnsJob(fence: AttemptFence): Promise<boolean>;
+  /**
+   * Re-places a running attempt on another GPU of its node (the encode fall-back "NVENC on another
+   * GPU", #18): gpuIndex/gpuUuid move, with the attempt's VRAM reservation and NVENC session, only
+   * while the attempt owns its job (the fence, and its lease on a shared store) and the target has
+   * room now (core/gpu-placement.ts moveRefusal), checked and written atomically with this node's claims.
+   */
+  moveAttemptToGpu(request: GpuMoveRequest): Promise<GpuMoveResult>;
   /** Records a file an attempt is about to write (see AttemptPartial); recording it again is a no-op. */
   recordPartial(partial: AttemptPartial): Promise<void>;
   /** Forgets a recorded file (published, or removed by its attempt). */

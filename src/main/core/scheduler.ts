@@ -20,7 +20,7 @@ import type { ResourceCategory } from '../../shared/domain/statuses';
 import { RESOURCE_CATEGORIES } from '../../shared/domain/statuses';
 import { GPU_CATEGORIES, vramToReserve, type NodeCapacity, type NodeUsage } from './capacity';
 import type { FittingRead } from './ports';
-import { addToGpu, placeOnGpu, type GpuSlot, type GpuUse } from './gpu-placement';
+import { addToGpu, encodesInSoftwareHere, placeOnGpu, type GpuSlot, type GpuUse } from './gpu-placement';
 
 export interface Candidate {
   readonly id: string;
@@ -36,6 +36,10 @@ export interface Candidate {
   readonly gpuModel?: string | null;
   /** The codec an encode writes (params.codec); placement needs a GPU whose NVENC passed for it. */
   readonly codec?: string | null;
+  /** False for an encode whose job type does not decode on the GPU (gpu-placement.ts decodesOnGpu); absent: it does. */
+  readonly decodesOnGpu?: boolean;
+  /** True for a job type that always encodes in software (gpu-placement.ts SOFTWARE_ENCODE_JOB_TYPES). */
+  readonly softwareOnly?: boolean;
 }
 
 export interface ScheduleInput {
@@ -98,10 +102,13 @@ export function schedule(input: ScheduleInput): ScheduleResult {
       waiting.set(c.id, limit === 0 ? `${c.category}: no slots on this node (limit 0)` : `${c.category}: ${running[c.category]} of ${limit} slots busy`);
       continue;
     }
-    const need = vramToReserve(c.vramRequired, c.category, capacity);
+    // an encode that no GPU here could ever take (encode-only on decode-only cards, a codec no card's
+    // NVENC passed, a segmented encode's software chunks) runs in software: no GPU, no VRAM, no session
+    const software = encodesInSoftwareHere(gpus, { category: c.category, needMb: 0, gpu: c.gpu ?? null, gpuModel: c.gpuModel ?? null, codec: c.codec ?? null, ...(c.decodesOnGpu === false ? { decodesOnGpu: false } : {}), ...(c.softwareOnly === true ? { softwareOnly: true } : {}) });
+    const need = software ? 0 : vramToReserve(c.vramRequired, c.category, capacity);
     // per GPU, the GPUs' own checks say why a job does not fit (naming each GPU); only the VRAM held
     // for a starving job is decided node-wide
-    const perGpu = gpus.length > 0 && gpuWork.includes(c.category);
+    const perGpu = gpus.length > 0 && gpuWork.includes(c.category) && !software;
     if (!perGpu && budget !== null && need > budget) {
       waiting.set(c.id, `needs ${need} MB VRAM, more than the whole budget of ${budget} MB`);
       continue;
@@ -112,7 +119,7 @@ export function schedule(input: ScheduleInput): ScheduleResult {
       continue;
     }
     if (perGpu) {
-      const placed = placeOnGpu(gpus, gpuUse, { category: c.category, needMb: need, gpu: c.gpu ?? null, gpuModel: c.gpuModel ?? null, codec: c.codec ?? null });
+      const placed = placeOnGpu(gpus, gpuUse, { category: c.category, needMb: need, gpu: c.gpu ?? null, gpuModel: c.gpuModel ?? null, codec: c.codec ?? null, ...(c.decodesOnGpu === false ? { decodesOnGpu: false } : {}) });
       if ('reason' in placed) {
         waiting.set(c.id, placed.reason);
         if (need > 0 && now - c.waitingSince >= starvationGuardMs) vramHeld += need;

@@ -24,4 +24,16 @@ export interface SegmentStore {
    * skip it until the count is back to 0.
    */
   handOff(parent: AttemptFence, children: readonly NewJob[], waitingReason: string): Promise<HandOff>;
+  /**
+   * Sets `priority` on every part of `parentJobId` that has not ended, running ones included (a
+   * running part keeps running; its retry, if any, waits at the new priority). Returns the parts changed.
+   */
+  setPartsPriority(parentJobId: string, priority: number, at: number): Promise<JobRecord[]>;
+  /**
+   * The start times (s from the video's first frame) of the scene cuts the analysis store holds for
+   * `videoId` (every scene but the first), ascending; empty when it was never analysed.
+   */
+  sceneCuts(videoId: string): Promise<number[]>;
+  /** Whether the store is a fleet's shared database (any node may encode a part): `auto` then splits long inputs whatever the encoder. */
+  readonly shared: boolean;
 }

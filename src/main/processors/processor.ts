@@ -5,6 +5,7 @@
  */
 import type { JobType } from '../../shared/domain/job-types';
 import type { AttemptFence, JobRecord } from '../core/ports';
+import type { GpuMoveResult } from '../core/gpu-placement';
 import type { ConsoleBuffer } from './media/console-buffer';
 
 export interface JobContext {
@@ -31,6 +32,12 @@ export interface JobContext {
    * the GPU pin (CUDA_VISIBLE_DEVICES, media/gpu-pinning.ts) of a job placed on one GPU. Empty otherwise.
    */
   readonly env?: Readonly<Record<string, string>>;
+  /**
+   * Moves this attempt to another GPU of its node (the encode fall-back "NVENC on another GPU",
+   * encode/gpu-pipeline.ts): the store re-places it, VRAM reservation and NVENC session with it,
+   * only when that GPU has room now; otherwise the answer says why. Absent where no store backs the attempt.
+   */
+  moveToGpu?(index: number): Promise<GpuMoveResult>;
 }
 
 /**

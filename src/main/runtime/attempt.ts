@@ -5,6 +5,7 @@
 import { gpuPinOf } from '../processors/media/gpu-pinning';
 import { decideAfterFailure, type RetryPolicyConfig } from '../core/retry-policy';
 import type { AttemptOutcome, Clock, JobRecord } from '../core/ports';
+import type { GpuMoveResult } from '../core/gpu-placement';
 import { JobError, type AttemptFiles, type JobContext, type Processor, type TrackedProcess } from '../processors/processor';
 import { ConsoleBuffer } from '../processors/media/console-buffer';
 import { HandedToChildren } from '../processors/segments/hand-off';
@@ -29,6 +30,8 @@ export interface AttemptHooks {
   files(attempt: Attempt): AttemptFiles;
   /** Called once, when the attempt has ended (or its grace period after a stop ran out). */
   onEnd(attempt: Attempt, outcome: AttemptOutcome | null): void;
+  /** Re-places the attempt on GPU `index` through the store (JobContext.moveToGpu); absent: never moved. */
+  moveToGpu?(attempt: Attempt, index: number): Promise<GpuMoveResult>;
 }
 
 export interface AttemptOptions {
@@ -52,7 +55,8 @@ export class Attempt {
   private attemptFiles: AttemptFiles | null = null;
 
   constructor(
-    readonly job: JobRecord,
+    /** Replaced only when the attempt moves to another GPU (moveToGpu). */
+    public job: JobRecord,
     private readonly processor: Processor | undefined,
     private readonly hooks: AttemptHooks,
     private readonly options: AttemptOptions,
@@ -81,6 +85,14 @@ export class Attempt {
     return this.consoleBuffer;
   }
 
+  /** JobContext.moveToGpu: once the store has moved it, the job (its GPU pin, the node's usage) names the new GPU. */
+  async moveToGpu(index: number): Promise<GpuMoveResult> {
+    if (!this.hooks.moveToGpu) return { moved: false, reason: 'this runtime cannot re-place a job on another GPU' };
+    const result = await this.hooks.moveToGpu(this, index);
+    if (result.moved) this.job = { ...this.job, gpuIndex: result.gpuIndex, gpuUuid: result.gpuUuid };
+    return result;
+  }
+
   /** JobContext.files. */
   get files(): AttemptFiles {
     return (this.attemptFiles ??= this.hooks.files(this));
@@ -101,6 +113,9 @@ export class Attempt {
     try {
       await undefined; // never inside the caller's turn (the dispatcher is starting a batch)
       if (!this.processor) throw new JobError(`No processor for job type ${this.job.type} on this node.`, false);
+      // a job placed on a GPU: say how its tools are pinned there (AttemptContext.env)
+      const pin = gpuPinOf(this.job);
+      if (pin) this.reportLog(`Pinned to GPU ${this.job.gpuIndex}: tools run with CUDA_VISIBLE_DEVICES=${pin.env.CUDA_VISIBLE_DEVICES} CUDA_DEVICE_ORDER=${pin.env.CUDA_DEVICE_ORDER}`);
       await this.processor.run(new AttemptContext(this));
       outcome = this.completedOutcome();
     } catch (error) {
@@ -281,6 +296,10 @@ class AttemptContext implements JobContext {
 
   get files(): AttemptFiles {
     return this.attempt.files;
+  }
+
+  moveToGpu(index: number): Promise<GpuMoveResult> {
+    return this.attempt.moveToGpu(index);
   }
 
   get env(): Readonly<Record<string, string>> {

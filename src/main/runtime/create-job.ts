@@ -12,6 +12,7 @@ import type { JobType, JobTypeDefinition } from '../../shared/domain/job-types';
 import { DEFAULT_MAX_RETRIES, type ResourceCategory } from '../../shared/domain/statuses';
 import type { NewJob } from '../core/ports';
 import { zodIssuesToDetails } from './validation';
+import { splitGpuRequest } from './gpu-request-params';
 
 export type JobTypeCatalog = Readonly<Record<string, JobTypeDefinition>>;
 
@@ -50,7 +51,14 @@ export function buildNewJob(
       { maximum: ceiling.mb, nodeId: ceiling.nodeId, got: vramRequired },
     );
   }
-  const parsed = definition.paramsSchema.safeParse(input.params);
+  // a GPU job may ask for its GPU (params.gpu / params.gpuModel, gpu-request-params.ts) beside the type's own params
+  const gpuAsk = definition.category === 'cpu' ? null : splitGpuRequest(input.params);
+  if (gpuAsk && !gpuAsk.request.success) {
+    throw new AppError('VALIDATION_FAILED', `Invalid params for ${input.type}: ${gpuAsk.request.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, {
+      issues: zodIssuesToDetails(gpuAsk.request.error, ['params']),
+    });
+  }
+  const parsed = definition.paramsSchema.safeParse(gpuAsk ? gpuAsk.rest : input.params);
   if (!parsed.success) {
     throw new AppError('VALIDATION_FAILED', `Invalid params for ${input.type}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`).join('; ')}`, {
       issues: zodIssuesToDetails(parsed.error, ['params']),
@@ -59,7 +67,7 @@ export function buildNewJob(
   return {
     id: newJobId(), // time-ordered (UUIDv7): new ids land together in the stores' UNIQUE index
     type: input.type as JobType,
-    params: parsed.data,
+    params: gpuAsk?.request.success ? { ...parsed.data, ...gpuAsk.request.data } : parsed.data,
     priority: input.priority,
     resourceCategory: definition.category,
     vramRequired,

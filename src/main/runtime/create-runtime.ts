@@ -153,6 +153,9 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
 
   const watcher = createLibraryWatcher(deps.libraryWatch, { videos: deps.videos, config, instanceId: deps.fleet?.instanceId, clock, timers, logger });
   const automation = createPipelines(deps, { clock, timers, logger, catalog: deps.catalog ?? JOB_TYPE_CATALOG, watcher, events, observeTransitions: (l) => transitions.observe(l), announceJobs: (jobs) => (events.publish(jobs, true), transitions.record(transitionsOf(jobs, null)), dispatcher.requestDispatch()) });
+  // a segmented encode is one job: what happens to the parent happens to its parts (a failure cancels those not ended)
+  const segments = deps.segments ? new SegmentCascade({ ...deps.segments, jobs: store, clock, dispatcher, onJobsChanged: (jobs) => events.publish(jobs) }) : null;
+  if (segments) transitions.observe((changes) => segments.onTransitions(changes));
   const baseHandlers = createOperationHandlers({
     watcher,
     pipelineHandlers: automation?.handlers,
@@ -171,7 +174,7 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
     sharedStore,
     ...(deps.readLibraryFile ? { readLibraryFile: deps.readLibraryFile } : {}),
     ...(deps.transcode ? { transcode: deps.transcode } : {}),
-    ...(deps.segments ? { segments: new SegmentCascade({ ...deps.segments, jobs: store, clock, dispatcher, onJobsChanged: (jobs) => events.publish(jobs) }) } : {}),
+    ...(segments ? { segments } : {}),
     systemExtras,
   });
   const notifier = new NotificationService({

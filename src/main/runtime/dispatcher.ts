@@ -308,6 +308,20 @@ export class Dispatcher {
     },
     onEnd: (ended, outcome) => this.onAttemptEnd(ended, outcome),
     files: ({ job }) => new StoreAttemptFiles(this.store, this.options.nodeId, this.clock, job),
+    // the encode fall-back "NVENC on another GPU": the store moves the reservation, or says why not
+    moveToGpu: async ({ job }, index) => {
+      const local = this.localUsage();
+      const target = this.capacity(local).gpus?.find((g) => g.index === index);
+      if (!target) return { moved: false, reason: `GPU ${index} is not among this node's GPUs` };
+      const fence = { jobId: job.id, attempt: job.attempt };
+      const now = this.clock.now();
+      const result = await this.store.moveAttemptToGpu({ fence, nodeId: this.options.nodeId, target, localUse: local.gpus?.[index], now });
+      if (result.moved) {
+        this.hooks.onJobsChanged([{ ...job, gpuIndex: result.gpuIndex, gpuUuid: result.gpuUuid }]); // views show its new GPU
+        this.requestDispatch(); // its old GPU has room again
+      }
+      return result;
+    },
     onConsole: ({ job }, chunk) => this.hooks.onConsole(job.id, chunk),
     onProcessStarted: ({ job }, process) => this.hooks.onProcessStarted(job.id, process),
     onProcessEnded: ({ job }, process) => this.hooks.onProcessEnded(job.id, process),

@@ -81,6 +81,35 @@ describe('runtime: per-GPU placement on a fake 2-GPU node', () => {
     expect([a, b].length).toBe(2);
   });
 
+  it('a running attempt moved to GPU 1 (the encode fall-back) goes through the store: its reservation and pin follow it, and a move to a full GPU is refused with the reason', async () => {
+    const seen = new Map<string, { moved: unknown; env: unknown; gpuIndex: unknown }>();
+    // asks to move to params.move, says what it got, then holds its slot a while
+    const mover: Processor = {
+      async run(ctx) {
+        const p = ctx.job.params as { move: number; holdMs: number };
+        const moved = await ctx.moveToGpu!(p.move);
+        seen.set(ctx.job.id, { moved, env: ctx.env, gpuIndex: ctx.job.gpuIndex });
+        await new Promise((resolve) => setTimeout(resolve, p.holdMs));
+      },
+    };
+    t = await startTestRuntime({ gpuInventory: new StaticGpuInventory([card(0), card(1)]), processor: mover, config: { limits: { cpu: 2, gpu_encode: 3, gpu_ai: 3 } } });
+    const a = await t.runtime.execute('createJob', { type: 'scene_extract', vramRequired: 8_000, params: { gpu: 0, move: 1, holdMs: 1_500 } });
+    await waitFor(async () => seen.has(a.id), 3000, 'first moved');
+    expect(seen.get(a.id)).toEqual({ moved: { moved: true, gpuIndex: 1, gpuUuid: card(1).uuid }, env: { CUDA_VISIBLE_DEVICES: card(1).uuid, CUDA_DEVICE_ORDER: 'PCI_BUS_ID' }, gpuIndex: 1 });
+    expect((await t.runtime.execute('getJob', { id: a.id })).gpuIndex).toBe(1);
+    // the reservation followed: GPU 1 holds it, GPU 0 is free again
+    const system = await t.runtime.execute('getSystemInfo', {});
+    expect(system.gpus.map((g) => [g.index, g.jobsRunning, g.vramReservedMb])).toEqual([
+      [0, 0, 0],
+      [1, 1, 8_000],
+    ]);
+    // a second 8 GB job, on GPU 0, cannot follow it: GPU 1 has 3,476 MB left
+    const b = await t.runtime.execute('createJob', { type: 'scene_extract', vramRequired: 8_000, params: { gpu: 0, move: 1, holdMs: 0 } });
+    await waitFor(async () => seen.has(b.id), 3000, 'second refused');
+    expect(seen.get(b.id)).toEqual({ moved: { moved: false, reason: 'GPU 1: needs 8,000 MB, 3,476 free' }, env: { CUDA_VISIBLE_DEVICES: card(0).uuid, CUDA_DEVICE_ORDER: 'PCI_BUS_ID' }, gpuIndex: 0 });
+    await waitFor(async () => (await t!.runtime.execute('getStats', {})).completed === 2, 5000, 'both done');
+  });
+
   it('with MEDIA_TOTAL_VRAM_MB declared, the node keeps one budget: no GPU is recorded', async () => {
     t = await startTestRuntime({ gpuInventory: new StaticGpuInventory([card(0), card(1)]), config: { declaredVramMb: 16_000 } });
     const job = await t.runtime.execute('createJob', { type: 'scene_extract', vramRequired: 8_000, params: { sleepMs: 0 } });

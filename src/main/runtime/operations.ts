@@ -234,8 +234,9 @@ export function createOperationHandlers(deps: OperationDeps): Omit<OperationHand
 
     async retryJob({ id }, caller) {
       const before = await requireJob(store, id);
+      // a segmented encode's parts first: the parent re-queued first could join at once, see the failed part and fail again
+      if (canTransition(before.status, 'retry')) await deps.segments?.retry(before, actorOf(caller));
       const job = await transition(id, 'retry', { logLine: `--- RETRY ATTEMPT ${before.retryCount + 1} --- asked by ${actorOf(caller)}` });
-      await deps.segments?.retry(job, actorOf(caller));
       dispatcher.requestDispatch();
       return { id, status: job.status, retryCount: job.retryCount, retryAfter: null, log: await fullLog(job) };
     },

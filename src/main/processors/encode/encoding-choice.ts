@@ -13,6 +13,7 @@ import type { VideoEncoding } from '../media/ffmpeg-args';
 import type { EncoderInventory, VideoEncoderId } from '../media/hardware-encoders';
 import { JobError, type JobContext } from '../processor';
 import { OUTPUT_PROBLEM } from '../steps/output-failure';
+import { moveForStep, skippedLine } from './gpu-move-step';
 import { fallbackLine, planPipeline, stepDevice, stepEnv, type FallbackRecord, type PipelineStep } from './gpu-pipeline';
 
 export interface Quality {
@@ -48,10 +49,18 @@ export function contextWithEnv(ctx: JobContext, env: Readonly<Record<string, str
 /** Runs `steps` in order until one works; logs and reports each fall-back; rethrows a permanent failure or the last one. */
 export async function runSteps<T>(ctx: JobContext, steps: readonly PipelineStep[], run: (step: PipelineStep) => Promise<T>, onFallback?: (f: FallbackRecord) => void): Promise<{ value: T; step: PipelineStep; fallbacks: FallbackRecord[] }> {
   const fallbacks: FallbackRecord[] = [];
+  let lastError: unknown = null;
   for (const [i, step] of steps.entries()) {
+    // a step on another GPU runs only once the store has moved the job there (gpu-move-step.ts)
+    const skipped = await moveForStep(ctx, step);
+    if (skipped !== null) {
+      ctx.log(skippedLine(step, skipped));
+      continue;
+    }
     try {
       return { value: await run(step), step, fallbacks };
     } catch (error) {
+      lastError = error;
       const next = steps[i + 1];
       if (!next || ctx.signal.aborted || isPermanentEncodeFailure(error)) throw error;
       const f: FallbackRecord = { from: step.label, to: next.label, reason: error instanceof Error ? error.message : String(error) };
@@ -60,7 +69,7 @@ export async function runSteps<T>(ctx: JobContext, steps: readonly PipelineStep[
       onFallback?.(f);
     }
   }
-  throw new JobError('No encode step to try', false);
+  throw lastError ?? new JobError('No encode step to try', false);
 }
 
 function encodingOf(step: PipelineStep, quality: Quality): VideoEncoding {

@@ -8,15 +8,20 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { transcodeParams } from '../../../shared/domain/job-params';
-import { processorFixture, type ProcessorFixture, type RecordingContext } from '../library/testing';
+import { processorFixture, recordingContext, type ProcessorFixture, type RecordingContext } from '../library/testing';
+import type { GpuSlot } from '../../core/gpu-placement';
+import type { ClaimRequest, JobRecord } from '../../core/ports';
+import type { JobType } from '../../../shared/domain/job-types';
+import { StoreAttemptFiles } from '../../runtime/attempt-files';
 import type { GpuProbeResult } from '../media/gpu-probe';
 import { makeClip, TEST_FFMPEG } from '../media/testing/clips';
 import { writeFakeGpuFfmpeg, type FakeGpu, type FakeCall } from '../media/testing/fake-gpu-ffmpeg';
 import { discoverMediaTools, type MediaTools } from '../media/tool-discovery';
 import type { MediaDeps } from '../steps/media-deps';
 import { transcodeProcessor } from '../transcode/transcode-processor';
+import { TranscodeService } from '../transcode/transcode-service';
 import { reencodeStreamingProcessor } from './reencode-streaming';
 
 let f: ProcessorFixture;
@@ -51,10 +56,41 @@ async function video(): Promise<string> {
   return v!.id;
 }
 
-/** A running job the scheduler placed on GPU 0 (its tools pinned there). */
+/** GPU `index` as the scheduler sees it: 12 GB, NVENC with a cap of 8 sessions. */
+const slot = (index: number): GpuSlot => ({ index, uuid: `GPU-${index}`, name: 'NVIDIA RTX A4000', budgetMb: 12_000, encodeSupported: true, sessionCap: 8, otherSessions: 0 });
+const placeOn = (id: string, gpu: number, vram: number): ClaimRequest => ({
+  nodeId: 'test',
+  now: Date.now(),
+  capacity: { limits: { cpu: 100, gpu_encode: 100, gpu_ai: 100 }, vramBudgetMb: 24_000, queuePaused: false, pausedCategories: [] },
+  lookahead: { cpu: 1000, gpu_encode: 1000, gpu_ai: 1000 },
+  decide: (_usage, candidates) => ({ start: candidates.filter((c) => c.id === id).map((candidate) => ({ candidate, vramReservedMb: vram, gpu: { index: gpu, uuid: `GPU-${gpu}` } })), waiting: new Map() }),
+});
+
+/** Starts a job in the real store on GPU `gpu` reserving `vram` MB (as a claim would). */
+async function startOn(type: JobType, params: Record<string, unknown>, gpu: number, vram: number): Promise<JobRecord> {
+  const id = randomUUID();
+  await f.stores.jobs.insertJobs([{ id, type, params, priority: 5, resourceCategory: 'gpu_encode', vramRequired: vram, maxRetries: 3, createdAt: Date.now(), createdBy: null }]);
+  const { started } = await f.stores.jobs.claimJobs(placeOn(id, gpu, vram));
+  running.push(started[0]!);
+  return started[0]!;
+}
+
+/** The jobs each test started end with it, so no test finds another's reservation on a GPU. */
+const running: JobRecord[] = [];
+afterEach(async () => {
+  const outcomes = running.splice(0).map((j) => ({ kind: 'completed' as const, jobId: j.id, attempt: j.attempt, at: Date.now(), logLine: '' }));
+  await f.stores.jobs.recordReports({ logs: [], progress: new Map(), outcomes });
+});
+
+/**
+ * A running job the scheduler placed on GPU 0 (its tools pinned there, 4 GB reserved), whose
+ * moveToGpu goes through the store as the runtime's does (runtime/dispatcher.ts).
+ */
 async function onGpu0(type: 'reencode_streaming' | 'transcode', params: Record<string, unknown>): Promise<RecordingContext> {
-  const base = await f.runningContext(type, params);
-  return { ...base, job: { ...base.job, gpuIndex: 0, gpuUuid: 'GPU-0' }, env: { CUDA_VISIBLE_DEVICES: 'GPU-0', CUDA_DEVICE_ORDER: 'PCI_BUS_ID' } };
+  const job = await startOn(type, params, 0, 4_000);
+  const base = recordingContext(type, params, job, new StoreAttemptFiles(f.stores.jobs, 'test', { now: () => Date.now() }, job));
+  const moveToGpu = (index: number) => f.stores.jobs.moveAttemptToGpu({ fence: { jobId: job.id, attempt: job.attempt }, nodeId: 'test', target: slot(index), now: Date.now() });
+  return Object.assign(base, { env: { CUDA_VISIBLE_DEVICES: 'GPU-0', CUDA_DEVICE_ORDER: 'PCI_BUS_ID' }, moveToGpu });
 }
 
 const fallbacks = (ctx: RecordingContext) => ctx.logs.filter((l) => l.startsWith('Fall-back'));
@@ -84,6 +120,27 @@ describe('reencode_streaming on a placed GPU', () => {
       expect(run.args.slice(run.args.indexOf('-vf'), run.args.indexOf('-vf') + 6)).toEqual(['-vf', 'format=yuv420p', '-c:v', 'h264_nvenc', '-gpu', '0']);
     }
     expect(ctx.logs.join('\n')).toMatch(/Re-encode completed successfully/);
+    // the store moved the job (and its 4 GB) to GPU 1 before the step ran there
+    expect(ctx.logs).toContain("Moved to GPU 1: the job's VRAM reservation and NVENC session are held there now");
+    const moved = await f.stores.jobs.getJob(ctx.job.id);
+    expect([moved?.gpuIndex, moved?.gpuUuid, moved?.vramReserved]).toEqual([1, 'GPU-1', 4_000]);
+  }, 60_000);
+
+  it('GPU 1 has no room (another job holds 10 of its 12 GB): the moved step is skipped with the reason, software encodes, the job stays on GPU 0', async () => {
+    const { deps, calls } = depsWith([
+      { index: 0, uuid: 'GPU-0', failFullGpu: FULL_GPU_FAILS, failNvenc: NVENC_FAILS },
+      { index: 1, uuid: 'GPU-1' },
+    ]);
+    await startOn('reencode_streaming', { videoId: 'elsewhere' }, 1, 10_000);
+    {
+      const ctx = await onGpu0('reencode_streaming', { videoId: await video(), targetBitrate: 500, preset: 'ultrafast', crf: 30, outputPath: 'playback/r5.mp4' });
+      await reencodeStreamingProcessor(deps).run(ctx);
+      expect(ctx.logs).toContain('Step skipped: decode on CPU + h264_nvenc on GPU 1 (moved) (GPU 1: needs 4,000 MB, 2,000 free)');
+      const runs = calls();
+      expect(runs.map((c) => c.device)).toEqual(['GPU-0', 'GPU-0', 'GPU-0']);
+      expect(runs[2]!.args).toContain('libx264');
+      expect((await f.stores.jobs.getJob(ctx.job.id))?.gpuIndex).toBe(0);
+    }
   }, 60_000);
 
   it('a job that asked for GPU 0 is not moved: it goes to software after the GPU steps, with the real libx264', async () => {
@@ -144,5 +201,17 @@ describe('transcode on a placed GPU', () => {
     expect(cpu!.args).toEqual(expect.arrayContaining(["scale=-2:'min(ih,144)',format=yuv420p", 'hevc_nvenc', '-gpu']));
     expect([full!.device, cpu!.device]).toEqual(['GPU-0', 'GPU-0']);
     expect(ctx.logs.join('\n')).toMatch(/Copy published as videos\/t1\.mkv/);
+  }, 90_000);
+
+  it('moved to GPU 1, the ledger records the GPU the encode ran on (not GPU 0, the node\'s first card)', async () => {
+    const { deps } = depsWith([{ index: 0, uuid: 'GPU-0', failFullGpu: FULL_GPU_FAILS, failNvenc: NVENC_FAILS }, { index: 1, uuid: 'GPU-1' }]);
+    const media = { ...deps, encoders: { ...deps.encoders, gpus: [probe(0), { ...probe(1), name: 'NVIDIA RTX A5000' }] } };
+    const service = new TranscodeService({ store: f.stores.transcode, videos: f.stores.videos, library: f.library, nodeId: 'test', quarantineDays: 7, sharedStore: false, gpuName: () => 'NVIDIA RTX A4000' });
+    const params = transcodeParams.parse({ videoId: await video(), codec: 'h264', mode: 'copy', preset: 'ultrafast', skipBelowBitsPerPixel: 0, maxHeight: 144, outputPath: 'videos/t2.mp4', force: true });
+    const ctx = await onGpu0('transcode', params as unknown as Record<string, unknown>);
+    await transcodeProcessor({ media, service }).run(ctx);
+    expect(ctx.logs).toContain('Encoded with decode on CPU + h264_nvenc on GPU 1 (moved) after 2 fall-back(s)');
+    const entry = await f.stores.transcode.ledgerOfJob(ctx.job.id);
+    expect([entry?.outcome, entry?.encoder, entry?.gpu]).toEqual(['copied', 'h264_nvenc', 'NVIDIA RTX A5000 (GPU 1)']);
   }, 90_000);
 });

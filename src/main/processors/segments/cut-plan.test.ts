@@ -24,6 +24,19 @@ describe('planCuts', () => {
     for (const c of planCuts(clip(61, 25), 20)) expect(c.durationSeconds).toBeGreaterThanOrEqual(10);
   });
 
+  it('cuts at a stored scene cut within ±25 % of the chunk length of a planned cut, on the keyframe it falls on or nearest to', () => {
+    // a keyframe every second, cuts planned at 15, 30 and 45 s, a window of ±3.75 s: the scene cut at 33.2 s
+    // (keyframe 33) is in it; those at 18.9 s and 41 s are 3.9 s and 4 s away from a planned cut
+    const plain = planCuts(clip(60, 25), 15).map((c) => c.startSeconds);
+    expect(plain).toEqual([0, 15, 30, 45]);
+    const withScenes = planCuts(clip(60, 25), 15, [18.9, 33.2, 41]).map((c) => c.startSeconds);
+    expect(withScenes).toEqual([0, 15, 33, 45]);
+    // several in the window: the one nearest the plan (18.6 s → keyframe 19, nearer 17 than 14); a scene time counts from the first frame
+    expect(planCuts(clip(60, 25, 2), 15, [12, 16.6, 28.7]).map((c) => c.startSeconds)).toEqual([2, 19, 31, 47]);
+    // the minimum chunk length still holds: a scene cut too close to the previous cut is passed over
+    expect(planCuts(clip(60, 25), 20, [7]).map((c) => c.startSeconds)).toEqual([0, 20, 40]);
+  });
+
   it('seeks relative to the container start time', () => {
     const chunks = planCuts(clip(40, 25, 1.4), 20);
     expect(chunks[1]!.startSeconds).toBeCloseTo(21.4, 6);

@@ -1,6 +1,7 @@
 /**
  * Where a segmented encode cuts its input, pure: at the keyframe nearest each multiple of the chunk
- * length (a chunk never shorter than half of it), each chunk described by the frames it must hold.
+ * length, or at a scene cut near it where the video's scenes are known (a chunk never shorter than
+ * half of it), each chunk described by the frames it must hold.
  *
  * Frame-exact seams rest on two facts of ffmpeg's input seeking: `-ss X` before `-i` starts decoding
  * at the keyframe at or before X and drops every frame whose time is below X; `-frames:v N` stops
@@ -47,20 +48,49 @@ function firstAtOrAfter(frames: readonly number[], t: number): number {
   return lo;
 }
 
-/** The chunks of a video cut near every `chunkSeconds`; one chunk when it has no usable keyframe to cut at. */
-export function planCuts(times: FrameTimes, chunkSeconds: number): Chunk[] {
+/** How far from a planned cut a scene cut may be and still win over the keyframe nearest the plan (a fraction of the chunk length). */
+export const SCENE_WINDOW = 0.25;
+
+/** The element of the ascending `sorted` nearest `t`, or null when empty. */
+function nearest(sorted: readonly number[], t: number): number | null {
+  const i = firstAtOrAfter(sorted, t);
+  const after = sorted[i];
+  const before = sorted[i - 1];
+  if (before === undefined) return after ?? null;
+  if (after === undefined) return before;
+  return t - before <= after - t ? before : after;
+}
+
+/**
+ * The chunks of a video cut near every `chunkSeconds`; one chunk when it has no usable keyframe to cut at.
+ * `sceneCuts` (s from the first frame, the analysis store's scene starts): a scene cut within
+ * ±SCENE_WINDOW of a chunk length of a planned cut wins over the plain keyframe nearest the plan, cut
+ * at the keyframe nearest the scene cut (an encoder puts one there: a seam there costs no bits and no
+ * visible change of quality mid-shot); the one nearest the planned time when several qualify.
+ */
+export function planCuts(times: FrameTimes, chunkSeconds: number, sceneCuts: readonly number[] = []): Chunk[] {
   const { frames } = times;
   if (frames.length === 0) return [];
   const first = frames[0]!;
   const end = frames.at(-1)! + lastInterval(frames);
   const cuts = [first];
   const keys = times.keyframes.filter((k) => k > first);
+  // each scene cut as the keyframe it falls on (or nearest to), in the frames' time base
+  const sceneKeys = [...new Set(sceneCuts.map((t) => nearest(keys, first + t)).filter((k): k is number => k !== null))].sort((a, b) => a - b);
+  const window = chunkSeconds * SCENE_WINDOW;
   for (let target = first + chunkSeconds; end - target > chunkSeconds / 2; target += chunkSeconds) {
     const last = cuts.at(-1)!;
+    const usable = (k: number) => k - last >= chunkSeconds / 2 && end - k >= chunkSeconds / 2;
     let best: number | null = null;
-    for (const k of keys) {
-      if (k - last < chunkSeconds / 2 || end - k < chunkSeconds / 2) continue;
+    for (const k of sceneKeys) {
+      if (!usable(k) || Math.abs(k - target) > window) continue;
       if (best === null || Math.abs(k - target) < Math.abs(best - target)) best = k;
+    }
+    if (best === null) {
+      for (const k of keys) {
+        if (!usable(k)) continue;
+        if (best === null || Math.abs(k - target) < Math.abs(best - target)) best = k;
+      }
     }
     if (best !== null && best !== last) cuts.push(best);
   }

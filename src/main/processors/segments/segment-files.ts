@@ -19,9 +19,14 @@ export function workDirOf(parentJobId: string): string {
 }
 
 export const chunkName = (index: number) => `chunk-${String(index).padStart(4, '0')}.mp4`;
-export const chunkPartialName = (index: number) => `chunk-${String(index).padStart(4, '0')}.partial.mp4`;
+/**
+ * A partial carries its attempt's token (`<job id token>-a<attempt>`, publish-output.ts attemptToken):
+ * a frozen attempt that wakes up after its lease was taken over writes its own file, never the one
+ * the current attempt is writing.
+ */
+export const chunkPartialName = (index: number, token: string) => `chunk-${String(index).padStart(4, '0')}.${token}.partial.mp4`;
 export const audioName = (container: 'mp4' | 'mkv') => (container === 'mp4' ? 'audio.m4a' : 'audio.mka');
-export const audioPartialName = (container: 'mp4' | 'mkv') => (container === 'mp4' ? 'audio.partial.m4a' : 'audio.partial.mka');
+export const audioPartialName = (container: 'mp4' | 'mkv', token: string) => `audio.${token}.partial.${container === 'mp4' ? 'm4a' : 'mka'}`;
 
 /** Removes a work folder (absolute), whatever is in it. */
 export async function removeWorkDir(absolute: string): Promise<void> {

@@ -6,7 +6,8 @@
  * jobs, the audio job and the parent's wait (SegmentStore.handOff); the attempt then ends as a
  * hand-off (HandedToChildren: back to waiting, no retry spent, no slot held).
  *
- * Join (every child ended): a child that failed or was cancelled fails the parent with its reason
+ * Join (every child ended, or one failed): a chunk stopped by the live guard across chunks
+ * (segment-guard.ts) makes the join return `guarded` (the transcode keeps the original); a child that failed or was cancelled fails the parent with its reason
  * (a retry of the parent retries that part only: runtime/segments/segment-cascade.ts); each chunk file is checked (frame count) and
  * only a missing or damaged one is encoded again; then the concat demuxer copies the chunks, the
  * audio and the original's subtitles, attachments, tags and chapters into the transcode's partial,
@@ -16,7 +17,7 @@
  * between the hand-off and the attempt's end re-runs it as a join or a wait).
  */
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { VideoRecord } from '../../core/library-ports';
 import type { JobRecord, NewJob } from '../../core/ports';
@@ -31,9 +32,10 @@ import type { MediaStreams } from '../transcode/stream-probe';
 import type { StreamPlan } from '../transcode/transcode-args';
 import { qualityFor, type Container, type TranscodeCodec, type TranscodeParams } from '../transcode/transcode-settings';
 import type { AudioParams, ChunkParams } from './chunk-processors';
-import { planCuts, type Chunk } from './cut-plan';
+import { planCuts, SCENE_WINDOW, type Chunk } from './cut-plan';
 import { HandedToChildren } from './hand-off';
 import { runFfmpeg } from './run-ffmpeg';
+import { GUARD_TRIPPED } from './segment-guard';
 import { audioName, chunkName, probeChunk, probeFrameTimes, workDirOf } from './segment-files';
 import type { SegmentStore } from '../../core/segment-ports';
 
@@ -50,6 +52,8 @@ export interface SegmentInput {
   readonly chunk: Pick<ChunkParams, 'recipe' | 'quality' | 'preset' | 'maxHeight' | 'targetBitrate'>;
   /** Whether the one-piece encode would start on a hardware encoder (`auto` then keeps one piece). */
   readonly hardwareFirst: boolean;
+  /** A replace with the live guard on: the chunks project the output's size as they finish (segment-guard.ts). */
+  readonly guard?: boolean;
   readonly audioBitrateKbps: number;
   /** Re-encode's audio is stereo. */
   readonly audioChannels?: number;
@@ -88,11 +92,15 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) 
   return out;
 }
 
-/** The chunk length to use, or null for one encode. Pure. */
-export function chunkSecondsFor(segments: TranscodeParams['segments'], durationSeconds: number, hardwareFirst: boolean): number | null {
+/**
+ * The chunk length to use, or null for one encode. Pure. `auto` splits an input longer than
+ * AUTO_MIN_SECONDS when its encode would be software (a hardware encoder is fast enough in one
+ * piece), or always in a fleet (`fleet`: the store is shared, so the parts spread over its nodes).
+ */
+export function chunkSecondsFor(segments: TranscodeParams['segments'], durationSeconds: number, hardwareFirst: boolean, fleet = false): number | null {
   if (segments === 'off') return null;
   if (typeof segments === 'object') return segments.seconds;
-  return durationSeconds > AUTO_MIN_SECONDS && !hardwareFirst ? DEFAULT_CHUNK_SECONDS : null;
+  return durationSeconds > AUTO_MIN_SECONDS && (!hardwareFirst || fleet) ? DEFAULT_CHUNK_SECONDS : null;
 }
 
 const partKey = (type: string, params: unknown) => (type === 'encode_audio' ? 'audio' : `chunk:${(params as ChunkParams).index}`);
@@ -104,6 +112,22 @@ function childJob(parent: JobRecord, type: 'encode_chunk' | 'encode_audio', para
   return {
     id: newJobId(), type, params: params as unknown as Record<string, unknown>, priority: parent.priority, resourceCategory: parent.resourceCategory,
     vramRequired: 0, maxRetries: parent.maxRetries, createdAt: now, createdBy: parent.createdBy, parentJobId: parent.id, pipelineRunId: null,
+  };
+}
+
+/** The params of the chunk job of plan chunk `c` (of `total`). */
+function chunkParamsOf(parentJobId: string, s: SegmentInput, c: Chunk, total: number, guardAgainstBytes: number | null): ChunkParams {
+  return {
+    parentJobId, input: s.video.path, workDir: workDirOf(parentJobId), index: c.index, total, seekSeconds: c.seekSeconds, startSeconds: c.startSeconds, durationSeconds: c.durationSeconds, frames: c.frames,
+    codec: s.codec, ...s.chunk, ...(guardAgainstBytes ? { guardAgainstBytes } : {}),
+  };
+}
+
+/** The params of the audio job: every kept track, encoded as the unsegmented encode would. */
+function audioParamsOf(parentJobId: string, s: SegmentInput): AudioParams {
+  return {
+    parentJobId, input: s.video.path, workDir: workDirOf(parentJobId), container: s.container, durationSeconds: s.durationSeconds,
+    tracks: s.plan.audio.map((a) => ({ ...a })), bitrateKbps: s.audioBitrateKbps, ...(s.audioChannels ? { channels: s.audioChannels } : {}),
   };
 }
 
@@ -125,9 +149,9 @@ async function handOff(ctx: JobContext, store: SegmentStore, children: readonly 
 }
 
 /** The segment fields of a transcode's params: its codec's software encoder at its quality and preset. */
-export function transcodeSegments(p: TranscodeParams, media: MediaDeps): Pick<SegmentInput, 'segments' | 'codec' | 'chunk' | 'hardwareFirst' | 'audioBitrateKbps'> {
+export function transcodeSegments(p: TranscodeParams, media: MediaDeps): Pick<SegmentInput, 'segments' | 'codec' | 'chunk' | 'hardwareFirst' | 'audioBitrateKbps' | 'guard'> {
   return {
-    segments: p.segments, codec: p.codec, audioBitrateKbps: p.audioBitrate,
+    segments: p.segments, codec: p.codec, audioBitrateKbps: p.audioBitrate, guard: p.mode === 'replace' && p.liveGuard,
     chunk: { recipe: 'transcode', quality: qualityFor(p, p.codec, 'software'), preset: p.preset, ...(p.maxHeight ? { maxHeight: p.maxHeight } : {}) },
     hardwareFirst: familyOf(encoderOrder(p.codec, media.encoders.available)[0]!) !== 'software',
   };
@@ -143,14 +167,15 @@ export async function segmentStage(ctx: JobContext, media: MediaDeps, store: Seg
   const work = media.library.resolve(workDir);
   const encoder = SOFTWARE_ENCODER[s.codec];
   if (children.length === 0) {
-    const chunkSeconds = chunkSecondsFor(s.segments, s.durationSeconds, s.hardwareFirst);
+    const chunkSeconds = chunkSecondsFor(s.segments, s.durationSeconds, s.hardwareFirst, store?.shared ?? false);
     if (chunkSeconds === null) return null;
     if (!store) {
       if (typeof s.segments === 'object') throw new JobError('Segment mode needs a job store that can hold chunk jobs, which this runtime has not', false);
       return null;
     }
-    const times = await probeFrameTimes(ctx, s.tools.ffprobe.path, s.inputPath, s.streams.video.index);
-    const chunks = planCuts(times, chunkSeconds);
+    const [times, scenes] = await Promise.all([probeFrameTimes(ctx, s.tools.ffprobe.path, s.inputPath, s.streams.video.index), store.sceneCuts(s.video.id)]);
+    const chunks = planCuts(times, chunkSeconds, scenes);
+    if (scenes.length > 0) ctx.log(`Segment mode: ${scenes.length} scene cut(s) of the analysis considered as cut points (within ±${SCENE_WINDOW * 100} % of the chunk length of a planned cut)`);
     if (chunks.length < 2) {
       ctx.log(`Segment mode: no keyframe to cut at near every ${chunkSeconds} s; encoding in one piece`);
       return null;
@@ -159,16 +184,9 @@ export async function segmentStage(ctx: JobContext, media: MediaDeps, store: Seg
     const planFile: PlanFile = { fingerprint: s.fingerprint, chunkSeconds, chunks };
     await writeFile(join(work, 'plan.json'), JSON.stringify(planFile, null, 1));
     const now = Date.now();
-    const base = { parentJobId: ctx.job.id, input: s.video.path, workDir };
-    const jobs = chunks.map((c) =>
-      childJob(ctx.job, 'encode_chunk', {
-        ...base, index: c.index, total: chunks.length, seekSeconds: c.seekSeconds, startSeconds: c.startSeconds, durationSeconds: c.durationSeconds, frames: c.frames,
-        codec: s.codec, ...s.chunk,
-      }, now),
-    );
-    if (s.plan.audio.length > 0) {
-      jobs.push(childJob(ctx.job, 'encode_audio', { ...base, container: s.container, durationSeconds: s.durationSeconds, tracks: s.plan.audio.map((a) => ({ ...a })), bitrateKbps: s.audioBitrateKbps, ...(s.audioChannels ? { channels: s.audioChannels } : {}) }, now));
-    }
+    const guardAgainstBytes = s.guard ? (await stat(s.inputPath)).size : null;
+    const jobs = chunks.map((c) => childJob(ctx.job, 'encode_chunk', chunkParamsOf(ctx.job.id, s, c, chunks.length, guardAgainstBytes), now));
+    if (s.plan.audio.length > 0) jobs.push(childJob(ctx.job, 'encode_audio', audioParamsOf(ctx.job.id, s), now));
     ctx.log(`Segment mode: ${chunks.length} chunks of about ${chunkSeconds} s cut at keyframes (${chunks.map((c) => c.frames).join(', ')} frames), encoded with ${encoder}${s.plan.audio.length > 0 ? ', the audio once' : ''}; work folder ${workDir}`);
     return handOff(ctx, store, jobs, `Handed to ${jobs.length} part job(s)`);
   }
@@ -177,14 +195,27 @@ export async function segmentStage(ctx: JobContext, media: MediaDeps, store: Seg
   const parts = latestByPart(children);
   const ended = [...parts.values()].filter((c) => c.status === 'failed' || c.status === 'cancelled');
   const now = Date.now();
+  // the live guard across chunks tripped: the original stays (the transcode records kept_original); the parts not done are cancelled with the parent's end
+  const guarded = ended.find((c) => c.status === 'failed' && c.lastError?.startsWith(GUARD_TRIPPED));
+  if (guarded) {
+    const reason = guarded.lastError!.slice(GUARD_TRIPPED.length + 2);
+    ctx.log(`Segment mode: ${labelOf(guarded)} stopped the encode: ${reason}`);
+    return { encoder, args: () => [], join: async () => ({ kind: 'guarded', encoder, reason }) };
+  }
   // a retry of the parent re-queues these first (runtime/segments/segment-cascade.ts)
   if (ended[0]) throw new JobError(`${PART_FAILED}: ${labelOf(ended[0])} ${ended[0].status} (job ${ended[0].id}): ${ended[0].lastError ?? 'cancelled'}`, false);
   const open = [...parts.values()].filter((c) => !ENDED.has(c.status));
   if (open.length > 0) return handOff(ctx, store!, [], `${open.length} part(s) still running`);
   const plan = JSON.parse(await readFile(join(work, 'plan.json'), 'utf8').catch(() => 'null')) as PlanFile | null;
   if (plan && plan.fingerprint !== s.fingerprint) throw new JobError('The original changed while its chunks were encoded; its chunks cannot be joined', false);
-  const chunks = [...parts.values()].filter((c) => c.type === 'encode_chunk').map((c) => c.params as unknown as ChunkParams).sort((a, b) => a.index - b.index);
-  const audio = parts.get('audio')?.params as unknown as AudioParams | undefined;
+  const known = [...parts.values()].filter((c) => c.type === 'encode_chunk').map((c) => c.params as unknown as ChunkParams).sort((a, b) => a.index - b.index);
+  // every index of the plan is joined: a part whose row is gone (retention, a hand edit) is checked
+  // from its file and encoded again when that is missing, never left out of the concat
+  const guardBytes = known[0]?.guardAgainstBytes ?? (s.guard ? (await stat(s.inputPath)).size : null);
+  const chunks = plan ? plan.chunks.map((c) => known.find((k) => k.index === c.index) ?? chunkParamsOf(ctx.job.id, s, c, plan.chunks.length, guardBytes)) : known;
+  const total = known[0]?.total ?? 0;
+  if (!plan && (chunks.length !== total || chunks.some((c, i) => c.index !== i))) throw new JobError(`The work folder's plan.json is gone and ${total - chunks.length} chunk job(s) with it; the chunks cannot be joined`, false);
+  const audio = (parts.get('audio')?.params as unknown as AudioParams | undefined) ?? (s.plan.audio.length > 0 ? audioParamsOf(ctx.job.id, s) : undefined);
   const redo: NewJob[] = [];
   // demux-only probes, a few at a time (one after the other they cost more than the concat)
   const found = await mapLimit(chunks, 4, (c) => probeChunk(ctx, s.tools.ffprobe.path, join(work, chunkName(c.index))));

@@ -97,9 +97,15 @@ describe('segment mode', () => {
     expect(all.filter((j) => j.parentJobId === id)).toHaveLength(7);
 
     await runtime.execute('setJobPriority', { id, priority: 2 });
-    const waiting = (await runtime.execute('getJobChildren', { id })).data.filter((c) => c.status === 'pending' || c.status === 'queued');
+    const parts = (await runtime.execute('getJobChildren', { id })).data;
+    const waiting = parts.filter((c) => c.status === 'pending' || c.status === 'queued');
     expect(waiting.length).toBeGreaterThan(0);
     for (const c of waiting) expect(c.priority).toBe(2);
+    // a running part keeps running, at the new priority (its retry, if any, waits at it)
+    const running = parts.filter((c) => c.status === 'running');
+    expect(running.length).toBeGreaterThan(0);
+    for (const c of running) expect(c.priority).toBe(2);
+    for (const c of parts.filter((p) => p.status === 'completed')) expect(c.priority, 'an ended part is left as it was').not.toBe(2);
 
     const cancelled = await runtime.execute('cancelJob', { id });
     expect(cancelled.status).toBe('cancelled');
@@ -113,41 +119,63 @@ describe('segment mode', () => {
     expect((await runtime.execute('getJob', { id })).status).toBe('cancelled');
   }, 200_000);
 
-  it('fails the job when a part ends badly, saying which; a retry of the job retries only that part', async () => {
+  it('fails the job when a part ends badly, saying which, and cancels its parts not done; a retry of the job encodes only the parts not done', async () => {
     const runtime = t.embedded.runtime;
     const { id } = await runtime.execute('createJob', { type: 'transcode', params: { videoId: ids['long.mp4'], ...lossless, segments: { seconds: 15 }, outputPath: 'videos/retried.mp4' } });
-    const parts = await waitFor(async () => {
+    const planned = await waitFor(async () => {
       const { data } = await runtime.execute('getJobChildren', { id });
       return data.length > 0 ? data : undefined;
     }, 60_000, 'the plan');
     await runtime.execute('pauseQueue', { category: 'gpu_encode' });
-    const victim = parts.find((p) => p.type === 'encode_chunk' && (p.params as { index: number }).index === 5)!;
+    const victim = planned.find((p) => p.type === 'encode_chunk' && (p.params as { index: number }).index === 5)!;
+    // parts still waiting when the job fails: paused, so nothing but the failure's cascade can end them
+    const held: string[] = [];
+    for (const p of (await runtime.execute('getJobChildren', { id })).data) {
+      if (p.id === victim.id || !['pending', 'queued'].includes(p.status)) continue;
+      await runtime.execute('pauseJob', { id: p.id });
+      held.push(p.id);
+    }
+    expect(held.length, 'some parts wait when the queue pauses').toBeGreaterThan(0);
     await runtime.execute('cancelJob', { id: victim.id });
     await runtime.execute('resumeQueue', { category: 'gpu_encode' });
     const failed = await t.waitForEnd(id, 120_000);
     expect(failed.status, failed.log).toBe('failed');
     expect(failed.lastError).toBe(`A part of the segmented encode failed: chunk 6 of 7 cancelled (job ${victim.id}): cancelled`);
-    await waitFor(async () => (await runtime.execute('getJobChildren', { id })).data.every((c) => ['completed', 'failed', 'cancelled'].includes(c.status)) || undefined, 60_000, 'the other parts to end');
-    expect(existsSync(join(dir, 'library', '.segments', id)), 'a failed part keeps the others for a retry').toBe(true);
+    const ended = await waitFor(async () => {
+      const { data } = await runtime.execute('getJobChildren', { id });
+      return data.every((c) => ['completed', 'failed', 'cancelled'].includes(c.status)) ? data : undefined;
+    }, 60_000, 'the other parts to end with the job');
+    const withParent = await Promise.all(ended.filter((c) => c.id !== victim.id && c.status === 'cancelled').map((c) => runtime.execute('getJob', { id: c.id })));
+    expect(withParent.map((c) => c.id).sort(), 'the waiting parts are cancelled with the failed job').toEqual(expect.arrayContaining(held.sort()));
+    for (const c of withParent) expect(c.log).toContain(`CANCELLED BECAUSE ITS PARENT ${id} FAILED`);
+    const done = ended.filter((c) => c.status === 'completed').map((c) => c.id);
+    expect(existsSync(join(dir, 'library', '.segments', id)), 'the finished chunks are kept for a retry').toBe(true);
 
     await runtime.execute('retryJob', { id });
-    const done = await t.waitForEnd(id, 120_000);
-    expect(done.status, done.log).toBe('completed');
+    const retried = await t.waitForEnd(id, 120_000);
+    expect(retried.status, retried.log).toBe('completed');
     const after = await childrenOf(id);
     expect(after).toHaveLength(8);
     for (const c of after) expect(c.status, c.log).toBe('completed');
-    expect(after.filter((c) => /RETRIED WITH ITS PARENT/.test(c.log)).map((c) => c.id), 'only the cancelled part is retried').toEqual([victim.id]);
-    for (const c of after) expect((c.log.match(/Started attempt/g) ?? []).length, `${c.id} ran once`).toBe(1);
+    expect(after.filter((c) => /RETRIED WITH ITS PARENT/.test(c.log)).map((c) => c.id).sort(), 'only the parts not done are retried').toEqual([victim.id, ...withParent.map((c) => c.id)].sort());
+    for (const c of after.filter((a) => done.includes(a.id))) expect((c.log.match(/Started attempt/g) ?? []).length, `${c.id} ran once`).toBe(1);
     const [src, out] = await Promise.all([frameHashes(join(dir, 'library', 'videos', 'long.mp4')), frameHashes(join(dir, 'library', 'videos', 'retried.mp4'))]);
     expect(out).toEqual(src);
   }, 200_000);
 
-  it('segments a reencode_streaming job too: its own H.264 arguments per chunk, its step checks and publishes the join, frame times as unsegmented', async () => {
+  it('segments a reencode_streaming job too: its own H.264 arguments per chunk, cuts at a stored scene cut, its step checks and publishes the join, frame times as unsegmented', async () => {
     const params = { videoId: ids['long.mp4'], crf: 0, preset: 'ultrafast', targetBitrate: 100_000 };
+    // a scene cut 3.1 s after the plan's 40 s (window ±5 s): the cut moves to its keyframe (44 s, keyframes every 2 s); one 7 s off is passed over
+    const scene = (index: number, startSeconds: number, endSeconds: number) => ({ index, startSeconds, endSeconds, score: index === 0 ? 0 : 0.6, motion: null, keyframePath: null, clipPath: null });
+    await t.analysis!.replaceScenes(ids['long.mp4']!, 'scene-job', [scene(0, 0, 13), scene(1, 13, 43.1), scene(2, 43.1, 100)], Date.now());
     const seg = await t.runJob('reencode_streaming', { ...params, segments: { seconds: 20 }, outputPath: 'playback/seg.mp4' }, 180_000);
+    await t.analysis!.replaceScenes(ids['long.mp4']!, 'scene-job', [], Date.now());
     expect(seg.status, seg.log).toBe('completed');
     expect(seg.log).toMatch(/Segment mode: 5 chunks of about 20 s/);
+    expect(seg.log).toMatch(/2 scene cut\(s\) of the analysis considered/);
     const parts = await childrenOf(seg.id);
+    const starts = parts.filter((p) => p.type === 'encode_chunk').map((p) => (p.params as { startSeconds: number }).startSeconds).sort((a, b) => a - b);
+    expect(starts.map((x) => Math.round(x * 100) / 100)).toEqual([0, 20, 44, 60, 80]);
     expect(parts.map((p) => p.type).sort()).toEqual(['encode_audio', 'encode_chunk', 'encode_chunk', 'encode_chunk', 'encode_chunk', 'encode_chunk']);
     expect(parts.find((p) => p.type === 'encode_chunk')!.log).toMatch(/-maxrate 100000k/);
     const one = await t.runJob('reencode_streaming', { ...params, segments: 'off', outputPath: 'playback/one.mp4' }, 180_000);

@@ -115,6 +115,8 @@ export async function runTagPass(ctx: JobContext, input: InputVideo, p: Omit<Tag
     cwd: p.workDir,
     durationSeconds: input.durationSeconds,
     signal: ctx.signal,
+    // the GPU pin of a job placed on one GPU (CUDA_VISIBLE_DEVICES, media/gpu-pinning.ts)
+    ...(ctx.env && Object.keys(ctx.env).length > 0 ? { env: { ...process.env, ...ctx.env } } : {}),
     consoleBuffer: ctx.console,
     tailLines: 80,
     onActivity: () => ctx.heartbeat(),

@@ -21,6 +21,7 @@ import { OUTPUT_PROBLEM } from '../steps/output-failure';
 import { quoteForLog } from '../steps/ffmpeg-step';
 import { classifyToolFailure } from '../steps/tool-failure';
 import { resultWhileTracked } from '../steps/tracked-result';
+import { moveForStep, skippedLine } from '../encode/gpu-move-step';
 import { fallbackLine, stepEnv, type FallbackRecord, type PipelineStep } from '../encode/gpu-pipeline';
 import { familyOf, type TranscodeEncoderId } from './codec-encoders';
 import { errorLines, liveGuardVerdict } from './proof';
@@ -119,12 +120,20 @@ const labelOf = (v: EncodeVariant) => v.step?.label ?? v.encoder;
 /** Encodes with the first variant that works; throws the last failure. Each fall-back is logged (`Fall-back N: …`) and returned. */
 export async function encodeWithFallbacks(ctx: JobContext, r: EncodeRequest): Promise<EncodeResult> {
   const fallbacks: FallbackRecord[] = [];
+  let lastError: unknown = null;
   for (const [i, variant] of r.encoders.entries()) {
+    // a step on another GPU runs only once the store has moved the job there (encode/gpu-move-step.ts)
+    const skipped = variant.step ? await moveForStep(ctx, variant.step) : null;
+    if (skipped !== null) {
+      ctx.log(skippedLine(variant.step!, skipped));
+      continue;
+    }
     const software = familyOf(variant.encoder) === 'software';
     ctx.log(`Encoder: ${variant.encoder}${software ? ' (software)' : ' (hardware)'}${variant.step ? ` — ${variant.step.label}` : ''}`);
     try {
       return { ...(await encodeOnce(ctx, r, variant)), ...(variant.step ? { step: variant.step } : {}), fallbacks };
     } catch (error) {
+      lastError = error;
       const last = i === r.encoders.length - 1;
       const permanent = error instanceof JobError && (NO_FALLBACK.test(error.message) || OUTPUT_PROBLEM.test(error.message));
       if (last || ctx.signal.aborted || permanent) throw error;
@@ -133,5 +142,5 @@ export async function encodeWithFallbacks(ctx: JobContext, r: EncodeRequest): Pr
       ctx.log(fallbackLine(fallbacks.length, f));
     }
   }
-  throw new JobError('No encoder to try', false);
+  throw lastError ?? new JobError('No encoder to try', false);
 }

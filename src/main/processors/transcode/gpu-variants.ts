@@ -7,7 +7,8 @@
  */
 import type { EncoderInventory } from '../media/hardware-encoders';
 import type { JobRecord } from '../../core/ports';
-import { planPipeline, stepDevice, type PipelinePlan } from '../encode/gpu-pipeline';
+import { planPipeline, stepDevice, type PipelinePlan, type PipelineStep } from '../encode/gpu-pipeline';
+import type { GpuProbeResult } from '../media/gpu-probe';
 import type { EncodeVariant } from './encode-step';
 import { familyOf, SOFTWARE_ENCODER, type TranscodeEncoderId } from './codec-encoders';
 import type { TranscodeCodec } from './transcode-settings';
@@ -56,4 +57,21 @@ export function variantArgs(v: EncodeVariant): { decode?: 'cuda' | 'cuda_frames'
   if (v.step.kind === 'nvdec_software') return { decode: 'cuda', ...gpu };
   if (v.step.kind === 'software') return {};
   return gpu;
+}
+
+/**
+ * The ledger's `gpu` for an encode: the GPU its SUCCESSFUL step ran on ("NVIDIA RTX A4000 (GPU 1)",
+ * by the per-GPU probe's name of that index), null for a software encode (an NVDEC-decode step
+ * encodes in software too). An NVENC step that was not pinned runs on ffmpeg's default device,
+ * named by `defaultGpuName`; QSV/VAAPI encodes are named by their family. Pure.
+ */
+export function ledgerGpu(encoder: TranscodeEncoderId, step: PipelineStep | undefined, probes: readonly Pick<GpuProbeResult, 'index' | 'name'>[], defaultGpuName: string | null): string | null {
+  const family = familyOf(encoder);
+  if (family === 'software') return null;
+  const index = step?.gpu?.index;
+  if (index !== undefined && index !== null) {
+    const name = probes.find((p) => p.index === index)?.name;
+    return name ? `${name} (GPU ${index})` : `GPU ${index}`;
+  }
+  return family === 'nvenc' ? (defaultGpuName ?? family) : family;
 }

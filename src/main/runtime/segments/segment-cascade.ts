@@ -2,10 +2,19 @@
  * A segmented encode is one job to the user (#20): what is done to the parent is done to its parts,
  * and the parent's view carries their aggregate.
  * - cancel: every part not ended is cancelled too (a running one is stopped by the node that runs
- *   it); the work folder is removed once no part runs any more;
+ *   it); the work folder is removed once no part runs any more. A parent cancelled while its own
+ *   attempt runs (plan or join) does it when that attempt ends (onTransitions, `cancelled`);
+ * - failure: a parent that fails (a part failed for good) cancels its parts not ended, running ones
+ *   included, so no node keeps encoding for a job that has failed; the work folder and its finished
+ *   chunks are KEPT, since a retry of the parent encodes only the parts that did not finish (the
+ *   cleaner removes the folder of a parent that ends for good otherwise);
+ * - completion with parts not done (the live guard across chunks kept the original): they are
+ *   cancelled and the work folder is removed once none runs;
  * - pause / resume: the waiting parts are paused / resumed (running parts finish their chunk);
- * - retry: the parts that failed or were cancelled are retried (the parent then waits for them);
- * - priority: the waiting and paused parts take the parent's new priority;
+ * - retry: the parts that failed or were cancelled are retried first, then the parent (which then
+ *   waits for them); a late `failed` transition of the parent does not cancel parts queued after it;
+ * - priority: every part not ended takes the parent's new priority (a running one keeps running, and
+ *   its retry, if it needs one, waits at the new priority);
  * - views: `chunks` (total, done, running, failed, ETA) and, while the parent waits for its parts,
  *   `progress` aggregated over the chunks by duration (chunk-progress.ts).
  */
@@ -15,6 +24,7 @@ import type { Clock, JobRecord, JobStore } from '../../core/ports';
 import { removeWorkDir } from '../../processors/segments/segment-files';
 import type { SegmentStore } from '../../core/segment-ports';
 import type { Dispatcher } from '../dispatcher';
+import type { JobTransition } from '../transitions';
 import { chunkProgress, latestParts } from './chunk-progress';
 
 export interface SegmentRuntimeDeps {
@@ -26,6 +36,8 @@ export interface SegmentRuntimeDeps {
 }
 
 const ENDED = new Set(['completed', 'failed', 'cancelled']);
+/** The job types that can be split into parts. */
+const PARENTS = new Set(['transcode', 'reencode_streaming']);
 /** How long a cancel waits for running parts to stop before removing the work folder anyway (the cleaner removes what is left). */
 const SETTLE_MS = 30_000;
 
@@ -48,7 +60,7 @@ export class SegmentCascade {
     const now = this.deps.clock.now();
     return Promise.all(
       views.map(async (v) => {
-        if (v.type !== 'transcode') return v;
+        if (!PARENTS.has(v.type)) return v;
         const agg = chunkProgress(await this.deps.store.children(v.id), now);
         if (!agg) return v;
         return { ...v, chunks: agg.chunks, ...(isLiveStatus(v.status) || ENDED.has(v.status) ? {} : { progress: agg.progress }) };
@@ -57,21 +69,59 @@ export class SegmentCascade {
   }
 
   async cancel(parent: JobRecord, actor: string): Promise<void> {
-    if (parent.type !== 'transcode' || parent.status !== 'cancelled') return;
-    const open = latestParts(await this.deps.store.children(parent.id)).filter((c) => !ENDED.has(c.status));
+    if (!PARENTS.has(parent.type) || parent.status !== 'cancelled') return;
+    await this.cancelParts(parent, `WITH ITS PARENT ${parent.id} BY ${actor}`);
+    void this.removeWhenSettled(parent.id);
+  }
+
+  /**
+   * This node's transitions (create-runtime observes them): a parent that failed cancels its parts
+   * not ended. Its work folder is kept: the finished chunks are what a retry of the parent reuses.
+   */
+  onTransitions(changes: readonly JobTransition[]): void {
+    for (const { job, to } of changes) {
+      if (!PARENTS.has(job.type)) continue;
+      if (to === 'failed') void this.cancelParts(job, `BECAUSE ITS PARENT ${job.id} FAILED`, true).catch((error: unknown) => console.error(`Could not cancel the parts of failed job ${job.id}:`, error));
+      // a parent cancelled while its attempt ran (its plan or its join) becomes cancelled here, when the attempt ends
+      if (to === 'cancelled') {
+        void this.cancelParts(job, `WITH ITS PARENT ${job.id}`)
+          .then(() => this.removeWhenSettled(job.id))
+          .catch((error: unknown) => console.error(`Could not cancel the parts of cancelled job ${job.id}:`, error));
+      }
+      // a parent that completed with parts not done kept its original (the live guard across chunks): they are of no use now
+      if (to === 'completed') {
+        void this.cancelParts(job, `BECAUSE ITS PARENT ${job.id} ENDED WITHOUT THEM`)
+          .then((n) => (n > 0 ? this.removeWhenSettled(job.id) : undefined))
+          .catch((error: unknown) => console.error(`Could not cancel the parts of job ${job.id}:`, error));
+      }
+    }
+  }
+
+  /**
+   * Cancels the latest job of each part not ended; a running one is stopped here, or by its node (the store tells it).
+   * `onlyBeforeEnd`: the parent failed; if it has been retried since (its parts re-queued first), the
+   * parts queued after its failure are the retry's and are left alone.
+   */
+  private async cancelParts(parent: JobRecord, why: string, onlyBeforeEnd = false): Promise<number> {
+    if (onlyBeforeEnd) {
+      const now = await this.deps.jobs.getJob(parent.id);
+      if (!now || now.status !== parent.status) return 0;
+    }
+    const endedAt = parent.completedAt ?? Number.POSITIVE_INFINITY;
+    const open = latestParts(await this.deps.store.children(parent.id)).filter((c) => !ENDED.has(c.status) && (!onlyBeforeEnd || c.enqueuedAt <= endedAt));
     const changed: JobRecord[] = [];
     for (const c of open) {
       const { job, applied } = await this.deps.jobs.cancelJob({
         jobId: c.id, at: this.deps.clock.now(),
-        logLine: `--- CANCELLED WITH ITS PARENT ${parent.id} BY ${actor} ---`,
-        requestedLogLine: `--- CANCEL REQUESTED WITH ITS PARENT ${parent.id} BY ${actor}: stopping its process ---`,
+        logLine: `--- CANCELLED ${why} ---`,
+        requestedLogLine: `--- CANCEL REQUESTED ${why}: stopping its process ---`,
       });
       if (!applied) continue;
       if (job.status !== 'cancelled') this.deps.dispatcher.stopAttempt(job.id, 'cancel');
       changed.push(job);
     }
     if (changed.length > 0) this.deps.onJobsChanged(changed);
-    void this.removeWhenSettled(parent.id);
+    return changed.length;
   }
 
   async pause(parent: JobRecord, actor: string): Promise<void> {
@@ -83,17 +133,23 @@ export class SegmentCascade {
     this.deps.dispatcher.requestDispatch();
   }
 
-  /** A retried parent retries its parts that failed or were cancelled (the others' chunks are kept). */
+  /**
+   * A retried parent retries its parts that failed or were cancelled (the others' chunks are kept).
+   * Called BEFORE the parent's own retry (runtime/operations.ts): a parent re-queued first could run
+   * its join at once on another node, see the failed part, fail again, and cancel the parts retried.
+   */
   async retry(parent: JobRecord, actor: string): Promise<void> {
     await this.each(parent, (c) => c.status === 'failed' || c.status === 'cancelled', (c) => this.deps.jobs.transitionJob({ jobId: c.id, action: 'retry', at: this.deps.clock.now(), logLine: `--- RETRIED WITH ITS PARENT BY ${actor} ---` }));
   }
 
   async setPriority(parent: JobRecord, priority: number): Promise<void> {
-    await this.each(parent, (c) => c.status === 'paused' || WAITING_STATUSES.includes(c.status), (c) => this.deps.jobs.setPriority(c.id, priority, this.deps.clock.now()));
+    if (!PARENTS.has(parent.type)) return;
+    const changed = await this.deps.store.setPartsPriority(parent.id, priority, this.deps.clock.now());
+    if (changed.length > 0) this.deps.onJobsChanged(changed);
   }
 
   private async each(parent: JobRecord, which: (c: JobRecord) => boolean, apply: (c: JobRecord) => Promise<{ job: JobRecord; applied: boolean }>): Promise<void> {
-    if (parent.type !== 'transcode') return;
+    if (!PARENTS.has(parent.type)) return;
     const changed: JobRecord[] = [];
     for (const c of latestParts(await this.deps.store.children(parent.id)).filter(which)) {
       const { job, applied } = await apply(c);

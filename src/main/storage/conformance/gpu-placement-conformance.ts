@@ -75,6 +75,64 @@ export function describeGpuPlacementConformance(adapterName: string, factory: St
       expect(started.map((j) => [j.id, j.gpuIndex])).toEqual([[hevc!.id, 1], [h264!.id, 0]]);
     });
 
+    describe('moving a running attempt to another GPU (the encode fall-back "NVENC on another GPU")', () => {
+      const encode = (gpuIndex: number, vram = 8_000) => newJob({ type: 'transcode', resourceCategory: 'gpu_encode', vramRequired: vram, createdAt: NOW, params: { videoId: 'v', gpu: gpuIndex } });
+      const start = async (jobs: ReturnType<typeof encode>[], capacity = twoGpus()) => {
+        await store.insertJobs(jobs);
+        const { started } = await store.claimJobs(claimRequest(NODE, NOW, capacity));
+        expect(started).toHaveLength(jobs.length);
+        return started;
+      };
+      const fenceOf = (j: { id: string; attempt: number }) => ({ jobId: j.id, attempt: j.attempt });
+
+      it('moves the job, its reservation and session with it, when the target has room: the next claim sees its old GPU free', async () => {
+        const [a] = await start([encode(0)]);
+        const result = await store.moveAttemptToGpu({ fence: fenceOf(a!), nodeId: NODE, target: gpu(1), now: NOW + 1 });
+        expect(result).toEqual({ moved: true, gpuIndex: 1, gpuUuid: gpu(1).uuid });
+        const moved = await store.getJob(a!.id);
+        expect([moved?.gpuIndex, moved?.gpuUuid, moved?.vramReserved]).toEqual([1, gpu(1).uuid, 8_000]);
+        // the store counts it on GPU 1 now: an 8 GB job goes to GPU 0, a second one finds no room
+        const [b, c] = await store.insertJobs([job8gb(), job8gb()]);
+        const { started } = await store.claimJobs(claimRequest(NODE, NOW + 2, twoGpus()));
+        expect(started.map((j) => [j.id, j.gpuIndex])).toEqual([[b!.id, 0]]);
+        expect((await store.getJob(c!.id))?.waitingReason).toBe('GPU 0: needs 8,000 MB, 4,000 free; GPU 1: needs 8,000 MB, 4,000 free');
+      });
+
+      it('refuses, leaving the job where it is, when the target lacks the VRAM', async () => {
+        const [a] = await start([encode(0), encode(1)]);
+        const result = await store.moveAttemptToGpu({ fence: fenceOf(a!), nodeId: NODE, target: gpu(1), now: NOW + 1 });
+        expect(result).toEqual({ moved: false, reason: 'GPU 1: needs 8,000 MB, 4,000 free' });
+        expect((await store.getJob(a!.id))?.gpuIndex).toBe(0);
+      });
+
+      it('refuses when the target is at its NVENC session cap, counting what this process holds there too', async () => {
+        const [a] = await start([encode(0, 1_000), encode(1, 1_000)]);
+        const capped = { ...gpu(1), sessionCap: 1 };
+        expect(await store.moveAttemptToGpu({ fence: fenceOf(a!), nodeId: NODE, target: capped, now: NOW + 1 })).toEqual({ moved: false, reason: 'GPU 1: 1 of 1 NVENC sessions' });
+        // the store sees room on GPU 1 for 1 GB, this process's view (an attempt still ending) does not
+        const local = { reservedMb: 11_500, jobs: 2, encodes: 2 };
+        expect(await store.moveAttemptToGpu({ fence: fenceOf(a!), nodeId: NODE, target: gpu(1), localUse: local, now: NOW + 1 })).toEqual({ moved: false, reason: 'GPU 1: needs 1,000 MB, 500 free' });
+        expect((await store.getJob(a!.id))?.gpuIndex).toBe(0);
+      });
+
+      it('is fenced by the attempt: another attempt number, or another node, moves nothing', async () => {
+        const [a] = await start([encode(0)]);
+        expect(await store.moveAttemptToGpu({ fence: { jobId: a!.id, attempt: a!.attempt + 1 }, nodeId: NODE, target: gpu(1), now: NOW + 1 })).toEqual({ moved: false, reason: 'the attempt no longer owns its job' });
+        expect(await store.moveAttemptToGpu({ fence: fenceOf(a!), nodeId: 'other-node', target: gpu(1), now: NOW + 1 })).toEqual({ moved: false, reason: 'the attempt no longer owns its job' });
+        expect((await store.getJob(a!.id))?.gpuIndex).toBe(0);
+      });
+    });
+
+    it('decode-only card (no NVENC, NVDEC decode chosen): a transcode is placed on it with its VRAM, a compilation starts on no GPU reserving nothing', async () => {
+      const h100: GpuSlot = { ...gpu(0, 78_000), name: 'NVIDIA H100 80GB HBM3', sessionCap: null, encodeCodecs: [], decodeOnly: true };
+      const [transcode] = await store.insertJobs([newJob({ type: 'transcode', resourceCategory: 'gpu_encode', vramRequired: 2_000, createdAt: NOW, params: { videoId: 'v' } })]);
+      const [compile] = await store.insertJobs([newJob({ type: 'compile_quad', resourceCategory: 'gpu_encode', vramRequired: 4_000, createdAt: NOW })]);
+      const { started } = await store.claimJobs(claimRequest(NODE, NOW, capacityOf({ limits: { cpu: 5, gpu_encode: 4, gpu_ai: 4 }, gpus: [h100], vramBudgetMb: 78_000 })));
+      const of = (id: string) => started.find((j) => j.id === id);
+      expect([of(transcode!.id)?.gpuIndex, of(transcode!.id)?.vramReserved]).toEqual([0, 2_000]);
+      expect([of(compile!.id)?.gpuIndex ?? null, of(compile!.id)?.vramReserved]).toEqual([null, 0]);
+    });
+
     it('a job started without per-GPU capacity records no GPU (a single budget keeps today\'s behaviour)', async () => {
       await store.insertJobs([job8gb()]);
       const { started } = await store.claimJobs(claimRequest(NODE, NOW));

@@ -168,6 +168,22 @@ export function describePruneConformance(adapterName: string, factory: () => Pro
       expect(await expectExactCounts(store)).toEqual([]);
     });
 
+    it('keeps the ended parts of a parent that has not ended (a segmented encode waiting for its join); deletes those of an ended parent', async () => {
+      const [waiting, gone] = await store.insertJobs([newJob({ type: 'transcode', createdAt: 0 }), newJob({ type: 'transcode', createdAt: 0 })]);
+      await store.transitionJob({ jobId: waiting!.id, action: 'pause', at: DAY });
+      await store.cancelJob({ jobId: gone!.id, at: DAY, logLine: 'Cancelled', requestedLogLine: 'Cancel requested' });
+      const parts = await store.insertJobs([newJob({ type: 'encode_chunk', createdAt: 0, parentJobId: waiting!.id }), newJob({ type: 'encode_chunk', createdAt: 0, parentJobId: gone!.id })]);
+      const { started } = await store.claimJobs(claimRequest('node-a', DAY, capacity));
+      expect(started.map((j) => j.id).sort()).toEqual(parts.map((j) => j.id).sort());
+      await store.recordReports({ logs: [], progress: new Map(), outcomes: started.map((j) => ({ kind: 'completed' as const, jobId: j.id, attempt: j.attempt, at: 2 * DAY, logLine: 'done' })) });
+
+      expect(await prunePass(store, retentionCutoffs(NOW, WINDOWS), 10)).toBe(2);
+      expect(await store.getJob(parts[0]!.id), 'the waiting parent keeps its finished part').toMatchObject({ status: 'completed' });
+      expect(await store.getJob(parts[1]!.id)).toBeUndefined();
+      expect(await store.getJob(gone!.id)).toBeUndefined();
+      await expectExactCounts(store);
+    });
+
     it('ends a pass at the first job created after the later cutoff', async () => {
       const [young] = await store.insertJobs([newJob({ createdAt: NOW - DAY })]);
       await store.cancelJob({ jobId: young!.id, at: NOW - DAY, logLine: 'Cancelled', requestedLogLine: 'Cancel requested' });

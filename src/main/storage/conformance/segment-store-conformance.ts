@@ -3,10 +3,13 @@
  * is fenced by the parent's running attempt (and refused once a cancel of it was asked for),
  * inserts the parts and makes the parent wait; claims skip the parent while parts are pending; a
  * part's completion counts down in its own transaction, its failure or cancel releases the parent
- * at once; the parts are listed oldest first, other jobs' children (pipeline steps) left out.
+ * at once; the parts are listed oldest first, other jobs' children (pipeline steps) left out; a
+ * parent's priority reaches every part not ended (running ones too); the analysis store's scene cuts
+ * are read for the cut plan; listings hide the parts when asked, searches and date ranges included.
  */
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AnalysisStore } from '../../core/analysis-ports';
 import type { JobStore, NewJob } from '../../core/ports';
 import type { SegmentStore } from '../../core/segment-ports';
 import { capacityOf, claimRequest, newJob } from './fixtures';
@@ -14,13 +17,14 @@ import { capacityOf, claimRequest, newJob } from './fixtures';
 export interface SegmentStores {
   readonly jobs: JobStore;
   readonly segments: SegmentStore;
+  readonly analysis: Pick<AnalysisStore, 'replaceScenes'>;
   close(): Promise<void>;
 }
 
 const part = (parentJobId: string, type: 'encode_chunk' | 'encode_audio' = 'encode_chunk'): NewJob =>
   newJob({ type, params: { index: 0 }, resourceCategory: 'gpu_encode', vramRequired: 0, parentJobId });
 
-export function describeSegmentStoreConformance(name: string, open: () => Promise<SegmentStores>): void {
+export function describeSegmentStoreConformance(name: string, open: () => Promise<SegmentStores>, shared: boolean): void {
   describe(`${name} segment store`, () => {
     let s: SegmentStores;
     beforeEach(async () => {
@@ -83,6 +87,51 @@ export function describeSegmentStoreConformance(name: string, open: () => Promis
       await s.segments.handOff({ jobId: parent.id, attempt: parent.attempt }, parts, 'x');
       expect((await s.segments.children(parent.id)).map((c) => c.id)).toEqual([parts[0]!.id]);
       expect(await s.segments.handOff({ jobId: parent.id, attempt: parent.attempt }, [], 'y')).toEqual({ applied: true, pending: 1 });
+    });
+    it('gives a new priority to every part not ended, the running one included, and none that ended', async () => {
+      const parent = await runningParent();
+      const parts = [part(parent.id), part(parent.id), part(parent.id), part(parent.id, 'encode_audio')];
+      await s.segments.handOff({ jobId: parent.id, attempt: parent.attempt }, parts, 'waiting');
+      await s.jobs.recordReports({ logs: [], progress: new Map(), outcomes: [hand(parent)] });
+      const [running, done] = (await s.jobs.claimJobs(claimRequest('n1', 4_000, capacityOf({ limits: { cpu: 0, gpu_encode: 2, gpu_ai: 0 } })))).started;
+      await s.jobs.recordReports({ logs: [], progress: new Map(), outcomes: [{ kind: 'completed', jobId: done!.id, attempt: done!.attempt, at: 5_000, logLine: 'done' }] });
+      await s.jobs.cancelJob({ jobId: parts[3]!.id, at: 5_000, logLine: 'cancelled', requestedLogLine: 'asked' });
+      const changed = await s.segments.setPartsPriority(parent.id, 1, 6_000);
+      const waiting = parts.map((p) => p.id).filter((id) => id !== running!.id && id !== done!.id && id !== parts[3]!.id);
+      expect(changed.map((j) => j.id).sort()).toEqual([running!.id, ...waiting].sort());
+      expect(await s.jobs.getJob(running!.id)).toMatchObject({ status: 'running', priority: 1 });
+      expect((await s.jobs.getJob(done!.id))!.priority).toBe(parts[0]!.priority);
+      expect((await s.jobs.getJob(parts[3]!.id))!.priority).toBe(parts[0]!.priority);
+      expect(await s.segments.setPartsPriority(parent.id, 1, 7_000), 'nothing to change').toEqual([]);
+    });
+
+    it('reads the scene cuts the analysis store holds for a video (not the first scene\'s start), and says whether it is shared', async () => {
+      const videoId = randomUUID();
+      expect(await s.segments.sceneCuts(videoId)).toEqual([]);
+      const scene = (index: number, startSeconds: number, endSeconds: number) => ({ index, startSeconds, endSeconds, score: index === 0 ? 0 : 0.5, motion: null, keyframePath: null, clipPath: null });
+      await s.analysis.replaceScenes(videoId, randomUUID(), [scene(0, 0, 12.5), scene(1, 12.5, 70.04), scene(2, 70.04, 90)], 1_000);
+      expect(await s.segments.sceneCuts(videoId)).toEqual([12.5, 70.04]);
+      expect(s.segments.shared).toBe(shared);
+    });
+
+    it('hides the parts from a listing that asks so, a search and a creation-date range included', async () => {
+      const parent = await runningParent();
+      const parts = [part(parent.id), part(parent.id, 'encode_audio')];
+      await s.segments.handOff({ jobId: parent.id, attempt: parent.attempt }, parts, 'waiting');
+      const ids = async (filter: Parameters<JobStore['listJobs']>[0]) => {
+        const { rows, total } = await s.jobs.listJobs(filter, 0, 50);
+        return { ids: rows.map((r) => r.id).sort(), total };
+      };
+      const everything = { ids: [parent.id, ...parts.map((p) => p.id)].sort(), total: 3 };
+      const parentOnly = { ids: [parent.id], total: 1 };
+      expect(await ids({})).toEqual(everything);
+      expect(await ids({ hideSegmentChildren: true })).toEqual(parentOnly);
+      expect(await ids({ createdFrom: 0 })).toEqual(everything);
+      expect(await ids({ createdFrom: 0, hideSegmentChildren: true }), 'a date range reads the jobs table, not the buckets').toEqual(parentOnly);
+      // a search by job id matches a job's start or end: the parent's own id, and each part's
+      expect(await ids({ search: parts[0]!.id })).toEqual({ ids: [parts[0]!.id], total: 1 });
+      expect(await ids({ search: parts[0]!.id, hideSegmentChildren: true })).toEqual({ ids: [], total: 0 });
+      expect(await ids({ search: parent.id, hideSegmentChildren: true })).toEqual(parentOnly);
     });
   });
 }

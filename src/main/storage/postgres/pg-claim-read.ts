@@ -38,6 +38,7 @@ interface UsageOrCandidateRow {
   status: string | null;
   waiting_reason: string | null;
   gpu_params: string | null;
+  type: string | null;
 }
 
 /** What the claim read: this node's usage and the candidates with their current waiting state. */
@@ -55,16 +56,16 @@ const GPU_PARAMS = `CASE WHEN strpos(params, '"gpu') > 0 OR strpos(params, '"cod
 /** A segmented encode's parent waits for its chunk jobs without being a candidate (#20). */
 const NO_CHILDREN_PENDING = 'children_pending = 0';
 
-const CANDIDATE_COLUMNS = `seq, id, priority, vram_required, enqueued_at, status, waiting_reason, ${GPU_PARAMS} AS gpu_params`;
+const CANDIDATE_COLUMNS = `seq, id, priority, vram_required, enqueued_at, status, waiting_reason, ${GPU_PARAMS} AS gpu_params, type`;
 const candidateRow = (category: string, from: string) =>
-  `SELECT 'candidate', ${category}, NULL::integer, NULL::float8, seq, id, priority, vram_required, enqueued_at, status, waiting_reason, ${from === 'jobs' ? GPU_PARAMS : 'gpu_params'} FROM ${from}`;
+  `SELECT 'candidate', ${category}, NULL::integer, NULL::float8, seq, id, priority, vram_required, enqueued_at, status, waiting_reason, ${from === 'jobs' ? GPU_PARAMS : 'gpu_params'}, type FROM ${from}`;
 
 /** The statement's text for these lookahead and fitting categories; `p` numbers the parameters. */
 function claimReadSql(categories: readonly ResourceCategory[], fitting: readonly ResourceCategory[], p: Params): string {
   // a usage row's priority column carries the GPU index its jobs were placed on (null: none)
   const usage = `SELECT 'usage' AS kind, resource_category, count(*)::integer AS n, coalesce(sum(vram_reserved), 0)::float8 AS vram,
       NULL::bigint AS seq, NULL::text AS id, gpu_index AS priority, NULL::integer AS vram_required, NULL::bigint AS enqueued_at,
-      NULL::text AS status, NULL::text AS waiting_reason, NULL::text AS gpu_params
+      NULL::text AS status, NULL::text AS waiting_reason, NULL::text AS gpu_params, NULL::text AS type
     FROM jobs WHERE ${LIVE_JOB} AND node_id = $1 GROUP BY resource_category, gpu_index`;
   const perCategory = categories.map(
     (c) => `(${candidateRow('resource_category', 'jobs')} WHERE ${appliesTo('start')} AND resource_category = ${p.add(c)} AND (retry_after IS NULL OR retry_after <= $2) AND ${NO_CHILDREN_PENDING}
@@ -144,7 +145,7 @@ export function readUsageAndCandidates(db: Queryable, request: ClaimRequest, cat
       const seq = Number(row.seq);
       if (waitingBySeq.has(seq)) continue; // read by more than one of the reads
       waitingBySeq.set(seq, { status: row.status!, reason: row.waiting_reason });
-      candidates.push({ id: row.id!, seq, category, priority: row.priority!, vramRequired: row.vram_required!, waitingSince: Number(row.enqueued_at), ...candidateGpuRequest(row.gpu_params) });
+      candidates.push({ id: row.id!, seq, category, priority: row.priority!, vramRequired: row.vram_required!, waitingSince: Number(row.enqueued_at), ...candidateGpuRequest(row.gpu_params, row.type!, category) });
     }
     return { running, vramReservedMb, gpus, candidates, waitingBySeq };
   });

@@ -13,6 +13,7 @@ import { appliesTo, setStatusOf, statusIn } from '../status-sql';
 import { AppError } from '../../../shared/contracts/errors';
 import type {
   AttemptFence,
+  GpuMoveRequest,
   AttemptPartial,
   CancelRequest,
   ClaimRequest,
@@ -45,6 +46,8 @@ import { PgLogWriter } from './pg-logs';
 import { migrate } from './pg-migrations';
 import { pgQueuePositions } from './pg-queue-positions';
 import * as partials from './pg-partials';
+import { moveAttemptToGpu } from './pg-gpu-move';
+import type { GpuMoveResult } from '../../core/gpu-placement';
 import * as prune from './pg-prune';
 import { applyReports, rescueNode } from './pg-reports';
 import { pgText, rowToJob, type PgJobRow } from './pg-rows';
@@ -304,6 +307,10 @@ export class PostgresJobStore implements JobStore {
 
   async attemptOwnsJob(fence: AttemptFence): Promise<boolean> {
     return partials.attemptOwnsJob(this.pool, fence);
+  }
+
+  async moveAttemptToGpu(request: GpuMoveRequest): Promise<GpuMoveResult> {
+    return moveAttemptToGpu(this.pool, request);
   }
 
   async recordPartial(partial: AttemptPartial): Promise<void> {

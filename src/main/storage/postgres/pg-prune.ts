@@ -20,6 +20,8 @@
  */
 import type { PruneRequest, PruneResult } from '../../core/ports';
 import { laterCutoff } from '../../core/retention';
+import { FINAL_STATUSES } from '../../../shared/domain/statuses';
+import { statusIn } from '../status-sql';
 import { LOCKS, type Pool, type Queryable } from './pg-db';
 
 const PRUNE_SQL = `
@@ -28,6 +30,8 @@ const PRUNE_SQL = `
     DELETE FROM jobs j USING w WHERE j.seq = w.seq AND (
       (j.status IN ('completed', 'cancelled') AND coalesce(j.completed_at, j.updated_at) < $3::bigint)
       OR (j.status = 'failed' AND coalesce(j.completed_at, j.updated_at) < $4::bigint))
+      -- the finished parts of a segmented encode still waiting for its join are kept (#20)
+      AND NOT (j.parent_job_id IS NOT NULL AND EXISTS (SELECT 1 FROM jobs p WHERE p.id = j.parent_job_id AND NOT ${statusIn(FINAL_STATUSES, 'p.status')}))
     RETURNING j.id),
   segments AS (DELETE FROM analysis_segments WHERE job_id IN (SELECT id FROM gone))
   SELECT (SELECT count(*) FROM gone)::integer AS deleted, (SELECT count(*) FROM w)::integer AS scanned,

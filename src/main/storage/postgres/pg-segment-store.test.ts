@@ -15,5 +15,5 @@ describe('PostgreSQL segment store', () => {
   }, 60_000);
   afterAll(async () => server?.stop());
 
-  describeSegmentStoreConformance('PostgreSQL', async () => openPostgresStores(await server.createDatabase({ template })));
+  describeSegmentStoreConformance('PostgreSQL', async () => openPostgresStores(await server.createDatabase({ template })), true);
 });

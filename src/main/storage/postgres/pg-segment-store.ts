@@ -15,6 +15,8 @@ import { rowToJob, type PgJobRow } from './pg-rows';
 const CHILD = "type IN ('encode_chunk', 'encode_audio')";
 
 export class PostgresSegmentStore implements SegmentStore {
+  readonly shared = true;
+
   constructor(
     private readonly pool: Pool,
     private readonly wake?: WakeNotifier,
@@ -23,6 +25,19 @@ export class PostgresSegmentStore implements SegmentStore {
   async children(parentJobId: string): Promise<JobRecord[]> {
     const { rows } = await this.pool.query<PgJobRow>(`SELECT * FROM jobs WHERE parent_job_id = $1 AND ${CHILD} ORDER BY seq`, [parentJobId]);
     return rows.map(rowToJob);
+  }
+
+  async setPartsPriority(parentJobId: string, priority: number, at: number): Promise<JobRecord[]> {
+    const { rows } = await this.pool.query<PgJobRow>(
+      `UPDATE jobs SET priority = $2, updated_at = $3 WHERE parent_job_id = $1 AND ${CHILD} AND status NOT IN ('completed', 'failed', 'cancelled') AND priority <> $2 RETURNING *`,
+      [parentJobId, priority, at],
+    );
+    return rows.map(rowToJob);
+  }
+
+  async sceneCuts(videoId: string): Promise<number[]> {
+    const { rows } = await this.pool.query<{ start_s: number }>('SELECT start_s FROM video_scenes WHERE video_id = $1 AND idx > 0 ORDER BY start_s', [videoId]);
+    return rows.map((r) => Number(r.start_s));
   }
 
   async handOff(parent: AttemptFence, children: readonly NewJob[], waitingReason: string): Promise<HandOff> {

@@ -108,7 +108,7 @@ export class SqliteClaim {
       priority: row.priority,
       vramRequired: row.vram_required,
       waitingSince: row.enqueued_at,
-      ...candidateGpuRequest(row.params),
+      ...candidateGpuRequest(row.params, row.type, row.resource_category),
     }));
     const decision = request.decide({ running, vramReservedMb, gpus }, candidates);
     const started: JobRecord[] = [];

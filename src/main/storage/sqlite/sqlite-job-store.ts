@@ -9,6 +9,7 @@ import type { JobType } from '../../../shared/domain/job-types';
 import { AppError } from '../../../shared/contracts/errors';
 import type {
   AttemptFence,
+  GpuMoveRequest,
   AttemptOutcome,
   AttemptPartial,
   CancelRequest,
@@ -44,6 +45,8 @@ import { SqlitePartials } from './sqlite-partials';
 import { sqliteQueuePositions } from './sqlite-queue-positions';
 import { SqlitePrune } from './sqlite-prune';
 import { SqliteClaim } from './sqlite-claim';
+import { SqliteGpuMove } from './sqlite-gpu-move';
+import type { GpuMoveResult } from '../../core/gpu-placement';
 import { appliesTo, LIVE, setStatusOf, statusIn, WAITING } from '../status-sql';
 import { insertJobRows } from './sqlite-bulk-insert';
 
@@ -56,6 +59,7 @@ export class SqliteJobStore implements JobStore {
   private readonly log: BoundedLogWriter;
   private readonly stmt;
   private readonly partials: SqlitePartials;
+  private gpuMove: SqliteGpuMove | null = null;
   private readonly pruner: SqlitePrune;
   private readonly claimer: SqliteClaim;
   // the hot transactions, wrapped once: better-sqlite3's db.transaction() builds four wrapper
@@ -342,6 +346,10 @@ export class SqliteJobStore implements JobStore {
 
   async attemptOwnsJob(fence: AttemptFence): Promise<boolean> {
     return this.partials.owns(fence);
+  }
+
+  async moveAttemptToGpu(request: GpuMoveRequest): Promise<GpuMoveResult> {
+    return (this.gpuMove ??= new SqliteGpuMove(this.db)).move(request);
   }
 
   async recordPartial(partial: AttemptPartial): Promise<void> {

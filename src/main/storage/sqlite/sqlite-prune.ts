@@ -32,7 +32,15 @@ import type Database from 'better-sqlite3';
 import type { JobStatus } from '../../../shared/domain/statuses';
 import type { PruneRequest, PruneResult } from '../../core/ports';
 import { isExpired, laterCutoff } from '../../core/retention';
+import { FINAL_STATUSES } from '../../../shared/domain/statuses';
+import { statusIn } from '../status-sql';
 import { BUCKET_SHIFT } from './migrations';
+
+/**
+ * A job whose parent has not ended is kept whatever its age: the finished parts of a segmented
+ * encode (#20) still waiting for its join are what the join concatenates.
+ */
+export const PARENT_LIVE = `EXISTS (SELECT 1 FROM jobs p WHERE p.id = jobs.parent_job_id AND NOT ${statusIn(FINAL_STATUSES, 'p.status')})`;
 
 interface WindowRow {
   seq: number;
@@ -40,6 +48,7 @@ interface WindowRow {
   status: JobStatus;
   ended_at: number | null;
   created_at: number;
+  parent_live: number;
 }
 
 /** Rows a batch examines before it looks at the clock again. */
@@ -53,7 +62,7 @@ export class SqlitePrune {
   constructor(private readonly db: Database.Database) {
     this.stmt = {
       window: db.prepare<[number, number], WindowRow>(
-        'SELECT seq, id, status, coalesce(completed_at, updated_at) AS ended_at, created_at FROM jobs WHERE seq > ? ORDER BY seq LIMIT ?',
+        `SELECT seq, id, status, coalesce(completed_at, updated_at) AS ended_at, created_at, parent_job_id IS NOT NULL AND ${PARENT_LIVE} AS parent_live FROM jobs WHERE seq > ? ORDER BY seq LIMIT ?`,
       ),
       deleteJob: db.prepare<[number]>('DELETE FROM jobs WHERE seq = ?'),
       deleteSegments: db.prepare<[string]>('DELETE FROM analysis_segments WHERE job_id = ?'),
@@ -89,7 +98,7 @@ export class SqlitePrune {
       for (const row of rows) {
         if (examined > 0 && examined % CLOCK_EVERY === 0 && performance.now() - started > budgetMs) break;
         examined += 1;
-        if (!isExpired(row.status, row.ended_at, r)) continue;
+        if (!isExpired(row.status, row.ended_at, r) || row.parent_live) continue;
         this.stmt.deleteJob.run(row.seq);
         this.stmt.deleteSegments.run(row.id);
         deleted += 1;

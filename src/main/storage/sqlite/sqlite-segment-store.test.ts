@@ -9,4 +9,4 @@ const dir = mkdtempSync(join(tmpdir(), 'mjc-segment-store-'));
 let n = 0;
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-describeSegmentStoreConformance('SQLite', async () => openSqliteStores(join(dir, `segments-${++n}.db`)));
+describeSegmentStoreConformance('SQLite', async () => openSqliteStores(join(dir, `segments-${++n}.db`)), false);

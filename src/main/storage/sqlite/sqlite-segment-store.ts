@@ -10,6 +10,7 @@ const CHILD = "type IN ('encode_chunk', 'encode_audio')";
 const ENDED = "status IN ('completed', 'failed', 'cancelled')";
 
 export class SqliteSegmentStore implements SegmentStore {
+  readonly shared = false;
   private readonly stmt;
 
   constructor(private readonly db: Database.Database) {
@@ -18,11 +19,21 @@ export class SqliteSegmentStore implements SegmentStore {
       running: db.prepare<[string, number], { seq: number }>(`SELECT seq FROM jobs WHERE id = ? AND attempt = ? AND ${appliesTo('complete')} AND cancel_requested_at IS NULL`),
       pending: db.prepare<[string], { n: number }>(`SELECT count(*) AS n FROM jobs WHERE parent_job_id = ? AND ${CHILD} AND NOT ${ENDED}`),
       wait: db.prepare('UPDATE jobs SET children_pending = ?, waiting_reason = ? WHERE seq = ?'),
+      priority: db.prepare<[number, number, string, number], JobRow>(`UPDATE jobs SET priority = ?, updated_at = ? WHERE parent_job_id = ? AND ${CHILD} AND NOT ${ENDED} AND priority <> ? RETURNING *`),
+      scenes: db.prepare<[string], { start_s: number }>('SELECT start_s FROM video_scenes WHERE video_id = ? AND idx > 0 ORDER BY start_s'),
     };
   }
 
   async children(parentJobId: string): Promise<JobRecord[]> {
     return this.stmt.children.all(parentJobId).map(rowToJob);
+  }
+
+  async setPartsPriority(parentJobId: string, priority: number, at: number): Promise<JobRecord[]> {
+    return this.stmt.priority.all(priority, at, parentJobId, priority).map(rowToJob);
+  }
+
+  async sceneCuts(videoId: string): Promise<number[]> {
+    return this.stmt.scenes.all(videoId).map((r) => r.start_s);
   }
 
   async handOff(parent: AttemptFence, children: readonly NewJob[], waitingReason: string): Promise<HandOff> {

@@ -4,6 +4,7 @@
  */
 import { join } from 'node:path';
 import type { Job } from '../../../../shared/contracts/job';
+import type { AnalysisStore } from '../../../core/analysis-ports';
 import { loadConfig, type RuntimeConfig } from '../../../runtime/config';
 import { openEmbeddedRuntime, type EmbeddedRuntime } from '../../../runtime/open-embedded-runtime';
 import { waitFor } from '../../../runtime/testing/test-runtime';
@@ -12,6 +13,8 @@ import { createProcessors } from '../../create-processors';
 export interface TranscodeRuntime {
   readonly embedded: EmbeddedRuntime;
   readonly root: string;
+  /** The analysis store the processors got (a test stores scenes in it). */
+  readonly analysis: AnalysisStore | undefined;
   /** Creates a job and waits until it ends (or waits for a retry); returns it with its log. */
   runJob(type: string, params: Record<string, unknown>, timeoutMs?: number): Promise<Job & { log: string }>;
   /** Waits until the job has ended. */
@@ -26,7 +29,8 @@ export async function openTranscodeRuntime(dir: string, overrides: Partial<Runti
     { MEDIA_DATA_DIR: join(dir, 'data'), MEDIA_LIBRARY_PATH: join(dir, 'library'), MEDIA_NODE_ID: 'transcode-node', MEDIA_WATCH: '0' },
     { reportFlushMs: 20, limits: { cpu: 2, gpu_encode: 1, gpu_ai: 1 }, ...overrides },
   );
-  const embedded = await openEmbeddedRuntime(config, { processors: createProcessors });
+  let analysis: AnalysisStore | undefined;
+  const embedded = await openEmbeddedRuntime(config, { processors: (deps) => ((analysis = deps.analysis), createProcessors(deps)) });
   const { runtime } = embedded;
   const waitForEnd = (id: string, timeoutMs = 60_000) =>
     waitFor(
@@ -40,6 +44,7 @@ export async function openTranscodeRuntime(dir: string, overrides: Partial<Runti
   return {
     embedded,
     root: embedded.library.root,
+    analysis,
     waitForEnd,
     async runJob(type, params, timeoutMs) {
       const { id } = await runtime.execute('createJob', { type, params });

@@ -1,0 +1,23 @@
+/**
+ * The pipeline's "NVENC on another GPU" step (gpu-pipeline.ts) runs only once the store has moved
+ * the job there: its VRAM reservation and NVENC session go with it, and only when that GPU has room
+ * under its VRAM budget and session cap now (JobStore.moveAttemptToGpu). Otherwise the step is
+ * skipped with the reason, so a fall-back never over-commits the other GPU.
+ */
+import type { JobContext } from '../processor';
+import type { PipelineStep } from './gpu-pipeline';
+
+/** Null: the step may run (moved, or it needs no move); else why it is skipped. */
+export async function moveForStep(ctx: JobContext, step: PipelineStep): Promise<string | null> {
+  if (step.kind !== 'other_gpu' || step.gpu === null || step.gpu.index === null) return null;
+  if (!ctx.moveToGpu) return 'this runtime cannot re-place the job on another GPU';
+  const result = await ctx.moveToGpu(step.gpu.index);
+  if (!result.moved) return result.reason;
+  ctx.log(`Moved to GPU ${result.gpuIndex}: the job's VRAM reservation and NVENC session are held there now`);
+  return null;
+}
+
+/** The log line of a skipped step (stable: tests and users grep for "Step skipped"). Pure. */
+export function skippedLine(step: PipelineStep, reason: string): string {
+  return `Step skipped: ${step.label} (${reason})`;
+}
