@@ -2,9 +2,11 @@
  * SSE clients for the `api` section's create benchmark, run as their own process (so parsing
  * their events does not stall the event loop that times the creates): opens N event streams on
  * the headless server, each with its own one-time ticket (POST /api/media/events/ticket with the
- * bearer token, then GET /api/media/events?ticket=…, as a browser's EventSource does), and reads
- * every frame: SSE framing split, `data:` JSON-parsed, counted by event type, the ids of
- * `job.created` events kept per client.
+ * bearer token, then GET /api/media/events?ticket=…&batch=1, as the web UI's EventSource does), and
+ * reads every frame: SSE framing split, `data:` JSON-parsed, counted by event type, the ids of
+ * `job.created` events kept per client. Like the web UI (src/renderer/src/api/event-stream.ts) it
+ * asks for batched frames: a `job.created.batch` frame is an array of short jobs, each counted as
+ * one job.created received (`createdEvents`; frames stay counted per frame).
  *
  * Protocol: JSON lines. The process prints {"type":"ready",…} once every stream is open and its
  * preamble read. On stdin, {"cmd":"expect","ids":[…]} waits (up to 60 s) until every client has
@@ -15,6 +17,7 @@
  */
 import { request, type IncomingMessage } from 'node:http';
 import { createInterface } from 'node:readline';
+import { CREATED_BATCH_EVENT } from '../src/shared/contracts/event-frames';
 
 const [url, token, countText] = process.argv.slice(2);
 const COUNT = Number(countText);
@@ -23,6 +26,8 @@ const EXPECT_TIMEOUT_MS = 60_000;
 interface Client {
   readonly created: Set<string>;
   frames: number;
+  /** job.created events received, a batch frame counting each of its jobs. */
+  createdEvents: number;
   bytes: number;
   parseErrors: number;
   closed: boolean;
@@ -51,9 +56,21 @@ function onFrame(client: Client, frame: string): void {
   client.frames += 1;
   byType.set(event, (byType.get(event) ?? 0) + 1);
   try {
-    const parsed = JSON.parse(data) as { type?: string; job?: { id?: string } };
-    if (parsed.type !== event) client.parseErrors += 1;
-    else if (event === 'job.created' && parsed.job?.id) client.created.add(parsed.job.id);
+    const parsed = JSON.parse(data) as { type?: string; job?: { id?: string } } | { id?: string }[];
+    if (event === CREATED_BATCH_EVENT) {
+      // what the web UI does: each element is one job.created
+      if (!Array.isArray(parsed)) client.parseErrors += 1;
+      else
+        for (const job of parsed) {
+          client.createdEvents += 1;
+          if (job.id) client.created.add(job.id);
+          else client.parseErrors += 1;
+        }
+    } else if (Array.isArray(parsed) || parsed.type !== event) client.parseErrors += 1;
+    else if (event === 'job.created' && parsed.job?.id) {
+      client.createdEvents += 1;
+      client.created.add(parsed.job.id);
+    }
   } catch {
     client.parseErrors += 1;
   }
@@ -61,10 +78,10 @@ function onFrame(client: Client, frame: string): void {
 
 function open(ticketValue: string): Promise<Client> {
   return new Promise((resolve, reject) => {
-    const req = request(`${url}/api/media/events?ticket=${encodeURIComponent(ticketValue)}`, { agent: false, headers: { accept: 'text/event-stream' } }, (res) => {
+    const req = request(`${url}/api/media/events?ticket=${encodeURIComponent(ticketValue)}&batch=1`, { agent: false, headers: { accept: 'text/event-stream' } }, (res) => {
       if (res.statusCode !== 200) return reject(new Error(`event stream answered ${res.statusCode}`));
       res.setEncoding('utf8');
-      const client: Client = { created: new Set(), frames: 0, bytes: 0, parseErrors: 0, closed: false, response: res };
+      const client: Client = { created: new Set(), frames: 0, createdEvents: 0, bytes: 0, parseErrors: 0, closed: false, response: res };
       let buffer = '';
       let ready = false;
       res.on('data', (chunk: string) => {
@@ -114,6 +131,7 @@ async function main(): Promise<void> {
       expected: message.ids.length,
       fewestCreatedSeen: Math.min(...clients.map((c) => message.ids.filter((id) => c.created.has(id)).length)),
       frames: { min: Math.min(...frames), max: Math.max(...frames), total: frames.reduce((a, b) => a + b, 0) },
+      createdEvents: { min: Math.min(...clients.map((c) => c.createdEvents)), max: Math.max(...clients.map((c) => c.createdEvents)) },
       bytes: clients.reduce((a, c) => a + c.bytes, 0),
       parseErrors: clients.reduce((a, c) => a + c.parseErrors, 0),
       byType: Object.fromEntries(byType),

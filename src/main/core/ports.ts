@@ -257,9 +257,14 @@ export interface TransitionResult {
 
 export interface StatusCounts {
   readonly byStatus: Readonly<Record<JobStatus, number>>;
+  /** The parts of segmented encodes (encode_chunk, encode_audio) among byStatus: the stats leave them out (one job to the user, #20). */
+  readonly partsByStatus: Readonly<Record<JobStatus, number>>;
+  /** The parents with a live part, by the parent's status (a waiting parent is `pending`): the stats show them running. */
+  readonly parentsWithLiveParts: Readonly<Partial<Record<JobStatus, number>>>;
   readonly byType: Readonly<Partial<Record<JobType, number>>>;
   readonly runningByCategory: Readonly<Record<ResourceCategory, number>>;
   readonly vramReservedMb: number;
+  /** Over every job ever completed, the parts of segmented encodes left out (their parent counts once). */
   readonly averageProcessingSeconds: number;
 }
 

@@ -15,6 +15,8 @@ export interface HandOff {
 export interface SegmentStore {
   /** The chunk and audio jobs of `parentJobId`, oldest first. */
   children(parentJobId: string): Promise<JobRecord[]>;
+  /** The chunk and audio jobs of each of `parentJobIds` in ONE query (a page of the job list), oldest first; a parent without parts is absent. */
+  childrenOf(parentJobIds: readonly string[]): Promise<Map<string, JobRecord[]>>;
   /**
    * In one transaction, fenced by the parent's running attempt (and refused once a cancel of it was
    * asked for: no part may outlive a cancelled parent): inserts `children`, then sets the
@@ -34,6 +36,6 @@ export interface SegmentStore {
    * `videoId` (every scene but the first), ascending; empty when it was never analysed.
    */
   sceneCuts(videoId: string): Promise<number[]>;
-  /** Whether the store is a fleet's shared database (any node may encode a part): `auto` then splits long inputs whatever the encoder. */
+  /** Whether the store is a fleet's shared database (any node may encode a part). `auto` does not depend on it: it splits software encodes only, in a fleet too (segmented-transcode.ts chunkSecondsFor). */
   readonly shared: boolean;
 }

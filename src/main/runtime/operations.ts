@@ -29,6 +29,8 @@ import type { LibraryWatcher } from './library-watcher';
 import { watchHandlers } from './watch-operations';
 import { transcodeHandlers } from './transcode-operations';
 import type { TranscodeOperations } from '../processors/transcode/transcode-service';
+import { oneJobStatusCounts } from './segments/one-job-stats';
+import { refusePartAction } from './segments/part-actions';
 import type { SegmentCascade } from './segments/segment-cascade';
 import { unavailablePipelineHandlers, type PipelineHandlers } from './pipelines/pipeline-operations';
 
@@ -174,7 +176,7 @@ export function createOperationHandlers(deps: OperationDeps): Omit<OperationHand
       // both VRAM figures fleet-wide (the counts are the shared store's): available = the online nodes' budgets
       const budgets = fleet.nodes.filter((n) => n.state === 'online' && n.vramBudgetMb !== null).map((n) => n.vramBudgetMb!);
       return {
-        ...counts.byStatus,
+        ...oneJobStatusCounts(counts),
         totalVramUsed: counts.vramReservedMb,
         totalVramAvailable: budgets.length > 0 ? Math.round(budgets.reduce((a, b) => a + b, 0)) : null,
         scope: 'fleet' as const,
@@ -234,6 +236,7 @@ export function createOperationHandlers(deps: OperationDeps): Omit<OperationHand
 
     async retryJob({ id }, caller) {
       const before = await requireJob(store, id);
+      refusePartAction(before, 'be retried');
       // a segmented encode's parts first: the parent re-queued first could join at once, see the failed part and fail again
       if (canTransition(before.status, 'retry')) await deps.segments?.retry(before, actorOf(caller));
       const job = await transition(id, 'retry', { logLine: `--- RETRY ATTEMPT ${before.retryCount + 1} --- asked by ${actorOf(caller)}` });
@@ -253,7 +256,9 @@ export function createOperationHandlers(deps: OperationDeps): Omit<OperationHand
       const at = clock.now();
       // a repeated ask (the flag set already) changes nothing and tells nobody again; the request
       // time cannot tell (two asks within one millisecond share it)
-      const askedBefore = (await store.getJob(id))?.cancelRequestedAt != null;
+      const current = await store.getJob(id);
+      refusePartAction(current, 'be cancelled');
+      const askedBefore = current?.cancelRequestedAt != null;
       const { job, applied } = await store.cancelJob({
         jobId: id,
         at,
@@ -273,6 +278,7 @@ export function createOperationHandlers(deps: OperationDeps): Omit<OperationHand
 
     async pauseJob({ id }, caller) {
       const current = await requireJob(store, id);
+      refusePartAction(current, 'be paused');
       if (!canTransition(current.status, 'suspend')) {
         const job = await transition(id, 'pause', { logLine: `Paused by ${actorOf(caller)}` });
         await deps.segments?.pause(job, actorOf(caller));
@@ -301,6 +307,7 @@ export function createOperationHandlers(deps: OperationDeps): Omit<OperationHand
 
     async resumeJob({ id }, caller) {
       const current = await requireJob(store, id);
+      refusePartAction(current, 'be resumed');
       if (canTransition(current.status, 'resumeSuspended')) {
         // its stopped process lives on the node that runs it: only that node can continue it
         const attempt = dispatcher.attemptOf(id);
@@ -325,6 +332,7 @@ export function createOperationHandlers(deps: OperationDeps): Omit<OperationHand
 
     async setJobPriority({ id, priority }, caller) {
       const before = await requireJob(store, id);
+      refusePartAction(before, 'change priority');
       const at = clock.now();
       const { job, applied } = await store.setPriority(id, priority, at);
       if (!applied) throw transitionRefused(job.status, 'setPriority', id);

@@ -9,6 +9,7 @@
  */
 import type { RuntimeEvent } from '../runtime/events';
 import { compactCreatedJob } from '../../shared/contracts/event-frames';
+import { joinBatchedFrames } from './event-batch-frames';
 
 /** Turns one numbered event into the bytes of its SSE frame. */
 export type FrameSerializer = (id: number, event: RuntimeEvent) => string;
@@ -22,6 +23,7 @@ export const sseFrame: FrameSerializer = (id, event) =>
 
 export class JournalEntry {
   private bytes: Buffer | undefined;
+  private createdJson: string | undefined;
 
   constructor(
     readonly id: number,
@@ -32,6 +34,12 @@ export class JournalEntry {
   /** The frame as UTF-8 bytes, serialised on first use and then shared by every writer. */
   get frame(): Buffer {
     return (this.bytes ??= Buffer.from(this.serialize(this.id, this.event), 'utf8'));
+  }
+
+  /** A `job.created` entry's short job as JSON (an element of a batch frame), serialised on first use. */
+  get createdJobJson(): string {
+    if (this.event.type !== 'job.created') throw new Error(`entry ${this.id} is a ${this.event.type}, not a job.created`);
+    return (this.createdJson ??= JSON.stringify(compactCreatedJob(this.event.job)));
   }
 }
 
@@ -106,6 +114,8 @@ export function coalesce(entries: readonly JournalEntry[]): JournalEntry[] {
 export interface BroadcastClient {
   /** The last event id this client has been sent (its backlog included). */
   after: number;
+  /** The client asked for batched frames (`batch=1`: runs of job.created as one job.created.batch frame). */
+  readonly batch: boolean;
   /** Writes bytes to the client; the broadcaster calls it at most once per client per flush. */
   write(bytes: Buffer): void;
 }
@@ -124,6 +134,8 @@ export interface BroadcastOptions {
  * coalesced (superseded stats/progress dropped; their ids are still in the journal, so a client
  * resuming from an older id gets them), joined into one buffer, and that one buffer is written
  * to every client that is up to date: one write per client per flush instead of one per event.
+ * Clients that asked for batched frames share a second buffer, built once per flush, in which
+ * runs of consecutive job.created frames are one job.created.batch frame (event-batch-frames.ts).
  */
 export class EventBroadcaster {
   private readonly clients = new Set<BroadcastClient>();
@@ -157,7 +169,7 @@ export class EventBroadcaster {
    * journal) and the function that removes it. Entries after the backlog go out with the
    * following flushes.
    */
-  add(lastSeen: number, write: (bytes: Buffer) => void): { backlog: JournalEntry[]; complete: boolean; remove: () => void } {
+  add(lastSeen: number, write: (bytes: Buffer) => void, options: { batch?: boolean } = {}): { backlog: JournalEntry[]; complete: boolean; remove: () => void } {
     if (this.unsubscribe === null) {
       this.flushedThrough = this.journal.lastId;
       this.unsubscribe = this.journal.subscribe((entry) => this.onEntry(entry));
@@ -167,7 +179,7 @@ export class EventBroadcaster {
     let end = missed.entries.length;
     while (end > 0 && missed.entries[end - 1]!.id > this.flushedThrough) end--;
     const backlog = end === missed.entries.length ? missed.entries : missed.entries.slice(0, end);
-    const client: BroadcastClient = { after: Math.max(Math.min(lastSeen, this.journal.lastId), backlog.at(-1)?.id ?? 0), write };
+    const client: BroadcastClient = { after: Math.max(Math.min(lastSeen, this.journal.lastId), backlog.at(-1)?.id ?? 0), batch: options.batch === true, write };
     this.clients.add(client);
     return {
       backlog,
@@ -191,11 +203,12 @@ export class EventBroadcaster {
     this.flushedThrough = last;
     const kept = coalesce(entries);
     let shared: Buffer | null = null;
+    let sharedBatched: Buffer | null = null;
     for (const client of [...this.clients]) {
       if (client.after >= last) continue;
       let bytes: Buffer;
-      if (client.after < first) bytes = shared ??= joinFrames(kept);
-      else bytes = joinFrames(kept.filter((e) => e.id > client.after)); // joined mid-flush (a fresh client): rare
+      if (client.after < first) bytes = client.batch ? (sharedBatched ??= joinBatchedFrames(kept)) : (shared ??= joinFrames(kept));
+      else bytes = (client.batch ? joinBatchedFrames : joinFrames)(kept.filter((e) => e.id > client.after)); // joined mid-flush (a fresh client): rare
       client.after = last;
       if (bytes.length > 0) client.write(bytes);
     }

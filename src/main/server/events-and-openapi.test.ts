@@ -97,6 +97,33 @@ describe('server-sent events', () => {
     expect(reuse.status).toBe(401);
   });
 
+  it('sends a ticket client that asks for batch=1 every created job (batched or not), and refuses another batch value', async () => {
+    const api = httpClient(url, TOKEN);
+    const ticket = (await api('POST', '/api/media/events/ticket')).body.ticket as string;
+    const createdIds = (ev: SseEvent[]) => ev.flatMap((e) => (e.event === 'job.created.batch' ? e.data.map((j: { id: string }) => j.id) : e.event === 'job.created' ? [e.data.job.id] : []));
+    let wanted: string[] = [];
+    let posted = false;
+    const streaming = collect(`/api/media/events?ticket=${ticket}&batch=1`, {}, (ev) => posted && wanted.every((id) => createdIds(ev).includes(id)));
+    await new Promise((r) => setTimeout(r, 100));
+    // created in one burst: group commit and the 50-ms flush put them in few frames
+    wanted = (await Promise.all(Array.from({ length: 12 }, () => api('POST', '/api/media/jobs', { type: 'scan', params: { sleepMs: 0 } })))).map((r) => r.body.id as string);
+    posted = true;
+    const events = await streaming;
+    const got = createdIds(events);
+    expect(got.filter((id) => wanted.includes(id)).sort()).toEqual([...wanted].sort()); // each exactly once
+    for (const batch of events.filter((e) => e.event === 'job.created.batch')) {
+      expect(batch.data.length).toBeGreaterThanOrEqual(2);
+      expect(batch.data[0]).not.toHaveProperty('progress'); // the short form
+    }
+    const ids = events.map((e) => e.id!);
+    expect([...ids].sort((a, b) => a - b)).toEqual(ids);
+
+    const other = (await api('POST', '/api/media/events/ticket')).body.ticket as string;
+    const bad = await fetch(`${url}/api/media/events?ticket=${other}&batch=yes`);
+    expect(bad.status).toBe(400);
+    expect(((await bad.json()) as { error: { code: string } }).error.code).toBe('VALIDATION_FAILED');
+  });
+
   it('resumes after a disconnect with Last-Event-ID and delivers what was missed', async () => {
     const api = httpClient(url, TOKEN);
     const first = await collect('/api/media/events', { authorization: `Bearer ${TOKEN}` }, () => true, 1000);
@@ -164,5 +191,13 @@ describe('OpenAPI document', () => {
     const cancelAnswer = JSON.stringify(doc.paths['/api/media/jobs/{id}/cancel'].post.responses['200']);
     expect(cancelAnswer).toMatch(/"cancelling":\{[^}]*"type":"boolean"/);
     expect(JSON.stringify(doc.paths['/api/media/jobs/{id}'].get.responses['200'])).toMatch(/"cancelling":\{[^}]*"type":"boolean"/);
+  });
+
+  it('documents the event stream\'s batch parameter and its job.created.batch event', async () => {
+    const doc = (await httpClient(url, null)('GET', '/api/openapi.json')).body;
+    const events = doc.paths['/api/media/events'].get;
+    expect(events.parameters.find((p: { name: string }) => p.name === 'batch')).toMatchObject({ in: 'query', required: false, schema: { enum: ['0', '1'] } });
+    expect(events.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['batch', 'lastEventId', 'ticket']);
+    expect(events.description).toContain('job.created.batch');
   });
 });

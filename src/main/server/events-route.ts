@@ -10,13 +10,20 @@
  * than it would one by one; job.created/updated/log frames are never left out, and ids still
  * increase, so Last-Event-ID resumes where the client stopped.
  *
+ * `batch=1` (query; `0` or absent: off, anything else: 400 VALIDATION_FAILED) asks for batched
+ * frames: runs of consecutive job.created events of a flush (and of the backlog) arrive as one
+ * `job.created.batch` frame (event-batch-frames.ts). Clients without it get one frame per event.
+ *
  * A client that reads slower than events arrive is cut off once MAX_BUFFERED_BYTES wait for it:
  * it gets a final `event: lagging` frame, the stream ends, and it reconnects with Last-Event-ID
  * (EventSource does so by itself) to catch up from the journal. A client that does not even take
  * that is destroyed after CUT_OFF_GRACE_MS, so what waits for it is freed.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { AppError } from '../../shared/contracts/errors';
+import { joinBatchedFrames } from './event-batch-frames';
 import { EventBroadcaster, joinFrames, type EventJournal } from './event-journal';
+import { sendError } from './http-errors';
 
 const HEARTBEAT_MS = 15_000;
 /** A client this far behind is disconnected; it reconnects with Last-Event-ID and catches up. */
@@ -35,6 +42,17 @@ function lastSeenId(header: string | string[] | undefined, query: unknown, fallb
   return raw !== undefined && Number.isInteger(n) && n >= 0 ? n : fallback;
 }
 
+/** The `batch` query parameter: true for `1`, false for `0` or none, null for anything else. */
+function batchParam(query: unknown): boolean | null {
+  const raw = (query as Record<string, unknown> | undefined)?.batch;
+  if (raw === undefined || raw === '0') return false;
+  return raw === '1' ? true : null;
+}
+
+function badBatch(reply: FastifyReply): FastifyReply {
+  return sendError(reply, new AppError('VALIDATION_FAILED', 'The query parameter batch must be 0 or 1.', { field: 'batch' }));
+}
+
 export function registerEventsRoute(app: FastifyInstance, journal: EventJournal, options: { flushMs?: number; maxBufferedBytes?: number } = {}): void {
   const broadcaster = new EventBroadcaster(journal, { flushMs: options.flushMs ?? FLUSH_MS });
   const maxBuffered = options.maxBufferedBytes ?? MAX_BUFFERED_BYTES;
@@ -48,6 +66,8 @@ export function registerEventsRoute(app: FastifyInstance, journal: EventJournal,
   });
 
   app.get('/api/media/events', { config: { access: 'read', eventTicket: true }, exposeHeadRoute: false }, (request, reply) => {
+    const batch = batchParam(request.query);
+    if (batch === null) return badBatch(reply);
     const lastSeen = lastSeenId(request.headers['last-event-id'], request.query, journal.lastId);
     const raw = reply.raw;
     reply.hijack();
@@ -75,9 +95,9 @@ export function registerEventsRoute(app: FastifyInstance, journal: EventJournal,
       if (raw.writableLength > maxBuffered) return close(true);
       // the same buffer (the frames of one flush, each serialised once) goes to every client
       raw.write(bytes);
-    });
+    }, { batch });
     if (!complete) raw.write(`event: reset\ndata: ${JSON.stringify({ reason: 'events were missed; reload the state' })}\n\n`);
-    if (backlog.length > 0) raw.write(joinFrames(backlog));
+    if (backlog.length > 0) raw.write(batch ? joinBatchedFrames(backlog) : joinFrames(backlog));
     const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
     open.add(close);
     request.raw.on('close', () => close());

@@ -35,7 +35,7 @@ const errorResponses = {
   '403': { description: "The token's role is below the one this route needs (details.requiredRole)", content: { 'application/json': { schema: errorSchema } } },
   '421': { description: 'The Host header is not one this server answers for (MEDIA_ALLOWED_HOSTS)', content: { 'application/json': { schema: errorSchema } } },
   '404': { description: 'Unknown id', content: { 'application/json': { schema: errorSchema } } },
-  '409': { description: 'The lifecycle refuses this transition, a name is taken (NAME_TAKEN), an update carried a stale version (VERSION_CONFLICT), or a transcode with these settings was already applied to this content (ALREADY_PROCESSED; `force: true` overrides)', content: { 'application/json': { schema: errorSchema } } },
+  '409': { description: 'The lifecycle refuses this transition, a name is taken (NAME_TAKEN), an update carried a stale version (VERSION_CONFLICT), a transcode with these settings was already applied to this content (ALREADY_PROCESSED; `force: true` overrides), or a manual action (cancel, pause, resume, retry, priority) named a part of a segmented encode (PART_OF_SEGMENTED_JOB: act on its parent job)', content: { 'application/json': { schema: errorSchema } } },
 };
 
 export interface ExtraRoute {
@@ -46,13 +46,30 @@ export interface ExtraRoute {
   readonly access: Access;
   readonly contentType: string;
   readonly requestBody?: z.ZodType;
+  /** Longer text than the summary (the event stream's event names). */
+  readonly description?: string;
+  /** Query parameters, documented by hand. */
+  readonly query?: readonly { readonly name: string; readonly description: string; readonly schema: JsonSchema }[];
 }
 
 /** Routes served besides the operations, documented by hand. */
 export const EXTRA_ROUTES: readonly ExtraRoute[] = [
   { method: 'get', path: '/api/health', summary: 'Health, versions and tools (no auth)', access: 'public', contentType: 'application/json' },
   { method: 'get', path: '/api/openapi.json', summary: 'This document (no auth)', access: 'public', contentType: 'application/json' },
-  { method: 'get', path: '/api/media/events', summary: 'Server-sent events (bearer header, or ?ticket= from POST /api/media/events/ticket); resumable with Last-Event-ID', access: 'read', contentType: 'text/event-stream' },
+  {
+    method: 'get',
+    path: '/api/media/events',
+    summary: 'Server-sent events (bearer header, or ?ticket= from POST /api/media/events/ticket); resumable with Last-Event-ID',
+    description:
+      'Each frame has `id`, `event` (the type) and `data` (JSON). Events: job.created (its job leaves out the fields still at their initial values: progress 0, startedAt null …; fill them back in), job.updated, job.progress, job.log, job.console, stats.changed, pipeline.run.updated, queue.updated, notification; reset (events were missed: reload) and lagging (the client fell behind and is disconnected: reconnect with Last-Event-ID). With batch=1 also job.created.batch: `data` is an array of jobs in the short job.created form, a run of two or more consecutive job.created events in one frame, in order; its `id` is the last one\'s, so Last-Event-ID resumes right after the run.',
+    access: 'read',
+    contentType: 'text/event-stream',
+    query: [
+      { name: 'ticket', description: 'A one-time ticket from POST /api/media/events/ticket, for clients that cannot send the Authorization header', schema: { type: 'string' } },
+      { name: 'lastEventId', description: 'Resume after this event id (as the Last-Event-ID header)', schema: { type: 'integer', minimum: 0 } },
+      { name: 'batch', description: '1: runs of consecutive job.created events arrive as one job.created.batch frame (the web UI asks for it); 0 or absent: one frame per event. Any other value: 400 VALIDATION_FAILED', schema: { type: 'string', enum: ['0', '1'] } },
+    ],
+  },
   { method: 'post', path: '/api/media/events/ticket', summary: 'Trade the bearer token for a one-time, 60-second ticket to open the event stream from a browser', access: 'read', contentType: 'application/json' },
   { method: 'get', path: '/metrics', summary: 'Prometheus metrics', access: 'read', contentType: 'text/plain' },
   { method: 'get', path: '/api/auth/tokens', summary: 'The API tokens: name, role, dates (never a secret or hash)', access: 'admin', contentType: 'application/json' },
@@ -96,9 +113,11 @@ export function buildOpenApiDocument(version: string): JsonSchema {
     (paths[toOpenApiPath(def.path)] ??= {})[def.method.toLowerCase()] = operation;
   }
   for (const r of EXTRA_ROUTES) {
-    const params = pathParams(r.path).map((p) => ({ name: p, in: 'path', required: true, schema: { type: 'string' } }));
+    const params: Record<string, unknown>[] = pathParams(r.path).map((p) => ({ name: p, in: 'path', required: true, schema: { type: 'string' } }));
+    for (const q of r.query ?? []) params.push({ name: q.name, in: 'query', required: false, description: q.description, schema: q.schema });
     (paths[toOpenApiPath(r.path)] ??= {})[r.method] = {
       summary: r.summary,
+      ...(r.description ? { description: r.description } : {}),
       ...accessFields(r.access),
       ...(params.length > 0 ? { parameters: params } : {}),
       ...(r.requestBody ? { requestBody: { required: true, content: { 'application/json': { schema: schemaOf(r.requestBody, 'input') } } } } : {}),

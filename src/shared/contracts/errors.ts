@@ -21,6 +21,8 @@ export const ERROR_CODES = {
   ALREADY_PROCESSED: 409,
   /** A setting an environment variable sets on this node: unset the variable to change it through the API. */
   SETTING_LOCKED: 409,
+  /** A manual action on a part of a segmented encode (encode_chunk, encode_audio): act on its parent job. */
+  PART_OF_SEGMENTED_JOB: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   HOST_NOT_ALLOWED: 421,

@@ -6,8 +6,17 @@
  * clients that is what a create costs beyond its insert. Lossless: a field is left out only when
  * it equals its initial value, so expanding gives back exactly the job that was sent. Other
  * events, and the desktop app's IPC, carry whole jobs.
+ *
+ * A client that opens the stream with `batch=1` (the web UI does) also receives `job.created.batch`
+ * frames: a run of two or more consecutive `job.created` events of one server flush as ONE frame
+ * whose `data` is the array of their jobs, each in exactly this short form, in order, and whose
+ * `id` is the id of the run's last event. Parsing costs each client about the same per frame
+ * whatever its size, so under a burst of creates this divides the frames a client reads.
  */
 import type { Job } from './job';
+
+/** The SSE event name of a batch of `job.created` jobs (only for clients that ask with `batch=1`). */
+export const CREATED_BATCH_EVENT = 'job.created.batch';
 
 /** The fields a `job.created` frame leaves out when they hold these values. */
 export const NEW_JOB_INITIAL_FIELDS = {

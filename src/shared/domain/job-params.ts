@@ -90,13 +90,13 @@ export const validateParams = z.strictObject({ videoId });
 /**
  * Segment mode (issue #20): the video is encoded in chunks cut at keyframes, each chunk a child job
  * (resumable: a crash redoes only the chunks that were running), then joined with stream copy.
- * `auto`: on for inputs longer than 10 minutes encoded in software or in a fleet; `{ seconds }`: on, chunks of about
+ * `auto`: on for inputs longer than 10 minutes whose encode would run in software (in a fleet too: chunks encode in software); `{ seconds }`: on, chunks of about
  * that length (software encoder); `off`: one encode.
  */
 export const segmentsParam = z
   .union([z.enum(['auto', 'off']), z.strictObject({ seconds: z.number().int().min(2).max(3600) })])
   .default('auto')
-  .describe('Segment mode: `auto` (chunks of 60 s for inputs over 10 minutes, software encoder or a fleet), `off`, or `{ seconds }` to force chunks of that length');
+  .describe('Segment mode: `auto` (chunks of 60 s for inputs over 10 minutes whose encode would run in software, in a fleet too), `off`, or `{ seconds }` to force chunks of that length');
 
 export const reencodeStreamingParams = z.strictObject({
   videoId,

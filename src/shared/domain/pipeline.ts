@@ -11,7 +11,7 @@
  */
 import { Cron } from 'croner';
 import { z } from 'zod';
-import { JOB_TYPES, JOB_TYPE_CATALOG } from './job-types';
+import { isSegmentChild, JOB_TYPES, JOB_TYPE_CATALOG } from './job-types';
 import { conditionGroupSchema } from './pipeline-conditions';
 import { placeholderProblem, placeholdersIn, samplePlaceholderValues, substitutePlaceholders } from './pipeline-placeholders';
 import { libraryRelativePath } from './job-params';
@@ -33,6 +33,14 @@ export const cronExpression = z
     }
   });
 
+/**
+ * A job type a user may name: encode_chunk and encode_audio are the parts of a segmented encode
+ * (#20), made by their parent's plan with its work folder and cut points, never by hand.
+ */
+function userJobType(why: string) {
+  return z.enum(JOB_TYPES).refine((t) => !isSegmentChild(t), { message: why });
+}
+
 export const pipelineTriggerSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('manual') }),
   z.strictObject({
@@ -41,7 +49,7 @@ export const pipelineTriggerSchema = z.discriminatedUnion('type', [
     folders: z.array(libraryRelativePath).min(1).max(20).optional(),
   }),
   z.strictObject({ type: z.literal('schedule'), cron: cronExpression }),
-  z.strictObject({ type: z.literal('job_completed'), jobType: z.enum(JOB_TYPES) }),
+  z.strictObject({ type: z.literal('job_completed'), jobType: userJobType('the parts of a segmented encode are not jobs of their own to trigger on; use its transcode or reencode_streaming job') }),
 ]);
 export type PipelineTrigger = z.infer<typeof pipelineTriggerSchema>;
 
@@ -49,7 +57,7 @@ export const STEP_ID = /^[A-Za-z][A-Za-z0-9_-]{0,39}$/;
 
 export const pipelineStepSchema = z.strictObject({
   id: z.string().regex(STEP_ID, 'a step id is a letter then letters, digits, _ or - (at most 40)'),
-  type: z.enum(JOB_TYPES),
+  type: userJobType('encode_chunk and encode_audio are the parts of a segmented transcode or re-encode; use a transcode or reencode_streaming step with `segments` instead'),
   /** The job's params; strings may hold placeholders ({{video.id}}, {{previous.outputVideoId}} …). */
   params: z.record(z.string(), z.unknown()).default({}),
   /** Runs when that step has ended this way; absent: runs when the run starts. */

@@ -27,7 +27,7 @@ export async function reencodeSegments(ctx: JobContext, media: MediaDeps, store:
   const segments = p.segments ?? 'auto';
   const hardwareFirst = media.encoders.preferred !== null && media.encoders.preferred !== 'libx264';
   const resuming = store ? (await store.children(ctx.job.id)).length > 0 : false;
-  if (!resuming && chunkSecondsFor(segments, input.durationSeconds, hardwareFirst, store?.shared ?? false) === null) return null;
+  if (!resuming && chunkSecondsFor(segments, input.durationSeconds, hardwareFirst) === null) return null;
   if (!/\.(mp4|m4v|mov|mkv)$/i.test(outputPath)) return null;
   const [streams, fp] = await Promise.all([probeStreams(ctx, tools.ffprobe.path, input.absolutePath), fingerprintFile(input.absolutePath)]);
   const firstAudio = streams.audio[0];

@@ -8,10 +8,10 @@ describe('chunkSecondsFor', () => {
     expect(chunkSecondsFor('auto', 3600, true)).toBeNull();
     expect(chunkSecondsFor({ seconds: 15 }, 30, true)).toBe(15);
     expect(chunkSecondsFor('off', 3600, false)).toBeNull();
-    // a fleet (shared store) splits long inputs whatever the encoder: the parts spread over its nodes
-    expect(chunkSecondsFor('auto', 3600, true, true)).toBe(60);
-    expect(chunkSecondsFor('auto', 600, true, true)).toBeNull();
-    expect(chunkSecondsFor('off', 3600, false, true)).toBeNull();
+    // in a fleet too: chunks encode in software, so a hardware encode stays one piece under auto
+    expect(chunkSecondsFor('auto', 3600, true)).toBeNull();
+    expect(chunkSecondsFor('auto', 3601, false)).toBe(60);
+    expect(chunkSecondsFor('off', 3600, false)).toBeNull();
   });
 });
 

@@ -94,13 +94,15 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) 
 
 /**
  * The chunk length to use, or null for one encode. Pure. `auto` splits an input longer than
- * AUTO_MIN_SECONDS when its encode would be software (a hardware encoder is fast enough in one
- * piece), or always in a fleet (`fleet`: the store is shared, so the parts spread over its nodes).
+ * AUTO_MIN_SECONDS only when its encode would be software anyway, in a fleet too: chunks always
+ * encode in the codec's software encoder (every chunk alike), so splitting an encode that would run
+ * on a hardware encoder would make it many times slower, at other quality settings, however many
+ * nodes share the parts. `{ seconds }` forces chunks whatever the encoder.
  */
-export function chunkSecondsFor(segments: TranscodeParams['segments'], durationSeconds: number, hardwareFirst: boolean, fleet = false): number | null {
+export function chunkSecondsFor(segments: TranscodeParams['segments'], durationSeconds: number, hardwareFirst: boolean): number | null {
   if (segments === 'off') return null;
   if (typeof segments === 'object') return segments.seconds;
-  return durationSeconds > AUTO_MIN_SECONDS && (!hardwareFirst || fleet) ? DEFAULT_CHUNK_SECONDS : null;
+  return durationSeconds > AUTO_MIN_SECONDS && !hardwareFirst ? DEFAULT_CHUNK_SECONDS : null;
 }
 
 const partKey = (type: string, params: unknown) => (type === 'encode_audio' ? 'audio' : `chunk:${(params as ChunkParams).index}`);
@@ -167,7 +169,7 @@ export async function segmentStage(ctx: JobContext, media: MediaDeps, store: Seg
   const work = media.library.resolve(workDir);
   const encoder = SOFTWARE_ENCODER[s.codec];
   if (children.length === 0) {
-    const chunkSeconds = chunkSecondsFor(s.segments, s.durationSeconds, s.hardwareFirst, store?.shared ?? false);
+    const chunkSeconds = chunkSecondsFor(s.segments, s.durationSeconds, s.hardwareFirst);
     if (chunkSeconds === null) return null;
     if (!store) {
       if (typeof s.segments === 'object') throw new JobError('Segment mode needs a job store that can hold chunk jobs, which this runtime has not', false);

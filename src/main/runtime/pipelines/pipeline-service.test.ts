@@ -151,6 +151,14 @@ describe('pipeline service', () => {
     expect(done.endedAt).not.toBeNull();
   });
 
+  it('refuses steps and job_completed triggers of a segmented encode\'s part types (400 VALIDATION_FAILED)', async () => {
+    for (const type of ['encode_chunk', 'encode_audio']) {
+      const doc = validateThenThumb({ type: 'manual' });
+      await expect(runtime.execute('createPipeline', { ...doc, steps: [{ id: 'part', type, params: {} }] } as never)).rejects.toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringContaining('parts of a segmented transcode or re-encode') });
+      await expect(runtime.execute('createPipeline', validateThenThumb({ type: 'job_completed', jobType: type }) as never)).rejects.toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringContaining('parts of a segmented encode') });
+    }
+  });
+
   it('answers the pipeline operations: 404 for unknown ids, 400 for an unknown template', async () => {
     const unknown = randomUUID();
     for (const op of ['getPipeline', 'deletePipeline', 'dryRunPipeline', 'runPipeline', 'listPipelineRuns'] as const) {

@@ -10,8 +10,9 @@
  *      inserted as ordinary jobs carrying pipelineRunId and parentJobId;
  *   3. the run's status follows its steps.
  */
-import { isAppError } from '../../../shared/contracts/errors';
+import { AppError, isAppError } from '../../../shared/contracts/errors';
 import { newJobId } from '../../../shared/domain/job-ids';
+import { isSegmentChild } from '../../../shared/domain/job-types';
 import type { PipelineDocument, PipelineStep } from '../../../shared/domain/pipeline';
 import { substitutePlaceholders } from '../../../shared/domain/pipeline-placeholders';
 import type { AnalysisStore } from '../../core/analysis-ports';
@@ -158,6 +159,8 @@ export class RunAdvancer {
   }
 
   private newJob(run: RunRecord, step: PipelineStep, jobId: string, params: Record<string, unknown>, document: PipelineDocument): NewJob {
+    // a pipeline stored before the step schema refused them: parts come from their parent's plan only (#20)
+    if (isSegmentChild(step.type)) throw new AppError('VALIDATION_FAILED', `${step.type} jobs are the parts of a segmented encode; a pipeline cannot create them`, { type: step.type });
     const built = buildNewJob(
       { type: step.type, params, priority: step.priority ?? 5, ...(step.maxRetries !== undefined ? { maxRetries: step.maxRetries } : {}) },
       this.deps.catalog,

@@ -6,7 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { Job } from '../../../shared/contracts/job';
 import type { JobRecord, NewJob } from '../../core/ports';
 import { cancelLiveJob, claimRequest } from '../../storage/conformance/fixtures';
 import { openSqliteStores, type SqliteStores } from '../../storage/sqlite/open-sqlite-stores';
@@ -21,7 +22,7 @@ beforeEach(() => {
   dir = mkdtempSync(join(tmpdir(), 'mjc-segment-cascade-'));
   stores = openSqliteStores(join(dir, 'db.sqlite'));
   const dispatcher = { stopAttempt: () => {}, requestDispatch: () => {} } as unknown as Dispatcher;
-  cascade = new SegmentCascade({ store: stores.segments, jobs: stores.jobs, clock: { now: () => Date.now() }, dispatcher, onJobsChanged: () => {}, workFolder: (id) => join(dir, '.segments', id), root: join(dir, '.segments') });
+  cascade = new SegmentCascade({ store: stores.segments, jobs: stores.jobs, clock: { now: () => Date.now(), monotonicMs: () => performance.now() }, dispatcher, onJobsChanged: () => {}, workFolder: (id) => join(dir, '.segments', id), root: join(dir, '.segments') });
 });
 afterEach(async () => {
   await stores.close();
@@ -71,5 +72,17 @@ describe('SegmentCascade', () => {
     expect(cancelled.status).toBe('cancelled');
     cascade.onTransitions([{ job: cancelled, from: 'running', to: 'cancelled' }]);
     await waitFor(async () => ((await stores.jobs.getJob(part!.id))!.status === 'cancelled' && !existsSync(work)) || undefined, 5_000, 'the part cancelled and the folder removed');
+  });
+
+  it('decorates a page of the job list with one query for every parent on it', async () => {
+    const parents = await stores.jobs.insertJobs([job('transcode'), job('transcode'), job('reencode_streaming')]);
+    await stores.jobs.insertJobs(parents.flatMap((p) => [job('encode_chunk', p.id), { ...job('encode_chunk', p.id), params: { index: 1, total: 2 } }]));
+    const childrenOf = vi.spyOn(stores.segments, 'childrenOf');
+    const children = vi.spyOn(stores.segments, 'children');
+    const views = [...parents.map((p) => ({ id: p.id, type: p.type, status: 'pending', progress: 0 })), { id: randomUUID(), type: 'validate', status: 'pending', progress: 0 }] as unknown as Job[];
+    const decorated = await cascade.decorate(views);
+    expect(childrenOf).toHaveBeenCalledTimes(1);
+    expect(children).not.toHaveBeenCalled();
+    expect(decorated.map((v) => v.chunks?.total ?? null)).toEqual([2, 2, 2, null]);
   });
 });

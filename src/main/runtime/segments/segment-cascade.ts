@@ -57,15 +57,16 @@ export class SegmentCascade {
 
   /** Adds `chunks` (and the aggregated progress of a waiting parent) to the views of transcode jobs. */
   async decorate<V extends Job>(views: V[]): Promise<V[]> {
+    const parents = views.filter((v) => PARENTS.has(v.type)).map((v) => v.id);
+    if (parents.length === 0) return views;
+    // one query for the page, not one per transcode row
+    const parts = await this.deps.store.childrenOf(parents);
     const now = this.deps.clock.now();
-    return Promise.all(
-      views.map(async (v) => {
-        if (!PARENTS.has(v.type)) return v;
-        const agg = chunkProgress(await this.deps.store.children(v.id), now);
-        if (!agg) return v;
-        return { ...v, chunks: agg.chunks, ...(isLiveStatus(v.status) || ENDED.has(v.status) ? {} : { progress: agg.progress }) };
-      }),
-    );
+    return views.map((v) => {
+      const agg = parts.has(v.id) ? chunkProgress(parts.get(v.id)!, now) : null;
+      if (!agg) return v;
+      return { ...v, chunks: agg.chunks, ...(isLiveStatus(v.status) || ENDED.has(v.status) ? {} : { progress: agg.progress }) };
+    });
   }
 
   async cancel(parent: JobRecord, actor: string): Promise<void> {

@@ -44,6 +44,7 @@ describe('sweepWorkFolders', () => {
     const failedAt = 10_000;
     await stores.jobs.recordReports({ logs: [], progress: new Map(), outcomes: [{ kind: 'failed', jobId: claimed.id, attempt: claimed.attempt, at: failedAt, error: 'A part failed', logLine: 'failed', decision: { kind: 'fail', reason: 'not retryable' } }] });
     mkdirSync(join(root, failing!.id));
+    writeFileSync(join(root, failing!.id, 'plan.json'), '{}');
     expect(await sweepWorkFolders(root, stores.jobs, stores.segments, failedAt + FAILED_KEEP_MS - 1)).toEqual([]);
     expect(await sweepWorkFolders(root, stores.jobs, stores.segments, failedAt + FAILED_KEEP_MS)).toEqual([failing!.id]);
 
@@ -52,6 +53,25 @@ describe('sweepWorkFolders', () => {
     await stores.jobs.insertJobs([job('encode_chunk', parent!.id)]);
     await stores.jobs.cancelJob({ jobId: parent!.id, at: 2, logLine: 'cancelled', requestedLogLine: 'asked' });
     mkdirSync(join(root, parent!.id));
+    writeFileSync(join(root, parent!.id, 'plan.json'), '{}');
     expect(await sweepWorkFolders(root, stores.jobs, stores.segments)).toEqual([]);
+  });
+
+  it('leaves alone (and logs) what a segmented encode did not make: a user folder, a job-id folder without plan or chunks, a file', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'mjc-segment-folders-'));
+    stores = openSqliteStores(join(dir, 'db.sqlite'));
+    const root = join(dir, '.segments');
+    mkdirSync(join(root, 'my holiday edits'), { recursive: true });
+    writeFileSync(join(root, 'my holiday edits', 'cut.mp4'), 'mine');
+    const empty = randomUUID();
+    mkdirSync(join(root, empty));
+    writeFileSync(join(root, empty, 'notes.txt'), 'mine too');
+    writeFileSync(join(root, 'README.txt'), 'a file');
+    const warned: string[] = [];
+    expect(await sweepWorkFolders(root, stores.jobs, stores.segments, Date.now(), (m) => warned.push(m))).toEqual([]);
+    expect(existsSync(join(root, 'my holiday edits', 'cut.mp4'))).toBe(true);
+    expect(existsSync(join(root, empty, 'notes.txt'))).toBe(true);
+    expect(existsSync(join(root, 'README.txt'))).toBe(true);
+    expect(warned).toHaveLength(3);
   });
 });

@@ -3,6 +3,9 @@
  * ended (completed, cancelled; failed more than a day ago) or is gone, once none of its parts runs any more. What a
  * crash, a retry-exhausted failure or a cancel that timed out left behind; a running or waiting
  * parent's folder (its finished chunks) is kept. One pass shortly after start, then every hour.
+ * Only what a segmented encode made is touched: a folder named by a job id (UUID) that holds its
+ * plan.json or chunk files. Anything else under `.segments/` (a user's folder, a stray file) is
+ * logged and left alone.
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -17,10 +20,24 @@ const ENDED = new Set(['completed', 'failed', 'cancelled']);
 export const FAILED_KEEP_MS = 24 * 3_600_000;
 
 /** Removes the folders of ended parents under `root` (a failed one's after FAILED_KEEP_MS); returns their ids. */
-export async function sweepWorkFolders(root: string, jobs: JobStore, segments: SegmentStore, now = Date.now()): Promise<string[]> {
+const JOB_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const SEGMENT_FILE = /^(?:plan\.json|chunk-\d{4}\..+)$/;
+
+/** Whether `root/name` is a work folder a segmented encode made (a job id holding its plan or chunks). */
+async function isWorkFolder(root: string, name: string): Promise<boolean> {
+  if (!JOB_ID.test(name)) return false;
+  const entries = await readdir(join(root, name)).catch(() => null);
+  return entries !== null && entries.some((e) => SEGMENT_FILE.test(e));
+}
+
+export async function sweepWorkFolders(root: string, jobs: JobStore, segments: SegmentStore, now = Date.now(), warn: (message: string) => void = console.warn): Promise<string[]> {
   const names = await readdir(root).catch(() => [] as string[]);
   const removed: string[] = [];
   for (const id of names) {
+    if (!(await isWorkFolder(root, id))) {
+      warn(`Segment work folders: ${join(root, id)} is not a segmented encode's work folder (a job id holding plan.json or chunks); left alone`);
+      continue;
+    }
     const parent = await jobs.getJob(id);
     if (parent && !ENDED.has(parent.status)) continue;
     if (parent?.status === 'failed' && now - (parent.completedAt ?? 0) < FAILED_KEEP_MS) continue;

@@ -61,6 +61,32 @@ export function describeSegmentStoreConformance(name: string, open: () => Promis
       expect((await claimAll(6_500)).map((j) => j.id), 'all parts done: the parent runs again').toEqual([parent.id]);
     });
 
+    it('counts the parts apart (partsByStatus), the waiting parent with a live part, and leaves the parts out of the throughput and the average processing time', async () => {
+      const parent = await runningParent();
+      const parts = [part(parent.id), part(parent.id)];
+      await s.segments.handOff({ jobId: parent.id, attempt: parent.attempt }, parts, 'waiting');
+      await s.jobs.recordReports({ logs: [], progress: new Map(), outcomes: [hand(parent)] });
+      const started = await claimAll(4_000);
+      const during = await s.jobs.countJobs();
+      expect(during.partsByStatus.running).toBe(2);
+      expect(during.byStatus.running).toBe(2);
+      expect(during.parentsWithLiveParts).toEqual({ pending: 1 });
+      const done = (j: { id: string; attempt: number }, at: number) => ({ kind: 'completed' as const, jobId: j.id, attempt: j.attempt, at, logLine: 'done' });
+      // the parts take 60 s and 1 s; the parent's join 1 s
+      await s.jobs.recordReports({ logs: [], progress: new Map(), outcomes: [done(started[0]!, 64_000), done(started[1]!, 5_000)] });
+      const [again] = await claimAll(70_000);
+      expect(again!.id).toBe(parent.id);
+      await s.jobs.recordReports({ logs: [], progress: new Map(), outcomes: [done(again!, 71_000)] });
+      const ended = (await s.jobs.getJob(parent.id))!;
+      const after = await s.jobs.countJobs();
+      expect(after.partsByStatus.completed).toBe(2);
+      expect(after.byStatus.completed).toBe(3);
+      expect(after.parentsWithLiveParts).toEqual({});
+      expect(after.averageProcessingSeconds).toBeCloseTo((ended.completedAt! - ended.startedAt!) / 1000, 6);
+      const hours = await s.jobs.countEndedPerHour(0);
+      expect(hours.reduce((n, h) => n + h.completed, 0), 'the parent once, not its parts').toBe(1);
+    });
+
     it('releases the parent at once when a part fails for good or is cancelled', async () => {
       const parent = await runningParent();
       const parts = [part(parent.id), part(parent.id)];
@@ -88,6 +114,17 @@ export function describeSegmentStoreConformance(name: string, open: () => Promis
       expect((await s.segments.children(parent.id)).map((c) => c.id)).toEqual([parts[0]!.id]);
       expect(await s.segments.handOff({ jobId: parent.id, attempt: parent.attempt }, [], 'y')).toEqual({ applied: true, pending: 1 });
     });
+    it('lists the parts of many parents in one call, grouped by parent, oldest first; other children and parents without parts left out', async () => {
+      const [a, b, none] = await s.jobs.insertJobs([newJob({ type: 'transcode' }), newJob({ type: 'transcode' }), newJob({ type: 'transcode' })]);
+      const parts = [part(a!.id), part(b!.id), part(a!.id, 'encode_audio')];
+      await s.jobs.insertJobs([...parts, newJob({ type: 'validate', parentJobId: a!.id, params: { videoId: randomUUID() } })]);
+      const grouped = await s.segments.childrenOf([a!.id, b!.id, none!.id]);
+      expect([...grouped.keys()].sort()).toEqual([a!.id, b!.id].sort());
+      expect(grouped.get(a!.id)!.map((c) => c.id)).toEqual([parts[0]!.id, parts[2]!.id]);
+      expect(grouped.get(b!.id)!.map((c) => c.id)).toEqual([parts[1]!.id]);
+      expect((await s.segments.childrenOf([])).size).toBe(0);
+    });
+
     it('gives a new priority to every part not ended, the running one included, and none that ended', async () => {
       const parent = await runningParent();
       const parts = [part(parent.id), part(parent.id), part(parent.id), part(parent.id, 'encode_audio')];

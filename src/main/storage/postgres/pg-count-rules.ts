@@ -16,6 +16,7 @@
  * status changes are ALL made by such statements may set it (claimTick's pipelined path).
  */
 import { LIVE } from '../status-sql';
+import { notSegmentChild } from '../segment-sql';
 
 /** Jobs per bucket of job_buckets (seq >> BUCKET_SHIFT), as in the SQLite store. */
 export const BUCKET_SHIFT = 12;
@@ -51,5 +52,5 @@ export function countDeltaCte(name: string, rows: string, status: string, n: 1 |
 export function processingDeltaCte(name: string, rows: string): string {
   return `${name} AS (INSERT INTO processing_deltas (completed, total_ms)
     SELECT count(*), sum(completed_at - started_at) FROM ${rows}
-    WHERE ${COUNTING_HERE} AND started_at IS NOT NULL AND completed_at IS NOT NULL HAVING count(*) > 0)`;
+    WHERE ${COUNTING_HERE} AND started_at IS NOT NULL AND completed_at IS NOT NULL AND ${notSegmentChild()} HAVING count(*) > 0)`;
 }

@@ -4,8 +4,8 @@
  * compacted, and pages bounded to the buckets holding their first and last rows: a deep page steps
  * at most one bucket instead of OFFSET rows through a million jobs (as in the SQLite store).
  */
-import { notSegmentChild } from '../segment-sql';
-import type { JobType } from '../../../shared/domain/job-types';
+import { notSegmentChild, PARENTS_WITH_LIVE_PARTS } from '../segment-sql';
+import { isSegmentChild, type JobType } from '../../../shared/domain/job-types';
 import type { JobStatus, ResourceCategory } from '../../../shared/domain/statuses';
 import { JOB_STATUSES } from '../../../shared/domain/statuses';
 import type { JobFilter, JobRecord, StatusCounts } from '../../core/ports';
@@ -92,8 +92,9 @@ export async function listPage(db: Queryable, filter: JobFilter, offset: number,
 /** Stats in one statement (one snapshot, one round trip). */
 export async function countJobs(db: Queryable): Promise<StatusCounts> {
   const counted = countedRows({});
-  const { rows } = await db.query<{ counts: { type: string; status: string; resource_category: string; n: number }[]; vram: number; completed: number; total_ms: number }>(`
+  const { rows } = await db.query<{ counts: { type: string; status: string; resource_category: string; n: number }[]; live_parents: { status: string; n: number }[]; vram: number; completed: number; total_ms: number }>(`
     SELECT
+      (SELECT coalesce(json_agg(l), '[]') FROM (${PARENTS_WITH_LIVE_PARTS}) AS l) AS live_parents,
       (SELECT coalesce(json_agg(c), '[]') FROM (
          SELECT type, status, resource_category, sum(n) AS n FROM ${counted.sql} AS u GROUP BY 1, 2, 3 HAVING sum(n) <> 0) AS c) AS counts,
       (SELECT coalesce(sum(vram_reserved), 0)::float8 FROM jobs WHERE ${LIVE_JOB}) AS vram,
@@ -101,15 +102,21 @@ export async function countJobs(db: Queryable): Promise<StatusCounts> {
       ((SELECT total_ms FROM processing_totals WHERE id = 1) + (SELECT coalesce(sum(total_ms), 0) FROM processing_deltas))::float8 AS total_ms`);
   const row = rows[0]!;
   const byStatus = Object.fromEntries(JOB_STATUSES.map((s) => [s, 0])) as Record<JobStatus, number>;
+  const partsByStatus = Object.fromEntries(JOB_STATUSES.map((s) => [s, 0])) as Record<JobStatus, number>;
   const byType: Partial<Record<JobType, number>> = {};
   const runningByCategory: Record<ResourceCategory, number> = { cpu: 0, gpu_encode: 0, gpu_ai: 0 };
   for (const { type, status, resource_category, n } of row.counts) {
     if (status === 'running') runningByCategory[resource_category as ResourceCategory] += n;
     byStatus[status as JobStatus] += n;
+    if (isSegmentChild(type)) partsByStatus[status as JobStatus] += n;
     byType[type as JobType] = (byType[type as JobType] ?? 0) + n;
   }
+  const parentsWithLiveParts: Partial<Record<JobStatus, number>> = {};
+  for (const { status, n } of row.live_parents) parentsWithLiveParts[status as JobStatus] = Number(n);
   return {
     byStatus,
+    partsByStatus,
+    parentsWithLiveParts,
     byType,
     runningByCategory,
     vramReservedMb: row.vram,

@@ -64,7 +64,7 @@ export async function endedPerHour(db: Queryable, since: number): Promise<EndedI
   const { rows } = await db.query<{ hour: string; completed: number; failed: number }>(
     `SELECT (completed_at / ${HOUR_MS}) * ${HOUR_MS} AS hour, count(*) FILTER (WHERE status = 'completed')::integer AS completed,
        count(*) FILTER (WHERE status = 'failed')::integer AS failed
-     FROM jobs WHERE status IN ('completed', 'failed') AND completed_at >= $1 GROUP BY 1 ORDER BY 1`,
+     FROM jobs WHERE status IN ('completed', 'failed') AND completed_at >= $1 AND ${notSegmentChild()} GROUP BY 1 ORDER BY 1`,
     [since],
   );
   return rows.map((r) => ({ hourStart: Number(r.hour), completed: r.completed, failed: r.failed }));

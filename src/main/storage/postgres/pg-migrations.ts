@@ -609,6 +609,24 @@ const MIGRATIONS: readonly string[] = [
     WHEN (NEW.type IN ('encode_chunk', 'encode_audio') AND NEW.parent_job_id IS NOT NULL
       AND NEW.status IN ('completed', 'failed', 'cancelled') AND OLD.status NOT IN ('completed', 'failed', 'cancelled'))
     EXECUTE FUNCTION mjc_segment_child_ended();`,
+  // the average processing time leaves out the parts of segmented encodes (#20): their parent counts
+  // once (the statement-level path, pg-count-rules.ts processingDeltaCte, skips them the same way)
+  `CREATE OR REPLACE FUNCTION jobs_count_change() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    IF old.status NOT IN ('running', 'suspended') THEN
+      INSERT INTO job_count_deltas (bucket, type, status, resource_category, n)
+        VALUES ((old.seq >> ${BUCKET_SHIFT})::integer, old.type, old.status, old.resource_category, -1);
+    END IF;
+    IF new.status NOT IN ('running', 'suspended') THEN
+      INSERT INTO job_count_deltas (bucket, type, status, resource_category, n)
+        VALUES ((new.seq >> ${BUCKET_SHIFT})::integer, new.type, new.status, new.resource_category, 1);
+    END IF;
+    IF new.status = 'completed' AND old.status <> 'completed' AND new.started_at IS NOT NULL AND new.completed_at IS NOT NULL
+      AND new.type NOT IN ('encode_chunk', 'encode_audio') THEN
+      INSERT INTO processing_deltas (completed, total_ms) VALUES (1, new.completed_at - new.started_at);
+    END IF;
+    RETURN NULL;
+  END $$;`,
 ];
 
 /** The schema version this build migrates to (the number of migrations). */

@@ -11,6 +11,7 @@ import type { HandOff, SegmentStore } from '../../core/segment-ports';
 import { appliesTo } from '../status-sql';
 import { inTransaction, type Pool } from './pg-db';
 import { rowToJob, type PgJobRow } from './pg-rows';
+import { groupByParent } from '../segment-sql';
 
 const CHILD = "type IN ('encode_chunk', 'encode_audio')";
 
@@ -25,6 +26,12 @@ export class PostgresSegmentStore implements SegmentStore {
   async children(parentJobId: string): Promise<JobRecord[]> {
     const { rows } = await this.pool.query<PgJobRow>(`SELECT * FROM jobs WHERE parent_job_id = $1 AND ${CHILD} ORDER BY seq`, [parentJobId]);
     return rows.map(rowToJob);
+  }
+
+  async childrenOf(parentJobIds: readonly string[]): Promise<Map<string, JobRecord[]>> {
+    if (parentJobIds.length === 0) return new Map();
+    const { rows } = await this.pool.query<PgJobRow>(`SELECT * FROM jobs WHERE parent_job_id = ANY($1::text[]) AND ${CHILD} ORDER BY seq`, [parentJobIds]);
+    return groupByParent(rows.map(rowToJob));
   }
 
   async setPartsPriority(parentJobId: string, priority: number, at: number): Promise<JobRecord[]> {

@@ -68,7 +68,7 @@ export function endedPerHour(db: Database.Database, since: number): EndedInHour[
   const rows = db
     .prepare(
       `SELECT (completed_at / ${HOUR_MS}) * ${HOUR_MS} AS hour, sum(status = 'completed') AS completed, sum(status = 'failed') AS failed
-       FROM jobs WHERE status IN ('completed', 'failed') AND completed_at >= ? GROUP BY 1 ORDER BY 1`,
+       FROM jobs WHERE status IN ('completed', 'failed') AND completed_at >= ? AND ${notSegmentChild()} GROUP BY 1 ORDER BY 1`,
     )
     .all(since) as { hour: number; completed: number; failed: number }[];
   return rows.map((r) => ({ hourStart: r.hour, completed: r.completed, failed: r.failed }));

@@ -5,7 +5,7 @@
 import type Database from 'better-sqlite3';
 import type { JobStatus, ResourceCategory } from '../../../shared/domain/statuses';
 import { JOB_STATUSES, WAITING_STATUSES } from '../../../shared/domain/statuses';
-import type { JobType } from '../../../shared/domain/job-types';
+import { isSegmentChild, type JobType } from '../../../shared/domain/job-types';
 import { AppError } from '../../../shared/contracts/errors';
 import type {
   AttemptFence,
@@ -40,6 +40,7 @@ import { rowToJob, type JobRow } from './job-rows';
 import { openDatabase } from './open-database';
 import { listPage, totalQuery } from './list-queries';
 import { endedPerHour, searchPage } from './sqlite-job-search';
+import { PARENTS_WITH_LIVE_PARTS } from '../segment-sql';
 import { isSearchFilter } from '../job-search-filter';
 import { SqlitePartials } from './sqlite-partials';
 import { sqliteQueuePositions } from './sqlite-queue-positions';
@@ -116,6 +117,7 @@ export class SqliteJobStore implements JobStore {
         'SELECT type, status, resource_category, sum(n) AS n, sum(timed) AS timed, sum(timed_ms) AS timed_ms FROM job_buckets GROUP BY type, status',
       ),
       vramReserved: db.prepare<[], { v: number }>(`SELECT coalesce(sum(vram_reserved), 0) AS v FROM jobs WHERE ${LIVE}`),
+      liveParents: db.prepare<[], { status: string; n: number }>(PARENTS_WITH_LIVE_PARTS),
       position: db.prepare<[string, number, number, number], { n: number }>(
         `SELECT count(*) AS n FROM jobs WHERE ${WAITING} AND resource_category = ?
            AND (priority < ? OR (priority = ? AND seq < ?))`),
@@ -174,19 +176,29 @@ export class SqliteJobStore implements JobStore {
   async countJobs(): Promise<StatusCounts> {
     return this.db.transaction(() => {
       const byStatus = Object.fromEntries(JOB_STATUSES.map((s) => [s, 0])) as Record<JobStatus, number>;
+      const partsByStatus = Object.fromEntries(JOB_STATUSES.map((s) => [s, 0])) as Record<JobStatus, number>;
       const byType: Partial<Record<JobType, number>> = {};
       const runningByCategory: Record<ResourceCategory, number> = { cpu: 0, gpu_encode: 0, gpu_ai: 0 };
       const totals = { completed: 0, totalMs: 0 };
       for (const { type, status, resource_category, n, timed, timed_ms } of this.stmt.counters.all()) {
-        totals.completed += timed;
-        totals.totalMs += timed_ms;
+        // a segmented encode's parts: their parent's processing time counts, not theirs (#20)
+        const part = isSegmentChild(type);
+        if (!part) {
+          totals.completed += timed;
+          totals.totalMs += timed_ms;
+        }
         if (n === 0) continue;
         if (status === 'running') runningByCategory[resource_category as ResourceCategory] += n;
         byStatus[status as JobStatus] += n;
+        if (part) partsByStatus[status as JobStatus] += n;
         byType[type as JobType] = (byType[type as JobType] ?? 0) + n;
       }
+      const parentsWithLiveParts: Partial<Record<JobStatus, number>> = {};
+      for (const { status, n } of this.stmt.liveParents.all()) parentsWithLiveParts[status as JobStatus] = n;
       return {
         byStatus,
+        partsByStatus,
+        parentsWithLiveParts,
         byType,
         runningByCategory,
         vramReservedMb: this.stmt.vramReserved.get()!.v,

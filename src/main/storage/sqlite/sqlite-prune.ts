@@ -33,6 +33,7 @@ import type { JobStatus } from '../../../shared/domain/statuses';
 import type { PruneRequest, PruneResult } from '../../core/ports';
 import { isExpired, laterCutoff } from '../../core/retention';
 import { FINAL_STATUSES } from '../../../shared/domain/statuses';
+import { notSegmentChild } from '../segment-sql';
 import { statusIn } from '../status-sql';
 import { BUCKET_SHIFT } from './migrations';
 
@@ -67,9 +68,11 @@ export class SqlitePrune {
       deleteJob: db.prepare<[number]>('DELETE FROM jobs WHERE seq = ?'),
       deleteSegments: db.prepare<[string]>('DELETE FROM analysis_segments WHERE job_id = ?'),
       // an emptied bucket's processing-time totals go to bucket -1 before its rows go (see below)
+      // the parts of segmented encodes keep their own row there (type encode_chunk): the average leaves them out (#20)
       keepTotals: db.prepare<[number, number]>(
         `INSERT INTO job_buckets (bucket, type, status, resource_category, n, timed, timed_ms)
-           SELECT -1, '', 'completed', '', 0, sum(timed), sum(timed_ms) FROM job_buckets WHERE bucket BETWEEN ? AND ? AND n = 0 AND timed > 0 HAVING count(*) > 0
+           SELECT -1, CASE WHEN ${notSegmentChild()} THEN '' ELSE 'encode_chunk' END AS kind, 'completed', '', 0, sum(timed), sum(timed_ms)
+             FROM job_buckets WHERE bucket BETWEEN ? AND ? AND n = 0 AND timed > 0 GROUP BY kind HAVING count(*) > 0
            ON CONFLICT (bucket, type, status) DO UPDATE SET timed = timed + excluded.timed, timed_ms = timed_ms + excluded.timed_ms`,
       ),
       emptyBuckets: db.prepare<[number, number]>('DELETE FROM job_buckets WHERE bucket BETWEEN ? AND ? AND n = 0'),

@@ -5,6 +5,7 @@ import type { HandOff, SegmentStore } from '../../core/segment-ports';
 import { appliesTo } from '../status-sql';
 import { insertJobRows } from './sqlite-bulk-insert';
 import { rowToJob, type JobRow } from './job-rows';
+import { groupByParent } from '../segment-sql';
 
 const CHILD = "type IN ('encode_chunk', 'encode_audio')";
 const ENDED = "status IN ('completed', 'failed', 'cancelled')";
@@ -16,6 +17,7 @@ export class SqliteSegmentStore implements SegmentStore {
   constructor(private readonly db: Database.Database) {
     this.stmt = {
       children: db.prepare<[string], JobRow>(`SELECT * FROM jobs WHERE parent_job_id = ? AND ${CHILD} ORDER BY seq`),
+      childrenOf: db.prepare<[string], JobRow>(`SELECT * FROM jobs WHERE parent_job_id IN (SELECT value FROM json_each(?)) AND ${CHILD} ORDER BY seq`),
       running: db.prepare<[string, number], { seq: number }>(`SELECT seq FROM jobs WHERE id = ? AND attempt = ? AND ${appliesTo('complete')} AND cancel_requested_at IS NULL`),
       pending: db.prepare<[string], { n: number }>(`SELECT count(*) AS n FROM jobs WHERE parent_job_id = ? AND ${CHILD} AND NOT ${ENDED}`),
       wait: db.prepare('UPDATE jobs SET children_pending = ?, waiting_reason = ? WHERE seq = ?'),
@@ -26,6 +28,10 @@ export class SqliteSegmentStore implements SegmentStore {
 
   async children(parentJobId: string): Promise<JobRecord[]> {
     return this.stmt.children.all(parentJobId).map(rowToJob);
+  }
+
+  async childrenOf(parentJobIds: readonly string[]): Promise<Map<string, JobRecord[]>> {
+    return groupByParent(parentJobIds.length === 0 ? [] : this.stmt.childrenOf.all(JSON.stringify(parentJobIds)).map(rowToJob));
   }
 
   async setPartsPriority(parentJobId: string, priority: number, at: number): Promise<JobRecord[]> {

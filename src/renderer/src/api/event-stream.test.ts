@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { MediaEvent } from '../../../shared/contracts/events';
 import { ApiError } from './api-error';
 import { EventStream, type EventSourceLike } from './event-stream';
-import { compactCreatedJob } from '../../../shared/contracts/event-frames';
+import { CREATED_BATCH_EVENT, compactCreatedJob } from '../../../shared/contracts/event-frames';
 import { makeJob } from '../testing/fake-client';
 
 class FakeEventSource implements EventSourceLike {
@@ -53,7 +53,7 @@ describe('EventStream', () => {
     const t = setup(async () => 'ticket-1');
     t.stream.start();
     await flush();
-    expect(t.sources[0]!.url).toBe('/api/media/events?ticket=ticket-1');
+    expect(t.sources[0]!.url).toBe('/api/media/events?ticket=ticket-1&batch=1');
     t.sources[0]!.onopen?.(new Event('open'));
     t.sources[0]!.fire('job.progress', { type: 'job.progress', jobId: 'a', progress: 40 }, '17');
     expect(t.events).toEqual([{ type: 'job.progress', jobId: 'a', progress: 40 }]);
@@ -70,6 +70,22 @@ describe('EventStream', () => {
     expect(t.events).toEqual([{ type: 'job.created', job }]);
   });
 
+  it('expands a job.created.batch frame into one whole job.created per job, in order, and keeps its id', async () => {
+    const t = setup(async () => 'ticket-1');
+    t.stream.start();
+    await flush();
+    const jobs = [makeJob({ id: 'b1', priority: 3 }), makeJob({ id: 'b2' }), makeJob({ id: 'b3', progress: 0.5 })];
+    t.sources[0]!.fire('job.progress', { type: 'job.progress', jobId: 'a', progress: 40 }, '20');
+    t.sources[0]!.fire(CREATED_BATCH_EVENT, jobs.map((job) => compactCreatedJob(job)), '23');
+    t.sources[0]!.fire('job.created', { type: 'job.created', job: compactCreatedJob(makeJob({ id: 'b4' })) }, '24');
+    expect(t.events.map((e) => e.type)).toEqual(['job.progress', 'job.created', 'job.created', 'job.created', 'job.created']);
+    expect(t.events.slice(1, 4)).toEqual(jobs.map((job) => ({ type: 'job.created', job })));
+    expect(t.stream.lastId).toBe('24');
+    t.sources[0]!.fire(CREATED_BATCH_EVENT, [compactCreatedJob(makeJob({ id: 'b5' }))], '25');
+    expect(t.stream.lastId).toBe('25');
+    expect(t.events.at(-1)).toEqual({ type: 'job.created', job: makeJob({ id: 'b5' }) });
+  });
+
   it('on error closes the spent ticket and reconnects with a new ticket and lastEventId', async () => {
     let n = 0;
     const t = setup(async () => `ticket-${++n}`);
@@ -81,7 +97,7 @@ describe('EventStream', () => {
     expect(t.statuses.at(-1)).toBe('reconnecting');
     t.timers.shift()!();
     await flush();
-    expect(t.sources[1]!.url).toBe('/api/media/events?ticket=ticket-2&lastEventId=41');
+    expect(t.sources[1]!.url).toBe('/api/media/events?ticket=ticket-2&batch=1&lastEventId=41');
   });
 
   it('asks for a reload on `reset`', async () => {

@@ -5,9 +5,14 @@
  * reconnect would fail; this class closes a broken stream itself and reconnects with a fresh
  * ticket and `lastEventId`, so the server replays what was missed (or sends `reset` when its
  * history does not reach back that far).
+ *
+ * It opens the stream with `batch=1`: a burst of creates then arrives as `job.created.batch` frames
+ * (several short jobs in one frame, fewer frames to parse), which this class expands into one
+ * `job.created` event per job, in order, so the stores see exactly what one frame per event gave.
  */
 import type { MediaEvent, MediaEventType } from '../../../shared/contracts/events';
-import { expandCreatedJob } from '../../../shared/contracts/event-frames';
+import { CREATED_BATCH_EVENT, expandCreatedJob } from '../../../shared/contracts/event-frames';
+import type { Job } from '../../../shared/contracts/job';
 import type { StreamStatus } from './media-client';
 
 /** Every event type the server names in `event:` lines (a new type fails to compile until listed). */
@@ -95,7 +100,7 @@ export class EventStream {
       return;
     }
     if (generation !== this.generation) return;
-    const query = new URLSearchParams({ ticket });
+    const query = new URLSearchParams({ ticket, batch: '1' });
     if (this.lastEventId !== null) query.set('lastEventId', this.lastEventId);
     const source = this.options.openEventSource(`${this.options.path ?? '/api/media/events'}?${query.toString()}`);
     this.source = source;
@@ -126,6 +131,18 @@ export class EventStream {
         this.options.onEvent(event);
       });
     }
+    source.addEventListener(CREATED_BATCH_EVENT, (message) => {
+      if (generation !== this.generation) return;
+      if (message.lastEventId) this.lastEventId = message.lastEventId;
+      let jobs: Partial<Job>[];
+      try {
+        jobs = JSON.parse(message.data) as Partial<Job>[];
+        if (!Array.isArray(jobs)) return;
+      } catch {
+        return;
+      }
+      for (const job of jobs) this.options.onEvent({ type: 'job.created', job: expandCreatedJob(job) });
+    });
     source.addEventListener('reset', () => {
       if (generation !== this.generation) return;
       this.options.onReset();
