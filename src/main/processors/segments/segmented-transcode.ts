@@ -34,6 +34,7 @@ import { qualityFor, type Container, type TranscodeCodec, type TranscodeParams }
 import type { AudioParams, ChunkParams } from './chunk-processors';
 import { planCuts, SCENE_WINDOW, type Chunk } from './cut-plan';
 import { HandedToChildren } from './hand-off';
+import { reportAsJoin } from './join-progress';
 import { runFfmpeg } from './run-ffmpeg';
 import { GUARD_TRIPPED } from './segment-guard';
 import { audioName, chunkName, probeChunk, probeFrameTimes, workDirOf } from './segment-files';
@@ -237,6 +238,8 @@ export async function segmentStage(ctx: JobContext, media: MediaDeps, store: Seg
   const list = join(work, 'concat.txt');
   await writeFile(list, `ffconcat version 1.0\n${chunks.map((c) => `file '${chunkName(c.index)}'\nduration ${c.durationSeconds.toFixed(6)}\n`).join('')}`);
   const args = (outputPath: string) => joinArgs(s, list, audio ? join(work, audioName(audio.container)) : null, outputPath);
+  // from here on this attempt is the join: its progress continues from the parts' share, never back to 0 %
+  reportAsJoin(ctx);
   return {
     encoder,
     args,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JobRecord } from '../../core/ports';
+import { joinPercent, PARTS_SHARE } from '../../processors/segments/join-progress';
 import { chunkProgress, latestParts } from './chunk-progress';
 
 let seq = 0;
@@ -21,8 +22,8 @@ describe('chunkProgress', () => {
     ];
     const p = chunkProgress(children, 60_000)!;
     expect(p.chunks).toMatchObject({ total: 3, done: 1, running: 1, failed: 0 });
-    // 60 + 30 of 140 s encoded
-    expect(p.progress).toBe(64);
+    // 60 + 30 of 140 s encoded, in the parts' 0–90 % (the join takes the rest)
+    expect(p.progress).toBe(57);
     // 90 s encoded in 60 s: the 50 s left take about 33 s
     expect(p.chunks.etaSeconds).toBe(33);
   });
@@ -32,5 +33,12 @@ describe('chunkProgress', () => {
     expect(latestParts(children)).toHaveLength(1);
     expect(chunkProgress(children, 0)!.chunks).toMatchObject({ total: 1, done: 1, failed: 0, etaSeconds: 0 });
     expect(chunkProgress([part('encode_audio', 0, 'running')], 0)).toBeNull();
+  });
+
+  it('stops at the share the join starts from, so the parent never goes backwards (#20)', () => {
+    const done = [part('encode_chunk', 0, 'completed'), part('encode_chunk', 1, 'completed')];
+    const almost = [part('encode_chunk', 0, 'completed'), part('encode_chunk', 1, 'running', { progress: 99 })];
+    expect(chunkProgress(done, 0)!.progress).toBe(PARTS_SHARE);
+    expect(chunkProgress(almost, 0)!.progress).toBeLessThanOrEqual(joinPercent(0));
   });
 });

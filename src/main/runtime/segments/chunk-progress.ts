@@ -6,6 +6,7 @@
 import type { Job } from '../../../shared/contracts/job';
 import type { JobRecord } from '../../core/ports';
 import { isLiveStatus } from '../../../shared/domain/statuses';
+import { PARTS_SHARE } from '../../processors/segments/join-progress';
 
 export type ChunkProgress = NonNullable<Job['chunks']>;
 
@@ -19,7 +20,7 @@ export function latestParts(children: readonly JobRecord[]): JobRecord[] {
   return [...latest.values()];
 }
 
-/** The parent's chunk counts, aggregated progress (0–100) and ETA at `now`; null when it has no chunks. */
+/** The parent's chunk counts, aggregated progress (0–PARTS_SHARE) and ETA at `now`; null when it has no chunks. */
 export function chunkProgress(children: readonly JobRecord[], now: number): { chunks: ChunkProgress; progress: number } | null {
   const chunks = latestParts(children).filter((c) => c.type === 'encode_chunk');
   if (chunks.length === 0) return null;
@@ -39,6 +40,7 @@ export function chunkProgress(children: readonly JobRecord[], now: number): { ch
       failed: chunks.filter((c) => c.status === 'failed' || c.status === 'cancelled').length,
       etaSeconds,
     },
-    progress: Math.min(100, Math.floor((doneSeconds / total) * 100)),
+    // the parts fill 0–PARTS_SHARE %; the join run reports the rest (processors/segments/join-progress.ts)
+    progress: Math.min(PARTS_SHARE, Math.floor((doneSeconds / total) * PARTS_SHARE)),
   };
 }

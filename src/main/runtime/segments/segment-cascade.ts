@@ -65,7 +65,9 @@ export class SegmentCascade {
     return views.map((v) => {
       const agg = parts.has(v.id) ? chunkProgress(parts.get(v.id)!, now) : null;
       if (!agg) return v;
-      return { ...v, chunks: agg.chunks, ...(isLiveStatus(v.status) || ENDED.has(v.status) ? {} : { progress: agg.progress }) };
+      // a parent in its join run shows at least what its parts reached (its first report comes after the chunk checks)
+      if (isLiveStatus(v.status)) return { ...v, chunks: agg.chunks, progress: Math.max(v.progress, agg.progress) };
+      return { ...v, chunks: agg.chunks, ...(ENDED.has(v.status) ? {} : { progress: agg.progress }) };
     });
   }
 

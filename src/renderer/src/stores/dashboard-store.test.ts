@@ -29,7 +29,7 @@ describe('dashboard store', () => {
     store.getState().applyEvents([{ type: 'job.updated', job: started }, { type: 'job.updated', job: { ...started, progress: 3 } }]);
     timers.advance(500);
     await settle();
-    expect(client.callsOf('listJobs').length).toBe(reads + 3); // running, suspended, failed: once
+    expect(client.callsOf('listJobs').length).toBe(reads + 4); // running, suspended, failed, running parts: once
     expect(store.getState().live).toHaveLength(2);
     store.getState().deactivate();
     expect(timers.scheduled).toBe(0);

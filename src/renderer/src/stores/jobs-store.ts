@@ -10,10 +10,12 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { MediaEvent } from '../../../shared/contracts/events';
 import type { Job, JobList } from '../../../shared/contracts/job';
 import type { JobType } from '../../../shared/domain/job-types';
-import { WAITING_STATUSES, type JobStatus, type ResourceCategory } from '../../../shared/domain/statuses';
+import { isLiveStatus, WAITING_STATUSES, type JobStatus, type ResourceCategory } from '../../../shared/domain/statuses';
 import { errorMessage } from '../api/api-error';
 import type { MediaClient } from '../api/media-client';
 import { realTimers, type Timers } from '../lib/batcher';
+
+const isLiveOrWaiting = (status: JobStatus) => isLiveStatus(status) || WAITING_STATUSES.includes(status);
 
 export interface JobFilters {
   readonly status: JobStatus | null;
@@ -212,6 +214,9 @@ export function createJobsStore(client: MediaClient, options: JobsStoreOptions =
                 input: event.job.input !== undefined ? event.job.input : previous.input,
                 outputs: event.job.outputs ?? previous.outputs,
                 ...(previous.chunks && !event.job.chunks ? { chunks: previous.chunks } : {}),
+                // a segmented parent's event carries its own stored progress (0 when its join run is claimed), not the
+                // aggregate over its parts the page read: it does not go backwards until it ends (#20)
+                ...(previous.chunks && !event.job.chunks && isLiveOrWaiting(previous.status) && isLiveOrWaiting(event.job.status) ? { progress: Math.max(previous.progress, event.job.progress) } : {}),
               };
               if (!matches(event.job, state.filters)) stale = true;
               // a job that just completed has outputs to show: the page read picks them up

@@ -5,7 +5,7 @@
  * follows the event stream; the counts come from the queue store's stats.
  */
 import { Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
-import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import type { Job } from '../../../../shared/contracts/job';
 import type { Fleet } from '../../../../shared/contracts/fleet';
 import type { SystemInfo } from '../../../../shared/contracts/system';
@@ -51,6 +51,11 @@ function gpuOf(job: Job, fleet: Fleet | null, localGpus: SystemInfo['gpus'] | nu
 export function DashboardPage({ onOpenJob, onShowJobs, onShowSavings }: DashboardPageProps) {
   const { dashboard } = useStores();
   const live = useAppStore('dashboard', (s) => s.live);
+  // a segmented encode whose parts run is one tile (#20); its parts hold slots, so the gauges count them
+  const segmented = useAppStore('dashboard', (s) => s.segmented);
+  const parts = useAppStore('dashboard', (s) => s.parts);
+  const tiles = useMemo(() => [...live, ...segmented], [live, segmented]);
+  const busy = useMemo(() => [...live, ...parts], [live, parts]);
   const failures = useAppStore('dashboard', (s) => s.failures);
   const throughput = useAppStore('dashboard', (s) => s.throughput);
   const fleet = useAppStore('dashboard', (s) => s.fleet);
@@ -83,16 +88,16 @@ export function DashboardPage({ onOpenJob, onShowJobs, onShowSavings }: Dashboar
             Running now
           </Title>
           <Text size="sm" c="dimmed">
-            {live.length} live · {waiting} waiting
+            {tiles.length} live · {waiting} waiting
           </Text>
         </Group>
         {!loaded ? (
           <LoadingState label="Reading what runs…" />
-        ) : live.length === 0 ? (
+        ) : tiles.length === 0 ? (
           <EmptyView icon="jobs" title="Nothing is running" description={waiting > 0 ? `${waiting} jobs wait for a slot or their start.` : 'Create a job, or start one from the Library page.'} />
         ) : (
           <SimpleGrid cols={{ base: 1, sm: 2, lg: 3, xl: 4 }} spacing="sm">
-            {live.map((job) => (
+            {tiles.map((job) => (
               <RunningJobTile key={job.id} job={job} gpu={gpuOf(job, fleet, gpus)} onOpen={open} onAction={onAction} />
             ))}
           </SimpleGrid>
@@ -100,7 +105,7 @@ export function DashboardPage({ onOpenJob, onShowJobs, onShowSavings }: Dashboar
       </section>
 
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
-        <CapacityGauges stats={stats} queue={queue} fleet={fleet} live={live} gpus={gpus} />
+        <CapacityGauges stats={stats} queue={queue} fleet={fleet} live={busy} gpus={gpus} />
         <Suspense fallback={<LoadingState label="Loading the chart…" />}>
           <ThroughputChart throughput={throughput} />
         </Suspense>

@@ -1,7 +1,9 @@
 /**
  * One live job on the dashboard: the file it works on, its type, where it runs (node, and the GPU
  * it was placed on, or the node's only one), progress, frame rate, speed and time left, and its actions
- * (pause/resume, cancel, details) guarded like everywhere else.
+ * (pause/resume, cancel, details) guarded like everywhere else. A segmented encode whose parts run
+ * (#20) is one tile: its parts' count ("Encoding in parts: 2 running, 9 of 16 done"), the progress
+ * and ETA aggregated over them, and actions on the parent (which act on every part).
  */
 import { Badge, Card, Group, SimpleGrid, Stack, Text } from '@mantine/core';
 import { memo } from 'react';
@@ -14,6 +16,7 @@ import { formatSpan } from '../../lib/format';
 import type { JobAction } from '../../lib/job-presentation';
 import { jobSubject } from '../../lib/job-subject';
 import { JobRowActions } from '../jobs/JobRowActions';
+import { SegmentBadge, segmentPhase } from '../jobs/SegmentStatus';
 
 export interface RunningJobTileProps {
   readonly job: Job;
@@ -38,7 +41,10 @@ function Figure({ label, value }: { readonly label: string; readonly value: stri
 
 export const RunningJobTile = memo(function RunningJobTile({ job, gpu, onOpen, onAction }: RunningJobTileProps) {
   const subject = jobSubject(job);
-  const { fps, speed, eta } = useRunRate(job);
+  const rate = useRunRate(job);
+  const segment = segmentPhase(job);
+  const { fps, speed } = rate;
+  const eta = segment ? (job.chunks?.etaSeconds ?? null) : rate.eta;
   return (
     <Card withBorder padding="sm" radius="md" role="article" aria-label={`Running job: ${subject.title}`} data-job-id={job.id}>
       <Stack gap={6}>
@@ -51,7 +57,7 @@ export const RunningJobTile = memo(function RunningJobTile({ job, gpu, onOpen, o
               {subject.path ?? '\u00a0'}
             </Text>
           </Stack>
-          <StatusBadge status={job.status} cancelling={job.cancelling} />
+          {segment ? <SegmentBadge phase={segment} /> : <StatusBadge status={job.status} cancelling={job.cancelling} />}
         </Group>
         <Group gap="xs" wrap="nowrap" justify="space-between">
           <JobTypeLabel type={job.type} />
@@ -68,7 +74,12 @@ export const RunningJobTile = memo(function RunningJobTile({ job, gpu, onOpen, o
             )}
           </Group>
         </Group>
-        <JobProgress status={job.status} progress={job.progress} />
+        {segment && (
+          <Text size="xs" c="dimmed" aria-label="Parts">
+            {segment.summary}
+          </Text>
+        )}
+        <JobProgress status={segment?.encoding ? 'running' : job.status} progress={job.progress} />
         <Group justify="space-between" wrap="nowrap" align="flex-end">
           <SimpleGrid cols={3} spacing="xs" style={{ flex: 1 }}>
             <Figure label="FPS" value={fps !== null ? String(Math.round(fps)) : '—'} />

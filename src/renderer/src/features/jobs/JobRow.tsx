@@ -17,6 +17,7 @@ import type { JobAction } from '../../lib/job-presentation';
 import { jobSubject } from '../../lib/job-subject';
 import { JobRowActions } from './JobRowActions';
 import { ChunkDisclosure } from './ChunkDisclosure';
+import { SegmentBadge, segmentPhase } from './SegmentStatus';
 import { useWaitingReason } from './suspended-slots';
 import { jobIdToken } from '../../../../shared/domain/job-ids';
 
@@ -73,6 +74,8 @@ function FileCell({ job }: { readonly job: Job }) {
 
 export const JobRow = memo(function JobRow({ job, selected, active, onToggle, onOpen, onAction }: JobRowProps) {
   const note = statusNote(job, useWaitingReason(job.waitingReason));
+  // a segmented encode waiting on its parts reads as encoding, not as an idle queued job (#20)
+  const segment = segmentPhase(job);
   const outputs = job.outputs ?? [];
   return (
     <Table.Tr
@@ -93,7 +96,7 @@ export const JobRow = memo(function JobRow({ job, selected, active, onToggle, on
       </Table.Td>
       <Table.Td>
         <Stack gap={2}>
-          <StatusBadge status={job.status} cancelling={job.cancelling} />
+          {segment ? <SegmentBadge phase={segment} /> : <StatusBadge status={job.status} cancelling={job.cancelling} />}
           {note && (
             <Text size="xs" c={job.status === 'failed' ? 'red' : 'dimmed'} lineClamp={2} title={note}>
               {note}
@@ -102,7 +105,7 @@ export const JobRow = memo(function JobRow({ job, selected, active, onToggle, on
         </Stack>
       </Table.Td>
       <Table.Td>
-        <JobProgress status={job.status} progress={job.progress} />
+        <JobProgress status={segment?.encoding ? 'running' : job.status} progress={job.progress} />
         <RunRate job={job} compact />
         <ChunkDisclosure job={job} />
       </Table.Td>
