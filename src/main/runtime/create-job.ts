@@ -51,14 +51,14 @@ export function buildNewJob(
       { maximum: ceiling.mb, nodeId: ceiling.nodeId, got: vramRequired },
     );
   }
-  // a GPU job may ask for its GPU (params.gpu / params.gpuModel, gpu-request-params.ts) beside the type's own params
-  const gpuAsk = definition.category === 'cpu' ? null : splitGpuRequest(input.params);
-  if (gpuAsk && !gpuAsk.request.success) {
+  // a GPU job may ask for its GPU (params.gpu / params.gpuModel, gpu-request-params.ts) beside the type's own params; a CPU job is told it cannot
+  const gpuAsk = splitGpuRequest(input.params, definition.category, input.type);
+  if (!gpuAsk.request.success) {
     throw new AppError('VALIDATION_FAILED', `Invalid params for ${input.type}: ${gpuAsk.request.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, {
       issues: zodIssuesToDetails(gpuAsk.request.error, ['params']),
     });
   }
-  const parsed = definition.paramsSchema.safeParse(gpuAsk ? gpuAsk.rest : input.params);
+  const parsed = definition.paramsSchema.safeParse(gpuAsk.rest);
   if (!parsed.success) {
     throw new AppError('VALIDATION_FAILED', `Invalid params for ${input.type}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'params'}: ${i.message}`).join('; ')}`, {
       issues: zodIssuesToDetails(parsed.error, ['params']),
@@ -67,7 +67,7 @@ export function buildNewJob(
   return {
     id: newJobId(), // time-ordered (UUIDv7): new ids land together in the stores' UNIQUE index
     type: input.type as JobType,
-    params: gpuAsk?.request.success ? { ...parsed.data, ...gpuAsk.request.data } : parsed.data,
+    params: definition.category === 'cpu' ? parsed.data : { ...parsed.data, ...gpuAsk.request.data },
     priority: input.priority,
     resourceCategory: definition.category,
     vramRequired,

@@ -25,6 +25,8 @@ describe('a GPU job asks for its GPU in its params (gpu, gpuModel)', () => {
     expect(refusal('tag_generation', { videoId: VIDEO, gpu: -1 })).toEqual(['VALIDATION_FAILED', expect.stringMatching(/^Invalid params for tag_generation: gpu: /)]);
     expect(refusal('tag_generation', { videoId: VIDEO, gpu: '1' })).toEqual(['VALIDATION_FAILED', expect.stringMatching(/gpu: /)]);
     expect(refusal('tag_generation', { videoId: VIDEO, gpuModel: '' })).toEqual(['VALIDATION_FAILED', expect.stringMatching(/gpuModel: /)]);
-    expect(refusal('validate', { videoId: VIDEO, gpu: 1 })).toEqual(['VALIDATION_FAILED', expect.stringMatching(/Unrecognized key/)]);
+    expect(refusal('validate', { videoId: VIDEO, gpu: 1 })).toEqual(['VALIDATION_FAILED', 'Invalid params for validate: gpu: only GPU job types can ask for a GPU; validate runs on the CPU']);
+    expect(refusal('validate', { videoId: VIDEO, gpuModel: 'A100' })).toEqual(['VALIDATION_FAILED', expect.stringMatching(/gpuModel: only GPU job types can ask for a GPU/)]);
+    expect(build('validate', { videoId: VIDEO }).params).toEqual({ videoId: VIDEO });
   });
 });

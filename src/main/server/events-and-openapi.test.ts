@@ -186,6 +186,11 @@ describe('OpenAPI document', () => {
     const create = doc.paths['/api/media/jobs'].post;
     expect(Object.keys(create.requestBody.content['application/json'].schema.properties).sort()).toEqual(Object.keys(OPERATIONS.createJob.input.shape).sort());
     expect(create.responses['201']).toBeDefined();
+    // a GPU job's pin (#18): named, with its range, and which job types take it
+    const params = create.requestBody.content['application/json'].schema.properties.params;
+    expect(params.properties).toMatchObject({ gpu: { type: 'integer', minimum: 0, maximum: 63, description: expect.stringContaining('nvidia-smi') }, gpuModel: { type: 'string', minLength: 1 } });
+    expect(params.description).toMatch(/GPU job types \([^)]*tag_generation[^)]*\) also accept `gpu` and\/or `gpuModel`/);
+    expect(params.description).not.toMatch(/\([^)]*\bvalidate\b[^)]*\) also accept/);
     expect(doc.paths['/api/media/jobs/{id}/cancel'].post.parameters[0]).toMatchObject({ name: 'id', in: 'path', required: true });
     // a cancel of a running job answers its status unchanged and `cancelling`; jobs carry the flag
     const cancelAnswer = JSON.stringify(doc.paths['/api/media/jobs/{id}/cancel'].post.responses['200']);

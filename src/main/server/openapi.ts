@@ -5,6 +5,8 @@
 import { z } from 'zod';
 import type { Access } from '../../shared/contracts/access';
 import { OPERATIONS, OPERATION_NAMES } from '../../shared/contracts/operations';
+import { gpuRequestSchema } from '../../shared/domain/gpu-request';
+import { isSegmentChild, JOB_TYPE_CATALOG, JOB_TYPES } from '../../shared/domain/job-types';
 import { createTokenInputSchema } from './tokens/token-routes';
 
 type JsonSchema = Record<string, unknown>;
@@ -82,6 +84,21 @@ function accessFields(access: Access): Record<string, unknown> {
   return access === 'public' ? { security: [] } : { security: [{ bearer: [] }], 'x-required-role': access };
 }
 
+/**
+ * The create body's `params` are checked per job type at run time, so the document cannot list them;
+ * it does name the two every GPU job type accepts (#18), with their ranges, from the schema the API checks with.
+ */
+function documentGpuRequest(operation: Record<string, unknown>): void {
+  const body = (operation.requestBody as { content: Record<string, { schema: { properties: Record<string, JsonSchema> } }> } | undefined)?.content['application/json']?.schema;
+  if (!body?.properties.params) return;
+  const gpuTypes = JOB_TYPES.filter((t) => JOB_TYPE_CATALOG[t].category !== 'cpu' && !isSegmentChild(t));
+  body.properties.params = {
+    ...body.properties.params,
+    description: `The job type's own params (checked per type; an unknown key is refused). GPU job types (${gpuTypes.join(', ')}) also accept \`gpu\` and/or \`gpuModel\` to pin the GPU they run on; a CPU job type given either is refused with 400 VALIDATION_FAILED.`,
+    properties: schemaOf(gpuRequestSchema, 'input').properties,
+  };
+}
+
 export function buildOpenApiDocument(version: string): JsonSchema {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const name of OPERATION_NAMES) {
@@ -109,6 +126,7 @@ export function buildOpenApiDocument(version: string): JsonSchema {
         content: { 'application/json': { schema: { type: 'object', additionalProperties: false, properties: Object.fromEntries(rest), required: rest.map(([k]) => k).filter((k) => required.has(k)) } } },
       };
     }
+    if (name === 'createJob') documentGpuRequest(operation);
     operation.parameters = parameters;
     (paths[toOpenApiPath(def.path)] ??= {})[def.method.toLowerCase()] = operation;
   }

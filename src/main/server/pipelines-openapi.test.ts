@@ -20,6 +20,7 @@ describe('OpenAPI document: pipelines', () => {
     const put = doc.paths['/api/media/pipelines/{id}']!.put!;
     expect(JSON.stringify(put.requestBody)).toContain('"steps"');
     expect(JSON.stringify(put.requestBody)).toContain('"version"');
+    expect(JSON.stringify(put.requestBody), 'a step may pin its GPU (#18)').toContain('also takes gpu / gpuModel');
     expect(doc.paths['/api/media/pipelines/{id}']!.delete!.requestBody).toBeUndefined();
     expect(JSON.stringify(doc.paths['/api/media/pipelines/{id}/run']!.post!.requestBody)).toContain('"force"');
     expect(doc.paths['/api/media/pipelines/{id}/runs']!.get!.parameters!.map((p) => p.name).sort()).toEqual(['id', 'limit', 'page', 'status']);

@@ -42,6 +42,9 @@ describe('pipeline document schema', () => {
     ['params invalid for the job type', { steps: [{ id: 'enc', type: 'reencode_streaming', params: { videoId: '{{video.id}}', crf: 99 } }] }, 'steps.0.params.crf: step "enc" (reencode_streaming): params.crf: Too big: expected number to be <=51'],
     ['a missing param', { steps: [{ id: 'thumb', type: 'thumbnail_generate', params: {} }] }, 'steps.0.params.videoId: step "thumb" (thumbnail_generate): params.videoId: must be a video id (UUID)'],
     ['a placeholder that makes a bad output path', { steps: [{ id: 'enc', type: 'reencode_streaming', params: { videoId: '{{video.id}}', outputPath: 'videos/{{video.stem}}.mp4' } }] }, 'steps.0.params.outputPath: step "enc" (reencode_streaming): params.outputPath: must be a file inside playback/'],
+    ['gpu on a CPU job type (#18)', { steps: [{ id: 'check', type: 'validate', params: { videoId: '{{video.id}}', gpu: 1 } }] }, 'steps.0.params.gpu: step "check" (validate): params.gpu: only GPU job types can ask for a GPU; validate runs on the CPU'],
+    ['a GPU index out of range', { steps: [{ id: 'tags', type: 'tag_generation', params: { videoId: '{{video.id}}', gpu: 64 } }] }, 'steps.0.params.gpu: step "tags" (tag_generation): params.gpu: Too big'],
+    ['an empty gpuModel', { steps: [{ id: 'tags', type: 'tag_generation', params: { videoId: '{{video.id}}', gpuModel: ' ' } }] }, 'steps.0.params.gpuModel: step "tags" (tag_generation): params.gpuModel: '],
     ['a bad cron expression', { trigger: { type: 'schedule', cron: '61 * * * *' } }, 'trigger.cron: not a cron expression'],
     ['an operator that does not fit the field', { conditions: { all: [{ field: 'width', op: 'between', value: 5 }] } }, 'conditions'],
     ['a list for eq', { conditions: { any: [{ field: 'videoCodec', op: 'eq', value: ['h264', 'hevc'] }] } }, 'conditions'],
@@ -49,6 +52,13 @@ describe('pipeline document schema', () => {
   ])('refuses %s, naming the step and field', (_what, change, expected) => {
     const found = problems({ ...base, ...change });
     expect(found.some((p) => p.startsWith(expected)), `${found.join('\n')}\n(expected to start with: ${expected})`).toBe(true);
+  });
+
+  it('lets a GPU step pin its GPU by index or model name, as the create API does (#18)', () => {
+    const steps = [{ id: 'tags', type: 'tag_generation', params: { videoId: '{{video.id}}', gpu: 1 } }, { id: 'enc', type: 'transcode', params: { videoId: '{{video.id}}', gpuModel: '4090' }, after: { step: 'tags' } }];
+    expect(problems({ ...base, steps })).toEqual([]);
+    // kept as written: the advancer substitutes placeholders and builds the job (create-job.ts) from them
+    expect(pipelineDocumentSchema.parse({ ...base, steps }).steps.map((s) => s.params)).toEqual([steps[0]!.params, steps[1]!.params]);
   });
 
   it('accepts nested all-of/any-of conditions over every kind of field', () => {

@@ -12,6 +12,7 @@
 import { Cron } from 'croner';
 import { z } from 'zod';
 import { isSegmentChild, JOB_TYPES, JOB_TYPE_CATALOG } from './job-types';
+import { splitGpuRequest } from './gpu-request';
 import { conditionGroupSchema } from './pipeline-conditions';
 import { placeholderProblem, placeholdersIn, samplePlaceholderValues, substitutePlaceholders } from './pipeline-placeholders';
 import { libraryRelativePath } from './job-params';
@@ -59,7 +60,10 @@ export const pipelineStepSchema = z.strictObject({
   id: z.string().regex(STEP_ID, 'a step id is a letter then letters, digits, _ or - (at most 40)'),
   type: userJobType('encode_chunk and encode_audio are the parts of a segmented transcode or re-encode; use a transcode or reencode_streaming step with `segments` instead'),
   /** The job's params; strings may hold placeholders ({{video.id}}, {{previous.outputVideoId}} …). */
-  params: z.record(z.string(), z.unknown()).default({}),
+  params: z
+    .record(z.string(), z.unknown())
+    .default({})
+    .describe("The step job's params, as the create API takes them (a GPU job type also takes gpu / gpuModel to pin its GPU); strings may hold placeholders"),
   /** Runs when that step has ended this way; absent: runs when the run starts. */
   after: z.strictObject({ step: z.string().min(1), on: z.enum(STEP_OUTCOMES).default('success') }).optional(),
   /** Evaluated on the video when the step is reached; false: the step is skipped (its successors go on). */
@@ -145,9 +149,12 @@ function checkStepParams(steps: readonly PipelineStep[], step: PipelineStep, i: 
     }
   }
   if (!placeholdersOk) return;
-  const parsed = JOB_TYPE_CATALOG[step.type].paramsSchema.safeParse(substitutePlaceholders(step.params, samplePlaceholderValues(ancestors)));
-  if (parsed.success) return;
-  for (const issue of parsed.error.issues) {
+  const definition = JOB_TYPE_CATALOG[step.type];
+  // gpu / gpuModel (#18) under the create API's rule: a GPU step may pin its GPU, a CPU step is told it cannot
+  const { rest, request } = splitGpuRequest(substitutePlaceholders(step.params, samplePlaceholderValues(ancestors)), definition.category, step.type);
+  const parsed = definition.paramsSchema.safeParse(rest);
+  const issues = [...(request.success ? [] : request.error.issues), ...(parsed.success ? [] : parsed.error.issues)];
+  for (const issue of issues) {
     const field = issue.path.length > 0 ? `params.${issue.path.join('.')}` : 'params';
     ctx.addIssue({ code: 'custom', path: ['steps', i, 'params', ...issue.path.map((p) => (typeof p === 'symbol' ? String(p) : p))], message: `${label}: ${field}: ${issue.message}` });
   }

@@ -159,6 +159,18 @@ describe('pipeline service', () => {
     }
   });
 
+  it('lets a GPU step pin its GPU (params.gpu reaches its job, #18) and refuses gpu on a CPU step in words (400)', async () => {
+    const videoId = await addVideo('g.mp4');
+    const pipeline = await runtime.execute('createPipeline', { name: 'pinned', enabled: true, trigger: { type: 'manual' }, steps: [{ id: 'tags', type: 'tag_generation', params: { videoId: '{{video.id}}', gpu: 1 } }] });
+    const { started } = await runtime.execute('runPipeline', { id: pipeline.id, videoIds: [videoId] });
+    const jobId = await waitFor(async () => (await runtime.execute('getPipelineRun', { id: started[0]!.runId })).steps[0]!.jobId ?? undefined, 10_000, 'the step job');
+    expect((await runtime.execute('getJob', { id: jobId })).params).toEqual({ videoId, gpu: 1 });
+    await expect(runtime.execute('createPipeline', { ...validateThenThumb({ type: 'manual' }), steps: [{ id: 'check', type: 'validate', params: { videoId: '{{video.id}}', gpu: 1 } }] })).rejects.toMatchObject({
+      code: 'VALIDATION_FAILED',
+      message: expect.stringContaining('step "check" (validate): params.gpu: only GPU job types can ask for a GPU; validate runs on the CPU'),
+    });
+  });
+
   it('answers the pipeline operations: 404 for unknown ids, 400 for an unknown template', async () => {
     const unknown = randomUUID();
     for (const op of ['getPipeline', 'deletePipeline', 'dryRunPipeline', 'runPipeline', 'listPipelineRuns'] as const) {

@@ -1,16 +1,15 @@
 /**
  * The embedded JobStore on SQLite (better-sqlite3). Every method runs synchronously inside one
- * transaction; the async signatures are the port's, shared with the PostgreSQL adapter.
+ * transaction; the async signatures are the port's, shared with the PostgreSQL adapter. The counts,
+ * the attempt outcomes and a user's actions on one job live in sqlite-counts.ts, sqlite-outcomes.ts
+ * and sqlite-manual-transitions.ts.
  */
 import type Database from 'better-sqlite3';
 import type { JobStatus, ResourceCategory } from '../../../shared/domain/statuses';
-import { JOB_STATUSES, WAITING_STATUSES } from '../../../shared/domain/statuses';
-import { isSegmentChild, type JobType } from '../../../shared/domain/job-types';
-import { AppError } from '../../../shared/contracts/errors';
+import { WAITING_STATUSES } from '../../../shared/domain/statuses';
 import type {
   AttemptFence,
   GpuMoveRequest,
-  AttemptOutcome,
   AttemptPartial,
   CancelRequest,
   ClaimRequest,
@@ -32,7 +31,7 @@ import type {
   ReportBatch,
   TransitionResult,
 } from '../../core/ports';
-import { cancelActionFor, canTransition, targetOf, type ManualAction } from '../../core/lifecycle';
+import { targetOf } from '../../core/lifecycle';
 import type { FailureDecision } from '../../core/retry-policy';
 import { DEFAULT_LOG_BOUNDS, type LogBounds } from '../../core/log-bounds';
 import { BoundedLogWriter } from './bounded-log';
@@ -40,7 +39,6 @@ import { rowToJob, type JobRow } from './job-rows';
 import { openDatabase } from './open-database';
 import { listPage, totalQuery } from './list-queries';
 import { endedPerHour, searchPage } from './sqlite-job-search';
-import { PARENTS_WITH_LIVE_PARTS } from '../segment-sql';
 import { isSearchFilter } from '../job-search-filter';
 import { SqlitePartials } from './sqlite-partials';
 import { sqliteQueuePositions } from './sqlite-queue-positions';
@@ -48,8 +46,11 @@ import { SqlitePrune } from './sqlite-prune';
 import { SqliteClaim } from './sqlite-claim';
 import { SqliteGpuMove } from './sqlite-gpu-move';
 import type { GpuMoveResult } from '../../core/gpu-placement';
-import { appliesTo, LIVE, setStatusOf, statusIn, WAITING } from '../status-sql';
+import { statusIn, WAITING } from '../status-sql';
 import { insertJobRows } from './sqlite-bulk-insert';
+import { SqliteCounts } from './sqlite-counts';
+import { SqliteOutcomes } from './sqlite-outcomes';
+import { notFound, SqliteManualTransitions } from './sqlite-manual-transitions';
 
 export type SqliteJobStoreOptions = ({ readonly file: string } | { readonly db: Database.Database }) & {
   readonly logBounds?: LogBounds;
@@ -63,6 +64,9 @@ export class SqliteJobStore implements JobStore {
   private gpuMove: SqliteGpuMove | null = null;
   private readonly pruner: SqlitePrune;
   private readonly claimer: SqliteClaim;
+  private readonly counts: SqliteCounts;
+  private readonly outcomes: SqliteOutcomes;
+  private readonly manual: SqliteManualTransitions;
   // the hot transactions, wrapped once: better-sqlite3's db.transaction() builds four wrapper
   // functions with their properties at every call (measurable at one claim per job)
   private readonly claimTx: (request: ClaimRequest) => ClaimResult;
@@ -78,54 +82,24 @@ export class SqliteJobStore implements JobStore {
     this.partials = new SqlitePartials(this.db);
     this.pruner = new SqlitePrune(this.db);
     this.claimer = new SqliteClaim(this.db, this.log);
+    this.counts = new SqliteCounts(this.db);
+    this.outcomes = new SqliteOutcomes(this.db, this.log);
+    this.manual = new SqliteManualTransitions(this.db, this.log);
     this.claimTx = this.db.transaction((request: ClaimRequest) => {
-      const reported = request.reports ? this.applyReports(request.reports) : [];
+      const reported = request.reports ? this.outcomes.applyReports(request.reports) : [];
       return { ...this.claimer.claim(request), reported };
     });
-    this.reportsTx = this.db.transaction((batch: ReportBatch) => this.applyReports(batch));
+    this.reportsTx = this.db.transaction((batch: ReportBatch) => this.outcomes.applyReports(batch));
     const db = this.db;
     this.stmt = {
       byId: db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE id = ?'),
       bySeq: db.prepare<[number], JobRow>('SELECT * FROM jobs WHERE seq = ?'),
-      // an attempt's outcomes, fenced by its attempt number (lifecycle: they apply to a live job)
-      complete: db.prepare(`UPDATE jobs SET ${setStatusOf('complete')}, progress = 100, completed_at = @at, vram_reserved = 0, waiting_reason = NULL, updated_at = @at,
-        log_lines = log_lines + 1 WHERE id = @jobId AND ${appliesTo('complete')} AND attempt = @attempt RETURNING *`),
-      fail: db.prepare(`UPDATE jobs SET ${setStatusOf('fail')}, completed_at = @at, vram_reserved = 0, last_error = @error, waiting_reason = NULL, updated_at = @at,
-        log_lines = log_lines + 1 WHERE id = @jobId AND ${appliesTo('fail')} AND attempt = @attempt RETURNING *`),
-      scheduleRetry: db.prepare(`UPDATE jobs SET ${setStatusOf('scheduleRetry')}, retry_count = @retryCount, retry_after = @retryAfter, enqueued_at = @retryAfter,
-        last_error = @error, waiting_reason = @reason, vram_reserved = 0, updated_at = @at, log_lines = log_lines + 1
-        WHERE id = @jobId AND ${appliesTo('scheduleRetry')} AND attempt = @attempt RETURNING *`),
-      interrupt: db.prepare(`UPDATE jobs SET ${setStatusOf('interrupt')}, enqueued_at = @at, vram_reserved = 0, progress = 0, updated_at = @at,
-        log_lines = log_lines + 1 WHERE id = @jobId AND ${appliesTo('interrupt')} AND attempt = @attempt RETURNING *`),
-      // the end of an attempt a user asked to cancel; `requested`: only when a cancel was asked for (an
-      // attempt that failed or was interrupted meanwhile ends cancelled, not re-queued)
-      cancel: db.prepare(`UPDATE jobs SET ${setStatusOf('finishCancel')}, completed_at = @at, vram_reserved = 0, waiting_reason = NULL, retry_after = NULL,
-        updated_at = @at, log_lines = log_lines + 1
-        WHERE id = @jobId AND ${appliesTo('finishCancel')} AND attempt = @attempt AND (@requested = 0 OR cancel_requested_at IS NOT NULL) RETURNING *`),
-      requestCancel: db.prepare(`UPDATE jobs SET cancel_requested_at = @at, updated_at = @at, log_lines = log_lines + 1
-        WHERE seq = @seq AND ${appliesTo('requestCancel')} AND cancel_requested_at IS NULL RETURNING *`),
-      // the exclusive lock means no other runtime uses this file: every live job is an orphan at start-up,
-      // whatever node id it was claimed under (the host may have been renamed, MEDIA_NODE_ID changed)
-      running: db.prepare<[], JobRow>(`SELECT * FROM jobs WHERE ${appliesTo('recover')}`),
-      setPriority: db.prepare(`UPDATE jobs SET priority = ?, updated_at = ? WHERE seq = ? AND ${appliesTo('setPriority')} RETURNING *`),
-      // a suspended attempt's last buffered progress still counts (it made it before it was stopped)
-      progress: db.prepare(`UPDATE jobs SET progress = ? WHERE id = ? AND attempt = ? AND ${LIVE} AND progress <> ?`),
       readLog: db.prepare<[number, number, number], StoredLogLine>('SELECT line, at, text FROM job_logs WHERE job_seq = ? AND line > ? ORDER BY line LIMIT ?'),
       nextRetry: db.prepare<[number], { t: number | null }>(`SELECT min(retry_after) AS t FROM jobs WHERE ${statusIn([targetOf('scheduleRetry')!])} AND retry_after IS NOT NULL AND retry_after > ?`),
-      // the counts, and the processing-time totals that completed rows (and bucket -1) carry
-      counters: db.prepare<[], { type: string; status: string; resource_category: string; n: number; timed: number; timed_ms: number }>(
-        'SELECT type, status, resource_category, sum(n) AS n, sum(timed) AS timed, sum(timed_ms) AS timed_ms FROM job_buckets GROUP BY type, status',
-      ),
-      vramReserved: db.prepare<[], { v: number }>(`SELECT coalesce(sum(vram_reserved), 0) AS v FROM jobs WHERE ${LIVE}`),
-      liveParents: db.prepare<[], { status: string; n: number }>(PARENTS_WITH_LIVE_PARTS),
       position: db.prepare<[string, number, number, number], { n: number }>(
         `SELECT count(*) AS n FROM jobs WHERE ${WAITING} AND resource_category = ?
            AND (priority < ? OR (priority = ? AND seq < ?))`),
       flags: db.prepare<[], { queue_paused: number; paused_categories: string }>('SELECT queue_paused, paused_categories FROM queue_flags WHERE id = 1'),
-      suspend: db.prepare(`UPDATE jobs SET ${setStatusOf('suspend')}, updated_at = @at, log_lines = log_lines + 1
-        WHERE id = @jobId AND ${appliesTo('suspend')} RETURNING *`),
-      resumeSuspended: db.prepare(`UPDATE jobs SET ${setStatusOf('resumeSuspended')}, updated_at = @at, log_lines = log_lines + 1
-        WHERE id = @jobId AND ${appliesTo('resumeSuspended')} RETURNING *`),
       recordProcess: db.prepare(
         'INSERT OR REPLACE INTO job_processes (pid, job_id, command, node_id, started_at, start_ticks) VALUES (@pid, @jobId, @command, @nodeId, @startedAt, @startTicks)',
       ),
@@ -174,37 +148,7 @@ export class SqliteJobStore implements JobStore {
   }
 
   async countJobs(): Promise<StatusCounts> {
-    return this.db.transaction(() => {
-      const byStatus = Object.fromEntries(JOB_STATUSES.map((s) => [s, 0])) as Record<JobStatus, number>;
-      const partsByStatus = Object.fromEntries(JOB_STATUSES.map((s) => [s, 0])) as Record<JobStatus, number>;
-      const byType: Partial<Record<JobType, number>> = {};
-      const runningByCategory: Record<ResourceCategory, number> = { cpu: 0, gpu_encode: 0, gpu_ai: 0 };
-      const totals = { completed: 0, totalMs: 0 };
-      for (const { type, status, resource_category, n, timed, timed_ms } of this.stmt.counters.all()) {
-        // a segmented encode's parts: their parent's processing time counts, not theirs (#20)
-        const part = isSegmentChild(type);
-        if (!part) {
-          totals.completed += timed;
-          totals.totalMs += timed_ms;
-        }
-        if (n === 0) continue;
-        if (status === 'running') runningByCategory[resource_category as ResourceCategory] += n;
-        byStatus[status as JobStatus] += n;
-        if (part) partsByStatus[status as JobStatus] += n;
-        byType[type as JobType] = (byType[type as JobType] ?? 0) + n;
-      }
-      const parentsWithLiveParts: Partial<Record<JobStatus, number>> = {};
-      for (const { status, n } of this.stmt.liveParents.all()) parentsWithLiveParts[status as JobStatus] = n;
-      return {
-        byStatus,
-        partsByStatus,
-        parentsWithLiveParts,
-        byType,
-        runningByCategory,
-        vramReservedMb: this.stmt.vramReserved.get()!.v,
-        averageProcessingSeconds: totals.completed === 0 ? 0 : totals.totalMs / totals.completed / 1000,
-      };
-    })();
+    return this.counts.count();
   }
 
   async claimJobs(request: ClaimRequest): Promise<ClaimResult> {
@@ -216,129 +160,28 @@ export class SqliteJobStore implements JobStore {
     return this.reportsTx(batch);
   }
 
-  private applyReports(batch: ReportBatch): JobRecord[] {
-    for (const l of batch.logs) this.log.appendById(l.jobId, l.at, l.text, l.attempt);
-    for (const [id, { attempt, progress }] of batch.progress) this.stmt.progress.run(progress, id, attempt, progress);
-    const changed: JobRecord[] = [];
-    for (const o of batch.outcomes) {
-      const row = this.applyOutcome(o);
-      if (!row) continue;
-      this.log.writeCounted(row.seq, row.log_lines, o.at, outcomeLogLine(o, row.status));
-      changed.push(rowToJob(row));
-    }
-    return changed;
-  }
-
-  /** Applies one outcome if its attempt is still current. An attempt whose job a user asked to cancel ends it cancelled unless it completed. */
-  private applyOutcome(o: AttemptOutcome): JobRow | undefined {
-    const key = { jobId: o.jobId, attempt: o.attempt, at: o.at };
-    if (o.kind === 'cancelled') return this.stmt.cancel.get({ ...key, requested: 0 }) as JobRow | undefined;
-    if (o.kind !== 'completed') {
-      const cancelled = this.stmt.cancel.get({ ...key, requested: 1 }) as JobRow | undefined;
-      if (cancelled) return cancelled;
-    }
-    switch (o.kind) {
-      case 'completed':
-        return this.stmt.complete.get(key) as JobRow | undefined;
-      case 'interrupted':
-        return this.stmt.interrupt.get(key) as JobRow | undefined;
-      case 'failed':
-        return o.decision.kind === 'retry'
-          ? (this.stmt.scheduleRetry.get({
-              ...key,
-              error: o.error,
-              retryCount: o.decision.retryCount,
-              retryAfter: o.decision.retryAfter,
-              reason: `Waiting to retry (${o.decision.reason}) at ${new Date(o.decision.retryAfter).toISOString()}; last error: ${o.error}`,
-            }) as JobRow | undefined)
-          : (this.stmt.fail.get({ ...key, error: o.error }) as JobRow | undefined);
-    }
-  }
-
   async transitionJob(t: ManualTransition): Promise<TransitionResult> {
-    return this.db.transaction(() => {
-      const row = this.stmt.byId.get(t.jobId);
-      if (!row) throw notFound(t.jobId);
-      if (!canTransition(row.status as JobStatus, t.action)) return { job: rowToJob(row), applied: false };
-      const sets = manualTransitionSets(t.action, t.at);
-      const updated = this.db
-        .prepare(`UPDATE jobs SET ${sets.sql} WHERE seq = @seq RETURNING *`)
-        .get({ ...sets.args, seq: row.seq }) as JobRow;
-      if (t.logLine) this.log.appendBySeq(row.seq, t.at, t.logLine);
-      return { job: rowToJob({ ...updated, log_lines: updated.log_lines + (t.logLine ? 1 : 0) }), applied: true };
-    })();
+    return this.manual.transition(t);
   }
 
   async cancelJob(c: CancelRequest): Promise<TransitionResult> {
-    return this.db.transaction(() => {
-      const row = this.stmt.byId.get(c.jobId);
-      if (!row) throw notFound(c.jobId);
-      const action = cancelActionFor(row.status as JobStatus);
-      if (action === 'requestCancel') {
-        if (row.cancel_requested_at !== null && row.cancel_requested_at !== undefined) return { job: rowToJob(row), applied: true };
-        const updated = this.stmt.requestCancel.get({ seq: row.seq, at: c.at }) as JobRow;
-        this.log.writeCounted(updated.seq, updated.log_lines, c.at, c.requestedLogLine);
-        return { job: rowToJob(updated), applied: true };
-      }
-      if (action !== 'cancel') return { job: rowToJob(row), applied: false };
-      const sets = manualTransitionSets('cancel', c.at);
-      const updated = this.db.prepare(`UPDATE jobs SET ${sets.sql} WHERE seq = @seq RETURNING *`).get({ ...sets.args, seq: row.seq }) as JobRow;
-      this.log.appendBySeq(row.seq, c.at, c.logLine);
-      return { job: rowToJob({ ...updated, log_lines: updated.log_lines + 1 }), applied: true };
-    })();
+    return this.manual.cancel(c);
   }
 
   async setPriority(jobId: string, priority: number, at: number): Promise<TransitionResult> {
-    return this.db.transaction(() => {
-      const row = this.stmt.byId.get(jobId);
-      if (!row) throw notFound(jobId);
-      const updated = this.stmt.setPriority.get(priority, at, row.seq) as JobRow | undefined;
-      return updated ? { job: rowToJob(updated), applied: true } : { job: rowToJob(row), applied: false };
-    })();
+    return this.manual.setPriority(jobId, priority, at);
   }
 
   async rescueJobs(_nodeId: string, now: number, decide: (job: JobRecord) => FailureDecision): Promise<JobRecord[]> {
-    return this.db.transaction(() => {
-      const rescued: JobRecord[] = [];
-      for (const row of this.stmt.running.all()) {
-        const job = rowToJob(row);
-        const decision = decide(job);
-        const error = 'The runtime stopped while this job was running (crash, kill or power loss).';
-        const outcome: AttemptOutcome =
-          decision.kind === 'retry'
-            ? { kind: 'failed', jobId: job.id, attempt: job.attempt, at: now, error, logLine: '', decision: { ...decision, retryAfter: now } }
-            : { kind: 'failed', jobId: job.id, attempt: job.attempt, at: now, error, logLine: '', decision };
-        const updated = this.applyOutcome(outcome);
-        if (!updated) continue;
-        const what = updated.status === 'cancelled' ? 'cancelled, as a user had asked' : decision.kind === 'retry' ? 're-queued' : 'failed';
-        this.log.writeCounted(updated.seq, updated.log_lines, now, `${error} Recovered at start-up: ${what} (${decision.reason}).`);
-        rescued.push(rowToJob(updated));
-      }
-      return rescued;
-    })();
+    return this.db.transaction(() => this.outcomes.rescue(now, decide))();
   }
 
   async suspendJob(jobId: string, at: number, logLine: string): Promise<TransitionResult> {
-    return this.applyCountedTransition(this.stmt.suspend, jobId, at, logLine);
+    return this.manual.suspend(jobId, at, logLine);
   }
 
   async resumeSuspendedJob(jobId: string, at: number, logLine: string): Promise<TransitionResult> {
-    return this.applyCountedTransition(this.stmt.resumeSuspended, jobId, at, logLine);
-  }
-
-  private applyCountedTransition(statement: Database.Statement, jobId: string, at: number, logLine: string): Promise<TransitionResult> {
-    return Promise.resolve(
-      this.db.transaction(() => {
-        const row = statement.get({ jobId, at }) as JobRow | undefined;
-        if (!row) {
-          const current = this.stmt.byId.get(jobId);
-          if (!current) throw notFound(jobId);
-          return { job: rowToJob(current), applied: false };
-        }
-        this.log.writeCounted(row.seq, row.log_lines, at, logLine);
-        return { job: rowToJob(row), applied: true };
-      })(),
-    );
+    return this.manual.resumeSuspended(jobId, at, logLine);
   }
 
   async recordProcess(p: RecordedProcess): Promise<void> {
@@ -421,33 +264,4 @@ export class SqliteJobStore implements JobStore {
   async close(): Promise<void> {
     if (this.ownsDb && this.db.open) this.db.close();
   }
-}
-
-/** The log line of an outcome; an attempt that ended otherwise after a cancel was asked for says so. */
-function outcomeLogLine(o: AttemptOutcome, status: string): string {
-  return status === 'cancelled' && o.kind !== 'cancelled' ? `Cancelled, as asked: the attempt has ended (${o.logLine})` : o.logLine;
-}
-
-function notFound(jobId: string): AppError {
-  return new AppError('NOT_FOUND', `No job with id ${jobId}.`, { jobId });
-}
-
-/** The columns a user's action (pause, resume, retry, cancel at once) sets besides its status. */
-function manualTransitionSets(action: ManualAction | 'cancel', at: number): { sql: string; args: Record<string, unknown> } {
-  const sets = [setStatusOf(action), 'updated_at = @at'];
-  switch (action) {
-    case 'cancel':
-      sets.push('completed_at = @at', 'vram_reserved = 0', 'waiting_reason = NULL', 'retry_after = NULL');
-      break;
-    case 'pause':
-      sets.push('waiting_reason = NULL');
-      break;
-    case 'resume':
-    case 'retry':
-      sets.push('enqueued_at = @at', 'waiting_reason = NULL', 'retry_after = NULL');
-      if (action === 'retry') sets.push('retry_count = retry_count + 1', 'progress = 0', 'started_at = NULL', 'completed_at = NULL');
-      sets.push('cancel_requested_at = NULL'); // a new attempt starts without the old one's cancel
-      break;
-  }
-  return { sql: sets.join(', '), args: { at } };
 }
