@@ -10,7 +10,8 @@ import type { JobType } from '../../../../shared/domain/job-types';
 import { jsonSyntaxError, type JsonSyntaxError } from '../../lib/json-error';
 
 export type Draft = PipelineDocument;
-export type FieldErrors = Readonly<Record<string, string>>;
+export type { FieldErrors } from '../../lib/settings-save';
+import { unplacedErrorsOf, type FieldErrors } from '../../lib/settings-save';
 
 export const TRIGGER_TYPES: ReadonlyArray<{ value: PipelineTrigger['type']; label: string }> = [
   { value: 'file_added', label: 'A file is added to the library' },
@@ -173,7 +174,5 @@ const PLACED = /^(name|description|trigger|conditions|steps|repeatAfterDays)(\.|
 
 /** Errors no part of the form shows (a path the form has no place for): said above it. */
 export function unplacedErrors(errors: FieldErrors): string[] {
-  return Object.entries(errors)
-    .filter(([p]) => !PLACED.test(p))
-    .map(([p, m]) => (p ? `${p}: ${m}` : m));
+  return unplacedErrorsOf(errors, PLACED);
 }

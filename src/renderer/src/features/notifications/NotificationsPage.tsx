@@ -19,6 +19,7 @@ import { browserNotifier, isDesktopApp, type BrowserNotifier } from './browser-n
 import { ChannelsCard } from './ChannelsCard';
 import { DeliveriesTable } from './DeliveriesTable';
 import { toDraft, toInput, unplacedErrors, validateDraft, withoutWebhook, type FieldErrors, type NotificationsDraft, type WebhookDraft } from './notifications-draft';
+import { LOCAL_ERRORS_MESSAGE, saveFeedback } from '../../lib/settings-save';
 import { RulesEditor } from './RulesEditor';
 import { WebhooksEditor } from './WebhooksEditor';
 
@@ -60,21 +61,14 @@ export function NotificationsPage({ notifier: givenNotifier, desktopApp: givenDe
     const local = validateDraft(draft);
     if (Object.keys(local).length > 0) {
       setErrors(local);
-      setMessage('Some fields need a fix (marked below).');
+      setMessage(LOCAL_ERRORS_MESSAGE);
       return;
     }
     const outcome = await store.getState().save(toInput(draft));
-    if (outcome.kind === 'saved') {
-      setErrors({});
-      setMessage(null);
-      showToast({ color: 'green', title: 'Notifications saved', message: 'Every node applies them at once.' });
-    } else if (outcome.kind === 'invalid') {
-      setErrors(outcome.fields);
-      const unplaced = unplacedErrors(outcome.fields);
-      setMessage(unplaced.length > 0 ? unplaced.join('; ') : Object.keys(outcome.fields).length > 0 ? 'The server refused some fields (marked below).' : outcome.message);
-    } else if (!outcome.forbidden) {
-      setMessage(outcome.message);
-    }
+    const feedback = saveFeedback(outcome, unplacedErrors);
+    if (feedback?.errors) setErrors(feedback.errors);
+    if (feedback) setMessage(feedback.message);
+    if (outcome.kind === 'saved') showToast({ color: 'green', title: 'Notifications saved', message: 'Every node applies them at once.' });
   };
 
   const testWebhook = async (hook: WebhookDraft) => {

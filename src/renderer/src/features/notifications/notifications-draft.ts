@@ -7,7 +7,8 @@
 import type { JobType } from '../../../../shared/domain/job-types';
 import { NOTIFICATION_KINDS, type NotificationKind, type NotificationRule, type NotificationSettingsInput, type NotificationSettingsView } from '../../../../shared/contracts/notifications';
 
-export type FieldErrors = Readonly<Record<string, string>>;
+export type { FieldErrors } from '../../lib/settings-save';
+import { unplacedErrorsOf, type FieldErrors } from '../../lib/settings-save';
 
 export const EVENT_LABELS: Readonly<Record<NotificationKind, string>> = {
   'job.failed': 'A job failed',
@@ -206,7 +207,5 @@ export function itemErrors(errors: FieldErrors, prefix: string): string[] {
 
 /** Errors no rule or webhook shows (said above the form). */
 export function unplacedErrors(errors: FieldErrors): string[] {
-  return Object.entries(errors)
-    .filter(([p]) => !/^(rules|webhooks)\.\d+(\.|$)/.test(p))
-    .map(([p, m]) => (p ? `${p}: ${m}` : m));
+  return unplacedErrorsOf(errors, /^(rules|webhooks)\.\d+(\.|$)/);
 }

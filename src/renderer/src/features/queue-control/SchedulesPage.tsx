@@ -17,6 +17,7 @@ import { CategoriesNow } from './CategoriesNow';
 import { useQueueControlStore } from './DrainControl';
 import { GpuYieldFields } from './GpuYieldFields';
 import { errorAt, toDraft, toInput, unplacedErrors, validateDraft, type FieldErrors, type ScheduleDraft } from './schedule-draft';
+import { LOCAL_ERRORS_MESSAGE, saveFeedback } from '../../lib/settings-save';
 import { WindowsFields } from './WindowsFields';
 
 /** The stored version a draft was made from: a re-read at a window boundary keeps the user's edits. */
@@ -49,21 +50,14 @@ export function SchedulesPage() {
     const local = validateDraft(draft);
     if (Object.keys(local).length > 0) {
       setErrors(local);
-      setMessage('Some fields need a fix (marked below).');
+      setMessage(LOCAL_ERRORS_MESSAGE);
       return;
     }
     const outcome = await store.getState().save(toInput(draft));
-    if (outcome.kind === 'saved') {
-      setErrors({});
-      setMessage(null);
-      showToast({ color: 'green', title: 'Schedules saved', message: 'Every node applies them at once.' });
-    } else if (outcome.kind === 'invalid') {
-      setErrors(outcome.fields);
-      const unplaced = unplacedErrors(outcome.fields);
-      setMessage(unplaced.length > 0 ? unplaced.join('; ') : Object.keys(outcome.fields).length > 0 ? 'The server refused some fields (marked below).' : outcome.message);
-    } else if (!outcome.forbidden) {
-      setMessage(outcome.message);
-    }
+    const feedback = saveFeedback(outcome, unplacedErrors);
+    if (feedback?.errors) setErrors(feedback.errors);
+    if (feedback) setMessage(feedback.message);
+    if (outcome.kind === 'saved') showToast({ color: 'green', title: 'Schedules saved', message: 'Every node applies them at once.' });
   };
 
   const set = (patch: Partial<ScheduleDraft>) => draft && setDraft({ ...draft, ...patch });

@@ -15,7 +15,8 @@ import {
 } from '../../../../shared/contracts/queue-control';
 import { RESOURCE_CATEGORIES, type ResourceCategory } from '../../../../shared/domain/statuses';
 
-export type FieldErrors = Readonly<Record<string, string>>;
+export type { FieldErrors } from '../../lib/settings-save';
+import { unplacedErrorsOf, type FieldErrors } from '../../lib/settings-save';
 
 export const CATEGORY_LABELS: Readonly<Record<ResourceCategory, string>> = { cpu: 'CPU', gpu_encode: 'GPU encode', gpu_ai: 'GPU AI' };
 export const CATEGORY_OPTIONS = RESOURCE_CATEGORIES.map((value) => ({ value, label: CATEGORY_LABELS[value] }));
@@ -99,9 +100,7 @@ const PLACED = /^(timeZone|windows\.\d+\.(category|days|start|end|atClose)|gpuYi
 
 /** Errors no field of the form shows (said above it). */
 export function unplacedErrors(errors: FieldErrors): string[] {
-  return Object.entries(errors)
-    .filter(([p]) => !PLACED.test(p))
-    .map(([p, m]) => (p ? `${p}: ${m}` : m));
+  return unplacedErrorsOf(errors, PLACED);
 }
 
 function parts(date: Date, zone: string): { day: string; weekday: string; time: string } {
