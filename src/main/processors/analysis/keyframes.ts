@@ -8,9 +8,9 @@
  * also gives its B-frame reorder delay (pts − dts), which a stream copy ending on it needs.
  */
 import { resolve } from 'node:path';
-import { runProcess } from '../media/process-runner';
 import { JobError, type JobContext } from '../processor';
 import { classifyToolFailure } from '../steps/tool-failure';
+import { runTracked } from '../steps/tracked-result';
 
 export interface Keyframe {
   /** Seconds, ffmpeg's reference (file start = 0). */
@@ -60,19 +60,14 @@ export function keyframeAt(keyframes: readonly Keyframe[], t: number, tolerance:
 }
 
 export async function probeKeyframes(ctx: JobContext, ffprobePath: string, path: string, times: readonly number[]): Promise<Keyframe[]> {
-  let untrack: (() => void) | null = null;
-  const result = await runProcess({
+  const result = await runTracked(ctx, {
     command: ffprobePath,
     args: keyframeProbeArgs(path, times),
     captureStdout: true,
     signal: ctx.signal,
     killGraceMs: 1000,
     onActivity: () => ctx.heartbeat(),
-    onPid: (pid) => {
-      untrack = ctx.trackProcess({ pid, command: ffprobePath, suspend: () => process.kill(pid, 'SIGSTOP'), resume: () => process.kill(pid, 'SIGCONT') });
-    },
   });
-  (untrack as (() => void) | null)?.();
   if (result.cancelled) throw ctx.signal.reason ?? new Error('cancelled');
   if (!result.ok) throw classifyToolFailure('ffprobe', result.exitCode, result.signal, result.stderrTail);
   try {

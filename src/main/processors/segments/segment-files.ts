@@ -7,8 +7,8 @@
  */
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { runProcess } from '../media/process-runner';
 import { JobError, type JobContext } from '../processor';
+import { runTracked } from '../steps/tracked-result';
 import { frameTimesOf, type FrameTimes } from './cut-plan';
 
 export const SEGMENTS_FOLDER = '.segments';
@@ -35,22 +35,10 @@ export async function removeWorkDir(absolute: string): Promise<void> {
 
 /** ffprobe with its stdout, tracked as the attempt's process (killed on cancel, stopped on suspend). */
 async function ffprobe(ctx: JobContext, ffprobePath: string, args: readonly string[]): Promise<string> {
-  let untrack: (() => void) | null = null;
-  try {
-    const result = await runProcess({
-      command: ffprobePath,
-      args,
-      captureStdout: true,
-      signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(300_000)]),
-      killGraceMs: 1000,
-      onPid: (pid) => (untrack = ctx.trackProcess({ pid, command: ffprobePath, suspend: () => process.kill(pid, 'SIGSTOP'), resume: () => process.kill(pid, 'SIGCONT') })),
-    });
-    if (result.cancelled && ctx.signal.aborted) throw ctx.signal.reason ?? new Error('cancelled');
-    if (!result.ok) throw new JobError(`ffprobe failed: ${result.stderrTail.at(-1) ?? `exit code ${result.exitCode}`}`, true);
-    return result.stdout;
-  } finally {
-    (untrack as (() => void) | null)?.();
-  }
+  const result = await runTracked(ctx, { command: ffprobePath, args, captureStdout: true, signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(300_000)]), killGraceMs: 1000 });
+  if (result.cancelled && ctx.signal.aborted) throw ctx.signal.reason ?? new Error('cancelled');
+  if (!result.ok) throw new JobError(`ffprobe failed: ${result.stderrTail.at(-1) ?? `exit code ${result.exitCode}`}`, true);
+  return result.stdout;
 }
 
 /** The presentation time of every frame of the video stream `streamIndex`, and which are keyframes (one demux pass, no decode). */

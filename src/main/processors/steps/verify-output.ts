@@ -15,11 +15,11 @@
 import { dirname } from 'node:path';
 import type { VideoMetadata } from '../../core/library-ports';
 import { probeMedia } from '../media/ffprobe';
-import { runProcess } from '../media/process-runner';
 import type { MediaTools } from '../media/tool-discovery';
 import { probeFailureText, probeVideo } from '../library/probe-video';
 import { JobError, type JobContext } from '../processor';
 import { DISK_FULL_BYTES, diskFull, freeBytes } from './output-failure';
+import { runTracked } from './tracked-result';
 
 export interface DurationTolerance {
   readonly seconds: number;
@@ -90,24 +90,18 @@ function tracked(ctx: JobContext, command: string) {
 
 /** A full decode of `path`; the error lines ffmpeg printed (none: it decodes cleanly). */
 export async function decodeErrors(ctx: JobContext, ffmpegPath: string, path: string): Promise<string[]> {
-  const t = tracked(ctx, ffmpegPath);
-  try {
-    const result = await runProcess({
-      command: ffmpegPath,
-      args: ['-hide_banner', '-nostdin', '-v', 'error', '-i', path, '-f', 'null', '-'],
-      signal: ctx.signal,
-      killGraceMs: 1000,
-      onActivity: () => ctx.heartbeat(),
-      onPid: t.onPid,
-      tailLines: 200,
-    });
-    if (result.cancelled) throw ctx.signal.reason ?? new Error('cancelled');
-    const errors = result.stderrTail.map((l) => l.trim()).filter(Boolean);
-    if (!result.ok && errors.length === 0) errors.push(`ffmpeg exited with code ${result.exitCode}`);
-    return errors;
-  } finally {
-    t.done();
-  }
+  const result = await runTracked(ctx, {
+    command: ffmpegPath,
+    args: ['-hide_banner', '-nostdin', '-v', 'error', '-i', path, '-f', 'null', '-'],
+    signal: ctx.signal,
+    killGraceMs: 1000,
+    onActivity: () => ctx.heartbeat(),
+    tailLines: 200,
+  });
+  if (result.cancelled) throw ctx.signal.reason ?? new Error('cancelled');
+  const errors = result.stderrTail.map((l) => l.trim()).filter(Boolean);
+  if (!result.ok && errors.length === 0) errors.push(`ffmpeg exited with code ${result.exitCode}`);
+  return errors;
 }
 
 /** Verifies the written partial at `path` (`relativePath` names it in messages); throws a one-line JobError when it fails. */

@@ -10,6 +10,7 @@
 import type { TranscodeCheck } from '../../../shared/contracts/transcode';
 import { runProcess } from '../media/process-runner';
 import type { JobContext } from '../processor';
+import { runTracked } from '../steps/tracked-result';
 
 export type QualityMetric = 'ssim' | 'psnr' | 'vmaf';
 
@@ -45,24 +46,18 @@ function metricArgs(metric: QualityMetric, original: string, output: string, seg
 async function measure(ctx: JobContext, ffmpegPath: string, metric: QualityMetric, original: string, output: string, duration: number, size: { width: number; height: number }): Promise<number | null> {
   const scores: number[] = [];
   for (const seg of sampleSegments(duration)) {
-    let untrack: (() => void) | null = null;
-    try {
-      const result = await runProcess({
-        command: ffmpegPath,
-        args: metricArgs(metric, original, output, seg, size),
-        signal: ctx.signal,
-        killGraceMs: 1000,
-        tailLines: 20,
-        onActivity: () => ctx.heartbeat(),
-        onPid: (pid) => (untrack = ctx.trackProcess({ pid, command: ffmpegPath, suspend: () => process.kill(pid, 'SIGSTOP'), resume: () => process.kill(pid, 'SIGCONT') })),
-      });
-      if (result.cancelled) throw ctx.signal.reason ?? new Error('cancelled');
-      const score = result.ok ? parseScore(metric, result.stderrTail) : null;
-      if (score === null) return null;
-      scores.push(score);
-    } finally {
-      (untrack as (() => void) | null)?.();
-    }
+    const result = await runTracked(ctx, {
+      command: ffmpegPath,
+      args: metricArgs(metric, original, output, seg, size),
+      signal: ctx.signal,
+      killGraceMs: 1000,
+      tailLines: 20,
+      onActivity: () => ctx.heartbeat(),
+    });
+    if (result.cancelled) throw ctx.signal.reason ?? new Error('cancelled');
+    const score = result.ok ? parseScore(metric, result.stderrTail) : null;
+    if (score === null) return null;
+    scores.push(score);
   }
   return scores.length ? scores.reduce((a, b) => a + b, 0) / scores.length : null;
 }

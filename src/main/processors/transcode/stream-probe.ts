@@ -9,9 +9,9 @@
  * MKV/MP4, sometimes in the stream's): they are read with a second, one-packet ffprobe only when the
  * transfer is PQ (smpte2084), so an SDR file costs one probe.
  */
-import { runProcess } from '../media/process-runner';
 import { parseRatio } from '../media/ffprobe-parse';
 import { JobError, type JobContext } from '../processor';
+import { runTracked } from '../steps/tracked-result';
 
 export type StreamKind = 'video' | 'audio' | 'subtitle' | 'attachment' | 'data';
 
@@ -178,22 +178,11 @@ export function videoBitRate(m: MediaStreams): number | null {
 }
 
 async function ffprobeJson(ctx: JobContext, ffprobePath: string, args: readonly string[], stop?: AbortSignal): Promise<RawProbe> {
-  let untrack: (() => void) | null = null;
-  try {
-    const result = await runProcess({
-      command: ffprobePath,
-      args,
-      captureStdout: true,
-      signal: AbortSignal.any([ctx.signal, AbortSignal.timeout(60_000), ...(stop ? [stop] : [])]),
-      killGraceMs: 1000,
-      onPid: (pid) => (untrack = ctx.trackProcess({ pid, command: ffprobePath, suspend: () => process.kill(pid, 'SIGSTOP'), resume: () => process.kill(pid, 'SIGCONT') })),
-    });
-    if (result.cancelled && ctx.signal.aborted) throw ctx.signal.reason ?? new Error('cancelled');
-    if (!result.ok) throw new JobError(`ffprobe could not read the streams: ${result.stderrTail.at(-1) ?? `exit code ${result.exitCode}`}`, false);
-    return JSON.parse(result.stdout) as RawProbe;
-  } finally {
-    (untrack as (() => void) | null)?.();
-  }
+  const signal = AbortSignal.any([ctx.signal, AbortSignal.timeout(60_000), ...(stop ? [stop] : [])]);
+  const result = await runTracked(ctx, { command: ffprobePath, args, captureStdout: true, signal, killGraceMs: 1000 });
+  if (result.cancelled && ctx.signal.aborted) throw ctx.signal.reason ?? new Error('cancelled');
+  if (!result.ok) throw new JobError(`ffprobe could not read the streams: ${result.stderrTail.at(-1) ?? `exit code ${result.exitCode}`}`, false);
+  return JSON.parse(result.stdout) as RawProbe;
 }
 
 /** The streams probe's arguments. Pure. */
