@@ -5,8 +5,10 @@
  * bearer token, then GET /api/media/events?ticket=…&batch=1, as the web UI's EventSource does), and
  * reads every frame: SSE framing split, `data:` JSON-parsed, counted by event type, the ids of
  * `job.created` events kept per client. Like the web UI (src/renderer/src/api/event-stream.ts) it
- * asks for batched frames: a `job.created.batch` frame is an array of short jobs, each counted as
- * one job.created received (`createdEvents`; frames stay counted per frame).
+ * asks for batched frames: a `job.created.batch` frame carries the fields its jobs share once and
+ * each job's own fields; each job is counted as one job.created received (`createdEvents`; frames
+ * stay counted per frame). Like the clients before batches, they parse and count; filling each job's
+ * shared fields back in (expandCreatedBatch) is the UI's own work and is not done here.
  *
  * Protocol: JSON lines. The process prints {"type":"ready",…} once every stream is open and its
  * preamble read. On stdin, {"cmd":"expect","ids":[…]} waits (up to 60 s) until every client has
@@ -17,7 +19,7 @@
  */
 import { request, type IncomingMessage } from 'node:http';
 import { createInterface } from 'node:readline';
-import { CREATED_BATCH_EVENT } from '../src/shared/contracts/event-frames';
+import { CREATED_BATCH_EVENT, type CreatedBatch } from '../src/shared/contracts/event-frames';
 
 const [url, token, countText] = process.argv.slice(2);
 const COUNT = Number(countText);
@@ -56,17 +58,18 @@ function onFrame(client: Client, frame: string): void {
   client.frames += 1;
   byType.set(event, (byType.get(event) ?? 0) + 1);
   try {
-    const parsed = JSON.parse(data) as { type?: string; job?: { id?: string } } | { id?: string }[];
+    const parsed = JSON.parse(data) as { type?: string; job?: { id?: string } } & Partial<CreatedBatch>;
     if (event === CREATED_BATCH_EVENT) {
-      // what the web UI does: each element is one job.created
-      if (!Array.isArray(parsed)) client.parseErrors += 1;
+      // each job of the batch is one job.created (the web UI then fills in the shared fields: its
+      // own work, on its own machine, left out here as the UI's rendering is)
+      if (!Array.isArray(parsed.jobs) || typeof parsed.shared?.type !== 'string') client.parseErrors += 1;
       else
-        for (const job of parsed) {
+        for (const job of parsed.jobs) {
           client.createdEvents += 1;
-          if (job.id) client.created.add(job.id);
+          if (typeof job.id === 'string') client.created.add(job.id);
           else client.parseErrors += 1;
         }
-    } else if (Array.isArray(parsed) || parsed.type !== event) client.parseErrors += 1;
+    } else if (parsed.type !== event) client.parseErrors += 1;
     else if (event === 'job.created' && parsed.job?.id) {
       client.createdEvents += 1;
       client.created.add(parsed.job.id);

@@ -46,10 +46,14 @@ describe('joinBatchedFrames', () => {
       [6, 'job.log'],
       [8, CREATED_BATCH_EVENT],
     ]);
-    expect(frames[0]!.data).toEqual([shortJob(1), shortJob(2), shortJob(3)]);
-    expect(frames[0]!.data[0]).not.toHaveProperty('progress'); // the short job.created form
+    // the fields every job of the run shares are sent once; each job's own (its id …) per job
+    const shortJobs = (data: { shared: object; jobs: object[] }) => data.jobs.map((own) => ({ ...data.shared, ...own }));
+    expect(shortJobs(frames[0]!.data)).toEqual([shortJob(1), shortJob(2), shortJob(3)]);
+    expect(frames[0]!.data.shared).toMatchObject({ type: 'scan' });
+    for (const own of frames[0]!.data.jobs) expect(Object.keys(own)).not.toContain('type');
+    expect(shortJobs(frames[0]!.data)[0]).not.toHaveProperty('progress'); // the short job.created form
     expect(frames[2]!.data).toEqual({ type: 'job.created', job: shortJob(5) });
-    expect(frames[4]!.data).toEqual([shortJob(7), shortJob(8)]);
+    expect(shortJobs(frames[4]!.data)).toEqual([shortJob(7), shortJob(8)]);
     // the plain frame of a run of one is the journal's cached frame, byte for byte
     expect(joinBatchedFrames([entries[4]!])).toBe(entries[4]!.frame);
   });
@@ -73,7 +77,7 @@ describe('EventBroadcaster with batching and plain clients', () => {
     expect(batching[1]![0]).toBe(batching[0]![0]); // the very same buffer: built once
     const frames = parse(batching[0]![0]!.toString('utf8'));
     expect(frames.map((f) => [f.id, f.event])).toEqual([[2, CREATED_BATCH_EVENT], [3, 'job.log'], [6, CREATED_BATCH_EVENT]]);
-    expect(frames[2]!.data.map((j: { id: string }) => j.id)).toEqual(['job-4', 'job-5', 'job-6']);
+    expect(frames[2]!.data.jobs.map((j: { id: string }) => j.id)).toEqual(['job-4', 'job-5', 'job-6']);
 
     expect(plain).toHaveLength(1);
     expect(plain[0]!.toString('utf8')).toBe(events.map((e, i) => sseFrame(i + 1, e)).join(''));
@@ -92,10 +96,10 @@ describe('a batching client that joins mid-flush', () => {
     const joinedNow = broadcaster.add(journal.lastId - 1, (b) => fresh.push(b), { batch: true }); // has seen 1 and 2
     for (const n of [4, 5]) journal.append(created(n));
     broadcaster.flush();
-    expect(parse(early[0]!.toString()).map((f) => [f.id, f.event, f.data.length])).toEqual([[5, CREATED_BATCH_EVENT, 5]]);
+    expect(parse(early[0]!.toString()).map((f) => [f.id, f.event, f.data.jobs.length])).toEqual([[5, CREATED_BATCH_EVENT, 5]]);
     const frames = parse(Buffer.concat(fresh).toString());
     expect(frames.map((f) => [f.id, f.event])).toEqual([[5, CREATED_BATCH_EVENT]]);
-    expect(frames[0]!.data.map((j: { id: string }) => j.id)).toEqual(['job-3', 'job-4', 'job-5']);
+    expect(frames[0]!.data.jobs.map((j: { id: string }) => j.id)).toEqual(['job-3', 'job-4', 'job-5']);
     for (const c of [first, joinedNow]) c.remove();
   });
 });
@@ -145,12 +149,12 @@ describe('events route with batch=1', () => {
     // a client that stopped after the first batch (Last-Event-ID 3) gets the log and the second batch, nothing twice
     const resumed = await read(url, 'lastEventId=3&batch=1', 6);
     expect(resumed.map((f) => [f.id, f.event])).toEqual([[4, 'job.log'], [6, CREATED_BATCH_EVENT]]);
-    expect(resumed[1]!.data.map((j: { id: string }) => j.id)).toEqual(['job-5', 'job-6']);
+    expect(resumed[1]!.data.jobs.map((j: { id: string }) => j.id)).toEqual(['job-5', 'job-6']);
 
     // resuming inside a run: only the rest of it
     const mid = await read(url, 'lastEventId=1&batch=1', 6);
     expect(mid.map((f) => [f.id, f.event])).toEqual([[3, CREATED_BATCH_EVENT], [4, 'job.log'], [6, CREATED_BATCH_EVENT]]);
-    expect(mid[0]!.data.map((j: { id: string }) => j.id)).toEqual(['job-2', 'job-3']);
+    expect(mid[0]!.data.jobs.map((j: { id: string }) => j.id)).toEqual(['job-2', 'job-3']);
 
     // batch=0 and no batch: one frame per event, as before
     for (const query of ['lastEventId=0&batch=0', 'lastEventId=0']) {
@@ -173,7 +177,7 @@ describe('events route with batch=1', () => {
     controller.abort();
     const frames = parse(text);
     expect(frames.map((f) => [f.id, f.event])).toEqual([[4, CREATED_BATCH_EVENT], [5, 'job.log']]);
-    expect(frames[0]!.data.map((j: { id: string }) => j.id)).toEqual(['job-1', 'job-2', 'job-3', 'job-4']);
+    expect(frames[0]!.data.jobs.map((j: { id: string }) => j.id)).toEqual(['job-1', 'job-2', 'job-3', 'job-4']);
   });
 
   it('answers 400 VALIDATION_FAILED for a batch value other than 0 or 1', async () => {

@@ -3,9 +3,10 @@
  * bench's SSE clients). Within the entries of one flush, every run of two or more consecutive
  * `job.created` entries becomes ONE frame:
  *
- *   id: <the run's last id>\nevent: job.created.batch\ndata: [<job>,<job>,…]\n\n
+ *   id: <the run's last id>\nevent: job.created.batch\ndata: {"shared":{…},"jobs":[<job>,<job>,…]}\n\n
  *
- * each job in the short form of a `job.created` frame (shared/contracts/event-frames.ts), in order.
+ * each job in the short form of a `job.created` frame less the fields all jobs of the run share,
+ * which `shared` carries once (shared/contracts/event-frames.ts, CreatedBatch), in order.
  * A run of one stays a plain `job.created` frame (its cached bytes, the same a non-batching client
  * gets), and every other event keeps its own frame and its place. Why: with 200 clients each create
  * was 200 frames to parse on the clients' side, ~1 µs+ each whatever the size; a burst of creates
@@ -14,12 +15,12 @@
  * Resuming stays exact: the batch's id is its last event's id, so Last-Event-ID after it replays
  * from the next event (nothing in the run twice, nothing after it skipped).
  */
-import { CREATED_BATCH_EVENT } from '../../shared/contracts/event-frames';
+import { CREATED_BATCH_EVENT, splitCreatedBatch } from '../../shared/contracts/event-frames';
 import type { JournalEntry } from './event-journal';
 
 function batchFrame(run: readonly JournalEntry[]): Buffer {
-  const jobs = run.map((entry) => entry.createdJobJson).join(',');
-  return Buffer.from(`id: ${run[run.length - 1]!.id}\nevent: ${CREATED_BATCH_EVENT}\ndata: [${jobs}]\n\n`, 'utf8');
+  const data = JSON.stringify(splitCreatedBatch(run.map((entry) => entry.createdJob)));
+  return Buffer.from(`id: ${run[run.length - 1]!.id}\nevent: ${CREATED_BATCH_EVENT}\ndata: ${data}\n\n`, 'utf8');
 }
 
 /** The frames of `entries` as one buffer, runs of consecutive `job.created` merged into batch frames. */

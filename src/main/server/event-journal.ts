@@ -8,6 +8,7 @@
  * number of connected clients.
  */
 import type { RuntimeEvent } from '../runtime/events';
+import type { Job } from '../../shared/contracts/job';
 import { compactCreatedJob } from '../../shared/contracts/event-frames';
 import { joinBatchedFrames } from './event-batch-frames';
 
@@ -23,7 +24,7 @@ export const sseFrame: FrameSerializer = (id, event) =>
 
 export class JournalEntry {
   private bytes: Buffer | undefined;
-  private createdJson: string | undefined;
+  private created: Partial<Job> | undefined;
 
   constructor(
     readonly id: number,
@@ -36,10 +37,10 @@ export class JournalEntry {
     return (this.bytes ??= Buffer.from(this.serialize(this.id, this.event), 'utf8'));
   }
 
-  /** A `job.created` entry's short job as JSON (an element of a batch frame), serialised on first use. */
-  get createdJobJson(): string {
+  /** A `job.created` entry's short job (for a batch frame), made on first use. */
+  get createdJob(): Partial<Job> {
     if (this.event.type !== 'job.created') throw new Error(`entry ${this.id} is a ${this.event.type}, not a job.created`);
-    return (this.createdJson ??= JSON.stringify(compactCreatedJob(this.event.job)));
+    return (this.created ??= compactCreatedJob(this.event.job));
   }
 }
 

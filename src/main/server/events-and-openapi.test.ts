@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { OPERATIONS } from '../../shared/contracts/operations';
-import { expandCreatedJob } from '../../shared/contracts/event-frames';
+import { expandCreatedBatch, expandCreatedJob } from '../../shared/contracts/event-frames';
 import { startTestRuntime, waitFor, type TestRuntime } from '../runtime/testing/test-runtime';
 import { testTokenRegistry } from './testing/test-tokens';
 import { EXTRA_ROUTES } from './openapi';
@@ -100,7 +100,7 @@ describe('server-sent events', () => {
   it('sends a ticket client that asks for batch=1 every created job (batched or not), and refuses another batch value', async () => {
     const api = httpClient(url, TOKEN);
     const ticket = (await api('POST', '/api/media/events/ticket')).body.ticket as string;
-    const createdIds = (ev: SseEvent[]) => ev.flatMap((e) => (e.event === 'job.created.batch' ? e.data.map((j: { id: string }) => j.id) : e.event === 'job.created' ? [e.data.job.id] : []));
+    const createdIds = (ev: SseEvent[]) => ev.flatMap((e) => (e.event === 'job.created.batch' ? e.data.jobs.map((j: { id: string }) => j.id) : e.event === 'job.created' ? [e.data.job.id] : []));
     let wanted: string[] = [];
     let posted = false;
     const streaming = collect(`/api/media/events?ticket=${ticket}&batch=1`, {}, (ev) => posted && wanted.every((id) => createdIds(ev).includes(id)));
@@ -112,8 +112,11 @@ describe('server-sent events', () => {
     const got = createdIds(events);
     expect(got.filter((id) => wanted.includes(id)).sort()).toEqual([...wanted].sort()); // each exactly once
     for (const batch of events.filter((e) => e.event === 'job.created.batch')) {
-      expect(batch.data.length).toBeGreaterThanOrEqual(2);
-      expect(batch.data[0]).not.toHaveProperty('progress'); // the short form
+      expect(batch.data.jobs.length).toBeGreaterThanOrEqual(2);
+      expect(batch.data.shared).toMatchObject({ type: 'scan', status: 'pending' }); // what the burst's jobs share, once
+      const whole = expandCreatedBatch(batch.data);
+      expect(whole.every((job) => job.type === 'scan' && job.progress === 0 && job.startedAt === null)).toBe(true);
+      expect({ ...batch.data.shared, ...batch.data.jobs[0] }).not.toHaveProperty('progress'); // the short form
     }
     const ids = events.map((e) => e.id!);
     expect([...ids].sort((a, b) => a - b)).toEqual(ids);

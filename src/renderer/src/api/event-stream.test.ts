@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { MediaEvent } from '../../../shared/contracts/events';
 import { ApiError } from './api-error';
 import { EventStream, type EventSourceLike } from './event-stream';
-import { CREATED_BATCH_EVENT, compactCreatedJob } from '../../../shared/contracts/event-frames';
+import { CREATED_BATCH_EVENT, compactCreatedJob, splitCreatedBatch } from '../../../shared/contracts/event-frames';
 import { makeJob } from '../testing/fake-client';
 
 class FakeEventSource implements EventSourceLike {
@@ -76,11 +76,12 @@ describe('EventStream', () => {
     await flush();
     const jobs = [makeJob({ id: 'b1', priority: 3 }), makeJob({ id: 'b2' }), makeJob({ id: 'b3', progress: 0.5 })];
     t.sources[0]!.fire('job.progress', { type: 'job.progress', jobId: 'a', progress: 40 }, '20');
-    t.sources[0]!.fire(CREATED_BATCH_EVENT, jobs.map((job) => compactCreatedJob(job)), '23');
+    t.sources[0]!.fire(CREATED_BATCH_EVENT, splitCreatedBatch(jobs.map((job) => compactCreatedJob(job))), '23');
     t.sources[0]!.fire('job.created', { type: 'job.created', job: compactCreatedJob(makeJob({ id: 'b4' })) }, '24');
     expect(t.events.map((e) => e.type)).toEqual(['job.progress', 'job.created', 'job.created', 'job.created', 'job.created']);
     expect(t.events.slice(1, 4)).toEqual(jobs.map((job) => ({ type: 'job.created', job })));
     expect(t.stream.lastId).toBe('24');
+    // a bare array (the batch form before `shared`) still reads as jobs with nothing shared
     t.sources[0]!.fire(CREATED_BATCH_EVENT, [compactCreatedJob(makeJob({ id: 'b5' }))], '25');
     expect(t.stream.lastId).toBe('25');
     expect(t.events.at(-1)).toEqual({ type: 'job.created', job: makeJob({ id: 'b5' }) });

@@ -11,7 +11,7 @@
  * `job.created` event per job, in order, so the stores see exactly what one frame per event gave.
  */
 import type { MediaEvent, MediaEventType } from '../../../shared/contracts/events';
-import { CREATED_BATCH_EVENT, expandCreatedJob } from '../../../shared/contracts/event-frames';
+import { CREATED_BATCH_EVENT, expandCreatedBatch, expandCreatedJob } from '../../../shared/contracts/event-frames';
 import type { Job } from '../../../shared/contracts/job';
 import type { StreamStatus } from './media-client';
 
@@ -134,14 +134,13 @@ export class EventStream {
     source.addEventListener(CREATED_BATCH_EVENT, (message) => {
       if (generation !== this.generation) return;
       if (message.lastEventId) this.lastEventId = message.lastEventId;
-      let jobs: Partial<Job>[];
+      let jobs: Job[];
       try {
-        jobs = JSON.parse(message.data) as Partial<Job>[];
-        if (!Array.isArray(jobs)) return;
+        jobs = expandCreatedBatch(JSON.parse(message.data));
       } catch {
         return;
       }
-      for (const job of jobs) this.options.onEvent({ type: 'job.created', job: expandCreatedJob(job) });
+      for (const job of jobs) this.options.onEvent({ type: 'job.created', job });
     });
     source.addEventListener('reset', () => {
       if (generation !== this.generation) return;
