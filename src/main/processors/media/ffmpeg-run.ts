@@ -87,6 +87,7 @@ export async function startFfmpeg(options: StartFfmpegOptions): Promise<RunningF
     mode: running.mode,
     console: running.console,
     result,
+    stdin: running.stdin,
     get suspended() {
       return running.suspended;
     },

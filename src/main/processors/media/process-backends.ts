@@ -16,6 +16,7 @@
  */
 import { spawn as spawnChild } from 'node:child_process';
 import { constants } from 'node:os';
+import type { Writable } from 'node:stream';
 import { childEnvironment } from '../../system/child-environment';
 import { ProcessStartError } from './process-start-error';
 import { leashTool, type LeashMode } from './tool-leash';
@@ -32,6 +33,8 @@ export interface BackendSpawnOptions {
   readonly onStdout?: (text: string) => void;
   /** When set, fd 3 is a pipe and its text comes here (pipes only). */
   readonly onFd3?: (text: string) => void;
+  /** When true, stdin is a pipe the caller writes (SpawnedTool.stdin; pipes only). */
+  readonly stdinPipe?: boolean;
 }
 
 export interface BackendExit {
@@ -45,6 +48,8 @@ export interface SpawnedTool {
   /** How the tool is bound to the life of this process (tool-leash.ts). */
   readonly leash: LeashMode;
   readonly exited: Promise<BackendExit>;
+  /** The tool's stdin, when asked for (`stdinPipe`); null otherwise. */
+  readonly stdin: Writable | null;
 }
 
 export { ProcessStartError };
@@ -58,7 +63,7 @@ export async function spawnWithPipes(options: BackendSpawnOptions): Promise<Spaw
       env,
       detached: true,
       windowsHide: true,
-      stdio: ['ignore', 'pipe', 'pipe', ...(options.onFd3 ? (['pipe'] as const) : [])],
+      stdio: [options.stdinPipe ? 'pipe' : 'ignore', 'pipe', 'pipe', ...(options.onFd3 ? (['pipe'] as const) : [])],
     });
     // `on`, not `once`: a later error (a failed kill) must not become an unhandled 'error' event.
     child.on('error', (error: NodeJS.ErrnoException) => {
@@ -80,7 +85,9 @@ export async function spawnWithPipes(options: BackendSpawnOptions): Promise<Spaw
         });
         child.once('close', (exitCode, signal) => done(exit ?? { exitCode, signal }));
       });
-      resolve({ pid: child.pid!, mode: 'pipes', leash: leash.mode, exited });
+      // a tool that exits before reading all of its input must not crash us with EPIPE
+      child.stdin?.on('error', () => undefined);
+      resolve({ pid: child.pid!, mode: 'pipes', leash: leash.mode, exited, stdin: child.stdin ?? null });
     });
   });
 }
@@ -140,5 +147,5 @@ export async function spawnWithPty(options: BackendSpawnOptions): Promise<Spawne
       resolve({ exitCode: signal ? null : exitCode, signal: signal ? (signalNames.get(signal) ?? 'SIGTERM') : null });
     });
   });
-  return { pid: term.pid, mode: 'pty', leash: leash.mode, exited };
+  return { pid: term.pid, mode: 'pty', leash: leash.mode, exited, stdin: null };
 }

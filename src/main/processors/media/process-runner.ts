@@ -22,6 +22,7 @@
  * - `onPid` reports the PID as soon as it exists, so a caller can record it and, after a crash,
  *   clean up with killOrphans() (orphan-cleanup.ts).
  */
+import type { Writable } from 'node:stream';
 import { ConsoleBuffer } from './console-buffer';
 import { spawnWithPipes, spawnWithPty, type BackendSpawnOptions, type SpawnedTool } from './process-backends';
 
@@ -41,6 +42,8 @@ export interface RunProcessOptions {
   readonly captureStdout?: boolean;
   /** Receive fd 3 (e.g. ffmpeg's `-progress pipe:3`). */
   readonly onFd3?: (text: string) => void;
+  /** Give the tool a stdin pipe to write (RunningProcess.stdin); forces pipes. */
+  readonly stdinPipe?: boolean;
   /** Any output at all: a sign of life for hang detection. */
   readonly onActivity?: () => void;
   readonly onPid?: (pid: number) => void;
@@ -71,6 +74,8 @@ export interface RunningProcess {
   readonly mode: 'pty' | 'pipes';
   readonly console: ConsoleBuffer;
   readonly result: Promise<RunResult>;
+  /** The tool's stdin when `stdinPipe` was asked for, else null. */
+  readonly stdin: Writable | null;
   readonly suspended: boolean;
   /** SIGSTOP to the group; false if the process is gone. */
   suspend(): boolean;
@@ -125,8 +130,9 @@ export async function startProcess(options: RunProcessOptions): Promise<RunningP
           options.onActivity?.();
         }
       : undefined,
+    ...(options.stdinPipe ? { stdinPipe: true } : {}),
   };
-  const wantsPty = options.console === 'pty' && !options.captureStdout && !options.onFd3;
+  const wantsPty = options.console === 'pty' && !options.captureStdout && !options.onFd3 && !options.stdinPipe;
   const spawned: SpawnedTool = (wantsPty ? await spawnWithPty(backendOptions) : null) ?? (await spawnWithPipes(backendOptions));
   const { pid } = spawned;
   options.onPid?.(pid);
@@ -184,6 +190,7 @@ export async function startProcess(options: RunProcessOptions): Promise<RunningP
     mode: spawned.mode,
     console: consoleBuffer,
     result,
+    stdin: spawned.stdin,
     get suspended() {
       return suspended;
     },

@@ -13,7 +13,7 @@
  * the next, logged as `Fall-back N: … failed (reason); trying …` and returned with the result; a
  * missing or corrupt input, an output problem, a cancel or the guard end it at once.
  */
-import { stat } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { startFfmpeg } from '../media/ffmpeg-run';
 import { JobError, type JobContext } from '../processor';
@@ -24,6 +24,7 @@ import { resultWhileTracked } from '../steps/tracked-result';
 import { moveForStep, skippedLine } from '../encode/gpu-move-step';
 import { fallbackLine, stepEnv, type FallbackRecord, type PipelineStep } from '../encode/gpu-pipeline';
 import { familyOf, type TranscodeEncoderId } from './codec-encoders';
+import { startDecodeWhileEncoding, type DecodeWhileEncoding, type StreamDecode } from './decode-while-encoding';
 import { errorLines, liveGuardVerdict } from './proof';
 
 /** One way to encode: an encoder, and for NVENC its pipeline step (where frames are decoded, which GPU: encode/gpu-pipeline.ts). */
@@ -42,10 +43,18 @@ export interface EncodeRequest {
   readonly progressRange: readonly [number, number];
   /** Replace mode: stop when the output is projected larger than this many bytes' original. */
   readonly guardAgainstBytes: number | null;
+  /** An MKV output: the proof's full decode follows the file while it is written (decode-while-encoding.ts). */
+  readonly decodeWhileEncoding?: boolean;
 }
 
 export type EncodeResult = (
-  | { readonly kind: 'encoded'; readonly encoder: TranscodeEncoderId; readonly errors: readonly string[] }
+  | {
+      readonly kind: 'encoded';
+      readonly encoder: TranscodeEncoderId;
+      readonly errors: readonly string[];
+      /** The decode that followed the output while it was written (asked for with decodeWhileEncoding). */
+      readonly streamDecode?: StreamDecode;
+    }
   | { readonly kind: 'guarded'; readonly encoder: TranscodeEncoderId; readonly reason: string }
 ) & {
   /** The step that ran (absent for variants without one). */
@@ -75,7 +84,13 @@ async function encodeOnce(ctx: JobContext, r: EncodeRequest, variant: EncodeVari
     pending = cut >= 0 ? text.slice(cut + 1) : text;
     if (cut >= 0) errors.push(...errorLines(text.slice(0, cut)));
   });
+  let streamDecode: DecodeWhileEncoding | null = null;
   try {
+    if (r.decodeWhileEncoding) {
+      // the follower must see this variant's file from its first byte, never an earlier variant's
+      await rm(r.partialPath, { force: true });
+      streamDecode = await startDecodeWhileEncoding(ctx, r.ffmpegPath, r.partialPath);
+    }
     const running = await startFfmpeg({
       ffmpegPath: r.ffmpegPath,
       args,
@@ -109,9 +124,12 @@ async function encodeOnce(ctx: JobContext, r: EncodeRequest, variant: EncodeVari
     if (guardReason !== null) return { kind: 'guarded', encoder, reason: guardReason };
     if (!result.ok) throw classifyToolFailure('ffmpeg', result.exitCode, result.signal, result.stderrTail);
     errors.push(...errorLines(pending));
-    return { kind: 'encoded', encoder, errors };
+    const decoding = streamDecode;
+    streamDecode = null;
+    return { kind: 'encoded', encoder, errors, ...(decoding ? { streamDecode: await decoding.finish() } : {}) };
   } finally {
     stopCounting();
+    await streamDecode?.stop();
   }
 }
 

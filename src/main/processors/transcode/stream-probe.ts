@@ -229,6 +229,11 @@ export function startStreamProbe(ctx: JobContext, ffprobePath: string, path: str
  */
 export async function countVideoFrames(ctx: JobContext, ffprobePath: string, path: string, video: VideoStreamInfo, trustHeader: boolean): Promise<number | null> {
   if (trustHeader && video.frames !== null && video.frames > 0) return video.frames;
-  const json = await ffprobeJson(ctx, ffprobePath, ['-v', 'error', '-print_format', 'json', '-select_streams', `${video.index}`, '-count_packets', '-show_entries', 'stream=nb_read_packets', '-i', path]) as { streams?: { nb_read_packets?: string }[] };
+  return countPackets(ctx, ffprobePath, path, `${video.index}`);
+}
+
+/** The packets of one stream (an ffprobe stream specifier: an index, `v:0` …), by demuxing the whole file; null when ffprobe cannot say. */
+export async function countPackets(ctx: JobContext, ffprobePath: string, path: string, stream: string): Promise<number | null> {
+  const json = await ffprobeJson(ctx, ffprobePath, ['-v', 'error', '-print_format', 'json', '-select_streams', stream, '-count_packets', '-show_entries', 'stream=nb_read_packets', '-i', path]) as { streams?: { nb_read_packets?: string }[] };
   return num(json.streams?.[0]?.nb_read_packets);
 }

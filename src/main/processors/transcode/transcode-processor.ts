@@ -143,6 +143,8 @@ export function transcodeProcessor(deps: TranscodeDeps): Processor {
           durationSeconds: duration,
           progressRange: [0, 80],
           guardAgainstBytes: p.mode === 'replace' && p.liveGuard ? bytesIn : null,
+          // the proof's decode follows an MKV output as it is written (decode-while-encoding.ts)
+          decodeWhileEncoding: container === 'mkv',
         });
         encoder = encoded.encoder;
         encodedStep = encoded.step;
@@ -164,6 +166,7 @@ export function transcodeProcessor(deps: TranscodeDeps): Processor {
           tools, originalPath: input.absolutePath, original: streams, originalBytes: bytesIn, originalDuration: duration, outputPath: output.partialPath, plan,
           minSavingsPercent: p.minSavingsPercent, requireSavings: p.mode === 'replace', progressRange: [80, 97],
           ...(p.verifyQuality ? { verifyQuality: p.verifyQuality } : {}),
+          ...(encoded.streamDecode ? { streamDecode: encoded.streamDecode } : {}),
         });
         // a copy reports the saving but does not require it: "FAILED" there would read as a failed job
         const verdict = (c: { name: string; passed: boolean }) => (c.passed ? 'passed' : c.name === 'savings' && p.mode === 'copy' ? 'not met (reported only: a copy does not require it)' : 'FAILED');

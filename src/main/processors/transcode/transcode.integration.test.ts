@@ -121,6 +121,8 @@ describe('transcode on the generated fault set', () => {
     expect(job.status, job.log).toBe('completed');
     expectResult(await result(job.id), 'replaced', null);
     expect(job.log).toMatch(/10-bit HDR10/);
+    // an MKV output: decoded while it was written, not again after (decode-while-encoding.ts)
+    expect(job.log).toMatch(/Check decode: passed — full decode while encoding \(\d+ frames: every video packet of the written file\), no errors/);
     const probe = await probeJson(join(videos(), 'hdr10.mkv'));
     expect(probe.streams[0]).toMatchObject({ codec_name: 'av1', pix_fmt: 'yuv420p10le', color_transfer: 'smpte2084', color_primaries: 'bt2020', color_space: 'bt2020nc' });
     const { execFileSync } = await import('node:child_process');
@@ -135,6 +137,8 @@ describe('transcode on the generated fault set', () => {
     const r = await result(job.id);
     expectResult(r, 'replaced', null);
     expect(r.checks[0]!.detail).toBe('every kept stream present (video 1, audio 2, subtitles 1)');
+    expect(r.checks.find((c) => c.name === 'decode')!.detail).toMatch(/^full decode while encoding \(\d+ frames: every video packet of the written file\), no errors$/);
+    expect(job.log).not.toMatch(/Verification: the decode while encoding/);
     const probe = await probeJson(join(videos(), 'tracks.mkv'));
     expect(probe.streams.map((s) => [s.codec_type, s.codec_name, (s.tags as Record<string, string> | undefined)?.language])).toEqual([
       ['video', 'hevc', undefined],

@@ -2,7 +2,10 @@
  * Runs the proof on a written output (proof.ts has the checks). The saving needs only the file's
  * size, so a replace that cannot save enough costs no probe and no decode; then the output's
  * ffprobe, the full decode and the original's frame count run side by side (the decode is stopped
- * as soon as the probe shows a check failed); then the optional quality check. An output ffprobe
+ * as soon as the probe shows a check failed); then the optional quality check. When the encode's
+ * decode followed an MKV output while it was written (decode-while-encoding.ts) and was clean, the
+ * file is not decoded again: its video packets are counted instead, and must equal the frames
+ * decoded; otherwise the file is decoded as always. An output ffprobe
  * cannot read, or whose decode prints errors, is a broken encode (the job fails and may be
  * retried); any other failed check keeps the original (kept_original, the check's detail as the
  * reason).
@@ -15,7 +18,8 @@ import type { MediaTools } from '../media/tool-discovery';
 import { JobError, type JobContext } from '../processor';
 import { checkDecode, checkDuration, checkFrames, checkSavings, checkStreams, decodePass, firstFailure } from './proof';
 import { qualityChecks } from './quality-check';
-import { countVideoFrames, probeStreams, type MediaStreams } from './stream-probe';
+import type { StreamDecode } from './decode-while-encoding';
+import { countPackets, countVideoFrames, probeStreams, type MediaStreams } from './stream-probe';
 import type { StreamPlan } from './transcode-args';
 
 export interface ProofRequest {
@@ -31,6 +35,8 @@ export interface ProofRequest {
   readonly requireSavings: boolean;
   readonly verifyQuality?: { readonly metric: 'ssim' | 'psnr'; readonly min: number };
   readonly progressRange: readonly [number, number];
+  /** The decode that followed the output while it was written, when the encode ran one. */
+  readonly streamDecode?: StreamDecode;
 }
 
 export interface Proof {
@@ -57,12 +63,23 @@ export async function proveOutput(ctx: JobContext, r: ProofRequest): Promise<Pro
   if (failure()) return { checks, failure: failure(), bytesOut, metadata: null };
 
   const [from, to] = r.progressRange;
+  const decodeRange: readonly [number, number] = [from, r.verifyQuality ? (from + to) / 2 : to];
+  // the decode that followed the output while it was written spares the decode of the file when it
+  // is clean and decoded every video packet the file holds (decode-while-encoding.ts); anything
+  // else, errors included, is decided by decoding the file
+  const streamed = r.streamDecode?.conclusive && r.streamDecode.errors.length === 0 ? r.streamDecode : null;
+  if (r.streamDecode && !streamed) {
+    const why = r.streamDecode.conclusive ? `${r.streamDecode.errors.length} error line(s): ${r.streamDecode.errors[0]!.slice(0, 200)}` : r.streamDecode.why;
+    ctx.log(`Verification: the decode while encoding was not conclusive (${why}); decoding the written file`);
+  }
   const stopDecode = new AbortController();
-  const decoding = decodePass(ctx, r.tools.ffmpeg.path, r.outputPath, r.originalDuration, [from, r.verifyQuality ? (from + to) / 2 : to], stopDecode.signal);
+  const decodeFile = () => decodePass(ctx, r.tools.ffmpeg.path, r.outputPath, r.originalDuration, decodeRange, stopDecode.signal);
+  const decoding = streamed ? null : decodeFile();
+  const packets = streamed ? countPackets(ctx, r.tools.ffprobe.path, r.outputPath, 'v:0') : null;
   const counting = countVideoFrames(ctx, r.tools.ffprobe.path, r.originalPath, r.original.video, true);
   const abandon = async () => {
     stopDecode.abort(new Error('not needed'));
-    await Promise.allSettled([decoding, counting]);
+    await Promise.allSettled([decoding, packets, counting]);
   };
   let out: MediaStreams;
   try {
@@ -81,8 +98,23 @@ export async function proveOutput(ctx: JobContext, r: ProofRequest): Promise<Pro
     await abandon();
     return { checks, failure: failure(), bytesOut, metadata };
   }
-  const [decoded, originalFrames] = await Promise.all([decoding, counting]);
-  const decode = checkDecode(decoded.errors);
+  let decoded: { errors: readonly string[]; frames: number | null };
+  let decode: TranscodeCheck;
+  if (streamed) {
+    const inFile = await packets!.catch(() => null);
+    if (inFile === streamed.frames) {
+      decoded = { errors: [], frames: streamed.frames };
+      decode = checkDecode([], `full decode while encoding (${streamed.frames} frames: every video packet of the written file)`);
+    } else {
+      ctx.log(`Verification: the decode while encoding gave ${streamed.frames} frames, the written file holds ${inFile ?? 'an unknown number of'} video packets; decoding the written file`);
+      decoded = await decodeFile();
+      decode = checkDecode(decoded.errors);
+    }
+  } else {
+    decoded = await decoding!;
+    decode = checkDecode(decoded.errors);
+  }
+  const originalFrames = await counting;
   checks.push(decode);
   if (!decode.passed) throw new JobError(`The output failed verification: ${decode.detail}`, true);
   // MP4 headers state the frame count (a truncated original still claims all of its frames); MKV's are counted

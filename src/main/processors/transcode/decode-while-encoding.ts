@@ -1,0 +1,164 @@
+/**
+ * The proof's full decode (proof.ts), run while the encode is still writing its MKV output instead of
+ * after it: the file is followed as it grows and fed to a second ffmpeg that decodes every kept video
+ * and audio stream to the null muxer at `-v error`, the same decode decodePass runs on the finished
+ * file. On a CPU encode the decoder uses what the encoder leaves of the cores; on NVENC the CPU is
+ * free anyway. Either way the proof no longer waits a whole decode after the encode (~9 % of a
+ * medium-preset HEVC encode in software, far more behind a fast NVENC encode).
+ *
+ * Why only MKV: the Matroska muxer writes its clusters (the packets) once, in order, and only goes
+ * back at the end to fill in header fields (duration, sizes, the seek head) that a streaming reader
+ * does not need; the packets decoded are the packets of the final file. MP4's index (moov) is
+ * written last and then moved to the front (faststart), so nothing can be decoded before the end.
+ *
+ * The result only ever spares the decode of the finished file; it never fails a job by itself. It is
+ * `conclusive` when the decoder read the whole file, exited cleanly and printed no error; the proof
+ * then also requires the decoded frame count to equal the video packets the finished file holds
+ * (verify-transcode.ts). Anything else (the file shrank or vanished, the decoder stopped early,
+ * printed errors, could not start) and the proof decodes the finished file as before: errors are
+ * confirmed on the file, never taken from the stream alone.
+ */
+import { open, type FileHandle } from 'node:fs/promises';
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { startFfmpeg } from '../media/ffmpeg-run';
+import type { JobContext } from '../processor';
+import { resultWhileTracked } from '../steps/tracked-result';
+import { errorCounter } from './proof';
+
+/** How often the follower looks for new bytes while the encoder writes. */
+const POLL_MS = 40;
+const CHUNK_BYTES = 1 << 20;
+
+export type StreamDecode =
+  | { readonly conclusive: true; readonly errors: readonly string[]; readonly frames: number; readonly bytes: number }
+  | { readonly conclusive: false; readonly why: string };
+
+export interface DecodeWhileEncoding {
+  /** The encoder has exited successfully: feeds the rest of the file, ends the decoder's input, and gives the decode. */
+  finish(): Promise<StreamDecode>;
+  /** The encode failed or was stopped: stops the decoder and the follower. */
+  stop(): Promise<void>;
+}
+
+/** The decoder's arguments (progress options aside): Matroska on stdin, the kept video and every audio stream, to the null muxer. Pure. */
+export function streamDecodeArgs(): string[] {
+  return ['-hide_banner', '-v', 'error', '-f', 'matroska', '-i', 'pipe:0', '-map', '0:v:0', '-map', '0:a?', '-f', 'null', '-'];
+}
+
+class Inconclusive extends Error {}
+
+const sleep = (ms: number, signal: AbortSignal) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+  });
+
+/**
+ * Feeds `path` to `sink` from its first byte as it grows, until `writerDone` is aborted and the end
+ * is reached; honours the sink's back-pressure. Returns the bytes fed.
+ */
+async function follow(path: string, sink: Writable, writerDone: AbortSignal, stopped: AbortSignal): Promise<number> {
+  let handle: FileHandle | null = null;
+  // the encoder creates the file when it starts writing (its partial was removed before the start)
+  while (!handle) {
+    if (stopped.aborted) throw new Inconclusive('stopped');
+    try {
+      handle = await open(path, 'r');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Inconclusive(`the output could not be opened: ${(error as Error).message}`);
+      if (writerDone.aborted) throw new Inconclusive('the encoder wrote no output');
+      await sleep(POLL_MS, writerDone);
+    }
+  }
+  try {
+    const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
+    let position = 0;
+    for (;;) {
+      if (stopped.aborted) throw new Inconclusive('stopped');
+      if (sink.destroyed || sink.writableEnded) throw new Inconclusive('the decoder stopped reading');
+      // whether the writer was done BEFORE this size was read: then the size is final
+      const done = writerDone.aborted;
+      const { size } = await handle.stat();
+      if (size < position) throw new Inconclusive(`the output shrank while it was read (${size} < ${position} bytes)`);
+      if (size === position) {
+        if (done) return position;
+        await sleep(POLL_MS, writerDone);
+        continue;
+      }
+      const { bytesRead } = await handle.read(buffer, 0, Math.min(CHUNK_BYTES, size - position), position);
+      if (bytesRead === 0) continue;
+      position += bytesRead;
+      // a copy: the buffer is reused for the next read while this chunk may still wait in the pipe
+      if (!sink.write(Buffer.from(buffer.subarray(0, bytesRead)))) {
+        await Promise.race([once(sink, 'drain'), once(sink, 'close'), once(stopped, 'abort')]);
+      }
+    }
+  } finally {
+    await handle.close();
+  }
+}
+
+/**
+ * Starts the decoder and the follower of `partialPath` (which must not exist yet: the encoder is
+ * about to create it). Never throws for a decode problem: finish() says whether it was conclusive.
+ */
+export async function startDecodeWhileEncoding(ctx: JobContext, ffmpegPath: string, partialPath: string): Promise<DecodeWhileEncoding> {
+  const writerDone = new AbortController();
+  const stopper = new AbortController();
+  const counter = errorCounter();
+  let running: Awaited<ReturnType<typeof startFfmpeg>>;
+  try {
+    running = await startFfmpeg({
+      ffmpegPath,
+      args: streamDecodeArgs(),
+      durationSeconds: null,
+      signal: AbortSignal.any([ctx.signal, stopper.signal]),
+      consoleBuffer: counter.buffer,
+      stdinPipe: true,
+      killGraceMs: 1000,
+      onActivity: () => ctx.heartbeat(),
+    });
+  } catch (error) {
+    counter.close();
+    const why = `the decoder could not start: ${error instanceof Error ? error.message : String(error)}`;
+    return { finish: async () => ({ conclusive: false, why }), stop: async () => undefined };
+  }
+  const stdin = running.stdin!;
+  const fed = follow(partialPath, stdin, writerDone.signal, stopper.signal).then(
+    (bytes) => {
+      stdin.end();
+      return bytes;
+    },
+    (error: unknown) => {
+      stopper.abort(error);
+      stdin.destroy();
+      return error instanceof Inconclusive ? error : new Inconclusive(`the output could not be followed: ${error instanceof Error ? error.message : String(error)}`);
+    },
+  );
+  const decoded = resultWhileTracked(ctx, ffmpegPath, running);
+  const settle = async (): Promise<StreamDecode> => {
+    try {
+      const [bytes, result] = await Promise.all([fed, decoded]);
+      if (bytes instanceof Inconclusive) return { conclusive: false, why: bytes.message };
+      if (result.cancelled) return { conclusive: false, why: 'stopped' };
+      const frames = result.lastProgress?.frame ?? null;
+      if (!result.ok) return { conclusive: false, why: `the decoder exited with ${result.exitCode ?? result.signal}${counter.lines()[0] ? `: ${counter.lines()[0]!.slice(0, 200)}` : ''}` };
+      if (frames === null) return { conclusive: false, why: 'the decoder reported no frame count' };
+      return { conclusive: true, errors: counter.lines(), frames, bytes };
+    } finally {
+      counter.close();
+    }
+  };
+  return {
+    finish() {
+      writerDone.abort();
+      return settle();
+    },
+    async stop() {
+      stopper.abort(new Error('not needed'));
+      writerDone.abort();
+      await settle();
+    },
+  };
+}
