@@ -90,7 +90,7 @@ describe('full-GPU argument arrays', () => {
       '-map', '0:0', '-map', '0:1', '-map_metadata', '0', '-map_chapters', '0',
       '-vf', "scale_cuda=-2:'min(ih,720)'",
       '-c:v', 'hevc_nvenc', '-gpu', '0', '-preset', 'p4', '-rc', 'vbr', '-cq', '28', '-b:v', '0',
-      '-fps_mode', 'passthrough', '-c:a:0', 'copy', '-max_muxing_queue_size', '4096', '/lib/videos/a.x.partial.mkv',
+      '-fps_mode', 'passthrough', '-c:a:0', 'copy', '-cluster_time_limit', '1000', '-max_muxing_queue_size', '4096', '/lib/videos/a.x.partial.mkv',
     ]);
   });
 

@@ -128,7 +128,7 @@ describe('the proof with a decode made while encoding', () => {
     await run('ffmpeg', ['-hide_banner', '-v', 'error', '-nostdin', '-y', '-i', clip, '-map', '0', '-c', 'copy', output]);
     const proof = await proveOutput(ctx, {
       tools, originalPath: clip, original, originalBytes: (await stat(clip)).size, originalDuration: original.durationSeconds!, outputPath: output,
-      plan: planStreams(original, { audio: 'copy', keepAllAudio: true, keepSubtitles: true }, 'mkv'), minSavingsPercent: 0, requireSavings: false, progressRange: [80, 97], streamDecode,
+      plan: planStreams(original, { audio: 'copy', keepAllAudio: true, keepSubtitles: true }, 'mkv'), minSavingsPercent: 0, requireSavings: false, progressRange: [80, 97], streamDecode: Promise.resolve(streamDecode),
     });
     return { proof, lines: ctx.lines, decode: proof.checks.find((c) => c.name === 'decode')! };
   }

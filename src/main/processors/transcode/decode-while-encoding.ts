@@ -35,7 +35,7 @@ export type StreamDecode =
   | { readonly conclusive: false; readonly why: string };
 
 export interface DecodeWhileEncoding {
-  /** The encoder has exited successfully: feeds the rest of the file, ends the decoder's input, and gives the decode. */
+  /** The encoder has exited successfully: feeds the rest of the file, ends the decoder's input, and gives the decode (never rejects). */
   finish(): Promise<StreamDecode>;
   /** The encode failed or was stopped: stops the decoder and the follower. */
   stop(): Promise<void>;
@@ -153,12 +153,12 @@ export async function startDecodeWhileEncoding(ctx: JobContext, ffmpegPath: stri
   return {
     finish() {
       writerDone.abort();
-      return settle();
+      return settle().catch((error: unknown): StreamDecode => ({ conclusive: false, why: `the decode failed: ${error instanceof Error ? error.message : String(error)}` }));
     },
     async stop() {
       stopper.abort(new Error('not needed'));
       writerDone.abort();
-      await settle();
+      await settle().catch(() => undefined);
     },
   };
 }

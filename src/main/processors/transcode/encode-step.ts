@@ -52,8 +52,8 @@ export type EncodeResult = (
       readonly kind: 'encoded';
       readonly encoder: TranscodeEncoderId;
       readonly errors: readonly string[];
-      /** The decode that followed the output while it was written (asked for with decodeWhileEncoding). */
-      readonly streamDecode?: StreamDecode;
+      /** The decode that followed the output while it was written (asked for with decodeWhileEncoding): settles once its decoder has read the file's last bytes. */
+      readonly streamDecode?: Promise<StreamDecode>;
     }
   | { readonly kind: 'guarded'; readonly encoder: TranscodeEncoderId; readonly reason: string }
 ) & {
@@ -126,7 +126,8 @@ async function encodeOnce(ctx: JobContext, r: EncodeRequest, variant: EncodeVari
     errors.push(...errorLines(pending));
     const decoding = streamDecode;
     streamDecode = null;
-    return { kind: 'encoded', encoder, errors, ...(decoding ? { streamDecode: await decoding.finish() } : {}) };
+    // not awaited: the proof probes the finished file while the decoder reads its last bytes
+    return { kind: 'encoded', encoder, errors, ...(decoding ? { streamDecode: decoding.finish() } : {}) };
   } finally {
     stopCounting();
     await streamDecode?.stop();

@@ -113,6 +113,10 @@ export function buildTranscodeArgs(c: TranscodeCommand): string[] {
     ...audio,
     ...subtitles,
     ...(c.container === 'mp4' ? ['-movflags', '+faststart', ...(c.encoder.startsWith('hevc') || c.encoder === 'libx265' ? ['-tag:v', 'hvc1'] : [])] : []),
+    // MKV: clusters of at most a second (ffmpeg's default on a file is 5 s, or a keyframe, which
+    // x265/SVT-AV1 place up to 10 s apart): the proof's decode that follows the file while it is
+    // written (decode-while-encoding.ts) then trails the encode by a second, not five; ~17 bytes a second
+    ...(c.container === 'mkv' ? ['-cluster_time_limit', '1000'] : []),
     '-max_muxing_queue_size', '4096',
     fileArg(c.output),
   ];

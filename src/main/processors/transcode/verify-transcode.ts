@@ -35,8 +35,8 @@ export interface ProofRequest {
   readonly requireSavings: boolean;
   readonly verifyQuality?: { readonly metric: 'ssim' | 'psnr'; readonly min: number };
   readonly progressRange: readonly [number, number];
-  /** The decode that followed the output while it was written, when the encode ran one. */
-  readonly streamDecode?: StreamDecode;
+  /** The decode that followed the output while it was written, when the encode ran one (its tail may still be running). */
+  readonly streamDecode?: Promise<StreamDecode>;
 }
 
 export interface Proof {
@@ -60,35 +60,40 @@ export async function proveOutput(ctx: JobContext, r: ProofRequest): Promise<Pro
   const bytesOut = (await stat(r.outputPath)).size;
   const checks: TranscodeCheck[] = [checkSavings(r.originalBytes, bytesOut, r.minSavingsPercent)];
   const failure = () => firstFailure(checks.filter((c) => r.requireSavings || c.name !== 'savings'));
-  if (failure()) return { checks, failure: failure(), bytesOut, metadata: null };
+  if (failure()) {
+    await r.streamDecode; // its decoder ends with the file's last bytes: not left running behind the job
+    return { checks, failure: failure(), bytesOut, metadata: null };
+  }
 
   const [from, to] = r.progressRange;
   const decodeRange: readonly [number, number] = [from, r.verifyQuality ? (from + to) / 2 : to];
-  // the decode that followed the output while it was written spares the decode of the file when it
-  // is clean and decoded every video packet the file holds (decode-while-encoding.ts); anything
-  // else, errors included, is decided by decoding the file
-  const streamed = r.streamDecode?.conclusive && r.streamDecode.errors.length === 0 ? r.streamDecode : null;
-  if (r.streamDecode && !streamed) {
-    const why = r.streamDecode.conclusive ? `${r.streamDecode.errors.length} error line(s): ${r.streamDecode.errors[0]!.slice(0, 200)}` : r.streamDecode.why;
+  // the output's ffprobe, its video packets and the original's frame count start at once, beside the
+  // tail of the decode that followed the output while it was written
+  const probing = probeStreams(ctx, r.tools.ffprobe.path, r.outputPath).then((streams) => ({ streams }), (error: unknown) => ({ error }));
+  const packets = r.streamDecode ? countPackets(ctx, r.tools.ffprobe.path, r.outputPath, 'v:0').catch(() => null) : null;
+  const counting = countVideoFrames(ctx, r.tools.ffprobe.path, r.originalPath, r.original.video, true);
+  // that decode spares the decode of the file when it is clean and decoded every video packet the
+  // file holds (decode-while-encoding.ts); anything else, errors included, is decided by the file
+  const streamDecode = await r.streamDecode;
+  const streamed = streamDecode?.conclusive && streamDecode.errors.length === 0 ? streamDecode : null;
+  if (streamDecode && !streamed) {
+    const why = streamDecode.conclusive ? `${streamDecode.errors.length} error line(s): ${streamDecode.errors[0]!.slice(0, 200)}` : streamDecode.why;
     ctx.log(`Verification: the decode while encoding was not conclusive (${why}); decoding the written file`);
   }
   const stopDecode = new AbortController();
   const decodeFile = () => decodePass(ctx, r.tools.ffmpeg.path, r.outputPath, r.originalDuration, decodeRange, stopDecode.signal);
   const decoding = streamed ? null : decodeFile();
-  const packets = streamed ? countPackets(ctx, r.tools.ffprobe.path, r.outputPath, 'v:0') : null;
-  const counting = countVideoFrames(ctx, r.tools.ffprobe.path, r.originalPath, r.original.video, true);
   const abandon = async () => {
     stopDecode.abort(new Error('not needed'));
     await Promise.allSettled([decoding, packets, counting]);
   };
-  let out: MediaStreams;
-  try {
-    out = await probeStreams(ctx, r.tools.ffprobe.path, r.outputPath);
-  } catch (error) {
+  const probed = await probing;
+  if ('error' in probed) {
     await abandon();
-    if (ctx.signal.aborted) throw error;
-    throw new JobError(`The output failed verification: ffprobe cannot read it (${error instanceof Error ? error.message : String(error)})`, true);
+    if (ctx.signal.aborted) throw probed.error;
+    throw new JobError(`The output failed verification: ffprobe cannot read it (${probed.error instanceof Error ? probed.error.message : String(probed.error)})`, true);
   }
+  const out: MediaStreams = probed.streams;
   const metadata = metadataOf(out, bytesOut);
   checks.unshift(
     checkStreams({ video: 1, audio: r.plan.audio.length, subtitles: r.plan.subtitles.length }, { video: 1, audio: out.audio.length, subtitles: out.subtitles.length }),
@@ -101,7 +106,7 @@ export async function proveOutput(ctx: JobContext, r: ProofRequest): Promise<Pro
   let decoded: { errors: readonly string[]; frames: number | null };
   let decode: TranscodeCheck;
   if (streamed) {
-    const inFile = await packets!.catch(() => null);
+    const inFile = await packets!;
     if (inFile === streamed.frames) {
       decoded = { errors: [], frames: streamed.frames };
       decode = checkDecode([], `full decode while encoding (${streamed.frames} frames: every video packet of the written file)`);
