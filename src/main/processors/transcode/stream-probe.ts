@@ -39,6 +39,8 @@ export interface VideoStreamInfo extends StreamInfo {
   readonly bitDepth: number;
   /** From the stream header (MP4 has it, MKV does not). */
   readonly frames: number | null;
+  /** Its packets counted by demuxing the whole file, when the probe was asked to (`countPackets`); null otherwise. */
+  readonly packets: number | null;
   readonly colorPrimaries: string | null;
   readonly colorTransfer: string | null;
   readonly colorSpace: string | null;
@@ -68,6 +70,7 @@ interface RawStream {
   r_frame_rate?: string;
   pix_fmt?: string;
   nb_frames?: string;
+  nb_read_packets?: string;
   color_primaries?: string;
   color_transfer?: string;
   color_space?: string;
@@ -150,6 +153,7 @@ export function parseStreams(path: string, json: RawProbe): MediaStreams {
     pixFmt,
     bitDepth: Math.max(bitDepthOf(pixFmt), rawDepth !== null && rawDepth <= 16 ? rawDepth : 8),
     frames: num(v.nb_frames),
+    packets: num(v.nb_read_packets),
     colorPrimaries: known(v.color_primaries),
     colorTransfer: known(v.color_transfer),
     colorSpace: known(v.color_space),
@@ -186,13 +190,16 @@ async function ffprobeJson(ctx: JobContext, ffprobePath: string, args: readonly 
 }
 
 /** The streams probe's arguments. Pure. */
-export function streamProbeArgs(path: string): string[] {
-  return ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', '-i', path];
+export function streamProbeArgs(path: string, countPackets = false): string[] {
+  return ['-v', 'error', '-print_format', 'json', '-show_format', '-show_streams', ...(countPackets ? ['-count_packets'] : []), '-i', path];
 }
 
-/** Probes the streams of `path` (absolute); `stop` ends it early (then it rejects). */
-export async function probeStreams(ctx: JobContext, ffprobePath: string, path: string, stop?: AbortSignal): Promise<MediaStreams> {
-  const json = await ffprobeJson(ctx, ffprobePath, streamProbeArgs(path), stop);
+/**
+ * Probes the streams of `path` (absolute); `stop` ends it early (then it rejects). `countPackets`
+ * also counts every stream's packets (video.packets), demuxing the whole file in the same process.
+ */
+export async function probeStreams(ctx: JobContext, ffprobePath: string, path: string, stop?: AbortSignal, options: { countPackets?: boolean } = {}): Promise<MediaStreams> {
+  const json = await ffprobeJson(ctx, ffprobePath, streamProbeArgs(path, options.countPackets), stop);
   const first = parseStreams(path, json);
   if (first.video.colorTransfer !== 'smpte2084' || first.hdr?.masteringDisplay) return first;
   const frames = await ffprobeJson(ctx, ffprobePath, ['-v', 'error', '-print_format', 'json', '-select_streams', String(first.video.index), '-show_frames', '-read_intervals', '%+#1', '-show_entries', 'frame=side_data_list', '-i', path], stop);

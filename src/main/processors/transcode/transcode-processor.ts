@@ -28,7 +28,7 @@ import { encodeWithFallbacks } from './encode-step';
 import { ledgerGpu, transcodeVariants, variantArgs } from './gpu-variants';
 import type { PipelineStep } from '../encode/gpu-pipeline';
 import { TranscodeOutcomes } from './outcomes';
-import { startStreamProbe, videoBitRate } from './stream-probe';
+import { countVideoFrames, startStreamProbe, videoBitRate } from './stream-probe';
 import { replaceOriginal } from './swap';
 import { buildTranscodeArgs, planStreams } from './transcode-args';
 import type { TranscodeService } from './transcode-service';
@@ -130,6 +130,8 @@ export function transcodeProcessor(deps: TranscodeDeps): Processor {
       const facts = (extra: { bytesOut?: number | null; checks?: readonly TranscodeCheck[] } = {}) => ({
         encoder, codecOut: p.codec, gpu: ledgerGpu(encoder, encodedStep, media.encoders.gpus ?? [], service?.gpuName() ?? null), ...extra,
       });
+      // the proof's frame count of the original needs no output: counted while the encode runs
+      const originalFrames = countVideoFrames(ctx, tools.ffprobe.path, input.absolutePath, streams.video, true).catch(() => null);
       try {
         const encoded = segmented ? await segmented.join(output.partialPath, [0, 80]) : await encodeWithFallbacks(ctx, {
           ffmpegPath: tools.ffmpeg.path,
@@ -167,6 +169,7 @@ export function transcodeProcessor(deps: TranscodeDeps): Processor {
           minSavingsPercent: p.minSavingsPercent, requireSavings: p.mode === 'replace', progressRange: [80, 97],
           ...(p.verifyQuality ? { verifyQuality: p.verifyQuality } : {}),
           ...(encoded.streamDecode ? { streamDecode: encoded.streamDecode } : {}),
+          originalFrames,
         });
         // a copy reports the saving but does not require it: "FAILED" there would read as a failed job
         const verdict = (c: { name: string; passed: boolean }) => (c.passed ? 'passed' : c.name === 'savings' && p.mode === 'copy' ? 'not met (reported only: a copy does not require it)' : 'FAILED');

@@ -19,7 +19,7 @@ import { JobError, type JobContext } from '../processor';
 import { checkDecode, checkDuration, checkFrames, checkSavings, checkStreams, decodePass, firstFailure } from './proof';
 import { qualityChecks } from './quality-check';
 import type { StreamDecode } from './decode-while-encoding';
-import { countPackets, countVideoFrames, probeStreams, type MediaStreams } from './stream-probe';
+import { countVideoFrames, probeStreams, type MediaStreams } from './stream-probe';
 import type { StreamPlan } from './transcode-args';
 
 export interface ProofRequest {
@@ -35,6 +35,8 @@ export interface ProofRequest {
   readonly requireSavings: boolean;
   readonly verifyQuality?: { readonly metric: 'ssim' | 'psnr'; readonly min: number };
   readonly progressRange: readonly [number, number];
+  /** The original's frame count (countVideoFrames), when the caller started it beside the encode. */
+  readonly originalFrames?: Promise<number | null>;
   /** The decode that followed the output while it was written, when the encode ran one (its tail may still be running). */
   readonly streamDecode?: Promise<StreamDecode>;
 }
@@ -69,9 +71,9 @@ export async function proveOutput(ctx: JobContext, r: ProofRequest): Promise<Pro
   const decodeRange: readonly [number, number] = [from, r.verifyQuality ? (from + to) / 2 : to];
   // the output's ffprobe, its video packets and the original's frame count start at once, beside the
   // tail of the decode that followed the output while it was written
-  const probing = probeStreams(ctx, r.tools.ffprobe.path, r.outputPath).then((streams) => ({ streams }), (error: unknown) => ({ error }));
-  const packets = r.streamDecode ? countPackets(ctx, r.tools.ffprobe.path, r.outputPath, 'v:0').catch(() => null) : null;
-  const counting = countVideoFrames(ctx, r.tools.ffprobe.path, r.originalPath, r.original.video, true);
+  // (one ffprobe for the streams and, after a decode while encoding, the packets to hold it against)
+  const probing = probeStreams(ctx, r.tools.ffprobe.path, r.outputPath, undefined, { countPackets: r.streamDecode !== undefined }).then((streams) => ({ streams }), (error: unknown) => ({ error }));
+  const counting = r.originalFrames ?? countVideoFrames(ctx, r.tools.ffprobe.path, r.originalPath, r.original.video, true);
   // that decode spares the decode of the file when it is clean and decoded every video packet the
   // file holds (decode-while-encoding.ts); anything else, errors included, is decided by the file
   const streamDecode = await r.streamDecode;
@@ -85,7 +87,7 @@ export async function proveOutput(ctx: JobContext, r: ProofRequest): Promise<Pro
   const decoding = streamed ? null : decodeFile();
   const abandon = async () => {
     stopDecode.abort(new Error('not needed'));
-    await Promise.allSettled([decoding, packets, counting]);
+    await Promise.allSettled([decoding, counting]);
   };
   const probed = await probing;
   if ('error' in probed) {
@@ -106,7 +108,7 @@ export async function proveOutput(ctx: JobContext, r: ProofRequest): Promise<Pro
   let decoded: { errors: readonly string[]; frames: number | null };
   let decode: TranscodeCheck;
   if (streamed) {
-    const inFile = await packets!;
+    const inFile = out.video.packets;
     if (inFile === streamed.frames) {
       decoded = { errors: [], frames: streamed.frames };
       decode = checkDecode([], `full decode while encoding (${streamed.frames} frames: every video packet of the written file)`);
