@@ -20,6 +20,7 @@
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { once } from 'node:events';
+import { setPriority } from 'node:os';
 import type { Writable } from 'node:stream';
 import { startFfmpeg } from '../media/ffmpeg-run';
 import type { JobContext } from '../processor';
@@ -29,6 +30,8 @@ import { errorCounter } from './proof';
 /** How often the follower looks for new bytes while the encoder writes. */
 const POLL_MS = 40;
 const CHUNK_BYTES = 1 << 20;
+/** How much lower the decoder's CPU priority is than the encoder's (nice). */
+const DECODER_NICENESS = 10;
 
 export type StreamDecode =
   | { readonly conclusive: true; readonly errors: readonly string[]; readonly frames: number; readonly bytes: number }
@@ -123,6 +126,13 @@ export async function startDecodeWhileEncoding(ctx: JobContext, ffmpegPath: stri
     counter.close();
     const why = `the decoder could not start: ${error instanceof Error ? error.message : String(error)}`;
     return { finish: async () => ({ conclusive: false, why }), stop: async () => undefined };
+  }
+  // below the encoder's priority: the decode takes the cores the encode leaves, never slows it; behind
+  // a busy machine it trails and catches up after the encode, no later than a decode of the file would
+  try {
+    setPriority(running.pid, DECODER_NICENESS);
+  } catch {
+    // not allowed here (or the process is gone): it runs at the encoder's priority
   }
   const stdin = running.stdin!;
   const fed = follow(partialPath, stdin, writerDone.signal, stopper.signal).then(
