@@ -14,7 +14,7 @@
  *   after SIGINT or SIGTERM an encoder with frames buffered (x264 look-ahead, a slow preset) goes on
  *   encoding them for 3–20 s, and a cancelled output is deleted anyway, so a long grace buys nothing
  *   and keeps the job's state a lie. `q` on stdin would exit 0 and needs a stdin ffmpeg reads keys
- *   from; stdin is never used, and `cancelled` is tracked here: a cancelled run has `ok: false`
+ *   from; stdin carries no keys (it is closed, or a data pipe with `stdinPipe`), and `cancelled` is tracked here: a cancelled run has `ok: false`
  *   whatever the exit code, and so does any run ended by a signal. The result comes only once the
  *   tool has exited (and its group was killed), so a caller that awaits it knows the tool is gone.
  * - Every tool is leashed to this process (tool-leash.ts): when the node dies, so do its tools.

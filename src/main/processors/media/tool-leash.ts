@@ -17,7 +17,8 @@
  *   other end of. When the node dies the pipe closes, `read` fails and the watchdog kills the
  *   tool's group (SIGKILL reaches a suspended tool too). When the tool ends normally the runner
  *   writes a line first, so the watchdog exits without killing anything. Closing a pipe the TOOL
- *   reads would not do: ffmpeg reads no stdin here (and would treat EOF as nothing to do).
+ *   reads would not do: most tools here read no stdin, and one that does (the decode fed through
+ *   `stdinPipe`, transcode/decode-while-encoding.ts) takes EOF as the end of its input, not as death.
  * - `none` (Windows): no process groups or signals; the tool is started as it is.
  *
  * The tool's executable is looked up before it is started (in the PATH of its environment), so a

@@ -18,10 +18,11 @@
  * printed errors, could not start) and the proof decodes the finished file as before: errors are
  * confirmed on the file, never taken from the stream alone.
  */
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, writeFile, type FileHandle } from 'node:fs/promises';
 import { once } from 'node:events';
 import { setPriority } from 'node:os';
 import type { Writable } from 'node:stream';
+import { setTimeout as delay } from 'node:timers/promises';
 import { startFfmpeg } from '../media/ffmpeg-run';
 import type { JobContext } from '../processor';
 import { resultWhileTracked } from '../steps/tracked-result';
@@ -34,15 +35,28 @@ const CHUNK_BYTES = 1 << 20;
 const DECODER_NICENESS = 10;
 
 export type StreamDecode =
-  | { readonly conclusive: true; readonly errors: readonly string[]; readonly frames: number; readonly bytes: number }
+  | {
+      readonly conclusive: true;
+      readonly errors: readonly string[];
+      readonly frames: number;
+      /** The bytes fed, and the file they were read from (`dev:ino`): the proof holds both against the finished file. */
+      readonly bytes: number;
+      readonly file: string;
+    }
   | { readonly conclusive: false; readonly why: string };
 
 export interface DecodeWhileEncoding {
-  /** The encoder has exited successfully: feeds the rest of the file, ends the decoder's input, and gives the decode (never rejects). */
+  /**
+   * The encoder has exited successfully: feeds the rest of the file, ends the decoder's input, and
+   * gives the decode. The same promise however often it is called; never rejects.
+   */
   finish(): Promise<StreamDecode>;
-  /** The encode failed or was stopped: stops the decoder and the follower. */
+  /** Stops the decoder and the follower if they still run (the encode failed, or the result is not needed); a no-op once settled. */
   stop(): Promise<void>;
 }
+
+/** A file's identity as the follower and the proof compare it. */
+export const fileIdentity = (s: { dev: number; ino: number }): string => `${s.dev}:${s.ino}`;
 
 /** The decoder's arguments (progress options aside): Matroska on stdin, the kept video and every audio stream, to the null muxer. Pure. */
 export function streamDecodeArgs(): string[] {
@@ -51,17 +65,26 @@ export function streamDecodeArgs(): string[] {
 
 class Inconclusive extends Error {}
 
-const sleep = (ms: number, signal: AbortSignal) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
-  });
+/** Waits `ms`, or less when `signal` aborts; leaves no listener behind (it polls for hours on a long encode). */
+const sleep = (ms: number, signal: AbortSignal) => delay(ms, undefined, { signal }).catch(() => undefined);
+
+/** Waits until the sink drains or closes, or `stopped` aborts; the listeners of the other two are removed. */
+async function drained(sink: Writable, stopped: AbortSignal): Promise<void> {
+  const done = new AbortController();
+  try {
+    await Promise.race([once(sink, 'drain', { signal: done.signal }), once(sink, 'close', { signal: done.signal }), once(stopped, 'abort', { signal: done.signal })]);
+  } catch {
+    // the sink failed (EPIPE): the loop sees it destroyed
+  } finally {
+    done.abort();
+  }
+}
 
 /**
  * Feeds `path` to `sink` from its first byte as it grows, until `writerDone` is aborted and the end
- * is reached; honours the sink's back-pressure. Returns the bytes fed.
+ * is reached; honours the sink's back-pressure. Returns the bytes fed and the file's identity.
  */
-async function follow(path: string, sink: Writable, writerDone: AbortSignal, stopped: AbortSignal): Promise<number> {
+async function follow(path: string, sink: Writable, writerDone: AbortSignal, stopped: AbortSignal): Promise<{ bytes: number; file: string }> {
   let handle: FileHandle | null = null;
   // the encoder creates the file when it starts writing (its partial was removed before the start)
   while (!handle) {
@@ -82,10 +105,11 @@ async function follow(path: string, sink: Writable, writerDone: AbortSignal, sto
       if (sink.destroyed || sink.writableEnded) throw new Inconclusive('the decoder stopped reading');
       // whether the writer was done BEFORE this size was read: then the size is final
       const done = writerDone.aborted;
-      const { size } = await handle.stat();
+      const info = await handle.stat();
+      const size = info.size;
       if (size < position) throw new Inconclusive(`the output shrank while it was read (${size} < ${position} bytes)`);
       if (size === position) {
-        if (done) return position;
+        if (done) return { bytes: position, file: fileIdentity(info) };
         await sleep(POLL_MS, writerDone);
         continue;
       }
@@ -93,9 +117,7 @@ async function follow(path: string, sink: Writable, writerDone: AbortSignal, sto
       if (bytesRead === 0) continue;
       position += bytesRead;
       // a copy: the buffer is reused for the next read while this chunk may still wait in the pipe
-      if (!sink.write(Buffer.from(buffer.subarray(0, bytesRead)))) {
-        await Promise.race([once(sink, 'drain'), once(sink, 'close'), once(stopped, 'abort')]);
-      }
+      if (!sink.write(Buffer.from(buffer.subarray(0, bytesRead)))) await drained(sink, stopped);
     }
   } finally {
     await handle.close();
@@ -127,18 +149,12 @@ export async function startDecodeWhileEncoding(ctx: JobContext, ffmpegPath: stri
     const why = `the decoder could not start: ${error instanceof Error ? error.message : String(error)}`;
     return { finish: async () => ({ conclusive: false, why }), stop: async () => undefined };
   }
-  // below the encoder's priority: the decode takes the cores the encode leaves, never slows it; behind
-  // a busy machine it trails and catches up after the encode, no later than a decode of the file would
-  try {
-    setPriority(running.pid, DECODER_NICENESS);
-  } catch {
-    // not allowed here (or the process is gone): it runs at the encoder's priority
-  }
+  await lowerPriority(running.pid);
   const stdin = running.stdin!;
   const fed = follow(partialPath, stdin, writerDone.signal, stopper.signal).then(
-    (bytes) => {
+    (read) => {
       stdin.end();
-      return bytes;
+      return read;
     },
     (error: unknown) => {
       stopper.abort(error);
@@ -147,28 +163,46 @@ export async function startDecodeWhileEncoding(ctx: JobContext, ffmpegPath: stri
     },
   );
   const decoded = resultWhileTracked(ctx, ffmpegPath, running);
-  const settle = async (): Promise<StreamDecode> => {
-    try {
-      const [bytes, result] = await Promise.all([fed, decoded]);
-      if (bytes instanceof Inconclusive) return { conclusive: false, why: bytes.message };
-      if (result.cancelled) return { conclusive: false, why: 'stopped' };
-      const frames = result.lastProgress?.frame ?? null;
-      if (!result.ok) return { conclusive: false, why: `the decoder exited with ${result.exitCode ?? result.signal}${counter.lines()[0] ? `: ${counter.lines()[0]!.slice(0, 200)}` : ''}` };
-      if (frames === null) return { conclusive: false, why: 'the decoder reported no frame count' };
-      return { conclusive: true, errors: counter.lines(), frames, bytes };
-    } finally {
-      counter.close();
-    }
-  };
+  let settled: Promise<StreamDecode> | null = null;
+  const settle = (): Promise<StreamDecode> =>
+    (settled ??= (async (): Promise<StreamDecode> => {
+      try {
+        const [read, result] = await Promise.all([fed, decoded]);
+        if (read instanceof Inconclusive) return { conclusive: false, why: read.message };
+        if (result.cancelled) return { conclusive: false, why: 'stopped' };
+        const frames = result.lastProgress?.frame ?? null;
+        if (!result.ok) return { conclusive: false, why: `the decoder exited with ${result.exitCode ?? result.signal}${counter.lines()[0] ? `: ${counter.lines()[0]!.slice(0, 200)}` : ''}` };
+        if (frames === null) return { conclusive: false, why: 'the decoder reported no frame count' };
+        return { conclusive: true, errors: counter.lines(), frames, bytes: read.bytes, file: read.file };
+      } finally {
+        counter.close();
+      }
+    })().catch((error: unknown): StreamDecode => ({ conclusive: false, why: `the decode failed: ${error instanceof Error ? error.message : String(error)}` })));
   return {
     finish() {
       writerDone.abort();
-      return settle().catch((error: unknown): StreamDecode => ({ conclusive: false, why: `the decode failed: ${error instanceof Error ? error.message : String(error)}` }));
+      return settle();
     },
     async stop() {
       stopper.abort(new Error('not needed'));
       writerDone.abort();
-      await settle().catch(() => undefined);
+      await settle();
     },
   };
+}
+
+/**
+ * Below the encoder's CPU priority: the decode takes the cores the encode leaves; behind a busy
+ * machine it trails and catches up after the encode, no later than a decode of the file would.
+ * Linux schedules each session (autogroup) as one, and every tool leads its own session, so the
+ * nice value of the decoder's autogroup is raised too; nice alone would only rank it within it.
+ * Best effort: where either is not allowed, the decoder runs at the encoder's priority.
+ */
+async function lowerPriority(pid: number): Promise<void> {
+  try {
+    setPriority(pid, DECODER_NICENESS);
+  } catch {
+    // not allowed here, or the process is gone
+  }
+  if (process.platform === 'linux') await writeFile(`/proc/${pid}/autogroup`, String(DECODER_NICENESS)).catch(() => undefined);
 }

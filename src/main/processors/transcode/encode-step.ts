@@ -24,7 +24,7 @@ import { resultWhileTracked } from '../steps/tracked-result';
 import { moveForStep, skippedLine } from '../encode/gpu-move-step';
 import { fallbackLine, stepEnv, type FallbackRecord, type PipelineStep } from '../encode/gpu-pipeline';
 import { familyOf, type TranscodeEncoderId } from './codec-encoders';
-import { startDecodeWhileEncoding, type DecodeWhileEncoding, type StreamDecode } from './decode-while-encoding';
+import { startDecodeWhileEncoding, type DecodeWhileEncoding } from './decode-while-encoding';
 import { errorLines, liveGuardVerdict } from './proof';
 
 /** One way to encode: an encoder, and for NVENC its pipeline step (where frames are decoded, which GPU: encode/gpu-pipeline.ts). */
@@ -52,8 +52,11 @@ export type EncodeResult = (
       readonly kind: 'encoded';
       readonly encoder: TranscodeEncoderId;
       readonly errors: readonly string[];
-      /** The decode that followed the output while it was written (asked for with decodeWhileEncoding): settles once its decoder has read the file's last bytes. */
-      readonly streamDecode?: Promise<StreamDecode>;
+      /**
+       * The decode that followed the output while it was written (asked for with decodeWhileEncoding),
+       * finishing its last bytes: `finish()` gives it; whoever does not need it calls `stop()`.
+       */
+      readonly streamDecode?: DecodeWhileEncoding;
     }
   | { readonly kind: 'guarded'; readonly encoder: TranscodeEncoderId; readonly reason: string }
 ) & {
@@ -126,8 +129,9 @@ async function encodeOnce(ctx: JobContext, r: EncodeRequest, variant: EncodeVari
     errors.push(...errorLines(pending));
     const decoding = streamDecode;
     streamDecode = null;
-    // not awaited: the proof probes the finished file while the decoder reads its last bytes
-    return { kind: 'encoded', encoder, errors, ...(decoding ? { streamDecode: decoding.finish() } : {}) };
+    // the encoder is done: the decoder reads the file's last bytes while the proof probes it
+    void decoding?.finish();
+    return { kind: 'encoded', encoder, errors, ...(decoding ? { streamDecode: decoding } : {}) };
   } finally {
     stopCounting();
     await streamDecode?.stop();

@@ -24,6 +24,7 @@ import { requireTools, type MediaDeps } from '../steps/media-deps';
 import { recordOutputVideo } from '../steps/output-video';
 import { LibraryOutput } from '../steps/publish-output';
 import { encoderOrder, encoderProbes, familyOf, SOFTWARE_ENCODER, type TranscodeEncoderId } from './codec-encoders';
+import type { DecodeWhileEncoding } from './decode-while-encoding';
 import { encodeWithFallbacks } from './encode-step';
 import { ledgerGpu, transcodeVariants, variantArgs } from './gpu-variants';
 import type { PipelineStep } from '../encode/gpu-pipeline';
@@ -130,8 +131,11 @@ export function transcodeProcessor(deps: TranscodeDeps): Processor {
       const facts = (extra: { bytesOut?: number | null; checks?: readonly TranscodeCheck[] } = {}) => ({
         encoder, codecOut: p.codec, gpu: ledgerGpu(encoder, encodedStep, media.encoders.gpus ?? [], service?.gpuName() ?? null), ...extra,
       });
-      // the proof's frame count of the original needs no output: counted while the encode runs
-      const originalFrames = countVideoFrames(ctx, tools.ffprobe.path, input.absolutePath, streams.video, true).catch(() => null);
+      // the proof's frame count of the original needs no output: counted while the encode runs (a
+      // failure is the proof's to throw, as when it counted them itself: marked handled until then)
+      const originalFrames = countVideoFrames(ctx, tools.ffprobe.path, input.absolutePath, streams.video, true);
+      originalFrames.catch(() => undefined);
+      let streamDecode: DecodeWhileEncoding | undefined;
       try {
         const encoded = segmented ? await segmented.join(output.partialPath, [0, 80]) : await encodeWithFallbacks(ctx, {
           ffmpegPath: tools.ffmpeg.path,
@@ -150,6 +154,7 @@ export function transcodeProcessor(deps: TranscodeDeps): Processor {
         });
         encoder = encoded.encoder;
         encodedStep = encoded.step;
+        if (encoded.kind === 'encoded') streamDecode = encoded.streamDecode;
         if (encoded.fallbacks && encoded.fallbacks.length > 0) ctx.log(`Encoded with ${encoded.step?.label ?? encoder} after ${encoded.fallbacks.length} fall-back(s)`);
         if (encoded.kind === 'guarded') {
           await output.discard();
@@ -168,7 +173,7 @@ export function transcodeProcessor(deps: TranscodeDeps): Processor {
           tools, originalPath: input.absolutePath, original: streams, originalBytes: bytesIn, originalDuration: duration, outputPath: output.partialPath, plan,
           minSavingsPercent: p.minSavingsPercent, requireSavings: p.mode === 'replace', progressRange: [80, 97],
           ...(p.verifyQuality ? { verifyQuality: p.verifyQuality } : {}),
-          ...(encoded.streamDecode ? { streamDecode: encoded.streamDecode } : {}),
+          ...(streamDecode ? { streamDecode } : {}),
           originalFrames,
         });
         // a copy reports the saving but does not require it: "FAILED" there would read as a failed job
@@ -210,6 +215,9 @@ export function transcodeProcessor(deps: TranscodeDeps): Processor {
         await output.discard();
         if (error instanceof JobError && !ctx.signal.aborted && !/^Not published/.test(error.message)) await out.failed(error.message, facts());
         throw error;
+      } finally {
+        // the decode while encoding, when whatever ended the job did not need it: never left running
+        await streamDecode?.stop();
       }
     },
   };

@@ -18,7 +18,7 @@ import type { MediaTools } from '../media/tool-discovery';
 import { JobError, type JobContext } from '../processor';
 import { checkDecode, checkDuration, checkFrames, checkSavings, checkStreams, decodePass, firstFailure } from './proof';
 import { qualityChecks } from './quality-check';
-import type { StreamDecode } from './decode-while-encoding';
+import { fileIdentity, type DecodeWhileEncoding } from './decode-while-encoding';
 import { countVideoFrames, probeStreams, type MediaStreams } from './stream-probe';
 import type { StreamPlan } from './transcode-args';
 
@@ -37,8 +37,8 @@ export interface ProofRequest {
   readonly progressRange: readonly [number, number];
   /** The original's frame count (countVideoFrames), when the caller started it beside the encode. */
   readonly originalFrames?: Promise<number | null>;
-  /** The decode that followed the output while it was written, when the encode ran one (its tail may still be running). */
-  readonly streamDecode?: Promise<StreamDecode>;
+  /** The decode that followed the output while it was written, when the encode ran one (its tail may still be running: stopped when the proof ends early). */
+  readonly streamDecode?: DecodeWhileEncoding;
 }
 
 export interface Proof {
@@ -59,11 +59,12 @@ function metadataOf(s: MediaStreams, sizeBytes: number): VideoMetadata {
 }
 
 export async function proveOutput(ctx: JobContext, r: ProofRequest): Promise<Proof> {
-  const bytesOut = (await stat(r.outputPath)).size;
+  const written = await stat(r.outputPath);
+  const bytesOut = written.size;
   const checks: TranscodeCheck[] = [checkSavings(r.originalBytes, bytesOut, r.minSavingsPercent)];
   const failure = () => firstFailure(checks.filter((c) => r.requireSavings || c.name !== 'savings'));
   if (failure()) {
-    await r.streamDecode; // its decoder ends with the file's last bytes: not left running behind the job
+    await r.streamDecode?.stop(); // not needed: not left running behind the job
     return { checks, failure: failure(), bytesOut, metadata: null };
   }
 
@@ -76,7 +77,7 @@ export async function proveOutput(ctx: JobContext, r: ProofRequest): Promise<Pro
   const counting = r.originalFrames ?? countVideoFrames(ctx, r.tools.ffprobe.path, r.originalPath, r.original.video, true);
   // that decode spares the decode of the file when it is clean and decoded every video packet the
   // file holds (decode-while-encoding.ts); anything else, errors included, is decided by the file
-  const streamDecode = await r.streamDecode;
+  const streamDecode = await r.streamDecode?.finish();
   const streamed = streamDecode?.conclusive && streamDecode.errors.length === 0 ? streamDecode : null;
   if (streamDecode && !streamed) {
     const why = streamDecode.conclusive ? `${streamDecode.errors.length} error line(s): ${streamDecode.errors[0]!.slice(0, 200)}` : streamDecode.why;
@@ -109,11 +110,18 @@ export async function proveOutput(ctx: JobContext, r: ProofRequest): Promise<Pro
   let decode: TranscodeCheck;
   if (streamed) {
     const inFile = out.video.packets;
-    if (inFile === streamed.frames) {
+    // the frames decoded are every packet of the finished file, read whole from that very file
+    if (inFile === streamed.frames && streamed.bytes === bytesOut && streamed.file === fileIdentity(written)) {
       decoded = { errors: [], frames: streamed.frames };
       decode = checkDecode([], `full decode while encoding (${streamed.frames} frames: every video packet of the written file)`);
     } else {
-      ctx.log(`Verification: the decode while encoding gave ${streamed.frames} frames, the written file holds ${inFile ?? 'an unknown number of'} video packets; decoding the written file`);
+      const differs =
+        inFile !== streamed.frames
+          ? `gave ${streamed.frames} frames, the written file holds ${inFile ?? 'an unknown number of'} video packets`
+          : streamed.bytes !== bytesOut
+            ? `read ${streamed.bytes} bytes, the written file has ${bytesOut}`
+            : 'read another file than the one written';
+      ctx.log(`Verification: the decode while encoding ${differs}; decoding the written file`);
       decoded = await decodeFile();
       decode = checkDecode(decoded.errors);
     }
