@@ -6,7 +6,7 @@
  * Order: a warm-up round of 50 × 40 (not counted), then A B B A twice, rounds of 50 × 40: A = creates with no event-stream client,
  * B = creates with the 200 SSE clients connected (opened before a warm-up round of their own, not
  * counted, then the first B; closed after the second, in their own process: bench/api-sse-clients.ts, one-time ticket each, batched frames
- * (`batch=1`) as the web UI asks for them: a run of creates in one server flush is one
+ * (`batch=2`) as the web UI asks for them: a run of creates in one server flush is one
  * job.created.batch frame, each of its jobs counted as a job.created). A drift of the
  * machine (load, the store growing) hits both sides alike. Each round: every one of the 50 clients
  * sends ROUND_PER_CLIENT creates one after another (fetch, bearer token, keep-alive), each timed
@@ -227,7 +227,7 @@ export async function benchCreateFanout(server: ServerProcess, sseClients = SSE_
   const cpuText =
     (cpuWith === null || cpuWithout === null ? '' : `; server CPU per create ${cpuWithout.toFixed(2)} ms without, ${cpuWith.toFixed(2)} ms with`) +
     (clientsCpuMs === null ? '' : `; the SSE clients' process used ${(clientsCpuMs / 1000).toFixed(1)} s CPU over the ${bWallS.toFixed(1)} s of the B rounds (it shares the machine's cores with the server)`);
-  const how = `${CREATE_CLIENTS} concurrent clients × ${per} sequential POST /api/media/jobs (scan, queue paused) a round, rounds A B B A ${BLOCKS} times (A: no event-stream client; B: ${sseClients} SSE clients in their own process, opened for each B B pair with a warm-up round of their own, each with a one-time ticket and batched frames (batch=1) like the web UI, every frame read and JSON-parsed)`;
+  const how = `${CREATE_CLIENTS} concurrent clients × ${per} sequential POST /api/media/jobs (scan, queue paused) a round, rounds A B B A ${BLOCKS} times (A: no event-stream client; B: ${sseClients} SSE clients in their own process, opened for each B B pair with a warm-up round of their own, each with a one-time ticket and batched frames (batch=2) like the web UI, every frame read and JSON-parsed)`;
   return [
     {
       metric: 'api.create.p95_ms',

@@ -2,7 +2,7 @@
  * SSE clients for the `api` section's create benchmark, run as their own process (so parsing
  * their events does not stall the event loop that times the creates): opens N event streams on
  * the headless server, each with its own one-time ticket (POST /api/media/events/ticket with the
- * bearer token, then GET /api/media/events?ticket=…&batch=1, as the web UI's EventSource does), and
+ * bearer token, then GET /api/media/events?ticket=…&batch=2, as the web UI's EventSource does), and
  * reads every frame: SSE framing split, `data:` JSON-parsed, counted by event type, the ids of
  * `job.created` events kept per client. Like the web UI (src/renderer/src/api/event-stream.ts) it
  * asks for batched frames: a `job.created.batch` frame carries the fields its jobs share once and
@@ -81,7 +81,7 @@ function onFrame(client: Client, frame: string): void {
 
 function open(ticketValue: string): Promise<Client> {
   return new Promise((resolve, reject) => {
-    const req = request(`${url}/api/media/events?ticket=${encodeURIComponent(ticketValue)}&batch=1`, { agent: false, headers: { accept: 'text/event-stream' } }, (res) => {
+    const req = request(`${url}/api/media/events?ticket=${encodeURIComponent(ticketValue)}&batch=2`, { agent: false, headers: { accept: 'text/event-stream' } }, (res) => {
       if (res.statusCode !== 200) return reject(new Error(`event stream answered ${res.statusCode}`));
       res.setEncoding('utf8');
       const client: Client = { created: new Set(), frames: 0, createdEvents: 0, bytes: 0, parseErrors: 0, closed: false, response: res };

@@ -1,5 +1,5 @@
 /**
- * Batched frames (`batch=1`): runs of consecutive job.created events of a flush or backlog arrive as
+ * Batched frames (`batch=2`; `batch=1` the bare-array form): runs of consecutive job.created events of a flush or backlog arrive as
  * one job.created.batch frame, built once for every batching client; other clients get one frame
  * per event; Last-Event-ID after a batch replays neither twice nor too little.
  */
@@ -65,8 +65,10 @@ describe('EventBroadcaster with batching and plain clients', () => {
     const broadcaster = new EventBroadcaster(journal, { flushMs: 25 });
     const batching: Buffer[][] = [[], []];
     const plain: Buffer[] = [];
+    const firstForm: Buffer[][] = [[], []]; // batch=1: data a bare array
     const removers = [
-      ...batching.map((out) => broadcaster.add(journal.lastId, (b) => out.push(b), { batch: true }).remove),
+      ...batching.map((out) => broadcaster.add(journal.lastId, (b) => out.push(b), { batch: 'shared' }).remove),
+      ...firstForm.map((out) => broadcaster.add(journal.lastId, (b) => out.push(b), { batch: 'array' }).remove),
       broadcaster.add(journal.lastId, (b) => plain.push(b)).remove,
     ];
     const events = [created(1), created(2), log(3), created(4), created(5), created(6)];
@@ -79,6 +81,13 @@ describe('EventBroadcaster with batching and plain clients', () => {
     expect(frames.map((f) => [f.id, f.event])).toEqual([[2, CREATED_BATCH_EVENT], [3, 'job.log'], [6, CREATED_BATCH_EVENT]]);
     expect(frames[2]!.data.jobs.map((j: { id: string }) => j.id)).toEqual(['job-4', 'job-5', 'job-6']);
 
+    // the first form: the same frames, ids and order, data the bare array of short jobs; one buffer for its clients too
+    expect(firstForm[1]![0]).toBe(firstForm[0]![0]);
+    const arrays = parse(firstForm[0]![0]!.toString('utf8'));
+    expect(arrays.map((f) => [f.id, f.event])).toEqual([[2, CREATED_BATCH_EVENT], [3, 'job.log'], [6, CREATED_BATCH_EVENT]]);
+    expect(arrays[0]!.data).toEqual([shortJob(1), shortJob(2)]);
+    expect(arrays[2]!.data.map((j: { id: string }) => j.id)).toEqual(['job-4', 'job-5', 'job-6']);
+
     expect(plain).toHaveLength(1);
     expect(plain[0]!.toString('utf8')).toBe(events.map((e, i) => sseFrame(i + 1, e)).join(''));
     removers.forEach((remove) => remove());
@@ -90,10 +99,10 @@ describe('a batching client that joins mid-flush', () => {
     const journal = new EventJournal(100);
     const broadcaster = new EventBroadcaster(journal, { flushMs: 25 });
     const early: Buffer[] = [];
-    const first = broadcaster.add(0, (b) => early.push(b), { batch: true });
+    const first = broadcaster.add(0, (b) => early.push(b), { batch: 'shared' });
     for (const n of [1, 2, 3]) journal.append(created(n)); // pending
     const fresh: Buffer[] = [];
-    const joinedNow = broadcaster.add(journal.lastId - 1, (b) => fresh.push(b), { batch: true }); // has seen 1 and 2
+    const joinedNow = broadcaster.add(journal.lastId - 1, (b) => fresh.push(b), { batch: 'shared' }); // has seen 1 and 2
     for (const n of [4, 5]) journal.append(created(n));
     broadcaster.flush();
     expect(parse(early[0]!.toString()).map((f) => [f.id, f.event, f.data.jobs.length])).toEqual([[5, CREATED_BATCH_EVENT, 5]]);
@@ -104,7 +113,7 @@ describe('a batching client that joins mid-flush', () => {
   });
 });
 
-describe('events route with batch=1', () => {
+describe('events route with batch=2 (and batch=1)', () => {
   let close: (() => Promise<void>) | undefined;
   afterEach(async () => close?.());
 
@@ -143,18 +152,23 @@ describe('events route with batch=1', () => {
     for (const e of [created(1), created(2), created(3), log(4), created(5), created(6)]) journal.append(e);
     const url = await serve(journal);
 
-    const all = await read(url, 'lastEventId=0&batch=1', 6);
+    const all = await read(url, 'lastEventId=0&batch=2', 6);
     expect(all.map((f) => [f.id, f.event])).toEqual([[3, CREATED_BATCH_EVENT], [4, 'job.log'], [6, CREATED_BATCH_EVENT]]);
 
     // a client that stopped after the first batch (Last-Event-ID 3) gets the log and the second batch, nothing twice
-    const resumed = await read(url, 'lastEventId=3&batch=1', 6);
+    const resumed = await read(url, 'lastEventId=3&batch=2', 6);
     expect(resumed.map((f) => [f.id, f.event])).toEqual([[4, 'job.log'], [6, CREATED_BATCH_EVENT]]);
     expect(resumed[1]!.data.jobs.map((j: { id: string }) => j.id)).toEqual(['job-5', 'job-6']);
 
     // resuming inside a run: only the rest of it
-    const mid = await read(url, 'lastEventId=1&batch=1', 6);
+    const mid = await read(url, 'lastEventId=1&batch=2', 6);
     expect(mid.map((f) => [f.id, f.event])).toEqual([[3, CREATED_BATCH_EVENT], [4, 'job.log'], [6, CREATED_BATCH_EVENT]]);
     expect(mid[0]!.data.jobs.map((j: { id: string }) => j.id)).toEqual(['job-2', 'job-3']);
+
+    // batch=1: the same frames, data the bare array (the first form)
+    const firstForm = await read(url, 'lastEventId=0&batch=1', 6);
+    expect(firstForm.map((f) => [f.id, f.event])).toEqual([[3, CREATED_BATCH_EVENT], [4, 'job.log'], [6, CREATED_BATCH_EVENT]]);
+    expect(firstForm[0]!.data).toEqual([shortJob(1), shortJob(2), shortJob(3)]);
 
     // batch=0 and no batch: one frame per event, as before
     for (const query of ['lastEventId=0&batch=0', 'lastEventId=0']) {
@@ -166,7 +180,7 @@ describe('events route with batch=1', () => {
     const journal = new EventJournal(100);
     const url = await serve(journal);
     const controller = new AbortController();
-    const response = await fetch(`${url}/api/media/events?batch=1`, { signal: controller.signal });
+    const response = await fetch(`${url}/api/media/events?batch=2`, { signal: controller.signal });
     const reader = response.body!.getReader();
     await reader.read(); // the retry line: subscribed
     for (let n = 1; n <= 4; n++) journal.append(created(n));
@@ -180,9 +194,9 @@ describe('events route with batch=1', () => {
     expect(frames[0]!.data.jobs.map((j: { id: string }) => j.id)).toEqual(['job-1', 'job-2', 'job-3', 'job-4']);
   });
 
-  it('answers 400 VALIDATION_FAILED for a batch value other than 0 or 1', async () => {
+  it('answers 400 VALIDATION_FAILED for a batch value other than 0, 1 or 2', async () => {
     const url = await serve(new EventJournal(100));
-    for (const value of ['2', 'true', '', 'yes', '1&batch=1']) {
+    for (const value of ['3', 'true', '', 'yes', '1&batch=1', '02']) {
       const response = await fetch(`${url}/api/media/events?batch=${value}`);
       expect(response.status, value).toBe(400);
       expect(((await response.json()) as { error: { code: string } }).error.code).toBe('VALIDATION_FAILED');

@@ -1,12 +1,13 @@
 /**
- * The batched form of the event stream, for clients that open it with `batch=1` (the web UI and the
- * bench's SSE clients). Within the entries of one flush, every run of two or more consecutive
+ * The batched form of the event stream, for clients that open it with `batch=2` (the web UI and the
+ * bench's SSE clients) or `batch=1` (the first form, below). Within the entries of one flush, every run of two or more consecutive
  * `job.created` entries becomes ONE frame:
  *
  *   id: <the run's last id>\nevent: job.created.batch\ndata: {"shared":{…},"jobs":[<job>,<job>,…]}\n\n
  *
  * each job in the short form of a `job.created` frame less the fields all jobs of the run share,
- * which `shared` carries once (shared/contracts/event-frames.ts, CreatedBatch), in order.
+ * which `shared` carries once (shared/contracts/event-frames.ts, CreatedBatch), in order; with
+ * `batch=1` `data` is the bare array of the short jobs.
  * A run of one stays a plain `job.created` frame (its cached bytes, the same a non-batching client
  * gets), and every other event keeps its own frame and its place. Why: with 200 clients each create
  * was 200 frames to parse on the clients' side, ~1 µs+ each whatever the size; a burst of creates
@@ -18,13 +19,21 @@
 import { CREATED_BATCH_EVENT, splitCreatedBatch } from '../../shared/contracts/event-frames';
 import type { JournalEntry } from './event-journal';
 
-function batchFrame(run: readonly JournalEntry[]): Buffer {
-  const data = JSON.stringify(splitCreatedBatch(run.map((entry) => entry.createdJob)));
+/**
+ * The two forms of `data` a batch frame has: `shared` ({shared, jobs}, `batch=2`, the web UI's) and
+ * `array` (a bare array of short jobs, `batch=1`: the first form, kept for clients opened before
+ * `shared` existed, such as a browser tab left open across an upgrade).
+ */
+export type BatchForm = 'array' | 'shared';
+
+function batchFrame(run: readonly JournalEntry[], form: BatchForm): Buffer {
+  const jobs = run.map((entry) => entry.createdJob);
+  const data = JSON.stringify(form === 'shared' ? splitCreatedBatch(jobs) : jobs);
   return Buffer.from(`id: ${run[run.length - 1]!.id}\nevent: ${CREATED_BATCH_EVENT}\ndata: ${data}\n\n`, 'utf8');
 }
 
-/** The frames of `entries` as one buffer, runs of consecutive `job.created` merged into batch frames. */
-export function joinBatchedFrames(entries: readonly JournalEntry[]): Buffer {
+/** The frames of `entries` as one buffer, runs of consecutive `job.created` merged into batch frames of that form. */
+export function joinBatchedFrames(entries: readonly JournalEntry[], form: BatchForm = 'shared'): Buffer {
   const parts: Buffer[] = [];
   let length = 0;
   let i = 0;
@@ -33,7 +42,7 @@ export function joinBatchedFrames(entries: readonly JournalEntry[]): Buffer {
     while (end < entries.length && entries[end]!.event.type === 'job.created') end++;
     let part: Buffer;
     if (end - i >= 2) {
-      part = batchFrame(entries.slice(i, end));
+      part = batchFrame(entries.slice(i, end), form);
       i = end;
     } else {
       part = entries[i]!.frame;

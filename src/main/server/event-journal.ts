@@ -10,7 +10,7 @@
 import type { RuntimeEvent } from '../runtime/events';
 import type { Job } from '../../shared/contracts/job';
 import { compactCreatedJob } from '../../shared/contracts/event-frames';
-import { joinBatchedFrames } from './event-batch-frames';
+import { joinBatchedFrames, type BatchForm } from './event-batch-frames';
 
 /** Turns one numbered event into the bytes of its SSE frame. */
 export type FrameSerializer = (id: number, event: RuntimeEvent) => string;
@@ -115,8 +115,8 @@ export function coalesce(entries: readonly JournalEntry[]): JournalEntry[] {
 export interface BroadcastClient {
   /** The last event id this client has been sent (its backlog included). */
   after: number;
-  /** The client asked for batched frames (`batch=1`: runs of job.created as one job.created.batch frame). */
-  readonly batch: boolean;
+  /** The client asked for batched frames (runs of job.created as one job.created.batch frame), in this form; null: one frame per event. */
+  readonly batch: BatchForm | null;
   /** Writes bytes to the client; the broadcaster calls it at most once per client per flush. */
   write(bytes: Buffer): void;
 }
@@ -135,7 +135,7 @@ export interface BroadcastOptions {
  * coalesced (superseded stats/progress dropped; their ids are still in the journal, so a client
  * resuming from an older id gets them), joined into one buffer, and that one buffer is written
  * to every client that is up to date: one write per client per flush instead of one per event.
- * Clients that asked for batched frames share a second buffer, built once per flush, in which
+ * Clients that asked for batched frames share a buffer of their form, built once per flush, in which
  * runs of consecutive job.created frames are one job.created.batch frame (event-batch-frames.ts).
  */
 export class EventBroadcaster {
@@ -170,7 +170,7 @@ export class EventBroadcaster {
    * journal) and the function that removes it. Entries after the backlog go out with the
    * following flushes.
    */
-  add(lastSeen: number, write: (bytes: Buffer) => void, options: { batch?: boolean } = {}): { backlog: JournalEntry[]; complete: boolean; remove: () => void } {
+  add(lastSeen: number, write: (bytes: Buffer) => void, options: { batch?: BatchForm | null } = {}): { backlog: JournalEntry[]; complete: boolean; remove: () => void } {
     if (this.unsubscribe === null) {
       this.flushedThrough = this.journal.lastId;
       this.unsubscribe = this.journal.subscribe((entry) => this.onEntry(entry));
@@ -180,7 +180,7 @@ export class EventBroadcaster {
     let end = missed.entries.length;
     while (end > 0 && missed.entries[end - 1]!.id > this.flushedThrough) end--;
     const backlog = end === missed.entries.length ? missed.entries : missed.entries.slice(0, end);
-    const client: BroadcastClient = { after: Math.max(Math.min(lastSeen, this.journal.lastId), backlog.at(-1)?.id ?? 0), batch: options.batch === true, write };
+    const client: BroadcastClient = { after: Math.max(Math.min(lastSeen, this.journal.lastId), backlog.at(-1)?.id ?? 0), batch: options.batch ?? null, write };
     this.clients.add(client);
     return {
       backlog,
@@ -203,13 +203,16 @@ export class EventBroadcaster {
     const last = entries[entries.length - 1]!.id;
     this.flushedThrough = last;
     const kept = coalesce(entries);
-    let shared: Buffer | null = null;
-    let sharedBatched: Buffer | null = null;
+    // one buffer per form for every client that is up to date, built on first use
+    const built = new Map<BatchForm | null, Buffer>();
+    const joined = (entries: readonly JournalEntry[], form: BatchForm | null) => (form === null ? joinFrames(entries) : joinBatchedFrames(entries, form));
     for (const client of [...this.clients]) {
       if (client.after >= last) continue;
       let bytes: Buffer;
-      if (client.after < first) bytes = client.batch ? (sharedBatched ??= joinBatchedFrames(kept)) : (shared ??= joinFrames(kept));
-      else bytes = (client.batch ? joinBatchedFrames : joinFrames)(kept.filter((e) => e.id > client.after)); // joined mid-flush (a fresh client): rare
+      if (client.after < first) {
+        bytes = built.get(client.batch) ?? joined(kept, client.batch);
+        built.set(client.batch, bytes);
+      } else bytes = joined(kept.filter((e) => e.id > client.after), client.batch); // joined mid-flush (a fresh client): rare
       client.after = last;
       if (bytes.length > 0) client.write(bytes);
     }

@@ -97,13 +97,13 @@ describe('server-sent events', () => {
     expect(reuse.status).toBe(401);
   });
 
-  it('sends a ticket client that asks for batch=1 every created job (batched or not), and refuses another batch value', async () => {
+  it('sends a ticket client that asks for batch=2 every created job (batched or not), and refuses another batch value', async () => {
     const api = httpClient(url, TOKEN);
     const ticket = (await api('POST', '/api/media/events/ticket')).body.ticket as string;
     const createdIds = (ev: SseEvent[]) => ev.flatMap((e) => (e.event === 'job.created.batch' ? e.data.jobs.map((j: { id: string }) => j.id) : e.event === 'job.created' ? [e.data.job.id] : []));
     let wanted: string[] = [];
     let posted = false;
-    const streaming = collect(`/api/media/events?ticket=${ticket}&batch=1`, {}, (ev) => posted && wanted.every((id) => createdIds(ev).includes(id)));
+    const streaming = collect(`/api/media/events?ticket=${ticket}&batch=2`, {}, (ev) => posted && wanted.every((id) => createdIds(ev).includes(id)));
     await new Promise((r) => setTimeout(r, 100));
     // created in one burst: group commit and the 50-ms flush put them in few frames
     wanted = (await Promise.all(Array.from({ length: 12 }, () => api('POST', '/api/media/jobs', { type: 'scan', params: { sleepMs: 0 } })))).map((r) => r.body.id as string);
@@ -204,7 +204,7 @@ describe('OpenAPI document', () => {
   it('documents the event stream\'s batch parameter and its job.created.batch event', async () => {
     const doc = (await httpClient(url, null)('GET', '/api/openapi.json')).body;
     const events = doc.paths['/api/media/events'].get;
-    expect(events.parameters.find((p: { name: string }) => p.name === 'batch')).toMatchObject({ in: 'query', required: false, schema: { enum: ['0', '1'] } });
+    expect(events.parameters.find((p: { name: string }) => p.name === 'batch')).toMatchObject({ in: 'query', required: false, schema: { enum: ['0', '1', '2'] } });
     expect(events.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['batch', 'lastEventId', 'ticket']);
     expect(events.description).toContain('job.created.batch');
   });

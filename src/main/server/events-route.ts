@@ -10,9 +10,11 @@
  * than it would one by one; job.created/updated/log frames are never left out, and ids still
  * increase, so Last-Event-ID resumes where the client stopped.
  *
- * `batch=1` (query; `0` or absent: off, anything else: 400 VALIDATION_FAILED) asks for batched
+ * `batch=2` (query; `0` or absent: off, anything else: 400 VALIDATION_FAILED) asks for batched
  * frames: runs of consecutive job.created events of a flush (and of the backlog) arrive as one
- * `job.created.batch` frame (event-batch-frames.ts). Clients without it get one frame per event.
+ * `job.created.batch` frame whose data is {shared, jobs} (event-batch-frames.ts); `batch=1` gets
+ * the first form of that frame, a bare array of jobs (clients from before `shared`). Clients
+ * without it get one frame per event.
  *
  * A client that reads slower than events arrive is cut off once MAX_BUFFERED_BYTES wait for it:
  * it gets a final `event: lagging` frame, the stream ends, and it reconnects with Last-Event-ID
@@ -21,7 +23,7 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AppError } from '../../shared/contracts/errors';
-import { joinBatchedFrames } from './event-batch-frames';
+import { joinBatchedFrames, type BatchForm } from './event-batch-frames';
 import { EventBroadcaster, joinFrames, type EventJournal } from './event-journal';
 import { sendError } from './http-errors';
 
@@ -42,15 +44,15 @@ function lastSeenId(header: string | string[] | undefined, query: unknown, fallb
   return raw !== undefined && Number.isInteger(n) && n >= 0 ? n : fallback;
 }
 
-/** The `batch` query parameter: true for `1`, false for `0` or none, null for anything else. */
-function batchParam(query: unknown): boolean | null {
+/** The `batch` query parameter: the batch form for `2` or `1`, null (one frame per event) for `0` or none, undefined for anything else. */
+function batchParam(query: unknown): BatchForm | null | undefined {
   const raw = (query as Record<string, unknown> | undefined)?.batch;
-  if (raw === undefined || raw === '0') return false;
-  return raw === '1' ? true : null;
+  if (raw === undefined || raw === '0') return null;
+  return raw === '2' ? 'shared' : raw === '1' ? 'array' : undefined;
 }
 
 function badBatch(reply: FastifyReply): FastifyReply {
-  return sendError(reply, new AppError('VALIDATION_FAILED', 'The query parameter batch must be 0 or 1.', { field: 'batch' }));
+  return sendError(reply, new AppError('VALIDATION_FAILED', 'The query parameter batch must be 0, 1 or 2.', { field: 'batch' }));
 }
 
 export function registerEventsRoute(app: FastifyInstance, journal: EventJournal, options: { flushMs?: number; maxBufferedBytes?: number } = {}): void {
@@ -67,7 +69,7 @@ export function registerEventsRoute(app: FastifyInstance, journal: EventJournal,
 
   app.get('/api/media/events', { config: { access: 'read', eventTicket: true }, exposeHeadRoute: false }, (request, reply) => {
     const batch = batchParam(request.query);
-    if (batch === null) return badBatch(reply);
+    if (batch === undefined) return badBatch(reply);
     const lastSeen = lastSeenId(request.headers['last-event-id'], request.query, journal.lastId);
     const raw = reply.raw;
     reply.hijack();
@@ -97,7 +99,7 @@ export function registerEventsRoute(app: FastifyInstance, journal: EventJournal,
       raw.write(bytes);
     }, { batch });
     if (!complete) raw.write(`event: reset\ndata: ${JSON.stringify({ reason: 'events were missed; reload the state' })}\n\n`);
-    if (backlog.length > 0) raw.write(batch ? joinBatchedFrames(backlog) : joinFrames(backlog));
+    if (backlog.length > 0) raw.write(batch ? joinBatchedFrames(backlog, batch) : joinFrames(backlog));
     const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
     open.add(close);
     request.raw.on('close', () => close());

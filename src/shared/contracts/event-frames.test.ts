@@ -73,6 +73,8 @@ describe('job.created.batch data', () => {
 
   it('reads a bare array (the form before shared fields) and refuses anything else as empty', () => {
     expect(expandCreatedBatch(wire(burst.slice(0, 2).map(compactCreatedJob)))).toEqual(burst.slice(0, 2));
-    for (const bad of [null, 3, 'x', { jobs: 'no' }, { shared: null, jobs: [] }, { shared: {} }]) expect(expandCreatedBatch(bad)).toEqual([]);
+    for (const bad of [null, 3, 'x', { jobs: 'no' }, { shared: null, jobs: [] }, { shared: {} }, [null], { shared: {}, jobs: [{ id: 'a' }, 7] }, { shared: [], jobs: [{ id: 'a' }] }]) {
+      expect(expandCreatedBatch(bad)).toEqual([]);
+    }
   });
 });

@@ -84,8 +84,9 @@ export function splitCreatedBatch(jobs: readonly Partial<Job>[]): CreatedBatch {
  * not a batch. A bare array (the form before `shared`) is read as a batch with nothing shared.
  */
 export function expandCreatedBatch(data: unknown): Job[] {
-  const batch: { shared?: unknown; jobs?: unknown } | null = Array.isArray(data) ? { shared: {}, jobs: data } : typeof data === 'object' && data !== null ? (data as { shared?: unknown; jobs?: unknown }) : null;
-  if (!batch || !Array.isArray(batch.jobs) || typeof batch.shared !== 'object' || batch.shared === null) return [];
+  const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+  const batch: { shared?: unknown; jobs?: unknown } | null = Array.isArray(data) ? { shared: {}, jobs: data } : isRecord(data) ? data : null;
+  if (!batch || !Array.isArray(batch.jobs) || !isRecord(batch.shared) || !batch.jobs.every(isRecord)) return [];
   const shared = batch.shared as Partial<Job>;
   return (batch.jobs as Partial<Job>[]).map((job) => ({ ...NEW_JOB_INITIAL_FIELDS, ...shared, ...job }) as Job);
 }

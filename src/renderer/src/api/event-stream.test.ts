@@ -53,7 +53,7 @@ describe('EventStream', () => {
     const t = setup(async () => 'ticket-1');
     t.stream.start();
     await flush();
-    expect(t.sources[0]!.url).toBe('/api/media/events?ticket=ticket-1&batch=1');
+    expect(t.sources[0]!.url).toBe('/api/media/events?ticket=ticket-1&batch=2');
     t.sources[0]!.onopen?.(new Event('open'));
     t.sources[0]!.fire('job.progress', { type: 'job.progress', jobId: 'a', progress: 40 }, '17');
     expect(t.events).toEqual([{ type: 'job.progress', jobId: 'a', progress: 40 }]);
@@ -98,7 +98,7 @@ describe('EventStream', () => {
     expect(t.statuses.at(-1)).toBe('reconnecting');
     t.timers.shift()!();
     await flush();
-    expect(t.sources[1]!.url).toBe('/api/media/events?ticket=ticket-2&batch=1&lastEventId=41');
+    expect(t.sources[1]!.url).toBe('/api/media/events?ticket=ticket-2&batch=2&lastEventId=41');
   });
 
   it('asks for a reload on `reset`', async () => {
