@@ -1,8 +1,8 @@
 /**
  * End-to-end, the Jobs page: sign in, scan from the library, page, filter and search the
  * file-centric table (state kept in the URL across a reload), create a re-encode from the form,
- * follow its progress, log and console (one ffmpeg status line after 100 updates), cancel it, and
- * retry a failed job. The server's ffmpeg redraws its status line every 50 ms here, so 100 updates
+ * follow its progress, log and console (one ffmpeg status line after 100 updates), cancel it,
+ * retry a failed job, and see a burst of jobs created elsewhere arrive live. The server's ffmpeg redraws its status line every 50 ms here, so 100 updates
  * take seconds, not the default 50 s.
  */
 import { readdir, rename, stat } from 'node:fs/promises';
@@ -169,5 +169,46 @@ describe.sequential('the Jobs page in a browser', () => {
     await page.getByText('No jobs match these filters').waitFor();
     await page.getByRole('button', { name: 'Clear filters' }).click();
     await jobsTable(page).waitFor();
+  });
+
+  it('shows a burst of jobs created elsewhere live, without a reload (batched job.created frames)', async () => {
+    const { page, api, server } = s;
+    // what the page's own event stream receives: its URL and its job.created.batch frames
+    // (a script string: this project's e2e code has no DOM types)
+    await page.addInitScript({
+      content: `
+        window.seenStream = { urls: [], batches: [] };
+        const Native = window.EventSource;
+        window.EventSource = class extends Native {
+          constructor(url, init) {
+            super(url, init);
+            window.seenStream.urls.push(String(url));
+            this.addEventListener('job.created.batch', (m) => window.seenStream.batches.push(JSON.parse(m.data)));
+          }
+        };`,
+    });
+    await page.goto(new URL('/#/jobs', server.url).href); // no filter
+    await page.reload(); // the script above runs from this load on
+    await page.getByRole('heading', { name: 'Jobs', level: 2 }).waitFor();
+    const before = (await api.listJobs({ limit: 1 })).pagination.total;
+    await page.getByText(`1–${Math.min(25, before)} of ${before} jobs`).waitFor();
+    await api.pauseQueue();
+    try {
+      // one burst: the server commits it in groups and sends each group as one job.created.batch
+      // frame ({shared, jobs}, batch=2), which the page's event stream expands into job.created events
+      const hike = await api.videoByFilename('mountain-hike.mp4');
+      const burst = await Promise.all(Array.from({ length: 30 }, () => api.createJob('validate', { videoId: hike.id })));
+      await page.getByText(`1–25 of ${before + 30} jobs`).waitFor();
+      await expect.poll(() => jobRows(page).filter({ hasText: 'inbox/mountain-hike.mp4' }).count()).toBe(25);
+      const seen = (await page.evaluate('window.seenStream')) as { urls: string[]; batches: { shared: Record<string, unknown>; jobs: { id: string }[] }[] };
+      expect(seen.urls.at(-1)).toMatch(/[?&]batch=2(&|$)/);
+      // the browser got (part of) the burst as batch frames in the {shared, jobs} form
+      const ids = new Set(burst.map((job) => job.id));
+      const batched = seen.batches.filter((b) => b.jobs.every((job) => ids.has(job.id)));
+      expect(batched.length).toBeGreaterThan(0);
+      for (const b of batched) expect(b.shared).toMatchObject({ type: 'validate', params: { videoId: hike.id } });
+    } finally {
+      await api.resumeQueue();
+    }
   });
 });
