@@ -7,7 +7,7 @@ import Fastify from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RuntimeEvent } from '../runtime/events';
 import type { Job } from '../../shared/contracts/job';
-import { CREATED_BATCH_EVENT, compactCreatedJob } from '../../shared/contracts/event-frames';
+import { CREATED_BATCH_EVENT, compactCreatedJob, expandCreatedBatch, splitCreatedBatch } from '../../shared/contracts/event-frames';
 import { EventBroadcaster, EventJournal, sseFrame } from './event-journal';
 import { joinBatchedFrames } from './event-batch-frames';
 import { registerEventsRoute } from './events-route';
@@ -56,6 +56,28 @@ describe('joinBatchedFrames', () => {
     expect(shortJobs(frames[4]!.data)).toEqual([shortJob(7), shortJob(8)]);
     // the plain frame of a run of one is the journal's cached frame, byte for byte
     expect(joinBatchedFrames([entries[4]!])).toBe(entries[4]!.frame);
+  });
+});
+
+describe('batch data joined from the entries\' cached field JSON', () => {
+  it('is byte for byte what JSON.stringify of splitCreatedBatch (or of the bare jobs) gives', () => {
+    const variants: Job[] = [
+      { ...jobOf(1), params: { videoId: 'v1', crf: 23 } } as Job,
+      { ...jobOf(2), params: { videoId: 'v1', crf: 23 }, gpuIndex: undefined } as Job, // undefined: left out as JSON leaves it out
+      { ...jobOf(3), params: { crf: 23, videoId: 'v1' }, lastError: 'a "quoted"\nline' } as Job, // same params, other key order: not shared
+      { ...jobOf(4), params: { videoId: 'v1', crf: 23 }, queuePosition: 2, priority: 4 } as Job,
+    ];
+    for (const run of [variants, variants.slice(0, 2), [variants[0]!, variants[0]!]]) {
+      const journal = new EventJournal(100);
+      const entries = run.map((job) => journal.append({ type: 'job.created', job }));
+      const short = run.map((job) => compactCreatedJob(job));
+      const [shared] = parse(joinBatchedFrames(entries, 'shared').toString('utf8'));
+      const [array] = parse(joinBatchedFrames(entries, 'array').toString('utf8'));
+      const text = (buffer: Buffer) => buffer.toString('utf8').split('\ndata: ')[1]!.trimEnd();
+      expect(text(joinBatchedFrames(entries, 'shared'))).toBe(JSON.stringify(splitCreatedBatch(short)));
+      expect(text(joinBatchedFrames(entries, 'array'))).toBe(JSON.stringify(short));
+      expect(expandCreatedBatch(shared!.data)).toEqual(expandCreatedBatch(array!.data));
+    }
   });
 });
 

@@ -16,7 +16,7 @@
  * Resuming stays exact: the batch's id is its last event's id, so Last-Event-ID after it replays
  * from the next event (nothing in the run twice, nothing after it skipped).
  */
-import { CREATED_BATCH_EVENT, splitCreatedBatch } from '../../shared/contracts/event-frames';
+import { CREATED_BATCH_EVENT } from '../../shared/contracts/event-frames';
 import type { JournalEntry } from './event-journal';
 
 /**
@@ -26,9 +26,22 @@ import type { JournalEntry } from './event-journal';
  */
 export type BatchForm = 'array' | 'shared';
 
+/**
+ * The batch's `data`: what JSON.stringify of splitCreatedBatch (or of the bare jobs) gives, byte
+ * for byte (tested), joined from the entries' cached field JSON instead of serialising objects.
+ */
+function batchData(run: readonly JournalEntry[], form: BatchForm): string {
+  const fields = run.map((entry) => entry.createdFields);
+  if (form === 'array') return `[${fields.map((f) => f.json).join(',')}]`;
+  // a field is shared when every job has it with the same JSON (splitCreatedBatch's rule)
+  const shared = fields[0]!.pairs.filter(([key, json]) => fields.every((f) => f.byKey.get(key) === json));
+  const sharedKeys = new Set(shared.map(([key]) => key));
+  const object = (pairs: readonly (readonly [string, string])[]) => `{${pairs.map(([key, json]) => `${JSON.stringify(key)}:${json}`).join(',')}}`;
+  return `{"shared":${object(shared)},"jobs":[${fields.map((f) => object(f.pairs.filter(([key]) => !sharedKeys.has(key)))).join(',')}]}`;
+}
+
 function batchFrame(run: readonly JournalEntry[], form: BatchForm): Buffer {
-  const jobs = run.map((entry) => entry.createdJob);
-  const data = JSON.stringify(form === 'shared' ? splitCreatedBatch(jobs) : jobs);
+  const data = batchData(run, form);
   return Buffer.from(`id: ${run[run.length - 1]!.id}\nevent: ${CREATED_BATCH_EVENT}\ndata: ${data}\n\n`, 'utf8');
 }
 
