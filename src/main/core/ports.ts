@@ -77,6 +77,13 @@ export interface AttemptFence {
   readonly attempt: number;
 }
 
+/** What releaseAttemptGpu is asked: the attempt `fence` (running on `nodeId`) gives up its GPU and VRAM. */
+export interface GpuReleaseRequest {
+  readonly fence: AttemptFence;
+  readonly nodeId: string;
+  readonly now: number;
+}
+
 /** What moveAttemptToGpu is asked: move the attempt `fence` (running on `nodeId`) to `target`. */
 export interface GpuMoveRequest {
   readonly fence: AttemptFence;
@@ -354,6 +361,12 @@ export interface JobStore {
    * room now (core/gpu-placement.ts moveRefusal), checked and written atomically with this node's claims.
    */
   moveAttemptToGpu(request: GpuMoveRequest): Promise<GpuMoveResult>;
+  /**
+   * The attempt encodes in software from now on (every GPU step failed): its GPU, VRAM reservation
+   * and NVENC session are given up, so claims can place other jobs there; it keeps its encode slot.
+   * Only while the attempt owns its job; false when it does not, or held nothing to give up.
+   */
+  releaseAttemptGpu(request: GpuReleaseRequest): Promise<boolean>;
   /** Records a file an attempt is about to write (see AttemptPartial); recording it again is a no-op. */
   recordPartial(partial: AttemptPartial): Promise<void>;
   /** Forgets a recorded file (published, or removed by its attempt). */

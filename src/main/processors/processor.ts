@@ -38,6 +38,12 @@ export interface JobContext {
    * only when that GPU has room now; otherwise the answer says why. Absent where no store backs the attempt.
    */
   moveToGpu?(index: number): Promise<GpuMoveResult>;
+  /**
+   * The attempt encodes in software from now on: the store gives up its GPU, VRAM reservation and
+   * NVENC session for other jobs (JobStore.releaseAttemptGpu); false when it held none or no longer
+   * owns its job. Absent where no store backs the attempt.
+   */
+  releaseGpu?(): Promise<boolean>;
 }
 
 /**

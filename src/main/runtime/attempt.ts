@@ -32,6 +32,8 @@ export interface AttemptHooks {
   onEnd(attempt: Attempt, outcome: AttemptOutcome | null): void;
   /** Re-places the attempt on GPU `index` through the store (JobContext.moveToGpu); absent: never moved. */
   moveToGpu?(attempt: Attempt, index: number): Promise<GpuMoveResult>;
+  /** Gives up the attempt's GPU and VRAM through the store (JobContext.releaseGpu); absent: never released. */
+  releaseGpu?(attempt: Attempt): Promise<boolean>;
 }
 
 export interface AttemptOptions {
@@ -91,6 +93,14 @@ export class Attempt {
     const result = await this.hooks.moveToGpu(this, index);
     if (result.moved) this.job = { ...this.job, gpuIndex: result.gpuIndex, gpuUuid: result.gpuUuid };
     return result;
+  }
+
+  /** JobContext.releaseGpu: once the store has released it, the job (the node's usage, its views) holds no GPU. */
+  async releaseGpu(): Promise<boolean> {
+    if (!this.hooks.releaseGpu) return false;
+    const released = await this.hooks.releaseGpu(this);
+    if (released) this.job = { ...this.job, gpuIndex: null, gpuUuid: null, vramReserved: 0 };
+    return released;
   }
 
   /** JobContext.files. */
@@ -300,6 +310,10 @@ class AttemptContext implements JobContext {
 
   moveToGpu(index: number): Promise<GpuMoveResult> {
     return this.attempt.moveToGpu(index);
+  }
+
+  releaseGpu(): Promise<boolean> {
+    return this.attempt.releaseGpu();
   }
 
   get env(): Readonly<Record<string, string>> {

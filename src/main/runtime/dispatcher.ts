@@ -322,6 +322,15 @@ export class Dispatcher {
       }
       return result;
     },
+    // every GPU step failed and the attempt goes on in software: its GPU and VRAM are free for others
+    releaseGpu: async ({ job }) => {
+      const released = await this.store.releaseAttemptGpu({ fence: { jobId: job.id, attempt: job.attempt }, nodeId: this.options.nodeId, now: this.clock.now() });
+      if (released) {
+        this.hooks.onJobsChanged([{ ...job, gpuIndex: null, gpuUuid: null, vramReserved: 0 }]); // views show it off the GPU
+        this.requestDispatch(); // its GPU has room again
+      }
+      return released;
+    },
     onConsole: ({ job }, chunk) => this.hooks.onConsole(job.id, chunk),
     onProcessStarted: ({ job }, process) => this.hooks.onProcessStarted(job.id, process),
     onProcessEnded: ({ job }, process) => this.hooks.onProcessEnded(job.id, process),

@@ -13,7 +13,7 @@ import type { VideoEncoding } from '../media/ffmpeg-args';
 import type { EncoderInventory, VideoEncoderId } from '../media/hardware-encoders';
 import { JobError, type JobContext } from '../processor';
 import { OUTPUT_PROBLEM } from '../steps/output-failure';
-import { moveForStep, skippedLine } from './gpu-move-step';
+import { moveForStep, releaseForStep, skippedLine } from './gpu-move-step';
 import { fallbackLine, planPipeline, stepDevice, stepEnv, type FallbackRecord, type PipelineStep } from './gpu-pipeline';
 
 export interface Quality {
@@ -57,6 +57,7 @@ export async function runSteps<T>(ctx: JobContext, steps: readonly PipelineStep[
       ctx.log(skippedLine(step, skipped));
       continue;
     }
+    await releaseForStep(ctx, step);
     try {
       return { value: await run(step), step, fallbacks };
     } catch (error) {

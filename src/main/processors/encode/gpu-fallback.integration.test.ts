@@ -84,13 +84,15 @@ afterEach(async () => {
 
 /**
  * A running job the scheduler placed on GPU 0 (its tools pinned there, 4 GB reserved), whose
- * moveToGpu goes through the store as the runtime's does (runtime/dispatcher.ts).
+ * moveToGpu and releaseGpu go through the store as the runtime's do (runtime/dispatcher.ts).
  */
 async function onGpu0(type: 'reencode_streaming' | 'transcode', params: Record<string, unknown>): Promise<RecordingContext> {
   const job = await startOn(type, params, 0, 4_000);
   const base = recordingContext(type, params, job, new StoreAttemptFiles(f.stores.jobs, 'test', { now: () => Date.now() }, job));
-  const moveToGpu = (index: number) => f.stores.jobs.moveAttemptToGpu({ fence: { jobId: job.id, attempt: job.attempt }, nodeId: 'test', target: slot(index), now: Date.now() });
-  return Object.assign(base, { env: { CUDA_VISIBLE_DEVICES: 'GPU-0', CUDA_DEVICE_ORDER: 'PCI_BUS_ID' }, moveToGpu });
+  const fence = { jobId: job.id, attempt: job.attempt };
+  const moveToGpu = (index: number) => f.stores.jobs.moveAttemptToGpu({ fence, nodeId: 'test', target: slot(index), now: Date.now() });
+  const releaseGpu = () => f.stores.jobs.releaseAttemptGpu({ fence, nodeId: 'test', now: Date.now() });
+  return Object.assign(base, { env: { CUDA_VISIBLE_DEVICES: 'GPU-0', CUDA_DEVICE_ORDER: 'PCI_BUS_ID' }, moveToGpu, releaseGpu });
 }
 
 const fallbacks = (ctx: RecordingContext) => ctx.logs.filter((l) => l.startsWith('Fall-back'));
@@ -126,7 +128,7 @@ describe('reencode_streaming on a placed GPU', () => {
     expect([moved?.gpuIndex, moved?.gpuUuid, moved?.vramReserved]).toEqual([1, 'GPU-1', 4_000]);
   }, 60_000);
 
-  it('GPU 1 has no room (another job holds 10 of its 12 GB): the moved step is skipped with the reason, software encodes, the job stays on GPU 0', async () => {
+  it('GPU 1 has no room (another job holds 10 of its 12 GB): the moved step is skipped with the reason, software encodes, and the job gives GPU 0 up for it', async () => {
     const { deps, calls } = depsWith([
       { index: 0, uuid: 'GPU-0', failFullGpu: FULL_GPU_FAILS, failNvenc: NVENC_FAILS },
       { index: 1, uuid: 'GPU-1' },
@@ -139,7 +141,11 @@ describe('reencode_streaming on a placed GPU', () => {
       const runs = calls();
       expect(runs.map((c) => c.device)).toEqual(['GPU-0', 'GPU-0', 'GPU-0']);
       expect(runs[2]!.args).toContain('libx264');
-      expect((await f.stores.jobs.getJob(ctx.job.id))?.gpuIndex).toBe(0);
+      // encoding in software, it holds no GPU, VRAM or NVENC session: another job can have them meanwhile
+      expect(ctx.logs).toContain('Released GPU 0: encoding in software, its VRAM and NVENC session are free for other jobs');
+      expect(ctx.logs.indexOf('Released GPU 0: encoding in software, its VRAM and NVENC session are free for other jobs')).toBeLessThan(ctx.logs.findIndex((l) => l.startsWith('FFmpeg command:') && l.includes('libx264')));
+      const released = await f.stores.jobs.getJob(ctx.job.id);
+      expect([released?.gpuIndex, released?.gpuUuid, released?.vramReserved]).toEqual([null, null, 0]);
     }
   }, 60_000);
 

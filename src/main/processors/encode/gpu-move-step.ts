@@ -17,6 +17,18 @@ export async function moveForStep(ctx: JobContext, step: PipelineStep): Promise<
   return null;
 }
 
+/**
+ * Before a software step (every GPU step before it failed or was skipped): the job gives up the GPU
+ * it was placed on, its VRAM reservation and NVENC session, so other jobs can use them for the rest
+ * of a software encode that may take hours. A step that still decodes on the GPU keeps it.
+ */
+export async function releaseForStep(ctx: JobContext, step: PipelineStep): Promise<void> {
+  if (step.kind !== 'software' || !ctx.releaseGpu) return;
+  const held = ctx.job.gpuIndex;
+  if ((held === null || held === undefined) && !(ctx.job.vramReserved > 0)) return;
+  if (await ctx.releaseGpu()) ctx.log(`Released ${held === null || held === undefined ? 'the VRAM reservation' : `GPU ${held}`}: encoding in software, its VRAM and NVENC session are free for other jobs`);
+}
+
 /** The log line of a skipped step (stable: tests and users grep for "Step skipped"). Pure. */
 export function skippedLine(step: PipelineStep, reason: string): string {
   return `Step skipped: ${step.label} (${reason})`;

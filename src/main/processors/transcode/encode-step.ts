@@ -21,7 +21,7 @@ import { OUTPUT_PROBLEM } from '../steps/output-failure';
 import { quoteForLog } from '../steps/ffmpeg-step';
 import { classifyToolFailure } from '../steps/tool-failure';
 import { resultWhileTracked } from '../steps/tracked-result';
-import { moveForStep, skippedLine } from '../encode/gpu-move-step';
+import { moveForStep, releaseForStep, skippedLine } from '../encode/gpu-move-step';
 import { fallbackLine, stepEnv, type FallbackRecord, type PipelineStep } from '../encode/gpu-pipeline';
 import { familyOf, type TranscodeEncoderId } from './codec-encoders';
 import { startDecodeWhileEncoding, type DecodeWhileEncoding } from './decode-while-encoding';
@@ -151,6 +151,7 @@ export async function encodeWithFallbacks(ctx: JobContext, r: EncodeRequest): Pr
       ctx.log(skippedLine(variant.step!, skipped));
       continue;
     }
+    if (variant.step) await releaseForStep(ctx, variant.step);
     const software = familyOf(variant.encoder) === 'software';
     ctx.log(`Encoder: ${variant.encoder}${software ? ' (software)' : ' (hardware)'}${variant.step ? ` — ${variant.step.label}` : ''}`);
     try {

@@ -115,6 +115,26 @@ export function describeGpuPlacementConformance(adapterName: string, factory: St
         expect((await store.getJob(a!.id))?.gpuIndex).toBe(0);
       });
 
+      it('gives up the GPU, its VRAM and NVENC session when the attempt goes on in software: the next claim places a job there', async () => {
+        const [a] = await start([encode(0), encode(1)]); // 8 of 12 GB used on each GPU
+        expect(await store.releaseAttemptGpu({ fence: fenceOf(a!), nodeId: NODE, now: NOW + 1 })).toBe(true);
+        const released = await store.getJob(a!.id);
+        expect([released?.status, released?.gpuIndex, released?.gpuUuid, released?.vramReserved, released?.resourceCategory]).toEqual(['running', null, null, 0, 'gpu_encode']);
+        expect(await store.releaseAttemptGpu({ fence: fenceOf(a!), nodeId: NODE, now: NOW + 1 })).toBe(false); // nothing left to give up
+        const [b, c] = await store.insertJobs([job8gb(), job8gb()]);
+        const { started } = await store.claimJobs(claimRequest(NODE, NOW + 2, twoGpus()));
+        expect(started.map((j) => [j.id, j.gpuIndex])).toEqual([[b!.id, 0]]); // GPU 0 is free again; GPU 1 still is not
+        expect((await store.getJob(c!.id))?.waitingReason).toBe('GPU 0: needs 8,000 MB, 4,000 free; GPU 1: needs 8,000 MB, 4,000 free');
+      });
+
+      it('gives up nothing for another attempt number or another node', async () => {
+        const [a] = await start([encode(0)]);
+        expect(await store.releaseAttemptGpu({ fence: { jobId: a!.id, attempt: a!.attempt + 1 }, nodeId: NODE, now: NOW + 1 })).toBe(false);
+        expect(await store.releaseAttemptGpu({ fence: fenceOf(a!), nodeId: 'other-node', now: NOW + 1 })).toBe(false);
+        const held = await store.getJob(a!.id);
+        expect([held?.gpuIndex, held?.vramReserved]).toEqual([0, 8_000]);
+      });
+
       it('is fenced by the attempt: another attempt number, or another node, moves nothing', async () => {
         const [a] = await start([encode(0)]);
         expect(await store.moveAttemptToGpu({ fence: { jobId: a!.id, attempt: a!.attempt + 1 }, nodeId: NODE, target: gpu(1), now: NOW + 1 })).toEqual({ moved: false, reason: 'the attempt no longer owns its job' });

@@ -7,7 +7,7 @@
  * gpu_index/gpu_uuid are written only when moveRefusal (core/gpu-placement.ts) finds room.
  */
 import { encodeCodecOf, moveRefusal, NO_GPU_USE, type GpuMoveResult, type GpuUse } from '../../core/gpu-placement';
-import type { GpuMoveRequest } from '../../core/ports';
+import type { GpuMoveRequest, GpuReleaseRequest } from '../../core/ports';
 import type { ResourceCategory } from '../../../shared/domain/statuses';
 import { addGpuUsage } from '../gpu-usage-rows';
 import { lockNodeSql } from './pg-claim';
@@ -17,6 +17,20 @@ import { inTransaction, type Pool } from './pg-db';
 const OWNED = `SELECT resource_category, vram_reserved::float8 AS vram_reserved, gpu_index, params::text AS params FROM jobs
   WHERE id = $1 AND attempt = $2 AND node_id = $3 AND ${LIVE_JOB} AND lease_expires_at > mjc_now_ms() AND cancel_requested_at IS NULL FOR UPDATE`;
 const ON_TARGET = `SELECT resource_category, vram_reserved::float8 AS vram_reserved FROM jobs WHERE ${LIVE_JOB} AND node_id = $1 AND gpu_index = $2 AND id <> $3`;
+
+/**
+ * JobStore.releaseAttemptGpu: the attempt goes on in software; one write under the same fence as a
+ * move (freeing capacity needs no lock against the claims).
+ */
+export async function releaseAttemptGpu(pool: Pool, r: GpuReleaseRequest): Promise<boolean> {
+  const { rowCount } = await pool.query(
+    `UPDATE jobs SET gpu_index = NULL, gpu_uuid = NULL, vram_reserved = 0, updated_at = $4
+      WHERE id = $1 AND attempt = $2 AND node_id = $3 AND ${LIVE_JOB} AND lease_expires_at > mjc_now_ms() AND cancel_requested_at IS NULL
+        AND (gpu_index IS NOT NULL OR vram_reserved > 0)`,
+    [r.fence.jobId, r.fence.attempt, r.nodeId, r.now],
+  );
+  return (rowCount ?? 0) > 0;
+}
 
 export async function moveAttemptToGpu(pool: Pool, r: GpuMoveRequest): Promise<GpuMoveResult> {
   return inTransaction(

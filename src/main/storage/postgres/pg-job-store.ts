@@ -14,6 +14,7 @@ import { AppError } from '../../../shared/contracts/errors';
 import type {
   AttemptFence,
   GpuMoveRequest,
+  GpuReleaseRequest,
   AttemptPartial,
   CancelRequest,
   ClaimRequest,
@@ -46,7 +47,7 @@ import { PgLogWriter } from './pg-logs';
 import { migrate } from './pg-migrations';
 import { pgQueuePositions } from './pg-queue-positions';
 import * as partials from './pg-partials';
-import { moveAttemptToGpu } from './pg-gpu-move';
+import { moveAttemptToGpu, releaseAttemptGpu } from './pg-gpu-move';
 import type { GpuMoveResult } from '../../core/gpu-placement';
 import * as prune from './pg-prune';
 import { applyReports, rescueNode } from './pg-reports';
@@ -311,6 +312,10 @@ export class PostgresJobStore implements JobStore {
 
   async moveAttemptToGpu(request: GpuMoveRequest): Promise<GpuMoveResult> {
     return moveAttemptToGpu(this.pool, request);
+  }
+
+  async releaseAttemptGpu(request: GpuReleaseRequest): Promise<boolean> {
+    return releaseAttemptGpu(this.pool, request);
   }
 
   async recordPartial(partial: AttemptPartial): Promise<void> {

@@ -10,6 +10,7 @@ import { WAITING_STATUSES } from '../../../shared/domain/statuses';
 import type {
   AttemptFence,
   GpuMoveRequest,
+  GpuReleaseRequest,
   AttemptPartial,
   CancelRequest,
   ClaimRequest,
@@ -205,6 +206,10 @@ export class SqliteJobStore implements JobStore {
 
   async moveAttemptToGpu(request: GpuMoveRequest): Promise<GpuMoveResult> {
     return (this.gpuMove ??= new SqliteGpuMove(this.db)).move(request);
+  }
+
+  async releaseAttemptGpu(request: GpuReleaseRequest): Promise<boolean> {
+    return (this.gpuMove ??= new SqliteGpuMove(this.db)).release(request);
   }
 
   async recordPartial(partial: AttemptPartial): Promise<void> {
