@@ -109,10 +109,11 @@ describe('the decode that follows an MKV output while it is written', () => {
     const decoding = await startDecodeWhileEncoding(ctx, 'ffmpeg', output);
     await copyFile(damaged, output);
     const result = await decoding.finish();
-    expect(ctx.pids).toHaveLength(1); // the decoder ran: what follows is its verdict, not a failed start
+    const said = JSON.stringify(result).slice(0, 500);
+    expect(ctx.pids, said).toHaveLength(1); // the decoder ran: what follows is its verdict, not a failed start
     if (!result.conclusive) expect(result.why).not.toMatch(/could not start|wrote no output/);
     // errors, a failed decode, or frames missing: never "clean, every frame"
-    expect(clean(result) && result.conclusive && result.frames === FRAMES).toBe(false);
+    expect(clean(result) && result.conclusive && result.frames === FRAMES, said).toBe(false);
   });
 
   it('stops at once when the encode fails', async () => {

@@ -2,9 +2,13 @@
  * The proof's full decode (proof.ts), run while the encode is still writing its MKV output instead of
  * after it: the file is followed as it grows and fed to a second ffmpeg that decodes every kept video
  * and audio stream to the null muxer at `-v error`, the same decode decodePass runs on the finished
- * file. On a CPU encode the decoder uses what the encoder leaves of the cores; on NVENC the CPU is
- * free anyway. Either way the proof no longer waits a whole decode after the encode (~9 % of a
- * medium-preset HEVC encode in software, far more behind a fast NVENC encode).
+ * file. Behind an NVENC encode, or on more cores than the encoder keeps busy, the decode then costs
+ * no wall time: the proof no longer waits a whole decode after the encode (~9 % of a medium-preset
+ * HEVC encode in software, far more behind a fast NVENC encode). Where the encoder already keeps
+ * every core busy its CPU is paid either way. The decoder runs at the encoder's priority: a lower one
+ * (nice, and the session's autogroup) measured no better on 2 cores, and on a node busy with other
+ * jobs it would starve the decode after the encode while the job holds its slot (an unprivileged
+ * process cannot raise its priority back).
  *
  * Why only MKV: the Matroska muxer writes its clusters (the packets) once, in order, and only goes
  * back at the end to fill in header fields (duration, sizes, the seek head) that a streaming reader
@@ -18,9 +22,8 @@
  * printed errors, could not start) and the proof decodes the finished file as before: errors are
  * confirmed on the file, never taken from the stream alone.
  */
-import { open, writeFile, type FileHandle } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { once } from 'node:events';
-import { setPriority } from 'node:os';
 import type { Writable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import { startFfmpeg } from '../media/ffmpeg-run';
@@ -31,8 +34,6 @@ import { errorCounter } from './proof';
 /** How often the follower looks for new bytes while the encoder writes. */
 const POLL_MS = 40;
 const CHUNK_BYTES = 1 << 20;
-/** How much lower the decoder's CPU priority is than the encoder's (nice). */
-const DECODER_NICENESS = 10;
 
 export type StreamDecode =
   | {
@@ -149,7 +150,6 @@ export async function startDecodeWhileEncoding(ctx: JobContext, ffmpegPath: stri
     const why = `the decoder could not start: ${error instanceof Error ? error.message : String(error)}`;
     return { finish: async () => ({ conclusive: false, why }), stop: async () => undefined };
   }
-  await lowerPriority(running.pid);
   const stdin = running.stdin!;
   const fed = follow(partialPath, stdin, writerDone.signal, stopper.signal).then(
     (read) => {
@@ -189,20 +189,4 @@ export async function startDecodeWhileEncoding(ctx: JobContext, ffmpegPath: stri
       await settle();
     },
   };
-}
-
-/**
- * Below the encoder's CPU priority: the decode takes the cores the encode leaves; behind a busy
- * machine it trails and catches up after the encode, no later than a decode of the file would.
- * Linux schedules each session (autogroup) as one, and every tool leads its own session, so the
- * nice value of the decoder's autogroup is raised too; nice alone would only rank it within it.
- * Best effort: where either is not allowed, the decoder runs at the encoder's priority.
- */
-async function lowerPriority(pid: number): Promise<void> {
-  try {
-    setPriority(pid, DECODER_NICENESS);
-  } catch {
-    // not allowed here, or the process is gone
-  }
-  if (process.platform === 'linux') await writeFile(`/proc/${pid}/autogroup`, String(DECODER_NICENESS)).catch(() => undefined);
 }
