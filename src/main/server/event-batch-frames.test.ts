@@ -3,14 +3,13 @@
  * one job.created.batch frame, built once for every batching client; other clients get one frame
  * per event; Last-Event-ID after a batch replays neither twice nor too little.
  */
-import Fastify from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RuntimeEvent } from '../runtime/events';
 import type { Job } from '../../shared/contracts/job';
 import { CREATED_BATCH_EVENT, compactCreatedJob, expandCreatedBatch, splitCreatedBatch } from '../../shared/contracts/event-frames';
 import { EventBroadcaster, EventJournal, sseFrame } from './event-journal';
 import { joinBatchedFrames } from './event-batch-frames';
-import { registerEventsRoute } from './events-route';
+import { serveEventsRoute } from './testing/events-server';
 
 const jobOf = (n: number) => ({ id: `job-${n}`, type: 'scan', status: 'pending', progress: 0, startedAt: null, priority: n }) as unknown as Job;
 const created = (n: number): RuntimeEvent => ({ type: 'job.created', job: jobOf(n) });
@@ -140,15 +139,9 @@ describe('events route with batch=2 (and batch=1)', () => {
   afterEach(async () => close?.());
 
   async function serve(journal: EventJournal): Promise<string> {
-    const app = Fastify();
-    registerEventsRoute(app, journal);
-    const url = await app.listen({ host: '127.0.0.1', port: 0 });
-    const controllers: AbortController[] = [];
-    close = async () => {
-      for (const c of controllers) c.abort();
-      await app.close();
-    };
-    return url;
+    const server = await serveEventsRoute(journal);
+    close = () => server.close();
+    return server.url;
   }
 
   /** Reads the backlog of a stream until the frame with id `untilId`. */

@@ -3,11 +3,10 @@
  * carry their frame, and the events route writes those same bytes to every client (live and backlog).
  */
 import { connect as connectSocket } from 'node:net';
-import Fastify from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RuntimeEvent } from '../runtime/events';
 import { EventBroadcaster, EventJournal, coalesce, sseFrame, type FrameSerializer } from './event-journal';
-import { registerEventsRoute } from './events-route';
+import { serveEventsRoute } from './testing/events-server';
 
 function countingSerializer(): { serialize: FrameSerializer; calls: () => number } {
   let calls = 0;
@@ -60,21 +59,15 @@ describe('events route with many clients', () => {
   it('sends every client the same frames with one serialisation per event (live and backlog)', async () => {
     const counter = countingSerializer();
     const journal = new EventJournal(100, counter.serialize);
-    const app = Fastify();
-    registerEventsRoute(app, journal);
-    const url = await app.listen({ host: '127.0.0.1', port: 0 });
-    const controllers: AbortController[] = [];
-    close = async () => {
-      for (const c of controllers) c.abort();
-      await app.close();
-    };
+    const server = await serveEventsRoute(journal);
+    const url = server.url;
+    close = () => server.close();
 
     journal.append(progress(0)); // backlog for clients resuming from id 0
     const clients = 20;
     const readers = await Promise.all(
       Array.from({ length: clients }, async () => {
-        const controller = new AbortController();
-        controllers.push(controller);
+        const controller = server.controller();
         const response = await fetch(`${url}/api/media/events?lastEventId=0`, { signal: controller.signal });
         return response.body!.getReader();
       }),
@@ -177,17 +170,11 @@ describe('events route delivery', () => {
 
   async function serve(options: { flushMs?: number; maxBufferedBytes?: number } = {}) {
     const journal = new EventJournal(10_000);
-    const app = Fastify();
-    registerEventsRoute(app, journal, options);
-    const url = await app.listen({ host: '127.0.0.1', port: 0 });
-    const controllers: AbortController[] = [];
-    close = async () => {
-      for (const c of controllers) c.abort();
-      await app.close();
-    };
+    const server = await serveEventsRoute(journal, options);
+    const url = server.url;
+    close = () => server.close();
     const connect = async (lastEventId?: number) => {
-      const controller = new AbortController();
-      controllers.push(controller);
+      const controller = server.controller();
       const query = lastEventId === undefined ? '' : `?lastEventId=${lastEventId}`;
       const response = await fetch(`${url}/api/media/events${query}`, { signal: controller.signal });
       const reader = response.body!.getReader();

@@ -52,7 +52,7 @@ import type { GpuMoveResult } from '../../core/gpu-placement';
 import * as prune from './pg-prune';
 import { applyReports, rescueNode } from './pg-reports';
 import { pgText, rowToJob, type PgJobRow } from './pg-rows';
-import { manualTransitionSets } from './pg-transitions';
+import { manualTransitionSets } from '../manual-transition-sets';
 import type { WakeNotifier } from './pg-wake';
 
 export interface PostgresJobStoreOptions {
@@ -182,7 +182,7 @@ export class PostgresJobStore implements JobStore {
     // one statement: applied when the lifecycle table allows the action from the job's status
     // (re-checked on the latest row version), otherwise the job as found; a transaction only when a
     // log line goes with it
-    const sql = `WITH u AS (UPDATE jobs SET ${manualTransitionSets(t.action, 3)}, log_lines = log_lines + $2 WHERE id = $1 AND ${appliesTo(t.action)} RETURNING *)
+    const sql = `WITH u AS (UPDATE jobs SET ${manualTransitionSets(t.action, '$3')}, log_lines = log_lines + $2 WHERE id = $1 AND ${appliesTo(t.action)} RETURNING *)
       SELECT *, true AS applied FROM u UNION ALL SELECT *, false AS applied FROM jobs WHERE id = $1 AND NOT EXISTS (SELECT 1 FROM u)`;
     const args = [t.jobId, t.logLine ? 1 : 0, t.at];
     const apply = async (db: Queryable) => {
@@ -216,7 +216,7 @@ export class PostgresJobStore implements JobStore {
         return { job: rowToJob(updated), applied: true, requested: true };
       }
       if (action !== 'cancel') return { job: rowToJob(row), applied: false, requested: false };
-      const updated = (await db.query<PgJobRow>(`UPDATE jobs SET ${manualTransitionSets('cancel', 2)}, log_lines = log_lines + 1 WHERE id = $1 RETURNING *`, [c.jobId, c.at])).rows[0]!;
+      const updated = (await db.query<PgJobRow>(`UPDATE jobs SET ${manualTransitionSets('cancel', '$2')}, log_lines = log_lines + 1 WHERE id = $1 RETURNING *`, [c.jobId, c.at])).rows[0]!;
       await this.log.writeCounted(db, [{ seq: Number(updated.seq), line: updated.log_lines, at: c.at, text: c.logLine }]);
       return { job: rowToJob(updated), applied: true, requested: false };
     });

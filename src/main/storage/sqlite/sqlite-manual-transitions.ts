@@ -6,9 +6,10 @@ import type Database from 'better-sqlite3';
 import type { JobStatus } from '../../../shared/domain/statuses';
 import { AppError } from '../../../shared/contracts/errors';
 import type { CancelRequest, ManualTransition, TransitionResult } from '../../core/ports';
-import { cancelActionFor, canTransition, type ManualAction } from '../../core/lifecycle';
+import { cancelActionFor, canTransition } from '../../core/lifecycle';
 import type { BoundedLogWriter } from './bounded-log';
 import { rowToJob, type JobRow } from './job-rows';
+import { manualTransitionSets } from '../manual-transition-sets';
 import { appliesTo, setStatusOf } from '../status-sql';
 
 export class SqliteManualTransitions {
@@ -35,10 +36,7 @@ export class SqliteManualTransitions {
       const row = this.stmt.byId.get(t.jobId);
       if (!row) throw notFound(t.jobId);
       if (!canTransition(row.status as JobStatus, t.action)) return { job: rowToJob(row), applied: false };
-      const sets = manualTransitionSets(t.action, t.at);
-      const updated = this.db
-        .prepare(`UPDATE jobs SET ${sets.sql} WHERE seq = @seq RETURNING *`)
-        .get({ ...sets.args, seq: row.seq }) as JobRow;
+      const updated = this.db.prepare(`UPDATE jobs SET ${manualTransitionSets(t.action, '@at')} WHERE seq = @seq RETURNING *`).get({ at: t.at, seq: row.seq }) as JobRow;
       if (t.logLine) this.log.appendBySeq(row.seq, t.at, t.logLine);
       return { job: rowToJob({ ...updated, log_lines: updated.log_lines + (t.logLine ? 1 : 0) }), applied: true };
     })();
@@ -56,8 +54,7 @@ export class SqliteManualTransitions {
         return { job: rowToJob(updated), applied: true };
       }
       if (action !== 'cancel') return { job: rowToJob(row), applied: false };
-      const sets = manualTransitionSets('cancel', c.at);
-      const updated = this.db.prepare(`UPDATE jobs SET ${sets.sql} WHERE seq = @seq RETURNING *`).get({ ...sets.args, seq: row.seq }) as JobRow;
+      const updated = this.db.prepare(`UPDATE jobs SET ${manualTransitionSets('cancel', '@at')} WHERE seq = @seq RETURNING *`).get({ at: c.at, seq: row.seq }) as JobRow;
       this.log.appendBySeq(row.seq, c.at, c.logLine);
       return { job: rowToJob({ ...updated, log_lines: updated.log_lines + 1 }), applied: true };
     })();
@@ -100,22 +97,3 @@ export function notFound(jobId: string): AppError {
   return new AppError('NOT_FOUND', `No job with id ${jobId}.`, { jobId });
 }
 
-/** The columns a user's action (pause, resume, retry, cancel at once) sets besides its status. */
-function manualTransitionSets(action: ManualAction | 'cancel', at: number): { sql: string; args: Record<string, unknown> } {
-  const sets = [setStatusOf(action), 'updated_at = @at'];
-  switch (action) {
-    case 'cancel':
-      sets.push('completed_at = @at', 'vram_reserved = 0', 'waiting_reason = NULL', 'retry_after = NULL');
-      break;
-    case 'pause':
-      sets.push('waiting_reason = NULL');
-      break;
-    case 'resume':
-    case 'retry':
-      sets.push('enqueued_at = @at', 'waiting_reason = NULL', 'retry_after = NULL');
-      if (action === 'retry') sets.push('retry_count = retry_count + 1', 'progress = 0', 'started_at = NULL', 'completed_at = NULL');
-      sets.push('cancel_requested_at = NULL'); // a new attempt starts without the old one's cancel
-      break;
-  }
-  return { sql: sets.join(', '), args: { at } };
-}

@@ -1,10 +1,15 @@
-/** The columns a user's action (pause, resume, retry, cancel at once) sets, as in the SQLite store. */
-import type { ManualAction } from '../../core/lifecycle';
-import { setStatusOf } from '../status-sql';
+/**
+ * The columns a user's action (pause, resume, retry, cancel at once) sets besides its status, for
+ * both stores: the status from the lifecycle table (status-sql.ts setStatusOf), the rest here once.
+ * `at` is the store's placeholder for the time (`@at` in SQLite, `$3` in PostgreSQL).
+ */
+import type { ManualAction } from '../core/lifecycle';
+import { setStatusOf } from './status-sql';
 
-/** SET clauses besides the status (rendered from the lifecycle table); `$${atParam}` is the time. */
-export function manualTransitionSets(action: ManualAction | 'cancel', atParam: number): string {
-  const at = `$${atParam}`;
+const PLACEHOLDER = /^(@[a-z]+|\$[0-9]+)$/;
+
+export function manualTransitionSets(action: ManualAction | 'cancel', at: string): string {
+  if (!PLACEHOLDER.test(at)) throw new Error(`Not a placeholder: ${at}`);
   const sets = [setStatusOf(action), `updated_at = ${at}`];
   switch (action) {
     case 'cancel':
