@@ -90,11 +90,14 @@ async function follow(path: string, sink: Writable, writerDone: AbortSignal, sto
   // the encoder creates the file when it starts writing (its partial was removed before the start)
   while (!handle) {
     if (stopped.aborted) throw new Inconclusive('stopped');
+    // whether the writer was done BEFORE this open was tried: only then does ENOENT mean no output
+    // (the open may fail, the file then appear and the writer finish before this task sees the failure)
+    const done = writerDone.aborted;
     try {
       handle = await open(path, 'r');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Inconclusive(`the output could not be opened: ${(error as Error).message}`);
-      if (writerDone.aborted) throw new Inconclusive('the encoder wrote no output');
+      if (done) throw new Inconclusive('the encoder wrote no output');
       await sleep(POLL_MS, writerDone);
     }
   }
