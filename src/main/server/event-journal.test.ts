@@ -164,6 +164,42 @@ describe('EventBroadcaster', () => {
   });
 });
 
+describe('EventBroadcaster write budget', () => {
+  it('widens its window past the clients the write budget allows, up to its cap, and narrows it as they leave', () => {
+    const journal = new EventJournal(100);
+    const broadcaster = new EventBroadcaster(journal, { flushMs: 50, writesPerSecond: 2000, maxFlushMs: 250 });
+    const add = (n: number) => Array.from({ length: n }, () => broadcaster.add(0, () => undefined));
+    const first = add(100);
+    expect(broadcaster.windowMs).toBe(50); // 100 clients × 20 flushes/s = the budget
+    const more = add(100);
+    expect(broadcaster.windowMs).toBe(100); // 200 clients: 10 flushes/s
+    const many = add(800);
+    expect(broadcaster.windowMs).toBe(250); // 1,000 clients would need 500 ms: capped
+    for (const c of [...many, ...more]) c.remove();
+    expect(broadcaster.windowMs).toBe(50);
+    for (const c of first) c.remove();
+    expect(new EventBroadcaster(journal, { flushMs: 50 }).windowMs).toBe(50); // no budget: fixed
+  });
+
+  it('holds a burst for the wider window with many clients, a lone event after a quiet spell still at once', async () => {
+    const journal = new EventJournal(100);
+    const broadcaster = new EventBroadcaster(journal, { flushMs: 10, writesPerSecond: 1000, maxFlushMs: 1000 });
+    const out: Buffer[] = [];
+    const watched = broadcaster.add(0, (b) => out.push(b));
+    const others = Array.from({ length: 99 }, () => broadcaster.add(0, () => undefined)); // 100 clients: 100 ms
+    journal.append(log(1));
+    await new Promise((r) => setImmediate(r));
+    expect(out).toHaveLength(1);
+    journal.append(log(2));
+    await new Promise((r) => setTimeout(r, 40)); // past flushMs, inside the widened window
+    expect(out).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 120));
+    expect(out).toHaveLength(2);
+    expect(ids(Buffer.concat(out).toString())).toEqual([1, 2]);
+    for (const c of [watched, ...others]) c.remove();
+  });
+});
+
 describe('events route delivery', () => {
   let close: (() => Promise<void>) | undefined;
   afterEach(async () => close?.());

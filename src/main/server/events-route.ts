@@ -3,10 +3,11 @@
  * numbered so a client resumes with Last-Event-ID (header, or `lastEventId` in the query for
  * clients that cannot set headers). Access control happens before (bearer header or ticket, read role).
  *
- * Delivery is batched (EventBroadcaster): the events of a short window (FLUSH_MS, 50 ms; sooner
+ * Delivery is batched (EventBroadcaster): the events of a short window (FLUSH_MS, 50 ms, widened
+ * past 100 clients to keep the socket writes within WRITES_PER_SECOND, at most MAX_FLUSH_MS; sooner
  * when events are sparse: an event after a quiet spell goes out at the next turn of the event
  * loop) are joined into one buffer written once per client, with superseded `stats.changed` and
- * per-job `job.progress` frames left out. A live event so reaches a client at most FLUSH_MS later
+ * per-job `job.progress` frames left out. A live event so reaches a client at most one window later
  * than it would one by one; job.created/updated/log frames are never left out, and ids still
  * increase, so Last-Event-ID resumes where the client stopped.
  *
@@ -34,6 +35,13 @@ const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
 const CUT_OFF_GRACE_MS = 30_000;
 /** The batching window of live events (see above). */
 const FLUSH_MS = 50;
+/**
+ * What the fan-out may write per second under a burst: past 100 clients the window widens so that
+ * clients × flushes stays within it (200 clients: 100 ms), never past MAX_FLUSH_MS, so a burst
+ * costs the server a bounded number of socket writes however many tabs and dashboards watch.
+ */
+const WRITES_PER_SECOND = 2000;
+const MAX_FLUSH_MS = 250;
 
 const LAGGING_FRAME = `event: lagging\ndata: ${JSON.stringify({ reason: 'the client fell too far behind; reconnect with Last-Event-ID to catch up' })}\n\n`;
 
@@ -55,8 +63,8 @@ function badBatch(reply: FastifyReply): FastifyReply {
   return sendError(reply, new AppError('VALIDATION_FAILED', 'The query parameter batch must be 0, 1 or 2.', { field: 'batch' }));
 }
 
-export function registerEventsRoute(app: FastifyInstance, journal: EventJournal, options: { flushMs?: number; maxBufferedBytes?: number } = {}): void {
-  const broadcaster = new EventBroadcaster(journal, { flushMs: options.flushMs ?? FLUSH_MS });
+export function registerEventsRoute(app: FastifyInstance, journal: EventJournal, options: { flushMs?: number; writesPerSecond?: number; maxBufferedBytes?: number } = {}): void {
+  const broadcaster = new EventBroadcaster(journal, { flushMs: options.flushMs ?? FLUSH_MS, writesPerSecond: options.writesPerSecond ?? WRITES_PER_SECOND, maxFlushMs: MAX_FLUSH_MS });
   const maxBuffered = options.maxBufferedBytes ?? MAX_BUFFERED_BYTES;
   const open = new Set<() => void>();
   // preClose, not onClose: the server waits for open connections before onClose runs, and an
