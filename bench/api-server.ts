@@ -59,7 +59,7 @@ export async function startHeadlessServer(options: { dataDir: string; libraryDir
   const host = '127.0.0.1';
   const port = await freePort(host);
   const token = randomBytes(24).toString('hex');
-  const args = ['--import', 'tsx', 'src/main/headless.ts'];
+  const args = [...(process.env.BENCH_SERVER_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_SERVER_CPU_PROF] : []), '--import', 'tsx', 'src/main/headless.ts'];
   const env: NodeJS.ProcessEnv = { ...process.env, MEDIA_DATA_DIR: options.dataDir, MEDIA_LIBRARY_PATH: options.libraryDir, HOST: host, PORT: String(port), MEDIA_API_TOKEN: token };
   delete env.DATABASE_URL;
   const child = spawn(process.execPath, args, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
