@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { JOB_TYPES } from '../../shared/domain/job-types';
+import { findPipelineTemplate } from '../../shared/domain/pipeline-templates';
 import { startHeadless, type HeadlessServer } from '../headless-server';
 import { createRegistry } from '../processors/processor';
 import { scriptedProcessor } from '../processors/testing/test-processors';
@@ -149,3 +150,48 @@ describe('export → fresh data folder → import', () => {
     expect(pipelines[0]).toMatchObject({ enabled: true, version: 2 });
   }, 90_000);
 });
+
+describe('an import broken in one part changes nothing', () => {
+  // one row per part: a document valid everywhere else, broken only there. Each must be refused
+  // whole (400 naming the field) with every part as it was: a check that only the part's own PUT
+  // makes would apply the parts before it first (the notifications' webhook references did)
+  const valid = {
+    format: 'media-job-control/settings',
+    version: 1,
+    settings: { limits: { cpu: 3 }, retainCompletedDays: 12 },
+    watch: { enabled: true, folders: ['inbox'], mode: 'polling', pollIntervalSeconds: 5, stableSeconds: 2 },
+    schedules: { windows: [{ category: 'gpu_encode', start: '22:00', end: '07:00', atClose: 'suspend' }] },
+    notifications: { rules: [{ id: 'r1', event: 'job.failed', enabled: true, channels: { desktop: true, browser: false, webhooks: ['ops'] } }], webhooks: [{ id: 'ops', name: 'Ops', url: 'http://127.0.0.1:9/hook' }] },
+    pipelines: [{ enabled: false, ...findPipelineTemplate('highlights-for-long-videos')!.document }],
+  };
+  const broken: { part: string; field: RegExp; document: Record<string, unknown> }[] = [
+    { part: 'settings', field: /settings\.limits\.cpu/, document: { ...valid, settings: { limits: { cpu: -1 } } } },
+    { part: 'watch', field: /watch/, document: { ...valid, watch: { ...valid.watch, folders: ['../outside'] } } },
+    { part: 'schedules', field: /schedules/, document: { ...valid, schedules: { timeZone: 'Mars/Olympus_Mons', windows: [] } } },
+    { part: 'notifications: a rule posting to a webhook the file lacks', field: /notifications\.rules\.0\.channels\.webhooks\.0/, document: { ...valid, notifications: { ...valid.notifications, webhooks: [] } } },
+    { part: 'notifications: a webhook id twice', field: /notifications\.webhooks\.1\.id/, document: { ...valid, notifications: { ...valid.notifications, webhooks: [...valid.notifications.webhooks, ...valid.notifications.webhooks] } } },
+    { part: 'pipelines: no steps', field: /pipelines\.0\.steps/, document: { ...valid, pipelines: [{ ...valid.pipelines[0], steps: [] }] } },
+    { part: 'pipelines: a name twice', field: /pipelines\.1\.name/, document: { ...valid, pipelines: [valid.pipelines[0], valid.pipelines[0]] } },
+  ];
+
+  it.each(broken)('$part', async ({ field, document }) => {
+    const { admin } = await start();
+    const state = async () => ({
+      settings: (await admin('GET', '/api/media/settings')).body.source,
+      watch: (await admin('GET', '/api/media/watch')).body,
+      schedules: (await admin('GET', '/api/media/schedules')).body.settings,
+      notifications: (await admin('GET', '/api/media/notifications')).body,
+      pipelines: (await admin('GET', '/api/media/pipelines')).body.data,
+    });
+    const before = await state();
+    const refused = await admin('POST', '/api/media/settings/import', document);
+    expect(refused.status, JSON.stringify(refused.body)).toBe(400);
+    expect(refused.body.error.message).toMatch(field);
+    expect(await state()).toEqual(before);
+    // and the valid document is applied whole (the row's breakage is all that was wrong)
+    const applied = await admin('POST', '/api/media/settings/import', valid);
+    expect(applied.status, JSON.stringify(applied.body)).toBe(200);
+    expect(applied.body).toMatchObject({ watch: true, schedules: true, notifications: true, pipelines: { created: ['Highlights for long videos'] } });
+  }, 60_000);
+});
+

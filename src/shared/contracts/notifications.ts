@@ -81,7 +81,8 @@ export type WebhookView = z.infer<typeof webhookViewSchema>;
 /** A webhook in a PUT: `secret` absent keeps the stored one, null removes it, a string sets it. */
 export const webhookInputSchema = z.strictObject({ ...webhookBase, secret: z.string().min(8).max(512).nullable().optional() });
 
-function crossCheck(value: { rules: readonly NotificationRule[]; webhooks: readonly { id: string }[] }, ctx: z.RefinementCtx): void {
+/** Ids unique, and every webhook a rule posts to defined: the PUT's check, and the settings import's (settings.ts). */
+export function crossCheck(value: { rules: readonly NotificationRule[]; webhooks: readonly { id: string }[] }, ctx: z.RefinementCtx): void {
   const hooks = new Set<string>();
   value.webhooks.forEach((w, i) => {
     if (hooks.has(w.id)) ctx.addIssue({ code: 'custom', message: `webhook id ${w.id} is used twice`, path: ['webhooks', i, 'id'] });

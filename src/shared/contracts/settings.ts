@@ -9,7 +9,7 @@
  */
 import { z } from 'zod';
 import { pipelineDocumentShape, checkPipelineDocument } from '../domain/pipeline';
-import { notificationRuleSchema, webhookInputSchema } from './notifications';
+import { crossCheck, notificationRuleSchema, webhookInputSchema } from './notifications';
 import { scheduleSettingsSchema } from './queue-control';
 import { watchSettingsSchema } from './watch';
 
@@ -78,7 +78,9 @@ export const settingsExportSchema = z.strictObject({
   settings: runtimeSettingsInputSchema.optional(),
   watch: watchSettingsSchema.nullable().optional(),
   schedules: scheduleSettingsSchema.nullable().optional(),
-  notifications: z.strictObject({ rules: z.array(notificationRuleSchema).max(100), webhooks: z.array(exportedWebhookSchema).max(20) }).nullable().optional(),
+  // the same cross-check as PUT /api/media/notifications: a rule naming a webhook the file lacks is
+  // refused with the whole document here, before any part is applied, not by the PUT halfway through
+  notifications: z.strictObject({ rules: z.array(notificationRuleSchema).max(100), webhooks: z.array(exportedWebhookSchema).max(20) }).superRefine(crossCheck).nullable().optional(),
   pipelines: z
     .array(exportedPipelineSchema)
     .max(500)
