@@ -156,6 +156,8 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
   // a segmented encode is one job: what happens to the parent happens to its parts (a failure cancels those not ended)
   const segments = deps.segments ? new SegmentCascade({ ...deps.segments, jobs: store, clock, dispatcher, onJobsChanged: (jobs) => events.publish(jobs) }) : null;
   if (segments) transitions.observe((changes) => segments.onTransitions(changes));
+  // live updates of a segmented encode carry its parts' aggregate, and a part's change its parent's
+  if (segments) events.setEventViews({ concerns: (job) => segments.concerns(job), views: (jobs) => segments.eventViews(jobs) });
   const baseHandlers = createOperationHandlers({
     watcher,
     pipelineHandlers: automation?.handlers,

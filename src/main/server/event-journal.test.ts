@@ -204,7 +204,7 @@ describe('events route delivery', () => {
   let close: (() => Promise<void>) | undefined;
   afterEach(async () => close?.());
 
-  async function serve(options: { flushMs?: number; maxBufferedBytes?: number } = {}) {
+  async function serve(options: { flushMs?: number; writesPerSecond?: number; maxBufferedBytes?: number } = {}) {
     const journal = new EventJournal(10_000);
     const server = await serveEventsRoute(journal, options);
     const url = server.url;
@@ -263,7 +263,8 @@ describe('events route delivery', () => {
   });
 
   it('cuts off a client that does not read once its buffer passes the bound, with a lagging event', async () => {
-    const { journal, url } = await serve({ flushMs: 0, maxBufferedBytes: 256 * 1024 });
+    // a flush per turn of the event loop (no write budget, which would widen the window to 0.5 ms for one client): the bound is checked at each
+    const { journal, url } = await serve({ flushMs: 0, writesPerSecond: 0, maxBufferedBytes: 256 * 1024 });
     const { port } = new URL(url);
     const socket = connectSocket(Number(port), '127.0.0.1');
     await new Promise<void>((resolve) => socket.once('connect', () => resolve()));

@@ -149,7 +149,7 @@ export interface BroadcastOptions {
    * clients than `writesPerSecond × flushMs / 1000` the window widens so that clients × flushes per
    * second stays within it, up to `maxFlushMs`. Each write to a socket costs the server a syscall
    * and, on loopback, the kernel's delivery to the reader; with 200 clients at 50 ms that was ~6 µs
-   * per create (bench `api`). Absent: the window is always `flushMs`.
+   * per create (bench `api`). Absent or 0: the window is always `flushMs`.
    */
   readonly writesPerSecond?: number;
   readonly maxFlushMs?: number;

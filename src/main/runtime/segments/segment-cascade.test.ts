@@ -85,4 +85,18 @@ describe('SegmentCascade', () => {
     expect(children).not.toHaveBeenCalled();
     expect(decorated.map((v) => v.chunks?.total ?? null)).toEqual([2, 2, 2, null]);
   });
+
+  it("a part's live update brings its parent's view with the parts' aggregate; other jobs are left as they are", async () => {
+    const [parent] = await stores.jobs.insertJobs([job('transcode')]);
+    const parts = await stores.jobs.insertJobs([job('encode_chunk', parent!.id), { ...job('encode_chunk', parent!.id), params: { index: 1, total: 2 } }]);
+    const [plain] = await stores.jobs.insertJobs([{ ...job('validate'), resourceCategory: 'cpu' }]);
+    expect([parent!, parts[0]!, plain!].map((j) => cascade.concerns(j))).toEqual([true, true, false]);
+    const views = await cascade.eventViews([parts[0]!, plain!]);
+    expect(views.map((v) => v.id)).toEqual([parts[0]!.id, plain!.id, parent!.id]);
+    expect(views[2]!.chunks).toMatchObject({ total: 2, running: 0, done: 0 });
+    // the parent changed itself in the same batch: sent once, with its aggregate
+    const both = await cascade.eventViews([parts[1]!, parent!]);
+    expect(both.map((v) => v.id)).toEqual([parts[1]!.id, parent!.id]);
+    expect(both[1]!.chunks?.total).toBe(2);
+  });
 });

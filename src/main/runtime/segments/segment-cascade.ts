@@ -19,11 +19,13 @@
  *   `progress` aggregated over the chunks by duration (chunk-progress.ts).
  */
 import type { Job } from '../../../shared/contracts/job';
+import { isSegmentChild } from '../../../shared/domain/job-types';
 import { isLiveStatus, WAITING_STATUSES } from '../../../shared/domain/statuses';
 import type { Clock, JobRecord, JobStore } from '../../core/ports';
 import { removeWorkDir } from '../../processors/segments/segment-files';
 import type { SegmentStore } from '../../core/segment-ports';
 import type { Dispatcher } from '../dispatcher';
+import { toJobView } from '../job-view';
 import type { JobTransition } from '../transitions';
 import { chunkProgress, latestParts } from './chunk-progress';
 
@@ -53,6 +55,22 @@ export class SegmentCascade {
 
   children(parentJobId: string): Promise<JobRecord[]> {
     return this.deps.store.children(parentJobId);
+  }
+
+  /** Whether a change of this job changes a segmented encode's view (events-wise: live-events.ts EventViews). */
+  concerns(job: JobRecord): boolean {
+    return PARENTS.has(job.type) || (isSegmentChild(job.type) && job.parentJobId != null);
+  }
+
+  /**
+   * The views a live update sends for these changed jobs: each with its parts' aggregate, then the
+   * view of each parent whose part changed (read again: its `chunks` and, while it waits, progress).
+   */
+  async eventViews(jobs: readonly JobRecord[]): Promise<Job[]> {
+    const changed = new Set(jobs.map((j) => j.id));
+    const parentIds = [...new Set(jobs.flatMap((j) => (isSegmentChild(j.type) && j.parentJobId != null && !changed.has(j.parentJobId) ? [j.parentJobId] : [])))];
+    const parents = (await Promise.all(parentIds.map((id) => this.deps.jobs.getJob(id)))).filter((p): p is JobRecord => p !== undefined);
+    return this.decorate([...jobs, ...parents].map((j) => toJobView(j)));
   }
 
   /** Adds `chunks` (and the aggregated progress of a waiting parent) to the views of transcode jobs. */

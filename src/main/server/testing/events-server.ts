@@ -14,7 +14,7 @@ export interface EventsServer {
   close(): Promise<void>;
 }
 
-export async function serveEventsRoute(journal: EventJournal, options: { flushMs?: number; maxBufferedBytes?: number } = {}): Promise<EventsServer> {
+export async function serveEventsRoute(journal: EventJournal, options: Parameters<typeof registerEventsRoute>[2] = {}): Promise<EventsServer> {
   const app = Fastify();
   registerEventsRoute(app, journal, options);
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
