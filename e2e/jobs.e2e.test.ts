@@ -2,7 +2,7 @@
  * End-to-end, the Jobs page: sign in, scan from the library, page, filter and search the
  * file-centric table (state kept in the URL across a reload), create a re-encode from the form,
  * follow its progress, log and console (one ffmpeg status line after 100 updates), cancel it,
- * retry a failed job, and see a burst of jobs created elsewhere arrive live. The server's ffmpeg redraws its status line every 50 ms here, so 100 updates
+ * retry a failed job, see a burst of jobs created elsewhere arrive live, and a segmented encode's chunk count climb live. The server's ffmpeg redraws its status line every 50 ms here, so 100 updates
  * take seconds, not the default 50 s.
  */
 import { readdir, rename, stat } from 'node:fs/promises';
@@ -210,5 +210,35 @@ describe.sequential('the Jobs page in a browser', () => {
     } finally {
       await api.resumeQueue();
     }
+  });
+
+  it("follows a segmented encode's chunks live in its row, without a reload", async () => {
+    const { page, api, shots } = s;
+    await page.getByRole('heading', { name: 'Jobs', level: 2 }).waitFor(); // the page loaded before the job exists
+    const drive = await api.videoByFilename(LONG_CLIP.file);
+    // 120 s in chunks of ~20 s (at its keyframes), scaled down so the chunks take seconds
+    const job = await api.createJob('transcode', { videoId: drive.id, codec: 'hevc', mode: 'copy', preset: 'ultrafast', maxHeight: 180, segments: { seconds: 20 } });
+    const chunks = page.getByRole('button', { name: `Chunks of job ${job.id}` });
+    // the parent's live updates carry its parts' count: it appears, and moves, with no reload
+    await chunks.waitFor({ timeout: JOB_TIMEOUT });
+    const counts = async () => {
+      const m = /(\d+)\/(\d+) chunks/.exec((await chunks.textContent()) ?? '');
+      return m ? { done: Number(m[1]), total: Number(m[2]) } : null;
+    };
+    const first = await counts();
+    expect(first?.total).toBeGreaterThanOrEqual(4);
+    await shots.take(page, 'segmented-encode-chunks');
+    // every count the row shows until all chunks are done: with live updates it climbs through the
+    // counts between (a page read only at the parent's own changes would jump from the first to the last)
+    const seen = new Set<number>();
+    const deadline = Date.now() + JOB_TIMEOUT;
+    for (let now = await counts(); now?.done !== first!.total && Date.now() < deadline; now = await counts()) {
+      if (now) seen.add(now.done);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    expect((await counts())?.done).toBe(first!.total);
+    const between = [...seen].filter((done) => done > first!.done && done < first!.total);
+    expect(between.length, `counts seen: ${[...seen].join(', ')} of ${first!.total}`).toBeGreaterThan(0);
+    await api.waitForStatus(job.id, ['completed'], JOB_TIMEOUT);
   });
 });

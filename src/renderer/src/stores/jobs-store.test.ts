@@ -109,17 +109,19 @@ describe('jobs store: live events', () => {
     expect(client.callsOf('listJobs')).toHaveLength(2);
   });
 
-  it("refreshes once when a segmented encode's part moves on (its parent's counts changed), and keeps the parent's chunks on its updates", async () => {
+  it("takes a segmented encode's counts from its parent's updates, reads nothing for its parts', and keeps the chunks on an update without them", async () => {
     const parent = makeJob({ type: 'transcode', status: 'pending', chunks: { total: 3, done: 1, running: 1, failed: 0, etaSeconds: 10 } });
     const { store, timers } = setup([parent]);
     await store.getState().load();
     store.getState().applyEvents([{ type: 'job.updated', job: { ...parent, waitingReason: 'Encoding in parts: 1 of 4 done', chunks: undefined } }]);
     expect(store.getState().jobs[0]).toMatchObject({ waitingReason: 'Encoding in parts: 1 of 4 done', chunks: { total: 3, done: 1 } });
     expect(timers.scheduled).toBe(0);
+    // a part's update, then its parent's view that the server sends after it (segment-cascade.ts eventViews)
     store.getState().applyEvents([{ type: 'job.updated', job: makeJob({ type: 'encode_chunk', status: 'completed', parentJobId: parent.id }) }]);
-    store.getState().applyEvents([{ type: 'job.updated', job: makeJob({ type: 'encode_chunk', status: 'running', parentJobId: parent.id }) }]);
-    expect(store.getState().stale).toBe(true);
-    expect(timers.scheduled).toBe(1);
+    store.getState().applyEvents([{ type: 'job.updated', job: { ...parent, progress: 60, chunks: { total: 3, done: 2, running: 1, failed: 0, etaSeconds: 5 } } }]);
+    expect(store.getState().jobs[0]).toMatchObject({ progress: 60, chunks: { total: 3, done: 2 } });
+    expect(store.getState().stale).toBe(false);
+    expect(timers.scheduled).toBe(0);
   });
 
   it('marks the page stale when a row no longer matches the filter', async () => {

@@ -5,7 +5,6 @@
  * not re-render); anything that may change which jobs belong on the page (a new job, a status
  * change under a status filter) only marks the page stale and refreshes it lazily, once.
  */
-import { isSegmentChild } from '../../../shared/domain/job-types';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { MediaEvent } from '../../../shared/contracts/events';
 import type { Job, JobList } from '../../../shared/contracts/job';
@@ -200,8 +199,8 @@ export function createJobsStore(client: MediaClient, options: JobsStoreOptions =
               if (i === undefined) {
                 // only a status filter can bring a job not on this page onto it
                 if (state.filters.status !== null && event.job.status === state.filters.status) stale = true;
-                // a part of a segmented encode moved on: its parent's chunk counts and progress did (#20)
-                if (isSegmentChild(event.job.type)) stale = true;
+                // a part of a segmented encode that moved on needs no read: the server sends its
+                // parent's view right after it, with the new chunk counts and progress (#20)
                 break;
               }
               // events carry no queuePosition (a start or an insert ahead moves every job behind it, and
