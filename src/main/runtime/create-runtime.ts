@@ -35,6 +35,7 @@ import { SystemGpuActivity } from '../system/gpu-activity';
 import { createFleetMember } from './fleet-member';
 import { formatLogTime } from './job-view';
 import { LiveEvents } from './live-events';
+import { ParentViewRefresher } from './parent-view-refresher';
 import { createOperationHandlers, type OperationHandlers } from './operations';
 import { killRecordedOrphans } from './orphans';
 import { removeAbandonedPartials } from './partial-recovery';
@@ -156,8 +157,11 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
   // a segmented encode is one job: what happens to the parent happens to its parts (a failure cancels those not ended)
   const segments = deps.segments ? new SegmentCascade({ ...deps.segments, jobs: store, clock, dispatcher, onJobsChanged: (jobs) => events.publish(jobs) }) : null;
   if (segments) transitions.observe((changes) => segments.onTransitions(changes));
-  // live updates of a segmented encode carry its parts' aggregate, and a part's change its parent's
-  if (segments) events.setEventViews({ concerns: (job) => segments.concerns(job), views: (jobs) => segments.eventViews(jobs) });
+  // a part's change sends its parent's view again soon after, with the parts' aggregate (coalesced)
+  const parentViews = segments
+    ? new ParentViewRefresher((ids) => segments.parentViews(ids), (view) => events.sendParentView(view), timers, (error) => logger.warn('Could not read the views of segmented encodes for a live update (tried again in 1 s):', error))
+    : null;
+  if (segments && parentViews) events.setParentViews({ parentsOf: (jobs) => segments.parentsOf(jobs), refresher: parentViews });
   const baseHandlers = createOperationHandlers({
     watcher,
     pipelineHandlers: automation?.handlers,
@@ -219,6 +223,7 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
       }),
       defineService('dispatcher', () => dispatcher.start(), () => dispatcher.stop()),
       events.stats,
+      ...(parentViews ? [parentViews] : []),
       ...(fleet ? [fleet.heartbeat, fleet.sweeper, fleet.wake] : []),
       new HangWatchdog({
         attempts: () => dispatcher.runningAttempts(),

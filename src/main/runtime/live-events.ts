@@ -10,6 +10,7 @@ import type { Job, Stats } from '../../shared/contracts/job';
 import type { FleetEventChannel, FleetRegistry } from '../core/fleet-ports';
 import type { JobRecord, Timers } from '../core/ports';
 import { ConsoleRelay } from './console-relay';
+import type { ParentViewRefresher } from './parent-view-refresher';
 import { EventBus, type RuntimeEventListener } from './events';
 import { FleetEventRelay } from './fleet-event-relay';
 import { toJobView } from './job-view';
@@ -24,27 +25,19 @@ export interface LiveEventsDeps {
 }
 
 /**
- * Views that need a read before they can be sent: a segmented encode's parent carries its parts'
- * aggregate (`chunks`, and its progress while it waits for them), and a part that changes changes
- * its parent's (segments/segment-cascade.ts). Without them a parent's `chunks` stayed as the page
- * last loaded them until a reload.
+ * The views a change sends besides the changed jobs' own: a part of a segmented encode changes its
+ * parent's (`chunks`, and its progress while it waits; segments/segment-cascade.ts), which the
+ * refresher reads and sends soon after, coalesced (parent-view-refresher.ts).
  */
-export interface EventViews {
-  /** Whether this job's update needs views() (decided without a read). */
-  concerns(job: JobRecord): boolean;
-  /** The views to send for these changed jobs: theirs, then the parents they change. */
-  views(jobs: readonly JobRecord[]): Promise<Job[]>;
+export interface ParentViews {
+  /** The parents whose views these changed jobs change, decided without a read. */
+  parentsOf(jobs: readonly JobRecord[]): string[];
+  readonly refresher: ParentViewRefresher;
 }
 
 export class LiveEvents {
   private readonly bus = new EventBus();
-  private eventViews: EventViews | null = null;
-  /**
-   * Updates that wait for views(), in order. While any waits, every later update queues behind it,
-   * so no job's update overtakes an earlier one of the same job.
-   */
-  private queue: Promise<void> = Promise.resolve();
-  private queued = 0;
+  private parentViews: ParentViews | null = null;
   /** A service: emits `stats.changed` at most every 500 ms after changes. */
   readonly stats: StatsNotifier;
   /** A service in fleet mode with an event channel; null otherwise. */
@@ -66,8 +59,10 @@ export class LiveEvents {
           {
             hasListeners: () => this.bus.hasListeners,
             deliver: async (batch) => {
+              const jobs = await fleet.registry.readJobs(batch.jobIds);
+              for (const job of jobs) this.sendJob('job.updated', job);
               // another node's part changes this node's view of its parent too
-              for (const job of await this.viewsOf(await fleet.registry.readJobs(batch.jobIds))) this.bus.emit({ type: 'job.updated', job });
+              this.refreshParents(jobs);
               for (const [jobId, progress] of Object.entries(batch.progress)) this.bus.emit({ type: 'job.progress', jobId, progress });
               for (const line of batch.logs) this.bus.emit({ type: 'job.log', ...line });
               if (batch.jobIds.length > 0) this.stats.changed();
@@ -85,37 +80,33 @@ export class LiveEvents {
   }
 
   /** Set once the runtime has its segment cascade (it is built after these events). */
-  setEventViews(views: EventViews): void {
-    this.eventViews = views;
+  setParentViews(views: ParentViews): void {
+    this.parentViews = views;
   }
 
   /** Jobs this node changed (or created). */
   publish(jobs: readonly JobRecord[], created = false): void {
     this.relay?.jobsChanged(jobs.map((j) => j.id));
     if (!this.bus.hasListeners) return;
-    // a new job has no parts yet, and no earlier update to wait behind
-    if (created || (this.queued === 0 && !jobs.some((j) => this.eventViews?.concerns(j)))) {
-      for (const job of jobs) this.bus.emit({ type: created ? 'job.created' : 'job.updated', job: toJobView(job) });
-      this.stats.changed();
-      return;
-    }
-    this.queued += 1;
-    this.queue = this.queue
-      .then(async () => {
-        const views = await this.viewsOf(jobs);
-        if (this.bus.hasListeners) for (const job of views) this.bus.emit({ type: 'job.updated', job });
-        this.stats.changed();
-      })
-      // never leave the queue rejected: every later update waits on it
-      .catch((error: unknown) => console.error('A live job update could not be sent:', error))
-      .finally(() => (this.queued -= 1));
+    for (const job of jobs) this.sendJob(created ? 'job.created' : 'job.updated', job);
+    this.stats.changed();
+    this.refreshParents(jobs);
   }
 
-  /** The views to send for changed jobs: with their parts' aggregate where they need it; plain views if that read fails (the update is never lost). */
-  private async viewsOf(jobs: readonly JobRecord[]): Promise<Job[]> {
-    const plain = () => jobs.map((j) => toJobView(j));
-    if (!this.eventViews || !jobs.some((j) => this.eventViews!.concerns(j))) return plain();
-    return this.eventViews.views(jobs).catch(plain);
+  /** A parent's view read again (the refresher's `send`). */
+  sendParentView(view: Job): void {
+    if (this.bus.hasListeners) this.bus.emit({ type: 'job.updated', job: view });
+  }
+
+  private sendJob(type: 'job.created' | 'job.updated', job: JobRecord): void {
+    this.bus.emit({ type, job: toJobView(job) });
+    // a parent's view being read now may be older than this
+    this.parentViews?.refresher.sent(job.id);
+  }
+
+  private refreshParents(jobs: readonly JobRecord[]): void {
+    const parents = this.parentViews?.parentsOf(jobs) ?? [];
+    if (parents.length > 0) this.parentViews!.refresher.request(parents);
   }
 
   progressed(jobId: string, progress: number): void {

@@ -166,8 +166,9 @@ describe('an import broken in one part changes nothing', () => {
   };
   const broken: { part: string; field: RegExp; document: Record<string, unknown> }[] = [
     { part: 'settings', field: /settings\.limits\.cpu/, document: { ...valid, settings: { limits: { cpu: -1 } } } },
-    { part: 'watch', field: /watch/, document: { ...valid, watch: { ...valid.watch, folders: ['../outside'] } } },
-    { part: 'schedules', field: /schedules/, document: { ...valid, schedules: { timeZone: 'Mars/Olympus_Mons', windows: [] } } },
+    // watch goes first when applied (settings-operations.ts), so this row checks its refusal is whole, not the order
+    { part: 'watch', field: /watch\.folders\.0: must not contain "\.\."/, document: { ...valid, watch: { ...valid.watch, folders: ['../outside'] } } },
+    { part: 'schedules', field: /schedules\.timeZone: must be an IANA time zone/, document: { ...valid, schedules: { timeZone: 'Mars/Olympus_Mons', windows: [] } } },
     { part: 'notifications: a rule posting to a webhook the file lacks', field: /notifications\.rules\.0\.channels\.webhooks\.0/, document: { ...valid, notifications: { ...valid.notifications, webhooks: [] } } },
     { part: 'notifications: a webhook id twice', field: /notifications\.webhooks\.1\.id/, document: { ...valid, notifications: { ...valid.notifications, webhooks: [...valid.notifications.webhooks, ...valid.notifications.webhooks] } } },
     { part: 'pipelines: no steps', field: /pipelines\.0\.steps/, document: { ...valid, pipelines: [{ ...valid.pipelines[0], steps: [] }] } },

@@ -86,17 +86,14 @@ describe('SegmentCascade', () => {
     expect(decorated.map((v) => v.chunks?.total ?? null)).toEqual([2, 2, 2, null]);
   });
 
-  it("a part's live update brings its parent's view with the parts' aggregate; other jobs are left as they are", async () => {
-    const [parent] = await stores.jobs.insertJobs([job('transcode')]);
-    const parts = await stores.jobs.insertJobs([job('encode_chunk', parent!.id), { ...job('encode_chunk', parent!.id), params: { index: 1, total: 2 } }]);
+  it("names the parents a change of parts changes, and reads their views with the parts' aggregate", async () => {
+    const [parent, other] = await stores.jobs.insertJobs([job('transcode'), job('transcode')]);
+    const parts = await stores.jobs.insertJobs([job('encode_chunk', parent!.id), { ...job('encode_chunk', parent!.id), params: { index: 1, total: 2 } }, job('encode_audio', other!.id)]);
     const [plain] = await stores.jobs.insertJobs([{ ...job('validate'), resourceCategory: 'cpu' }]);
-    expect([parent!, parts[0]!, plain!].map((j) => cascade.concerns(j))).toEqual([true, true, false]);
-    const views = await cascade.eventViews([parts[0]!, plain!]);
-    expect(views.map((v) => v.id)).toEqual([parts[0]!.id, plain!.id, parent!.id]);
-    expect(views[2]!.chunks).toMatchObject({ total: 2, running: 0, done: 0 });
-    // the parent changed itself in the same batch: sent once, with its aggregate
-    const both = await cascade.eventViews([parts[1]!, parent!]);
-    expect(both.map((v) => v.id)).toEqual([parts[1]!.id, parent!.id]);
-    expect(both[1]!.chunks?.total).toBe(2);
+    expect(cascade.parentsOf([parts[0]!, parts[1]!, plain!, parent!])).toEqual([parent!.id]);
+    expect(cascade.parentsOf([parts[2]!, parts[0]!])).toEqual([other!.id, parent!.id]);
+    const views = await cascade.parentViews([parent!.id, 'gone', other!.id]);
+    expect(views.map((v) => v.id)).toEqual([parent!.id, other!.id]);
+    expect(views[0]!.chunks).toMatchObject({ total: 2, running: 0, done: 0 });
   });
 });

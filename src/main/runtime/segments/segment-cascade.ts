@@ -57,20 +57,15 @@ export class SegmentCascade {
     return this.deps.store.children(parentJobId);
   }
 
-  /** Whether a change of this job changes a segmented encode's view (events-wise: live-events.ts EventViews). */
-  concerns(job: JobRecord): boolean {
-    return PARENTS.has(job.type) || (isSegmentChild(job.type) && job.parentJobId != null);
+  /** The parents whose views a change of these jobs changes: those of the parts among them (live updates, live-events.ts). */
+  parentsOf(jobs: readonly JobRecord[]): string[] {
+    return [...new Set(jobs.flatMap((j) => (isSegmentChild(j.type) && j.parentJobId != null ? [j.parentJobId] : [])))];
   }
 
-  /**
-   * The views a live update sends for these changed jobs: each with its parts' aggregate, then the
-   * view of each parent whose part changed (read again: its `chunks` and, while it waits, progress).
-   */
-  async eventViews(jobs: readonly JobRecord[]): Promise<Job[]> {
-    const changed = new Set(jobs.map((j) => j.id));
-    const parentIds = [...new Set(jobs.flatMap((j) => (isSegmentChild(j.type) && j.parentJobId != null && !changed.has(j.parentJobId) ? [j.parentJobId] : [])))];
+  /** These parents' views, read now, with their parts' aggregate (a parent deleted meanwhile is left out). */
+  async parentViews(parentIds: readonly string[]): Promise<Job[]> {
     const parents = (await Promise.all(parentIds.map((id) => this.deps.jobs.getJob(id)))).filter((p): p is JobRecord => p !== undefined);
-    return this.decorate([...jobs, ...parents].map((j) => toJobView(j)));
+    return this.decorate(parents.map((p) => toJobView(p)));
   }
 
   /** Adds `chunks` (and the aggregated progress of a waiting parent) to the views of transcode jobs. */

@@ -120,6 +120,9 @@ describe('jobs store: live events', () => {
     store.getState().applyEvents([{ type: 'job.updated', job: makeJob({ type: 'encode_chunk', status: 'completed', parentJobId: parent.id }) }]);
     store.getState().applyEvents([{ type: 'job.updated', job: { ...parent, progress: 60, chunks: { total: 3, done: 2, running: 1, failed: 0, etaSeconds: 5 } } }]);
     expect(store.getState().jobs[0]).toMatchObject({ progress: 60, chunks: { total: 3, done: 2 } });
+    // a view read before the latest progress does not move the bar back while the parent is live
+    store.getState().applyEvents([{ type: 'job.updated', job: { ...parent, progress: 55, chunks: { total: 3, done: 2, running: 1, failed: 0, etaSeconds: 5 } } }]);
+    expect(store.getState().jobs[0]!.progress).toBe(60);
     expect(store.getState().stale).toBe(false);
     expect(timers.scheduled).toBe(0);
   });

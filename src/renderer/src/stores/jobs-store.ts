@@ -199,8 +199,8 @@ export function createJobsStore(client: MediaClient, options: JobsStoreOptions =
               if (i === undefined) {
                 // only a status filter can bring a job not on this page onto it
                 if (state.filters.status !== null && event.job.status === state.filters.status) stale = true;
-                // a part of a segmented encode that moved on needs no read: the server sends its
-                // parent's view right after it, with the new chunk counts and progress (#20)
+                // a part of a segmented encode that moved on needs no page read: the server sends its
+                // parent's view soon after it (coalesced, ~100 ms), with the new counts and progress (#20)
                 break;
               }
               // events carry no queuePosition (a start or an insert ahead moves every job behind it, and
@@ -213,9 +213,9 @@ export function createJobsStore(client: MediaClient, options: JobsStoreOptions =
                 input: event.job.input !== undefined ? event.job.input : previous.input,
                 outputs: event.job.outputs ?? previous.outputs,
                 ...(previous.chunks && !event.job.chunks ? { chunks: previous.chunks } : {}),
-                // a segmented parent's event carries its own stored progress (0 when its join run is claimed), not the
-                // aggregate over its parts the page read: it does not go backwards until it ends (#20)
-                ...(previous.chunks && !event.job.chunks && isLiveOrWaiting(previous.status) && isLiveOrWaiting(event.job.status) ? { progress: Math.max(previous.progress, event.job.progress) } : {}),
+                // a segmented parent's own update carries its stored progress (0 when its join run is claimed), and
+                // its view read again after a part's change may lag its live progress: it does not go backwards until it ends (#20)
+                ...(previous.chunks && isLiveOrWaiting(previous.status) && isLiveOrWaiting(event.job.status) ? { progress: Math.max(previous.progress, event.job.progress) } : {}),
               };
               if (!matches(event.job, state.filters)) stale = true;
               // a job that just completed has outputs to show: the page read picks them up
