@@ -19,6 +19,17 @@ describe('notification rules', () => {
     expect(rulesFor(rules, { kind: 'queue.drained' }).map((r) => r.id)).toEqual(['drain']);
   });
 
+  it("leaves a segmented encode's parts to the rules that name their type (the parent's failure is the one to tell)", () => {
+    const rules: NotificationRule[] = [
+      { id: 'all', event: 'job.failed', enabled: true, channels },
+      { id: 'transcodes', event: 'job.failed', enabled: true, channels, jobTypes: ['transcode'] },
+      { id: 'chunks', event: 'job.failed', enabled: true, channels, jobTypes: ['encode_chunk'] },
+    ];
+    expect(rulesFor(rules, failed('encode_chunk')).map((r) => r.id)).toEqual(['chunks']);
+    expect(rulesFor(rules, failed('encode_audio')).map((r) => r.id)).toEqual([]);
+    expect(rulesFor(rules, failed('transcode')).map((r) => r.id)).toEqual(['all', 'transcodes']);
+  });
+
   it('says what happened, with a level and a subject', () => {
     const n = buildNotification(failed('scan'), { id: 'all', event: 'job.failed', enabled: true, channels }, 'id-1', Date.UTC(2026, 0, 1));
     expect(n).toMatchObject({ kind: 'job.failed', title: 'Job failed: scan', body: 'Job j on n1 failed: boom', level: 'failure', subject: 'scan', at: '2026-01-01T00:00:00.000Z', channels: { desktop: true, browser: false } });

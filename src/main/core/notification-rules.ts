@@ -5,6 +5,7 @@
  * retry back-off. No timers, fs or network: the runtime's notification service does the I/O.
  */
 import type { Notification, NotificationLevel, NotificationRule } from '../../shared/contracts/notifications';
+import { isSegmentChild } from '../../shared/domain/job-types';
 
 export type DiskFolder = 'library' | 'data';
 
@@ -65,7 +66,13 @@ export function describeTrigger(trigger: NotificationTrigger): NotificationText 
 export function rulesFor(rules: readonly NotificationRule[], trigger: NotificationTrigger): NotificationRule[] {
   return rules.filter((rule) => {
     if (!rule.enabled || rule.event !== trigger.kind) return false;
-    if (rule.event === 'job.failed' && trigger.kind === 'job.failed') return !rule.jobTypes?.length || rule.jobTypes.includes(trigger.job.type as never);
+    if (rule.event === 'job.failed' && trigger.kind === 'job.failed') {
+      // a part of a segmented encode is not a job the user made: one that fails for good fails its
+      // parent (which is notified), and one the live guard stopped ends its parent keeping the
+      // original. Only a rule that names the part's type asks for it.
+      if (isSegmentChild(trigger.job.type)) return rule.jobTypes?.includes(trigger.job.type as never) ?? false;
+      return !rule.jobTypes?.length || rule.jobTypes.includes(trigger.job.type as never);
+    }
     return rule.event !== 'disk.low';
   });
 }
