@@ -11,9 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import type { JobRecord } from '../../core/ports';
-import { ConsoleBuffer } from '../media/console-buffer';
-import type { AttemptFiles, JobContext } from '../processor';
+import { recordingContext } from '../library/testing';
 
 const held = { enoent: 0 };
 vi.mock('node:fs/promises', async (importOriginal) => {
@@ -49,16 +47,7 @@ afterAll(async () => {
 });
 
 it('reads the whole output when it appeared and the writer finished while a failed open was still on its way back', async () => {
-  const ctx = {
-    job: { id: 'job-1' } as JobRecord,
-    signal: new AbortController().signal,
-    progress: () => undefined,
-    log: () => undefined,
-    heartbeat: () => undefined,
-    console: new ConsoleBuffer(),
-    trackProcess: () => () => undefined,
-    files: {} as AttemptFiles,
-  } as unknown as JobContext;
+  const ctx = recordingContext('transcode', {});
   const output = join(dir, 'race.partial.mkv');
   const decoding = await startDecodeWhileEncoding(ctx, 'ffmpeg', output);
   await new Promise((resolve) => setTimeout(resolve, 50)); // the first open has failed and is held back

@@ -116,7 +116,7 @@ describe('jobs store: live events', () => {
     store.getState().applyEvents([{ type: 'job.updated', job: { ...parent, waitingReason: 'Encoding in parts: 1 of 4 done', chunks: undefined } }]);
     expect(store.getState().jobs[0]).toMatchObject({ waitingReason: 'Encoding in parts: 1 of 4 done', chunks: { total: 3, done: 1 } });
     expect(timers.scheduled).toBe(0);
-    // a part's update, then its parent's view that the server sends after it (segment-cascade.ts eventViews)
+    // a part's update, then its parent's view that the server sends after it (runtime/parent-view-refresher.ts)
     store.getState().applyEvents([{ type: 'job.updated', job: makeJob({ type: 'encode_chunk', status: 'completed', parentJobId: parent.id }) }]);
     store.getState().applyEvents([{ type: 'job.updated', job: { ...parent, progress: 60, chunks: { total: 3, done: 2, running: 1, failed: 0, etaSeconds: 5 } } }]);
     expect(store.getState().jobs[0]).toMatchObject({ progress: 60, chunks: { total: 3, done: 2 } });
