@@ -93,10 +93,15 @@ export class TokenRegistry implements TokenVerifier {
     return view(revoked);
   }
 
+  /**
+   * Checked on every request (a revocation by another process counts at once). An absent file is
+   * the usual case (MEDIA_API_TOKEN only): `throwIfNoEntry: false` answers it without building an
+   * error and its stack, which cost ~5 % of the server's CPU under a stream of creates (bench `api`).
+   */
   private versionOnDisk(): string {
     try {
-      const s = statSync(this.file);
-      return `${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}`;
+      const s = statSync(this.file, { throwIfNoEntry: false });
+      return s ? `${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}` : 'absent';
     } catch {
       return 'absent';
     }
