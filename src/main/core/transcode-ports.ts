@@ -6,6 +6,7 @@
  * conformance suite (storage/conformance/transcode-store-conformance.ts).
  */
 import type { TranscodeCheck, TranscodeOutcome } from '../../shared/contracts/transcode';
+import type { JobStatus } from '../../shared/domain/statuses';
 import type { VideoMetadata, VideoRecord } from './library-ports';
 import type { AttemptFence } from './ports';
 
@@ -146,6 +147,15 @@ export interface RestoreCommit {
   readonly fingerprint: VideoFingerprint;
 }
 
+/** A transcode job that has not ended (waiting, running, suspended or paused), as the twin check reads it. */
+export interface OpenTranscode {
+  readonly id: string;
+  /** Creation order across the fleet: of two twins, the one with the lower seq goes on. */
+  readonly seq: number;
+  readonly status: JobStatus;
+  readonly params: Readonly<Record<string, unknown>>;
+}
+
 export interface TranscodeStore {
   appendLedger(entry: LedgerEntry): Promise<void>;
   /** The latest ledger row of a job (its result). */
@@ -188,4 +198,10 @@ export interface TranscodeStore {
   /** Forgets an entry whose file was deleted (expired). */
   dropQuarantine(id: string): Promise<void>;
   historyOf(videoId: string): Promise<VideoHistoryEntry[]>;
+
+  /**
+   * The transcode jobs that have not ended whose params name this video id, oldest first (by seq):
+   * what keeps two jobs from applying the same settings to one file at once.
+   */
+  openTranscodesOf(videoId: string): Promise<OpenTranscode[]>;
 }

@@ -5,7 +5,9 @@
  */
 import type { TranscodeCheck, TranscodeOutcome } from '../../shared/contracts/transcode';
 import type { VideoMetadata } from '../core/library-ports';
-import type { LedgerEntry, QuarantineEntry, SwapJournal, VideoHistoryEntry } from '../core/transcode-ports';
+import { FINAL_STATUSES, JOB_STATUSES, type JobStatus } from '../../shared/domain/statuses';
+import type { LedgerEntry, OpenTranscode, QuarantineEntry, SwapJournal, VideoHistoryEntry } from '../core/transcode-ports';
+import { statusIn } from './status-sql';
 
 type Num = number | string;
 const num = (v: Num): number => Number(v);
@@ -118,4 +120,25 @@ export function savingsKeySql(groupBy: 'day' | 'codec' | 'folder' | 'node', styl
     case 'node':
       return 'node_id';
   }
+}
+
+export interface OpenTranscodeRow {
+  id: string; seq: Num; status: string; params: string;
+}
+
+/**
+ * The transcode jobs not ended whose params text contains the video id (the caller's one parameter),
+ * oldest first; the caller keeps those whose `videoId` is that id. The status list (not `NOT final`)
+ * lets the planner read the status index, past the completed jobs that are most of the table.
+ */
+export function openTranscodesSql(style: 'sqlite' | 'pg'): string {
+  const notEnded = statusIn(JOB_STATUSES.filter((s) => !FINAL_STATUSES.includes(s)));
+  const names = style === 'sqlite' ? 'instr(params, ?) > 0' : 'position($1 in params) > 0';
+  return `SELECT id, seq, status, params FROM jobs WHERE type = 'transcode' AND ${notEnded} AND ${names} ORDER BY seq`;
+}
+
+export function rowsToOpenTranscodes(rows: readonly OpenTranscodeRow[], videoId: string): OpenTranscode[] {
+  return rows
+    .map((r) => ({ id: r.id, seq: num(r.seq), status: r.status as JobStatus, params: JSON.parse(r.params) as Record<string, unknown> }))
+    .filter((t) => t.params.videoId === videoId);
 }

@@ -11,8 +11,8 @@
 import { rm } from 'node:fs/promises';
 import { AppError } from '../../../shared/contracts/errors';
 import { TRANSCODE_OUTCOMES, type JobResult, type Savings, type VideoTranscodes } from '../../../shared/contracts/transcode';
-import type { NewJob } from '../../core/ports';
-import type { SavingsGroupBy, SavingsRow, TranscodeStore } from '../../core/transcode-ports';
+import type { JobRecord, NewJob } from '../../core/ports';
+import type { OpenTranscode, SavingsGroupBy, SavingsRow, TranscodeStore } from '../../core/transcode-ports';
 import type { VideoStore } from '../../core/library-ports';
 import type { LibraryPaths } from '../../library/library-paths';
 import { cachedFingerprint, type ContentFingerprint } from '../../library/content-fingerprint';
@@ -151,6 +151,20 @@ export class TranscodeService implements TranscodeOperations {
       `These transcode settings were already applied to (or tried on) this content by job ${mark.jobId} (${mark.outcome}); pass "force": true to run them again.`,
       { videoId: video.id, jobId: mark.jobId, outcome: mark.outcome, at: ISO(mark.at) },
     );
+  }
+
+  /**
+   * A transcode job created before `job` and not ended that applies the same settings to the same
+   * video: `job` then ends skipped rather than encode the file a second time at once (a double click,
+   * a watch event and a pipeline on one file, two nodes). Only older ones count, so of two twins
+   * started together exactly one goes on. The create-time check cannot see these (no mark until
+   * one ends), and a scan of the open transcodes per create would cost a bulk create its speed.
+   */
+  async olderTwin(job: Pick<JobRecord, 'id' | 'seq' | 'type' | 'params'>, key: string): Promise<OpenTranscode | undefined> {
+    const videoId = job.params.videoId;
+    if (typeof videoId !== 'string') return undefined;
+    const open = await this.deps.store.openTranscodesOf(videoId);
+    return open.find((t) => t.id !== job.id && t.seq < job.seq && settingsKey(job.type, t.params) === key);
   }
 
   async savings(groupBy: SavingsGroupBy): Promise<Savings> {

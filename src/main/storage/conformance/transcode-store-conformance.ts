@@ -186,5 +186,28 @@ export function describeTranscodeStoreConformance(adapterName: string, factory: 
       await store.dropQuarantine(old.id);
       expect(await store.expiredQuarantine(11, 10)).toEqual([]);
     });
+
+    it('lists the transcode jobs of a video that have not ended, oldest first, whatever else names its id', async () => {
+      const videoId = randomUUID();
+      const other = randomUUID();
+      const transcode = (params: Record<string, unknown>) => newJob({ type: 'transcode', resourceCategory: 'gpu_encode', params });
+      const [first, second, paused, ended, ofOther, mentionsOnly, notTranscode] = await stores.jobs.insertJobs([
+        transcode({ videoId, codec: 'hevc', mode: 'replace' }),
+        transcode({ videoId, codec: 'av1', mode: 'copy' }),
+        transcode({ videoId, codec: 'hevc', mode: 'replace', preset: 'slow' }),
+        transcode({ videoId, codec: 'hevc', mode: 'replace' }),
+        transcode({ videoId: other, codec: 'hevc', mode: 'replace' }),
+        transcode({ videoId: other, codec: 'hevc', mode: 'copy', outputPath: `videos/${videoId}.mkv` }),
+        newJob({ type: 'validate', params: { videoId } }),
+      ]);
+      await stores.jobs.transitionJob({ jobId: paused!.id, action: 'pause', at: 2_000 });
+      await stores.jobs.cancelJob({ jobId: ended!.id, at: 2_000, logLine: 'cancelled', requestedLogLine: 'Cancel requested' });
+      expect(notTranscode && mentionsOnly && ofOther).toBeTruthy();
+      const open = await store.openTranscodesOf(videoId);
+      expect(open.map((t) => [t.id, t.status])).toEqual([[first!.id, 'pending'], [second!.id, 'pending'], [paused!.id, 'paused']]);
+      expect(open[0]!.params).toEqual({ videoId, codec: 'hevc', mode: 'replace' });
+      expect(open[0]!.seq).toBeLessThan(open[1]!.seq);
+      expect(await store.openTranscodesOf(randomUUID())).toEqual([]);
+    });
   });
 }

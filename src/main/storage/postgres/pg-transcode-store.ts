@@ -17,6 +17,7 @@ import type {
   SavingsRow,
   SwapJournal,
   SwappedVideo,
+  OpenTranscode,
   TranscodeStore,
   VideoFingerprint,
   VideoHistoryEntry,
@@ -42,6 +43,9 @@ import {
   type HistoryRow,
   type JournalRow,
   type LedgerRow,
+  type OpenTranscodeRow,
+  openTranscodesSql,
+  rowsToOpenTranscodes,
   type QuarantineRow,
 } from '../transcode-rows';
 import { inTransaction, type Pool, type Queryable } from './pg-db';
@@ -169,6 +173,10 @@ export class PostgresTranscodeStore implements TranscodeStore {
   async historyOf(videoId: string): Promise<VideoHistoryEntry[]> {
     const { rows } = await this.pool.query<HistoryRow>('SELECT * FROM video_history WHERE video_id = $1 ORDER BY id DESC', [videoId]);
     return rows.map(rowToHistory);
+  }
+
+  async openTranscodesOf(videoId: string): Promise<OpenTranscode[]> {
+    return rowsToOpenTranscodes((await this.pool.query<OpenTranscodeRow>(openTranscodesSql('pg'), [videoId])).rows, videoId);
   }
 }
 

@@ -18,6 +18,7 @@ import type {
   SavingsRow,
   SwapJournal,
   SwappedVideo,
+  OpenTranscode,
   TranscodeStore,
   VideoFingerprint,
   VideoHistoryEntry,
@@ -43,6 +44,9 @@ import {
   type HistoryRow,
   type JournalRow,
   type LedgerRow,
+  type OpenTranscodeRow,
+  openTranscodesSql,
+  rowsToOpenTranscodes,
   type QuarantineRow,
 } from '../transcode-rows';
 import { SQLITE_FENCE } from './sqlite-partials';
@@ -80,6 +84,7 @@ export class SqliteTranscodeStore implements TranscodeStore {
       expired: db.prepare<[number, number], QuarantineRow>('SELECT * FROM quarantine WHERE restored_at IS NULL AND expires_at <= ? ORDER BY expires_at LIMIT ?'),
       drop: db.prepare('DELETE FROM quarantine WHERE id = ?'),
       historyOf: db.prepare<[string], HistoryRow>('SELECT * FROM video_history WHERE video_id = ? ORDER BY id DESC'),
+      openTranscodes: db.prepare<[string], OpenTranscodeRow>(openTranscodesSql('sqlite')),
     };
   }
 
@@ -190,5 +195,9 @@ export class SqliteTranscodeStore implements TranscodeStore {
     const row = this.stmt.video.get(...swappedVideoParams(v, (b) => (b ? 1 : 0)), v.videoId) as VideoRow | undefined;
     if (!row) throw new Error(`No video with id ${v.videoId} to swap`);
     return rowToVideo(row);
+  }
+
+  async openTranscodesOf(videoId: string): Promise<OpenTranscode[]> {
+    return rowsToOpenTranscodes(this.stmt.openTranscodes.all(videoId), videoId);
   }
 }
