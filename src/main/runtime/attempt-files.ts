@@ -2,7 +2,8 @@
  * JobContext.files of a running attempt, backed by the job store: the attempt's fencing token
  * (job id and attempt number) and the records of the partial files it writes, under this node's id.
  */
-import type { AttemptFence, Clock, JobRecord, JobStore } from '../core/ports';
+import type { AttemptFence, JobRecord, JobStore } from '../core/ports';
+import type { Clock } from '../core/clock';
 import type { AttemptFiles } from '../processors/processor';
 
 export class StoreAttemptFiles implements AttemptFiles {

@@ -4,7 +4,8 @@
  */
 import { gpuPinOf } from '../processors/media/gpu-pinning';
 import { decideAfterFailure, type RetryPolicyConfig } from '../core/retry-policy';
-import type { AttemptOutcome, Clock, JobRecord } from '../core/ports';
+import type { AttemptOutcome, JobRecord } from '../core/ports';
+import type { Clock } from '../core/clock';
 import type { GpuMoveResult } from '../core/gpu-placement';
 import { JobError, type AttemptFiles, type JobContext, type Processor, type TrackedProcess } from '../processors/processor';
 import { ConsoleBuffer } from '../processors/media/console-buffer';

@@ -15,7 +15,8 @@
  * Cutoffs are read from the injected clock and the schedule and pauses run on the injected timers;
  * tests call runOnce() (the timer's body) or drive the manual clock instead of waiting.
  */
-import type { Clock, JobStore, Timers } from '../core/ports';
+import type { JobStore } from '../core/ports';
+import type { Clock, Timers } from '../core/clock';
 import { laterCutoff, retentionCutoffs, type RetentionDays } from '../core/retention';
 import { ChainedLoop } from './services/chained-loop';
 import type { RuntimeService } from './services/service';

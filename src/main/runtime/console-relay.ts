@@ -2,7 +2,7 @@
  * Forwards the live console of running attempts as events, batched: ffmpeg redraws its status
  * line many times a second, and one event per chunk would flood the UI and the SSE stream.
  */
-import type { TimerHandle, Timers } from '../core/ports';
+import type { TimerHandle, Timers } from '../core/clock';
 import { systemTimers } from './services/timers';
 
 export class ConsoleRelay {

@@ -17,7 +17,7 @@ import { OPERATIONS, type OperationOutput } from '../../shared/contracts/operati
 import { AppError } from '../../shared/contracts/errors';
 import { forbidden, roleAllows, type Caller } from '../../shared/contracts/access';
 import { JOB_TYPE_CATALOG } from '../../shared/domain/job-types';
-import { systemClock } from '../core/ports';
+import { systemClock } from '../core/clock';
 import { decideAfterCrash } from '../core/retry-policy';
 import { APP_VERSION } from '../version';
 import { CapacityState, noGpu } from './capacity-state';

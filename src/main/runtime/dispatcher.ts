@@ -5,7 +5,8 @@
  * Ticks never overlap, so reports reach the store in order.
  */
 import { candidateLookahead, fittingRead, schedule } from '../core/scheduler';
-import type { AttemptOutcome, Clock, JobRecord, JobStore, ReportBatch } from '../core/ports';
+import type { AttemptOutcome, JobRecord, JobStore, ReportBatch } from '../core/ports';
+import type { Clock } from '../core/clock';
 import { maxUsage, type NodeCapacity, type NodeUsage } from '../core/capacity';
 import { addToGpu, type GpuUse } from '../core/gpu-placement';
 import { RESOURCE_CATEGORIES, type ResourceCategory } from '../../shared/domain/statuses';

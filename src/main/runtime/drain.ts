@@ -14,7 +14,8 @@
  * The queue's resume (without a category) ends the drain.
  */
 import type { DrainState } from '../../shared/contracts/queue-control';
-import type { Clock, JobRecord } from '../core/ports';
+import type { JobRecord } from '../core/ports';
+import type { Clock } from '../core/clock';
 import type { SettingsStore } from '../core/watch-ports';
 
 export const DRAIN_KEY = 'queue.drain';

@@ -7,7 +7,7 @@
  * in the store stays complete; a viewer re-reads it when opened).
  */
 import type { FleetEventBatch, FleetEventChannel } from '../core/fleet-ports';
-import type { TimerHandle, Timers } from '../core/ports';
+import type { TimerHandle, Timers } from '../core/clock';
 import type { RuntimeService } from './services/service';
 import { systemTimers } from './services/timers';
 

@@ -10,7 +10,8 @@
  * dispatcher (so they stop before it, as its attempts wind down).
  */
 import type { FleetRegistry, LiveAttempt, NodeHeartbeat, NodeRegistration, WakeSource } from '../core/fleet-ports';
-import type { Clock, JobRecord, Timers } from '../core/ports';
+import type { JobRecord } from '../core/ports';
+import type { Clock, Timers } from '../core/clock';
 import type { FailureDecision } from '../core/retry-policy';
 import type { Dispatcher } from './dispatcher';
 import { FleetHealth } from './services/fleet-health';

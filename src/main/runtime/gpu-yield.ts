@@ -11,7 +11,7 @@
 import type { GpuYieldSettings } from '../../shared/contracts/queue-control';
 import type { ResourceCategory } from '../../shared/domain/statuses';
 import { gpuHoldReason } from '../core/gpu-yield';
-import type { TimerHandle, Timers } from '../core/ports';
+import type { TimerHandle, Timers } from '../core/clock';
 import type { GpuActivitySource } from '../system/gpu-activity';
 import type { AutoSuspender } from './auto-suspend';
 import type { RuntimeService } from './services/service';

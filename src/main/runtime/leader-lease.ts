@@ -10,7 +10,7 @@
  * - stop() gives the lease up at once, so another node takes over at its next claim.
  * - Without a store (the embedded default, one process per data folder) this node is always the leader.
  */
-import type { Clock, TimerHandle, Timers } from '../core/ports';
+import type { Clock, TimerHandle, Timers } from '../core/clock';
 import type { LeaderLeaseStore } from '../core/watch-ports';
 
 export interface LeaderLeaseOptions {

@@ -19,7 +19,7 @@ import { basename } from 'node:path';
 import type { WatchSettings } from '../../shared/contracts/watch';
 import type { VideoDirectory } from '../../shared/domain/library';
 import type { VideoRecord, VideoStore } from '../core/library-ports';
-import type { Clock, TimerHandle, Timers } from '../core/ports';
+import type { Clock, TimerHandle, Timers } from '../core/clock';
 import type { VideoFileIndex } from '../core/watch-ports';
 import type { LibraryPaths } from '../library/library-paths';
 import { FolderEvents } from '../library/watch/folder-events';

@@ -12,7 +12,7 @@ import { hostname } from 'node:os';
 import { AppError } from '../../shared/contracts/errors';
 import { watchSettingsSchema, type WatchSettings, type WatchSettingsInput, type WatchState } from '../../shared/contracts/watch';
 import type { VideoStore } from '../core/library-ports';
-import type { Clock, TimerHandle, Timers } from '../core/ports';
+import type { Clock, TimerHandle, Timers } from '../core/clock';
 import { systemTimers } from './services/timers';
 import type { RuntimeService } from './services/service';
 import type { LeaderLeaseStore, SettingsStore, VideoFileIndex } from '../core/watch-ports';

@@ -8,7 +8,8 @@
 import type { MediaEvent } from '../../shared/contracts/events';
 import type { Job, Stats } from '../../shared/contracts/job';
 import type { FleetEventChannel, FleetRegistry } from '../core/fleet-ports';
-import type { JobRecord, Timers } from '../core/ports';
+import type { JobRecord } from '../core/ports';
+import type { Timers } from '../core/clock';
 import { ConsoleRelay } from './console-relay';
 import type { ParentViewRefresher } from './parent-view-refresher';
 import { EventBus, type RuntimeEventListener } from './events';

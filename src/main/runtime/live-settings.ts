@@ -15,7 +15,7 @@ import {
   type SettingField,
   type SettingsState,
 } from '../../shared/contracts/settings';
-import type { Clock } from '../core/ports';
+import type { Clock } from '../core/clock';
 import type { SettingsStore } from '../core/watch-ports';
 import type { Env, RuntimeConfig } from './config';
 

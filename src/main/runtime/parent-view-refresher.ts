@@ -14,7 +14,7 @@
  * A service: stop() drops what waits and waits for a read in progress.
  */
 import type { Job } from '../../shared/contracts/job';
-import type { TimerHandle, Timers } from '../core/ports';
+import type { TimerHandle, Timers } from '../core/clock';
 import type { RuntimeService } from './services/service';
 
 const DELAY_MS = 100;

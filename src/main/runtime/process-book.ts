@@ -12,7 +12,8 @@
  * rows still left (tools still alive after the attempts' grace) and kills those tools, checked by
  * start time as after a crash: a clean stop leaves no rows and no tools.
  */
-import type { Clock, JobStore, RecordedProcess } from '../core/ports';
+import type { JobStore, RecordedProcess } from '../core/ports';
+import type { Clock } from '../core/clock';
 import { readStartTicks } from '../processors/media/orphan-cleanup';
 import type { TrackedProcess } from '../processors/processor';
 import type { RuntimeService } from './services/service';

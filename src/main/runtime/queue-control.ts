@@ -11,7 +11,8 @@
 import type { Caller } from '../../shared/contracts/access';
 import type { ResourceCategory } from '../../shared/domain/statuses';
 import type { NodeCapacity } from '../core/capacity';
-import type { Clock, JobRecord, JobStore, Timers } from '../core/ports';
+import type { JobRecord, JobStore } from '../core/ports';
+import type { Clock, Timers } from '../core/clock';
 import type { SettingsStore } from '../core/watch-ports';
 import type { GpuActivitySource } from '../system/gpu-activity';
 import { AutoSuspender } from './auto-suspend';

@@ -20,7 +20,7 @@
 import { AppError } from '../../shared/contracts/errors';
 import { scheduleSettingsSchema, type ScheduleSettings, type ScheduleSettingsInput } from '../../shared/contracts/queue-control';
 import { RESOURCE_CATEGORIES, type ResourceCategory } from '../../shared/domain/statuses';
-import type { Clock, TimerHandle, Timers } from '../core/ports';
+import type { Clock, TimerHandle, Timers } from '../core/clock';
 import { boundariesAfter, categoryWindowState, outsideWindowReason, type CategoryWindowState } from '../core/time-windows';
 import type { SettingsStore } from '../core/watch-ports';
 import type { AutoSuspender } from './auto-suspend';

@@ -6,7 +6,8 @@
  * embedded). A one-shot service: placed after the node's registration (in a fleet, a second live
  * process with the same node id is refused before it rescues anything) and before the dispatcher.
  */
-import type { Clock, JobRecord, JobStore, RecordedProcess } from '../core/ports';
+import type { JobRecord, JobStore, RecordedProcess } from '../core/ports';
+import type { Clock } from '../core/clock';
 import { decideAfterCrash } from '../core/retry-policy';
 import { removeAbandonedPartials } from './partial-recovery';
 import { defineService, type RuntimeService } from './services/service';

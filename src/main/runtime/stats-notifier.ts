@@ -3,7 +3,7 @@
  * jobs costs one stats read and one event rather than fifty. A service: stop() drops a pending
  * emission and waits for one in progress (it reads the store, which closes after the runtime).
  */
-import type { TimerHandle, Timers } from '../core/ports';
+import type { TimerHandle, Timers } from '../core/clock';
 import type { RuntimeService } from './services/service';
 import { systemTimers } from './services/timers';
 

@@ -5,7 +5,7 @@
  * clock, from the same injected clock).
  */
 import { findHungJobs } from '../core/hang-detection';
-import type { Clock, Timers } from '../core/ports';
+import type { Clock, Timers } from '../core/clock';
 import type { Attempt, StopReason } from './attempt';
 import { ChainedLoop } from './services/chained-loop';
 import type { RuntimeService } from './services/service';

@@ -21,7 +21,7 @@ import type { Notification, NotificationRule, NotificationSettingsView } from '.
 import type { z } from 'zod';
 import type { OPERATIONS, OperationOutput } from '../../../shared/contracts/operations';
 import { buildNotification, NotificationThrottle, nodesGoneOffline, rulesFor, type NotificationTrigger } from '../../core/notification-rules';
-import type { Clock, Timers } from '../../core/ports';
+import type { Clock, Timers } from '../../core/clock';
 import type { LeaderLeaseStore, SettingsStore } from '../../core/watch-ports';
 import { LeaderLease } from '../leader-lease';
 import { ChainedLoop } from '../services/chained-loop';

@@ -8,7 +8,7 @@
  */
 import { createHmac } from 'node:crypto';
 import type { Delivery, Notification, StoredWebhook } from '../../../shared/contracts/notifications';
-import type { Clock, TimerHandle, Timers } from '../../core/ports';
+import type { Clock, TimerHandle, Timers } from '../../core/clock';
 import { webhookBackoffMs, webhookBody } from '../../core/notification-rules';
 
 export interface HttpAnswer {

@@ -4,7 +4,8 @@
  * runtime was built without a pipeline store.
  */
 import type { MediaEvent } from '../../../shared/contracts/events';
-import type { Clock, JobRecord, Timers } from '../../core/ports';
+import type { JobRecord } from '../../core/ports';
+import type { Clock, Timers } from '../../core/clock';
 import type { JobTypeCatalog } from '../create-job';
 import type { LibraryWatcher } from '../library-watcher';
 import type { RuntimeDeps } from '../runtime-api';

@@ -10,7 +10,8 @@ import type { OperationName, OperationOutput, OPERATIONS } from '../../../shared
 import { pipelineDocumentSchema } from '../../../shared/domain/pipeline';
 import { findPipelineTemplate, PIPELINE_TEMPLATES } from '../../../shared/domain/pipeline-templates';
 import type { PipelineRecord, PipelineStore } from '../../core/pipeline-ports';
-import type { Clock, JobStore } from '../../core/ports';
+import type { JobStore } from '../../core/ports';
+import type { Clock } from '../../core/clock';
 import type { VideoStore } from '../../core/library-ports';
 import type { z } from 'zod';
 import { parseInput } from '../validation';

@@ -10,7 +10,7 @@
  */
 import { Cron } from 'croner';
 import type { PipelineRecord } from '../../core/pipeline-ports';
-import type { Clock, Timers } from '../../core/ports';
+import type { Clock, Timers } from '../../core/clock';
 import { ChainedLoop } from '../services/chained-loop';
 import type { RuntimeService } from '../services/service';
 

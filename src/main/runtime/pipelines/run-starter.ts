@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { newPipelineRunId } from '../../../shared/domain/job-ids';
 import type { PipelineRecord, PipelineStore, RunTrigger } from '../../core/pipeline-ports';
 import { repeatBefore } from '../../core/pipelines/screening';
-import type { Clock } from '../../core/ports';
+import type { Clock } from '../../core/clock';
 import { fingerprintFile } from './fingerprint';
 import { screenLibrary, type ScreeningDeps } from './library-screening';
 

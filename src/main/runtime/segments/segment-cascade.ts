@@ -21,7 +21,8 @@
 import type { Job } from '../../../shared/contracts/job';
 import { isSegmentChild } from '../../../shared/domain/job-types';
 import { isLiveStatus, WAITING_STATUSES } from '../../../shared/domain/statuses';
-import type { Clock, JobRecord, JobStore } from '../../core/ports';
+import type { JobRecord, JobStore } from '../../core/ports';
+import type { Clock } from '../../core/clock';
 import { removeWorkDir } from '../../processors/segments/segment-files';
 import type { SegmentStore } from '../../core/segment-ports';
 import type { Dispatcher } from '../dispatcher';

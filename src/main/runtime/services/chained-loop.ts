@@ -3,7 +3,7 @@
  * before has ended, so a slow database never piles up overlapping runs (a heartbeat, a sweep, a
  * poll). stop() clears the next run and waits for one in progress.
  */
-import type { TimerHandle, Timers } from '../../core/ports';
+import type { TimerHandle, Timers } from '../../core/clock';
 
 export interface ChainedLoopOptions {
   readonly timers: Timers;

@@ -6,7 +6,7 @@
  * - when the last heartbeat reached the database (a node silent for a whole lease fences itself);
  * - whether another process took this node id over (every fleet service then ends its work).
  */
-import type { Clock } from '../../core/ports';
+import type { Clock } from '../../core/clock';
 
 export class FleetHealth {
   private lastBeatOkAt: number;

@@ -11,7 +11,7 @@
  * are expected and long encodes should ride them out.
  */
 import type { FleetRegistry, LiveAttempt, NodeHeartbeat, NodeRegistration } from '../../core/fleet-ports';
-import type { Timers } from '../../core/ports';
+import type { Timers } from '../../core/clock';
 import { ChainedLoop } from './chained-loop';
 import type { FleetHealth } from './fleet-health';
 import type { OutageLog } from './outage-log';

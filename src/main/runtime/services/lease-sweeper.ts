@@ -6,7 +6,8 @@
  * decided by the store in the database's clock; only the "healthy for a lease" wait is this node's.
  */
 import type { FleetRegistry } from '../../core/fleet-ports';
-import type { Clock, JobRecord, Timers } from '../../core/ports';
+import type { JobRecord } from '../../core/ports';
+import type { Clock, Timers } from '../../core/clock';
 import type { FailureDecision } from '../../core/retry-policy';
 import { ChainedLoop } from './chained-loop';
 import type { FleetHealth } from './fleet-health';

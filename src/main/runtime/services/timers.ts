@@ -2,7 +2,7 @@
  * The real Timers (core/ports.ts): Node's, unref'd so a pending service timer never keeps a process
  * alive on its own. Services take Timers injected; tests pass the manual clock instead.
  */
-import type { Timers } from '../../core/ports';
+import type { Timers } from '../../core/clock';
 
 export const systemTimers: Timers = {
   setTimeout(fn, ms) {

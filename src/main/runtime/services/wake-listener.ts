@@ -6,7 +6,7 @@
  * restarting, a retry falling due that another node scheduled.
  */
 import type { WakeReason, WakeSource } from '../../core/fleet-ports';
-import type { Timers } from '../../core/ports';
+import type { Timers } from '../../core/clock';
 import { ChainedLoop } from './chained-loop';
 import type { FleetHealth } from './fleet-health';
 import type { OutageLog } from './outage-log';

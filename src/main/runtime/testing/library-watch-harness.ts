@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { WatchSettings } from '../../../shared/contracts/watch';
-import { systemClock } from '../../core/ports';
+import { systemClock } from '../../core/clock';
 import { LibraryPaths } from '../../library/library-paths';
 import type { MountEntry } from '../../library/watch/mount-types';
 import { probeVideo } from '../../processors/library/probe-video';

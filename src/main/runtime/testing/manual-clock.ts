@@ -9,7 +9,7 @@
  * armed a new timer, or once the event loop has turned a few times without it settling (it waits on
  * a gate the test holds). A callback that throws or rejects fails the advance.
  */
-import type { Clock, TimerHandle, Timers } from '../../core/ports';
+import type { Clock, TimerHandle, Timers } from '../../core/clock';
 
 interface Pending {
   readonly at: number;

@@ -14,7 +14,7 @@ import { openSqliteStores } from '../../storage/sqlite/open-sqlite-stores';
 import type { SqliteJobStore } from '../../storage/sqlite/sqlite-job-store';
 import type { SqliteVideoStore } from '../../storage/sqlite/sqlite-video-store';
 import { loadConfig, type RuntimeConfig } from '../config';
-import type { Clock, Timers } from '../../core/ports';
+import type { Clock, Timers } from '../../core/clock';
 import type { GpuActivitySource } from '../../system/gpu-activity';
 import type { GpuInventory } from '../../system/nvidia-gpus';
 import type { GpuReadingSource, GpuWorkProfile } from '../capacity-state';

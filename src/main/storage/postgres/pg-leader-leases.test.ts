@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../../core/ports';
+import { systemClock } from '../../core/clock';
 import type { LeaderLeaseStore } from '../../core/watch-ports';
 import { LibraryPaths } from '../../library/library-paths';
 import { LeaderLease } from '../../runtime/leader-lease';

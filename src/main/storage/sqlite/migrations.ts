@@ -3,6 +3,8 @@
  * Never edit a released migration: add a new one.
  */
 import type Database from 'better-sqlite3';
+import { PIPELINE_TABLES } from './schema-pipelines';
+import { TRANSCODE_TABLES } from './schema-transcode';
 
 const MIGRATIONS: readonly string[] = [
   /* 1: jobs, bounded logs, bucketed counts kept by triggers, queue flags */ `
@@ -208,166 +210,10 @@ const MIGRATIONS: readonly string[] = [
   `UPDATE jobs SET status = 'suspended', suspended = 0 WHERE status = 'paused' AND suspended = 1;
   CREATE INDEX jobs_waiting_vram ON jobs(resource_category, vram_required, priority, seq)
     WHERE status IN ('pending', 'queued') AND resource_category IN ('gpu_encode', 'gpu_ai');`,
-  // library transcoding (issue #17): the savings ledger (every transcode and re-encode; totals are
-  // computed from it, never stored), content fingerprints and the settings applied to or tried on
-  // each content (the loop breaker), the swap journal of replaces and restores in progress (one per
-  // video), quarantined originals and each video's replace/restore history
-  `CREATE TABLE media_ledger (
-    id         INTEGER PRIMARY KEY,
-    at         INTEGER NOT NULL,
-    job_id     TEXT,
-    job_type   TEXT    NOT NULL,
-    video_id   TEXT,
-    folder     TEXT    NOT NULL,
-    node_id    TEXT    NOT NULL,
-    gpu        TEXT,
-    encoder    TEXT,
-    mode       TEXT,
-    codec_in   TEXT,
-    codec_out  TEXT,
-    bytes_in   INTEGER NOT NULL,
-    bytes_out  INTEGER,
-    wall_ms    INTEGER NOT NULL,
-    outcome    TEXT    NOT NULL,
-    reason     TEXT,
-    checks     TEXT    NOT NULL
-  );
-  CREATE INDEX media_ledger_job ON media_ledger(job_id, id);
-  CREATE TABLE video_fingerprints (
-    video_id    TEXT    PRIMARY KEY,
-    size_bytes  INTEGER NOT NULL,
-    mtime_ms    INTEGER NOT NULL,
-    fingerprint TEXT    NOT NULL
-  ) WITHOUT ROWID;
-  CREATE TABLE content_marks (
-    fingerprint  TEXT    NOT NULL,
-    settings_key TEXT    NOT NULL,
-    job_id       TEXT    NOT NULL,
-    outcome      TEXT    NOT NULL,
-    at           INTEGER NOT NULL,
-    PRIMARY KEY (fingerprint, settings_key)
-  ) WITHOUT ROWID;
-  CREATE TABLE swap_journal (
-    video_id          TEXT    PRIMARY KEY,
-    kind              TEXT    NOT NULL,
-    job_id            TEXT,
-    attempt           INTEGER,
-    node_id           TEXT    NOT NULL,
-    original_path     TEXT    NOT NULL,
-    final_path        TEXT    NOT NULL,
-    quarantine_path   TEXT    NOT NULL,
-    incoming_path     TEXT    NOT NULL,
-    original_identity TEXT    NOT NULL,
-    incoming_identity TEXT    NOT NULL,
-    payload           TEXT    NOT NULL,
-    created_at        INTEGER NOT NULL
-  ) WITHOUT ROWID;
-  CREATE TABLE quarantine (
-    id              TEXT    PRIMARY KEY,
-    video_id        TEXT    NOT NULL,
-    job_id          TEXT,
-    original_path   TEXT    NOT NULL,
-    quarantine_path TEXT    NOT NULL,
-    replaced_path   TEXT    NOT NULL,
-    size_bytes      INTEGER NOT NULL,
-    video_codec     TEXT,
-    metadata        TEXT,
-    identity        TEXT    NOT NULL,
-    quarantined_at  INTEGER NOT NULL,
-    expires_at      INTEGER NOT NULL,
-    restored_at     INTEGER
-  ) WITHOUT ROWID;
-  CREATE INDEX quarantine_video   ON quarantine(video_id, quarantined_at);
-  CREATE INDEX quarantine_expires ON quarantine(expires_at);
-  CREATE TABLE video_history (
-    id                  INTEGER PRIMARY KEY,
-    video_id            TEXT    NOT NULL,
-    action              TEXT    NOT NULL,
-    job_id              TEXT,
-    at                  INTEGER NOT NULL,
-    previous_path       TEXT    NOT NULL,
-    previous_codec      TEXT,
-    previous_size_bytes INTEGER,
-    new_path            TEXT    NOT NULL,
-    new_codec           TEXT,
-    new_size_bytes      INTEGER
-  );
-  CREATE INDEX video_history_video ON video_history(video_id, id);`,
-  // pipelines (issue #16): each job may belong to a pipeline run and name the job of the step it
-  // came after; pipelines with every version of their document; runs with a state per step (the
-  // job id chosen before the job is inserted, so a crash in between re-inserts the same job); the
-  // loop breaker's content fingerprints per (pipeline, steps version); claimed schedule slots (one
-  // run per scheduled time, whichever node's cron fires); and the lookup of a job's output video
-  `ALTER TABLE jobs ADD COLUMN pipeline_run_id TEXT;
-  ALTER TABLE jobs ADD COLUMN parent_job_id TEXT;
-  CREATE INDEX videos_source_job ON videos(source_job_id) WHERE source_job_id IS NOT NULL;
-  CREATE TABLE pipelines (
-    id            TEXT    PRIMARY KEY,
-    name          TEXT    NOT NULL UNIQUE COLLATE NOCASE,
-    enabled       INTEGER NOT NULL,
-    version       INTEGER NOT NULL,
-    steps_version INTEGER NOT NULL,
-    document      TEXT    NOT NULL,
-    created_at    INTEGER NOT NULL,
-    updated_at    INTEGER NOT NULL,
-    created_by    TEXT,
-    updated_by    TEXT
-  ) WITHOUT ROWID;
-  CREATE TABLE pipeline_versions (
-    pipeline_id TEXT    NOT NULL,
-    version     INTEGER NOT NULL,
-    document    TEXT    NOT NULL,
-    created_at  INTEGER NOT NULL,
-    PRIMARY KEY (pipeline_id, version)
-  ) WITHOUT ROWID;
-  CREATE TABLE pipeline_runs (
-    id               TEXT    PRIMARY KEY,
-    pipeline_id      TEXT    NOT NULL,
-    pipeline_version INTEGER NOT NULL,
-    steps_version    INTEGER NOT NULL,
-    video_id         TEXT    NOT NULL,
-    trigger          TEXT    NOT NULL,
-    trigger_detail   TEXT,
-    forced           INTEGER NOT NULL,
-    status           TEXT    NOT NULL,
-    created_at       INTEGER NOT NULL,
-    updated_at       INTEGER NOT NULL,
-    ended_at         INTEGER
-  ) WITHOUT ROWID;
-  CREATE INDEX pipeline_runs_pipeline ON pipeline_runs(pipeline_id, created_at);
-  CREATE INDEX pipeline_runs_running  ON pipeline_runs(created_at) WHERE status = 'running';
-  CREATE TABLE pipeline_run_steps (
-    run_id          TEXT    NOT NULL,
-    idx             INTEGER NOT NULL,
-    step_id         TEXT    NOT NULL,
-    state           TEXT    NOT NULL,
-    skip_kind       TEXT,
-    job_id          TEXT,
-    params          TEXT,
-    reason          TEXT,
-    output_video_id TEXT,
-    started_at      INTEGER,
-    ended_at        INTEGER,
-    PRIMARY KEY (run_id, step_id)
-  ) WITHOUT ROWID;
-  CREATE INDEX pipeline_run_steps_job ON pipeline_run_steps(job_id) WHERE job_id IS NOT NULL;
-  CREATE TABLE pipeline_fingerprints (
-    pipeline_id   TEXT    NOT NULL,
-    steps_version INTEGER NOT NULL,
-    size_bytes    INTEGER NOT NULL,
-    mtime_ms      INTEGER NOT NULL,
-    hash          TEXT    NOT NULL,
-    run_id        TEXT,
-    kind          TEXT    NOT NULL,
-    at            INTEGER NOT NULL,
-    PRIMARY KEY (pipeline_id, steps_version, size_bytes, mtime_ms, hash)
-  ) WITHOUT ROWID;
-  CREATE TABLE pipeline_schedule_slots (
-    pipeline_id  TEXT    NOT NULL,
-    scheduled_at INTEGER NOT NULL,
-    claimed_at   INTEGER NOT NULL,
-    PRIMARY KEY (pipeline_id, scheduled_at)
-  ) WITHOUT ROWID;`,
+  // library transcoding (issue #17): schema-transcode.ts
+  TRANSCODE_TABLES,
+  // pipelines (issue #16): schema-pipelines.ts
+  PIPELINE_TABLES,
   // per-GPU placement (#18): the GPU a job's attempt runs on
   `ALTER TABLE jobs ADD COLUMN gpu_index INTEGER;
   ALTER TABLE jobs ADD COLUMN gpu_uuid TEXT;`,
