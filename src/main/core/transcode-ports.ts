@@ -150,9 +150,11 @@ export interface RestoreCommit {
 /** A transcode job that has not ended (waiting, running, suspended or paused), as the twin check reads it. */
 export interface OpenTranscode {
   readonly id: string;
-  /** Creation order across the fleet: of two twins, the one with the lower seq goes on. */
+  /** Creation order across the fleet (the tie-break between twins started in the same millisecond). */
   readonly seq: number;
   readonly status: JobStatus;
+  /** When its latest attempt started (epoch ms); null when it never started or a manual retry reopened it. */
+  readonly startedAt: number | null;
   readonly params: Readonly<Record<string, unknown>>;
 }
 
@@ -200,8 +202,9 @@ export interface TranscodeStore {
   historyOf(videoId: string): Promise<VideoHistoryEntry[]>;
 
   /**
-   * The transcode jobs that have not ended whose params name this video id, oldest first (by seq):
-   * what keeps two jobs from applying the same settings to one file at once.
+   * The transcode jobs that have not ended whose `videoId` is this video, oldest first (by seq): what
+   * keeps two jobs from applying the same settings to one file at once. An index of the open
+   * transcodes by video (jobs_open_transcodes) answers it, however long the queue and the history.
    */
   openTranscodesOf(videoId: string): Promise<OpenTranscode[]>;
 }

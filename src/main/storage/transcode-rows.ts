@@ -123,22 +123,30 @@ export function savingsKeySql(groupBy: 'day' | 'codec' | 'folder' | 'node', styl
 }
 
 export interface OpenTranscodeRow {
-  id: string; seq: Num; status: string; params: string;
+  id: string; seq: Num; status: string; started_at: Num | null; params: string;
 }
 
 /**
- * The transcode jobs not ended whose params text contains the video id (the caller's one parameter),
- * oldest first; the caller keeps those whose `videoId` is that id. The status list (not `NOT final`)
- * lets the planner read the status index, past the completed jobs that are most of the table.
+ * A job's `videoId` as the index jobs_open_transcodes holds it (migration 14 in SQLite, 17 in
+ * PostgreSQL: the expressions must stay exactly these for the planner to use it). SQLite reads the
+ * JSON; PostgreSQL takes the first `"videoId":"…"` of the text, because its JSON types refuse a
+ * document with \u0000 anywhere in it (an insert would fail) — JSON text escapes every quote inside
+ * a string, so only a key can match, and the caller compares the parsed params anyway.
  */
+export const VIDEO_ID_OF_PARAMS = {
+  sqlite: "json_extract(CASE WHEN json_valid(params) THEN params END, '$.videoId')",
+  pg: `substring(params from '"videoId":"([^"]*)"')`,
+} as const;
+
+/** The transcode jobs not ended of the video (the one parameter), oldest first, through jobs_open_transcodes. */
 export function openTranscodesSql(style: 'sqlite' | 'pg'): string {
   const notEnded = statusIn(JOB_STATUSES.filter((s) => !FINAL_STATUSES.includes(s)));
-  const names = style === 'sqlite' ? 'instr(params, ?) > 0' : 'position($1 in params) > 0';
-  return `SELECT id, seq, status, params FROM jobs WHERE type = 'transcode' AND ${notEnded} AND ${names} ORDER BY seq`;
+  return `SELECT id, seq, status, started_at, params FROM jobs
+    WHERE type = 'transcode' AND ${notEnded} AND ${VIDEO_ID_OF_PARAMS[style]} = ${style === 'sqlite' ? '?' : '$1'} ORDER BY seq`;
 }
 
 export function rowsToOpenTranscodes(rows: readonly OpenTranscodeRow[], videoId: string): OpenTranscode[] {
   return rows
-    .map((r) => ({ id: r.id, seq: num(r.seq), status: r.status as JobStatus, params: JSON.parse(r.params) as Record<string, unknown> }))
+    .map((r) => ({ id: r.id, seq: num(r.seq), status: r.status as JobStatus, startedAt: numOrNull(r.started_at), params: JSON.parse(r.params) as Record<string, unknown> }))
     .filter((t) => t.params.videoId === videoId);
 }

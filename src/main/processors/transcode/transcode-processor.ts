@@ -3,9 +3,9 @@
  * (`replace`, only with proof). In order:
  *   1. swaps left half done by dead attempts are recovered (this video's original may be in quarantine);
  *   2. skip rules, fast: already the target codec (from the library row), these settings already
- *      applied to or tried on this content (fingerprint + mark, unless `force`), an older job not
- *      ended applying them to this video now (unless `force`), bits per pixel below the threshold
- *      (one ffprobe) → outcome `skipped`;
+ *      applied to or tried on this content (fingerprint + mark, unless `force`), a job not ended that
+ *      started before this one applying them to this video (transcode-twins.ts, unless `force`), bits
+ *      per pixel below the threshold (one ffprobe) → outcome `skipped`;
  *   3. the streams to keep (a container that cannot hold them → `kept_original`) and the encoders to
  *      try (a codec without a software encoder in this ffmpeg fails at once);
  *   4. the encode into the attempt's partial, beside the original (same file system: the swap is a
@@ -100,10 +100,10 @@ export function transcodeProcessor(deps: TranscodeDeps): Processor {
           await probe.stop();
           return out.skipped(`already processed with these settings (job ${mark.jobId}: ${mark.outcome}); force: true runs it again`, { mark: false });
         }
-        const twin = await service.olderTwin(ctx.job, out.settingsKey);
+        const twin = await service.twinAhead(ctx.job, out.settingsKey);
         if (twin) {
           await probe.stop();
-          return out.skipped(`job ${twin.id} (${twin.status}), created before this one, applies the same settings to this video: the file is not encoded twice at once; force: true runs it anyway`, { mark: false });
+          return out.skipped(`job ${twin.id} (${twin.status}), started before this one, applies the same settings to this video: the file is not encoded twice at once; force: true runs it anyway`, { mark: false });
         }
       }
       const streams = await probe.result;

@@ -21,6 +21,7 @@ import { recoverSwap, restoreOriginal } from './restore';
 import { QUARANTINE_DIR } from './swap';
 import { identityOf, pruneEmptyFolders } from './swap-files';
 import { settingsKey } from './transcode-settings';
+import { twinAhead } from './transcode-twins';
 
 /** What the operations of the runtime need (runtime/operations.ts). */
 export interface TranscodeOperations {
@@ -154,17 +155,15 @@ export class TranscodeService implements TranscodeOperations {
   }
 
   /**
-   * A transcode job created before `job` and not ended that applies the same settings to the same
-   * video: `job` then ends skipped rather than encode the file a second time at once (a double click,
-   * a watch event and a pipeline on one file, two nodes). Only older ones count, so of two twins
-   * started together exactly one goes on. The create-time check cannot see these (no mark until
-   * one ends), and a scan of the open transcodes per create would cost a bulk create its speed.
+   * A transcode job not ended, with the same settings on the same video, that started before `job`
+   * (transcode-twins.ts): `job` then ends skipped rather than encode the file a second time at once.
+   * The create-time check cannot see twins (no mark until one ends).
    */
-  async olderTwin(job: Pick<JobRecord, 'id' | 'seq' | 'type' | 'params'>, key: string): Promise<OpenTranscode | undefined> {
+  async twinAhead(job: Pick<JobRecord, 'id' | 'seq' | 'type' | 'params' | 'startedAt'>, key: string): Promise<OpenTranscode | undefined> {
     const videoId = job.params.videoId;
-    if (typeof videoId !== 'string') return undefined;
+    if (job.type !== 'transcode' || typeof videoId !== 'string') return undefined;
     const open = await this.deps.store.openTranscodesOf(videoId);
-    return open.find((t) => t.id !== job.id && t.seq < job.seq && settingsKey(job.type, t.params) === key);
+    return twinAhead({ id: job.id, seq: job.seq, startedAt: job.startedAt ?? Number.POSITIVE_INFINITY }, key, open, (t) => settingsKey('transcode', t.params));
   }
 
   async savings(groupBy: SavingsGroupBy): Promise<Savings> {

@@ -10,7 +10,7 @@ import type { VideoStore } from '../../core/library-ports';
 import type { AttemptFence, JobStore } from '../../core/ports';
 import { decideAfterCrash } from '../../core/retry-policy';
 import type { LedgerEntry, QuarantineEntry, ReplaceCommit, SwapJournal, TranscodeStore } from '../../core/transcode-ports';
-import { claimRequest, newJob } from './job-store-conformance';
+import { capacityOf, claimRequest, newJob } from './job-store-conformance';
 import { sampleMetadata, videoFile } from './video-store-conformance';
 
 export interface TranscodeStores {
@@ -187,26 +187,42 @@ export function describeTranscodeStoreConformance(adapterName: string, factory: 
       expect(await store.expiredQuarantine(11, 10)).toEqual([]);
     });
 
-    it('lists the transcode jobs of a video that have not ended, oldest first, whatever else names its id', async () => {
+    it('lists the transcode jobs of a video that have not ended, oldest first, with when each started; ended ones, other videos and other types left out', async () => {
       const videoId = randomUUID();
       const other = randomUUID();
-      const transcode = (params: Record<string, unknown>) => newJob({ type: 'transcode', resourceCategory: 'gpu_encode', params });
-      const [first, second, paused, ended, ofOther, mentionsOnly, notTranscode] = await stores.jobs.insertJobs([
-        transcode({ videoId, codec: 'hevc', mode: 'replace' }),
-        transcode({ videoId, codec: 'av1', mode: 'copy' }),
-        transcode({ videoId, codec: 'hevc', mode: 'replace', preset: 'slow' }),
-        transcode({ videoId, codec: 'hevc', mode: 'replace' }),
-        transcode({ videoId: other, codec: 'hevc', mode: 'replace' }),
-        transcode({ videoId: other, codec: 'hevc', mode: 'copy', outputPath: `videos/${videoId}.mkv` }),
+      const transcode = (params: Record<string, unknown> = {}) => newJob({ type: 'transcode', resourceCategory: 'gpu_encode', vramRequired: 0, params: { videoId, codec: 'hevc', mode: 'replace', ...params } });
+      const wide = capacityOf({ limits: { cpu: 8, gpu_encode: 8, gpu_ai: 8 } });
+      const started = await stores.jobs.insertJobs([transcode(), transcode(), transcode(), transcode(), transcode()]);
+      const claimed = (await stores.jobs.claimJobs(claimRequest('n1', 2_000, wide))).started;
+      expect(claimed.map((j) => j.id).sort()).toEqual(started.map((j) => j.id).sort());
+      const [running, suspended, retrying, failed, completed] = claimed.sort((a, b) => a.seq - b.seq);
+      await stores.jobs.suspendJob(suspended!.id, 2_100, 'Suspended');
+      const end = (job: typeof running, outcome: 'completed' | 'retry' | 'fail') => ({
+        jobId: job!.id, attempt: job!.attempt, at: 3_000, logLine: outcome,
+        ...(outcome === 'completed'
+          ? { kind: 'completed' as const }
+          : { kind: 'failed' as const, error: 'boom', decision: outcome === 'retry' ? { kind: 'retry' as const, retryCount: 1, retryAfter: 60_000, reason: 'retry 1 of 3' } : { kind: 'fail' as const, reason: 'cannot heal' } }),
+      });
+      await stores.jobs.recordReports({ logs: [], progress: new Map(), outcomes: [end(retrying, 'retry'), end(failed, 'fail'), end(completed, 'completed')] });
+      const [pending, paused, cancelled] = await stores.jobs.insertJobs([transcode({ codec: 'av1' }), transcode({ preset: 'slow' }), transcode()]);
+      await stores.jobs.insertJobs([
+        newJob({ type: 'transcode', resourceCategory: 'gpu_encode', vramRequired: 0, params: { videoId: other, codec: 'hevc', mode: 'replace' } }),
+        newJob({ type: 'transcode', resourceCategory: 'gpu_encode', vramRequired: 0, params: { videoId: other, codec: 'hevc', mode: 'copy', outputPath: `videos/${videoId}.mkv` } }),
         newJob({ type: 'validate', params: { videoId } }),
       ]);
-      await stores.jobs.transitionJob({ jobId: paused!.id, action: 'pause', at: 2_000 });
-      await stores.jobs.cancelJob({ jobId: ended!.id, at: 2_000, logLine: 'cancelled', requestedLogLine: 'Cancel requested' });
-      expect(notTranscode && mentionsOnly && ofOther).toBeTruthy();
+      await stores.jobs.transitionJob({ jobId: paused!.id, action: 'pause', at: 4_000 });
+      await stores.jobs.cancelJob({ jobId: cancelled!.id, at: 4_000, logLine: 'cancelled', requestedLogLine: 'Cancel requested' });
+
       const open = await store.openTranscodesOf(videoId);
-      expect(open.map((t) => [t.id, t.status])).toEqual([[first!.id, 'pending'], [second!.id, 'pending'], [paused!.id, 'paused']]);
+      expect(open.map((t) => [t.id, t.status, t.startedAt])).toEqual([
+        [running!.id, 'running', 2_000],
+        [suspended!.id, 'suspended', 2_000],
+        [retrying!.id, 'queued', 2_000],
+        [pending!.id, 'pending', null],
+        [paused!.id, 'paused', null],
+      ]);
       expect(open[0]!.params).toEqual({ videoId, codec: 'hevc', mode: 'replace' });
-      expect(open[0]!.seq).toBeLessThan(open[1]!.seq);
+      expect(open.map((t) => t.seq)).toEqual([...open.map((t) => t.seq)].sort((a, b) => a - b));
       expect(await store.openTranscodesOf(randomUUID())).toEqual([]);
     });
   });

@@ -335,6 +335,11 @@ const MIGRATIONS: readonly string[] = [
     END IF;
     RETURN NULL;
   END $$;`,
+  // the open transcode jobs of a video, by its id (transcode-rows.ts openTranscodesSql: the twin
+  // check at each transcode's start reads it instead of every transcode ever kept). The id comes
+  // from the text: a cast to json or jsonb fails for a document with \u0000 in it
+  `CREATE INDEX jobs_open_transcodes ON jobs ((substring(params from '"videoId":"([^"]*)"')), seq)
+    WHERE type = 'transcode' AND status IN ('pending', 'queued', 'running', 'suspended', 'paused');`,
 ];
 
 /** The schema version this build migrates to (the number of migrations). */

@@ -253,6 +253,10 @@ const MIGRATIONS: readonly string[] = [
       CASE WHEN new.status = 'completed' THEN coalesce(new.completed_at - new.started_at, 0) ELSE 0 END)
       ON CONFLICT (bucket, type, status) DO UPDATE SET n = n + 1, timed = timed + excluded.timed, timed_ms = timed_ms + excluded.timed_ms;
   END;`,
+  // the open transcode jobs of a video, by its id (transcode-rows.ts openTranscodesSql: the twin
+  // check at each transcode's start reads it instead of every transcode ever kept)
+  `CREATE INDEX jobs_open_transcodes ON jobs(json_extract(CASE WHEN json_valid(params) THEN params END, '$.videoId'), seq)
+    WHERE type = 'transcode' AND status IN ('pending', 'queued', 'running', 'suspended', 'paused');`,
 ];
 
 /** Jobs per bucket of job_buckets (seq >> BUCKET_SHIFT). */
