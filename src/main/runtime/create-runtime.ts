@@ -198,6 +198,7 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
     emit: (event) => events.announce(event),
     listNodes: deps.fleet ? () => self.listNodes() : null,
     userAgent: `media-job-control/${APP_VERSION}`,
+    ...(deps.deliveries ? { deliveries: deps.deliveries } : {}),
     ...deps.notifications,
   });
   const withNotifications = { ...baseHandlers, ...notifier.handlers, ...settingsHandlers(live, () => handlers, () => clock.now()) };

@@ -8,6 +8,7 @@
  * exists with looser bits; the SQLite files in it are 0600 (open-database.ts).
  */
 import type { AnalysisStore } from '../core/analysis-ports';
+import type { DeliveryStore } from '../core/notification-ports';
 import type { VideoStore } from '../core/library-ports';
 import type { PipelineStore } from '../core/pipeline-ports';
 import { discoverMediaTools, type MediaTools } from '../processors/media/tool-discovery';
@@ -84,6 +85,8 @@ interface Stores {
   readonly transcode: TranscodeStore;
   /** Segmented encodes' chunk jobs (#20). */
   readonly segments?: SegmentStore;
+  /** Webhook tries (the fleet's, in PostgreSQL). */
+  readonly deliveries: DeliveryStore;
   readonly fleet: FleetDeps | null;
   close(): Promise<void>;
 }
@@ -138,6 +141,7 @@ export async function openEmbeddedRuntime(config: RuntimeConfig, options: Embedd
       pipelines: stores.pipelines,
       processors,
       transcode,
+      deliveries: stores.deliveries,
       ...(stores.segments ? { segments: { store: stores.segments, workFolder: (id: string) => library.resolve(workDirOf(id)), root: library.resolve(SEGMENTS_FOLDER) } } : {}),
       ...(stores.fleet ? { fleet: stores.fleet } : {}),
       ...(options.catalog ? { catalog: options.catalog } : {}),

@@ -4,6 +4,7 @@
  */
 import type { SegmentRuntimeDeps } from './segments/segment-cascade';
 import type { GpuEncodeSupport } from '../core/gpu-placement';
+import type { DeliveryStore } from '../core/notification-ports';
 import type { TranscodeOperations } from '../processors/transcode/transcode-service';
 import type { Caller } from '../../shared/contracts/access';
 import type { OperationName, OperationOutput } from '../../shared/contracts/operations';
@@ -77,6 +78,8 @@ export interface RuntimeDeps {
   readonly segments?: SegmentRuntimeDeps;
   /** The notifier's I/O, swapped by tests: statfs (disk-space rules), the webhook POST, and how often it checks (default 30 s). */
   readonly notifications?: { readonly statfs?: Statfs; readonly post?: HttpPost; readonly checkMs?: number };
+  /** Where webhook tries are kept (the database's); absent: in memory. */
+  readonly deliveries?: DeliveryStore;
 }
 
 export interface FleetDeps {

@@ -148,6 +148,8 @@ export const deliverySchema = z.object({
   httpStatus: z.number().int().nullable(),
   error: z.string().nullable(),
   durationMs: z.number().int(),
+  /** The node that made the try (in a fleet the notifier leader sends most). */
+  nodeId: z.string(),
 });
 export type Delivery = z.infer<typeof deliverySchema>;
 

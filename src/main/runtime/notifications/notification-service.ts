@@ -28,7 +28,9 @@ import { ChainedLoop } from '../services/chained-loop';
 import type { RuntimeService } from '../services/service';
 import { DiskWatcher, systemStatfs, type Statfs } from './disk-watcher';
 import { loadNotificationSettings, mergeSecrets, notificationSettingsView, saveNotificationSettings, type LoadedNotificationSettings } from './notification-settings';
-import { DeliveryLog, WebhookSender, type HttpPost } from './webhook-sender';
+import type { DeliveryStore } from '../../core/notification-ports';
+import { MemoryDeliveryStore } from './memory-delivery-store';
+import { WebhookSender, type HttpPost } from './webhook-sender';
 
 export const NOTIFIER_LEASE = 'notifier';
 
@@ -58,11 +60,13 @@ export interface NotificationServiceDeps {
   /** Disk checks, node polls and settings re-reads (default 30 s). */
   readonly checkMs?: number;
   readonly userAgent: string;
+  /** Where webhook tries are kept (the database's; absent: in memory, this process only). */
+  readonly deliveries?: DeliveryStore;
 }
 
 export class NotificationService implements RuntimeService {
   readonly name = 'notifier';
-  readonly deliveries = new DeliveryLog();
+  readonly deliveries: DeliveryStore;
   private readonly sender: WebhookSender;
   private readonly lease: LeaderLease;
   private readonly loop: ChainedLoop;
@@ -77,7 +81,8 @@ export class NotificationService implements RuntimeService {
   private nodeStates: Map<string, string> | null = null;
 
   constructor(private readonly deps: NotificationServiceDeps) {
-    this.sender = new WebhookSender({ clock: deps.clock, timers: deps.timers, post: deps.post, log: this.deliveries, userAgent: deps.userAgent, logger: deps.logger });
+    this.deliveries = deps.deliveries ?? new MemoryDeliveryStore();
+    this.sender = new WebhookSender({ clock: deps.clock, timers: deps.timers, post: deps.post, log: this.deliveries, nodeId: deps.nodeId, userAgent: deps.userAgent, logger: deps.logger });
     this.disks = new DiskWatcher(deps.folders, deps.nodeId, deps.statfs ?? systemStatfs, deps.logger);
     this.lease = new LeaderLease({
       name: NOTIFIER_LEASE,
@@ -163,7 +168,7 @@ export class NotificationService implements RuntimeService {
       return { notification, delivery: await this.sender.deliver(webhook, notification, 1) };
     },
     listNotificationDeliveries: async (input) => {
-      return { deliveries: this.deliveries.list(input.webhookId, input.limit) };
+      return { deliveries: await this.deliveries.listDeliveries(input.webhookId, input.limit) };
     },
   };
 

@@ -7,7 +7,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { Notification, StoredWebhook } from '../../../shared/contracts/notifications';
 import { ManualClock } from '../testing/manual-clock';
 import { startWebhookReceiver, type WebhookReceiver } from './testing/webhook-receiver';
-import { DeliveryLog, WebhookSender } from './webhook-sender';
+import { MemoryDeliveryStore } from './memory-delivery-store';
+import { WebhookSender } from './webhook-sender';
 
 const notification: Notification = {
   id: 'n-1',
@@ -24,15 +25,15 @@ const notification: Notification = {
 
 let receiver: WebhookReceiver;
 let clock: ManualClock;
-let log: DeliveryLog;
+let log: MemoryDeliveryStore;
 let sender: WebhookSender;
 const hook = (): StoredWebhook => ({ id: 'ops', name: 'Ops', url: receiver.url, enabled: true, timeoutMs: 5000, secret: 'secret-of-ops' });
 
 beforeEach(async () => {
   receiver = await startWebhookReceiver();
   clock = new ManualClock();
-  log = new DeliveryLog();
-  sender = new WebhookSender({ clock, timers: clock, log, userAgent: 'test', logger: { warn() {} } });
+  log = new MemoryDeliveryStore();
+  sender = new WebhookSender({ clock, timers: clock, log, nodeId: 'node-a', userAgent: 'test', logger: { warn() {} } });
 });
 
 afterEach(async () => {
@@ -57,11 +58,11 @@ describe('webhook sender', () => {
     await vi.waitFor(() => expect(receiver.received).toHaveLength(4));
     const last = await done;
     expect(last).toMatchObject({ outcome: 'delivered', attempt: 4, httpStatus: 200 });
-    expect(log.list('ops', 10).map((d) => [d.attempt, d.outcome, d.httpStatus])).toEqual([
-      [4, 'delivered', 200],
-      [3, 'retrying', 500],
-      [2, 'retrying', 500],
-      [1, 'retrying', 500],
+    expect((await log.listDeliveries('ops', 10)).map((d) => [d.attempt, d.outcome, d.httpStatus, d.nodeId])).toEqual([
+      [4, 'delivered', 200, 'node-a'],
+      [3, 'retrying', 500, 'node-a'],
+      [2, 'retrying', 500, 'node-a'],
+      [1, 'retrying', 500, 'node-a'],
     ]);
     for (const r of receiver.received) {
       expect(r.headers['x-media-signature']).toBe(`sha256=${createHmac('sha256', 'secret-of-ops').update(r.body).digest('hex')}`);
@@ -91,7 +92,7 @@ describe('webhook sender', () => {
     await receiver.close();
     receiver = await startWebhookReceiver();
     const done = sender.deliver({ ...hook(), url: closed }, notification);
-    await vi.waitFor(() => expect(log.list(undefined, 1)[0]).toMatchObject({ outcome: 'retrying', httpStatus: null }));
+    await vi.waitFor(async () => expect((await log.listDeliveries(undefined, 1))[0]).toMatchObject({ outcome: 'retrying', httpStatus: null, nodeId: 'node-a' }));
     await sender.stop();
     expect((await done).attempt).toBe(1);
   });

@@ -9,6 +9,7 @@
 import { createHmac } from 'node:crypto';
 import type { Delivery, Notification, StoredWebhook } from '../../../shared/contracts/notifications';
 import type { Clock, TimerHandle, Timers } from '../../core/clock';
+import type { DeliveryStore } from '../../core/notification-ports';
 import { webhookBackoffMs, webhookBody } from '../../core/notification-rules';
 
 export interface HttpAnswer {
@@ -28,30 +29,14 @@ export function signBody(body: string, secret: string): string {
   return `sha256=${createHmac('sha256', secret).update(body, 'utf8').digest('hex')}`;
 }
 
-export class DeliveryLog {
-  private readonly entries: Delivery[] = [];
-  constructor(private readonly max = 200) {}
-
-  add(entry: Delivery): void {
-    this.entries.push(entry);
-    if (this.entries.length > this.max) this.entries.splice(0, this.entries.length - this.max);
-  }
-
-  list(webhookId: string | undefined, limit: number): Delivery[] {
-    const out: Delivery[] = [];
-    for (let i = this.entries.length - 1; i >= 0 && out.length < limit; i--) {
-      const entry = this.entries[i]!;
-      if (webhookId === undefined || entry.webhookId === webhookId) out.push(entry);
-    }
-    return out;
-  }
-}
-
 export interface WebhookSenderDeps {
   readonly clock: Clock;
   readonly timers: Timers;
   readonly post?: HttpPost;
-  readonly log: DeliveryLog;
+  /** Where each try is kept (a failure to keep one is logged; the delivery goes on). */
+  readonly log: DeliveryStore;
+  /** This node, named in each try kept. */
+  readonly nodeId: string;
   readonly userAgent: string;
   readonly logger: Pick<Console, 'warn'>;
 }
@@ -109,8 +94,9 @@ export class WebhookSender {
         httpStatus: result.status,
         error: result.error,
         durationMs: Math.max(0, Math.round(result.durationMs)),
+        nodeId: this.deps.nodeId,
       };
-      this.deps.log.add(entry);
+      await this.keep(entry);
       if (outcome !== 'retrying') {
         if (outcome === 'failed') this.deps.logger.warn(`Webhook ${webhook.id}: ${notification.kind} not delivered after ${attempt} tr${attempt === 1 ? 'y' : 'ies'} (${result.error ?? `HTTP ${result.status}`}).`);
         return entry;
@@ -135,6 +121,14 @@ export class WebhookSender {
       return { ok: false, retryable: true, status: null, error: describe(reason), startedAt, durationMs: performance.now() - started };
     } finally {
       this.deps.timers.clearTimeout(timer);
+    }
+  }
+
+  private async keep(entry: Delivery): Promise<void> {
+    try {
+      await this.deps.log.appendDelivery(entry);
+    } catch (error) {
+      this.deps.logger.warn(`Webhook ${entry.webhookId}: try ${entry.attempt} of ${entry.kind} (${entry.outcome}) could not be kept in the delivery list: ${describe(error)}`);
     }
   }
 

@@ -16,6 +16,7 @@ import { PostgresPipelineStore } from './pg-pipeline-store';
 import { PostgresTranscodeStore } from './pg-transcode-store';
 import { PostgresSegmentStore } from './pg-segment-store';
 import { PostgresLeaderLeases } from './pg-leader-leases';
+import { PostgresDeliveryStore } from './pg-delivery-store';
 import { PostgresSettingsStore } from './pg-settings';
 import { PostgresVideoFiles } from './pg-video-files';
 
@@ -34,6 +35,8 @@ export interface PostgresStores {
   readonly transcode: PostgresTranscodeStore;
   /** Segmented encodes: a parent's chunk jobs and its hand-off to them (#20). */
   readonly segments: PostgresSegmentStore;
+  /** Webhook tries of every node (GET /api/media/notifications/deliveries). */
+  readonly deliveries: PostgresDeliveryStore;
   /** Wake-ups from the other nodes; null when opened without a node identity. */
   readonly wake: PgWakeChannel | null;
   /** Stops listening and ends the shared pool. */
@@ -79,6 +82,8 @@ export async function openPostgresStores(url: string, options: PostgresStoresOpt
     videoFiles: new PostgresVideoFiles(patient),
     transcode: new PostgresTranscodeStore(patient),
     segments: new PostgresSegmentStore(pool, wake ?? undefined),
+    // not the patient pool: a try kept late is worth less than a notification held up by an outage
+    deliveries: new PostgresDeliveryStore(pool),
     wake,
     async close() {
       await wake?.close();

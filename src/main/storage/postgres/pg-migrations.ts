@@ -340,6 +340,22 @@ const MIGRATIONS: readonly string[] = [
   // from the text: a cast to json or jsonb fails for a document with \u0000 in it
   `CREATE INDEX jobs_open_transcodes ON jobs ((substring(params from '"videoId":"([^"]*)"')), seq)
     WHERE type = 'transcode' AND status IN ('pending', 'queued', 'running', 'suspended', 'paused');`,
+  // webhook tries of every node (DeliveryStore, pg-delivery-store.ts): whichever node is asked lists
+  // the fleet's, the notifier leader's included; the newest KEPT_DELIVERIES stay
+  `CREATE TABLE webhook_deliveries (
+    id              bigint  GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    webhook_id      text    NOT NULL,
+    notification_id text    NOT NULL,
+    kind            text    NOT NULL,
+    attempt         integer NOT NULL,
+    at              bigint  NOT NULL,
+    outcome         text    NOT NULL,
+    http_status     integer,
+    error           text,
+    duration_ms     integer NOT NULL,
+    node_id         text    NOT NULL
+  );
+  CREATE INDEX webhook_deliveries_webhook ON webhook_deliveries (webhook_id, id);`,
 ];
 
 /** The schema version this build migrates to (the number of migrations). */

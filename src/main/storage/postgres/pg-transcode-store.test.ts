@@ -3,29 +3,21 @@
  * (one database per test, copied from a migrated template).
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { newJob } from '../conformance/fixtures';
 import { describeTranscodeStoreConformance } from '../conformance/transcode-store-conformance';
-import { startPostgres, type PostgresServer } from '../testing/postgres-server';
+import { useMigratedPostgres } from '../testing/migrated-postgres';
 import { openTranscodesSql } from '../transcode-rows';
 import { openPostgresStores } from './open-postgres-stores';
 import { openPool } from './pg-db';
 
 describe('PostgreSQL transcode store', () => {
-  let server: PostgresServer;
-  let template: string;
-  beforeAll(async () => {
-    server = await startPostgres();
-    const url = await server.createDatabase();
-    await (await openPostgresStores(url)).close();
-    template = new URL(url).pathname.slice(1);
-  }, 60_000);
-  afterAll(async () => server?.stop());
+  const pg = useMigratedPostgres();
 
-  describeTranscodeStoreConformance('PostgreSQL', async () => openPostgresStores(await server.createDatabase({ template })));
+  describeTranscodeStoreConformance('PostgreSQL', async () => openPostgresStores(await pg.freshDatabase()));
 
   it("the twin check's read goes through the index of open transcodes by video, not through every transcode kept", async () => {
-    const url = await server.createDatabase({ template });
+    const url = await pg.freshDatabase();
     const stores = await openPostgresStores(url);
     const pool = openPool(url);
     try {

@@ -257,6 +257,22 @@ const MIGRATIONS: readonly string[] = [
   // check at each transcode's start reads it instead of every transcode ever kept)
   `CREATE INDEX jobs_open_transcodes ON jobs(json_extract(CASE WHEN json_valid(params) THEN params END, '$.videoId'), seq)
     WHERE type = 'transcode' AND status IN ('pending', 'queued', 'running', 'suspended', 'paused');`,
+  // webhook tries (DeliveryStore, sqlite-delivery-store.ts): kept in the database so the list
+  // survives a restart; the newest KEPT_DELIVERIES stay
+  `CREATE TABLE webhook_deliveries (
+    id              INTEGER PRIMARY KEY,
+    webhook_id      TEXT    NOT NULL,
+    notification_id TEXT    NOT NULL,
+    kind            TEXT    NOT NULL,
+    attempt         INTEGER NOT NULL,
+    at              INTEGER NOT NULL,
+    outcome         TEXT    NOT NULL,
+    http_status     INTEGER,
+    error           TEXT,
+    duration_ms     INTEGER NOT NULL,
+    node_id         TEXT    NOT NULL
+  );
+  CREATE INDEX webhook_deliveries_webhook ON webhook_deliveries(webhook_id, id);`,
 ];
 
 /** Jobs per bucket of job_buckets (seq >> BUCKET_SHIFT). */

@@ -7,6 +7,7 @@ import { openDatabase } from './open-database';
 import { SqliteAnalysisStore } from './sqlite-analysis-store';
 import { SqliteJobStore } from './sqlite-job-store';
 import { SqlitePipelineStore } from './sqlite-pipeline-store';
+import { SqliteDeliveryStore } from './sqlite-delivery-store';
 import { SqliteSettingsStore } from './sqlite-settings';
 import { SqliteVideoFiles } from './sqlite-video-files';
 import { SqliteVideoStore } from './sqlite-video-store';
@@ -26,6 +27,8 @@ export interface SqliteStores {
   readonly transcode: SqliteTranscodeStore;
   /** Segmented encodes: a parent's chunk jobs and its hand-off to them (#20). */
   readonly segments: SqliteSegmentStore;
+  /** Webhook tries (GET /api/media/notifications/deliveries). */
+  readonly deliveries: SqliteDeliveryStore;
   close(): Promise<void>;
 }
 
@@ -40,6 +43,7 @@ export function openSqliteStores(file: string, options: { logBounds?: LogBounds 
     videoFiles: new SqliteVideoFiles(db),
     transcode: new SqliteTranscodeStore(db),
     segments: new SqliteSegmentStore(db),
+    deliveries: new SqliteDeliveryStore(db),
     async close() {
       if (db.open) db.close();
     },

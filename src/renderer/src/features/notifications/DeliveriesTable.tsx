@@ -1,7 +1,7 @@
 /**
- * This node's last webhook tries, newest first (listNotificationDeliveries): when, which webhook,
- * what for, the outcome with the HTTP status, which try, and the error. Narrow enough for a
- * 1024-pixel window: the error wraps instead of widening the table.
+ * The last webhook tries of every node, newest first (listNotificationDeliveries): when and by which
+ * node, which webhook, what for, the outcome with the HTTP status, which try, and the error. Narrow
+ * enough for a 1024-pixel window: the error wraps instead of widening the table.
  */
 import { Badge, Button, Card, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { useStore } from 'zustand';
@@ -29,7 +29,7 @@ export function DeliveriesTable({ store, webhookNames }: { readonly store: Notif
               Recent deliveries
             </Title>
             <Text size="xs" c="dimmed">
-              Webhook tries made by this node (the last 200 are kept until it restarts). A failed try is retried after 1, 4, 16 and 64 s.
+              Webhook tries of every node, newest first (the last 1,000 are kept). A failed try is retried after 1, 4, 16 and 64 s.
             </Text>
           </Stack>
           <Button size="xs" variant="subtle" leftSection={<Icon name="retry" size={14} />} onClick={() => void store.getState().loadDeliveries()}>
@@ -61,6 +61,9 @@ export function DeliveriesTable({ store, webhookNames }: { readonly store: Notif
                     <time dateTime={d.at} title={new Date(d.at).toLocaleString()}>
                       {formatWhen(d.at)}
                     </time>
+                    <Text size="xs" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
+                      {d.nodeId}
+                    </Text>
                   </Table.Td>
                   <Table.Td style={{ overflowWrap: 'anywhere' }}>{webhookNames.get(d.webhookId) ?? d.webhookId}</Table.Td>
                   <Table.Td>{kindLabel(d.kind)}</Table.Td>

@@ -161,7 +161,7 @@ describe('the Notifications page', () => {
 
     client.handlers.testNotification = () => ({
       notification: { id: 't', kind: 'test', ruleId: null, title: 'Test', body: '', level: 'info', at: '2026-02-13T10:00:00.000Z', subject: 'test', channels: { desktop: false, browser: false } },
-      delivery: { webhookId: 'ops', notificationId: 't', kind: 'test', attempt: 1, at: '2026-02-13T10:00:00.000Z', outcome: 'failed', httpStatus: null, error: 'connect ECONNREFUSED', durationMs: 3 },
+      delivery: { webhookId: 'ops', notificationId: 't', kind: 'test', attempt: 1, at: '2026-02-13T10:00:00.000Z', outcome: 'failed', httpStatus: null, error: 'connect ECONNREFUSED', durationMs: 3, nodeId: 'node-a' },
     });
     await user.click(screen.getByRole('button', { name: 'Send test to Ops chat' }));
     await waitFor(() => expect(toastStore.getState().toasts.at(-1)).toMatchObject({ color: 'red', title: 'Ops chat failed the test', message: 'connect ECONNREFUSED' }));

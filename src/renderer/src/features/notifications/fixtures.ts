@@ -32,6 +32,7 @@ export function makeDelivery(overrides: Partial<Delivery> = {}): Delivery {
     httpStatus: 200,
     error: null,
     durationMs: 42,
+    nodeId: 'node-a',
     ...overrides,
   };
 }
