@@ -2,11 +2,11 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe } from 'vitest';
+import { afterAll, describe } from 'vitest';
 import { describeJobSearchConformance } from './conformance/job-search-conformance';
 import { openPostgresStores } from './postgres/open-postgres-stores';
 import { openSqliteStores } from './sqlite/open-sqlite-stores';
-import { startPostgres, type PostgresServer } from './testing/postgres-server';
+import { useMigratedPostgres } from './testing/migrated-postgres';
 
 describe('SQLite', () => {
   const dirs: string[] = [];
@@ -19,14 +19,6 @@ describe('SQLite', () => {
 });
 
 describe('PostgreSQL', () => {
-  let server: PostgresServer;
-  let template: string;
-  beforeAll(async () => {
-    server = await startPostgres();
-    const url = await server.createDatabase();
-    await (await openPostgresStores(url)).close();
-    template = new URL(url).pathname.slice(1);
-  }, 60_000);
-  afterAll(async () => server?.stop());
-  describeJobSearchConformance('PostgreSQL', async () => openPostgresStores(await server.createDatabase({ template })));
+  const pg = useMigratedPostgres();
+  describeJobSearchConformance('PostgreSQL', async () => openPostgresStores(await pg.freshDatabase()));
 });

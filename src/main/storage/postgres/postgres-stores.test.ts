@@ -4,7 +4,7 @@
  * nodes claiming from one database in parallel.
  */
 import { Client } from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ResourceCategory } from '../../../shared/domain/statuses';
 import { RESOURCE_CATEGORIES } from '../../../shared/domain/statuses';
 import type { AttemptOutcome, JobRecord } from '../../core/ports';
@@ -17,7 +17,7 @@ import { describeLifecycleConformance } from '../conformance/lifecycle-conforman
 import { describePartialsConformance } from '../conformance/partials-conformance';
 import { describePruneConformance } from '../conformance/prune-conformance';
 import { describeVideoStoreConformance } from '../conformance/video-store-conformance';
-import { startPostgres, type PostgresServer } from '../testing/postgres-server';
+import { useMigratedPostgres } from '../testing/migrated-postgres';
 import { openPostgresStores, type PostgresStores } from './open-postgres-stores';
 import { openPool } from './pg-db';
 import { PostgresJobStore } from './pg-job-store';
@@ -26,18 +26,8 @@ import { pgArray } from './pg-rows';
 
 
 describe('PostgreSQL stores', () => {
-  let server: PostgresServer;
-  /** A migrated, empty database that each test's database is copied from (faster than migrating each). */
-  let template: string;
-  const freshDatabase = () => server.createDatabase({ template });
-
-  beforeAll(async () => {
-    server = await startPostgres();
-    const url = await server.createDatabase();
-    await (await openPostgresStores(url)).close();
-    template = new URL(url).pathname.slice(1);
-  }, 60_000);
-  afterAll(async () => server?.stop());
+  const pg = useMigratedPostgres();
+  const freshDatabase = () => pg.freshDatabase();
 
   describeJobStoreConformance('PostgreSQL', async (options) => PostgresJobStore.open({ url: await freshDatabase(), ...options }));
   describeLifecycleConformance('PostgreSQL', async () => PostgresJobStore.open({ url: await freshDatabase() }));
@@ -89,7 +79,7 @@ describe('PostgreSQL stores', () => {
     });
 
     it('migrates once when several nodes start together, and refuses a database written by a newer schema', async () => {
-      const url = await server.createDatabase();
+      const url = await pg.server().createDatabase();
       const stores = await Promise.all([openPostgresStores(url), openPostgresStores(url), openPostgresStores(url)]);
       await Promise.all(stores.map((s) => s.close()));
       const client = new Client({ connectionString: url });
@@ -101,7 +91,7 @@ describe('PostgreSQL stores', () => {
     });
 
     it('keeps the counts exact across the upgrades that count live jobs live (schema 6) and make suspended a status', async () => {
-      const url = await server.createDatabase();
+      const url = await pg.server().createDatabase();
       const pool = openPool(url);
       await migrate(pool, 5);
       // jobs in every state a job can be in during the upgrade, written as schema 5 knew them
