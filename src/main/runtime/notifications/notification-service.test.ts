@@ -13,7 +13,7 @@ import { NotificationService } from './notification-service';
 
 const GB = 1024 ** 3;
 
-function setup(options: { fleet?: boolean } = {}) {
+function setup(options: { fleet?: boolean; settings?: MemorySettingsStore; nodeId?: string } = {}) {
   const clock = new ManualClock();
   const emitted: MediaEvent[] = [];
   const listeners = new Set<(e: MediaEvent) => void>();
@@ -21,12 +21,12 @@ function setup(options: { fleet?: boolean } = {}) {
   const disk = { freeGb: 100 };
   const nodes: Fleet = { mode: 'fleet', nodeId: 'a', leaseMs: 30_000, nodes: [] };
   const service = new NotificationService({
-    settings: new MemorySettingsStore(),
+    settings: options.settings ?? new MemorySettingsStore(),
     clock,
     timers: clock,
     logger: { info() {}, warn() {}, error() {} },
-    nodeId: 'a',
-    holder: 'a#1',
+    nodeId: options.nodeId ?? 'a',
+    holder: `${options.nodeId ?? 'a'}#1`,
     leases: null,
     leaseMs: 30_000,
     renewMs: 5_000,
@@ -96,5 +96,22 @@ describe('notification service', () => {
     await service.handlers.setNotifications({ rules: [], webhooks: [] });
     expect(listeners.size).toBe(0);
     await service.stop();
+  });
+
+  it('answers from the stored settings, whichever node saved them last (a fleet: one settings row, two nodes)', async () => {
+    const shared = new MemorySettingsStore();
+    const a = setup({ settings: shared, nodeId: 'a' });
+    const b = setup({ settings: shared, nodeId: 'b' });
+    await a.service.start();
+    await b.service.start();
+    // saved through node A, long before node B's next periodic read
+    await a.service.handlers.setNotifications({ rules: [], webhooks: hooks.map((h) => ({ ...h, enabled: true, timeoutMs: 1000 })) });
+    expect((await b.service.handlers.getNotifications({})).webhooks).toEqual([expect.objectContaining({ id: 'h', secretSet: true })]);
+    expect((await b.service.handlers.testNotification({ channel: 'webhook', webhookId: 'h' })).delivery).toMatchObject({ outcome: 'delivered', nodeId: 'b' });
+    // saved again through node B without the secret: the secret A stored is kept
+    await b.service.handlers.setNotifications({ rules: [], webhooks: [{ id: 'h', name: 'Renamed', url: 'http://127.0.0.1:9/x', enabled: true, timeoutMs: 1000 }] });
+    expect((await a.service.handlers.getNotifications({})).webhooks).toEqual([expect.objectContaining({ id: 'h', name: 'Renamed', secretSet: true })]);
+    await a.service.stop();
+    await b.service.stop();
   });
 });

@@ -136,8 +136,10 @@ export class NotificationService implements RuntimeService {
   }
 
   readonly handlers: NotificationHandlers = {
-    getNotifications: async () => this.view(),
+    getNotifications: async () => (await this.refresh(), this.view()),
     setNotifications: async (input) => {
+      // the secrets kept are those stored now: another node may have saved since this one's last read
+      await this.refresh();
       const settings = mergeSecrets(input, this.current.settings);
       const at = this.deps.clock.now();
       await saveNotificationSettings(this.deps.settings, settings, at);
@@ -162,6 +164,7 @@ export class NotificationService implements RuntimeService {
         this.deps.emit({ type: 'notification', notification });
         return { notification, delivery: null };
       }
+      await this.refresh();
       const webhook = this.current.settings.webhooks.find((w) => w.id === webhookId);
       if (!webhook) throw new AppError('NOT_FOUND', `No webhook with id ${webhookId}.`);
       // one try, answered at once: the caller wants to see whether the receiver takes it
@@ -171,6 +174,16 @@ export class NotificationService implements RuntimeService {
       return { deliveries: await this.deliveries.listDeliveries(input.webhookId, input.limit) };
     },
   };
+
+  /**
+   * The stored settings read again (one row), for the API's answers: in a fleet another node may
+   * have saved them since this one's last periodic read (every `checkMs`), and a page served by this
+   * node must show, test and merge what is stored, not what this node last saw.
+   */
+  private async refresh(): Promise<void> {
+    this.current = await loadNotificationSettings(this.deps.settings, this.deps.logger);
+    this.reconcile();
+  }
 
   private view(): NotificationSettingsView {
     return notificationSettingsView(this.current);
