@@ -5,10 +5,10 @@
  * runtime/notifications/memory-delivery-store.ts (a runtime without a database); one conformance
  * suite (storage/conformance/delivery-store-conformance.ts).
  */
-import type { Delivery } from '../../shared/contracts/notifications';
+import { KEPT_DELIVERIES, type Delivery } from '../../shared/contracts/notifications';
 
 /** The newest tries kept (the fleet's, together); older ones are deleted as new ones arrive. */
-export const KEPT_DELIVERIES = 1000;
+export { KEPT_DELIVERIES };
 
 export interface DeliveryStore {
   /** Keeps one try (and drops what is past the newest KEPT_DELIVERIES). */

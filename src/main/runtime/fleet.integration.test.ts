@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from 'pg';
 import type { Job } from '../../shared/contracts/job';
 import { startPostgres, type PostgresServer } from '../storage/testing/postgres-server';
+import { startWebhookReceiver } from './notifications/testing/webhook-receiver';
 import { startFleetTestNode, type FleetTestNode } from './testing/fleet-test-node';
 import { waitFor } from './testing/test-runtime';
 import type { RuntimeEvent } from './events';
@@ -180,5 +181,25 @@ describe('fleet mode: runtimes sharing one PostgreSQL database', { timeout: 90_0
     nodes = nodes.filter((n) => n !== a);
     const after = await b.runtime.execute('listNodes', {});
     expect(after.nodes.find((n) => n.id === 'node-a')).toMatchObject({ state: 'stopped', runningJobIds: [] });
+  });
+
+  it('shares notification settings and webhook tries: saved on one node, tested on another at once, every try listed on every node', async () => {
+    const receiver = await startWebhookReceiver();
+    try {
+      const url = await server.createDatabase();
+      const a = await start(url, 'node-a', { fleet: SLOW });
+      const b = await start(url, 'node-b', { fleet: SLOW });
+      await a.runtime.execute('setNotifications', { rules: [], webhooks: [{ id: 'ops', name: 'Ops', url: receiver.url, enabled: true, timeoutMs: 5_000, secret: 'a-secret-value' }] });
+      // node B's periodic re-read is far away: the test answers from the stored settings
+      expect((await b.runtime.execute('testNotification', { channel: 'webhook', webhookId: 'ops' })).delivery).toMatchObject({ outcome: 'delivered', nodeId: 'node-b' });
+      expect((await a.runtime.execute('testNotification', { channel: 'webhook', webhookId: 'ops' })).delivery).toMatchObject({ outcome: 'delivered', nodeId: 'node-a' });
+      expect(receiver.received).toHaveLength(2);
+      for (const node of [a, b]) {
+        const { deliveries } = await node.runtime.execute('listNotificationDeliveries', { limit: 10 });
+        expect(deliveries.map((d) => d.nodeId)).toEqual(['node-a', 'node-b']);
+      }
+    } finally {
+      await receiver.close();
+    }
   });
 });

@@ -155,5 +155,8 @@ export type Delivery = z.infer<typeof deliverySchema>;
 
 export const testNotificationOutputSchema = z.object({ notification: notificationSchema, delivery: deliverySchema.nullable() });
 
-export const deliveriesQuerySchema = z.strictObject({ webhookId: id.optional(), limit: z.coerce.number().int().min(1).max(500).default(100) });
+/** The newest webhook tries kept (the fleet's, together): GET …/deliveries can list them all. */
+export const KEPT_DELIVERIES = 1000;
+
+export const deliveriesQuerySchema = z.strictObject({ webhookId: id.optional(), limit: z.coerce.number().int().min(1).max(KEPT_DELIVERIES).default(100) });
 export const deliveryListSchema = z.object({ deliveries: z.array(deliverySchema) });

@@ -96,4 +96,24 @@ describe('webhook sender', () => {
     await sender.stop();
     expect((await done).attempt).toBe(1);
   });
+
+  it('ends at once when stop() comes while a try is being kept (a slow database): no back-off starts after it', async () => {
+    const closed = receiver.url;
+    await receiver.close();
+    receiver = await startWebhookReceiver();
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let kept = 0;
+    const slow = { appendDelivery: async () => (kept++, held), listDeliveries: async () => [] };
+    const slowSender = new WebhookSender({ clock, timers: clock, log: slow, nodeId: 'node-a', userAgent: 'test', logger: { warn() {} } });
+    const done = slowSender.deliver({ ...hook(), url: closed }, notification);
+    await vi.waitFor(() => expect(kept).toBe(1));
+    const stopped = slowSender.stop();
+    release();
+    // the manual clock never moves here: a pause started after the keep would hold stop() for good
+    const outcome = await Promise.race([stopped.then(() => 'stopped'), new Promise((resolve) => setTimeout(() => resolve('still waiting'), 1_000))]);
+    expect(outcome).toBe('stopped');
+    expect(await done).toMatchObject({ attempt: 1, outcome: 'retrying' });
+    expect(kept).toBe(1);
+  });
 });

@@ -4,7 +4,8 @@
  * each try limited by the webhook's timeout, retried after 1 s, 4 s, 16 s, 64 s (5 tries) on the
  * injected timers. A 2xx is delivered; a 4xx other than 408/429 is the receiver refusing it, not
  * a transient failure, so it is not retried. Redirects are not followed (the URL is the one an
- * admin validated). Every try goes to the delivery log (the last 200, newest first on read).
+ * admin validated). Every try is kept in the DeliveryStore (the database's: the fleet's newest
+ * KEPT_DELIVERIES, newest first on read).
  */
 import { createHmac } from 'node:crypto';
 import type { Delivery, Notification, StoredWebhook } from '../../../shared/contracts/notifications';
@@ -97,6 +98,8 @@ export class WebhookSender {
         nodeId: this.deps.nodeId,
       };
       await this.keep(entry);
+      // stop() may have come while the try was being kept: no pause it could not end, no next try
+      if (outcome === 'retrying' && this.closed) return entry;
       if (outcome !== 'retrying') {
         if (outcome === 'failed') this.deps.logger.warn(`Webhook ${webhook.id}: ${notification.kind} not delivered after ${attempt} tr${attempt === 1 ? 'y' : 'ies'} (${result.error ?? `HTTP ${result.status}`}).`);
         return entry;
@@ -133,6 +136,7 @@ export class WebhookSender {
   }
 
   private pause(ms: number): Promise<void> {
+    if (this.closed) return Promise.resolve();
     return new Promise((resolve) => {
       const handle = this.deps.timers.setTimeout(() => {
         this.pauses.delete(handle);

@@ -45,6 +45,9 @@ export async function startFleetTestNode(url: string, nodeId: string, options: F
     processors: createRegistry(JOB_TYPES.map((t) => [t, processor] as const)),
     catalog: scriptedCatalog,
     fleet: { registry: stores.fleet, ...(stores.wake ? { wake: stores.wake, events: stores.wake.events } : {}), instanceId, timing: fleet },
+    // the fleet's settings row and webhook tries, as a headless node has them
+    settings: stores.settings,
+    deliveries: stores.deliveries,
     logger: options.logger ?? { info() {}, warn() {}, error: console.error },
   });
   try {

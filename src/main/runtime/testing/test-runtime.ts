@@ -75,6 +75,7 @@ export async function startTestRuntime(options: TestRuntimeOptions = {}): Promis
     ...(options.gpuInventory ? { gpuInventory: options.gpuInventory } : {}),
     ...(options.gpuEncodeSupport ? { gpuEncodeSupport: options.gpuEncodeSupport } : {}),
     settings: stores.settings,
+    deliveries: stores.deliveries,
     logger: { info() {}, warn() {}, error: console.error },
   });
   await runtime.start();

@@ -13,7 +13,7 @@ export interface DeliveryStores {
 }
 
 const delivery = (n: number, overrides: Partial<Delivery> = {}): Delivery => ({
-  webhookId: 'ops', notificationId: `n-${n}`, kind: 'job.failed', attempt: 1, at: new Date(Date.UTC(2026, 11, 7, 10, 0, n)).toISOString(),
+  webhookId: 'ops', notificationId: `n-${n}`, kind: 'job.failed', attempt: 1, at: new Date(Date.UTC(2026, 11, 7, 10, 0, n, 123 + n)).toISOString(),
   outcome: 'delivered', httpStatus: 200, error: null, durationMs: 40 + n, nodeId: 'node-a', ...overrides,
 });
 

@@ -14,7 +14,11 @@ describe('PostgreSQL delivery store', () => {
 
   it("lists every node's tries, whichever node is asked", async () => {
     const url = await pg.freshDatabase();
-    const [a, b] = [await openPostgresStores(url), await openPostgresStores(url)];
+    const a = await openPostgresStores(url);
+    const b = await openPostgresStores(url).catch(async (error: unknown) => {
+      await a.close();
+      throw error;
+    });
     try {
       const at = '2026-12-07T10:00:00.000Z';
       await a.deliveries.appendDelivery({ webhookId: 'ops', notificationId: 'n-1', kind: 'job.failed', attempt: 1, at, outcome: 'delivered', httpStatus: 200, error: null, durationMs: 5, nodeId: 'node-a' });

@@ -1,19 +1,16 @@
 /** The DeliveryStore in the fleet's `webhook_deliveries` table: every node's tries, in the order they were kept. */
 import type { Delivery } from '../../../shared/contracts/notifications';
-import { KEPT_DELIVERIES, type DeliveryStore } from '../../core/notification-ports';
-import { DELIVERY_COLUMNS, deliveryParams, rowToDelivery, type DeliveryRow } from '../delivery-rows';
+import type { DeliveryStore } from '../../core/notification-ports';
+import { DELIVERY_COLUMNS, deliveryParams, rowToDelivery, TRIM_DELIVERIES, type DeliveryRow } from '../delivery-rows';
 import type { Pool } from './pg-db';
 
 export class PostgresDeliveryStore implements DeliveryStore {
   constructor(private readonly pool: Pool) {}
 
   async appendDelivery(delivery: Delivery): Promise<void> {
-    // one statement: the insert and the trim past the newest KEPT_DELIVERIES (ids from one sequence: in the order kept)
-    await this.pool.query(
-      `WITH added AS (INSERT INTO webhook_deliveries (${DELIVERY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id)
-       DELETE FROM webhook_deliveries WHERE id <= (SELECT id FROM added) - ${KEPT_DELIVERIES}`,
-      deliveryParams(delivery),
-    );
+    await this.pool.query(`INSERT INTO webhook_deliveries (${DELIVERY_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, deliveryParams(delivery));
+    // a second statement, so it sees the row just added (nodes trimming at once may each keep one more: never fewer)
+    await this.pool.query(TRIM_DELIVERIES);
   }
 
   async listDeliveries(webhookId: string | undefined, limit: number): Promise<Delivery[]> {

@@ -1,15 +1,15 @@
 /** The DeliveryStore in the `webhook_deliveries` table of the embedded database. */
 import type Database from 'better-sqlite3';
 import type { Delivery } from '../../../shared/contracts/notifications';
-import { KEPT_DELIVERIES, type DeliveryStore } from '../../core/notification-ports';
-import { DELIVERY_COLUMNS, deliveryParams, rowToDelivery, type DeliveryRow } from '../delivery-rows';
+import type { DeliveryStore } from '../../core/notification-ports';
+import { DELIVERY_COLUMNS, deliveryParams, rowToDelivery, TRIM_DELIVERIES, type DeliveryRow } from '../delivery-rows';
 
 export class SqliteDeliveryStore implements DeliveryStore {
   private readonly stmt;
 
   constructor(db: Database.Database) {
     const insert = db.prepare(`INSERT INTO webhook_deliveries (${DELIVERY_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    const trim = db.prepare(`DELETE FROM webhook_deliveries WHERE id <= (SELECT max(id) FROM webhook_deliveries) - ${KEPT_DELIVERIES}`);
+    const trim = db.prepare(TRIM_DELIVERIES);
     this.stmt = {
       append: db.transaction((params: unknown[]) => {
         insert.run(...params);

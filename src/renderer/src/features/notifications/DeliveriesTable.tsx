@@ -46,7 +46,7 @@ export function DeliveriesTable({ store, webhookNames }: { readonly store: Notif
           <Table aria-label="Webhook deliveries" striped verticalSpacing={6} fz="sm">
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>Time</Table.Th>
+                <Table.Th>Time · node</Table.Th>
                 <Table.Th>Webhook</Table.Th>
                 <Table.Th>Event</Table.Th>
                 <Table.Th>Status</Table.Th>
@@ -56,7 +56,7 @@ export function DeliveriesTable({ store, webhookNames }: { readonly store: Notif
             </Table.Thead>
             <Table.Tbody>
               {deliveries.map((d) => (
-                <Table.Tr key={`${d.notificationId}:${d.webhookId}:${d.attempt}:${d.at}`}>
+                <Table.Tr key={`${d.notificationId}:${d.webhookId}:${d.attempt}:${d.at}:${d.nodeId}`}>
                   <Table.Td>
                     <time dateTime={d.at} title={new Date(d.at).toLocaleString()}>
                       {formatWhen(d.at)}
