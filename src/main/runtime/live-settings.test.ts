@@ -5,9 +5,9 @@ import { loadConfig } from './config';
 import { LiveSettings, RUNTIME_SETTINGS_KEY } from './live-settings';
 import { MemorySettingsStore } from './memory-settings';
 
-function make(env: Record<string, string> = {}, settings = new MemorySettingsStore()) {
+function make(env: Record<string, string> = {}, settings = new MemorySettingsStore(), clock = { now: () => 1_000 }) {
   const applied: RuntimeSettings[] = [];
-  const live = new LiveSettings({ settings, config: loadConfig({ MEDIA_DATA_DIR: '/tmp/x', ...env }), env, clock: { now: () => 1_000 }, logger: { warn() {} }, onApplied: (s) => applied.push(s) });
+  const live = new LiveSettings({ settings, config: loadConfig({ MEDIA_DATA_DIR: '/tmp/x', ...env }), env, clock, logger: { warn() {} }, onApplied: (s) => applied.push(s) });
   return { live, applied, settings };
 }
 
@@ -44,5 +44,20 @@ describe('LiveSettings', () => {
     const { live } = make({}, settings);
     await live.load();
     expect(live.values.limits.cpu).toBe(5);
+  });
+
+  it('merges an update into what is stored now, not into what this node last read (two nodes, one settings row)', async () => {
+    const settings = new MemorySettingsStore();
+    let t = 1_000;
+    const clock = { now: () => ++t };
+    const a = make({}, settings, clock).live;
+    const b = make({}, settings, clock).live;
+    await a.load();
+    await b.load();
+    await a.update({ retainFailedDays: 7 });
+    // node B has not polled since: its update keeps A's field
+    await b.update({ hangTimeoutMs: 90_000 });
+    expect((await settings.readSetting(RUNTIME_SETTINGS_KEY))?.value).toEqual({ retainFailedDays: 7, hangTimeoutMs: 90_000 });
+    expect(b.values).toMatchObject({ retainFailedDays: 7, hangTimeoutMs: 90_000 });
   });
 });

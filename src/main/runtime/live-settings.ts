@@ -87,7 +87,7 @@ export class LiveSettings {
     return this.current;
   }
 
-  /** Reads the stored settings (at start, and when another node may have saved them). */
+  /** Reads the stored settings (at start, at each fleet poll, before an answer or an update of the API). */
   async load(): Promise<void> {
     const row = await this.deps.settings.readSetting(RUNTIME_SETTINGS_KEY);
     // unchanged since the last read (a fleet re-reads at every poll): nothing to apply
@@ -118,6 +118,8 @@ export class LiveSettings {
 
   /** PUT: stores the fields given (refusing locked ones that would change) and applies them at once. */
   async update(input: RuntimeSettingsInput, options: { skipLocked?: boolean } = {}): Promise<SettingsState> {
+    // merged into what is stored now: in a fleet another node may have saved other fields since this one's last poll
+    await this.load();
     const refused = this.lockedChanges(input);
     if (refused.length > 0 && !options.skipLocked) {
       throw new AppError(

@@ -29,7 +29,8 @@ export function settingsHandlers(live: LiveSettings, handlers: () => BaseHandler
   // bound lazily: the runtime's handlers (watch, schedules, notifications, pipelines) are assembled after these
   const base = new Proxy({} as BaseHandlers, { get: (_t, name: keyof BaseHandlers) => handlers()[name] });
   return {
-    getSettings: async () => live.state(),
+    // one row read: another node of a fleet may have saved them since this one's last poll
+    getSettings: async () => (await live.load(), live.state()),
     setSettings: async (input) => live.update(input),
 
     async exportSettings(_input, caller: Caller) {
