@@ -120,6 +120,8 @@ export class LibraryWatcher implements RuntimeService {
   }
 
   async state(): Promise<WatchState> {
+    // what is stored now (another node of a fleet may have saved since this one's last read), applied as a renewal would
+    if (await this.loadSettings().catch(() => false)) await this.reconcile(true);
     const leaderHolder = this.options.leases ? (this.lease.isLeader ? this.options.holder : await this.options.leases.leaseHolder(WATCHER_LEASE).catch(() => this.lease.holder)) : this.options.holder;
     const session = this.session?.status();
     return {
@@ -137,6 +139,8 @@ export class LibraryWatcher implements RuntimeService {
 
   /** Saves settings (fields left out keep their values) and applies them at once. */
   async update(input: WatchSettingsInput): Promise<WatchState> {
+    // merged into what is stored now, not into this node's last read
+    await this.loadSettings();
     const merged = watchSettingsSchema.safeParse({ ...this.current.settings, ...dropUndefined(input) });
     if (!merged.success) throw new AppError('VALIDATION_FAILED', `Invalid watch settings: ${merged.error.message}`);
     requireFoldersInLibrary(this.options.library, merged.data.folders);

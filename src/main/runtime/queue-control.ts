@@ -181,7 +181,8 @@ export function createQueueControl(deps: QueueControlDeps): QueueControl {
           await drain.drain();
           return queueState();
         },
-        getSchedules: async () => schedules(),
+        // one row read: another node of a fleet may have saved them since this one's last poll
+        getSchedules: async () => (await windows.reload(), schedules()),
         async setSchedules(input) {
           await windows.update(input);
           await gpuYield.look();

@@ -104,6 +104,8 @@ export class ScheduleWindows implements RuntimeService {
 
   /** PUT /api/media/schedules: the fields given replace the stored ones; saved for every node and applied at once. */
   async update(input: ScheduleSettingsInput): Promise<void> {
+    // merged into what is stored now: in a fleet another node may have saved since this one's last poll
+    await this.reload();
     const { timeZone, ...rest } = input;
     const merged: Record<string, unknown> = { ...this.current.settings, ...dropUndefined(rest) };
     if (timeZone === null) delete merged.timeZone;
