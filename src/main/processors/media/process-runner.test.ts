@@ -96,11 +96,13 @@ describe('runProcess', () => {
   });
 
   it('suspends and resumes the process group; a suspended run can still be cancelled', async () => {
-    const running = await startProcess(sh('for i in 1 2 3 4 5 6; do echo $i; sleep 0.05; done'));
+    // long enough (1.2 s) that a loaded machine cannot let it finish before the suspend reaches it
+    const running = await startProcess(sh('for i in 1 2 3 4 5 6; do echo $i; sleep 0.2; done'));
     expect(running.suspend()).toBe(true);
     expect(running.suspended).toBe(true);
-    // the kernel may show D (uninterruptible) for a moment before T on a busy machine
-    const deadline = Date.now() + 2000;
+    // the kernel shows D (uninterruptible) until a pending read or write ends, then T: on a machine
+    // busy with disk I/O that took over 2 s once (CI, beside a database restart and an encode)
+    const deadline = Date.now() + 10_000;
     while ((await processState(running.pid)) !== 'T' && Date.now() < deadline) await sleep(20);
     expect(await processState(running.pid)).toBe('T');
     const linesWhileStopped = running.console.getLines().length;
@@ -115,7 +117,7 @@ describe('runProcess', () => {
     stuck.suspend();
     stuck.cancel();
     expect(await stuck.result).toMatchObject({ cancelled: true, killed: false });
-  });
+  }, 20_000);
 });
 
 describe('killOrphans', () => {
