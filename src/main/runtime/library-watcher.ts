@@ -24,6 +24,7 @@ import { LeaderLease } from './leader-lease';
 import { LibraryVideoEvents, type LibraryVideoListener } from './library-video-events';
 import { WatchSession } from './library-watch-session';
 import { requireFoldersInLibrary } from './watch-folders';
+import { SettingsRowGuard } from './settings-row-guard';
 
 export const WATCH_SETTINGS_KEY = 'library.watch';
 export const WATCHER_LEASE = 'library-watcher';
@@ -62,6 +63,7 @@ export class LibraryWatcher implements RuntimeService {
   private readonly lease: LeaderLease;
   private session: WatchSession | null = null;
   private current: { settings: WatchSettings; source: 'stored' | 'defaults'; updatedAt: number | null };
+  private readonly row = new SettingsRowGuard();
   private running = false;
   private queue: Promise<void> = Promise.resolve();
   private startError: string | null = null;
@@ -121,7 +123,8 @@ export class LibraryWatcher implements RuntimeService {
 
   async state(): Promise<WatchState> {
     // what is stored now (another node of a fleet may have saved since this one's last read), applied as a renewal would
-    if (await this.loadSettings().catch(() => false)) await this.reconcile(true);
+    // not awaited: a restarted session's first walk of the library must not hold the answer
+    if (await this.loadSettings().catch(() => false)) void this.reconcile(true);
     const leaderHolder = this.options.leases ? (this.lease.isLeader ? this.options.holder : await this.options.leases.leaseHolder(WATCHER_LEASE).catch(() => this.lease.holder)) : this.options.holder;
     const session = this.session?.status();
     return {
@@ -145,7 +148,7 @@ export class LibraryWatcher implements RuntimeService {
     if (!merged.success) throw new AppError('VALIDATION_FAILED', `Invalid watch settings: ${merged.error.message}`);
     requireFoldersInLibrary(this.options.library, merged.data.folders);
     const at = this.options.clock.now();
-    await this.options.settings.writeSetting(WATCH_SETTINGS_KEY, merged.data, at);
+    await this.row.writing(() => this.options.settings.writeSetting(WATCH_SETTINGS_KEY, merged.data, at), { value: merged.data, updatedAt: at });
     this.current = { settings: merged.data, source: 'stored', updatedAt: at };
     await this.reconcile(true);
     return this.state();
@@ -170,8 +173,10 @@ export class LibraryWatcher implements RuntimeService {
 
   /** Reads the stored settings; true when they differ from the ones in use. */
   private async loadSettings(): Promise<boolean> {
-    const stored = await this.options.settings.readSetting(WATCH_SETTINGS_KEY);
-    if (!stored || stored.updatedAt === this.current.updatedAt) return false;
+    const read = await this.row.reading(() => this.options.settings.readSetting(WATCH_SETTINGS_KEY));
+    // stale: this node's own update, newer, overlapped the read; same: unchanged since the last read
+    if (read.kind !== 'new' || !read.row) return false;
+    const stored = read.row;
     const parsed = watchSettingsSchema.safeParse(stored.value);
     if (!parsed.success) {
       this.options.logger.warn(`The stored watch settings are not valid (using the defaults): ${parsed.error.message}`);

@@ -4,6 +4,7 @@ import type { RuntimeSettings } from '../../shared/contracts/settings';
 import { loadConfig } from './config';
 import { LiveSettings, RUNTIME_SETTINGS_KEY } from './live-settings';
 import { MemorySettingsStore } from './memory-settings';
+import { holdNextRead } from './testing/held-settings-read';
 
 function make(env: Record<string, string> = {}, settings = new MemorySettingsStore(), clock = { now: () => 1_000 }) {
   const applied: RuntimeSettings[] = [];
@@ -59,5 +60,30 @@ describe('LiveSettings', () => {
     await b.update({ hangTimeoutMs: 90_000 });
     expect((await settings.readSetting(RUNTIME_SETTINGS_KEY))?.value).toEqual({ retainFailedDays: 7, hangTimeoutMs: 90_000 });
     expect(b.values).toMatchObject({ retainFailedDays: 7, hangTimeoutMs: 90_000 });
+  });
+
+  it('keeps its own update when a read that started before it answers after it (a GET beside a PUT)', async () => {
+    const settings = new MemorySettingsStore();
+    let t = 1_000;
+    const { live } = make({}, settings, { now: () => ++t });
+    await live.load();
+    await live.update({ retainFailedDays: 5 });
+    // a read of the row as it is now, answered only after the update below
+    const release = holdNextRead(settings);
+    const get = live.load();
+    await live.update({ retainFailedDays: 7 });
+    release();
+    await get;
+    expect(live.values.retainFailedDays).toBe(7);
+  });
+
+  it('tells two rows written in the same millisecond apart (two nodes, one clock tick)', async () => {
+    const settings = new MemorySettingsStore();
+    const a = make({}, settings, { now: () => 5_000 }).live;
+    const b = make({}, settings, { now: () => 5_000 }).live;
+    await a.update({ retainFailedDays: 7 });
+    await b.update({ hangTimeoutMs: 90_000 }); // the same updatedAt as A's row, another value
+    await a.update({ vramHeadroomMb: 512 });
+    expect((await settings.readSetting(RUNTIME_SETTINGS_KEY))?.value).toEqual({ retainFailedDays: 7, hangTimeoutMs: 90_000, vramHeadroomMb: 512 });
   });
 });

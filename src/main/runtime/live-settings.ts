@@ -18,6 +18,7 @@ import {
 import type { Clock } from '../core/clock';
 import type { SettingsStore } from '../core/watch-ports';
 import type { Env, RuntimeConfig } from './config';
+import { SettingsRowGuard } from './settings-row-guard';
 
 export const RUNTIME_SETTINGS_KEY = 'runtime-settings';
 
@@ -47,7 +48,7 @@ function setField(s: Stored, field: SettingField, value: number): void {
 export class LiveSettings {
   private stored: Stored = {};
   private updatedAt: number | null = null;
-  private loaded = false;
+  private readonly row = new SettingsRowGuard();
   private current: RuntimeSettings;
   readonly locked: Readonly<Partial<Record<SettingField, string>>>;
 
@@ -89,10 +90,10 @@ export class LiveSettings {
 
   /** Reads the stored settings (at start, at each fleet poll, before an answer or an update of the API). */
   async load(): Promise<void> {
-    const row = await this.deps.settings.readSetting(RUNTIME_SETTINGS_KEY);
-    // unchanged since the last read (a fleet re-reads at every poll): nothing to apply
-    if (this.loaded && (row?.updatedAt ?? null) === this.updatedAt) return;
-    this.loaded = true;
+    const read = await this.row.reading(() => this.deps.settings.readSetting(RUNTIME_SETTINGS_KEY));
+    // stale: this node's own update, newer, overlapped the read; same: unchanged since the last read (a fleet re-reads at every poll)
+    if (read.kind !== 'new') return;
+    const row = read.row;
     if (row) {
       const parsed = runtimeSettingsSchema.partial().extend({ limits: runtimeSettingsSchema.shape.limits.partial().optional() }).safeParse(row.value);
       if (!parsed.success) {
@@ -134,7 +135,7 @@ export class LiveSettings {
       if (value !== undefined && !this.locked[field]) setField(next, field, value);
     }
     const at = this.deps.clock.now();
-    await this.deps.settings.writeSetting(RUNTIME_SETTINGS_KEY, next, at);
+    await this.row.writing(() => this.deps.settings.writeSetting(RUNTIME_SETTINGS_KEY, next, at), { value: next, updatedAt: at });
     this.stored = next;
     this.updatedAt = at;
     this.apply();

@@ -25,6 +25,7 @@ import { boundariesAfter, categoryWindowState, outsideWindowReason, type Categor
 import type { SettingsStore } from '../core/watch-ports';
 import type { AutoSuspender } from './auto-suspend';
 import type { RuntimeService } from './services/service';
+import { SettingsRowGuard } from './settings-row-guard';
 
 export const SCHEDULE_SETTINGS_KEY = 'queue.schedules';
 
@@ -59,6 +60,7 @@ export class ScheduleWindows implements RuntimeService {
   private nextAt = Number.POSITIVE_INFINITY;
   private timer: TimerHandle | null = null;
   private running = false;
+  private readonly row = new SettingsRowGuard();
 
   constructor(private readonly deps: ScheduleWindowsDeps) {}
 
@@ -91,9 +93,10 @@ export class ScheduleWindows implements RuntimeService {
 
   /** Re-reads the stored settings and applies them when they changed (another node saved them). */
   async reload(): Promise<void> {
-    const stored = await this.deps.settings.readSetting(SCHEDULE_SETTINGS_KEY);
-    if (!stored) return;
-    if (stored.updatedAt === this.current.updatedAt) return;
+    const read = await this.row.reading(() => this.deps.settings.readSetting(SCHEDULE_SETTINGS_KEY));
+    // stale: this node's own update, newer, overlapped the read; same: unchanged since the last read
+    if (read.kind !== 'new' || !read.row) return;
+    const stored = read.row;
     const parsed = scheduleSettingsSchema.safeParse(stored.value);
     if (!parsed.success) {
       this.deps.logger.warn(`The stored time windows are not valid (ignored): ${parsed.error.message}`);
@@ -113,7 +116,7 @@ export class ScheduleWindows implements RuntimeService {
     const parsed = scheduleSettingsSchema.safeParse(merged);
     if (!parsed.success) throw new AppError('VALIDATION_FAILED', `Invalid schedules: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     const at = this.deps.clock.now();
-    await this.deps.settings.writeSetting(SCHEDULE_SETTINGS_KEY, parsed.data, at);
+    await this.row.writing(() => this.deps.settings.writeSetting(SCHEDULE_SETTINGS_KEY, parsed.data, at), { value: parsed.data, updatedAt: at });
     this.apply({ settings: parsed.data, source: 'stored', updatedAt: at });
   }
 

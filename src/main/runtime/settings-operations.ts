@@ -34,6 +34,7 @@ export function settingsHandlers(live: LiveSettings, handlers: () => BaseHandler
     setSettings: async (input) => live.update(input),
 
     async exportSettings(_input, caller: Caller) {
+      await live.load(); // what is stored now, as the other parts read it
       const [watch, schedules, notifications, pipelines] = await Promise.all([
         optional(() => base.getWatchSettings({}, caller)),
         optional(() => base.getSchedules({}, caller)),
@@ -64,6 +65,7 @@ export function settingsHandlers(live: LiveSettings, handlers: () => BaseHandler
     },
 
     async importSettings(document, caller: Caller) {
+      await live.load();
       const result: SettingsImportResult = {
         settings: live.state(),
         skippedLocked: [],

@@ -10,6 +10,7 @@ import type { Job } from '../../../shared/contracts/job';
 import { MemorySettingsStore } from '../memory-settings';
 import { ManualClock } from '../testing/manual-clock';
 import { NotificationService } from './notification-service';
+import { holdNextRead } from '../testing/held-settings-read';
 
 const GB = 1024 ** 3;
 
@@ -113,5 +114,20 @@ describe('notification service', () => {
     expect((await a.service.handlers.getNotifications({})).webhooks).toEqual([expect.objectContaining({ id: 'h', name: 'Renamed', secretSet: true })]);
     await a.service.stop();
     await b.service.stop();
+  });
+
+  it('keeps its own save when a read that started before it answers after it (a GET beside a PUT)', async () => {
+    const shared = new MemorySettingsStore();
+    const { service, listeners } = setup({ settings: shared });
+    await service.start();
+    const release = holdNextRead(shared);
+    const get = service.handlers.getNotifications({}); // reads the row before the save below
+    await service.handlers.setNotifications({ rules: [{ id: 'f', event: 'job.failed', enabled: true, channels: { desktop: true, browser: false, webhooks: [] } }], webhooks: [] });
+    expect(listeners.size).toBe(1);
+    release();
+    await get;
+    // the late read (no rule yet) did not roll the node back: the rule still listens
+    expect(listeners.size).toBe(1);
+    await service.stop();
   });
 });

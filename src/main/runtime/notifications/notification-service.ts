@@ -27,8 +27,9 @@ import { LeaderLease } from '../leader-lease';
 import { ChainedLoop } from '../services/chained-loop';
 import type { RuntimeService } from '../services/service';
 import { DiskWatcher, systemStatfs, type Statfs } from './disk-watcher';
-import { loadNotificationSettings, mergeSecrets, notificationSettingsView, saveNotificationSettings, type LoadedNotificationSettings } from './notification-settings';
+import { mergeSecrets, NOTIFICATION_SETTINGS_KEY, notificationSettingsOf, notificationSettingsView, saveNotificationSettings, type LoadedNotificationSettings } from './notification-settings';
 import type { DeliveryStore } from '../../core/notification-ports';
+import { SettingsRowGuard } from '../settings-row-guard';
 import { MemoryDeliveryStore } from './memory-delivery-store';
 import { WebhookSender, type HttpPost } from './webhook-sender';
 
@@ -73,6 +74,7 @@ export class NotificationService implements RuntimeService {
   private readonly disks: DiskWatcher;
   private readonly throttle = new NotificationThrottle();
   private current: LoadedNotificationSettings = { settings: { rules: [], webhooks: [] }, updatedAt: null };
+  private readonly row = new SettingsRowGuard();
   private unsubscribe: (() => void) | null = null;
   private running = false;
   /** Job failures already notified (job id, retry count, end): an update of an ended job is not a new failure. */
@@ -104,7 +106,7 @@ export class NotificationService implements RuntimeService {
 
   async start(): Promise<void> {
     this.running = true;
-    this.current = await loadNotificationSettings(this.deps.settings, this.deps.logger);
+    await this.refresh();
     this.lease.start();
     this.reconcile();
     this.loop.start();
@@ -124,8 +126,7 @@ export class NotificationService implements RuntimeService {
 
   /** One check now (the loop's body; tests call it): settings re-read, disks, node states. */
   async check(): Promise<void> {
-    this.current = await loadNotificationSettings(this.deps.settings, this.deps.logger);
-    this.reconcile();
+    await this.refresh();
     const rules = this.current.settings.rules;
     for (const { rule, trigger } of await this.disks.check(rules)) this.fire(rule, trigger);
     if (this.deps.listNodes && this.lease.isLeader && rules.some((r) => r.enabled && r.event === 'node.offline')) {
@@ -142,7 +143,7 @@ export class NotificationService implements RuntimeService {
       await this.refresh();
       const settings = mergeSecrets(input, this.current.settings);
       const at = this.deps.clock.now();
-      await saveNotificationSettings(this.deps.settings, settings, at);
+      await this.row.writing(() => saveNotificationSettings(this.deps.settings, settings, at), { value: settings, updatedAt: at });
       this.current = { settings, updatedAt: at };
       this.reconcile();
       return this.view();
@@ -181,7 +182,10 @@ export class NotificationService implements RuntimeService {
    * node must show, test and merge what is stored, not what this node last saw.
    */
   private async refresh(): Promise<void> {
-    this.current = await loadNotificationSettings(this.deps.settings, this.deps.logger);
+    const read = await this.row.reading(() => this.deps.settings.readSetting(NOTIFICATION_SETTINGS_KEY));
+    // stale: this node's own save, newer, overlapped the read; same: nothing changed
+    if (read.kind !== 'new') return;
+    this.current = notificationSettingsOf(read.row, this.deps.logger);
     this.reconcile();
   }
 
