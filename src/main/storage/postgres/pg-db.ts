@@ -4,6 +4,7 @@
  */
 import type { Socket } from 'node:net';
 import { Pool, types, type PoolClient } from 'pg';
+import { isConnectionLoss } from '../../core/database-reachability';
 
 export type { Pool, PoolClient };
 
@@ -127,19 +128,8 @@ function corking(client: PoolClient): Queryable {
 
 const RETRIED = new Set(['40P01' /* deadlock_detected */, '40001' /* serialization_failure */]);
 
-/**
- * Errors that say the server could not be reached or went away (a restart, a failover, a network
- * blip), so the statement did not commit: admin/crash shutdown, "starting up", connection
- * failures, and the socket errors of a connect that found nobody listening.
- */
-const CONNECTION_LOST_CODES = new Set(['57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
-
-export function isConnectionLoss(error: unknown): boolean {
-  const e = error as { code?: unknown; message?: unknown } | null;
-  if (typeof e?.code === 'string' && CONNECTION_LOST_CODES.has(e.code)) return true;
-  // node-postgres' own words for a connection that was never made or was cut while idle
-  return typeof e?.message === 'string' && /^Connection terminated due to connection timeout|^timeout expired/.test(e.message);
-}
+/** The server could not be reached or went away, so the statement did not commit (core/database-reachability.ts). */
+export { isConnectionLoss };
 
 const OUTAGE_BUDGET = Symbol('outageBudgetMs');
 type RidingPool = Pool & { [OUTAGE_BUDGET]?: number };
