@@ -5,13 +5,10 @@
  * runtime/notifications/memory-delivery-store.ts (a runtime without a database); one conformance
  * suite (storage/conformance/delivery-store-conformance.ts).
  */
-import { KEPT_DELIVERIES, type Delivery } from '../../shared/contracts/notifications';
-
-/** The newest tries kept (the fleet's, together); older ones are deleted as new ones arrive. */
-export { KEPT_DELIVERIES };
+import type { Delivery } from '../../shared/contracts/notifications';
 
 export interface DeliveryStore {
-  /** Keeps one try (and drops what is past the newest KEPT_DELIVERIES). */
+  /** Keeps one try (and drops what is past the newest KEPT_DELIVERIES, shared/contracts/notifications.ts). */
   appendDelivery(delivery: Delivery): Promise<void>;
   /** Newest first (the order they were kept in); of one webhook when `webhookId` is given. */
   listDeliveries(webhookId: string | undefined, limit: number): Promise<Delivery[]>;

@@ -1,6 +1,6 @@
 /** The DeliveryStore of a runtime without a database (tests, a runtime built without stores): the newest tries in memory. */
-import type { Delivery } from '../../../shared/contracts/notifications';
-import { KEPT_DELIVERIES, type DeliveryStore } from '../../core/notification-ports';
+import { KEPT_DELIVERIES, type Delivery } from '../../../shared/contracts/notifications';
+import type { DeliveryStore } from '../../core/notification-ports';
 
 export class MemoryDeliveryStore implements DeliveryStore {
   private readonly entries: Delivery[] = [];

@@ -23,10 +23,6 @@ export interface LoadedNotificationSettings {
   readonly updatedAt: number | null;
 }
 
-export async function loadNotificationSettings(store: SettingsStore, logger: Pick<Console, 'warn'>): Promise<LoadedNotificationSettings> {
-  return notificationSettingsOf(await store.readSetting(NOTIFICATION_SETTINGS_KEY), logger);
-}
-
 /** The settings of a stored row (null: none stored), validated. */
 export function notificationSettingsOf(row: { readonly value: unknown; readonly updatedAt: number } | null, logger: Pick<Console, 'warn'>): LoadedNotificationSettings {
   if (!row) return { settings: NO_NOTIFICATIONS, updatedAt: null };

@@ -98,8 +98,6 @@ export class WebhookSender {
         nodeId: this.deps.nodeId,
       };
       await this.keep(entry);
-      // stop() may have come while the try was being kept: no pause it could not end, no next try
-      if (outcome === 'retrying' && this.closed) return entry;
       if (outcome !== 'retrying') {
         if (outcome === 'failed') this.deps.logger.warn(`Webhook ${webhook.id}: ${notification.kind} not delivered after ${attempt} tr${attempt === 1 ? 'y' : 'ies'} (${result.error ?? `HTTP ${result.status}`}).`);
         return entry;
@@ -136,6 +134,7 @@ export class WebhookSender {
   }
 
   private pause(ms: number): Promise<void> {
+    // stop() may have come while the try was being kept: no pause it could not end
     if (this.closed) return Promise.resolve();
     return new Promise((resolve) => {
       const handle = this.deps.timers.setTimeout(() => {

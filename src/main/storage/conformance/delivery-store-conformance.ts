@@ -4,8 +4,8 @@
  * the newest KEPT_DELIVERIES kept.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Delivery } from '../../../shared/contracts/notifications';
-import { KEPT_DELIVERIES, type DeliveryStore } from '../../core/notification-ports';
+import { KEPT_DELIVERIES, type Delivery } from '../../../shared/contracts/notifications';
+import type { DeliveryStore } from '../../core/notification-ports';
 
 export interface DeliveryStores {
   readonly deliveries: DeliveryStore;

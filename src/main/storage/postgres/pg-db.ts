@@ -128,9 +128,6 @@ function corking(client: PoolClient): Queryable {
 
 const RETRIED = new Set(['40P01' /* deadlock_detected */, '40001' /* serialization_failure */]);
 
-/** The server could not be reached or went away, so the statement did not commit (core/database-reachability.ts). */
-export { isConnectionLoss };
-
 const OUTAGE_BUDGET = Symbol('outageBudgetMs');
 type RidingPool = Pool & { [OUTAGE_BUDGET]?: number };
 

@@ -1,6 +1,7 @@
 /** rideOutage: tries again only while the server is unreachable, and only within its budget. */
 import { describe, expect, it } from 'vitest';
-import { isConnectionLoss, rideOutage } from './pg-db';
+import { isConnectionLoss } from '../../core/database-reachability';
+import { rideOutage } from './pg-db';
 
 const lost = (code: string) => Object.assign(new Error(`lost: ${code}`), { code });
 
