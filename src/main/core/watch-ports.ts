@@ -5,10 +5,22 @@
  */
 import type { VideoRecord } from './library-ports';
 
+/** A stored setting: its JSON value and when it was written. */
+export interface StoredSetting {
+  readonly value: unknown;
+  readonly updatedAt: number;
+}
+
 /** Settings every node reads, stored as JSON under a key. */
 export interface SettingsStore {
-  readSetting(key: string): Promise<{ readonly value: unknown; readonly updatedAt: number } | null>;
+  readSetting(key: string): Promise<StoredSetting | null>;
   writeSetting(key: string, value: unknown, at: number): Promise<void>;
+  /**
+   * Compare and set: writes only while the row is still `expected` (the same time and value as it
+   * was read; null: no row yet), so a read-merge-write never overwrites what another node saved in
+   * between. False when the row had changed (nothing written).
+   */
+  writeSettingIf(key: string, value: unknown, at: number, expected: StoredSetting | null): Promise<boolean>;
 }
 
 export interface LeaseClaim {

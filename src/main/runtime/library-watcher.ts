@@ -142,14 +142,16 @@ export class LibraryWatcher implements RuntimeService {
 
   /** Saves settings (fields left out keep their values) and applies them at once. */
   async update(input: WatchSettingsInput): Promise<WatchState> {
-    // merged into what is stored now, not into this node's last read
-    await this.loadSettings();
-    const merged = watchSettingsSchema.safeParse({ ...this.current.settings, ...dropUndefined(input) });
-    if (!merged.success) throw new AppError('VALIDATION_FAILED', `Invalid watch settings: ${merged.error.message}`);
-    requireFoldersInLibrary(this.options.library, merged.data.folders);
-    const at = this.options.clock.now();
-    await this.row.writing(() => this.options.settings.writeSetting(WATCH_SETTINGS_KEY, merged.data, at), { value: merged.data, updatedAt: at });
-    this.current = { settings: merged.data, source: 'stored', updatedAt: at };
+    // merged into the row stored at the write (compare and set), not into this node's last read
+    const saved = await this.row.save(this.options.settings, WATCH_SETTINGS_KEY, () => this.options.clock.now(), (row) => {
+      const stored = row ? watchSettingsSchema.safeParse(row.value) : null;
+      // a row that is not valid was ignored by loadSettings(): this node's settings stand in for it
+      const merged = watchSettingsSchema.safeParse({ ...(stored?.success ? stored.data : this.current.settings), ...dropUndefined(input) });
+      if (!merged.success) throw new AppError('VALIDATION_FAILED', `Invalid watch settings: ${merged.error.message}`);
+      requireFoldersInLibrary(this.options.library, merged.data.folders);
+      return merged.data;
+    });
+    this.current = { settings: saved.value, source: 'stored', updatedAt: saved.updatedAt };
     await this.reconcile(true);
     return this.state();
   }

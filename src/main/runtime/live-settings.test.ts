@@ -4,7 +4,7 @@ import type { RuntimeSettings } from '../../shared/contracts/settings';
 import { loadConfig } from './config';
 import { LiveSettings, RUNTIME_SETTINGS_KEY } from './live-settings';
 import { MemorySettingsStore } from './memory-settings';
-import { holdNextRead } from './testing/held-settings-read';
+import { holdNextRead, raceNextWrite } from './testing/held-settings-read';
 
 function make(env: Record<string, string> = {}, settings = new MemorySettingsStore(), clock = { now: () => 1_000 }) {
   const applied: RuntimeSettings[] = [];
@@ -60,6 +60,19 @@ describe('LiveSettings', () => {
     await b.update({ hangTimeoutMs: 90_000 });
     expect((await settings.readSetting(RUNTIME_SETTINGS_KEY))?.value).toEqual({ retainFailedDays: 7, hangTimeoutMs: 90_000 });
     expect(b.values).toMatchObject({ retainFailedDays: 7, hangTimeoutMs: 90_000 });
+  });
+
+  it('keeps both fields when two nodes save at the same moment (the other save lands between the read and the write)', async () => {
+    const settings = new MemorySettingsStore();
+    let t = 1_000;
+    const clock = { now: () => ++t };
+    const a = make({}, settings, clock).live;
+    const b = make({}, settings, clock).live;
+    // B's save lands after A read the row to merge into and before A writes
+    raceNextWrite(settings, async () => void (await b.update({ hangTimeoutMs: 90_000 })));
+    await a.update({ retainFailedDays: 7 });
+    expect((await settings.readSetting(RUNTIME_SETTINGS_KEY))?.value).toEqual({ retainFailedDays: 7, hangTimeoutMs: 90_000 });
+    expect(a.values).toMatchObject({ retainFailedDays: 7, hangTimeoutMs: 90_000 });
   });
 
   it('keeps its own update when a read that started before it answers after it (a GET beside a PUT)', async () => {

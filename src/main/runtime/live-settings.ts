@@ -45,6 +45,9 @@ function setField(s: Stored, field: SettingField, value: number): void {
   else s[field as Exclude<SettingField, `limits.${string}`>] = value;
 }
 
+/** A stored row: any of the settings, none required. */
+const storedSchema = runtimeSettingsSchema.partial().extend({ limits: runtimeSettingsSchema.shape.limits.partial().optional() });
+
 export class LiveSettings {
   private stored: Stored = {};
   private updatedAt: number | null = null;
@@ -95,7 +98,7 @@ export class LiveSettings {
     if (read.kind !== 'new') return;
     const row = read.row;
     if (row) {
-      const parsed = runtimeSettingsSchema.partial().extend({ limits: runtimeSettingsSchema.shape.limits.partial().optional() }).safeParse(row.value);
+      const parsed = storedSchema.safeParse(row.value);
       if (!parsed.success) {
         this.deps.logger.warn(`The stored runtime settings are not valid (ignored): ${parsed.error.message}`);
       } else {
@@ -119,7 +122,7 @@ export class LiveSettings {
 
   /** PUT: stores the fields given (refusing locked ones that would change) and applies them at once. */
   async update(input: RuntimeSettingsInput, options: { skipLocked?: boolean } = {}): Promise<SettingsState> {
-    // merged into what is stored now: in a fleet another node may have saved other fields since this one's last poll
+    // what applies now (in a fleet another node may have saved since this one's last poll), for the locked check
     await this.load();
     const refused = this.lockedChanges(input);
     if (refused.length > 0 && !options.skipLocked) {
@@ -129,15 +132,19 @@ export class LiveSettings {
         { locked: refused },
       );
     }
-    const next: Stored = structuredClone(this.stored);
-    for (const field of SETTING_FIELDS) {
-      const value = getField(input as Stored, field);
-      if (value !== undefined && !this.locked[field]) setField(next, field, value);
-    }
-    const at = this.deps.clock.now();
-    await this.row.writing(() => this.deps.settings.writeSetting(RUNTIME_SETTINGS_KEY, next, at), { value: next, updatedAt: at });
-    this.stored = next;
-    this.updatedAt = at;
+    // merged into the row stored at the write (compare and set): another node's save in between is kept
+    const saved = await this.row.save(this.deps.settings, RUNTIME_SETTINGS_KEY, () => this.deps.clock.now(), (row) => {
+      const parsed = row ? storedSchema.safeParse(row.value) : null;
+      // a row that is not valid was ignored by load(): this node's settings stand in for it
+      const next: Stored = structuredClone(parsed?.success ? (parsed.data as Stored) : this.stored);
+      for (const field of SETTING_FIELDS) {
+        const value = getField(input as Stored, field);
+        if (value !== undefined && !this.locked[field]) setField(next, field, value);
+      }
+      return next;
+    });
+    this.stored = saved.value;
+    this.updatedAt = saved.updatedAt;
     this.apply();
     return this.state();
   }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { AutoSuspender } from './auto-suspend';
 import { MemorySettingsStore } from './memory-settings';
 import { ScheduleWindows, SCHEDULE_SETTINGS_KEY } from './schedule-windows';
+import { raceNextWrite } from './testing/held-settings-read';
 import { ManualClock } from './testing/manual-clock';
 
 function node(settings: MemorySettingsStore, clock: ManualClock): ScheduleWindows {
@@ -30,6 +31,25 @@ describe('ScheduleWindows', () => {
     await clock.advance(1);
     // node B has not reloaded since: its time-zone change keeps A's window
     await b.update({ timeZone: 'Europe/Berlin' });
+    const stored = (await settings.readSetting(SCHEDULE_SETTINGS_KEY))?.value as { timeZone?: string; windows: unknown[] };
+    expect(stored.timeZone).toBe('Europe/Berlin');
+    expect(stored.windows).toEqual([expect.objectContaining({ start: '22:00', end: '07:00', category: 'gpu_encode' })]);
+    await a.stop();
+    await b.stop();
+  });
+
+  it('keeps both changes when two nodes save at the same moment (the other save lands between the read and the write)', async () => {
+    const settings = new MemorySettingsStore();
+    const clock = new ManualClock();
+    const a = node(settings, clock);
+    const b = node(settings, clock);
+    await a.start();
+    await b.start();
+    raceNextWrite(settings, async () => {
+      await clock.advance(1);
+      await b.update({ timeZone: 'Europe/Berlin' });
+    });
+    await a.update({ windows: [{ category: 'gpu_encode', start: '22:00', end: '07:00', atClose: 'finish' }] });
     const stored = (await settings.readSetting(SCHEDULE_SETTINGS_KEY))?.value as { timeZone?: string; windows: unknown[] };
     expect(stored.timeZone).toBe('Europe/Berlin');
     expect(stored.windows).toEqual([expect.objectContaining({ start: '22:00', end: '07:00', category: 'gpu_encode' })]);

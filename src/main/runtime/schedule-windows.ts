@@ -107,17 +107,19 @@ export class ScheduleWindows implements RuntimeService {
 
   /** PUT /api/media/schedules: the fields given replace the stored ones; saved for every node and applied at once. */
   async update(input: ScheduleSettingsInput): Promise<void> {
-    // merged into what is stored now: in a fleet another node may have saved since this one's last poll
-    await this.reload();
+    // merged into the row stored at the write (compare and set): in a fleet another node may have saved since this one's last poll
     const { timeZone, ...rest } = input;
-    const merged: Record<string, unknown> = { ...this.current.settings, ...dropUndefined(rest) };
-    if (timeZone === null) delete merged.timeZone;
-    else if (timeZone !== undefined) merged.timeZone = timeZone;
-    const parsed = scheduleSettingsSchema.safeParse(merged);
-    if (!parsed.success) throw new AppError('VALIDATION_FAILED', `Invalid schedules: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-    const at = this.deps.clock.now();
-    await this.row.writing(() => this.deps.settings.writeSetting(SCHEDULE_SETTINGS_KEY, parsed.data, at), { value: parsed.data, updatedAt: at });
-    this.apply({ settings: parsed.data, source: 'stored', updatedAt: at });
+    const saved = await this.row.save(this.deps.settings, SCHEDULE_SETTINGS_KEY, () => this.deps.clock.now(), (row) => {
+      const stored = row ? scheduleSettingsSchema.safeParse(row.value) : null;
+      // a row that is not valid was ignored by reload(): this node's windows stand in for it
+      const merged: Record<string, unknown> = { ...(stored?.success ? stored.data : this.current.settings), ...dropUndefined(rest) };
+      if (timeZone === null) delete merged.timeZone;
+      else if (timeZone !== undefined) merged.timeZone = timeZone;
+      const parsed = scheduleSettingsSchema.safeParse(merged);
+      if (!parsed.success) throw new AppError('VALIDATION_FAILED', `Invalid schedules: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+      return parsed.data;
+    });
+    this.apply({ settings: saved.value, source: 'stored', updatedAt: saved.updatedAt });
   }
 
   /** What GET /api/media/schedules shows of the windows. */

@@ -1,6 +1,25 @@
 /** SettingsRowGuard: a read overlapping a local write is stale; rows are told apart by time and value. */
 import { describe, expect, it } from 'vitest';
+import { AppError } from '../../shared/contracts/errors';
+import type { SettingsStore } from '../core/watch-ports';
+import { MemorySettingsStore } from './memory-settings';
 import { SettingsRowGuard } from './settings-row-guard';
+
+/** A store where other saves land between each read and the compare and set that follows it (`times` of them). */
+function racedStore(times: number, other: (n: number) => Promise<void>): { store: SettingsStore; memory: MemorySettingsStore; reads: () => number } {
+  const memory = new MemorySettingsStore();
+  let reads = 0;
+  let raced = 0;
+  const store: SettingsStore = {
+    readSetting: async (key) => (reads++, memory.readSetting(key)),
+    writeSetting: (key, value, at) => memory.writeSetting(key, value, at),
+    writeSettingIf: async (key, value, at, expected) => {
+      if (raced < times) await other(++raced);
+      return memory.writeSettingIf(key, value, at, expected);
+    },
+  };
+  return { store, memory, reads: () => reads };
+}
 
 const later = <T>(value: T) => {
   let release!: () => void;
@@ -35,5 +54,34 @@ describe('SettingsRowGuard', () => {
     await writing;
     expect(await during).toEqual({ kind: 'stale' });
     expect(await guard.reading(async () => ({ value: { x: 3 }, updatedAt: 7 }))).toEqual({ kind: 'same' });
+  });
+
+  it('save merges into the row stored at the write: a save by another node in between is read again and kept', async () => {
+    let now = 100;
+    const { store, memory, reads } = racedStore(1, async () => {
+      // node B saves another field after node A read the row and before A writes
+      await memory.writeSetting('runtime', { cpu: 3, hang: 60 }, ++now);
+    });
+    await memory.writeSetting('runtime', { cpu: 2, hang: 60 }, now);
+    const guard = new SettingsRowGuard();
+    const saved = await guard.save(store, 'runtime', () => ++now, (row) => ({ ...(row?.value as object), hang: 90 }));
+    // without the compare and set, A's write (built from { cpu: 2 }) would have put cpu back to 2
+    expect(saved.value).toEqual({ cpu: 3, hang: 90 });
+    expect(await memory.readSetting('runtime')).toEqual({ value: { cpu: 3, hang: 90 }, updatedAt: saved.updatedAt });
+    expect(reads()).toBe(2);
+    // the row saved is the one this node knows: reading it back is `same`
+    expect(await guard.reading(() => memory.readSetting('runtime'))).toEqual({ kind: 'same' });
+  });
+
+  it('save writes nothing when build throws, and gives up with a 409 when other saves keep landing in between', async () => {
+    const { store, memory } = racedStore(Infinity, async (n) => memory.writeSetting('k', { n }, n));
+    const guard = new SettingsRowGuard();
+    await expect(guard.save(store, 'k', () => 0, () => {
+      throw new AppError('VALIDATION_FAILED', 'no');
+    })).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect(await memory.readSetting('k')).toBeNull();
+    const error = await guard.save(store, 'k', () => 1_000, () => ({ mine: true })).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'VERSION_CONFLICT' });
+    expect((await memory.readSetting('k'))!.value).not.toEqual({ mine: true });
   });
 });

@@ -5,11 +5,18 @@
  * it was, and must not replace what the write just applied (a GET beside a PUT would roll the node
  * back). Rows are told apart by their time and value, so two nodes writing in the same millisecond
  * are not taken for one.
+ *
+ * A save merges into the row stored at that moment and writes it only if the row is still the one
+ * read (compare and set): two nodes saving different fields at once keep both, where a plain
+ * read-merge-write let the later write drop the earlier one's fields.
  */
-export interface SettingsRow {
-  readonly value: unknown;
-  readonly updatedAt: number;
-}
+import { AppError } from '../../shared/contracts/errors';
+import type { SettingsStore, StoredSetting } from '../core/watch-ports';
+
+export type SettingsRow = StoredSetting;
+
+/** Reads and merges again this often when other saves keep landing in between, then gives up (409). */
+const SAVE_TRIES = 8;
 
 export type GuardedRead = { readonly kind: 'stale' } | { readonly kind: 'same' } | { readonly kind: 'new'; readonly row: SettingsRow | null };
 
@@ -20,15 +27,35 @@ export class SettingsRowGuard {
   private generation = 0;
   private last: string | undefined;
 
-  /** A local write of `row`: reads that overlap it are answered `stale`. */
-  async writing(write: () => Promise<void>, row: SettingsRow): Promise<void> {
+  /** A local write of `row`: reads that overlap it are answered `stale`. `stored` says whether it was written (a compare and set may not be). */
+  async writing(write: () => Promise<void>, row: SettingsRow, stored: () => boolean = () => true): Promise<void> {
     this.generation++;
     try {
       await write();
-      this.last = identity(row);
+      if (stored()) this.last = identity(row);
     } finally {
       this.generation++;
     }
+  }
+
+  /**
+   * Saves the row `key` merged from what is stored now: `build` makes the value from the stored row
+   * (null: none), and the write happens only if that row is still stored (SettingsStore.writeSettingIf);
+   * when another save landed in between, it reads and builds again. `build` may throw (a validation
+   * error): nothing is written. Returns the value written and its time.
+   */
+  async save<T>(store: SettingsStore, key: string, now: () => number, build: (stored: SettingsRow | null) => T): Promise<{ value: T; updatedAt: number }> {
+    for (let attempt = 0; attempt < SAVE_TRIES; attempt++) {
+      const stored = await store.readSetting(key);
+      const value = build(stored);
+      const row = { value, updatedAt: now() };
+      let written = false;
+      await this.writing(async () => {
+        written = await store.writeSettingIf(key, value, row.updatedAt, stored);
+      }, row, () => written);
+      if (written) return row;
+    }
+    throw new AppError('VERSION_CONFLICT', `The settings "${key}" kept changing while this save merged into them (${SAVE_TRIES} tries); try again.`, { key });
   }
 
   /**

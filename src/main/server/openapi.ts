@@ -38,7 +38,7 @@ const errorResponses = {
   '421': { description: 'The Host header is not one this server answers for (MEDIA_ALLOWED_HOSTS)', content: { 'application/json': { schema: errorSchema } } },
   '404': { description: 'Unknown id', content: { 'application/json': { schema: errorSchema } } },
   '503': { description: 'The database cannot be reached right now (DATABASE_UNAVAILABLE): try again after Retry-After seconds', content: { 'application/json': { schema: errorSchema } } },
-  '409': { description: 'The lifecycle refuses this transition, a name is taken (NAME_TAKEN), an update carried a stale version (VERSION_CONFLICT), a transcode with these settings was already applied to this content (ALREADY_PROCESSED; `force: true` overrides), or a manual action (cancel, pause, resume, retry, priority) named a part of a segmented encode (PART_OF_SEGMENTED_JOB: act on its parent job)', content: { 'application/json': { schema: errorSchema } } },
+  '409': { description: 'The lifecycle refuses this transition, a name is taken (NAME_TAKEN), an update carried a stale version or a settings row kept changing under a save (VERSION_CONFLICT), a transcode with these settings was already applied to this content (ALREADY_PROCESSED; `force: true` overrides), or a manual action (cancel, pause, resume, retry, priority) named a part of a segmented encode (PART_OF_SEGMENTED_JOB: act on its parent job)', content: { 'application/json': { schema: errorSchema } } },
 };
 
 export interface ExtraRoute {

@@ -10,7 +10,7 @@ import type { Job } from '../../../shared/contracts/job';
 import { MemorySettingsStore } from '../memory-settings';
 import { ManualClock } from '../testing/manual-clock';
 import { NotificationService } from './notification-service';
-import { holdNextRead } from '../testing/held-settings-read';
+import { holdNextRead, raceNextWrite } from '../testing/held-settings-read';
 
 const GB = 1024 ** 3;
 
@@ -112,6 +112,21 @@ describe('notification service', () => {
     // saved again through node B without the secret: the secret A stored is kept
     await b.service.handlers.setNotifications({ rules: [], webhooks: [{ id: 'h', name: 'Renamed', url: 'http://127.0.0.1:9/x', enabled: true, timeoutMs: 1000 }] });
     expect((await a.service.handlers.getNotifications({})).webhooks).toEqual([expect.objectContaining({ id: 'h', name: 'Renamed', secretSet: true })]);
+    await a.service.stop();
+    await b.service.stop();
+  });
+
+  it('keeps the secret another node saves between this save\'s read and its write', async () => {
+    const shared = new MemorySettingsStore();
+    const a = setup({ settings: shared, nodeId: 'a' });
+    const b = setup({ settings: shared, nodeId: 'b' });
+    await a.service.start();
+    await b.service.start();
+    // node B renames the webhook without a secret; node A's save with the secret lands in between
+    raceNextWrite(shared, async () => void (await a.service.handlers.setNotifications({ rules: [], webhooks: hooks.map((h) => ({ ...h, enabled: true, timeoutMs: 1000 })) })));
+    await b.service.handlers.setNotifications({ rules: [], webhooks: [{ id: 'h', name: 'Renamed', url: 'http://127.0.0.1:9/x', enabled: true, timeoutMs: 1000 }] });
+    const stored = (await shared.readSetting('notifications'))?.value as { webhooks: Array<{ name: string; secret: string | null }> };
+    expect(stored.webhooks).toEqual([expect.objectContaining({ name: 'Renamed', secret: 'abcdefghij' })]);
     await a.service.stop();
     await b.service.stop();
   });

@@ -27,7 +27,7 @@ import { LeaderLease } from '../leader-lease';
 import { ChainedLoop } from '../services/chained-loop';
 import type { RuntimeService } from '../services/service';
 import { DiskWatcher, systemStatfs, type Statfs } from './disk-watcher';
-import { mergeSecrets, NOTIFICATION_SETTINGS_KEY, notificationSettingsOf, notificationSettingsView, saveNotificationSettings, type LoadedNotificationSettings } from './notification-settings';
+import { mergeSecrets, NOTIFICATION_SETTINGS_KEY, notificationSettingsOf, notificationSettingsView, type LoadedNotificationSettings } from './notification-settings';
 import type { DeliveryStore } from '../../core/notification-ports';
 import { SettingsRowGuard } from '../settings-row-guard';
 import { MemoryDeliveryStore } from './memory-delivery-store';
@@ -139,12 +139,9 @@ export class NotificationService implements RuntimeService {
   readonly handlers: NotificationHandlers = {
     getNotifications: async () => (await this.refresh(), this.view()),
     setNotifications: async (input) => {
-      // the secrets kept are those stored now: another node may have saved since this one's last read
-      await this.refresh();
-      const settings = mergeSecrets(input, this.current.settings);
-      const at = this.deps.clock.now();
-      await this.row.writing(() => saveNotificationSettings(this.deps.settings, settings, at), { value: settings, updatedAt: at });
-      this.current = { settings, updatedAt: at };
+      // the secrets kept are those stored at the write (compare and set): another node may have saved since this one's last read
+      const saved = await this.row.save(this.deps.settings, NOTIFICATION_SETTINGS_KEY, () => this.deps.clock.now(), (row) => mergeSecrets(input, notificationSettingsOf(row, this.deps.logger).settings));
+      this.current = { settings: saved.value, updatedAt: saved.updatedAt };
       this.reconcile();
       return this.view();
     },

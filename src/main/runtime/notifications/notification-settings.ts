@@ -12,7 +12,6 @@ import {
 import type { z } from 'zod';
 import type { notificationSettingsInputSchema } from '../../../shared/contracts/notifications';
 import { AppError } from '../../../shared/contracts/errors';
-import type { SettingsStore } from '../../core/watch-ports';
 
 export const NOTIFICATION_SETTINGS_KEY = 'notifications';
 
@@ -45,10 +44,6 @@ export function mergeSecrets(input: z.infer<typeof notificationSettingsInputSche
   // the input schema checked the same things; this guards the merge itself
   if (!parsed.success) throw new AppError('VALIDATION_FAILED', `Invalid notification settings: ${parsed.error.issues[0]?.message ?? 'unknown'}`);
   return parsed.data;
-}
-
-export async function saveNotificationSettings(store: SettingsStore, settings: NotificationSettings, at: number): Promise<void> {
-  await store.writeSetting(NOTIFICATION_SETTINGS_KEY, settings, at);
 }
 
 /** What GET answers: everything but the secrets. */

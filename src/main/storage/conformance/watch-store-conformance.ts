@@ -1,10 +1,11 @@
 /**
- * Conformance suite of the library watcher's stores (core/watch-ports.ts): the shared settings and
- * the library's file index. Every adapter must pass it unchanged.
+ * Conformance suite of the library watcher's stores (core/watch-ports.ts): the shared settings
+ * (settings-store-conformance.ts) and the library's file index. Every adapter must pass it unchanged.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { VideoStore } from '../../core/library-ports';
 import type { SettingsStore, VideoFileIndex } from '../../core/watch-ports';
+import { describeSettingsStoreConformance } from './settings-store-conformance';
 import { videoFile } from './video-store-conformance';
 
 export interface WatchStores {
@@ -15,20 +16,13 @@ export interface WatchStores {
 }
 
 export function describeWatchStoreConformance(adapterName: string, factory: () => Promise<WatchStores>): void {
+  describeSettingsStoreConformance(adapterName, factory);
   describe(`watch stores conformance: ${adapterName}`, () => {
     let s: WatchStores;
     beforeEach(async () => {
       s = await factory();
     });
     afterEach(async () => s.close());
-
-    it('keeps settings as JSON under a key, replaced by the next write', async () => {
-      expect(await s.settings.readSetting('library.watch')).toBeNull();
-      await s.settings.writeSetting('library.watch', { enabled: true, folders: ['inbox'], stableSeconds: 2.5 }, 1_000);
-      expect(await s.settings.readSetting('library.watch')).toEqual({ value: { enabled: true, folders: ['inbox'], stableSeconds: 2.5 }, updatedAt: 1_000 });
-      await s.settings.writeSetting('library.watch', { enabled: false }, 2_000);
-      expect(await s.settings.readSetting('library.watch')).toEqual({ value: { enabled: false }, updatedAt: 2_000 });
-    });
 
     it('lists the videos at a folder or under it, never a sibling whose name merely starts the same (nor % or _ as wildcards)', async () => {
       await s.videos.addVideos(['videos/a.mp4', 'videos/sub/b.mp4', 'videos2/c.mp4', 'videos_x/d.mp4', 'inbox/e.mp4'].map((p) => videoFile(p, p.startsWith('inbox') ? 'inbox' : 'videos')));

@@ -1,6 +1,6 @@
 /** Settings shared by the runtime's services (SettingsStore), as JSON text in the `app_settings` table. */
 import type Database from 'better-sqlite3';
-import type { SettingsStore } from '../../core/watch-ports';
+import type { SettingsStore, StoredSetting } from '../../core/watch-ports';
 
 export class SqliteSettingsStore implements SettingsStore {
   private readonly stmt;
@@ -9,6 +9,9 @@ export class SqliteSettingsStore implements SettingsStore {
     this.stmt = {
       read: db.prepare<[string], { value: string; updated_at: number }>('SELECT value, updated_at FROM app_settings WHERE key = ?'),
       write: db.prepare('INSERT INTO app_settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at'),
+      insertIfAbsent: db.prepare('INSERT INTO app_settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO NOTHING'),
+      // the value as text: what JSON.stringify wrote, and gives again of what JSON.parse read from it
+      updateIf: db.prepare('UPDATE app_settings SET value = ?, updated_at = ? WHERE key = ? AND updated_at = ? AND value = ?'),
     };
   }
 
@@ -19,5 +22,11 @@ export class SqliteSettingsStore implements SettingsStore {
 
   async writeSetting(key: string, value: unknown, at: number): Promise<void> {
     this.stmt.write.run(key, JSON.stringify(value), at);
+  }
+
+  async writeSettingIf(key: string, value: unknown, at: number, expected: StoredSetting | null): Promise<boolean> {
+    const json = JSON.stringify(value);
+    const result = expected === null ? this.stmt.insertIfAbsent.run(key, json, at) : this.stmt.updateIf.run(json, at, key, expected.updatedAt, JSON.stringify(expected.value));
+    return result.changes === 1;
   }
 }
