@@ -16,7 +16,7 @@
 import type { DrainState } from '../../shared/contracts/queue-control';
 import type { JobRecord } from '../core/ports';
 import type { Clock } from '../core/clock';
-import type { SettingsStore } from '../core/watch-ports';
+import type { SettingsStore, StoredSetting } from '../core/watch-ports';
 
 export const DRAIN_KEY = 'queue.drain';
 
@@ -40,6 +40,8 @@ export interface QueueDrainDeps {
 
 export class QueueDrain {
   private record: DrainRecord | null = null;
+  /** The stored row the record was read from or written as: marking it drained writes only over that very row. */
+  private row: StoredSetting | null = null;
   private live = 0;
   private checking: Promise<void> | null = null;
   private recheck = false;
@@ -66,15 +68,21 @@ export class QueueDrain {
   /** Re-reads the record (start-up, and whenever the queue flags are re-read); then counts again while draining. */
   async reload(): Promise<void> {
     const before = this.state().state;
-    const stored = await this.deps.settings.readSetting(DRAIN_KEY);
+    this.adopt(await this.deps.settings.readSetting(DRAIN_KEY), before);
+    await this.check();
+  }
+
+  /** Takes a stored row as the record; an event when the state changed from `before`. */
+  private adopt(stored: StoredSetting | null, before: DrainState['state']): void {
+    this.row = stored;
     this.record = isRecord(stored?.value) ? stored.value : null;
     if (this.state().state !== before) this.deps.onChange(this.state());
-    await this.check();
   }
 
   async drain(): Promise<DrainState> {
     if (!this.active) {
       this.record = { since: this.deps.clock.now(), drainedAt: null };
+      this.row = { value: this.record, updatedAt: this.record.since };
       await this.deps.settings.writeSetting(DRAIN_KEY, this.record, this.record.since);
       await this.deps.setPaused(true);
       this.deps.logger.info('Queue draining: nothing new starts; running jobs finish.');
@@ -88,7 +96,9 @@ export class QueueDrain {
   async end(): Promise<void> {
     if (this.record === null) return;
     this.record = null;
-    await this.deps.settings.writeSetting(DRAIN_KEY, null, this.deps.clock.now());
+    const at = this.deps.clock.now();
+    this.row = { value: null, updatedAt: at };
+    await this.deps.settings.writeSetting(DRAIN_KEY, null, at);
     this.deps.onChange(this.state());
   }
 
@@ -116,8 +126,16 @@ export class QueueDrain {
     if (!this.active || this.record!.drainedAt !== null) return;
     this.live = await this.deps.countLive();
     if (this.live > 0 || !this.active || this.record!.drainedAt !== null) return;
-    this.record = { ...this.record!, drainedAt: this.deps.clock.now() };
-    await this.deps.settings.writeSetting(DRAIN_KEY, this.record, this.record.drainedAt!);
+    const drained: DrainRecord = { ...this.record!, drainedAt: this.deps.clock.now() };
+    // only over the row this drain was read from: another node may have resumed the queue (and ended
+    // the drain) during the count, and this node's copy of the pause flag is only as fresh as its poll
+    if (!(await this.deps.settings.writeSettingIf(DRAIN_KEY, drained, drained.drainedAt!, this.row))) {
+      this.adopt(await this.deps.settings.readSetting(DRAIN_KEY), this.state().state);
+      this.recheck = true;
+      return;
+    }
+    this.record = drained;
+    this.row = { value: drained, updatedAt: drained.drainedAt! };
     this.deps.logger.info('Queue drained: no job runs any more.');
     this.deps.onChange(this.state());
   }

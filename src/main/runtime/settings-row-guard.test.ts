@@ -39,6 +39,16 @@ describe('SettingsRowGuard', () => {
     expect(await guard.reading(async () => b)).toEqual({ kind: 'new', row: b });
   });
 
+  it('takes the row written for the row read back with its keys in another order (PostgreSQL jsonb)', async () => {
+    const guard = new SettingsRowGuard();
+    await guard.writing(async () => {}, { value: { windows: [{ start: '22:00', end: '07:00' }], timeZone: 'UTC' }, updatedAt: 9 });
+    expect(await guard.reading(async () => ({ value: { timeZone: 'UTC', windows: [{ end: '07:00', start: '22:00' }] }, updatedAt: 9 }))).toEqual({ kind: 'same' });
+    // an array's order is part of the value
+    const reordered = { value: { timeZone: 'UTC', windows: [{ start: '01:00', end: '02:00' }, { start: '22:00', end: '07:00' }] }, updatedAt: 9 };
+    await guard.writing(async () => {}, { value: { timeZone: 'UTC', windows: [{ start: '22:00', end: '07:00' }, { start: '01:00', end: '02:00' }] }, updatedAt: 9 });
+    expect(await guard.reading(async () => reordered)).toEqual({ kind: 'new', row: reordered });
+  });
+
   it('answers stale for a read that started before a local write ended, and same for the written row read back', async () => {
     const guard = new SettingsRowGuard();
     const old = later({ value: { x: 1 }, updatedAt: 5 });

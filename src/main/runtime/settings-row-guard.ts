@@ -20,7 +20,18 @@ const SAVE_TRIES = 8;
 
 export type GuardedRead = { readonly kind: 'stale' } | { readonly kind: 'same' } | { readonly kind: 'new'; readonly row: SettingsRow | null };
 
-const identity = (row: SettingsRow | null): string => (row ? `${row.updatedAt}:${JSON.stringify(row.value)}` : 'none');
+/** JSON with every object's keys sorted: PostgreSQL's jsonb gives a row back with its keys in another order than written. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined);
+    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+const identity = (row: SettingsRow | null): string => (row ? `${row.updatedAt}:${canonicalJson(row.value)}` : 'none');
 
 export class SettingsRowGuard {
   /** Odd while a local write is in progress; changes at its start and at its end. */
