@@ -140,7 +140,8 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
         timers,
         beat: () => self.live(),
         dispatcher,
-        reloadFlags: () => Promise.all([capacity.load(), control.reload(), live.load()]).then(() => undefined),
+        // notifier: declared below, called only once the runtime runs (a rule saved through another node applies at the next poll)
+        reloadFlags: () => Promise.all([capacity.load(), control.reload(), live.load(), notifier.refresh()]).then(() => undefined),
         decideRescue: (job) => decideAfterCrash(job.retryCount, job.maxRetries),
         onRescued: (jobs) => {
           events.publish(jobs);

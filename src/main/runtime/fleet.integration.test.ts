@@ -14,6 +14,7 @@ import { startFleetTestNode, type FleetTestNode } from './testing/fleet-test-nod
 import { waitFor } from './testing/test-runtime';
 import type { RuntimeEvent } from './events';
 
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const SLOW = { pollMs: 60_000, heartbeatMs: 5_000, sweepMs: 60_000, leaseMs: 30_000 };
 
 describe('fleet mode: runtimes sharing one PostgreSQL database', { timeout: 90_000 }, () => {
@@ -181,6 +182,27 @@ describe('fleet mode: runtimes sharing one PostgreSQL database', { timeout: 90_0
     nodes = nodes.filter((n) => n !== a);
     const after = await b.runtime.execute('listNodes', {});
     expect(after.nodes.find((n) => n.id === 'node-a')).toMatchObject({ state: 'stopped', runningJobIds: [] });
+  });
+
+  it('applies a notification rule saved through another node at its next poll (not its 30-s check)', async () => {
+    const url = await server.createDatabase();
+    const poll = { ...SLOW, pollMs: 200 };
+    const worker = await start(url, 'worker', { fleet: poll });
+    const front = await start(url, 'front', { fleet: poll, config: { limits: { cpu: 0, gpu_encode: 0, gpu_ai: 0 } } });
+    // the worker's notifier has read the settings at its first check (1 s after the start): none yet
+    await sleep(1_500);
+    await front.runtime.execute('setNotifications', { rules: [{ id: 'failed', event: 'job.failed', enabled: true, channels: { desktop: true, browser: false, webhooks: [] } }], webhooks: [] });
+    await sleep(600); // three polls of the worker
+    const notes: string[] = [];
+    const off = worker.runtime.subscribe((e) => void (e.type === 'notification' && notes.push(e.notification.title)));
+    try {
+      const { id } = await front.runtime.execute('createJob', { type: 'validate', params: { fail: 'fatal' }, maxRetries: 0 });
+      await waitFor(async () => (await statusOf(worker, id)) === 'failed', 10_000, 'the job to fail');
+      await waitFor(() => notes.length > 0, 5_000, 'the worker to notify the failure');
+      expect(notes).toEqual([expect.stringMatching(/fail/i)]);
+    } finally {
+      off();
+    }
   });
 
   it('shares notification settings and webhook tries: saved on one node, tested on another at once, every try listed on every node', async () => {

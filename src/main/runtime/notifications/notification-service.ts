@@ -11,7 +11,7 @@
  * - disk space low: every node, for its own folders (disk-watcher.ts).
  * The service subscribes to the runtime events only while a rule needs them, so a node without
  * such rules keeps the bus listener-free (no job views or stats built for nobody).
- * Settings saved through another node are picked up at the next check (every `checkMs`).
+ * Settings saved through another node are picked up at this node's next fleet poll (MEDIA_POLL_MS).
  */
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../../../shared/contracts/errors';
@@ -174,11 +174,12 @@ export class NotificationService implements RuntimeService {
   };
 
   /**
-   * The stored settings read again (one row), for the API's answers: in a fleet another node may
-   * have saved them since this one's last periodic read (every `checkMs`), and a page served by this
-   * node must show, test and merge what is stored, not what this node last saw.
+   * The stored settings read again (one row): for the API's answers (in a fleet another node may
+   * have saved them since this one's last periodic read, every `checkMs`, and a page served by this
+   * node must show, test and merge what is stored, not what this node last saw), and at each fleet
+   * poll, so a rule saved through another node applies here within seconds.
    */
-  private async refresh(): Promise<void> {
+  async refresh(): Promise<void> {
     const read = await this.row.reading(() => this.deps.settings.readSetting(NOTIFICATION_SETTINGS_KEY));
     // stale: this node's own save, newer, overlapped the read; same: nothing changed
     if (read.kind !== 'new') return;
