@@ -39,7 +39,7 @@ export function createProcessors(deps: ProcessorDeps): ProcessorRegistry {
   return createRegistry([
     ['scan', scan],
     ['public_scan', scan],
-    ['validate', validateProcessor({ videos, library, ffprobePath })],
+    ['validate', validateProcessor({ videos, library, ffprobePath, ffmpegPath: () => requireTools(media).ffmpeg.path })],
     ['move_to_library', moveToLibraryProcessor({ videos, library })],
     ['thumbnail_generate', thumbnail],
     // every re-encode and transcode attempt that fails writes its ledger row, even before reading its input (issue #17)

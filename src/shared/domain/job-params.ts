@@ -85,7 +85,11 @@ export const publicScanParams = z.strictObject({
   thumbnails: scanThumbnails,
 });
 
-export const validateParams = z.strictObject({ videoId });
+export const validateParams = z.strictObject({
+  videoId,
+  // the health check of a library tool: ffprobe reads only headers, so a truncated or damaged file still probes fine
+  decode: z.boolean().default(false).describe('Also decode the whole file (its video and audio, at the speed of a decode): any decode error marks the video invalid with the error'),
+});
 
 /**
  * Segment mode (issue #20): the video is encoded in chunks cut at keyframes, each chunk a child job
