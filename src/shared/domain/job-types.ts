@@ -39,7 +39,7 @@ export type JobType = (typeof JOB_TYPES)[number];
 export const JOB_TYPE_CATALOG: Readonly<Record<JobType, JobTypeDefinition>> = {
   scan: { category: 'cpu', defaultVramMb: 0, description: 'Scan directory for new videos', paramsSchema: params.scanParams },
   public_scan: { category: 'cpu', defaultVramMb: 0, description: 'Scan public gallery directory', paramsSchema: params.publicScanParams },
-  validate: { category: 'cpu', defaultVramMb: 0, description: 'Validate video metadata (FFprobe)', paramsSchema: params.validateParams },
+  validate: { category: 'cpu', defaultVramMb: 0, description: 'Validate video metadata (FFprobe; decode: true decodes the whole file)', paramsSchema: params.validateParams },
   reencode_streaming: { category: 'gpu_encode', defaultVramMb: 4000, description: 'Re-encode for web playback (H.264)', paramsSchema: params.reencodeStreamingParams },
   compile_random: { category: 'gpu_encode', defaultVramMb: 2000, description: 'Random video compilation', paramsSchema: params.compileRandomParams },
   compile_quad: { category: 'gpu_encode', defaultVramMb: 4000, description: '4-up grid compilation', paramsSchema: params.compileQuadParams },

@@ -2,7 +2,12 @@
  * `validate` with `decode: true`, the thorough health check, on clips made at test time with real
  * ffprobe and ffmpeg: a truncated file and one with damaged bytes probe as valid (ffprobe reads the
  * headers), and the full decode finds them invalid with the first error; a sound clip stays valid.
+ * A decoder killed from outside (the OOM killer) says nothing about the file: the job is retried and
+ * the video stays valid (ffmpeg here is a wrapper that kills its decode runs while a marker exists).
  */
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeClip } from '../media/testing/clips';
@@ -10,7 +15,15 @@ import { startMediaRuntime, type MediaRuntime } from '../testing/media-runtime';
 import { damagedClip, truncatedClip } from '../transcode/testing/fault-clips';
 
 let m: MediaRuntime;
+const wrapperDir = mkdtempSync(join(tmpdir(), 'mjc-ffmpeg-wrapper-'));
+const killMarker = join(wrapperDir, 'kill-decodes');
 beforeAll(async () => {
+  const ffmpeg = execFileSync('sh', ['-c', 'command -v ffmpeg'], { encoding: 'utf8' }).trim();
+  const wrapper = join(wrapperDir, 'ffmpeg');
+  // a decode to the null muxer kills itself with SIGKILL while the marker exists; anything else is the real ffmpeg
+  writeFileSync(wrapper, `#!/bin/sh\nfor a in "$@"; do if [ "$a" = null ] && [ -e '${killMarker}' ]; then kill -9 $$; fi; done\nexec '${ffmpeg}' "$@"\n`);
+  chmodSync(wrapper, 0o755);
+  process.env.MEDIA_FFMPEG_PATH = wrapper;
   m = await startMediaRuntime();
   const inbox = join(m.root, 'inbox');
   await makeClip(inbox, 'sound.mp4', { width: 320, height: 240, fps: 25, seconds: 2 });
@@ -18,7 +31,11 @@ beforeAll(async () => {
   await damagedClip(inbox, 'damaged.ts');
   expect((await m.runJob('scan', { directoryType: 'inbox' })).status).toBe('completed');
 });
-afterAll(async () => m.dispose());
+afterAll(async () => {
+  await m.dispose();
+  delete process.env.MEDIA_FFMPEG_PATH;
+  rmSync(wrapperDir, { recursive: true, force: true });
+});
 
 const video = async (filename: string) => {
   const list = await m.embedded.runtime.execute('listVideos', { search: filename });
@@ -41,5 +58,18 @@ describe('validate with decode: true', () => {
     expect(decoded).toMatchObject({ status: 'failed', retryCount: 0 });
     expect(decoded.lastError).toMatch(new RegExp(`^Invalid video inbox/${name.replace('.', '\\.')}: the full decode printed \\d+ error line\\(s\\), the first: .+`));
     expect(await video(name)).toMatchObject({ valid: false, validationError: expect.stringMatching(/^the full decode printed/) });
+  });
+
+  it('leaves the video valid and retries when the decoder is killed from outside', async () => {
+    writeFileSync(killMarker, '');
+    try {
+      const job = await m.runJob('validate', { videoId: (await video('sound.mp4')).id, decode: true });
+      expect(job).toMatchObject({ status: 'queued', retryCount: 1 });
+      expect(job.lastError).toMatch(/^The full decode did not finish: ffmpeg exited with SIGKILL without an error line/);
+      expect(await video('sound.mp4')).toMatchObject({ valid: true, validationError: null });
+      await m.embedded.runtime.execute('cancelJob', { id: job.id });
+    } finally {
+      rmSync(killMarker, { force: true });
+    }
   });
 });

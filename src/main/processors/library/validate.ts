@@ -37,6 +37,8 @@ export function validateProcessor(deps: { videos: VideoStore; library: LibraryPa
         ctx.progress(5);
         // a decode that cannot run (ffmpeg missing, a cancel) throws here and leaves the video as it was
         const decoded = await decodePass(ctx, deps.ffmpegPath(), absolutePath, metadata.durationSeconds, [5, 99]);
+        // a decoder killed from outside says nothing about the file: retried, the video left as it was
+        if (decoded.unexplained) throw new JobError(`The full decode did not finish: ${decoded.unexplained}`, true);
         if (decoded.errors.length > 0) {
           const reason = `the full decode printed ${decoded.errors.length} error line(s), the first: ${decoded.errors[0]!.slice(0, 300)}`;
           await deps.videos.recordProbe(video.id, { ok: false, error: reason }, Date.now());

@@ -114,7 +114,12 @@ export async function decodePass(
   progressRange: readonly [number, number],
   /** Stops the decode early (the caller no longer needs it); the job's own signal always does. */
   stop?: AbortSignal,
-): Promise<{ errors: string[]; frames: number | null }> {
+): Promise<{
+  errors: string[];
+  frames: number | null;
+  /** Set when ffmpeg failed without printing an error (killed by a signal…); then it is also the only entry of `errors`. */
+  unexplained: string | null;
+}> {
   const counter = errorCounter();
   try {
     const running = await startFfmpeg({
@@ -130,8 +135,10 @@ export async function decodePass(
     const result = await resultWhileTracked(ctx, ffmpegPath, running);
     if (result.cancelled || ctx.signal.aborted) throw ctx.signal.reason ?? stop?.reason ?? new Error('cancelled');
     const errors = counter.lines();
-    if (!result.ok && errors.length === 0) errors.push(`ffmpeg exited with code ${result.exitCode}`);
-    return { errors, frames: result.lastProgress?.frame ?? null };
+    // ended without saying why (a signal: the OOM killer, a kill by hand): not evidence about the file
+    const unexplained = !result.ok && errors.length === 0 ? `ffmpeg exited with ${result.signal ?? `code ${result.exitCode}`} without an error line` : null;
+    if (unexplained) errors.push(unexplained);
+    return { errors, frames: result.lastProgress?.frame ?? null, unexplained };
   } finally {
     counter.close();
   }
