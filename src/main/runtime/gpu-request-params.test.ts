@@ -27,6 +27,6 @@ describe('a GPU job asks for its GPU in its params (gpu, gpuModel)', () => {
     expect(refusal('tag_generation', { videoId: VIDEO, gpuModel: '' })).toEqual(['VALIDATION_FAILED', expect.stringMatching(/gpuModel: /)]);
     expect(refusal('validate', { videoId: VIDEO, gpu: 1 })).toEqual(['VALIDATION_FAILED', 'Invalid params for validate: gpu: only GPU job types can ask for a GPU; validate runs on the CPU']);
     expect(refusal('validate', { videoId: VIDEO, gpuModel: 'A100' })).toEqual(['VALIDATION_FAILED', expect.stringMatching(/gpuModel: only GPU job types can ask for a GPU/)]);
-    expect(build('validate', { videoId: VIDEO }).params).toEqual({ videoId: VIDEO });
+    expect(build('validate', { videoId: VIDEO }).params).toEqual({ videoId: VIDEO, decode: false });
   });
 });
