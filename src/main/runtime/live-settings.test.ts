@@ -12,6 +12,14 @@ function make(env: Record<string, string> = {}, settings = new MemorySettingsSto
   return { live, applied, settings };
 }
 
+/** Two nodes on one settings row, with one ticking clock. */
+function twoNodes() {
+  const settings = new MemorySettingsStore();
+  let t = 1_000;
+  const clock = { now: () => ++t };
+  return { settings, a: make({}, settings, clock).live, b: make({}, settings, clock).live };
+}
+
 describe('LiveSettings', () => {
   it('starts from the configuration, applies stored values at load and each update at once', async () => {
     const settings = new MemorySettingsStore();
@@ -48,11 +56,7 @@ describe('LiveSettings', () => {
   });
 
   it('merges an update into what is stored now, not into what this node last read (two nodes, one settings row)', async () => {
-    const settings = new MemorySettingsStore();
-    let t = 1_000;
-    const clock = { now: () => ++t };
-    const a = make({}, settings, clock).live;
-    const b = make({}, settings, clock).live;
+    const { settings, a, b } = twoNodes();
     await a.load();
     await b.load();
     await a.update({ retainFailedDays: 7 });
@@ -63,11 +67,7 @@ describe('LiveSettings', () => {
   });
 
   it('keeps both fields when two nodes save at the same moment (the other save lands between the read and the write)', async () => {
-    const settings = new MemorySettingsStore();
-    let t = 1_000;
-    const clock = { now: () => ++t };
-    const a = make({}, settings, clock).live;
-    const b = make({}, settings, clock).live;
+    const { settings, a, b } = twoNodes();
     // B's save lands after A read the row to merge into and before A writes
     raceNextWrite(settings, async () => void (await b.update({ hangTimeoutMs: 90_000 })));
     await a.update({ retainFailedDays: 7 });

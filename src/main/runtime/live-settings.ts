@@ -122,8 +122,7 @@ export class LiveSettings {
 
   /** PUT: stores the fields given (refusing locked ones that would change) and applies them at once. */
   async update(input: RuntimeSettingsInput, options: { skipLocked?: boolean } = {}): Promise<SettingsState> {
-    // what applies now (in a fleet another node may have saved since this one's last poll), for the locked check
-    await this.load();
+    // locked fields hold the environment's values whatever is stored: the check needs no read
     const refused = this.lockedChanges(input);
     if (refused.length > 0 && !options.skipLocked) {
       throw new AppError(

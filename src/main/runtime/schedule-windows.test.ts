@@ -19,40 +19,44 @@ function node(settings: MemorySettingsStore, clock: ManualClock): ScheduleWindow
   });
 }
 
+/** Two nodes started on one settings row. */
+async function twoNodes() {
+  const settings = new MemorySettingsStore();
+  const clock = new ManualClock();
+  const a = node(settings, clock);
+  const b = node(settings, clock);
+  await a.start();
+  await b.start();
+  return { settings, clock, a, b };
+}
+
+/** A's window and B's time zone are both in the stored row. */
+async function expectBothStored(settings: MemorySettingsStore): Promise<void> {
+  const stored = (await settings.readSetting(SCHEDULE_SETTINGS_KEY))?.value as { timeZone?: string; windows: unknown[] };
+  expect(stored.timeZone).toBe('Europe/Berlin');
+  expect(stored.windows).toEqual([expect.objectContaining({ start: '22:00', end: '07:00', category: 'gpu_encode' })]);
+}
+
 describe('ScheduleWindows', () => {
   it('merges an update into what is stored now, not into what this node last read', async () => {
-    const settings = new MemorySettingsStore();
-    const clock = new ManualClock();
-    const a = node(settings, clock);
-    const b = node(settings, clock);
-    await a.start();
-    await b.start();
+    const { settings, clock, a, b } = await twoNodes();
     await a.update({ windows: [{ category: 'gpu_encode', start: '22:00', end: '07:00', atClose: 'finish' }] });
     await clock.advance(1);
     // node B has not reloaded since: its time-zone change keeps A's window
     await b.update({ timeZone: 'Europe/Berlin' });
-    const stored = (await settings.readSetting(SCHEDULE_SETTINGS_KEY))?.value as { timeZone?: string; windows: unknown[] };
-    expect(stored.timeZone).toBe('Europe/Berlin');
-    expect(stored.windows).toEqual([expect.objectContaining({ start: '22:00', end: '07:00', category: 'gpu_encode' })]);
+    await expectBothStored(settings);
     await a.stop();
     await b.stop();
   });
 
   it('keeps both changes when two nodes save at the same moment (the other save lands between the read and the write)', async () => {
-    const settings = new MemorySettingsStore();
-    const clock = new ManualClock();
-    const a = node(settings, clock);
-    const b = node(settings, clock);
-    await a.start();
-    await b.start();
+    const { settings, clock, a, b } = await twoNodes();
     raceNextWrite(settings, async () => {
       await clock.advance(1);
       await b.update({ timeZone: 'Europe/Berlin' });
     });
     await a.update({ windows: [{ category: 'gpu_encode', start: '22:00', end: '07:00', atClose: 'finish' }] });
-    const stored = (await settings.readSetting(SCHEDULE_SETTINGS_KEY))?.value as { timeZone?: string; windows: unknown[] };
-    expect(stored.timeZone).toBe('Europe/Berlin');
-    expect(stored.windows).toEqual([expect.objectContaining({ start: '22:00', end: '07:00', category: 'gpu_encode' })]);
+    await expectBothStored(settings);
     await a.stop();
     await b.stop();
   });

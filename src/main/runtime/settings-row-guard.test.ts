@@ -41,11 +41,11 @@ describe('SettingsRowGuard', () => {
 
   it('takes the row written for the row read back with its keys in another order (PostgreSQL jsonb)', async () => {
     const guard = new SettingsRowGuard();
-    await guard.writing(async () => {}, { value: { windows: [{ start: '22:00', end: '07:00' }], timeZone: 'UTC' }, updatedAt: 9 });
+    await guard.writing(async () => true, { value: { windows: [{ start: '22:00', end: '07:00' }], timeZone: 'UTC' }, updatedAt: 9 });
     expect(await guard.reading(async () => ({ value: { timeZone: 'UTC', windows: [{ end: '07:00', start: '22:00' }] }, updatedAt: 9 }))).toEqual({ kind: 'same' });
     // an array's order is part of the value
     const reordered = { value: { timeZone: 'UTC', windows: [{ start: '01:00', end: '02:00' }, { start: '22:00', end: '07:00' }] }, updatedAt: 9 };
-    await guard.writing(async () => {}, { value: { timeZone: 'UTC', windows: [{ start: '22:00', end: '07:00' }, { start: '01:00', end: '02:00' }] }, updatedAt: 9 });
+    await guard.writing(async () => true, { value: { timeZone: 'UTC', windows: [{ start: '22:00', end: '07:00' }, { start: '01:00', end: '02:00' }] }, updatedAt: 9 });
     expect(await guard.reading(async () => reordered)).toEqual({ kind: 'new', row: reordered });
   });
 
@@ -53,12 +53,12 @@ describe('SettingsRowGuard', () => {
     const guard = new SettingsRowGuard();
     const old = later({ value: { x: 1 }, updatedAt: 5 });
     const reading = guard.reading(() => old.promise);
-    await guard.writing(async () => {}, { value: { x: 2 }, updatedAt: 6 });
+    await guard.writing(async () => true, { value: { x: 2 }, updatedAt: 6 });
     old.release();
     expect(await reading).toEqual({ kind: 'stale' });
     // a read started during a write is stale too, whatever it returns
     const write = later(undefined);
-    const writing = guard.writing(() => write.promise, { value: { x: 3 }, updatedAt: 7 });
+    const writing = guard.writing(() => write.promise.then(() => true), { value: { x: 3 }, updatedAt: 7 });
     const during = guard.reading(async () => ({ value: { x: 2 }, updatedAt: 6 }));
     write.release();
     await writing;

@@ -13,12 +13,10 @@
 import { AppError } from '../../shared/contracts/errors';
 import type { SettingsStore, StoredSetting } from '../core/watch-ports';
 
-export type SettingsRow = StoredSetting;
-
 /** Reads and merges again this often when other saves keep landing in between, then gives up (409). */
 const SAVE_TRIES = 8;
 
-export type GuardedRead = { readonly kind: 'stale' } | { readonly kind: 'same' } | { readonly kind: 'new'; readonly row: SettingsRow | null };
+export type GuardedRead = { readonly kind: 'stale' } | { readonly kind: 'same' } | { readonly kind: 'new'; readonly row: StoredSetting | null };
 
 /** JSON with every object's keys sorted: PostgreSQL's jsonb gives a row back with its keys in another order than written. */
 function canonicalJson(value: unknown): string {
@@ -31,19 +29,20 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
-const identity = (row: SettingsRow | null): string => (row ? `${row.updatedAt}:${canonicalJson(row.value)}` : 'none');
+const identity = (row: StoredSetting | null): string => (row ? `${row.updatedAt}:${canonicalJson(row.value)}` : 'none');
 
 export class SettingsRowGuard {
   /** Odd while a local write is in progress; changes at its start and at its end. */
   private generation = 0;
   private last: string | undefined;
 
-  /** A local write of `row`: reads that overlap it are answered `stale`. `stored` says whether it was written (a compare and set may not be). */
-  async writing(write: () => Promise<void>, row: SettingsRow, stored: () => boolean = () => true): Promise<void> {
+  /** A local write of `row` (`write` answers whether it stored it: a compare and set may not): reads that overlap it are answered `stale`. */
+  async writing(write: () => Promise<boolean>, row: StoredSetting): Promise<boolean> {
     this.generation++;
     try {
-      await write();
-      if (stored()) this.last = identity(row);
+      const stored = await write();
+      if (stored) this.last = identity(row);
+      return stored;
     } finally {
       this.generation++;
     }
@@ -55,16 +54,12 @@ export class SettingsRowGuard {
    * when another save landed in between, it reads and builds again. `build` may throw (a validation
    * error): nothing is written. Returns the value written and its time.
    */
-  async save<T>(store: SettingsStore, key: string, now: () => number, build: (stored: SettingsRow | null) => T): Promise<{ value: T; updatedAt: number }> {
+  async save<T>(store: SettingsStore, key: string, now: () => number, build: (stored: StoredSetting | null) => T): Promise<{ value: T; updatedAt: number }> {
     for (let attempt = 0; attempt < SAVE_TRIES; attempt++) {
       const stored = await store.readSetting(key);
       const value = build(stored);
       const row = { value, updatedAt: now() };
-      let written = false;
-      await this.writing(async () => {
-        written = await store.writeSettingIf(key, value, row.updatedAt, stored);
-      }, row, () => written);
-      if (written) return row;
+      if (await this.writing(() => store.writeSettingIf(key, value, row.updatedAt, stored), row)) return row;
     }
     throw new AppError('VERSION_CONFLICT', `The settings "${key}" kept changing while this save merged into them (${SAVE_TRIES} tries); try again.`, { key });
   }
@@ -73,7 +68,7 @@ export class SettingsRowGuard {
    * A read: `stale` when a local write overlapped it (this node holds something newer), `same` when it
    * is the row last read or written, else `new` with the row (null: none stored).
    */
-  async reading(read: () => Promise<SettingsRow | null>): Promise<GuardedRead> {
+  async reading(read: () => Promise<StoredSetting | null>): Promise<GuardedRead> {
     const before = this.generation;
     const row = await read();
     if (before !== this.generation || before % 2 === 1) return { kind: 'stale' };
