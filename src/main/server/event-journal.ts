@@ -9,14 +9,8 @@
  */
 import type { RuntimeEvent } from '../runtime/events';
 import { compactCreatedJob } from '../../shared/contracts/event-frames';
+import type { Job } from '../../shared/contracts/job';
 import { joinBatchedFrames, type BatchForm } from './event-batch-frames';
-
-/** A short job's fields as JSON, in order (`pairs`, `byKey`), and the whole short job (`json`). */
-export interface CreatedFields {
-  readonly pairs: readonly (readonly [key: string, json: string])[];
-  readonly byKey: ReadonlyMap<string, string>;
-  readonly json: string;
-}
 
 /** Turns one numbered event into the bytes of its SSE frame. */
 export type FrameSerializer = (id: number, event: RuntimeEvent) => string;
@@ -30,7 +24,8 @@ export const sseFrame: FrameSerializer = (id, event) =>
 
 export class JournalEntry {
   private bytes: Buffer | undefined;
-  private created: CreatedFields | undefined;
+  private compact: Partial<Job> | undefined;
+  private compactJson: string | undefined;
 
   constructor(
     readonly id: number,
@@ -43,20 +38,15 @@ export class JournalEntry {
     return (this.bytes ??= Buffer.from(this.serialize(this.id, this.event), 'utf8'));
   }
 
-  /**
-   * A `job.created` entry's short job as its fields' JSON, serialised on first use: batch frames are
-   * then string joins, however many runs and reconnecting clients' backlogs they are built for.
-   */
-  get createdFields(): CreatedFields {
+  /** A `job.created` entry's short job (compactCreatedJob), made on first use: batch frames are built from it. */
+  get createdJob(): Partial<Job> {
     if (this.event.type !== 'job.created') throw new Error(`entry ${this.id} is a ${this.event.type}, not a job.created`);
-    if (this.created) return this.created;
-    // a field whose value JSON leaves out (undefined) is left out here too
-    const pairs = Object.entries(compactCreatedJob(this.event.job)).flatMap(([key, value]) => {
-      const json = JSON.stringify(value) as string | undefined;
-      return json === undefined ? [] : [[key, json] as const];
-    });
-    const json = `{${pairs.map(([key, value]) => `${JSON.stringify(key)}:${value}`).join(',')}}`;
-    return (this.created = { pairs, byKey: new Map(pairs), json });
+    return (this.compact ??= compactCreatedJob(this.event.job));
+  }
+
+  /** The short job as JSON, serialised on first use (the bare-array batch form joins these). */
+  get createdJson(): string {
+    return (this.compactJson ??= JSON.stringify(this.createdJob));
   }
 }
 
