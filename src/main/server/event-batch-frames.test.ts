@@ -1,11 +1,12 @@
 /**
- * Batched frames (`batch=2`; `batch=1` the bare-array form): runs of consecutive job.created events of a flush or backlog arrive as
+ * Batched frames (`batch=3` the column form; `batch=2` {shared, jobs}; `batch=1` the bare-array form): runs of consecutive job.created events of a flush or backlog arrive as
  * one job.created.batch frame, built once for every batching client; other clients get one frame
  * per event; Last-Event-ID after a batch replays neither twice nor too little.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { RuntimeEvent } from '../runtime/events';
 import type { Job } from '../../shared/contracts/job';
+import { columnizeCreatedBatch } from '../../shared/contracts/created-batch-columns';
 import { CREATED_BATCH_EVENT, compactCreatedJob, expandCreatedBatch, splitCreatedBatch } from '../../shared/contracts/event-frames';
 import { EventBroadcaster, EventJournal, sseFrame } from './event-journal';
 import { joinBatchedFrames } from './event-batch-frames';
@@ -75,7 +76,10 @@ describe('batch data joined from the entries\' cached field JSON', () => {
       const text = (buffer: Buffer) => buffer.toString('utf8').split('\ndata: ')[1]!.trimEnd();
       expect(text(joinBatchedFrames(entries, 'shared'))).toBe(JSON.stringify(splitCreatedBatch(short)));
       expect(text(joinBatchedFrames(entries, 'array'))).toBe(JSON.stringify(short));
+      expect(text(joinBatchedFrames(entries, 'columns'))).toBe(JSON.stringify(columnizeCreatedBatch(splitCreatedBatch(short))));
       expect(expandCreatedBatch(shared!.data)).toEqual(expandCreatedBatch(array!.data));
+      const [columns] = parse(joinBatchedFrames(entries, 'columns').toString('utf8'));
+      expect(expandCreatedBatch(columns!.data)).toEqual(expandCreatedBatch(array!.data));
     }
   });
 });
@@ -134,7 +138,7 @@ describe('a batching client that joins mid-flush', () => {
   });
 });
 
-describe('events route with batch=2 (and batch=1)', () => {
+describe('events route with batch=3 (and batch=2, batch=1)', () => {
   let close: (() => Promise<void>) | undefined;
   afterEach(async () => close?.());
 
@@ -180,6 +184,13 @@ describe('events route with batch=2 (and batch=1)', () => {
     expect(mid.map((f) => [f.id, f.event])).toEqual([[3, CREATED_BATCH_EVENT], [4, 'job.log'], [6, CREATED_BATCH_EVENT]]);
     expect(mid[0]!.data.jobs.map((j: { id: string }) => j.id)).toEqual(['job-2', 'job-3']);
 
+    // batch=3: the same frames, data in columns (the web UI's form), the same jobs
+    const columns = await read(url, 'lastEventId=0&batch=3', 6);
+    expect(columns.map((f) => [f.id, f.event])).toEqual([[3, CREATED_BATCH_EVENT], [4, 'job.log'], [6, CREATED_BATCH_EVENT]]);
+    expect(columns[0]!.data).toMatchObject({ count: 3, columns: { id: { prefix: 'job-', width: 1, packed: '123' } } });
+    expect(expandCreatedBatch(columns[2]!.data)).toEqual(expandCreatedBatch(all[2]!.data));
+    expect(expandCreatedBatch(columns[0]!.data).map((job) => job.id)).toEqual(['job-1', 'job-2', 'job-3']);
+
     // batch=1: the same frames, data the bare array (the first form)
     const firstForm = await read(url, 'lastEventId=0&batch=1', 6);
     expect(firstForm.map((f) => [f.id, f.event])).toEqual([[3, CREATED_BATCH_EVENT], [4, 'job.log'], [6, CREATED_BATCH_EVENT]]);
@@ -209,9 +220,9 @@ describe('events route with batch=2 (and batch=1)', () => {
     expect(frames[0]!.data.jobs.map((j: { id: string }) => j.id)).toEqual(['job-1', 'job-2', 'job-3', 'job-4']);
   });
 
-  it('answers 400 VALIDATION_FAILED for a batch value other than 0, 1 or 2', async () => {
+  it('answers 400 VALIDATION_FAILED for a batch value other than 0, 1, 2 or 3', async () => {
     const url = await serve(new EventJournal(100));
-    for (const value of ['3', 'true', '', 'yes', '1&batch=1', '02']) {
+    for (const value of ['4', 'true', '', 'yes', '1&batch=1', '02', '3.0', 'constructor', '__proto__']) {
       const response = await fetch(`${url}/api/media/events?batch=${value}`);
       expect(response.status, value).toBe(400);
       expect(((await response.json()) as { error: { code: string } }).error.code).toBe('VALIDATION_FAILED');

@@ -97,13 +97,13 @@ describe('server-sent events', () => {
     expect(reuse.status).toBe(401);
   });
 
-  it('sends a ticket client that asks for batch=2 every created job (batched or not), and refuses another batch value', async () => {
+  it('sends a ticket client that asks for batch=3 (the web UI does) every created job (batched or not), and refuses another batch value', async () => {
     const api = httpClient(url, TOKEN);
     const ticket = (await api('POST', '/api/media/events/ticket')).body.ticket as string;
-    const createdIds = (ev: SseEvent[]) => ev.flatMap((e) => (e.event === 'job.created.batch' ? e.data.jobs.map((j: { id: string }) => j.id) : e.event === 'job.created' ? [e.data.job.id] : []));
+    const createdIds = (ev: SseEvent[]) => ev.flatMap((e) => (e.event === 'job.created.batch' ? expandCreatedBatch(e.data).map((j) => j.id) : e.event === 'job.created' ? [e.data.job.id] : []));
     let wanted: string[] = [];
     let posted = false;
-    const streaming = collect(`/api/media/events?ticket=${ticket}&batch=2`, {}, (ev) => posted && wanted.every((id) => createdIds(ev).includes(id)));
+    const streaming = collect(`/api/media/events?ticket=${ticket}&batch=3`, {}, (ev) => posted && wanted.every((id) => createdIds(ev).includes(id)));
     await new Promise((r) => setTimeout(r, 100));
     // created in one burst: group commit and the 50-ms flush put them in few frames
     wanted = (await Promise.all(Array.from({ length: 12 }, () => api('POST', '/api/media/jobs', { type: 'scan', params: { sleepMs: 0 } })))).map((r) => r.body.id as string);
@@ -111,12 +111,18 @@ describe('server-sent events', () => {
     const events = await streaming;
     const got = createdIds(events);
     expect(got.filter((id) => wanted.includes(id)).sort()).toEqual([...wanted].sort()); // each exactly once
-    for (const batch of events.filter((e) => e.event === 'job.created.batch')) {
-      expect(batch.data.jobs.length).toBeGreaterThanOrEqual(2);
+    const batches = events.filter((e) => e.event === 'job.created.batch');
+    expect(batches.length).toBeGreaterThan(0);
+    for (const batch of batches) {
+      expect(batch.data.count).toBeGreaterThanOrEqual(2);
       expect(batch.data.shared).toMatchObject({ type: 'scan', status: 'pending' }); // what the burst's jobs share, once
+      // each job's id and creation time as columns: the part all share once, the rest packed
+      expect(batch.data.columns.id).toMatchObject({ width: 36 - batch.data.columns.id.prefix.length });
+      expect(batch.data.columns.id.packed).toHaveLength(batch.data.count * batch.data.columns.id.width);
+      expect(Object.keys(batch.data.columns)).not.toContain('progress'); // the short form
       const whole = expandCreatedBatch(batch.data);
-      expect(whole.every((job) => job.type === 'scan' && job.progress === 0 && job.startedAt === null)).toBe(true);
-      expect({ ...batch.data.shared, ...batch.data.jobs[0] }).not.toHaveProperty('progress'); // the short form
+      expect(whole).toHaveLength(batch.data.count);
+      expect(whole.every((job) => job.type === 'scan' && job.progress === 0 && job.startedAt === null && !Number.isNaN(Date.parse(job.createdAt)))).toBe(true);
     }
     const ids = events.map((e) => e.id!);
     expect([...ids].sort((a, b) => a - b)).toEqual(ids);
@@ -204,7 +210,7 @@ describe('OpenAPI document', () => {
   it('documents the event stream\'s batch parameter and its job.created.batch event', async () => {
     const doc = (await httpClient(url, null)('GET', '/api/openapi.json')).body;
     const events = doc.paths['/api/media/events'].get;
-    expect(events.parameters.find((p: { name: string }) => p.name === 'batch')).toMatchObject({ in: 'query', required: false, schema: { enum: ['0', '1', '2'] } });
+    expect(events.parameters.find((p: { name: string }) => p.name === 'batch')).toMatchObject({ in: 'query', required: false, schema: { enum: ['0', '1', '2', '3'] } });
     expect(events.parameters.map((p: { name: string }) => p.name).sort()).toEqual(['batch', 'lastEventId', 'ticket']);
     expect(events.description).toContain('job.created.batch');
   });

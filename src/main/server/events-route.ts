@@ -11,11 +11,11 @@
  * than it would one by one; job.created/updated/log frames are never left out, and ids still
  * increase, so Last-Event-ID resumes where the client stopped.
  *
- * `batch=2` (query; `0` or absent: off, anything else: 400 VALIDATION_FAILED) asks for batched
+ * `batch=3` (query; `0` or absent: off, anything else: 400 VALIDATION_FAILED) asks for batched
  * frames: runs of consecutive job.created events of a flush (and of the backlog) arrive as one
- * `job.created.batch` frame whose data is {shared, jobs} (event-batch-frames.ts); `batch=1` gets
- * the first form of that frame, a bare array of jobs (clients from before `shared`). Clients
- * without it get one frame per event.
+ * `job.created.batch` frame whose data is {shared, count, columns} (event-batch-frames.ts);
+ * `batch=2` and `batch=1` get the earlier forms of that frame, {shared, jobs} and a bare array of
+ * jobs (clients written before the later forms). Clients without it get one frame per event.
  *
  * A client that reads slower than events arrive is cut off once MAX_BUFFERED_BYTES wait for it:
  * it gets a final `event: lagging` frame, the stream ends, and it reconnects with Last-Event-ID
@@ -52,15 +52,18 @@ function lastSeenId(header: string | string[] | undefined, query: unknown, fallb
   return raw !== undefined && Number.isInteger(n) && n >= 0 ? n : fallback;
 }
 
-/** The `batch` query parameter: the batch form for `2` or `1`, null (one frame per event) for `0` or none, undefined for anything else. */
+/** The batch form each value of the `batch` query parameter asks for; `0` (or none): one frame per event. */
+const BATCH_FORMS: Readonly<Record<string, BatchForm | null>> = { '0': null, '1': 'array', '2': 'shared', '3': 'columns' };
+
+/** The `batch` query parameter: its batch form, null (one frame per event) for `0` or none, undefined for anything else. */
 function batchParam(query: unknown): BatchForm | null | undefined {
   const raw = (query as Record<string, unknown> | undefined)?.batch;
-  if (raw === undefined || raw === '0') return null;
-  return raw === '2' ? 'shared' : raw === '1' ? 'array' : undefined;
+  if (raw === undefined) return null;
+  return typeof raw === 'string' && Object.hasOwn(BATCH_FORMS, raw) ? BATCH_FORMS[raw] : undefined;
 }
 
 function badBatch(reply: FastifyReply): FastifyReply {
-  return sendError(reply, new AppError('VALIDATION_FAILED', 'The query parameter batch must be 0, 1 or 2.', { field: 'batch' }));
+  return sendError(reply, new AppError('VALIDATION_FAILED', 'The query parameter batch must be 0, 1, 2 or 3.', { field: 'batch' }));
 }
 
 export function registerEventsRoute(app: FastifyInstance, journal: EventJournal, options: { flushMs?: number; writesPerSecond?: number; maxBufferedBytes?: number } = {}): void {

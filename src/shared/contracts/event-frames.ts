@@ -16,6 +16,8 @@
  * each job then costs a client its id and creation time (~80 bytes) instead of ~290; what every
  * connected client parses per create is what the create costs beyond its insert.
  */
+import { jobsFromColumns } from './created-batch-columns';
+import { isRecord } from './is-record';
 import type { Job } from './job';
 
 /** The SSE event name of a batch of `job.created` jobs (only for clients that ask with `batch=1`). */
@@ -62,21 +64,33 @@ export interface CreatedBatch {
   readonly jobs: readonly Partial<Job>[];
 }
 
+/** Whether every job has `key` with the JSON of `value`, comparing by identity first (most shared fields are the same primitive). */
+function sharedByAll(jobs: readonly Readonly<Record<string, unknown>>[], key: string, value: unknown): boolean {
+  let json: string | undefined;
+  for (const job of jobs) {
+    if (!Object.hasOwn(job, key)) return false;
+    const other = job[key];
+    if (other === value) continue;
+    json ??= JSON.stringify(value);
+    if (JSON.stringify(other) !== json) return false;
+  }
+  return true;
+}
+
 /**
  * Short jobs (compactCreatedJob) as a CreatedBatch: a field goes to `shared` when every job has it
- * with the same JSON value. Lossless (expandCreatedBatch). Pure.
+ * with the same JSON value. Lossless (expandCreatedBatch). Pure. The server builds one per flush
+ * of a burst of creates (thousands of jobs a second), hence value comparison before JSON.
  */
 export function splitCreatedBatch(jobs: readonly Partial<Job>[]): CreatedBatch {
-  const first = jobs[0] as Record<string, unknown> | undefined;
+  const records = jobs as readonly Readonly<Record<string, unknown>>[];
+  const first = records[0];
   if (!first || jobs.length < 2) return { shared: {}, jobs };
   const shared: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(first)) {
-    const json = JSON.stringify(value);
-    if (jobs.every((job) => Object.hasOwn(job, key) && JSON.stringify((job as Record<string, unknown>)[key]) === json)) shared[key] = value;
-  }
-  const own = jobs.map((job) => {
+  for (const key of Object.keys(first)) if (sharedByAll(records, key, first[key])) shared[key] = first[key];
+  const own = records.map((job) => {
     const out: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(job)) if (!Object.hasOwn(shared, key)) out[key] = value;
+    for (const key of Object.keys(job)) if (!Object.hasOwn(shared, key)) out[key] = job[key];
     return out as Partial<Job>;
   });
   return { shared: shared as Partial<Job>, jobs: own };
@@ -87,9 +101,9 @@ export function splitCreatedBatch(jobs: readonly Partial<Job>[]): CreatedBatch {
  * not a batch. A bare array (the form before `shared`) is read as a batch with nothing shared.
  */
 export function expandCreatedBatch(data: unknown): Job[] {
-  const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-  const batch: { shared?: unknown; jobs?: unknown } | null = Array.isArray(data) ? { shared: {}, jobs: data } : isRecord(data) ? data : null;
-  if (!batch || !Array.isArray(batch.jobs) || !isRecord(batch.shared) || !batch.jobs.every(isRecord)) return [];
+  const batch: { shared?: unknown; jobs?: unknown; columns?: unknown } | null = Array.isArray(data) ? { shared: {}, jobs: data } : isRecord(data) ? data : null;
+  if (!batch || !isRecord(batch.shared)) return [];
   const shared = batch.shared as Partial<Job>;
-  return (batch.jobs as Partial<Job>[]).map((job) => ({ ...NEW_JOB_INITIAL_FIELDS, ...shared, ...job }) as Job);
+  const own = batch.columns !== undefined ? jobsFromColumns(batch) : Array.isArray(batch.jobs) && batch.jobs.every(isRecord) ? (batch.jobs as Partial<Job>[]) : null;
+  return own === null ? [] : own.map((job) => ({ ...NEW_JOB_INITIAL_FIELDS, ...shared, ...job }) as Job);
 }

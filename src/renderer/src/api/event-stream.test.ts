@@ -3,6 +3,7 @@ import type { MediaEvent } from '../../../shared/contracts/events';
 import { ApiError } from './api-error';
 import { EventStream, type EventSourceLike } from './event-stream';
 import { CREATED_BATCH_EVENT, compactCreatedJob, splitCreatedBatch } from '../../../shared/contracts/event-frames';
+import { columnizeCreatedBatch } from '../../../shared/contracts/created-batch-columns';
 import { makeJob } from '../testing/fake-client';
 
 class FakeEventSource implements EventSourceLike {
@@ -53,7 +54,7 @@ describe('EventStream', () => {
     const t = setup(async () => 'ticket-1');
     t.stream.start();
     await flush();
-    expect(t.sources[0]!.url).toBe('/api/media/events?ticket=ticket-1&batch=2');
+    expect(t.sources[0]!.url).toBe('/api/media/events?ticket=ticket-1&batch=3');
     t.sources[0]!.onopen?.(new Event('open'));
     t.sources[0]!.fire('job.progress', { type: 'job.progress', jobId: 'a', progress: 40 }, '17');
     expect(t.events).toEqual([{ type: 'job.progress', jobId: 'a', progress: 40 }]);
@@ -85,6 +86,11 @@ describe('EventStream', () => {
     t.sources[0]!.fire(CREATED_BATCH_EVENT, [compactCreatedJob(makeJob({ id: 'b5' }))], '25');
     expect(t.stream.lastId).toBe('25');
     expect(t.events.at(-1)).toEqual({ type: 'job.created', job: makeJob({ id: 'b5' }) });
+    // the column form (batch=3, what the stream asks for): the same whole jobs, in order
+    const more = [makeJob({ id: 'c10', createdAt: '2026-02-13T10:30:15.001Z' }), makeJob({ id: 'c11', createdAt: '2026-02-13T10:30:15.042Z' })];
+    t.sources[0]!.fire(CREATED_BATCH_EVENT, columnizeCreatedBatch(splitCreatedBatch(more.map((job) => compactCreatedJob(job)))), '27');
+    expect(t.stream.lastId).toBe('27');
+    expect(t.events.slice(-2)).toEqual(more.map((job) => ({ type: 'job.created', job })));
   });
 
   it('on error closes the spent ticket and reconnects with a new ticket and lastEventId', async () => {
@@ -98,7 +104,7 @@ describe('EventStream', () => {
     expect(t.statuses.at(-1)).toBe('reconnecting');
     t.timers.shift()!();
     await flush();
-    expect(t.sources[1]!.url).toBe('/api/media/events?ticket=ticket-2&batch=2&lastEventId=41');
+    expect(t.sources[1]!.url).toBe('/api/media/events?ticket=ticket-2&batch=3&lastEventId=41');
   });
 
   it('asks for a reload on `reset`', async () => {

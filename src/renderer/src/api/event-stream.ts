@@ -6,7 +6,7 @@
  * ticket and `lastEventId`, so the server replays what was missed (or sends `reset` when its
  * history does not reach back that far).
  *
- * It opens the stream with `batch=2`: a burst of creates then arrives as `job.created.batch` frames
+ * It opens the stream with `batch=3`: a burst of creates then arrives as `job.created.batch` frames
  * (several short jobs in one frame, fewer frames to parse), which this class expands into one
  * `job.created` event per job, in order, so the stores see exactly what one frame per event gave.
  */
@@ -100,7 +100,7 @@ export class EventStream {
       return;
     }
     if (generation !== this.generation) return;
-    const query = new URLSearchParams({ ticket, batch: '2' });
+    const query = new URLSearchParams({ ticket, batch: '3' });
     if (this.lastEventId !== null) query.set('lastEventId', this.lastEventId);
     const source = this.options.openEventSource(`${this.options.path ?? '/api/media/events'}?${query.toString()}`);
     this.source = source;
