@@ -2,53 +2,65 @@
  * SSE clients for the `api` section's create benchmark, run as their own process (so reading their
  * events does not stall the event loop that times the creates): opens N event streams on the
  * headless server, each with its own one-time ticket (POST /api/media/events/ticket with the bearer
- * token, then GET /api/media/events?ticket=…&batch=2, as the web UI's EventSource does), and reads
- * every byte of every stream: SSE framing split, frames counted by event type, every job.created
- * counted (a `job.created.batch` frame, which carries the fields its jobs share once and each job's
- * own fields, counts each of its jobs).
+ * token, then GET /api/media/events?ticket=…&batch=3, as the web UI's EventSource does), and reads
+ * every byte of every stream as bytes: SSE frames split at their blank line, counted by event type.
  *
  * How each client reads a job.created (the `reading` argument):
- *   - `json`: every client JSON-parses every frame, as the web UI does in its own browser.
- *   - `scan`: the clients stand in for browsers on other machines, so they take as little of the
- *     server's two cores as they can: each finds its jobs' ids in the frame's text (every job object
- *     of a batch starts with `{"id":"`) without parsing it. One client in PARSE_EVERY still
- *     JSON-parses every frame and fails the run if its parse and its scan of the same frame disagree.
+ *   - `json`: every client JSON-parses every frame (UTF-8 decoded), as the web UI does in its own
+ *     browser, and takes each job's id from the parsed object (a `job.created.batch` frame, which
+ *     carries the fields its jobs share once and the others in columns, expanded as the UI does).
+ *   - `checksum`: the clients stand in for browsers on other machines, so they take as little of
+ *     the machine's CPUs as they can: client 0 reads as `json` does (the reference); every other
+ *     client only checksums its job.created frames' bytes (CRC-32, zlib's native one), which must
+ *     equal the reference's: the same bytes, so the same jobs, parsed or not. (One client in ten
+ *     parsing, as before, cost the clients' process ~0.25 of a CPU at ~12,000 creates/s: expanding
+ *     each job of a batch into a whole job, as the UI does, ~1 µs a job a client.)
  *
- * Exactly once, cheaply: every client folds the ids it receives, in order, into a hash (FNV-1a) and
- * counts them; client 0 (always a parsing one) also keeps the block's ids in a set. On `expect`, client
- * 0's set must be exactly the ids created and its count their number (each once), and every other
- * client's count and hash must equal client 0's: the same ids in the same order (all get the same
- * journal). 200 sets of every id (the check before) cost the clients' process more than its parsing.
+ * Exactly once, cheaply: every client checksums the bytes of its job.created and job.created.batch
+ * frames, in order, since the last check (CRC-32 and a byte count); a parsing client also folds the
+ * ids it parses, in order, into a hash (FNV-1a) and counts them, and client 0 (always a parsing one)
+ * keeps the block's ids in a set. On `expect`, client 0's set must be exactly the ids created and
+ * its count their number (each once); every parsing client's count and id hash must equal client
+ * 0's; and every client's checksum and byte count must equal client 0's: the same frames, so the
+ * same jobs in the same order (all get the same journal). Other frames (stats.changed) are left out
+ * of the checksum: one sent while the clients are being checked may reach them on either side of it.
  *
  * Protocol: JSON lines. The process prints {"type":"ready",…} once every stream is open and its
- * preamble read. On stdin, {"cmd":"expect","ids":[…]} waits (up to 60 s) until every client has
- * counted that many job.created events since the last expect, checks them as above and prints
- * {"type":"report",…}; {"cmd":"close"} closes the streams and exits 0.
+ * preamble read. On stdin, {"cmd":"expect","ids":[…]} waits (up to 60 s) until client 0 has counted
+ * that many job.created events since the last expect and every client has read as many job.created
+ * bytes as client 0, checks them as above and prints {"type":"report",…}; {"cmd":"close"} closes
+ * the streams and exits 0.
  *
- *   node --import tsx bench/api-sse-clients.ts <server url> <token> <clients> <json|scan>
+ *   node --import tsx bench/api-sse-clients.ts <server url> <token> <clients> <json|checksum>
  */
 import { request, type IncomingMessage } from 'node:http';
 import { createInterface } from 'node:readline';
-import { CREATED_BATCH_EVENT, type CreatedBatch } from '../src/shared/contracts/event-frames';
+import { crc32 } from 'node:zlib';
+import { CREATED_BATCH_EVENT, expandCreatedBatch } from '../src/shared/contracts/event-frames';
 
 const [url, token, countText, readingText = 'json'] = process.argv.slice(2);
 const COUNT = Number(countText);
 const EXPECT_TIMEOUT_MS = 60_000;
 /** Longer than the server's widest flush window (250 ms, events-route.ts MAX_FLUSH_MS). */
 const LATE_FRAME_MS = 400;
-/** With `scan`, one client in this many also JSON-parses every frame and checks its scan against it. */
-const PARSE_EVERY = 10;
 const FNV_OFFSET = 0x811c9dc5;
 const FNV_PRIME = 0x01000193;
-const JOB_START = '{"id":"';
+const FRAME_END = Buffer.from('\n\n');
+const EVENT_FIELD = Buffer.from('event: ');
+const DATA_FIELD = Buffer.from('data: ');
+const COLON = 0x3a;
+const NEWLINE = 0x0a;
 
 interface Client {
   readonly parses: boolean;
   /** Client 0 only: the ids of the block. */
   readonly ids: Set<string> | null;
-  /** job.created events since the last expect, a batch frame counting each of its jobs, and the FNV-1a of their ids in order. */
+  /** Parsing clients: job.created events since the last expect, a batch frame counting each of its jobs, and the FNV-1a of their ids in order. */
   created: number;
   hash: number;
+  /** Every client: CRC-32 and length of the bytes of its job.created and job.created.batch frames since the last expect. */
+  crc: number;
+  createdBytes: number;
   frames: number;
   bytes: number;
   parseErrors: number;
@@ -59,71 +71,53 @@ interface Client {
 const byType = new Map<string, number>();
 const send = (message: object) => process.stdout.write(`${JSON.stringify(message)}\n`);
 
-/** Folds `text[start, end)` and a separator into `hash` (FNV-1a, 32 bits). */
-function fold(hash: number, text: string, start: number, end: number): number {
+/** Folds `text` and a separator into `hash` (FNV-1a, 32 bits). */
+function fold(hash: number, text: string): number {
   let h = hash;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME);
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), FNV_PRIME);
   return Math.imul(h ^ 0x0a, FNV_PRIME) >>> 0;
 }
 
-/** The ids of a batch frame's jobs found in its text, without parsing: their count and hash. */
-function scanBatch(data: string, hash: number): { count: number; hash: number } | null {
-  let at = data.indexOf('"jobs":[');
-  if (at < 0) return null;
-  let count = 0;
-  while ((at = data.indexOf(JOB_START, at)) >= 0) {
-    const start = at + JOB_START.length;
-    const end = data.indexOf('"', start);
-    if (end < 0) return null;
-    hash = fold(hash, data, start, end);
-    count += 1;
-    at = end;
+/** The ids of a job.created or job.created.batch frame's data, parsed and expanded as the UI does; null when it is not one. */
+function parsedIds(event: string, data: string): string[] | null {
+  if (event === CREATED_BATCH_EVENT) {
+    const jobs = expandCreatedBatch(JSON.parse(data));
+    return jobs.length >= 2 && jobs.every((job) => typeof job.id === 'string' && job.type !== undefined) ? jobs.map((job) => job.id) : null;
   }
-  return { count, hash };
+  const parsed = JSON.parse(data) as { type?: string; job?: { id?: string } };
+  if (parsed.type !== event) return null;
+  if (event !== 'job.created') return [];
+  return typeof parsed.job?.id === 'string' ? [parsed.job.id] : null;
 }
 
-/** Parses a batch frame's data as the UI does: its jobs' count and hash, the ids added to `ids`. */
-function parseBatch(data: string, hash: number, ids: Set<string> | null): { count: number; hash: number } | null {
-  const parsed = JSON.parse(data) as Partial<CreatedBatch>;
-  if (!Array.isArray(parsed.jobs) || typeof parsed.shared?.type !== 'string') return null;
-  for (const job of parsed.jobs) {
-    if (typeof job.id !== 'string') return null;
-    hash = fold(hash, job.id, 0, job.id.length);
-    ids?.add(job.id);
-  }
-  return { count: parsed.jobs.length, hash };
+/** The value of a frame's `name: ` line (up to its newline), or null. */
+function field(frame: Buffer, name: Buffer, encoding: 'latin1' | 'utf8'): string | null {
+  const at = frame.indexOf(name);
+  if (at < 0 || (at > 0 && frame[at - 1] !== NEWLINE)) return null;
+  const end = frame.indexOf(NEWLINE, at);
+  return frame.toString(encoding, at + name.length, end < 0 ? frame.length : end);
 }
 
-/** One SSE frame (lines up to a blank line); comments (`: keep-alive`) and `retry:` are skipped. */
-function onFrame(client: Client, frame: string): void {
-  let event = 'message';
-  let data = '';
-  for (const line of frame.split('\n')) {
-    if (line.startsWith('event: ')) event = line.slice(7);
-    else if (line.startsWith('data: ')) data += line.slice(6);
-  }
-  if (data === '') return;
+/** One SSE frame (lines up to a blank line), as bytes; comments (`: keep-alive`) are skipped. */
+function onFrame(client: Client, frame: Buffer): void {
+  if (frame[0] === COLON) return;
+  const event = field(frame, EVENT_FIELD, 'latin1') ?? 'message';
   client.frames += 1;
   byType.set(event, (byType.get(event) ?? 0) + 1);
+  const created = event === 'job.created' || event === CREATED_BATCH_EVENT;
+  if (created) {
+    client.crc = crc32(frame, client.crc);
+    client.createdBytes += frame.length;
+  }
+  if (!client.parses) return;
   try {
-    if (event === CREATED_BATCH_EVENT) {
-      const scanned = client.parses ? null : scanBatch(data, client.hash);
-      const read = client.parses ? parseBatch(data, client.hash, client.ids) : scanned;
-      // a parsing client in scan mode checks the scan the others rely on, on the same bytes
-      const check = client.parses && readingText === 'scan' ? scanBatch(data, client.hash) : read;
-      if (!read || !check || check.count !== read.count || check.hash !== read.hash) return void (client.parseErrors += 1);
-      client.created += read.count;
-      client.hash = read.hash;
-    } else if (event === 'job.created' || client.parses) {
-      const parsed = JSON.parse(data) as { type?: string; job?: { id?: string } };
-      if (parsed.type !== event) return void (client.parseErrors += 1);
-      const id = parsed.job?.id;
-      if (event !== 'job.created') return;
-      if (typeof id !== 'string') return void (client.parseErrors += 1);
-      client.created += 1;
-      client.hash = fold(client.hash, id, 0, id.length);
+    const ids = parsedIds(event, field(frame, DATA_FIELD, 'utf8') ?? '');
+    if (ids === null) return void (client.parseErrors += 1);
+    for (const id of ids) {
+      client.hash = fold(client.hash, id);
       client.ids?.add(id);
     }
+    client.created += ids.length;
   } catch {
     client.parseErrors += 1;
   }
@@ -131,28 +125,29 @@ function onFrame(client: Client, frame: string): void {
 
 function open(ticketValue: string, index: number): Promise<Client> {
   return new Promise((resolve, reject) => {
-    const req = request(`${url}/api/media/events?ticket=${encodeURIComponent(ticketValue)}&batch=2`, { agent: false, headers: { accept: 'text/event-stream' } }, (res) => {
+    const req = request(`${url}/api/media/events?ticket=${encodeURIComponent(ticketValue)}&batch=3`, { agent: false, headers: { accept: 'text/event-stream' } }, (res) => {
       if (res.statusCode !== 200) return reject(new Error(`event stream answered ${res.statusCode}`));
-      res.setEncoding('utf8');
-      const parses = readingText === 'json' || index % PARSE_EVERY === 0;
-      const client: Client = { parses, ids: index === 0 ? new Set() : null, created: 0, hash: FNV_OFFSET, frames: 0, bytes: 0, parseErrors: 0, closed: false, response: res };
-      let buffer = '';
+      const parses = readingText === 'json' || index === 0;
+      const client: Client = { parses, ids: index === 0 ? new Set() : null, created: 0, hash: FNV_OFFSET, crc: 0, createdBytes: 0, frames: 0, bytes: 0, parseErrors: 0, closed: false, response: res };
+      let rest: Buffer | null = null;
       let ready = false;
-      res.on('data', (chunk: string) => {
+      res.on('data', (chunk: Buffer) => {
         client.bytes += chunk.length;
-        // look for a frame's end only in what is new (and the one character before it)
-        let from = Math.max(0, buffer.length - 1);
-        buffer += chunk;
-        let end: number;
-        while ((end = buffer.indexOf('\n\n', from)) >= 0) {
-          const frame = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          from = 0;
-          if (!ready && frame.startsWith('retry:')) {
+        // look for a frame's end only in what is new (and the one byte before it)
+        const from = rest === null ? 0 : rest.length - 1;
+        const buffer = rest === null ? chunk : Buffer.concat([rest, chunk]);
+        let start = 0;
+        let end = buffer.indexOf(FRAME_END, from);
+        while (end >= 0) {
+          const frame = buffer.subarray(start, end);
+          if (!ready && frame.toString('latin1', 0, 6) === 'retry:') {
             ready = true;
             resolve(client);
           } else onFrame(client, frame);
+          start = end + FRAME_END.length;
+          end = buffer.indexOf(FRAME_END, start);
         }
+        rest = start < buffer.length ? buffer.subarray(start) : null;
       });
       res.on('close', () => (client.closed = true));
       res.on('error', () => (client.closed = true));
@@ -172,13 +167,17 @@ async function ticket(): Promise<string> {
 /** Waits until every client has counted `expected` job.created events (or the time is up), then checks them exactly once each. */
 async function check(clients: readonly Client[], ids: readonly string[]) {
   const t0 = performance.now();
-  while (clients.some((c) => c.created < ids.length && !c.closed) && performance.now() - t0 < EXPECT_TIMEOUT_MS) await new Promise((resolve) => setTimeout(resolve, 50));
+  const reference = clients[0]!;
+  const waiting = () =>
+    (reference.created < ids.length && !reference.closed) || clients.some((c) => !c.closed && (c.createdBytes < reference.createdBytes || (c.parses && c.created < ids.length)));
+  while (waiting() && performance.now() - t0 < EXPECT_TIMEOUT_MS) await new Promise((resolve) => setTimeout(resolve, 50));
   // a duplicate would come in a later flush: wait longer than the server's widest window before judging
   await new Promise((resolve) => setTimeout(resolve, LATE_FRAME_MS));
-  const reference = clients[0]!;
   const referenceExact = reference.created === ids.length && reference.ids!.size === ids.length && ids.every((id) => reference.ids!.has(id));
-  const complete = referenceExact ? clients.filter((c) => c.created === reference.created && c.hash === reference.hash).length : 0;
-  const created = clients.map((c) => c.created);
+  const same = (c: Client) => c.crc === reference.crc && c.createdBytes === reference.createdBytes && (!c.parses || (c.created === reference.created && c.hash === reference.hash));
+  const complete = referenceExact ? clients.filter(same).length : 0;
+  // a client that read the same bytes as client 0 got the same job.created events
+  const created = clients.map((c) => (c.parses ? c.created : same(c) ? reference.created : -1));
   const frames = clients.map((c) => c.frames);
   const report = {
     type: 'report',
@@ -200,14 +199,16 @@ async function check(clients: readonly Client[], ids: readonly string[]) {
   for (const c of clients) {
     c.created = 0;
     c.hash = FNV_OFFSET;
+    c.crc = 0;
+    c.createdBytes = 0;
     c.ids?.clear();
   }
   return report;
 }
 
 async function main(): Promise<void> {
-  if (!url || !token || !Number.isInteger(COUNT) || COUNT <= 0 || (readingText !== 'json' && readingText !== 'scan')) {
-    throw new Error('usage: api-sse-clients.ts <url> <token> <clients> <json|scan>');
+  if (!url || !token || !Number.isInteger(COUNT) || COUNT <= 0 || (readingText !== 'json' && readingText !== 'checksum')) {
+    throw new Error('usage: api-sse-clients.ts <url> <token> <clients> <json|checksum>');
   }
   const clients: Client[] = [];
   for (let i = 0; i < COUNT; i++) clients.push(await open(await ticket(), i));
