@@ -13,6 +13,7 @@ import { JOB_TIMEOUT, setupSuite } from './support/suite';
 import { choose, drawer, jobIdInHash, jobRows, jobsTable, nav, openPage, progressOf, libraryRows } from './support/ui';
 import { waitFor } from './support/wait';
 import { consoleStatusUpdates } from './support/events';
+import { expandCreatedBatch } from '../src/shared/contracts/event-frames';
 
 const s = setupSuite({ name: 'jobs', statsPeriod: 0.05 });
 
@@ -195,18 +196,23 @@ describe.sequential('the Jobs page in a browser', () => {
     await api.pauseQueue();
     try {
       // one burst: the server commits it in groups and sends each group as one job.created.batch
-      // frame ({shared, jobs}, batch=2), which the page's event stream expands into job.created events
+      // frame ({shared, count, columns}, batch=3), which the page's event stream expands into job.created events
       const hike = await api.videoByFilename('mountain-hike.mp4');
       const burst = await Promise.all(Array.from({ length: 30 }, () => api.createJob('validate', { videoId: hike.id })));
       await page.getByText(`1–25 of ${before + 30} jobs`).waitFor();
       await expect.poll(() => jobRows(page).filter({ hasText: 'inbox/mountain-hike.mp4' }).count()).toBe(25);
-      const seen = (await page.evaluate('window.seenStream')) as { urls: string[]; batches: { shared: Record<string, unknown>; jobs: { id: string }[] }[] };
-      expect(seen.urls.at(-1)).toMatch(/[?&]batch=2(&|$)/);
-      // the browser got (part of) the burst as batch frames in the {shared, jobs} form
+      const seen = (await page.evaluate('window.seenStream')) as { urls: string[]; batches: { shared: Record<string, unknown>; count?: number; columns?: Record<string, unknown> }[] };
+      expect(seen.urls.at(-1)).toMatch(/[?&]batch=3(&|$)/);
+      // the browser got (part of) the burst as batch frames in the column form: the shared fields
+      // once, the ids in a column of their shared prefix and the rest packed
       const ids = new Set(burst.map((job) => job.id));
-      const batched = seen.batches.filter((b) => b.jobs.every((job) => ids.has(job.id)));
+      const batched = seen.batches.filter((b) => expandCreatedBatch(b).every((job) => ids.has(job.id)));
       expect(batched.length).toBeGreaterThan(0);
-      for (const b of batched) expect(b.shared).toMatchObject({ type: 'validate', params: { videoId: hike.id } });
+      for (const b of batched) {
+        expect(b.shared).toMatchObject({ type: 'validate', params: { videoId: hike.id } });
+        expect(b.columns?.id).toMatchObject({ prefix: expect.any(String), packed: expect.any(String) });
+        expect(expandCreatedBatch(b)).toHaveLength(b.count!);
+      }
     } finally {
       await api.resumeQueue();
     }

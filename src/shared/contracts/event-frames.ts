@@ -7,20 +7,22 @@
  * it equals its initial value, so expanding gives back exactly the job that was sent. Other
  * events, and the desktop app's IPC, carry whole jobs.
  *
- * A client that opens the stream with `batch=1` (the web UI does) also receives `job.created.batch`
- * frames: a run of two or more consecutive `job.created` events of one server flush as ONE frame
- * whose `id` is the id of the run's last event and whose `data` is a CreatedBatch: `shared`, the
- * fields every job of the run has with the same value, once, and `jobs`, each job in the short form
- * above less those fields, in order (expandCreatedBatch gives back the whole jobs). Why: a burst of
- * creates (a pipeline over a folder, a bulk retry) is many jobs of one type, params and priority, so
- * each job then costs a client its id and creation time (~80 bytes) instead of ~290; what every
- * connected client parses per create is what the create costs beyond its insert.
+ * A client that opens the stream with `batch=2` also receives `job.created.batch` frames: a run of
+ * two or more consecutive `job.created` events of one server flush as ONE frame whose `id` is the
+ * id of the run's last event and whose `data` is a CreatedBatch: `shared`, the fields every job of
+ * the run has with the same value, once, and `jobs`, each job in the short form above less those
+ * fields, in order (expandCreatedBatch gives back the whole jobs). Why: a burst of creates (a
+ * pipeline over a folder, a bulk retry) is many jobs of one type, params and priority, so each job
+ * then costs a client its id and creation time (~86 bytes) instead of ~290; what every connected
+ * client reads per create is what the create costs beyond its insert. `batch=3` (the web UI's)
+ * sends the same runs in columns (created-batch-columns.ts, ~29 bytes a job); `batch=1` the bare
+ * array of short jobs. expandCreatedBatch reads all three.
  */
 import { jobsFromColumns } from './created-batch-columns';
 import { isRecord } from './is-record';
 import type { Job } from './job';
 
-/** The SSE event name of a batch of `job.created` jobs (only for clients that ask with `batch=1`). */
+/** The SSE event name of a batch of `job.created` jobs (only for clients that ask with `batch=1`, `2` or `3`). */
 export const CREATED_BATCH_EVENT = 'job.created.batch';
 
 /** The fields a `job.created` frame leaves out when they hold these values. */
@@ -98,7 +100,8 @@ export function splitCreatedBatch(jobs: readonly Partial<Job>[]): CreatedBatch {
 
 /**
  * The whole jobs of a `job.created.batch` frame's parsed `data`, in order; [] for anything that is
- * not a batch. A bare array (the form before `shared`) is read as a batch with nothing shared.
+ * not a batch. Reads the three forms: {shared, count, columns}, {shared, jobs}, and a bare array
+ * (the form before `shared`) as a batch with nothing shared.
  */
 export function expandCreatedBatch(data: unknown): Job[] {
   const batch: { shared?: unknown; jobs?: unknown; columns?: unknown } | null = Array.isArray(data) ? { shared: {}, jobs: data } : isRecord(data) ? data : null;
