@@ -140,7 +140,7 @@ interface SseReport {
   reading: Reading;
   /** Clients that JSON-parsed every frame. */
   parsing: number;
-  /** Clients whose job.created count and id hash equal client 0's, when client 0 got exactly the ids created (else 0). */
+  /** Clients whose job.created bytes (CRC-32 and length) equal client 0's, and for a parsing client its count and id hash too, when client 0 got exactly the ids created (else 0). */
   complete: number;
   referenceExact: boolean;
   closed: number;
@@ -153,13 +153,13 @@ interface SseReport {
   waitedMs: number;
 }
 
-/** The SSE clients' process: resolves once every stream is open. */
 /** How a run's SSE clients read (above) and the niceness their process runs at (`nice -n`; 0: as the bench). */
 interface SseSetup {
   readonly reading: Reading;
   readonly nice: number;
 }
 
+/** The SSE clients' process: resolves once every stream is open. */
 async function startSseClients(server: ServerProcess, count: number, setup: SseSetup) {
   const node = [process.execPath, ...(process.env.BENCH_SSE_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_SSE_CPU_PROF] : []), '--import', 'tsx', 'bench/api-sse-clients.ts', server.url, server.token, String(count), setup.reading];
   // through nice(1), so that every thread of the clients' process has the niceness (nice execs node: the pid is node's)
@@ -211,7 +211,7 @@ const cpuPerCreate = (rounds: readonly Round[]) =>
   rounds.some((r) => r.serverCpuMs === null) ? null : rounds.reduce((t, r) => t + r.serverCpuMs!, 0) / rounds.reduce((n, r) => n + r.ids.length, 0);
 
 /** One B block: the SSE clients' process opened, its warm-up round, two counted rounds, every job checked received, closed. */
-async function sseBlock(server: ServerProcess, sseClients: number, setup: SseSetup, describe: (name: string, r: Round) => string): Promise<{ rounds: [Round, Round]; report: SseReport; clientsCpuMs: number | null }> {
+async function sseBlock(server: ServerProcess, sseClients: number, setup: SseSetup, describe: (name: string, r: Round) => string): Promise<{ rounds: [Round, Round]; report: SseReport; clientsCpuMs: number | null; serverCatchUpCpuMs: number | null }> {
   progress(`api: opening ${sseClients} SSE clients (one ticket each, own process at nice ${setup.nice}, reading ${setup.reading})`);
   const sse = await startSseClients(server, sseClients, setup);
   try {
@@ -225,9 +225,12 @@ async function sseBlock(server: ServerProcess, sseClients: number, setup: SseSet
     const b2 = await createRound(server, ROUND_PER_CLIENT);
     progress(`api: ${describe(`B (${sseClients} SSE clients, ${setup.reading})`, b2)}`);
     // every job created while they were connected, the warm-up's included (exactly once each)
+    const serverCpuBeforeCheck = processCpuMs(server.pid);
     const report = await sse.expect([...warmB.ids, ...b1.ids, ...b2.ids]);
-    // after the check: the clients' catch-up on what the B rounds sent counts too
+    // after the check: the clients' catch-up on what the B rounds sent counts too, and the server's
+    // (bytes a slow reader had not taken yet wait in the server and are written later)
     const clientsCpu1 = processCpuMs(sse.pid);
+    const serverCpuAfterCheck = processCpuMs(server.pid);
     await sse.close();
     progress(
       `api: SSE clients: ${report.complete}/${report.clients} got all ${report.expected} job.created events exactly once (client 0's ids exact: ${report.referenceExact}; ${report.parsing} parsing every frame); ` +
@@ -239,7 +242,12 @@ async function sseBlock(server: ServerProcess, sseClients: number, setup: SseSet
         `api: the SSE clients did not all get every job.created exactly once (${report.complete}/${report.clients} complete, client 0 exact: ${report.referenceExact}, ${report.closed} closed, ${report.parseErrors} parse errors, ${report.createdEvents.min}–${report.createdEvents.max} job.created for ${report.expected} creates)`,
       );
     }
-    return { rounds: [b1, b2], report, clientsCpuMs: clientsCpu0 === null || clientsCpu1 === null ? null : clientsCpu1 - clientsCpu0 };
+    return {
+      rounds: [b1, b2],
+      report,
+      clientsCpuMs: clientsCpu0 === null || clientsCpu1 === null ? null : clientsCpu1 - clientsCpu0,
+      serverCatchUpCpuMs: serverCpuBeforeCheck === null || serverCpuAfterCheck === null ? null : serverCpuAfterCheck - serverCpuBeforeCheck,
+    };
   } catch (error) {
     sse.kill();
     throw error;
@@ -252,6 +260,8 @@ interface FanoutRun {
   readonly withSse: Round[];
   readonly report: SseReport;
   readonly clientsCpuMs: number | null;
+  /** The server's CPU from the end of each B pair until its clients were checked, summed. */
+  readonly serverCatchUpCpuMs: number | null;
 }
 
 /** A B B A, BLOCKS times, with SSE clients set up as `setup`: a drift of the machine hits both sides alike, and one unlucky round decides less. */
@@ -260,6 +270,7 @@ async function fanoutRun(server: ServerProcess, sseClients: number, setup: SseSe
   const withSse: Round[] = [];
   const reports: SseReport[] = [];
   let clientsCpuMs: number | null = 0;
+  let serverCatchUpCpuMs: number | null = 0;
   // the processes may just have been moved to other CPUs: one round to settle, not counted
   await createRound(server, WARMUP_PER_CLIENT);
   for (let block = 0; block < BLOCKS; block++) {
@@ -269,6 +280,7 @@ async function fanoutRun(server: ServerProcess, sseClients: number, setup: SseSe
     withSse.push(...b.rounds);
     reports.push(b.report);
     clientsCpuMs = clientsCpuMs === null || b.clientsCpuMs === null ? null : clientsCpuMs + b.clientsCpuMs;
+    serverCatchUpCpuMs = serverCatchUpCpuMs === null || b.serverCatchUpCpuMs === null ? null : serverCatchUpCpuMs + b.serverCatchUpCpuMs;
     const a2 = await createRound(server, ROUND_PER_CLIENT);
     progress(`api: ${describe('A (no SSE client)', a2)}`);
     without.push(a1, a2);
@@ -277,9 +289,10 @@ async function fanoutRun(server: ServerProcess, sseClients: number, setup: SseSe
     ...reports[0]!,
     expected: reports.reduce((n, r) => n + r.expected, 0),
     bytes: reports.reduce((n, r) => n + r.bytes, 0),
+    waitedMs: Math.max(...reports.map((r) => r.waitedMs)),
     frames: { min: Math.min(...reports.map((r) => r.frames.min)), max: Math.max(...reports.map((r) => r.frames.max)), total: reports.reduce((n, r) => n + r.frames.total, 0) },
   };
-  return { setup, without, withSse, report, clientsCpuMs };
+  return { setup, without, withSse, report, clientsCpuMs, serverCatchUpCpuMs };
 }
 
 const READINGS: Record<Reading, string> = {
@@ -289,8 +302,10 @@ const READINGS: Record<Reading, string> = {
 
 /** The fanout ratio of one run and what explains it. */
 function fanoutNote(run: FanoutRun, sseClients: number, how: string): string {
-  const { without, withSse, report, clientsCpuMs } = run;
-  const cpuWith = cpuPerCreate(withSse);
+  const { without, withSse, report, clientsCpuMs, serverCatchUpCpuMs } = run;
+  const bCpu = cpuPerCreate(withSse);
+  // the server's catch-up after the B pairs counts on the B side (with its idle ticks: a little against us)
+  const cpuWith = bCpu === null || serverCatchUpCpuMs === null ? null : bCpu + serverCatchUpCpuMs / withSse.reduce((n, r) => n + r.ids.length, 0);
   const cpuWithout = cpuPerCreate(without);
   const bWallS = withSse.reduce((t, r) => t + r.wallMs, 0) / 1000;
   const order: Round[] = [];
@@ -298,7 +313,9 @@ function fanoutNote(run: FanoutRun, sseClients: number, how: string): string {
   return (
     `creates/s with ${sseClients} SSE clients (${rate(withSse).toFixed(0)}) / without (${rate(without).toFixed(0)}), same server, same run; the clients: ${READINGS[run.setup.reading]}${run.setup.nice === 0 ? '' : ` (their process at nice ${run.setup.nice})`}; every client got every job.created of its block exactly once (${report.expected} in all) ` +
     `(${report.frames.min}–${report.frames.max} frames each a block, runs of creates as job.created.batch frames, ${(report.bytes / 1e6).toFixed(1)} MB in all, ${(report.bytes / (report.clients * report.expected)).toFixed(1)} bytes a job a client)` +
-    (cpuWith === null || cpuWithout === null ? '' : `; server CPU per create ${cpuWithout.toFixed(3)} ms without, ${cpuWith.toFixed(3)} ms with (ratio ${(cpuWithout / cpuWith).toFixed(3)})`) +
+    (cpuWith === null || cpuWithout === null || bCpu === null
+      ? ''
+      : `; server CPU per create ${cpuWithout.toFixed(3)} ms without, ${cpuWith.toFixed(3)} ms with (ratio ${(cpuWithout / cpuWith).toFixed(3)}; ${bCpu.toFixed(3)} ms within the B rounds, and ${serverCatchUpCpuMs} ms in all from the end of each B pair until its clients were checked, the longest check ${report.waitedMs} ms)`) +
     `; the create clients' CPU per create ${clientCpuPerCreate(without).toFixed(3)} ms without, ${clientCpuPerCreate(withSse).toFixed(3)} ms with` +
     (clientsCpuMs === null ? '' : `; the SSE clients' process used ${(clientsCpuMs / 1000).toFixed(2)} s CPU for the ${bWallS.toFixed(1)} s of B rounds, their catch-up included`) +
     `; per round (A B B A …) ${order.map((r) => ((r.ids.length * 1000) / r.wallMs).toFixed(0)).join(' / ')} creates/s; ${how}`

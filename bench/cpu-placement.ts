@@ -33,8 +33,12 @@ function cpusOf(list: string): number[] {
 
 const setAffinity = (pid: number, list: string) => execFileSync('taskset', ['-a', '-cp', list, String(pid)], { stdio: 'ignore' });
 
-/** Pins the server to its first allowed CPU and this process to the rest; a string says why it could not. */
+/**
+ * Pins the server to its first allowed CPU and this process to the rest; a string says why it could
+ * not (and then both are on every CPU they had). `release()` restores both even if one fails.
+ */
 export function placeApart(serverPid: number): CpuPlacement | string {
+  let restore: (() => void) | null = null;
   try {
     const original = affinityList(process.pid);
     const serverOriginal = affinityList(serverPid);
@@ -42,17 +46,23 @@ export function placeApart(serverPid: number): CpuPlacement | string {
     if (cpus.length < 2) return `only CPU ${original} to run on`;
     const server = String(cpus[0]);
     const clients = cpus.slice(1).join(',');
+    restore = () => {
+      const failures: unknown[] = [];
+      for (const [pid, list] of [[process.pid, original], [serverPid, serverOriginal]] as const) {
+        try {
+          setAffinity(pid, list);
+        } catch (error) {
+          failures.push(error);
+        }
+      }
+      if (failures.length > 0) throw new Error(`could not restore the CPU affinity: ${failures.map(String).join('; ')}`);
+    };
     setAffinity(serverPid, server);
     setAffinity(process.pid, clients);
-    return {
-      server,
-      clients,
-      release() {
-        setAffinity(process.pid, original);
-        setAffinity(serverPid, serverOriginal);
-      },
-    };
+    return { server, clients, release: restore };
   } catch (error) {
+    // the server may already be pinned: put both back before the runs that share every CPU
+    restore?.();
     return `taskset failed: ${error instanceof Error ? error.message.split('\n')[0] : String(error)}`;
   }
 }

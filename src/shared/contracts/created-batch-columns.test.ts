@@ -3,7 +3,7 @@
  * the jobs the {shared, jobs} form gives), compact for a burst, and refused (no jobs) when malformed.
  */
 import { describe, expect, it } from 'vitest';
-import { columnizeCreatedBatch, type CreatedColumns } from './created-batch-columns';
+import { columnizeCreatedBatch, MAX_BATCH_COUNT, type CreatedColumns } from './created-batch-columns';
 import { compactCreatedJob, expandCreatedBatch, splitCreatedBatch } from './event-frames';
 import type { Job } from './job';
 
@@ -52,7 +52,7 @@ describe('columnizeCreatedBatch', () => {
     expect(columns.id).toMatchObject({ prefix: '01a250d6-cb' });
     expect(columns.createdAt).toMatchObject({ prefix: '2026-12-07T14:09:43.', width: 4 });
     expect(expanded).toEqual(jobs);
-    // what it is for: a job of a burst costs ~32 bytes instead of ~86 in the {shared, jobs} form
+    // what it is for: a job of a burst costs ~29 bytes instead of ~86 in the {shared, jobs} form
     const bytes = (value: unknown) => JSON.stringify(value).length;
     const perJob = bytes(columnizeCreatedBatch(splitCreatedBatch(jobs.map(compactCreatedJob)))) / jobs.length;
     const perJobShared = bytes(splitCreatedBatch(jobs.map(compactCreatedJob))) / jobs.length;
@@ -66,7 +66,8 @@ describe('columnizeCreatedBatch', () => {
     ['objects that differ', (n: number) => ({ params: { directoryType: 'videos', skipExisting: n % 2 === 0 } })],
     ['nulls beside strings', (n: number) => ({ createdBy: n % 2 ? null : 'ci' }) as Partial<Job>],
     ['strings with no shared start', (n: number) => ({ createdBy: String.fromCharCode(65 + n) })],
-    ['non-ASCII and astral characters of one length', (n: number) => ({ createdBy: n % 2 ? 'é🎬x' : 'ü🎞y' })],
+    ['non-ASCII and astral characters of one length (sent as values: no packed slice splits a character)', (n: number) => ({ createdBy: n % 2 ? 'x😀' : 'x😁' })],
+    ['non-ASCII characters of one length', (n: number) => ({ createdBy: n % 2 ? 'éa' : 'üb' })],
   ])('is lossless with %s', (_name, overrides) => {
     const jobs = burst(5, overrides);
     const { data, expanded, expected } = roundTrip(jobs);
@@ -98,6 +99,11 @@ describe('expandCreatedBatch of the column form', () => {
     ]);
   });
 
+  it('sends strings with astral characters as values, never a packed slice with half a character', () => {
+    const { data } = roundTrip(burst(3, (n) => ({ createdBy: n % 2 ? 'x😀' : 'x😁' })));
+    expect((data as CreatedColumns).columns.createdBy).toEqual({ values: ['x😁', 'x😀', 'x😁'] });
+  });
+
   it('keeps a column named __proto__ a field, not the prototype', () => {
     const [first] = expandCreatedBatch(JSON.parse('{"shared":{},"count":1,"columns":{"__proto__":{"values":[{"polluted":true}]}}}'));
     expect(Object.getPrototypeOf(first)).toBe(Object.prototype);
@@ -115,6 +121,8 @@ describe('expandCreatedBatch of the column form', () => {
     ['a negative count', { count: -1 }],
     ['columns that are an array', { columns: [] }],
     ['no shared object', { shared: null }],
+    ['a count past any batch, with nothing to allocate it from', { count: MAX_BATCH_COUNT + 1, columns: {} }],
+    ['a huge count with an empty packed column', { count: 1e15, columns: { id: { prefix: '', width: 0, packed: '' } } }],
   ])('gives no jobs for %s', (_name, change) => {
     expect(expandCreatedBatch({ ...good(), ...change })).toEqual([]);
   });

@@ -12,10 +12,13 @@
  * Why: each create is written to every connected client; with 200 clients a burst of scans cost
  * ~86 bytes a job a client in the `{shared, jobs}` form (its id and creation time with their field
  * names and quotes), and those bytes, copied into 200 sockets, were most of what the clients cost
- * the server (bench `api.events.fanout_cost`). Here a job costs ~32 (the part of its id and time
- * that differs). A run whose jobs do not all have the same own fields (or has a value JSON cannot
- * carry in an array) stays in the `{shared, jobs}` form, which readers of `batch=3` also take.
- * Lossless: expanding gives back the jobs (the order of their keys aside).
+ * the server (bench `api.events.fanout_cost`). Here a job costs ~29 (the part of its id and time
+ * that differs). A run whose jobs do not all have the same own fields (or has an `undefined` value,
+ * which an array would turn into null) stays in the `{shared, jobs}` form, which readers of
+ * `batch=3` also take. `width` counts UTF-16 code units (JavaScript string length); a column with
+ * a surrogate in any of its strings is sent as values, so that no packed slice splits a character
+ * for readers in other languages. Lossless: expanding gives back the jobs (the order of their keys
+ * aside).
  */
 import type { CreatedBatch } from './event-frames';
 import { isRecord } from './is-record';
@@ -40,9 +43,13 @@ function commonPrefix(values: readonly string[]): string {
   return prefix;
 }
 
+const SURROGATE = /[\uD800-\uDFFF]/;
+/** More jobs than a batch can hold: the server's journal keeps 11,000 events; a reader refuses more before allocating them. */
+export const MAX_BATCH_COUNT = 1_000_000;
+
 function column(values: readonly unknown[]): CreatedColumn {
   const first = values[0];
-  if (typeof first === 'string' && values.every((v) => typeof v === 'string' && v.length === first.length)) {
+  if (typeof first === 'string' && values.every((v) => typeof v === 'string' && v.length === first.length && !SURROGATE.test(v))) {
     const strings = values as readonly string[];
     const prefix = commonPrefix(strings);
     return { prefix, width: first.length - prefix.length, packed: strings.map((s) => s.slice(prefix.length)).join('') };
@@ -84,11 +91,12 @@ function valueAt(column: unknown, i: number, count: number): { value: unknown } 
 /** Each job's own fields from a column-form batch, in order; null when it is not well formed. */
 export function jobsFromColumns(batch: { readonly count?: unknown; readonly columns?: unknown }): Partial<Job>[] | null {
   const { count, columns } = batch;
-  if (typeof count !== 'number' || !Number.isInteger(count) || count < 0 || !isRecord(columns)) return null;
+  if (typeof count !== 'number' || !Number.isInteger(count) || count < 0 || count > MAX_BATCH_COUNT || !isRecord(columns)) return null;
   const keys = Object.keys(columns);
   const jobs: Partial<Job>[] = [];
   for (let i = 0; i < count; i++) {
-    // no prototype: a key named __proto__ stays a field (as spreading the {shared, jobs} form keeps it)
+    // no prototype: a column named __proto__ read from the wire stays a field instead of replacing
+    // the prototype (the server never sends one: a job's keys are fixed)
     const job = Object.create(null) as Record<string, unknown>;
     for (const key of keys) {
       const cell = valueAt(columns[key], i, count);
