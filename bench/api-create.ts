@@ -3,7 +3,7 @@
  * the `api` section's headless server process (its million-job store, queue paused so the jobs
  * stay pending), without and with 200 SSE clients reading the event stream, same server, same run.
  *
- * Each run: a warm-up round (not counted), then A B B A three times, rounds of 50 × 300 creates: A = creates
+ * Each run: a warm-up round (not counted), then A B B A four times, rounds of 50 × 300 creates: A = creates
  * with no event-stream client, B = creates with the 200 SSE clients connected (opened before a
  * warm-up round of their own, not counted, then the first B; closed after the second, in their own
  * process: bench/api-sse-clients.ts, one-time ticket each, batched frames (`batch=3`) as the web UI
@@ -41,7 +41,7 @@ export const CREATE_CLIENTS = 50;
 export const SSE_CLIENTS = 200;
 const ROUND_PER_CLIENT = 300;
 /** A B B A blocks. */
-const BLOCKS = 3;
+const BLOCKS = 4;
 /**
  * The SSE clients' niceness in the run with the server on its own CPU: they share the other CPU with
  * the create clients, and at the same priority each flush (200 sockets readable at once, ~20 ms of
