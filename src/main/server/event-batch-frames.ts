@@ -14,7 +14,7 @@
  * A run of one stays a plain `job.created` frame (its cached bytes, the same a non-batching client
  * gets), and every other event keeps its own frame and its place. Why: with 200 clients each create
  * was 200 frames to parse on the clients' side, ~1 µs+ each whatever the size; a burst of creates
- * now costs each client one frame per flush, and (`batch=3`) ~32 bytes a job.
+ * now costs each client one frame per flush, and (`batch=3`) ~29 bytes a job.
  *
  * Resuming stays exact: the batch's id is its last event's id, so Last-Event-ID after it replays
  * from the next event (nothing in the run twice, nothing after it skipped).
