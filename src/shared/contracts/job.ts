@@ -3,12 +3,13 @@
  * Types come from these schemas; nothing else defines a job's public shape.
  */
 import { z } from 'zod';
+import { uuidOf } from '../domain/id-schemas';
 import { reencodeStreamingParams } from '../domain/job-params';
 import { JOB_TYPES } from '../domain/job-types';
 import { JOB_STATUSES, MAX_PRIORITY, MIN_PRIORITY, RESOURCE_CATEGORIES } from '../domain/statuses';
 import { drainStateSchema } from './queue-control';
 
-export const jobId = z.uuid({ message: 'must be a job id (UUID)' });
+export const jobId = uuidOf('job');
 export const jobTypeSchema = z.enum(JOB_TYPES);
 export const jobStatusSchema = z.enum(JOB_STATUSES);
 export const resourceCategorySchema = z.enum(RESOURCE_CATEGORIES);

@@ -3,12 +3,13 @@
  * run counts, runs with their steps and jobs, the dry run's verdict per video, and templates.
  */
 import { z } from 'zod';
+import { uuidOf } from '../domain/id-schemas';
 import { conditionGroupSchema } from '../domain/pipeline-conditions';
 import { checkPipelineDocument, pipelineDocumentShape, pipelineStepSchema, pipelineTriggerSchema, STEP_OUTCOMES } from '../domain/pipeline';
 import { jobStatusSchema, jobTypeSchema, paginationSchema } from './job';
 
-export const pipelineIdSchema = z.uuid({ message: 'must be a pipeline id (UUID)' });
-export const pipelineRunIdSchema = z.uuid({ message: 'must be a pipeline run id (UUID)' });
+export const pipelineIdSchema = uuidOf('pipeline');
+export const pipelineRunIdSchema = uuidOf('pipeline run');
 
 export const RUN_STATUS_VALUES = ['running', 'completed', 'failed', 'cancelled'] as const;
 export const STEP_STATE_VALUES = ['waiting', 'running', 'completed', 'failed', 'cancelled', 'skipped'] as const;
@@ -70,7 +71,7 @@ export const deletePipelineOutputSchema = z.object({ id: pipelineIdSchema, delet
 export const pipelineRunInputSchema = z.strictObject({
   id: pipelineIdSchema,
   /** Only these videos; absent: the whole library. */
-  videoIds: z.array(z.uuid({ message: 'must be a video id (UUID)' })).min(1).max(10_000).optional(),
+  videoIds: z.array(uuidOf('video')).min(1).max(10_000).optional(),
   /** Run even where the loop breaker would skip (content processed already, the pipeline's own output). */
   force: z.boolean().default(false),
 });

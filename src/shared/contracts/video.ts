@@ -1,8 +1,9 @@
 /** Boundary shapes of library videos (GET /api/media/videos, /videos/:id). */
 import { z } from 'zod';
+import { uuidOf } from '../domain/id-schemas';
 import { ORIENTATIONS, VIDEO_DIRECTORIES } from '../domain/library';
 
-export const videoId = z.uuid({ message: 'must be a video id (UUID)' });
+export const videoId = uuidOf('video');
 
 export const videoSchema = z.object({
   id: videoId,

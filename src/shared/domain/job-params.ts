@@ -3,8 +3,9 @@
  * Paths are library-relative; the processors resolve them inside the library root.
  */
 import { z } from 'zod';
+import { uuidOf } from './id-schemas';
 
-const videoId = z.uuid({ message: 'must be a video id (UUID)' });
+const videoId = uuidOf('video');
 
 /** A path relative to the library root: no absolute paths, no `..` segments, no NUL bytes. */
 export const libraryRelativePath = z
@@ -165,7 +166,7 @@ export const digestGenerateParams = z.strictObject({
 
 export const clipGenerateParams = z.strictObject({
   videoId,
-  digestJobId: z.uuid().optional(),
+  digestJobId: uuidOf('job').optional(),
   ranges: z
     .array(z.strictObject({ start: z.number().min(0), end: z.number().positive() }))
     .max(200)
@@ -216,7 +217,7 @@ export const TRANSCODE_CONTAINERS = ['mp4', 'mkv'] as const;
 
 /** A chunk of a segmented encode (created by its parent's plan run, never by a client). */
 export const encodeChunkParams = z.strictObject({
-  parentJobId: z.uuid(),
+  parentJobId: uuidOf('job'),
   index: z.number().int().min(0),
   total: z.number().int().min(1),
   /** Library-relative: the original and the parent's work folder. */
@@ -240,7 +241,7 @@ export const encodeChunkParams = z.strictObject({
 
 /** The audio of a segmented encode, encoded once (every kept track, as the unsegmented encode would). */
 export const encodeAudioParams = z.strictObject({
-  parentJobId: z.uuid(),
+  parentJobId: uuidOf('job'),
   input: libraryRelativePath,
   workDir: libraryRelativePath,
   container: z.enum(['mp4', 'mkv']),
