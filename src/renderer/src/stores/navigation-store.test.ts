@@ -21,6 +21,8 @@ describe('navigation in the URL hash', () => {
     expect(parseHash('')).toEqual({ page: 'dashboard', jobId: null, query: {} });
     expect(parseHash('#/nowhere')).toMatchObject({ page: 'dashboard' });
     expect(parseHash('#/jobs/abc?status=failed&q=beach%20day')).toEqual({ page: 'jobs', jobId: 'abc', query: { status: 'failed', q: 'beach day' } });
+    // a job id typed in upper case names the same job as the rows and live events (lower case)
+    expect(parseHash('#/jobs/01A2512A-AFC5-72A4-ACD7-F2622A477D25')).toMatchObject({ jobId: '01a2512a-afc5-72a4-acd7-f2622a477d25' });
     expect(formatHash({ page: 'jobs', jobId: 'abc', query: { status: 'failed', q: 'beach day' } })).toBe('#/jobs/abc?status=failed&q=beach+day');
     expect(formatHash({ page: 'library', jobId: null, query: { q: '' } })).toBe('#/library');
   });

@@ -28,7 +28,9 @@ export function parseHash(hash: string): Route {
   const path = mark >= 0 ? body.slice(0, mark) : body;
   const parts = path.split('/').filter(Boolean);
   const page = (PAGES as readonly string[]).includes(parts[0] ?? '') ? (parts[0] as Page) : 'dashboard';
-  const jobId = page === 'jobs' && parts[1] ? decodeURIComponent(parts[1]) : null;
+  // job ids are UUIDs, which the server answers in lower case: a link typed in upper case must
+  // match the ids of the rows and of live events
+  const jobId = page === 'jobs' && parts[1] ? decodeURIComponent(parts[1]).toLowerCase() : null;
   const query = mark >= 0 ? Object.fromEntries(new URLSearchParams(body.slice(mark + 1))) : NO_QUERY;
   return { page, jobId, query };
 }
