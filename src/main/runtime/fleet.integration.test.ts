@@ -146,8 +146,12 @@ describe('fleet mode: runtimes sharing one PostgreSQL database', { timeout: 90_0
 
   it('pauses and resumes the queue for every node', async () => {
     const url = await server.createDatabase();
-    const a = await start(url, 'a', { fleet: SLOW, config: { limits: { cpu: 0, gpu_encode: 0, gpu_ai: 0 } } });
-    const b = await start(url, 'b', { fleet: SLOW });
+    // what is under test is the pause reaching every node, not the wake-up's speed: wake-ups are
+    // best effort, and once (a loaded CI machine) the waiting reason missed the 10-s wait with the
+    // 60-s backstop poll; a 2-s poll keeps the test about the pause
+    const fleet = { ...SLOW, pollMs: 2_000 };
+    const a = await start(url, 'a', { fleet, config: { limits: { cpu: 0, gpu_encode: 0, gpu_ai: 0 } } });
+    const b = await start(url, 'b', { fleet });
     await a.runtime.execute('pauseQueue', {});
     await waitFor(async () => (await b.runtime.execute('getQueueState', {})).paused, 10_000, 'b to see the pause');
     const { id } = await a.runtime.execute('createJob', { type: 'validate', params: { sleepMs: 0 } });
