@@ -60,6 +60,8 @@ function lastSeenId(header: string | string[] | undefined, query: unknown, fallb
 
 /** The batch form each value of the `batch` query parameter asks for; `0` (or none): one frame per event. */
 const BATCH_FORMS: Readonly<Record<string, BatchForm | null>> = { '0': null, '1': 'array', '2': 'shared', '3': 'columns' };
+/** The values `batch` takes (the OpenAPI document's enum, the 400's message). */
+export const BATCH_VALUES: readonly string[] = Object.keys(BATCH_FORMS);
 
 /** The `batch` query parameter: its batch form, null (one frame per event) for `0` or none, undefined for anything else. */
 function batchParam(query: unknown): BatchForm | null | undefined {
@@ -69,7 +71,7 @@ function batchParam(query: unknown): BatchForm | null | undefined {
 }
 
 function badBatch(reply: FastifyReply): FastifyReply {
-  return sendError(reply, new AppError('VALIDATION_FAILED', 'The query parameter batch must be 0, 1, 2 or 3.', { field: 'batch' }));
+  return sendError(reply, new AppError('VALIDATION_FAILED', `The query parameter batch must be ${BATCH_VALUES.slice(0, -1).join(', ')} or ${BATCH_VALUES.at(-1)}.`, { field: 'batch' }));
 }
 
 export function registerEventsRoute(app: FastifyInstance, journal: EventJournal, options: { flushMs?: number; writesPerSecond?: number; maxBufferedBytes?: number } = {}): void {

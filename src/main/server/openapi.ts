@@ -7,6 +7,7 @@ import type { Access } from '../../shared/contracts/access';
 import { OPERATIONS, OPERATION_NAMES } from '../../shared/contracts/operations';
 import { gpuRequestSchema } from '../../shared/domain/gpu-request';
 import { isSegmentChild, JOB_TYPE_CATALOG, JOB_TYPES } from '../../shared/domain/job-types';
+import { BATCH_VALUES } from './events-route';
 import { createTokenInputSchema } from './tokens/token-routes';
 
 type JsonSchema = Record<string, unknown>;
@@ -70,7 +71,7 @@ export const EXTRA_ROUTES: readonly ExtraRoute[] = [
     query: [
       { name: 'ticket', description: 'A one-time ticket from POST /api/media/events/ticket, for clients that cannot send the Authorization header', schema: { type: 'string' } },
       { name: 'lastEventId', description: 'Resume after this event id (as the Last-Event-ID header)', schema: { type: 'integer', minimum: 0 } },
-      { name: 'batch', description: '3: runs of consecutive job.created events arrive as one job.created.batch frame, data {shared, count, columns} (the web UI asks for it); 2: the same frames with data {shared, jobs}; 1: with data a bare array of jobs (the first form); 0 or absent: one frame per event. Any other value: 400 VALIDATION_FAILED', schema: { type: 'string', enum: ['0', '1', '2', '3'] } },
+      { name: 'batch', description: '3: runs of consecutive job.created events arrive as one job.created.batch frame, data {shared, count, columns} (the web UI asks for it); 2: the same frames with data {shared, jobs}; 1: with data a bare array of jobs (the first form); 0 or absent: one frame per event. Any other value: 400 VALIDATION_FAILED', schema: { type: 'string', enum: [...BATCH_VALUES] } },
     ],
   },
   { method: 'post', path: '/api/media/events/ticket', summary: 'Trade the bearer token for a one-time, 60-second ticket to open the event stream from a browser', access: 'read', contentType: 'application/json' },

@@ -6,33 +6,14 @@ import { describe, expect, it } from 'vitest';
 import { columnizeCreatedBatch, MAX_BATCH_COUNT, type CreatedColumns } from './created-batch-columns';
 import { compactCreatedJob, expandCreatedBatch, splitCreatedBatch } from './event-frames';
 import type { Job } from './job';
+import { newScanJob } from './testing/new-job';
 
-const job = (n: number, overrides: Partial<Job> = {}): Job =>
-  ({
-    id: `01a250d6-cb${(0x10 + n).toString(16).padStart(2, '0')}-7772-8a0a-${String(n * 7919).padStart(12, '0')}`,
-    type: 'scan',
-    status: 'pending',
-    params: { directoryType: 'videos', skipExisting: true },
-    progress: 0,
-    priority: 5,
-    queuePosition: null,
-    waitingReason: null,
-    resourceCategory: 'cpu',
-    vramRequired: 0,
-    createdAt: new Date(Date.UTC(2026, 11, 7, 14, 9, 43, 100 + n * 3)).toISOString(),
-    startedAt: null,
-    completedAt: null,
-    retryCount: 0,
-    maxRetries: 3,
-    retryAfter: null,
-    lastError: null,
-    nodeId: null,
-    createdBy: 'MEDIA_API_TOKEN',
-    pipelineRunId: null,
-    parentJobId: null,
-    cancelling: false,
-    ...overrides,
-  }) as Job;
+const job = (n: number, overrides: Partial<Job> = {}): Job => ({
+  ...newScanJob,
+  id: `01a250d6-cb${(0x10 + n).toString(16).padStart(2, '0')}-7772-8a0a-${String(n * 7919).padStart(12, '0')}`,
+  createdAt: new Date(Date.UTC(2026, 11, 7, 14, 9, 43, 100 + n * 3)).toISOString(),
+  ...overrides,
+});
 
 const burst = (count: number, overrides: (n: number) => Partial<Job> = () => ({})) => Array.from({ length: count }, (_, n) => job(n, overrides(n)));
 /** The wire round trip: columns built, serialised, parsed and expanded, against the {shared, jobs} form's jobs. */

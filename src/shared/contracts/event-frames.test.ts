@@ -1,31 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Job } from './job';
+import { newScanJob as created } from './testing/new-job';
 import { NEW_JOB_INITIAL_FIELDS, compactCreatedJob, expandCreatedBatch, expandCreatedJob, splitCreatedBatch } from './event-frames';
-
-const created: Job = {
-  id: '00000000-0000-4000-8000-000000000001',
-  type: 'scan',
-  status: 'pending',
-  params: { directoryType: 'videos', skipExisting: true },
-  progress: 0,
-  priority: 5,
-  queuePosition: null,
-  waitingReason: null,
-  resourceCategory: 'cpu',
-  vramRequired: 0,
-  createdAt: '2026-02-13T10:30:15.000Z',
-  startedAt: null,
-  completedAt: null,
-  retryCount: 0,
-  maxRetries: 3,
-  retryAfter: null,
-  lastError: null,
-  nodeId: null,
-  createdBy: 'ci',
-  pipelineRunId: null,
-  parentJobId: null,
-  cancelling: false,
-};
 
 describe('job.created frames', () => {
   it('leave out exactly the fields still at their initial values, and expand back to the same job', () => {
