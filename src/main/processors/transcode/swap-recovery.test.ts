@@ -1,7 +1,9 @@
 /**
  * The swap protocols on real files and a real SQLite store, without ffmpeg (the kill tests cover the
  * same-name replace with real encodes): a replace that changes the extension, interrupted after each
- * step and recovered; a restore interrupted after its move and rolled forward; the quarantine sweep.
+ * step and recovered; two replaces of one file at once (the second waits its turn, then keeps the
+ * original that changed under it); a restore interrupted after its move and rolled forward; the
+ * quarantine sweep.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,7 +16,7 @@ import { LibraryPaths } from '../../library/library-paths';
 import { claimRequest, newJob } from '../../storage/conformance/job-store-conformance';
 import { sampleMetadata } from '../../storage/conformance/video-store-conformance';
 import { openSqliteStores, type SqliteStores } from '../../storage/sqlite/open-sqlite-stores';
-import type { JobContext } from '../processor';
+import { JobError, type JobContext } from '../processor';
 import { attemptToken } from '../steps/publish-output';
 import { restoreSeams } from './restore';
 import { replaceOriginal } from './swap';
@@ -47,16 +49,20 @@ afterEach(async () => {
 });
 
 /** A running attempt and the little of a JobContext the swap uses. */
-async function attempt(): Promise<{ ctx: JobContext; job: JobRecord }> {
+async function attempt(): Promise<{ ctx: JobContext; job: JobRecord; lines: string[]; cancel: AbortController }> {
   await stores.jobs.insertJobs([newJob({ type: 'validate' })]);
   const job = (await stores.jobs.claimJobs(claimRequest('n1', 2_000))).started[0]!;
   const fence = { jobId: job.id, attempt: job.attempt };
-  const ctx = { job, signal: new AbortController().signal, log() {}, files: { fence, ownsJob: () => stores.jobs.attemptOwnsJob(fence) } } as unknown as JobContext;
-  return { ctx, job };
+  const lines: string[] = [];
+  const cancel = new AbortController();
+  const ctx = {
+    job, signal: cancel.signal, log: (line: string) => lines.push(line), heartbeat() {}, files: { fence, ownsJob: () => stores.jobs.attemptOwnsJob(fence) },
+  } as unknown as JobContext;
+  return { ctx, job, lines, cancel };
 }
 
 /** Replaces videos/a.mp4 by a verified "output" that takes the name videos/a.mkv (a container change). */
-async function replace(ctx: JobContext) {
+async function replace(ctx: JobContext, turnWaitMs?: number) {
   const partial = `videos/a.${attemptToken(ctx.job)}.partial.mkv`;
   writeFileSync(library.resolve(partial), 'NEW');
   const video = (await stores.videos.getVideo(videoId))!;
@@ -64,7 +70,7 @@ async function replace(ctx: JobContext) {
   const info = await stat(library.resolve('videos/a.mp4'));
   return replaceOriginal({
     ctx, library, store: stores.transcode, video, expected: { sizeBytes: info.size, mtimeMs: Math.round(info.mtimeMs) }, finalPath: 'videos/a.mkv', partialPath: partial,
-    nodeId: 'n1', quarantineDays: 7, now: Date.now,
+    nodeId: 'n1', quarantineDays: 7, now: Date.now, turnWaitMs,
     commit: (file) => ({
       video: { videoId, path: file.path, sizeBytes: file.sizeBytes, mtimeMs: file.mtimeMs, at: Date.now(), metadata: { ...sampleMetadata, videoCodec: 'hevc', sizeBytes: file.sizeBytes } },
       history: { videoId, action: 'replaced', jobId: ctx.job.id, at: Date.now(), previousPath: 'videos/a.mp4', previousCodec: 'h264', previousSizeBytes: 8, newPath: file.path, newCodec: 'hevc', newSizeBytes: 3 },
@@ -113,6 +119,72 @@ describe('a replace that changes the extension', () => {
     await service.recover();
     expect(videosFolder()).toEqual(['a.mkv']);
     expect(await stores.transcode.abandonedSwaps({})).toHaveLength(0);
+  });
+});
+
+describe('two replaces of one file at once (twins forced to run together)', () => {
+  /** Holds the first replace that reaches "journaled" until `release` is called. */
+  function holdFirstSwap(): { held: Promise<void>; release: () => void } {
+    let release!: () => void;
+    let reached!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const held = new Promise<void>((resolve) => (reached = resolve));
+    let first = true;
+    swapSeams.reached = async (step) => {
+      if (step !== 'journaled' || !first) return;
+      first = false;
+      reached();
+      await gate;
+    };
+    return { held, release };
+  }
+
+  it('the second waits for the first to end, then keeps the original that changed under it (no retry, no second swap)', async () => {
+    const { held, release } = holdFirstSwap();
+    const one = await attempt();
+    const two = await attempt();
+    const first = replace(one.ctx);
+    await held;
+    const second = replace(two.ctx);
+    await new Promise((r) => setTimeout(r, 250)); // the second has found the swap taken and waits
+    expect(two.lines.join('\n')).toContain('Another replace or restore of videos/a.mp4 is in progress; waiting for it to end');
+    release();
+    expect(await first).toMatchObject({ kind: 'replaced' });
+    expect(await second).toEqual({ kind: 'kept', reason: 'videos/a.mp4 changed while it was being transcoded (another replace or restore of it ended first)' });
+    expect(quarantined()).toEqual(['ORIGINAL']);
+    expect((await stores.transcode.historyOf(videoId)).map((h) => [h.action, h.jobId])).toEqual([['replaced', one.job.id]]);
+    expect(await stores.transcode.abandonedSwaps({})).toEqual([]);
+  });
+
+  it('gives up for a later retry when the other swap does not end in time (a node that died mid-swap, until recovery)', async () => {
+    const { held, release } = holdFirstSwap();
+    const one = await attempt();
+    const two = await attempt();
+    const first = replace(one.ctx);
+    await held;
+    const error = await replace(two.ctx, 300).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(JobError);
+    expect(error).toMatchObject({ retryable: true, message: 'Another replace or restore of videos/a.mp4 is in progress; this one is tried again later' });
+    release();
+    expect(await first).toMatchObject({ kind: 'replaced' });
+    expect(quarantined()).toEqual(['ORIGINAL']);
+  });
+
+  it('stops waiting at once when its job is cancelled, and leaves nothing journaled', async () => {
+    const { held, release } = holdFirstSwap();
+    const one = await attempt();
+    const two = await attempt();
+    const first = replace(one.ctx);
+    await held;
+    const second = replace(two.ctx).catch((e: unknown) => e);
+    await new Promise((r) => setTimeout(r, 150));
+    const cancelledAt = performance.now();
+    two.cancel.abort();
+    expect(await second).toMatchObject({ name: 'AbortError' });
+    expect(performance.now() - cancelledAt).toBeLessThan(5_000); // not the 30-s wait
+    release();
+    expect(await first).toMatchObject({ kind: 'replaced' });
+    expect(await stores.transcode.abandonedSwaps({})).toEqual([]);
   });
 });
 

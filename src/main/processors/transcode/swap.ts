@@ -25,6 +25,7 @@
  */
 import { chmod, lstat, unlink, utimes } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import type { VideoRecord } from '../../core/library-ports';
 import type { QuarantineEntry, ReplaceCommit, SwapJournal, TranscodeStore } from '../../core/transcode-ports';
 import type { LibraryPaths } from '../../library/library-paths';
@@ -34,6 +35,7 @@ import { attemptToken, OutputFencedError } from '../steps/publish-output';
 import { durableLink, durableRename, identityOf, pruneEmptyFolders, swapSeams, syncDir, syncFile, unlinkIfSame } from './swap-files';
 
 export const QUARANTINE_DIR = '.quarantine';
+const SWAP_TURN_WAIT_MS = 30_000;
 
 export interface ReplaceRequest {
   readonly ctx: JobContext;
@@ -47,6 +49,11 @@ export interface ReplaceRequest {
   readonly nodeId: string;
   readonly quarantineDays: number;
   readonly now: () => number;
+  /**
+   * How long to wait for another replace or restore of the same video (twins forced to run together
+   * finish their encodes at the same time) before giving up for a later retry; 30 s unless a test says.
+   */
+  readonly turnWaitMs?: number;
   /** The commit's records, once the new file's name, size and mtime and the quarantine entry are known. */
   readonly commit: (file: { path: string; sizeBytes: number; mtimeMs: number; quarantine: QuarantineEntry }) => Omit<ReplaceCommit, 'partialPath' | 'quarantine'>;
 }
@@ -80,10 +87,8 @@ export async function replaceOriginal(r: ReplaceRequest): Promise<ReplaceResult>
   const seam = (step: Parameters<typeof swapSeams.reached>[0]) => swapSeams.reached(step, { videoPath: P, outputPath: V });
   await seam('verified');
 
-  if (!(await r.store.beginReplace(journal, fence))) {
-    if (!(await ctx.files.ownsJob())) throw new OutputFencedError(r.partialPath);
-    throw new JobError(`Another replace or restore of ${originalRel} is in progress; this one is tried again later`, true);
-  }
+  const turn = await waitForOwnSwap(r, journal);
+  if (turn !== null) return kept(turn);
   await seam('journaled');
 
   const undo = async (error: unknown, what: string): Promise<never> => {
@@ -138,6 +143,38 @@ export async function replaceOriginal(r: ReplaceRequest): Promise<ReplaceResult>
   if (!video) return undo(new OutputFencedError(r.partialPath), r.partialPath);
   await seam('committed');
   return { kind: 'replaced', video, quarantinePath: quarantineRel };
+}
+
+/**
+ * Begins the swap (its journal row), waiting while another replace or restore of the same video
+ * holds it: a swap takes milliseconds, and giving up at once would re-run a whole encode two minutes
+ * later. Once the other one ends, the original is looked at again: replaced under us, this one keeps
+ * it (null: the journal row is ours; a string: why the original is kept). A holder that never ends
+ * (a node that died mid-swap, until recovery rolls it back) makes this attempt retry later.
+ */
+async function waitForOwnSwap(r: ReplaceRequest, journal: SwapJournal): Promise<string | null> {
+  const { ctx } = r;
+  const fence = ctx.files.fence;
+  const deadline = performance.now() + (r.turnWaitMs ?? SWAP_TURN_WAIT_MS);
+  let pause = 100;
+  for (let waited = false; ; waited = true) {
+    if (await r.store.beginReplace(journal, fence)) return null;
+    if (!(await ctx.files.ownsJob())) throw new OutputFencedError(r.partialPath);
+    if (performance.now() >= deadline) throw new JobError(`Another replace or restore of ${r.video.path} is in progress; this one is tried again later`, true);
+    if (!waited) ctx.log(`Another replace or restore of ${r.video.path} is in progress; waiting for it to end`);
+    ctx.heartbeat();
+    await delay(Math.min(pause, Math.max(0, deadline - performance.now())), undefined, { signal: ctx.signal });
+    pause = Math.min(pause * 2, 1_000);
+    if (await originalChanged(r, journal.originalIdentity)) return `${r.video.path} changed while it was being transcoded (another replace or restore of it ended first)`;
+  }
+}
+
+/** Whether the original's name now holds another file (its identity) or it was written in place (size, mtime). */
+async function originalChanged(r: ReplaceRequest, identity: string): Promise<boolean> {
+  const path = r.library.resolve(r.video.path);
+  if ((await identityOf(path)) !== identity) return true;
+  const info = await lstat(path);
+  return info.size !== r.expected.sizeBytes || Math.round(info.mtimeMs) !== r.expected.mtimeMs;
 }
 
 /** The original's metadata from its row (kept with its quarantine entry, for a restore). */
