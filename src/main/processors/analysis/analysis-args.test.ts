@@ -10,7 +10,7 @@ describe('analysis pass arguments', () => {
     expect(args.slice(0, 8)).toEqual(['-hide_banner', '-nostdin', '-y', '-hwaccel', 'auto', '-skip_loop_filter', 'all', '-i']);
     expect(args[8]).toBe('/lib/a b.mp4');
     expect(args[args.indexOf('-filter_complex') + 1]).toBe(
-      '[0:v:0]scale=160:-2:flags=fast_bilinear,scdet=threshold=100,settb=AVTB,metadata=mode=print:file=scores.partial.txt[v];' +
+      '[0:V:0]scale=160:-2:flags=fast_bilinear,scdet=threshold=100,settb=AVTB,metadata=mode=print:file=scores.partial.txt[v];' +
         '[0:a:0]ebur128=metadata=1,asettb=AVTB,ametadata=mode=print:key=lavfi.r128.M:file=loudness.partial.txt[a]',
     );
     expect(args.slice(-9)).toEqual(['-map', '[v]', '-map', '[a]', '-sn', '-dn', '-f', 'null', '-']);
@@ -26,7 +26,7 @@ describe('analysis pass arguments', () => {
 
   it('keeps small JPEGs a few times a second from the same decode when asked', () => {
     const args = buildAnalysisArgs({ input: '/v.mp4', detector: 'scdet', scoresFile: 's.txt', stills: { pattern: 'still-%d.jpg', fps: 2, width: 320 } });
-    expect(args[args.indexOf('-filter_complex') + 1]).toMatch(/^\[0:v:0\]split\[d\]\[s\];\[s\]fps=2,scale=320:-2:flags=fast_bilinear\[st\];\[d\]scale=160:-2:flags=fast_bilinear,scdet=/);
+    expect(args[args.indexOf('-filter_complex') + 1]).toMatch(/^\[0:V:0\]split\[d\]\[s\];\[s\]fps=2,scale=320:-2:flags=fast_bilinear\[st\];\[d\]scale=160:-2:flags=fast_bilinear,scdet=/);
     expect(args.slice(-12).join(' ')).toBe('-f null - -map [st] -f image2 -frame_pts 1 -q:v 5 ./still-%d.jpg');
   });
 
@@ -40,7 +40,7 @@ describe('stills, ranges and clips', () => {
     const args = buildStillsArgs({ input: '/v.mp4', shots: [{ atSeconds: 1, output: '/t/a.partial.jpg' }, { atSeconds: 3.25, output: '/t/b.partial.jpg' }] });
     expect(args.join(' ')).toBe(
       '-hide_banner -nostdin -y -ss 1 -i /v.mp4 -ss 3.25 -i /v.mp4 ' +
-        '-map 0:v:0 -frames:v 1 -vf scale=320:-2 -q:v 5 -update 1 /t/a.partial.jpg -map 1:v:0 -frames:v 1 -vf scale=320:-2 -q:v 5 -update 1 /t/b.partial.jpg',
+        '-map 0:V:0 -frames:v 1 -vf scale=320:-2 -q:v 5 -update 1 /t/a.partial.jpg -map 1:V:0 -frames:v 1 -vf scale=320:-2 -q:v 5 -update 1 /t/b.partial.jpg',
     );
     expect(stillTime({ startSeconds: 2, endSeconds: 4 }, 0.04)).toBe(3);
     expect(stillTime({ startSeconds: 2, endSeconds: 2.04 }, 0.04)).toBe(2);
@@ -52,22 +52,22 @@ describe('stills, ranges and clips', () => {
     const args = buildRangesArgs({ input: '/v.mp4', ranges: [{ startSeconds: 1, endSeconds: 3 }, { startSeconds: 7.5, endSeconds: 8 }], hasAudio: true, output: '/c/d.partial.mp4' });
     expect(args.join(' ')).toContain('-ss 1 -t 2 -i /v.mp4 -ss 7.5 -t 0.5 -i /v.mp4');
     expect(args[args.indexOf('-filter_complex') + 1]).toBe(
-      '[0:v:0]setpts=PTS-STARTPTS[v0];[0:a:0]asetpts=PTS-STARTPTS[a0];[1:v:0]setpts=PTS-STARTPTS[v1];[1:a:0]asetpts=PTS-STARTPTS[a1];' +
+      '[0:V:0]setpts=PTS-STARTPTS[v0];[0:a:0]asetpts=PTS-STARTPTS[a0];[1:V:0]setpts=PTS-STARTPTS[v1];[1:a:0]asetpts=PTS-STARTPTS[a1];' +
         '[v0][a0][v1][a1]concat=n=2:v=1:a=1[cat][aout];[cat]format=yuv420p[vout]',
     );
     expect(args.join(' ')).toMatch(/-c:v libx264 .*-c:a aac .*-movflags \+faststart \/c\/d\.partial\.mp4$/);
     const silent = buildRangesArgs({ input: '/v.mp4', ranges: [{ startSeconds: 0, endSeconds: 1 }], hasAudio: false, output: '/c/d.partial.mp4' });
-    expect(silent[silent.indexOf('-filter_complex') + 1]).toBe('[0:v:0]setpts=PTS-STARTPTS[v0];[v0]concat=n=1:v=1:a=0[cat];[cat]format=yuv420p[vout]');
+    expect(silent[silent.indexOf('-filter_complex') + 1]).toBe('[0:V:0]setpts=PTS-STARTPTS[v0];[v0]concat=n=1:v=1:a=0[cat];[cat]format=yuv420p[vout]');
     expect(silent).not.toContain('-c:a');
   });
 
   it('clip copy: picture shortened by the B-frame delay and half a frame, sound in full', () => {
     const copy = buildClipArgs({ input: '/v.mp4', range: { startSeconds: 1, endSeconds: 3 }, hasAudio: true, output: '/p/c.partial.mp4', mode: { copy: true, reorderDelaySeconds: 0.08, frameSeconds: 0.04, toEnd: false } });
-    expect(copy.join(' ')).toBe('-hide_banner -nostdin -y -ss 1 -t 1.9 -i /v.mp4 -ss 1 -t 2 -i /v.mp4 -map 0:v:0 -map 1:a:0 -c copy -movflags +faststart /p/c.partial.mp4');
+    expect(copy.join(' ')).toBe('-hide_banner -nostdin -y -ss 1 -t 1.9 -i /v.mp4 -ss 1 -t 2 -i /v.mp4 -map 0:V:0 -map 1:a:0 -c copy -movflags +faststart /p/c.partial.mp4');
     const toEnd = buildClipArgs({ input: '/v.mp4', range: { startSeconds: 2.966667, endSeconds: 6 }, hasAudio: false, output: '/p/c.partial.mp4', mode: { copy: true, reorderDelaySeconds: 0, frameSeconds: 0.04, toEnd: true } });
-    expect(toEnd.join(' ')).toBe('-hide_banner -nostdin -y -ss 2.966667 -i /v.mp4 -map 0:v:0 -c copy -movflags +faststart /p/c.partial.mp4');
+    expect(toEnd.join(' ')).toBe('-hide_banner -nostdin -y -ss 2.966667 -i /v.mp4 -map 0:V:0 -c copy -movflags +faststart /p/c.partial.mp4');
     const encode = buildClipArgs({ input: '/v.mp4', range: { startSeconds: 0.5, endSeconds: 1.5 }, hasAudio: true, output: '/p/c.partial.mp4', mode: { copy: false } });
-    expect(encode.join(' ')).toMatch(/^-hide_banner -nostdin -y -ss 0\.5 -t 1 -i \/v\.mp4 -map 0:v:0 -map 0:a:0 -vf format=yuv420p -c:v libx264 .* -c:a aac/);
+    expect(encode.join(' ')).toMatch(/^-hide_banner -nostdin -y -ss 0\.5 -t 1 -i \/v\.mp4 -map 0:V:0 -map 0:a:0 -vf format=yuv420p -c:v libx264 .* -c:a aac/);
   });
 });
 

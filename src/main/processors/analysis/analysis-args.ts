@@ -52,8 +52,8 @@ export interface AnalysisPassOptions {
 export function buildAnalysisArgs(o: AnalysisPassOptions): string[] {
   const scale = `scale=${Math.round(o.width ?? ANALYSIS_WIDTH)}:-2:flags=fast_bilinear`;
   const scores = plainName(o.scoresFile);
-  const source = o.stills ? '[d]' : '[0:v:0]';
-  const stills = o.stills ? `[0:v:0]split[d][s];[s]fps=${o.stills.fps},scale=${Math.round(o.stills.width)}:-2:flags=fast_bilinear[st];` : '';
+  const source = o.stills ? '[d]' : '[0:V:0]';
+  const stills = o.stills ? `[0:V:0]split[d][s];[s]fps=${o.stills.fps},scale=${Math.round(o.stills.width)}:-2:flags=fast_bilinear[st];` : '';
   const video =
     stills +
     (o.detector === 'scdet'
@@ -87,7 +87,7 @@ export function buildStillsArgs(options: { input: string; shots: readonly StillS
   return [
     ...commonArgs(options.shots[0]!.output),
     ...options.shots.flatMap((s) => ['-ss', seconds(Math.max(0, s.atSeconds)), '-i', fileArg(options.input)]),
-    ...options.shots.flatMap((s, i) => ['-map', `${i}:v:0`, '-frames:v', '1', '-vf', `scale=${width}:-2`, '-q:v', String(options.qscale ?? 5), '-update', '1', fileArg(s.output)]),
+    ...options.shots.flatMap((s, i) => ['-map', `${i}:V:0`, '-frames:v', '1', '-vf', `scale=${width}:-2`, '-q:v', String(options.qscale ?? 5), '-update', '1', fileArg(s.output)]),
   ];
 }
 
@@ -105,7 +105,7 @@ export function buildRangesArgs(options: { input: string; ranges: readonly TimeR
   const { ranges, hasAudio } = options;
   if (ranges.length === 0) throw new RangeError('no ranges');
   const enc = resolveEncoding(options.encoding);
-  const graph = ranges.map((_, i) => `[${i}:v:0]setpts=PTS-STARTPTS[v${i}]` + (hasAudio ? `;[${i}:a:0]asetpts=PTS-STARTPTS[a${i}]` : '')).join(';');
+  const graph = ranges.map((_, i) => `[${i}:V:0]setpts=PTS-STARTPTS[v${i}]` + (hasAudio ? `;[${i}:a:0]asetpts=PTS-STARTPTS[a${i}]` : '')).join(';');
   const pads = ranges.map((_, i) => (hasAudio ? `[v${i}][a${i}]` : `[v${i}]`)).join('');
   return [
     ...commonArgs(options.output),
@@ -148,7 +148,7 @@ export function buildClipArgs(options: { input: string; range: TimeRange; hasAud
       ...commonArgs(options.output),
       '-ss', at, ...videoLength, '-i', fileArg(options.input),
       ...(options.hasAudio ? ['-ss', at, ...(mode.toEnd ? [] : ['-t', seconds(length)]), '-i', fileArg(options.input)] : []),
-      '-map', '0:v:0',
+      '-map', '0:V:0',
       ...(options.hasAudio ? ['-map', '1:a:0'] : []),
       '-c', 'copy',
       ...containerArgs(options.output),
@@ -160,7 +160,7 @@ export function buildClipArgs(options: { input: string; range: TimeRange; hasAud
     ...commonArgs(options.output),
     ...enc.inputArgs,
     '-ss', seconds(range.startSeconds), '-t', seconds(length), '-i', fileArg(options.input),
-    '-map', '0:v:0', ...(options.hasAudio ? ['-map', '0:a:0'] : []),
+    '-map', '0:V:0', ...(options.hasAudio ? ['-map', '0:a:0'] : []),
     '-vf', enc.videoFilter,
     ...enc.outputArgs,
     ...(options.hasAudio ? audioArgs() : []),

@@ -110,7 +110,7 @@ describe('full-GPU argument arrays', () => {
     expect(buildReencodeArgs({ input: '/lib/videos/a.mp4', output: '/lib/playback/a.x.partial.mp4', maxHeight: 720, encoding: { encoder: 'h264_nvenc', crf: 23, preset: 'veryfast', gpuDevice: 0, decode: 'cuda_frames' } })).toEqual([
       '-hide_banner', '-nostdin', '-y',
       '-hwaccel', 'cuda', '-hwaccel_device', '0', '-hwaccel_output_format', 'cuda',
-      '-i', '/lib/videos/a.mp4', '-map', '0:v:0', '-map', '0:a:0?',
+      '-i', '/lib/videos/a.mp4', '-map', '0:V:0', '-map', '0:a:0?',
       '-vf', "scale_cuda=-2:'min(ih,720)'",
       '-c:v', 'h264_nvenc', '-gpu', '0', '-preset', 'p2', '-rc', 'vbr', '-cq', '23', '-b:v', '0',
       '-c:a', 'aac', '-b:a', '128k', '-ac', '2', '-max_muxing_queue_size', '1024', '-movflags', '+faststart', '/lib/playback/a.x.partial.mp4',

@@ -48,7 +48,7 @@ function secondsArg(value: number): string {
 /** One input's video chain, scaled and padded into a w×h cell. */
 function normaliseVideo(index: number, w: number, h: number, fps: number): string {
   return (
-    `[${index}:v]scale=${w}:${h}:force_original_aspect_ratio=decrease,` +
+    `[${index}:V:0]scale=${w}:${h}:force_original_aspect_ratio=decrease,` +
     `pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2:color=black,setsar=1,fps=${fps},format=yuv420p,setpts=PTS-STARTPTS[v${index}]`
   );
 }

@@ -38,7 +38,7 @@ describe('buildReencodeArgs', () => {
     expect(args).toEqual([
       '-hide_banner', '-nostdin', '-y',
       '-i', '/in/a b.mov',
-      '-map', '0:v:0', '-map', '0:a:0?',
+      '-map', '0:V:0', '-map', '0:a:0?',
       '-vf', "scale=-2:'min(ih,720)',format=yuv420p",
       '-c:v', 'libx264', '-preset', 'fast', '-crf', '21', '-maxrate', '5000k', '-bufsize', '10000k',
       '-c:a', 'aac', '-b:a', '128k', '-ac', '2',
@@ -76,7 +76,7 @@ describe('buildGifArgs', () => {
     expect(after(args, '-t')).toBe('4');
     expect(args.indexOf('-t')).toBeLessThan(args.indexOf('-i'));
     expect(after(args, '-filter_complex')).toBe(
-      '[0:v]fps=12,scale=320:-1:flags=lanczos,split[g1][g2];[g1]palettegen=stats_mode=diff[pal];[g2][pal]paletteuse=dither=bayer:bayer_scale=5:diff_mode=rectangle[gif]',
+      '[0:V:0]fps=12,scale=320:-1:flags=lanczos,split[g1][g2];[g1]palettegen=stats_mode=diff[pal];[g2][pal]paletteuse=dither=bayer:bayer_scale=5:diff_mode=rectangle[gif]',
     );
     expect(() => buildGifArgs({ input: '/i', output: '/o.gif', durationSeconds: 0 })).toThrow(RangeError);
   });
@@ -90,7 +90,7 @@ describe('buildQuadArgs', () => {
     expect(args.filter((a) => a === '-i')).toHaveLength(4);
     const graph = after(args, '-filter_complex')!.split(';');
     expect(graph[0]).toBe(
-      '[0:v]scale=640:360:force_original_aspect_ratio=decrease,pad=640:360:(ow-iw)/2:(oh-ih)/2:color=black,setsar=1,fps=25,format=yuv420p,setpts=PTS-STARTPTS[v0]',
+      '[0:V:0]scale=640:360:force_original_aspect_ratio=decrease,pad=640:360:(ow-iw)/2:(oh-ih)/2:color=black,setsar=1,fps=25,format=yuv420p,setpts=PTS-STARTPTS[v0]',
     );
     expect(graph).toContain('[v0][v1][v2][v3]xstack=inputs=4:layout=0_0|640_0|0_360|640_360[stack]');
     expect(graph).toContain('[a0][a2]amix=inputs=2:duration=longest:dropout_transition=0[aout]');

@@ -86,7 +86,7 @@ export function buildReencodeArgs(options: ReencodeOptions): string[] {
     ...enc.inputArgs,
     '-i', fileArg(options.input),
     // `?`: an input without audio is fine; subtitles and data streams are left out.
-    '-map', '0:v:0', '-map', '0:a:0?',
+    '-map', '0:V:0', '-map', '0:a:0?',
     ...(filters.length > 0 ? ['-vf', filters.join(',')] : []),
     ...enc.outputArgs,
     ...audioArgs(options.audioBitrateKbps),
@@ -118,7 +118,7 @@ export function buildThumbnailArgs(options: ThumbnailOptions): string[] {
     ...commonArgs(options.output),
     '-ss', seconds(Math.max(0, options.atSeconds)),
     '-i', fileArg(options.input),
-    '-map', '0:v:0',
+    '-map', '0:V:0',
     '-frames:v', '1',
     '-vf', `scale=${width}:-2`,
     '-q:v', String(jpegQscale(options.quality ?? 85)),
@@ -143,7 +143,7 @@ export function buildGifArgs(options: GifOptions): string[] {
   const fps = positive('fps', options.fps ?? 10);
   const width = Math.round(positive('width', options.width ?? 480));
   const graph =
-    `[0:v]fps=${fps},scale=${width}:-1:flags=lanczos,split[g1][g2];` +
+    `[0:V:0]fps=${fps},scale=${width}:-1:flags=lanczos,split[g1][g2];` +
     `[g1]palettegen=stats_mode=diff[pal];` +
     `[g2][pal]paletteuse=dither=bayer:bayer_scale=5:diff_mode=rectangle[gif]`;
   return [

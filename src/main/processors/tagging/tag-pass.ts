@@ -80,7 +80,7 @@ export function buildTagPassArgs(p: TagPassPlan): string[] {
     '-i',
     p.input,
     '-filter_complex',
-    `[0:v:0]setpts=PTS-STARTPTS,split=2[m][s];[m]${metrics}[mo];[s]${samples}[so]`,
+    `[0:V:0]setpts=PTS-STARTPTS,split=2[m][s];[m]${metrics}[mo];[s]${samples}[so]`,
     '-map',
     '[mo]',
     '-f',

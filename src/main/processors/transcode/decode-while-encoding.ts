@@ -61,7 +61,7 @@ export const fileIdentity = (s: { dev: number; ino: number }): string => `${s.de
 
 /** The decoder's arguments (progress options aside): Matroska on stdin, the kept video and every audio stream, to the null muxer. Pure. */
 export function streamDecodeArgs(): string[] {
-  return ['-hide_banner', '-v', 'error', '-f', 'matroska', '-i', 'pipe:0', '-map', '0:v:0', '-map', '0:a?', '-f', 'null', '-'];
+  return ['-hide_banner', '-v', 'error', '-f', 'matroska', '-i', 'pipe:0', '-map', '0:V:0', '-map', '0:a?', '-f', 'null', '-'];
 }
 
 class Inconclusive extends Error {}

@@ -99,7 +99,7 @@ export function errorCounter(): { readonly buffer: ConsoleBuffer; readonly lines
 
 /** The full decode's arguments (progress options aside): the kept video stream and every audio stream, to the null muxer. Pure. */
 export function decodeArgs(path: string): string[] {
-  return ['-hide_banner', '-nostdin', '-v', 'error', '-i', path, '-map', '0:v:0', '-map', '0:a?', '-f', 'null', '-'];
+  return ['-hide_banner', '-nostdin', '-v', 'error', '-i', path, '-map', '0:V:0', '-map', '0:a?', '-f', 'null', '-'];
 }
 
 /**
