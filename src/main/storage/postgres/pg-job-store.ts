@@ -8,7 +8,7 @@
  * Open it with `PostgresJobStore.open({ url })` (migrates), or through openPostgresStores.
  */
 import { WAITING_STATUSES, type JobStatus, type ResourceCategory } from '../../../shared/domain/statuses';
-import { cancelActionFor, targetOf } from '../../core/lifecycle';
+import { targetOf } from '../../core/lifecycle';
 import { appliesTo, setStatusOf, statusIn } from '../status-sql';
 import { AppError } from '../../../shared/contracts/errors';
 import type {
@@ -47,11 +47,13 @@ import { PgLogWriter } from './pg-logs';
 import { migrate } from './pg-migrations';
 import { pgQueuePositions } from './pg-queue-positions';
 import * as partials from './pg-partials';
+import * as processes from './pg-processes';
+import { decideCancel } from './pg-cancel';
 import { moveAttemptToGpu, releaseAttemptGpu } from './pg-gpu-move';
 import type { GpuMoveResult } from '../../core/gpu-placement';
 import * as prune from './pg-prune';
 import { applyReports, rescueNode } from './pg-reports';
-import { pgText, rowToJob, type PgJobRow } from './pg-rows';
+import { rowToJob, type PgJobRow } from './pg-rows';
 import { manualTransitionSets } from '../manual-transition-sets';
 import type { WakeNotifier } from './pg-wake';
 
@@ -202,24 +204,8 @@ export class PostgresJobStore implements JobStore {
   }
 
   async cancelJob(c: CancelRequest): Promise<TransitionResult> {
-    const result = await inTransaction(this.pool, async (db) => {
-      const row = (await db.query<PgJobRow>('SELECT * FROM jobs WHERE id = $1 FOR UPDATE', [c.jobId])).rows[0];
-      if (!row) throw notFound(c.jobId);
-      const action = cancelActionFor(row.status as JobStatus);
-      if (action === 'requestCancel') {
-        // live: its node stops the attempt, whose end (or rescue) cancels the job
-        if (row.cancel_requested_at !== null) return { job: rowToJob(row), applied: true, requested: false };
-        const updated = (
-          await db.query<PgJobRow>('UPDATE jobs SET cancel_requested_at = $2, updated_at = $2, log_lines = log_lines + 1 WHERE id = $1 RETURNING *', [c.jobId, c.at])
-        ).rows[0]!;
-        await this.log.writeCounted(db, [{ seq: Number(updated.seq), line: updated.log_lines, at: c.at, text: c.requestedLogLine }]);
-        return { job: rowToJob(updated), applied: true, requested: true };
-      }
-      if (action !== 'cancel') return { job: rowToJob(row), applied: false, requested: false };
-      const updated = (await db.query<PgJobRow>(`UPDATE jobs SET ${manualTransitionSets('cancel', '$2')}, log_lines = log_lines + 1 WHERE id = $1 RETURNING *`, [c.jobId, c.at])).rows[0]!;
-      await this.log.writeCounted(db, [{ seq: Number(updated.seq), line: updated.log_lines, at: c.at, text: c.logLine }]);
-      return { job: rowToJob(updated), applied: true, requested: false };
-    });
+    const result = await inTransaction(this.pool, (db) => decideCancel(db, this.log, c));
+    if (!result) throw notFound(c.jobId);
     const { job, applied, requested } = result;
     // the node running it stops it at once instead of at its next heartbeat
     if (requested && job.nodeId !== null) this.wake?.notify('cancel', job.nodeId);
@@ -280,30 +266,15 @@ export class PostgresJobStore implements JobStore {
   }
 
   async recordProcess(p: RecordedProcess): Promise<void> {
-    await this.pool.query(
-      `INSERT INTO job_processes (pid, job_id, command, node_id, started_at, start_ticks) VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (node_id, pid) DO UPDATE SET job_id = excluded.job_id, command = excluded.command, started_at = excluded.started_at, start_ticks = excluded.start_ticks`,
-      [p.pid, p.jobId, pgText(p.command), p.nodeId, p.startedAt, p.startTicks],
-    );
+    await processes.recordProcess(this.pool, p);
   }
 
   async forgetProcess(nodeId: string, pid: number): Promise<void> {
-    await this.pool.query('DELETE FROM job_processes WHERE node_id = $1 AND pid = $2', [nodeId, pid]);
+    await processes.forgetProcess(this.pool, nodeId, pid);
   }
 
   async takeRecordedProcesses(nodeId: string): Promise<RecordedProcess[]> {
-    const { rows } = await this.pool.query<{ pid: number; job_id: string; command: string; node_id: string; started_at: string; start_ticks: string | null }>(
-      'WITH d AS (DELETE FROM job_processes WHERE node_id = $1 RETURNING *) SELECT * FROM d ORDER BY started_at, pid',
-      [nodeId],
-    );
-    return rows.map((r) => ({
-      pid: r.pid,
-      jobId: r.job_id,
-      command: r.command,
-      nodeId: r.node_id,
-      startedAt: Number(r.started_at),
-      startTicks: r.start_ticks === null ? null : Number(r.start_ticks),
-    }));
+    return processes.takeRecordedProcesses(this.pool, nodeId);
   }
 
   async attemptOwnsJob(fence: AttemptFence): Promise<boolean> {
