@@ -10,6 +10,10 @@ export interface OutputFence extends AttemptFence {
   readonly path: string;
 }
 
+export type ProbeVerdict =
+  | { readonly ok: true; readonly metadata: VideoMetadata }
+  | { readonly ok: false; readonly error: string; readonly file?: { readonly sizeBytes: number; readonly mtimeMs: number } };
+
 export interface VideoRecord {
   readonly id: string;
   readonly path: string;
@@ -85,7 +89,13 @@ export interface VideoStore {
   listVideos(filter: VideoFilter, offset: number, limit: number): Promise<{ rows: VideoRecord[]; total: number }>;
   /** Ids of every video matching the filter (for random selection); bounded by `max`. */
   listVideoIds(filter: VideoFilter, max: number): Promise<string[]>;
-  recordProbe(id: string, result: { ok: true; metadata: VideoMetadata } | { ok: false; error: string }, at: number): Promise<VideoRecord>;
+  /**
+   * A probe's verdict: valid with fresh metadata, or invalid with the reason. An invalid verdict may
+   * carry `file`, the size and mtime of the file it is about: the row's then follow it, so a later
+   * look can tell whether the file changed since (validate.ts keeps a full decode's verdict on a file
+   * that did not).
+   */
+  recordProbe(id: string, result: ProbeVerdict, at: number): Promise<VideoRecord>;
   setThumbnail(id: string, thumbnailPath: string, at: number): Promise<VideoRecord>;
   /**
    * Records a video a job has just published, with its verified metadata, in one fenced write: only

@@ -2,11 +2,13 @@
  * `validate` with `decode: true`, the thorough health check, on clips made at test time with real
  * ffprobe and ffmpeg: a truncated file and one with damaged bytes probe as valid (ffprobe reads the
  * headers), and the full decode finds them invalid with the first error; a sound clip stays valid.
+ * A later plain validate keeps that verdict while the file is unchanged, and probes it afresh once
+ * it has changed.
  * A decoder killed from outside (the OOM killer) says nothing about the file: the job is retried and
  * the video stays valid (ffmpeg here is a wrapper that kills its decode runs while a marker exists).
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -58,6 +60,28 @@ describe('validate with decode: true', () => {
     expect(decoded).toMatchObject({ status: 'failed', retryCount: 0 });
     expect(decoded.lastError).toMatch(new RegExp(`^Invalid video inbox/${name.replace('.', '\\.')}: the full decode printed \\d+ error line\\(s\\), the first: .+`));
     expect(await video(name)).toMatchObject({ valid: false, validationError: expect.stringMatching(/^the full decode printed/) });
+  });
+
+  it("keeps a full decode's verdict on a later plain validate while the file is unchanged; a changed file is probed afresh", async () => {
+    const id = (await video('truncated.mp4')).id;
+    const decoded = await m.runJob('validate', { videoId: id, decode: true });
+    expect(decoded).toMatchObject({ status: 'failed', retryCount: 0 });
+    const verdict = (await video('truncated.mp4')).validationError!;
+    expect(verdict).toMatch(/^the full decode printed/);
+
+    const plain = await m.runJob('validate', { videoId: id });
+    expect(plain).toMatchObject({ status: 'failed', retryCount: 0 });
+    expect(plain.lastError).toBe(
+      `Invalid video inbox/truncated.mp4: ${verdict} (found by a full decode; the file has not changed since, and a probe reads only its headers: validate with decode: true checks it again)`,
+    );
+    expect(await video('truncated.mp4')).toMatchObject({ valid: false, validationError: verdict });
+
+    const path = join(m.root, 'inbox', 'truncated.mp4');
+    const later = new Date(statSync(path).mtimeMs + 60_000);
+    utimesSync(path, later, later); // the file changed (a new copy of it, say): the verdict is no longer about it
+    const afresh = await m.runJob('validate', { videoId: id });
+    expect(afresh.status).toBe('completed');
+    expect(await video('truncated.mp4')).toMatchObject({ valid: true, validationError: null });
   });
 
   it('leaves the video valid and retries when the decoder is killed from outside', async () => {

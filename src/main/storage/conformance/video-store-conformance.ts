@@ -42,6 +42,10 @@ export function describeVideoStoreConformance(adapterName: string, factory: () =
       expect(ok).toMatchObject({ ...sampleMetadata, valid: true, validationError: null, probedAt: 2_000 });
       const bad = await store.recordProbe(v!.id, { ok: false, error: 'moov atom not found' }, 3_000);
       expect(bad).toMatchObject({ valid: false, validationError: 'moov atom not found', durationSeconds: 12.5 });
+      // an invalid verdict about the file as it is now: the row's size and mtime follow it; without one they stay
+      const found = await store.recordProbe(v!.id, { ok: false, error: 'decode errors', file: { sizeBytes: 777, mtimeMs: 123_456 } }, 4_000);
+      expect(found).toMatchObject({ valid: false, validationError: 'decode errors', sizeBytes: 777, mtimeMs: 123_456, probedAt: 4_000 });
+      expect(await store.recordProbe(v!.id, { ok: false, error: 'again' }, 5_000)).toMatchObject({ validationError: 'again', sizeBytes: 777, mtimeMs: 123_456 });
       await expect(store.recordProbe(randomUUID(), { ok: false, error: 'x' }, 1)).rejects.toSatisfy((e) => isAppError(e) && e.code === 'NOT_FOUND');
     });
 

@@ -5,7 +5,7 @@
  */
 import { AppError } from '../../../shared/contracts/errors';
 import type { VideoDirectory } from '../../../shared/domain/library';
-import type { NewVideoFile, OutputFence, VideoFilter, VideoMetadata, VideoRecord, VideoStore } from '../../core/library-ports';
+import type { NewVideoFile, OutputFence, ProbeVerdict, VideoFilter, VideoMetadata, VideoRecord, VideoStore } from '../../core/library-ports';
 import { inTransaction, type Pool } from './pg-db';
 import { PG_OWNER } from './pg-partials';
 import { pgText, rowToVideo, type PgVideoRow } from './pg-rows';
@@ -99,9 +99,13 @@ export class PostgresVideoStore implements VideoStore {
     return rows.map((r) => r.id);
   }
 
-  async recordProbe(id: string, result: { ok: true; metadata: VideoMetadata } | { ok: false; error: string }, at: number): Promise<VideoRecord> {
+  async recordProbe(id: string, result: ProbeVerdict, at: number): Promise<VideoRecord> {
     if (!result.ok) {
-      return this.updated('UPDATE videos SET valid = false, validation_error = $2, probed_at = $3, updated_at = $3 WHERE id = $1 RETURNING *', [id, pgText(result.error), at]);
+      return this.updated(
+        `UPDATE videos SET valid = false, validation_error = $2, probed_at = $3, updated_at = $3, size_bytes = COALESCE($4, size_bytes), mtime_ms = COALESCE($5, mtime_ms)
+         WHERE id = $1 RETURNING *`,
+        [id, pgText(result.error), at, result.file?.sizeBytes ?? null, result.file?.mtimeMs ?? null],
+      );
     }
     const m = result.metadata;
     return this.updated(

@@ -4,7 +4,7 @@
 import type Database from 'better-sqlite3';
 import { AppError } from '../../../shared/contracts/errors';
 import type { VideoDirectory } from '../../../shared/domain/library';
-import type { NewVideoFile, OutputFence, VideoFilter, VideoMetadata, VideoRecord, VideoStore } from '../../core/library-ports';
+import type { NewVideoFile, OutputFence, ProbeVerdict, VideoFilter, VideoMetadata, VideoRecord, VideoStore } from '../../core/library-ports';
 import { SqlitePartials } from './sqlite-partials';
 import { rowToVideo, type VideoRow } from './video-rows';
 
@@ -61,7 +61,8 @@ export class SqliteVideoStore implements VideoStore {
       probeOk: db.prepare(`UPDATE videos SET duration_seconds = @durationSeconds, width = @width, height = @height, fps = @fps, video_codec = @videoCodec,
         audio_codec = @audioCodec, bitrate = @bitrate, orientation = @orientation, has_audio = @hasAudio, size_bytes = @sizeBytes,
         valid = 1, validation_error = NULL, missing = 0, probed_at = @at, updated_at = @at WHERE id = @id RETURNING *`),
-      probeFailed: db.prepare(`UPDATE videos SET valid = 0, validation_error = @error, probed_at = @at, updated_at = @at WHERE id = @id RETURNING *`),
+      probeFailed: db.prepare(`UPDATE videos SET valid = 0, validation_error = @error, probed_at = @at, updated_at = @at,
+        size_bytes = COALESCE(@sizeBytes, size_bytes), mtime_ms = COALESCE(@mtimeMs, mtime_ms) WHERE id = @id RETURNING *`),
       thumbnail: db.prepare('UPDATE videos SET thumbnail_path = ?, updated_at = ? WHERE id = ? RETURNING *'),
       reencodeJob: db.prepare('UPDATE videos SET reencode_job_id = ?, updated_at = ? WHERE id = ? RETURNING *'),
       move: db.prepare('UPDATE videos SET path = ?, filename = ?, directory_type = ?, missing = 0, updated_at = ? WHERE id = ? RETURNING *'),
@@ -118,10 +119,10 @@ export class SqliteVideoStore implements VideoStore {
     return (this.db.prepare(`SELECT id FROM videos ${w.sql} ORDER BY created_at, id LIMIT ?`).all(...w.args, max) as { id: string }[]).map((r) => r.id);
   }
 
-  async recordProbe(id: string, result: { ok: true; metadata: VideoMetadata } | { ok: false; error: string }, at: number): Promise<VideoRecord> {
+  async recordProbe(id: string, result: ProbeVerdict, at: number): Promise<VideoRecord> {
     const row = result.ok
       ? this.stmt.probeOk.get({ ...result.metadata, hasAudio: result.metadata.hasAudio ? 1 : 0, id, at })
-      : this.stmt.probeFailed.get({ error: result.error, id, at });
+      : this.stmt.probeFailed.get({ error: result.error, id, at, sizeBytes: result.file?.sizeBytes ?? null, mtimeMs: result.file?.mtimeMs ?? null });
     return this.found(row as VideoRow | undefined, id);
   }
 
