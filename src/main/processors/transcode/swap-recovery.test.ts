@@ -8,7 +8,7 @@
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { isAppError } from '../../../shared/contracts/errors';
 import type { JobRecord } from '../../core/ports';
 import { decideAfterCrash } from '../../core/retry-policy';
@@ -21,6 +21,7 @@ import { attemptToken } from '../steps/publish-output';
 import { restoreSeams } from './restore';
 import { replaceOriginal } from './swap';
 import { swapSeams, type SwapStep } from './swap-files';
+import type { SwapJournal } from '../../core/transcode-ports';
 import { TranscodeService } from './transcode-service';
 
 const DAY = 86_400_000;
@@ -146,14 +147,13 @@ describe('two replaces of one file at once (twins forced to run together)', () =
     const first = replace(one.ctx);
     await held;
     const second = replace(two.ctx);
-    await new Promise((r) => setTimeout(r, 250)); // the second has found the swap taken and waits
-    expect(two.lines.join('\n')).toContain('Another replace or restore of videos/a.mp4 is in progress; waiting for it to end');
+    await vi.waitFor(() => expect(two.lines).toContain('Another replace or restore of videos/a.mp4 is in progress; waiting for it to end'), { timeout: 10_000 });
     release();
     expect(await first).toMatchObject({ kind: 'replaced' });
     expect(await second).toEqual({ kind: 'kept', reason: 'videos/a.mp4 changed while it was being transcoded (another replace or restore of it ended first)' });
     expect(quarantined()).toEqual(['ORIGINAL']);
     expect((await stores.transcode.historyOf(videoId)).map((h) => [h.action, h.jobId])).toEqual([['replaced', one.job.id]]);
-    expect(await stores.transcode.abandonedSwaps({})).toEqual([]);
+    expect(await swapIsFree()).toBe(true);
   });
 
   it('gives up for a later retry when the other swap does not end in time (a node that died mid-swap, until recovery)', async () => {
@@ -177,16 +177,41 @@ describe('two replaces of one file at once (twins forced to run together)', () =
     const first = replace(one.ctx);
     await held;
     const second = replace(two.ctx).catch((e: unknown) => e);
-    await new Promise((r) => setTimeout(r, 150));
+    await vi.waitFor(() => expect(two.lines).toContain('Another replace or restore of videos/a.mp4 is in progress; waiting for it to end'), { timeout: 10_000 });
     const cancelledAt = performance.now();
     two.cancel.abort();
     expect(await second).toMatchObject({ name: 'AbortError' });
     expect(performance.now() - cancelledAt).toBeLessThan(5_000); // not the 30-s wait
     release();
     expect(await first).toMatchObject({ kind: 'replaced' });
-    expect(await stores.transcode.abandonedSwaps({})).toEqual([]);
+    expect(await swapIsFree()).toBe(true);
+  });
+
+  it('keeps the original when it changed while the output was made ready, and frees the swap it had begun', async () => {
+    const { ctx } = await attempt();
+    swapSeams.reached = async (step) => {
+      // between the checks and the journal row (the output's fsync): another writer changes the original in place
+      if (step === 'verified') writeFileSync(join(library.root, 'videos', 'a.mp4'), 'ORIGINAL, EDITED');
+    };
+    expect(await replace(ctx)).toEqual({ kind: 'kept', reason: 'videos/a.mp4 changed while it was being transcoded' });
+    expect(readFileSync(join(library.root, 'videos', 'a.mp4'), 'utf8')).toBe('ORIGINAL, EDITED');
+    expect(quarantined()).toEqual([]);
+    expect(await swapIsFree()).toBe(true);
   });
 });
+
+/** Whether no swap of the video is journaled: a fresh attempt can begin one (abandonedSwaps leaves out rows whose attempt is live). */
+async function swapIsFree(): Promise<boolean> {
+  const { job } = await attempt();
+  const fence = { jobId: job.id, attempt: job.attempt };
+  const journal: SwapJournal = {
+    videoId, kind: 'replace', jobId: job.id, attempt: job.attempt, nodeId: 'n1', originalPath: 'videos/a.mp4', finalPath: 'videos/a.mp4',
+    quarantinePath: '.quarantine/x/videos/a.mp4', incomingPath: 'videos/a.x.partial.mp4', originalIdentity: '1:1', incomingIdentity: '1:2', payload: '{}', createdAt: Date.now(),
+  };
+  if (!(await stores.transcode.beginReplace(journal, fence))) return false;
+  await stores.transcode.endSwap(videoId);
+  return true;
+}
 
 describe('restore', () => {
   it('puts the original back under its old name and the row back to it; a second restore finds nothing', async () => {

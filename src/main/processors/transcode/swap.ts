@@ -70,6 +70,9 @@ export async function replaceOriginal(r: ReplaceRequest): Promise<ReplaceResult>
   const V = library.resolve(r.partialPath);
   const F = library.resolve(r.finalPath);
   const info = await lstat(P);
+  // read with the checks below, not after the output's fsync (seconds on a large file): a twin's swap
+  // in that time must not pass for the original
+  const originalIdentity = (await identityOf(P))!;
   if (!info.isFile()) return kept(`${originalRel} is not a regular file (a symbolic link?): not replaced`);
   if (info.size !== r.expected.sizeBytes || Math.round(info.mtimeMs) !== r.expected.mtimeMs) return kept(`${originalRel} changed while it was being transcoded`);
   if (r.finalPath !== originalRel && (await identityOf(F)) !== null) return kept(`${r.finalPath} exists already: the ${r.finalPath.split('.').pop()} output cannot take that name`);
@@ -82,13 +85,17 @@ export async function replaceOriginal(r: ReplaceRequest): Promise<ReplaceResult>
   const journal: SwapJournal = {
     videoId: r.video.id, kind: 'replace', jobId: fence.jobId, attempt: fence.attempt, nodeId: r.nodeId,
     originalPath: originalRel, finalPath: r.finalPath, quarantinePath: quarantineRel, incomingPath: r.partialPath,
-    originalIdentity: (await identityOf(P))!, incomingIdentity: (await identityOf(V))!, payload: '{}', createdAt: r.now(),
+    originalIdentity, incomingIdentity: (await identityOf(V))!, payload: '{}', createdAt: r.now(),
   };
   const seam = (step: Parameters<typeof swapSeams.reached>[0]) => swapSeams.reached(step, { videoPath: P, outputPath: V });
   await seam('verified');
 
-  const turn = await waitForOwnSwap(r, journal);
-  if (turn !== null) return kept(turn);
+  const waited = await takeSwap(r, journal);
+  // judged only now that the swap is ours: another one that was in flight has committed or rolled back
+  if (await originalChanged(r, originalIdentity)) {
+    await r.store.endSwap(r.video.id); // nothing on disk has moved yet
+    return kept(`${originalRel} changed while it was being transcoded${waited ? ' (another replace or restore of it ended first)' : ''}`);
+  }
   await seam('journaled');
 
   const undo = async (error: unknown, what: string): Promise<never> => {
@@ -146,26 +153,24 @@ export async function replaceOriginal(r: ReplaceRequest): Promise<ReplaceResult>
 }
 
 /**
- * Begins the swap (its journal row), waiting while another replace or restore of the same video
- * holds it: a swap takes milliseconds, and giving up at once would re-run a whole encode two minutes
- * later. Once the other one ends, the original is looked at again: replaced under us, this one keeps
- * it (null: the journal row is ours; a string: why the original is kept). A holder that never ends
- * (a node that died mid-swap, until recovery rolls it back) makes this attempt retry later.
+ * Begins the swap (writes its journal row), waiting while another replace or restore of the same
+ * video holds it: a swap takes milliseconds, and giving up at once would re-run a whole encode two
+ * minutes later. Returns whether it waited. A holder that never ends (a node that died mid-swap,
+ * until recovery rolls it back) makes this attempt retry later; a cancel ends the wait at once.
  */
-async function waitForOwnSwap(r: ReplaceRequest, journal: SwapJournal): Promise<string | null> {
+async function takeSwap(r: ReplaceRequest, journal: SwapJournal): Promise<boolean> {
   const { ctx } = r;
   const fence = ctx.files.fence;
   const deadline = performance.now() + (r.turnWaitMs ?? SWAP_TURN_WAIT_MS);
   let pause = 100;
   for (let waited = false; ; waited = true) {
-    if (await r.store.beginReplace(journal, fence)) return null;
+    if (await r.store.beginReplace(journal, fence)) return waited;
     if (!(await ctx.files.ownsJob())) throw new OutputFencedError(r.partialPath);
     if (performance.now() >= deadline) throw new JobError(`Another replace or restore of ${r.video.path} is in progress; this one is tried again later`, true);
     if (!waited) ctx.log(`Another replace or restore of ${r.video.path} is in progress; waiting for it to end`);
     ctx.heartbeat();
     await delay(Math.min(pause, Math.max(0, deadline - performance.now())), undefined, { signal: ctx.signal });
     pause = Math.min(pause * 2, 1_000);
-    if (await originalChanged(r, journal.originalIdentity)) return `${r.video.path} changed while it was being transcoded (another replace or restore of it ended first)`;
   }
 }
 
@@ -173,8 +178,11 @@ async function waitForOwnSwap(r: ReplaceRequest, journal: SwapJournal): Promise<
 async function originalChanged(r: ReplaceRequest, identity: string): Promise<boolean> {
   const path = r.library.resolve(r.video.path);
   if ((await identityOf(path)) !== identity) return true;
-  const info = await lstat(path);
-  return info.size !== r.expected.sizeBytes || Math.round(info.mtimeMs) !== r.expected.mtimeMs;
+  const info = await lstat(path).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return null; // gone since: changed
+    throw error;
+  });
+  return info === null || info.size !== r.expected.sizeBytes || Math.round(info.mtimeMs) !== r.expected.mtimeMs;
 }
 
 /** The original's metadata from its row (kept with its quarantine entry, for a restore). */
