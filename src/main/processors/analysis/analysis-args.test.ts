@@ -90,7 +90,7 @@ describe('keyframes and the copy decision', () => {
     ]);
     expect(keyframeAt(keyframes, 1.01, 0.02)).toEqual(keyframes[1]);
     expect(keyframeAt(keyframes, 1.03, 0.02)).toBeNull();
-    expect(keyframeProbeArgs('/v.mp4', [3, 1, 3])).toEqual(['-v', 'error', '-select_streams', 'v:0', '-read_intervals', '0.95%1.15,2.95%3.15', '-show_entries', 'packet=pts_time,dts_time,flags:format=start_time', '-of', 'json', '-i', '/v.mp4']);
+    expect(keyframeProbeArgs('/v.mp4', [3, 1, 3])).toEqual(['-v', 'error', '-select_streams', 'V:0', '-read_intervals', '0.95%1.15,2.95%3.15', '-show_entries', 'packet=pts_time,dts_time,flags:format=start_time', '-of', 'json', '-i', '/v.mp4']);
   });
 
   it('copies only keyframe-aligned ranges of MP4-friendly codecs', () => {

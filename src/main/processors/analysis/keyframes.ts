@@ -25,7 +25,7 @@ export function keyframeProbeArgs(path: string, times: readonly number[]): strin
   const intervals = [...new Set(times.map((t) => ms(t)))].sort((a, b) => a - b).map((t) => `${ms(t - 0.05)}%${ms(t + 0.15)}`);
   return [
     '-v', 'error',
-    '-select_streams', 'v:0',
+    '-select_streams', 'V:0',
     ...(intervals.length ? ['-read_intervals', intervals.join(',')] : []),
     '-show_entries', 'packet=pts_time,dts_time,flags:format=start_time',
     '-of', 'json',

@@ -38,7 +38,7 @@ function metricArgs(metric: QualityMetric, original: string, output: string, seg
     '-hide_banner', '-nostdin', '-nostats',
     '-ss', at(seg.start), '-t', at(seg.length), '-i', original,
     '-ss', at(seg.start), '-t', at(seg.length), '-i', output,
-    '-lavfi', `[0:v]scale=${size.width}:${size.height}:flags=bicubic,format=yuv420p,setpts=PTS-STARTPTS[ref];[1:v]format=yuv420p,setpts=PTS-STARTPTS[dist];[dist][ref]${filter}`,
+    '-lavfi', `[0:V:0]scale=${size.width}:${size.height}:flags=bicubic,format=yuv420p,setpts=PTS-STARTPTS[ref];[1:V:0]format=yuv420p,setpts=PTS-STARTPTS[dist];[dist][ref]${filter}`,
     '-an', '-f', 'null', '-',
   ];
 }
