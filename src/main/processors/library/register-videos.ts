@@ -9,6 +9,7 @@ import type { VideoDirectory } from '../../../shared/domain/library';
 import type { VideoMetadata, VideoRecord, VideoStore } from '../../core/library-ports';
 import type { LibraryPaths } from '../../library/library-paths';
 import { forEachBounded } from './bounded-parallel';
+import { fileSignature, keepsDecodeVerdict, keptVerdictText } from './decode-verdict';
 import { probeFailureText } from './probe-video';
 import type { FoundFile } from './walk-videos';
 
@@ -44,8 +45,14 @@ export type ProbeOutcome = { readonly ok: true; readonly video: VideoRecord } | 
 export async function probeAndRecord(deps: ProbeDeps, toProbe: readonly VideoRecord[], signal: AbortSignal, onDone: (outcome: ProbeOutcome) => void | Promise<void>): Promise<void> {
   await forEachBounded(toProbe, deps.parallelism, signal, async (video) => {
     let outcome: ProbeOutcome;
+    const path = deps.library.resolve(video.path);
+    // a damaged file found so by a full decode passes a header-only probe: its verdict stays while it is the same file
+    if (keepsDecodeVerdict(video, await fileSignature(path))) {
+      await onDone({ ok: false, video, reason: keptVerdictText(video) });
+      return;
+    }
     try {
-      const metadata = await deps.probe(deps.library.resolve(video.path), signal);
+      const metadata = await deps.probe(path, signal);
       outcome = { ok: true, video: await deps.videos.recordProbe(video.id, { ok: true, metadata }, Date.now()) };
     } catch (error) {
       if (signal.aborted) throw error;

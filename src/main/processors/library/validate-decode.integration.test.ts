@@ -19,11 +19,18 @@ import { damagedClip, truncatedClip } from '../transcode/testing/fault-clips';
 let m: MediaRuntime;
 const wrapperDir = mkdtempSync(join(tmpdir(), 'mjc-ffmpeg-wrapper-'));
 const killMarker = join(wrapperDir, 'kill-decodes');
+const touchMarker = join(wrapperDir, 'touch-inputs');
 beforeAll(async () => {
   const ffmpeg = execFileSync('sh', ['-c', 'command -v ffmpeg'], { encoding: 'utf8' }).trim();
   const wrapper = join(wrapperDir, 'ffmpeg');
-  // a decode to the null muxer kills itself with SIGKILL while the marker exists; anything else is the real ffmpeg
-  writeFileSync(wrapper, `#!/bin/sh\nfor a in "$@"; do if [ "$a" = null ] && [ -e '${killMarker}' ]; then kill -9 $$; fi; done\nexec '${ffmpeg}' "$@"\n`);
+  // a decode to the null muxer kills itself with SIGKILL while the kill marker exists, and changes its input's mtime
+  // first (a file rewritten during the decode) while the touch marker exists; anything else is the real ffmpeg
+  writeFileSync(
+    wrapper,
+    `#!/bin/sh\nprev=; input=\nfor a in "$@"; do\n  if [ "$prev" = -i ]; then input="$a"; fi; prev="$a"\n` +
+      `  if [ "$a" = null ] && [ -e '${killMarker}' ]; then kill -9 $$; fi\n` +
+      `  if [ "$a" = null ] && [ -e '${touchMarker}' ]; then touch -m -d "@$(( $(date +%s) + 3600 ))" "$input"; fi\ndone\nexec '${ffmpeg}' "$@"\n`,
+  );
   chmodSync(wrapper, 0o755);
   process.env.MEDIA_FFMPEG_PATH = wrapper;
   m = await startMediaRuntime();
@@ -31,6 +38,7 @@ beforeAll(async () => {
   await makeClip(inbox, 'sound.mp4', { width: 320, height: 240, fps: 25, seconds: 2 });
   await truncatedClip(inbox, 'truncated.mp4');
   await damagedClip(inbox, 'damaged.ts');
+  await damagedClip(inbox, 'rewritten.ts');
   expect((await m.runJob('scan', { directoryType: 'inbox' })).status).toBe('completed');
 });
 afterAll(async () => {
@@ -75,6 +83,9 @@ describe('validate with decode: true', () => {
       `Invalid video inbox/truncated.mp4: ${verdict} (found by a full decode; the file has not changed since, and a probe reads only its headers: validate with decode: true checks it again)`,
     );
     expect(await video('truncated.mp4')).toMatchObject({ valid: false, validationError: verdict });
+    // a scan that probes every file again keeps it too
+    expect((await m.runJob('scan', { directoryType: 'inbox', skipExisting: false })).status).toBe('completed');
+    expect(await video('truncated.mp4')).toMatchObject({ valid: false, validationError: verdict });
 
     const path = join(m.root, 'inbox', 'truncated.mp4');
     const later = new Date(statSync(path).mtimeMs + 60_000);
@@ -82,6 +93,21 @@ describe('validate with decode: true', () => {
     const afresh = await m.runJob('validate', { videoId: id });
     expect(afresh.status).toBe('completed');
     expect(await video('truncated.mp4')).toMatchObject({ valid: true, validationError: null });
+  });
+
+  it('records no verdict when the file changed during the decode: retried, the video left as it was', async () => {
+    const id = (await video('rewritten.ts')).id;
+    expect(await video('rewritten.ts')).toMatchObject({ valid: true }); // the scan read its headers
+    writeFileSync(touchMarker, '');
+    try {
+      const job = await m.runJob('validate', { videoId: id, decode: true });
+      expect(job).toMatchObject({ status: 'queued', retryCount: 1 });
+      expect(job.lastError).toBe('inbox/rewritten.ts changed during the full decode; it is decoded again later');
+      expect(await video('rewritten.ts')).toMatchObject({ valid: true, validationError: null });
+      await m.embedded.runtime.execute('cancelJob', { id: job.id });
+    } finally {
+      rmSync(touchMarker, { force: true });
+    }
   });
 
   it('leaves the video valid and retries when the decoder is killed from outside', async () => {

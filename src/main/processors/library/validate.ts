@@ -11,34 +11,14 @@
  * which would only read the headers and pass it again, keeps it while the file has not changed, and
  * says so; a file changed since is probed afresh.
  */
-import { stat } from 'node:fs/promises';
-import type { VideoRecord, VideoStore } from '../../core/library-ports';
+import type { VideoStore } from '../../core/library-ports';
 import type { LibraryPaths } from '../../library/library-paths';
 import { MediaProbeError } from '../media/ffprobe';
 import { JobError, type Processor } from '../processor';
 import { decodePass } from '../transcode/proof';
+import { DECODE_VERDICT, fileSignature, keepsDecodeVerdict, keptVerdictText, sameFile } from './decode-verdict';
 import { probeFailureText, probeVideo } from './probe-video';
 import { requireVideo } from './video-input';
-
-/** How a full decode's verdict begins (the reason stored with the video). */
-const DECODE_VERDICT = 'the full decode printed';
-
-type FileSignature = { readonly sizeBytes: number; readonly mtimeMs: number };
-
-/** The file's size and mtime now; null when it cannot be read (the probe then says why). */
-async function fileSignature(path: string): Promise<FileSignature | null> {
-  try {
-    const info = await stat(path);
-    return { sizeBytes: info.size, mtimeMs: Math.round(info.mtimeMs) };
-  } catch {
-    return null;
-  }
-}
-
-/** Whether the video's invalid verdict came from a full decode of the very file that is there now. */
-function keepsDecodeVerdict(video: VideoRecord, file: FileSignature): boolean {
-  return video.valid === false && (video.validationError?.startsWith(DECODE_VERDICT) ?? false) && video.sizeBytes === file.sizeBytes && video.mtimeMs === file.mtimeMs;
-}
 
 export function validateProcessor(deps: { videos: VideoStore; library: LibraryPaths; ffprobePath: () => string; ffmpegPath: () => string }): Processor {
   return {
@@ -48,12 +28,7 @@ export function validateProcessor(deps: { videos: VideoStore; library: LibraryPa
       const absolutePath = deps.library.resolve(video.path);
       ctx.log(`Validating ${video.path}`);
       const file = await fileSignature(absolutePath);
-      if (!decode && file && keepsDecodeVerdict(video, file)) {
-        throw new JobError(
-          `Invalid video ${video.path}: ${video.validationError} (found by a full decode; the file has not changed since, and a probe reads only its headers: validate with decode: true checks it again)`,
-          false,
-        );
-      }
+      if (!decode && keepsDecodeVerdict(video, file)) throw new JobError(`Invalid video ${video.path}: ${keptVerdictText(video)}`, false);
       let metadata: Awaited<ReturnType<typeof probeVideo>>;
       try {
         metadata = await probeVideo({ absolutePath, ffprobePath: deps.ffprobePath(), signal: ctx.signal, ctx });
@@ -71,8 +46,11 @@ export function validateProcessor(deps: { videos: VideoStore; library: LibraryPa
         // a decoder killed from outside says nothing about the file: retried, the video left as it was
         if (decoded.unexplained) throw new JobError(`The full decode did not finish: ${decoded.unexplained}`, true);
         if (decoded.errors.length > 0) {
+          // a verdict about a file that changed during the decode (a copy still arriving) is about no file that is there
+          const after = await fileSignature(absolutePath);
+          if (!file || !after || !sameFile(file, after)) throw new JobError(`${video.path} changed during the full decode; it is decoded again later`, true);
           const reason = `${DECODE_VERDICT} ${decoded.errors.length} error line(s), the first: ${decoded.errors[0]!.slice(0, 300)}`;
-          await deps.videos.recordProbe(video.id, { ok: false, error: reason, ...(file ? { file } : {}) }, Date.now());
+          await deps.videos.recordProbe(video.id, { ok: false, error: reason, file }, Date.now());
           throw new JobError(`Invalid video ${video.path}: ${reason}`, false);
         }
         ctx.log(`Decoded in full without an error: ${decoded.frames ?? 'an unknown number of'} video frames`);
