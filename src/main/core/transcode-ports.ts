@@ -86,6 +86,9 @@ export interface SwapJournal {
   readonly createdAt: number;
 }
 
+/** What names one journal row (endSwap). */
+export type SwapOwner = Pick<SwapJournal, 'videoId' | 'kind' | 'jobId' | 'attempt' | 'createdAt'>;
+
 export interface QuarantineEntry {
   readonly id: string;
   readonly videoId: string;
@@ -185,8 +188,11 @@ export interface TranscodeStore {
   /** Writes a restore's journal row; false when the video has a swap in progress. */
   beginRestore(journal: SwapJournal): Promise<boolean>;
   commitRestore(commit: RestoreCommit): Promise<VideoRecord>;
-  /** Deletes a journal row once its files are rolled back (or found untouched). */
-  endSwap(videoId: string): Promise<void>;
+  /**
+   * Deletes a journal row once its files are rolled back (or found untouched): only that very row
+   * (same video, kind, job, attempt and creation time), never a swap of the video journaled since.
+   */
+  endSwap(swap: SwapOwner): Promise<void>;
   /**
    * Journal rows to recover: replaces whose attempt no longer owns its job, and, with
    * `restoresOf`, the restores written by that node (at its start: none of them is in flight).

@@ -28,10 +28,14 @@ export async function fileSignature(path: string): Promise<FileSignature | null>
 
 export const sameFile = (a: FileSignature, b: FileSignature): boolean => a.sizeBytes === b.sizeBytes && a.mtimeMs === b.mtimeMs;
 
+/** Whether the row holds a full decode's invalid verdict, still standing (the watcher has not cleared its probe): only then is the file looked at. */
+export function hasDecodeVerdict(video: VideoRecord): boolean {
+  return video.valid === false && video.probedAt !== null && video.sizeBytes !== null && video.mtimeMs !== null && (video.validationError?.startsWith(DECODE_VERDICT) ?? false);
+}
+
 /** Whether the video's invalid verdict came from a full decode of the very file that is there now. */
 export function keepsDecodeVerdict(video: VideoRecord, file: FileSignature | null): boolean {
-  if (file === null || video.valid !== false || video.probedAt === null || !(video.validationError?.startsWith(DECODE_VERDICT) ?? false)) return false;
-  return video.sizeBytes !== null && video.mtimeMs !== null && sameFile({ sizeBytes: video.sizeBytes, mtimeMs: video.mtimeMs }, file);
+  return file !== null && hasDecodeVerdict(video) && sameFile({ sizeBytes: video.sizeBytes!, mtimeMs: video.mtimeMs! }, file);
 }
 
 /** Why a header-only probe left the verdict as it was. */

@@ -9,7 +9,7 @@ import type { VideoDirectory } from '../../../shared/domain/library';
 import type { VideoMetadata, VideoRecord, VideoStore } from '../../core/library-ports';
 import type { LibraryPaths } from '../../library/library-paths';
 import { forEachBounded } from './bounded-parallel';
-import { fileSignature, keepsDecodeVerdict, keptVerdictText } from './decode-verdict';
+import { fileSignature, hasDecodeVerdict, keepsDecodeVerdict, keptVerdictText } from './decode-verdict';
 import { probeFailureText } from './probe-video';
 import type { FoundFile } from './walk-videos';
 
@@ -47,7 +47,7 @@ export async function probeAndRecord(deps: ProbeDeps, toProbe: readonly VideoRec
     let outcome: ProbeOutcome;
     const path = deps.library.resolve(video.path);
     // a damaged file found so by a full decode passes a header-only probe: its verdict stays while it is the same file
-    if (keepsDecodeVerdict(video, await fileSignature(path))) {
+    if (hasDecodeVerdict(video) && keepsDecodeVerdict(video, await fileSignature(path))) {
       await onDone({ ok: false, video, reason: keptVerdictText(video) });
       return;
     }

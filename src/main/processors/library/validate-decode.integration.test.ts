@@ -29,7 +29,7 @@ beforeAll(async () => {
     wrapper,
     `#!/bin/sh\nprev=; input=\nfor a in "$@"; do\n  if [ "$prev" = -i ]; then input="$a"; fi; prev="$a"\n` +
       `  if [ "$a" = null ] && [ -e '${killMarker}' ]; then kill -9 $$; fi\n` +
-      `  if [ "$a" = null ] && [ -e '${touchMarker}' ]; then touch -m -d "@$(( $(date +%s) + 3600 ))" "$input"; fi\ndone\nexec '${ffmpeg}' "$@"\n`,
+      `  if [ "$a" = null ] && [ -e '${touchMarker}' ]; then touch -m "$input"; fi\ndone\nexec '${ffmpeg}' "$@"\n`,
   );
   chmodSync(wrapper, 0o755);
   process.env.MEDIA_FFMPEG_PATH = wrapper;

@@ -75,7 +75,7 @@ export async function restoreOriginal(d: RestoreDeps, videoId: string): Promise<
       await pruneEmptyFolders(Q, d.library.resolve(QUARANTINE_DIR));
     } else {
       if (!(await durableLink(Q, P))) {
-        await d.store.endSwap(videoId);
+        await d.store.endSwap(journal);
         throw new AppError('INVALID_TRANSITION', `${q.originalPath} was taken meanwhile: the original cannot be put back under its name.`, { videoId });
       }
       if (current) await unlinkIfSame(C, current);
@@ -105,7 +105,7 @@ export async function recoverSwap(library: LibraryPaths, store: TranscodeStore, 
   if (j.kind === 'replace') return `replace of ${j.originalPath} rolled back: ${await rollBackReplace(library, store, j)}`;
   const P = library.resolve(j.originalPath);
   if ((await identityOf(P)) !== j.originalIdentity) {
-    await store.endSwap(j.videoId);
+    await store.endSwap(j);
     return `restore of ${j.originalPath} had not started: nothing to undo`;
   }
   if (j.quarantinePath !== j.originalPath) await unlinkIfSame(library.resolve(j.quarantinePath), j.originalIdentity);

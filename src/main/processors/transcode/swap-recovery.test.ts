@@ -5,7 +5,7 @@
  * original that changed under it); a restore interrupted after its move and rolled forward; the
  * quarantine sweep.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -20,7 +20,7 @@ import { JobError, type JobContext } from '../processor';
 import { attemptToken } from '../steps/publish-output';
 import { restoreSeams } from './restore';
 import { replaceOriginal } from './swap';
-import { swapSeams, type SwapStep } from './swap-files';
+import { identityOf, swapSeams, type SwapStep } from './swap-files';
 import type { SwapJournal } from '../../core/transcode-ports';
 import { TranscodeService } from './transcode-service';
 
@@ -200,6 +200,30 @@ describe('two replaces of one file at once (twins forced to run together)', () =
   });
 });
 
+describe('recovery of a replace that had found the original changed', () => {
+  it('frees the row of a replace stopped before freeing it: nothing was moved, the new file stays, the output goes', async () => {
+    const { ctx, job } = await attempt();
+    const partial = `videos/a.${attemptToken(ctx.job)}.partial.mp4`;
+    writeFileSync(library.resolve(partial), 'NEW');
+    const identity = async (rel: string) => (await identityOf(library.resolve(rel)))!;
+    const journal: SwapJournal = {
+      videoId, kind: 'replace', jobId: job.id, attempt: job.attempt, nodeId: 'n1', originalPath: 'videos/a.mp4', finalPath: 'videos/a.mp4',
+      quarantinePath: `.quarantine/${attemptToken(ctx.job)}/videos/a.mp4`, incomingPath: partial, originalIdentity: await identity('videos/a.mp4'), incomingIdentity: await identity(partial),
+      payload: '{}', createdAt: Date.now(),
+    };
+    expect(await stores.transcode.beginReplace(journal, { jobId: job.id, attempt: job.attempt })).toBe(true);
+    // another writer puts a new file under the name (a new inode), and the node dies before the row is freed
+    writeFileSync(join(library.root, 'videos', 'a.tmp'), 'SOMEONE ELSE');
+    renameSync(join(library.root, 'videos', 'a.tmp'), join(library.root, 'videos', 'a.mp4'));
+    await stores.jobs.rescueJobs('n1', Date.now(), (j) => decideAfterCrash(j.retryCount, j.maxRetries));
+    await service.recover();
+    expect(await swapIsFree()).toBe(true);
+    expect(videosFolder()).toEqual(['a.mp4']);
+    expect(readFileSync(join(library.root, 'videos', 'a.mp4'), 'utf8')).toBe('SOMEONE ELSE');
+    expect(quarantined()).toEqual([]);
+  });
+});
+
 /** Whether no swap of the video is journaled: a fresh attempt can begin one (abandonedSwaps leaves out rows whose attempt is live). */
 async function swapIsFree(): Promise<boolean> {
   const { job } = await attempt();
@@ -209,7 +233,7 @@ async function swapIsFree(): Promise<boolean> {
     quarantinePath: '.quarantine/x/videos/a.mp4', incomingPath: 'videos/a.x.partial.mp4', originalIdentity: '1:1', incomingIdentity: '1:2', payload: '{}', createdAt: Date.now(),
   };
   if (!(await stores.transcode.beginReplace(journal, fence))) return false;
-  await stores.transcode.endSwap(videoId);
+  await stores.transcode.endSwap(journal);
   return true;
 }
 

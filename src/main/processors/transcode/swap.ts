@@ -71,8 +71,10 @@ export async function replaceOriginal(r: ReplaceRequest): Promise<ReplaceResult>
   const F = library.resolve(r.finalPath);
   const info = await lstat(P);
   // read with the checks below, not after the output's fsync (seconds on a large file): a twin's swap
-  // in that time must not pass for the original
-  const originalIdentity = (await identityOf(P))!;
+  // in that time must not pass for the original (and one that happens between these two reads is
+  // caught once the swap is ours, by originalChanged)
+  const originalIdentity = await identityOf(P);
+  if (originalIdentity === null) return kept(`${originalRel} changed while it was being transcoded (it is gone)`);
   if (!info.isFile()) return kept(`${originalRel} is not a regular file (a symbolic link?): not replaced`);
   if (info.size !== r.expected.sizeBytes || Math.round(info.mtimeMs) !== r.expected.mtimeMs) return kept(`${originalRel} changed while it was being transcoded`);
   if (r.finalPath !== originalRel && (await identityOf(F)) !== null) return kept(`${r.finalPath} exists already: the ${r.finalPath.split('.').pop()} output cannot take that name`);
@@ -93,7 +95,7 @@ export async function replaceOriginal(r: ReplaceRequest): Promise<ReplaceResult>
   const waited = await takeSwap(r, journal);
   // judged only now that the swap is ours: another one that was in flight has committed or rolled back
   if (await originalChanged(r, originalIdentity)) {
-    await r.store.endSwap(r.video.id); // nothing on disk has moved yet
+    await r.store.endSwap(journal); // nothing on disk has moved yet
     return kept(`${originalRel} changed while it was being transcoded${waited ? ' (another replace or restore of it ended first)' : ''}`);
   }
   await seam('journaled');
@@ -215,11 +217,15 @@ export async function rollBackReplace(library: LibraryPaths, store: TranscodeSto
     await durableRename(Q, P);
     await pruneEmptyFolders(Q, library.resolve(QUARANTINE_DIR));
     what = 'the original was moved back from quarantine';
+  } else if ((await identityOf(Q)) === null && atP !== j.incomingIdentity && (j.finalPath === j.originalPath || (await identityOf(library.resolve(j.finalPath))) !== j.incomingIdentity)) {
+    // no step on disk was taken (the quarantine link comes first): the original had changed or gone
+    // before this swap moved anything (a replace that found it so, and was stopped before freeing its row)
+    what = 'nothing had been moved (the original had changed under it)';
   } else {
     throw new Error(`the original of ${j.originalPath} is under neither ${j.originalPath} nor ${j.quarantinePath}`);
   }
   if (j.finalPath !== j.originalPath) await unlinkIfSame(library.resolve(j.finalPath), j.incomingIdentity);
   await unlinkIfSame(library.resolve(j.incomingPath), j.incomingIdentity);
-  await store.endSwap(j.videoId);
+  await store.endSwap(j);
   return what;
 }

@@ -116,7 +116,11 @@ export function describeTranscodeStoreConformance(adapterName: string, factory: 
       expect(await store.abandonedSwaps({})).toEqual([]);
       await stores.jobs.rescueJobs('n1', 9_000, (j) => decideAfterCrash(j.retryCount, j.maxRetries));
       expect(await store.abandonedSwaps()).toEqual([journal(v.id, fence)]);
-      await store.endSwap(v.id);
+      // endSwap removes only the row it names: another attempt's, or the same one journaled at another time, stays
+      await store.endSwap(journal(v.id, other));
+      await store.endSwap({ ...journal(v.id, fence), createdAt: journal(v.id, fence).createdAt + 1 });
+      expect(await store.abandonedSwaps()).toEqual([journal(v.id, fence)]);
+      await store.endSwap(journal(v.id, fence));
       expect(await store.abandonedSwaps()).toEqual([]);
 
       // restores: only when asked for, by node

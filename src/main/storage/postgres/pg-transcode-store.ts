@@ -16,6 +16,7 @@ import type {
   SavingsGroupBy,
   SavingsRow,
   SwapJournal,
+  SwapOwner,
   SwappedVideo,
   OpenTranscode,
   TranscodeStore,
@@ -142,8 +143,11 @@ export class PostgresTranscodeStore implements TranscodeStore {
     });
   }
 
-  async endSwap(videoId: string): Promise<void> {
-    await this.pool.query('DELETE FROM swap_journal WHERE video_id = $1', [videoId]);
+  async endSwap(swap: SwapOwner): Promise<void> {
+    await this.pool.query(
+      'DELETE FROM swap_journal WHERE video_id = $1 AND kind = $2 AND job_id IS NOT DISTINCT FROM $3 AND attempt IS NOT DISTINCT FROM $4 AND created_at = $5',
+      [swap.videoId, swap.kind, swap.jobId, swap.attempt, swap.createdAt],
+    );
   }
 
   async abandonedSwaps(restoresOf?: { readonly nodeId?: string }): Promise<SwapJournal[]> {

@@ -17,6 +17,7 @@ import type {
   SavingsGroupBy,
   SavingsRow,
   SwapJournal,
+  SwapOwner,
   SwappedVideo,
   OpenTranscode,
   TranscodeStore,
@@ -73,6 +74,7 @@ export class SqliteTranscodeStore implements TranscodeStore {
         ON CONFLICT (fingerprint, settings_key) DO UPDATE SET job_id = excluded.job_id, outcome = excluded.outcome, at = excluded.at`),
       journal: db.prepare(`INSERT OR IGNORE INTO swap_journal (${JOURNAL_COLUMNS}) VALUES (${placeholders(13, 'sqlite')})`),
       endSwap: db.prepare('DELETE FROM swap_journal WHERE video_id = ?'),
+      endOwnSwap: db.prepare('DELETE FROM swap_journal WHERE video_id = ? AND kind = ? AND job_id IS ? AND attempt IS ? AND created_at = ?'),
       video: db.prepare(`UPDATE videos SET ${swappedVideoSet('sqlite')} WHERE id = ? RETURNING *`),
       history: db.prepare(`INSERT INTO video_history (${HISTORY_COLUMNS}) VALUES (${placeholders(10, 'sqlite')})`),
       quarantine: db.prepare(`INSERT INTO quarantine (${QUARANTINE_COLUMNS}) VALUES (${placeholders(12, 'sqlite')})`),
@@ -159,8 +161,8 @@ export class SqliteTranscodeStore implements TranscodeStore {
     })();
   }
 
-  async endSwap(videoId: string): Promise<void> {
-    this.stmt.endSwap.run(videoId);
+  async endSwap(swap: SwapOwner): Promise<void> {
+    this.stmt.endOwnSwap.run(swap.videoId, swap.kind, swap.jobId, swap.attempt, swap.createdAt);
   }
 
   async abandonedSwaps(restoresOf?: { readonly nodeId?: string }): Promise<SwapJournal[]> {
