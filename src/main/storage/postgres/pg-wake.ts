@@ -43,6 +43,8 @@ export class PgWakeChannel implements WakeNotifier, WakeSource {
   private backoffMs = 100;
   /** The first failed reconnect of an outage is logged, not every one. */
   private warned = false;
+  /** Likewise the first wake-up that could not be sent, until one is sent again. */
+  private sendWarned = false;
 
   constructor(
     private readonly pool: Pool,
@@ -65,8 +67,16 @@ export class PgWakeChannel implements WakeNotifier, WakeSource {
 
   private async send(key: string, payload: Payload): Promise<void> {
     for (;;) {
-      // best effort: a lost wake-up costs at most one polling interval
-      await this.pool.query('SELECT pg_notify($1, $2)', [WAKE_CHANNEL, JSON.stringify(payload)]).catch(() => undefined);
+      // best effort: a lost wake-up costs at most one polling interval, and is said once so a slow pick-up has its reason in the log
+      try {
+        await this.pool.query('SELECT pg_notify($1, $2)', [WAKE_CHANNEL, JSON.stringify(payload)]);
+        this.sendWarned = false;
+      } catch (error) {
+        if (!this.sendWarned && !this.closed) {
+          this.sendWarned = true;
+          this.logger.warn(`Fleet wake-ups: a '${payload.r}' wake-up could not be sent (${error instanceof Error ? error.message : String(error)}); the other nodes pick the work up at their next poll.`);
+        }
+      }
       if (this.sending.get(key) !== 'again' || this.closed) break;
       this.sending.set(key, 'sending');
     }
