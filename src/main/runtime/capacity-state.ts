@@ -28,6 +28,9 @@ export const DEFAULT_GPU_WORK: GpuWorkProfile = { gpuCategories: ['gpu_encode', 
 
 export class CapacityState {
   private flags: QueueFlags = { queuePaused: false, pausedCategories: [] };
+  /** Reads of the flags in the order they were issued; `flagsFrom` is the latest one applied (or a write). */
+  private flagReads = 0;
+  private flagsFrom = 0;
   private lastOthersMb = 0;
   private reservedByUsMb = 0;
 
@@ -52,8 +55,17 @@ export class CapacityState {
     return this.perGpuPlacement ? this.perGpu!.views(this.headroomMb) : [];
   }
 
+  /**
+   * Re-reads the queue flags. Reads overlap (the fleet's poll and a 'flags' wake-up, each on its own
+   * pooled connection) and may answer out of order: a read is applied only when no read issued after
+   * it (nor a write of this node) was applied first, so a stale answer never undoes a pause.
+   */
   async load(): Promise<void> {
-    this.flags = await this.store.getQueueFlags();
+    const read = ++this.flagReads;
+    const flags = await this.store.getQueueFlags();
+    if (read <= this.flagsFrom) return;
+    this.flagsFrom = read;
+    this.flags = flags;
   }
 
   /** Live settings (PUT /api/media/settings): new limits and VRAM headroom, used from the next claim on. */
@@ -115,6 +127,8 @@ export class CapacityState {
         }
       : { queuePaused: paused, pausedCategories: current.pausedCategories };
     await this.store.setQueueFlags(next);
+    // newer than any read still in flight
+    this.flagsFrom = ++this.flagReads;
     this.flags = next;
   }
 }
