@@ -140,14 +140,22 @@ describe('two replaces of one file at once (twins forced to run together)', () =
     return { held, release };
   }
 
-  it('the second waits for the first to end, then keeps the original that changed under it (no retry, no second swap)', async () => {
+  /** Two running attempts on the video; the first's replace is under way and held at "journaled". */
+  async function firstTwinHeld() {
     const { held, release } = holdFirstSwap();
     const one = await attempt();
     const two = await attempt();
     const first = replace(one.ctx);
     await held;
+    return { one, two, first, release };
+  }
+
+  const WAITING_LINE = 'Another replace or restore of videos/a.mp4 is in progress; waiting for it to end';
+
+  it('the second waits for the first to end, then keeps the original that changed under it (no retry, no second swap)', async () => {
+    const { one, two, first, release } = await firstTwinHeld();
     const second = replace(two.ctx);
-    await vi.waitFor(() => expect(two.lines).toContain('Another replace or restore of videos/a.mp4 is in progress; waiting for it to end'), { timeout: 10_000 });
+    await vi.waitFor(() => expect(two.lines).toContain(WAITING_LINE), { timeout: 10_000 });
     release();
     expect(await first).toMatchObject({ kind: 'replaced' });
     expect(await second).toEqual({ kind: 'kept', reason: 'videos/a.mp4 changed while it was being transcoded (another replace or restore of it ended first)' });
@@ -157,11 +165,7 @@ describe('two replaces of one file at once (twins forced to run together)', () =
   });
 
   it('gives up for a later retry when the other swap does not end in time (a node that died mid-swap, until recovery)', async () => {
-    const { held, release } = holdFirstSwap();
-    const one = await attempt();
-    const two = await attempt();
-    const first = replace(one.ctx);
-    await held;
+    const { two, first, release } = await firstTwinHeld();
     const error = await replace(two.ctx, 300).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(JobError);
     expect(error).toMatchObject({ retryable: true, message: 'Another replace or restore of videos/a.mp4 is in progress; this one is tried again later' });
@@ -171,13 +175,9 @@ describe('two replaces of one file at once (twins forced to run together)', () =
   });
 
   it('stops waiting at once when its job is cancelled, and leaves nothing journaled', async () => {
-    const { held, release } = holdFirstSwap();
-    const one = await attempt();
-    const two = await attempt();
-    const first = replace(one.ctx);
-    await held;
+    const { two, first, release } = await firstTwinHeld();
     const second = replace(two.ctx).catch((e: unknown) => e);
-    await vi.waitFor(() => expect(two.lines).toContain('Another replace or restore of videos/a.mp4 is in progress; waiting for it to end'), { timeout: 10_000 });
+    await vi.waitFor(() => expect(two.lines).toContain(WAITING_LINE), { timeout: 10_000 });
     const cancelledAt = performance.now();
     two.cancel.abort();
     expect(await second).toMatchObject({ name: 'AbortError' });
