@@ -1,4 +1,4 @@
-/** SettingsRowGuard: a read overlapping a local write is stale; rows are told apart by time and value. */
+/** SettingsRowGuard: a read overlapping a local write, or answering after a later-issued read, is stale; rows are told apart by time and value. */
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../shared/contracts/errors';
 import type { SettingsStore } from '../core/watch-ports';
@@ -64,6 +64,34 @@ describe('SettingsRowGuard', () => {
     await writing;
     expect(await during).toEqual({ kind: 'stale' });
     expect(await guard.reading(async () => ({ value: { x: 3 }, updatedAt: 7 }))).toEqual({ kind: 'same' });
+  });
+
+  it('answers stale for a read whose answer comes after that of a read issued later (out of order), so the older row is never applied', async () => {
+    const guard = new SettingsRowGuard();
+    const v1 = { value: { x: 1 }, updatedAt: 5 };
+    const v2 = { value: { x: 2 }, updatedAt: 6 };
+    expect(await guard.reading(async () => v1)).toEqual({ kind: 'new', row: v1 });
+    // a poll's read, issued before another node's save, answers after the wake-up's read that saw the save
+    const poll = later(v1);
+    const polling = guard.reading(() => poll.promise);
+    expect(await guard.reading(async () => v2)).toEqual({ kind: 'new', row: v2 });
+    poll.release();
+    expect(await polling).toEqual({ kind: 'stale' });
+    // a later read that only confirms the row ('same') also outranks an older one still in flight
+    const older = later(v1);
+    const olderReading = guard.reading(() => older.promise);
+    expect(await guard.reading(async () => v2)).toEqual({ kind: 'same' });
+    older.release();
+    expect(await olderReading).toEqual({ kind: 'stale' });
+    // reads answering in the order issued are each applied
+    const first = later(v1);
+    const second = later(v2);
+    const a = guard.reading(() => first.promise);
+    const b = guard.reading(() => second.promise);
+    first.release();
+    expect(await a).toEqual({ kind: 'new', row: v1 });
+    second.release();
+    expect(await b).toEqual({ kind: 'new', row: v2 });
   });
 
   it('save merges into the row stored at the write: a save by another node in between is read again and kept', async () => {

@@ -4,7 +4,9 @@
  * before API answers; a read that started before this node's own write ended may return the row as
  * it was, and must not replace what the write just applied (a GET beside a PUT would roll the node
  * back). Rows are told apart by their time and value, so two nodes writing in the same millisecond
- * are not taken for one.
+ * are not taken for one. Two reads may also answer out of order (each on its own pooled connection):
+ * a read is applied only when no read issued after it was applied first, so an older answer never
+ * rolls the copy back behind a newer one.
  *
  * A save merges into the row stored at that moment and writes it only if the row is still the one
  * read (compare and set): two nodes saving different fields at once keep both, where a plain
@@ -35,6 +37,9 @@ export class SettingsRowGuard {
   /** Odd while a local write is in progress; changes at its start and at its end. */
   private generation = 0;
   private last: string | undefined;
+  /** Reads in the order they were issued; `appliedFrom` is the latest one whose answer was taken (new or same). */
+  private reads = 0;
+  private appliedFrom = 0;
 
   /** A local write of `row` (`write` answers whether it stored it: a compare and set may not): reads that overlap it are answered `stale`. */
   async writing(write: () => Promise<boolean>, row: StoredSetting): Promise<boolean> {
@@ -65,13 +70,16 @@ export class SettingsRowGuard {
   }
 
   /**
-   * A read: `stale` when a local write overlapped it (this node holds something newer), `same` when it
-   * is the row last read or written, else `new` with the row (null: none stored).
+   * A read: `stale` when a local write overlapped it, or a read issued after it already answered
+   * (this node holds something newer); `same` when it is the row last read or written, else `new`
+   * with the row (null: none stored).
    */
   async reading(read: () => Promise<StoredSetting | null>): Promise<GuardedRead> {
     const before = this.generation;
+    const issued = ++this.reads;
     const row = await read();
-    if (before !== this.generation || before % 2 === 1) return { kind: 'stale' };
+    if (before !== this.generation || before % 2 === 1 || issued <= this.appliedFrom) return { kind: 'stale' };
+    this.appliedFrom = issued;
     const id = identity(row);
     if (id === this.last) return { kind: 'same' };
     this.last = id;
