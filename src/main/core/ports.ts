@@ -247,6 +247,12 @@ export interface QueueFlags {
   readonly pausedCategories: readonly ResourceCategory[];
 }
 
+/** Pausing or resuming the whole queue, or one category of it (`category`). */
+export interface QueueFlagChange {
+  readonly paused: boolean;
+  readonly category?: ResourceCategory;
+}
+
 export interface JobStore {
   insertJobs(jobs: readonly NewJob[]): Promise<JobRecord[]>;
   getJob(id: string): Promise<JobRecord | undefined>;
@@ -343,6 +349,11 @@ export interface JobStore {
   asSoleCleaner(pass: () => Promise<void>): Promise<boolean>;
 
   getQueueFlags(): Promise<QueueFlags>;
-  setQueueFlags(flags: QueueFlags): Promise<void>;
+  /**
+   * Applies one pause or resume to the stored flags in one step and returns them as stored: in a
+   * fleet, another node's change in between is kept (a write of the whole flags from a local copy
+   * could undo it).
+   */
+  changeQueueFlags(change: QueueFlagChange): Promise<QueueFlags>;
   close(): Promise<void>;
 }

@@ -7,17 +7,19 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { JobStore, QueueFlags } from '../core/ports';
+import { changedFlags } from '../core/queue-flags';
 import { CapacityState, noGpu } from './capacity-state';
 
 const running: QueueFlags = { queuePaused: false, pausedCategories: [] };
 const paused: QueueFlags = { queuePaused: true, pausedCategories: [] };
 
-function stateWithHeldReads() {
+/** `stored`: the flags in the database, which changes apply to (as the stores do, in one step). */
+function stateWithHeldReads(stored: { flags: QueueFlags } = { flags: running }) {
   const answers: ((flags: QueueFlags) => void)[] = [];
   const store = {
     getQueueFlags: () => new Promise<QueueFlags>((resolve) => answers.push(resolve)),
-    setQueueFlags: async () => {},
-  } as unknown as JobStore;
+    changeQueueFlags: async (change) => (stored.flags = changedFlags(stored.flags, change)),
+  } satisfies Pick<JobStore, 'getQueueFlags' | 'changeQueueFlags'> as unknown as JobStore;
   return { state: new CapacityState(store, { cpu: 1, gpu_encode: 1, gpu_ai: 1 }, null, 0, noGpu), answers };
 }
 
@@ -52,5 +54,16 @@ describe('the queue flags a node holds', () => {
     answers[0]!(running);
     await stale;
     expect(state.queueFlags.queuePaused).toBe(true);
+  });
+
+  it("keeps another node's pause that this node had not read yet when it pauses a category (the change is applied to the stored flags)", async () => {
+    const stored = { flags: running };
+    const { state } = stateWithHeldReads(stored);
+    stored.flags = { queuePaused: true, pausedCategories: ['gpu_ai'] }; // node B paused the queue and gpu_ai; this node has not polled since
+    await state.setPaused(true, 'cpu');
+    expect(stored.flags).toEqual({ queuePaused: true, pausedCategories: ['gpu_ai', 'cpu'] });
+    expect(state.queueFlags).toEqual({ queuePaused: true, pausedCategories: ['gpu_ai', 'cpu'] });
+    await state.setPaused(false, 'gpu_ai');
+    expect(state.queueFlags).toEqual({ queuePaused: true, pausedCategories: ['cpu'] });
   });
 });

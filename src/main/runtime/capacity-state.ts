@@ -116,19 +116,11 @@ export class CapacityState {
     return cap === null ? this.limits : { ...this.limits, gpu_encode: Math.min(this.limits.gpu_encode, cap) };
   }
 
+  /** Pauses or resumes the queue (or one category) in the store, which applies it to the flags stored now: another node's change is kept. */
   async setPaused(paused: boolean, category?: ResourceCategory): Promise<void> {
-    const current = this.flags;
-    const next: QueueFlags = category
-      ? {
-          queuePaused: current.queuePaused,
-          pausedCategories: paused
-            ? [...new Set([...current.pausedCategories, category])]
-            : current.pausedCategories.filter((c) => c !== category),
-        }
-      : { queuePaused: paused, pausedCategories: current.pausedCategories };
-    await this.store.setQueueFlags(next);
-    // newer than any read still in flight
+    const stored = await this.store.changeQueueFlags(category ? { paused, category } : { paused });
+    // newer than any read still in flight (one that overlapped the change may have read the flags before it)
     this.flagsFrom = ++this.flagReads;
-    this.flags = next;
+    this.flags = stored;
   }
 }

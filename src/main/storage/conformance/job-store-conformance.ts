@@ -365,10 +365,23 @@ export function describeJobStoreConformance(adapterName: string, factory: StoreF
       expect((await store.takeRecordedProcesses('n2')).map((p) => p.pid)).toEqual([333]);
     });
 
-    it('persists queue pause flags', async () => {
+    it('persists queue pause flags, each change applied to the flags stored at that moment', async () => {
       expect(await store.getQueueFlags()).toEqual({ queuePaused: false, pausedCategories: [] });
-      await store.setQueueFlags({ queuePaused: true, pausedCategories: ['gpu_ai'] });
-      expect(await store.getQueueFlags()).toEqual({ queuePaused: true, pausedCategories: ['gpu_ai'] });
+      expect(await store.changeQueueFlags({ paused: true, category: 'gpu_ai' })).toEqual({ queuePaused: false, pausedCategories: ['gpu_ai'] });
+      expect(await store.changeQueueFlags({ paused: true })).toEqual({ queuePaused: true, pausedCategories: ['gpu_ai'] });
+      // pausing a paused category again lists it once
+      expect(await store.changeQueueFlags({ paused: true, category: 'gpu_ai' })).toEqual({ queuePaused: true, pausedCategories: ['gpu_ai'] });
+      expect(await store.changeQueueFlags({ paused: true, category: 'cpu' })).toEqual({ queuePaused: true, pausedCategories: ['gpu_ai', 'cpu'] });
+      expect(await store.getQueueFlags()).toEqual({ queuePaused: true, pausedCategories: ['gpu_ai', 'cpu'] });
+      expect(await store.changeQueueFlags({ paused: false, category: 'gpu_ai' })).toEqual({ queuePaused: true, pausedCategories: ['cpu'] });
+      expect(await store.changeQueueFlags({ paused: false })).toEqual({ queuePaused: false, pausedCategories: ['cpu'] });
+      expect(await store.changeQueueFlags({ paused: false, category: 'gpu_encode' })).toEqual({ queuePaused: false, pausedCategories: ['cpu'] });
+      expect(await store.getQueueFlags()).toEqual({ queuePaused: false, pausedCategories: ['cpu'] });
+    });
+
+    it('keeps both of two pauses of different categories made at once (neither writes back a copy missing the other)', async () => {
+      await Promise.all([store.changeQueueFlags({ paused: true, category: 'gpu_ai' }), store.changeQueueFlags({ paused: true, category: 'gpu_encode' })]);
+      expect([...(await store.getQueueFlags()).pausedCategories].sort()).toEqual(['gpu_ai', 'gpu_encode']);
     });
   });
 }

@@ -170,7 +170,7 @@ describe('PostgreSQL fleet registry, leases and wake-ups', () => {
     await waitFor(() => heard.b!.includes('work') && heard.c!.includes('work'));
     expect(heard.a).toEqual([]);
 
-    await a.jobs.setQueueFlags({ queuePaused: true, pausedCategories: [] });
+    await a.jobs.changeQueueFlags({ paused: true });
     await waitFor(() => heard.b!.includes('flags') && heard.c!.includes('flags'));
 
     const [job] = await a.jobs.insertJobs([newJob()]);

@@ -29,6 +29,7 @@ import type {
   PartialScope,
   PruneRequest,
   PruneResult,
+  QueueFlagChange,
   QueueFlags,
   RecordedProcess,
   ReportBatch,
@@ -345,13 +346,21 @@ export class PostgresJobStore implements JobStore {
   }
 
   async getQueueFlags(): Promise<QueueFlags> {
-    const row = (await this.pool.query<{ queue_paused: boolean; paused_categories: string[] }>('SELECT queue_paused, paused_categories FROM queue_flags WHERE id = 1')).rows[0]!;
-    return { queuePaused: row.queue_paused, pausedCategories: row.paused_categories as ResourceCategory[] };
+    return flagsOf((await this.pool.query<FlagsRow>('SELECT queue_paused, paused_categories FROM queue_flags WHERE id = 1')).rows[0]!);
   }
 
-  async setQueueFlags(flags: QueueFlags): Promise<void> {
-    await this.pool.query('UPDATE queue_flags SET queue_paused = $1, paused_categories = $2::text[] WHERE id = 1', [flags.queuePaused, flags.pausedCategories]);
+  async changeQueueFlags(change: QueueFlagChange): Promise<QueueFlags> {
+    // one statement, row-locked: another node's change between a read and this write is kept
+    const result = change.category
+      ? await this.pool.query<FlagsRow>(
+          `UPDATE queue_flags SET paused_categories = CASE WHEN $1 THEN array_append(array_remove(paused_categories, $2::text), $2::text)
+             ELSE array_remove(paused_categories, $2::text) END
+           WHERE id = 1 RETURNING queue_paused, paused_categories`,
+          [change.paused, change.category],
+        )
+      : await this.pool.query<FlagsRow>('UPDATE queue_flags SET queue_paused = $1 WHERE id = 1 RETURNING queue_paused, paused_categories', [change.paused]);
     this.wake?.notify('flags');
+    return flagsOf(result.rows[0]!);
   }
 
   /** Folds pending count deltas into the buckets now (the store also does it every `compactEvery` changes). */
@@ -386,3 +395,10 @@ export class PostgresJobStore implements JobStore {
 function notFound(jobId: string): AppError {
   return new AppError('NOT_FOUND', `No job with id ${jobId}.`, { jobId });
 }
+
+interface FlagsRow {
+  queue_paused: boolean;
+  paused_categories: string[];
+}
+
+const flagsOf = (row: FlagsRow): QueueFlags => ({ queuePaused: row.queue_paused, pausedCategories: row.paused_categories as ResourceCategory[] });

@@ -25,6 +25,7 @@ import type {
   PartialScope,
   PruneRequest,
   PruneResult,
+  QueueFlagChange,
   QueueFlags,
   StatusCounts,
   StoredLogLine,
@@ -32,6 +33,7 @@ import type {
   ReportBatch,
   TransitionResult,
 } from '../../core/ports';
+import { changedFlags } from '../../core/queue-flags';
 import { targetOf } from '../../core/lifecycle';
 import type { FailureDecision } from '../../core/retry-policy';
 import { DEFAULT_LOG_BOUNDS, type LogBounds } from '../../core/log-bounds';
@@ -258,12 +260,21 @@ export class SqliteJobStore implements JobStore {
   }
 
   async getQueueFlags(): Promise<QueueFlags> {
+    return this.flagsNow();
+  }
+
+  private flagsNow(): QueueFlags {
     const row = this.stmt.flags.get()!;
     return { queuePaused: row.queue_paused === 1, pausedCategories: JSON.parse(row.paused_categories) as ResourceCategory[] };
   }
 
-  async setQueueFlags(flags: QueueFlags): Promise<void> {
-    this.stmt.setFlags.run(flags.queuePaused ? 1 : 0, JSON.stringify(flags.pausedCategories));
+  async changeQueueFlags(change: QueueFlagChange): Promise<QueueFlags> {
+    // one transaction: the read and the write see no other writer of the file between them
+    return this.db.transaction(() => {
+      const next = changedFlags(this.flagsNow(), change);
+      this.stmt.setFlags.run(next.queuePaused ? 1 : 0, JSON.stringify(next.pausedCategories));
+      return next;
+    }).immediate();
   }
 
   async close(): Promise<void> {
