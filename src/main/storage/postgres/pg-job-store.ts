@@ -7,7 +7,7 @@
  *
  * Open it with `PostgresJobStore.open({ url })` (migrates), or through openPostgresStores.
  */
-import { WAITING_STATUSES, type JobStatus, type ResourceCategory } from '../../../shared/domain/statuses';
+import { WAITING_STATUSES, type JobStatus } from '../../../shared/domain/statuses';
 import { targetOf } from '../../core/lifecycle';
 import { appliesTo, setStatusOf, statusIn } from '../status-sql';
 import { AppError } from '../../../shared/contracts/errors';
@@ -50,6 +50,7 @@ import { pgQueuePositions } from './pg-queue-positions';
 import * as partials from './pg-partials';
 import * as processes from './pg-processes';
 import { decideCancel } from './pg-cancel';
+import { changeQueueFlags, readQueueFlags } from './pg-queue-flags';
 import { moveAttemptToGpu, releaseAttemptGpu } from './pg-gpu-move';
 import type { GpuMoveResult } from '../../core/gpu-placement';
 import * as prune from './pg-prune';
@@ -346,21 +347,13 @@ export class PostgresJobStore implements JobStore {
   }
 
   async getQueueFlags(): Promise<QueueFlags> {
-    return flagsOf((await this.pool.query<FlagsRow>('SELECT queue_paused, paused_categories FROM queue_flags WHERE id = 1')).rows[0]!);
+    return readQueueFlags(this.pool);
   }
 
   async changeQueueFlags(change: QueueFlagChange): Promise<QueueFlags> {
-    // one statement, row-locked: another node's change between a read and this write is kept
-    const result = change.category
-      ? await this.pool.query<FlagsRow>(
-          `UPDATE queue_flags SET paused_categories = CASE WHEN $1 THEN array_append(array_remove(paused_categories, $2::text), $2::text)
-             ELSE array_remove(paused_categories, $2::text) END
-           WHERE id = 1 RETURNING queue_paused, paused_categories`,
-          [change.paused, change.category],
-        )
-      : await this.pool.query<FlagsRow>('UPDATE queue_flags SET queue_paused = $1 WHERE id = 1 RETURNING queue_paused, paused_categories', [change.paused]);
+    const flags = await changeQueueFlags(this.pool, change);
     this.wake?.notify('flags');
-    return flagsOf(result.rows[0]!);
+    return flags;
   }
 
   /** Folds pending count deltas into the buckets now (the store also does it every `compactEvery` changes). */
@@ -396,9 +389,3 @@ function notFound(jobId: string): AppError {
   return new AppError('NOT_FOUND', `No job with id ${jobId}.`, { jobId });
 }
 
-interface FlagsRow {
-  queue_paused: boolean;
-  paused_categories: string[];
-}
-
-const flagsOf = (row: FlagsRow): QueueFlags => ({ queuePaused: row.queue_paused, pausedCategories: row.paused_categories as ResourceCategory[] });
