@@ -147,7 +147,9 @@ interface SseReport {
   expected: number;
   frames: { min: number; max: number; total: number };
   createdEvents: { min: number; max: number };
+  /** Read by the clients once inflated, and over their sockets (gzip, as browsers ask for it). */
   bytes: number;
+  wireBytes: number;
   parseErrors: number;
   byType: Record<string, number>;
   waitedMs: number;
@@ -234,7 +236,7 @@ async function sseBlock(server: ServerProcess, sseClients: number, setup: SseSet
     await sse.close();
     progress(
       `api: SSE clients: ${report.complete}/${report.clients} got all ${report.expected} job.created events exactly once (client 0's ids exact: ${report.referenceExact}; ${report.parsing} parsing every frame); ` +
-        `frames per client ${report.frames.min}–${report.frames.max} (${JSON.stringify(report.byType)}), job.created per client ${report.createdEvents.min}–${report.createdEvents.max}, ${(report.bytes / 1e6).toFixed(1)} MB read, ${report.parseErrors} parse errors, ${report.closed} streams closed`,
+        `frames per client ${report.frames.min}–${report.frames.max} (${JSON.stringify(report.byType)}), job.created per client ${report.createdEvents.min}–${report.createdEvents.max}, ${(report.bytes / 1e6).toFixed(1)} MB read (${(report.wireBytes / 1e6).toFixed(1)} MB gzip over the sockets), ${report.parseErrors} parse errors, ${report.closed} streams closed`,
     );
     const exact = report.referenceExact && report.complete === report.clients && report.createdEvents.min === report.expected && report.createdEvents.max === report.expected;
     if (!exact || report.closed !== 0 || report.parseErrors !== 0) {
@@ -289,6 +291,7 @@ async function fanoutRun(server: ServerProcess, sseClients: number, setup: SseSe
     ...reports[0]!,
     expected: reports.reduce((n, r) => n + r.expected, 0),
     bytes: reports.reduce((n, r) => n + r.bytes, 0),
+    wireBytes: reports.reduce((n, r) => n + r.wireBytes, 0),
     waitedMs: Math.max(...reports.map((r) => r.waitedMs)),
     frames: { min: Math.min(...reports.map((r) => r.frames.min)), max: Math.max(...reports.map((r) => r.frames.max)), total: reports.reduce((n, r) => n + r.frames.total, 0) },
   };
@@ -312,7 +315,7 @@ function fanoutNote(run: FanoutRun, sseClients: number, how: string): string {
   for (let i = 0; i < BLOCKS; i++) order.push(without[2 * i]!, withSse[2 * i]!, withSse[2 * i + 1]!, without[2 * i + 1]!);
   return (
     `creates/s with ${sseClients} SSE clients (${rate(withSse).toFixed(0)}) / without (${rate(without).toFixed(0)}), same server, same run; the clients: ${READINGS[run.setup.reading]}${run.setup.nice === 0 ? '' : ` (their process at nice ${run.setup.nice})`}; every client got every job.created of its block exactly once (${report.expected} in all) ` +
-    `(${report.frames.min}–${report.frames.max} frames each a block, runs of creates as job.created.batch frames, ${(report.bytes / 1e6).toFixed(1)} MB in all, ${(report.bytes / (report.clients * report.expected)).toFixed(1)} bytes a job a client)` +
+    `(${report.frames.min}–${report.frames.max} frames each a block, runs of creates as job.created.batch frames, ${(report.bytes / 1e6).toFixed(1)} MB in all, ${(report.bytes / (report.clients * report.expected)).toFixed(1)} bytes a job a client; over the sockets gzip-encoded, as browsers ask for it: ${(report.wireBytes / 1e6).toFixed(1)} MB, ${(report.wireBytes / (report.clients * report.expected)).toFixed(1)} bytes a job a client)` +
     (cpuWith === null || cpuWithout === null || bCpu === null
       ? ''
       : `; server CPU per create ${cpuWithout.toFixed(3)} ms without, ${cpuWith.toFixed(3)} ms with (ratio ${(cpuWithout / cpuWith).toFixed(3)}; ${bCpu.toFixed(3)} ms within the B rounds, and ${serverCatchUpCpuMs} ms in all from the end of each B pair until its clients were checked, the longest check ${report.waitedMs} ms)`) +

@@ -4,6 +4,10 @@
  * headless server, each with its own one-time ticket (POST /api/media/events/ticket with the bearer
  * token, then GET /api/media/events?ticket=…&batch=3, as the web UI's EventSource does), and reads
  * every byte of every stream as bytes: SSE frames split at their blank line, counted by event type.
+ * Like a browser's EventSource, each client sends `accept-encoding: gzip` and inflates what it reads
+ * (its own zlib stream): the server then sends each flush deflated once for all of them
+ * (src/main/server/event-stream-gzip.ts). `bytes` counts what the clients read once inflated,
+ * `wireBytes` what came over their sockets.
  *
  * How each client reads a job.created (the `reading` argument):
  *   - `json`: every client JSON-parses every frame (UTF-8 decoded), as the web UI does in its own
@@ -35,7 +39,7 @@
  */
 import { request, type IncomingMessage } from 'node:http';
 import { createInterface } from 'node:readline';
-import { crc32 } from 'node:zlib';
+import { createGunzip, crc32 } from 'node:zlib';
 import { CREATED_BATCH_EVENT, expandCreatedBatch } from '../src/shared/contracts/event-frames';
 
 const [url, token, countText, readingText = 'json'] = process.argv.slice(2);
@@ -62,7 +66,9 @@ interface Client {
   crc: number;
   createdBytes: number;
   frames: number;
+  /** Bytes read once inflated, and as they came over the socket. */
   bytes: number;
+  wireBytes: number;
   parseErrors: number;
   closed: boolean;
   response: IncomingMessage;
@@ -125,13 +131,17 @@ function onFrame(client: Client, frame: Buffer): void {
 
 function open(ticketValue: string, index: number): Promise<Client> {
   return new Promise((resolve, reject) => {
-    const req = request(`${url}/api/media/events?ticket=${encodeURIComponent(ticketValue)}&batch=3`, { agent: false, headers: { accept: 'text/event-stream' } }, (res) => {
+    const headers = { accept: 'text/event-stream', 'accept-encoding': 'gzip' };
+    const req = request(`${url}/api/media/events?ticket=${encodeURIComponent(ticketValue)}&batch=3`, { agent: false, headers }, (res) => {
       if (res.statusCode !== 200) return reject(new Error(`event stream answered ${res.statusCode}`));
       const parses = readingText === 'json' || index === 0;
-      const client: Client = { parses, ids: index === 0 ? new Set() : null, created: 0, hash: FNV_OFFSET, crc: 0, createdBytes: 0, frames: 0, bytes: 0, parseErrors: 0, closed: false, response: res };
+      const client: Client = { parses, ids: index === 0 ? new Set() : null, created: 0, hash: FNV_OFFSET, crc: 0, createdBytes: 0, frames: 0, bytes: 0, wireBytes: 0, parseErrors: 0, closed: false, response: res };
       let rest: Buffer | null = null;
       let ready = false;
-      res.on('data', (chunk: Buffer) => {
+      res.on('data', (chunk: Buffer) => void (client.wireBytes += chunk.length));
+      const body = res.headers['content-encoding'] === 'gzip' ? res.pipe(createGunzip()) : res;
+      body.on('error', () => (client.closed = true));
+      body.on('data', (chunk: Buffer) => {
         client.bytes += chunk.length;
         // look for a frame's end only in what is new (and the one byte before it)
         const from = rest === null ? 0 : rest.length - 1;
@@ -191,6 +201,7 @@ async function check(clients: readonly Client[], ids: readonly string[]) {
     frames: { min: Math.min(...frames), max: Math.max(...frames), total: frames.reduce((a, b) => a + b, 0) },
     createdEvents: { min: Math.min(...created), max: Math.max(...created) },
     bytes: clients.reduce((a, c) => a + c.bytes, 0),
+    wireBytes: clients.reduce((a, c) => a + c.wireBytes, 0),
     parseErrors: clients.reduce((a, c) => a + c.parseErrors, 0),
     byType: Object.fromEntries(byType),
     waitedMs: Math.round(performance.now() - t0),

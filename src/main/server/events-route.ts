@@ -21,11 +21,16 @@
  * it gets a final `event: lagging` frame, the stream ends, and it reconnects with Last-Event-ID
  * (EventSource does so by itself) to catch up from the journal. A client that does not even take
  * that is destroyed after CUT_OFF_GRACE_MS, so what waits for it is freed.
+ *
+ * A client whose Accept-Encoding takes gzip (every browser's EventSource does) gets the stream
+ * gzip-encoded, each flush deflated once for all such clients (event-stream-gzip.ts): ~13 bytes a
+ * created job a client instead of ~31 in a burst.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AppError } from '../../shared/contracts/errors';
 import { joinBatchedFrames, type BatchForm } from './event-batch-frames';
 import { EventBroadcaster, joinFrames, type EventJournal } from './event-journal';
+import { acceptsGzip, GzipEventStream } from './event-stream-gzip';
 import { sendError } from './http-errors';
 
 const HEARTBEAT_MS = 15_000;
@@ -49,7 +54,23 @@ const FLUSH_MS = 50;
 const WRITES_PER_SECOND = 800;
 const MAX_FLUSH_MS = 250;
 
-const LAGGING_FRAME = `event: lagging\ndata: ${JSON.stringify({ reason: 'the client fell too far behind; reconnect with Last-Event-ID to catch up' })}\n\n`;
+const LAGGING_FRAME = Buffer.from(`event: lagging\ndata: ${JSON.stringify({ reason: 'the client fell too far behind; reconnect with Last-Event-ID to catch up' })}\n\n`);
+const RESET_FRAME = Buffer.from(`event: reset\ndata: ${JSON.stringify({ reason: 'events were missed; reload the state' })}\n\n`);
+const RETRY_PREAMBLE = Buffer.from('retry: 2000\n\n');
+const KEEP_ALIVE = Buffer.from(': keep-alive\n\n');
+
+/** What the route writes to one client: its bytes as they are, or gzip-encoded (the same calls). */
+interface EventSink {
+  send(bytes: Buffer): void;
+  end(last?: Buffer): void;
+}
+
+function eventSink(raw: FastifyReply['raw'], gzip: boolean): EventSink {
+  if (!gzip) return { send: (bytes) => void raw.write(bytes), end: (last) => void (last ? raw.end(last) : raw.end()) };
+  const stream = new GzipEventStream({ write: (bytes) => void raw.write(bytes), end: (bytes) => void raw.end(bytes) });
+  stream.header();
+  return stream;
+}
 
 function lastSeenId(header: string | string[] | undefined, query: unknown, fallback: number): number {
   const fromQuery = (query as Record<string, string | undefined>).lastEventId;
@@ -91,14 +112,18 @@ export function registerEventsRoute(app: FastifyInstance, journal: EventJournal,
     if (batch === undefined) return badBatch(reply);
     const lastSeen = lastSeenId(request.headers['last-event-id'], request.query, journal.lastId);
     const raw = reply.raw;
+    const gzip = acceptsGzip(request.headers['accept-encoding']);
     reply.hijack();
     raw.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
       connection: 'keep-alive',
       'x-accel-buffering': 'no',
+      vary: 'accept-encoding',
+      ...(gzip ? { 'content-encoding': 'gzip' } : {}),
     });
-    raw.write('retry: 2000\n\n');
+    const sink = eventSink(raw, gzip);
+    sink.send(RETRY_PREAMBLE);
 
     let closed = false;
     const close = (lagging = false) => {
@@ -107,19 +132,19 @@ export function registerEventsRoute(app: FastifyInstance, journal: EventJournal,
       clearInterval(heartbeat);
       remove();
       open.delete(close);
-      if (!lagging) return void raw.end();
-      raw.end(LAGGING_FRAME);
+      if (!lagging) return sink.end();
+      sink.end(LAGGING_FRAME);
       // bytes still waiting for a client that stopped reading are freed after a grace period
       if (!raw.writableFinished) setTimeout(() => raw.destroy(), CUT_OFF_GRACE_MS).unref();
     };
     const { backlog, complete, remove } = broadcaster.add(lastSeen, (bytes) => {
       if (raw.writableLength > maxBuffered) return close(true);
-      // the same buffer (the frames of one flush, each serialised once) goes to every client
-      raw.write(bytes);
+      // the same buffer (the frames of one flush, each serialised once) goes to every client; deflated once for all gzip clients
+      sink.send(bytes);
     }, { batch });
-    if (!complete) raw.write(`event: reset\ndata: ${JSON.stringify({ reason: 'events were missed; reload the state' })}\n\n`);
-    if (backlog.length > 0) raw.write(batch ? joinBatchedFrames(backlog, batch) : joinFrames(backlog));
-    const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), HEARTBEAT_MS);
+    if (!complete) sink.send(RESET_FRAME);
+    if (backlog.length > 0) sink.send(batch ? joinBatchedFrames(backlog, batch) : joinFrames(backlog));
+    const heartbeat = setInterval(() => sink.send(KEEP_ALIVE), HEARTBEAT_MS);
     open.add(close);
     request.raw.on('close', () => close());
   });
