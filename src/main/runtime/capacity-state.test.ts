@@ -6,7 +6,7 @@
  * answers the test releases in any order stands in for the database.
  */
 import { describe, expect, it } from 'vitest';
-import type { JobStore, QueueFlags } from '../core/ports';
+import type { JobStore, QueueFlagChange, QueueFlags } from '../core/ports';
 import { changedFlags } from '../core/queue-flags';
 import { CapacityState, noGpu } from './capacity-state';
 
@@ -65,5 +65,51 @@ describe('the queue flags a node holds', () => {
     expect(state.queueFlags).toEqual({ queuePaused: true, pausedCategories: ['gpu_ai', 'cpu'] });
     await state.setPaused(false, 'gpu_ai');
     expect(state.queueFlags).toEqual({ queuePaused: true, pausedCategories: ['cpu'] });
+  });
+
+  it("makes this node's own changes one after the other, so the last answer holds them all", async () => {
+    const stored = { flags: running };
+    const held: (() => void)[] = [];
+    const issued: string[] = [];
+    const store = {
+      getQueueFlags: async () => stored.flags,
+      changeQueueFlags: async (change: QueueFlagChange) => {
+        issued.push(change.category ?? 'queue');
+        const answer = changedFlags(stored.flags, change);
+        stored.flags = answer;
+        await new Promise<void>((resolve) => held.push(resolve));
+        return answer;
+      },
+    } as unknown as JobStore;
+    const state = new CapacityState(store, { cpu: 1, gpu_encode: 1, gpu_ai: 1 }, null, 0, noGpu);
+    const first = state.setPaused(true, 'cpu');
+    const second = state.setPaused(true, 'gpu_ai');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(issued).toEqual(['cpu']); // the second waits for the first's answer
+    held[0]!();
+    await first;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(issued).toEqual(['cpu', 'gpu_ai']);
+    held[1]!();
+    await second;
+    expect(state.queueFlags).toEqual({ queuePaused: false, pausedCategories: ['cpu', 'gpu_ai'] });
+  });
+
+  it('goes on with the next change after one the store refused', async () => {
+    let fail = true;
+    const store = {
+      getQueueFlags: async () => running,
+      changeQueueFlags: async (change: QueueFlagChange) => {
+        if (fail) {
+          fail = false;
+          throw new Error('connection lost');
+        }
+        return changedFlags(running, change);
+      },
+    } as unknown as JobStore;
+    const state = new CapacityState(store, { cpu: 1, gpu_encode: 1, gpu_ai: 1 }, null, 0, noGpu);
+    await expect(state.setPaused(true)).rejects.toThrow('connection lost');
+    await state.setPaused(true);
+    expect(state.queueFlags.queuePaused).toBe(true);
   });
 });

@@ -31,6 +31,8 @@ export class CapacityState {
   /** Reads of the flags in the order they were issued; `flagsFrom` is the latest one applied (or a write). */
   private flagReads = 0;
   private flagsFrom = 0;
+  /** This node's flag changes, one at a time: their answers then come in the order the store applied them. */
+  private flagChanges: Promise<unknown> = Promise.resolve();
   private lastOthersMb = 0;
   private reservedByUsMb = 0;
 
@@ -118,9 +120,15 @@ export class CapacityState {
 
   /** Pauses or resumes the queue (or one category) in the store, which applies it to the flags stored now: another node's change is kept. */
   async setPaused(paused: boolean, category?: ResourceCategory): Promise<void> {
-    const stored = await this.store.changeQueueFlags(category ? { paused, category } : { paused });
-    // newer than any read still in flight (one that overlapped the change may have read the flags before it)
-    this.flagsFrom = ++this.flagReads;
-    this.flags = stored;
+    // two changes at once on separate pooled connections could answer out of order, the older
+    // flags last; one after the other, the last answer holds every change this node made
+    const change = this.flagChanges.then(async () => {
+      const stored = await this.store.changeQueueFlags(category ? { paused, category } : { paused });
+      // newer than any read still in flight (one that overlapped the change may have read the flags before it)
+      this.flagsFrom = ++this.flagReads;
+      this.flags = stored;
+    });
+    this.flagChanges = change.catch(() => {});
+    return change;
   }
 }

@@ -14,7 +14,7 @@ import { allowedHostNames } from './access/host-check';
 import { installAccessControl, registerWithAccess, type DeclaredRoute } from './access/route-access';
 import { EventJournal } from './event-journal';
 import { EventTickets } from './event-tickets';
-import { registerEventsRoute } from './events-route';
+import { registerEventsRoute, type EventStreamOptions } from './events-route';
 import { errorHandler, sendError } from './http-errors';
 import { createMetrics } from './metrics';
 import { buildOpenApiDocument } from './openapi';
@@ -36,6 +36,8 @@ export interface ServerOptions {
   readonly allowedHosts?: ReadonlySet<string> | null;
   /** Told of every route with its declared access as it is registered (OpenAPI and auth-matrix tests). */
   readonly onRoute?: (route: DeclaredRoute) => void;
+  /** The event stream's timings (tests); its defaults otherwise. */
+  readonly eventStream?: EventStreamOptions;
   /** Told each time a route's handler is about to run (the auth matrix proves refused requests never get there). */
   readonly onHandler?: (route: { method: string; url: string }) => void;
 }
@@ -94,7 +96,7 @@ export async function createServer(options: ServerOptions): Promise<FastifyInsta
   app.get('/api/openapi.json', publicRoute, async () => openApi);
   app.get('/metrics', readRoute, async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()));
   app.post('/api/media/events/ticket', readRoute, async (request) => tickets.issue(request.caller!));
-  registerEventsRoute(app, journal);
+  registerEventsRoute(app, journal, options.eventStream);
   registerOperationRoutes(app, runtime);
   registerTokenRoutes(app, tokens);
   await registerWebUi(app, options.rendererDir ?? null);

@@ -20,7 +20,8 @@ let url: string;
 
 beforeAll(async () => {
   t = await startTestRuntime();
-  app = await createServer({ runtime: t.runtime, tokens: testTokenRegistry(TOKEN), version: 'test', health: () => ({}), rendererDir: null });
+  // no keep-alive comment during the test: one would land at another point of each client's stream
+  app = await createServer({ runtime: t.runtime, tokens: testTokenRegistry(TOKEN), version: 'test', health: () => ({}), rendererDir: null, eventStream: { heartbeatMs: 3_600_000 } });
   url = await app.listen({ host: '127.0.0.1', port: 0 });
 });
 

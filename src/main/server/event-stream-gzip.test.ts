@@ -4,7 +4,7 @@
  * length checked by gunzip), while the pieces themselves are the same bytes for every client.
  */
 import { randomBytes } from 'node:crypto';
-import { createGunzip, crc32, gunzipSync } from 'node:zlib';
+import { createGunzip, crc32, gunzipSync, inflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { acceptsGzip, combineCrc, crcShiftOperator, deflatePiece, GzipEventStream, sharedPiece, type ByteSink } from './event-stream-gzip';
 
@@ -119,10 +119,14 @@ describe('GzipEventStream', () => {
     expect(gunzipSync(sink.bytes()).length).toBe(0);
   });
 
-  it('a piece is a non-final deflate block run: two pieces back to back inflate as one stream', () => {
+  it('a piece is a non-final run of deflate blocks, ending byte-aligned: two pieces back to back, then the final block, inflate as one stream', () => {
     const a = deflatePiece(frame(1));
+    const b = deflatePiece(frame(2));
     expect(a.deflated[0]! & 1).toBe(0); // BFINAL clear on the first block
-    expect(a.length).toBe(frame(1).length);
+    expect(a.deflated.subarray(-4).equals(Buffer.from([0x00, 0x00, 0xff, 0xff]))).toBe(true); // the sync flush's empty stored block
+    expect(inflateRawSync(Buffer.concat([a.deflated, b.deflated, Buffer.from([0x03, 0x00])])).equals(Buffer.concat([frame(1), frame(2)]))).toBe(true);
+    // copied to its own size, not a slice of zlib's output buffer
+    expect(a.deflated.buffer.byteLength).toBeLessThan(16 * 1024);
   });
 });
 

@@ -78,7 +78,9 @@ export interface DeflatedPiece {
 
 export function deflatePiece(bytes: Buffer): DeflatedPiece {
   return {
-    deflated: deflateRawSync(bytes, { level: LEVEL, finishFlush: constants.Z_SYNC_FLUSH }),
+    // copied to its own size: deflateRawSync answers a slice of zlib's 16-KiB output buffer, which
+    // a cached piece of a hundred bytes would otherwise keep alive (journal frames keep theirs)
+    deflated: Buffer.from(deflateRawSync(bytes, { level: LEVEL, finishFlush: constants.Z_SYNC_FLUSH })),
     crc: crc32(bytes),
     length: bytes.length,
     shift: crcShiftOperator(bytes.length),

@@ -17,7 +17,7 @@
  * `batch=2` and `batch=1` get the earlier forms of that frame, {shared, jobs} and a bare array of
  * jobs (clients written before the later forms). Clients without it get one frame per event.
  *
- * A client that reads slower than events arrive is cut off once MAX_BUFFERED_BYTES wait for it:
+ * A client that reads slower than events arrive is cut off once MAX_BUFFERED_BYTES wait for it (as sent: compressed for a gzip client):
  * it gets a final `event: lagging` frame, the stream ends, and it reconnects with Last-Event-ID
  * (EventSource does so by itself) to catch up from the journal. A client that does not even take
  * that is destroyed after CUT_OFF_GRACE_MS, so what waits for it is freed.
@@ -95,7 +95,15 @@ function badBatch(reply: FastifyReply): FastifyReply {
   return sendError(reply, new AppError('VALIDATION_FAILED', `The query parameter batch must be ${BATCH_VALUES.slice(0, -1).join(', ')} or ${BATCH_VALUES.at(-1)}.`, { field: 'batch' }));
 }
 
-export function registerEventsRoute(app: FastifyInstance, journal: EventJournal, options: { flushMs?: number; writesPerSecond?: number; maxBufferedBytes?: number } = {}): void {
+/** The event stream's timings and limits, for tests (the defaults above otherwise). */
+export interface EventStreamOptions {
+  readonly flushMs?: number;
+  readonly writesPerSecond?: number;
+  readonly maxBufferedBytes?: number;
+  readonly heartbeatMs?: number;
+}
+
+export function registerEventsRoute(app: FastifyInstance, journal: EventJournal, options: EventStreamOptions = {}): void {
   const broadcaster = new EventBroadcaster(journal, { flushMs: options.flushMs ?? FLUSH_MS, writesPerSecond: options.writesPerSecond ?? WRITES_PER_SECOND, maxFlushMs: MAX_FLUSH_MS });
   const maxBuffered = options.maxBufferedBytes ?? MAX_BUFFERED_BYTES;
   const open = new Set<() => void>();
@@ -144,7 +152,7 @@ export function registerEventsRoute(app: FastifyInstance, journal: EventJournal,
     }, { batch });
     if (!complete) sink.send(RESET_FRAME);
     if (backlog.length > 0) sink.send(batch ? joinBatchedFrames(backlog, batch) : joinFrames(backlog));
-    const heartbeat = setInterval(() => sink.send(KEEP_ALIVE), HEARTBEAT_MS);
+    const heartbeat = setInterval(() => sink.send(KEEP_ALIVE), options.heartbeatMs ?? HEARTBEAT_MS);
     open.add(close);
     request.raw.on('close', () => close());
   });
