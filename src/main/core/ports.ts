@@ -129,8 +129,14 @@ export interface ClaimRequest {
    * that reserves VRAM has a free slot. See FittingRead.
    */
   readonly fitting?: FittingRead;
-  /** The scheduler, called inside the claiming transaction with a consistent snapshot. */
-  readonly decide: (usage: NodeUsage, candidates: readonly Candidate[]) => ScheduleResult;
+  /**
+   * The scheduler, called inside the claiming transaction with a consistent snapshot. `stored`: the
+   * queue flags as the transaction reads them, from a store that other processes also change (a
+   * fleet's); the node's own copy may be older (a claim that took it just before a pause read its
+   * candidates after), so a pause either shows stops the claim. Absent from a store only this process
+   * writes, whose flags are the node's own.
+   */
+  readonly decide: (usage: NodeUsage, candidates: readonly Candidate[], stored?: QueueFlags) => ScheduleResult;
   /** Reports to apply first, in the same transaction (one durable commit per dispatcher tick). */
   readonly reports?: ReportBatch;
 }

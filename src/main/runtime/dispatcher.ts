@@ -4,6 +4,7 @@
  * attempt ended, a job resumed, a retry time reached) and coalesced; there is no polling delay.
  * Ticks never overlap, so reports reach the store in order.
  */
+import { withStoredFlags } from '../core/queue-flags';
 import { candidateLookahead, fittingRead, schedule } from '../core/scheduler';
 import type { AttemptOutcome, JobRecord, JobStore, ReportBatch } from '../core/ports';
 import type { Clock } from '../core/clock';
@@ -216,7 +217,7 @@ export class Dispatcher {
         capacity,
         lookahead: this.lookahead(capacity, local),
         ...(fitting ? { fitting } : {}),
-        decide: (usage, candidates) => schedule({ capacity, usage: maxUsage(usage, local), candidates, now, starvationGuardMs }),
+        decide: (usage, candidates, stored) => schedule({ capacity: withStoredFlags(capacity, stored), usage: maxUsage(usage, local), candidates, now, starvationGuardMs }),
         reports,
       });
     } catch (error) {

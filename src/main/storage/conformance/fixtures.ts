@@ -2,6 +2,7 @@
  * What the storage conformance suites share: how a store is opened, jobs and capacities to feed
  * it, a claim built as the dispatcher builds it, and a live job cancelled as the runtime does it.
  */
+import { withStoredFlags } from '../../core/queue-flags';
 import { randomUUID } from 'node:crypto';
 import type { JobType } from '../../../shared/domain/job-types';
 import type { ResourceCategory } from '../../../shared/domain/statuses';
@@ -48,7 +49,8 @@ export function claimRequest(nodeId: string, now: number, capacity = capacityOf(
     capacity,
     lookahead: candidateLookahead(capacity),
     ...(fitting ? { fitting } : {}),
-    decide: (usage, candidates) => schedule({ capacity, usage, candidates, now, starvationGuardMs: STARVATION_GUARD_MS }),
+    // as the dispatcher does: the flags the claim read hold it too
+    decide: (usage, candidates, stored) => schedule({ capacity: withStoredFlags(capacity, stored), usage, candidates, now, starvationGuardMs: STARVATION_GUARD_MS }),
   };
 }
 

@@ -40,6 +40,7 @@ import { readUsageAndCandidates } from './pg-claim-read';
 import { COUNT_IN_STATEMENTS, countDeltaCte } from './pg-count-rules';
 import { LOCKS, pipelinedTransaction, type Pool, type Queryable } from './pg-db';
 import { dropPushedOutLine, type PgLogWriter } from './pg-logs';
+import { readQueueFlags } from './pg-queue-flags';
 import { applyCompletionsAndProgress, applyReports, isCompletionsAndProgress } from './pg-reports';
 import { jobColumns, pgArray, pgText, rowToJob, type PgJobRow } from './pg-rows';
 
@@ -74,10 +75,12 @@ export async function claimTick(pool: Pool, log: PgLogWriter, request: ClaimRequ
     let reporting: Promise<JobRecord[]> = Promise.resolve([]);
     if (reports && pipelined) reporting = applyCompletionsAndProgress(db, log.bounds, reports); // issued now: it runs before the read
     else if (reports) reporting = Promise.resolve(await applyReports(db, log, reports)); // statement by statement, all before the read
-    const [reported, read] = await Promise.all([reporting, categories.length > 0 ? readUsageAndCandidates(db, request, categories) : null]);
+    // the flags as this transaction sees them, pipelined with the read (no extra round trip): another
+    // node's pause committed before it holds this claim, whatever this node's copy says yet
+    const [reported, read, stored] = await Promise.all([reporting, categories.length > 0 ? readUsageAndCandidates(db, request, categories) : null, categories.length > 0 ? readQueueFlags(db) : null]);
     if (!read || read.candidates.length === 0) return { started: [], waitingChanged: [], reported };
 
-    const decision = request.decide({ running: { ...read.running }, vramReservedMb: read.vramReservedMb, gpus: read.gpus }, read.candidates);
+    const decision = request.decide({ running: { ...read.running }, vramReservedMb: read.vramReservedMb, gpus: read.gpus }, read.candidates, stored ?? undefined);
     const seqOf = new Map(read.candidates.map((c) => [c.id, c.seq]));
     const waits: { seq: number; reason: string }[] = [];
     for (const [id, reason] of decision.waiting) {
