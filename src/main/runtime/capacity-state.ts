@@ -8,6 +8,7 @@ import type { JobStore, QueueFlags } from '../core/ports';
 import { computeVramBudget, type GpuMemoryReading } from '../core/vram-budget';
 import type { GpuUsage } from '../core/gpu-placement';
 import type { GpuSlots, GpuSlotView } from './gpu-slots';
+import { ReadOrder } from './read-order';
 
 export interface GpuReadingSource {
   /** The GPU jobs are placed on, or null when there is none. */
@@ -28,9 +29,7 @@ export const DEFAULT_GPU_WORK: GpuWorkProfile = { gpuCategories: ['gpu_encode', 
 
 export class CapacityState {
   private flags: QueueFlags = { queuePaused: false, pausedCategories: [] };
-  /** Reads of the flags in the order they were issued; `flagsFrom` is the latest one applied (or a write). */
-  private flagReads = 0;
-  private flagsFrom = 0;
+  private readonly flagReads = new ReadOrder();
   /** This node's flag changes, one at a time: their answers then come in the order the store applied them. */
   private flagChanges: Promise<unknown> = Promise.resolve();
   private lastOthersMb = 0;
@@ -63,11 +62,9 @@ export class CapacityState {
    * it (nor a write of this node) was applied first, so a stale answer never undoes a pause.
    */
   async load(): Promise<void> {
-    const read = ++this.flagReads;
+    const read = this.flagReads.issue();
     const flags = await this.store.getQueueFlags();
-    if (read <= this.flagsFrom) return;
-    this.flagsFrom = read;
-    this.flags = flags;
+    if (this.flagReads.take(read)) this.flags = flags;
   }
 
   /** Live settings (PUT /api/media/settings): new limits and VRAM headroom, used from the next claim on. */
@@ -125,7 +122,7 @@ export class CapacityState {
     const change = this.flagChanges.then(async () => {
       const stored = await this.store.changeQueueFlags(category ? { paused, category } : { paused });
       // newer than any read still in flight (one that overlapped the change may have read the flags before it)
-      this.flagsFrom = ++this.flagReads;
+      this.flagReads.supersede();
       this.flags = stored;
     });
     this.flagChanges = change.catch(() => {});

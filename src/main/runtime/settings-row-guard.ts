@@ -14,6 +14,7 @@
  */
 import { AppError } from '../../shared/contracts/errors';
 import type { SettingsStore, StoredSetting } from '../core/watch-ports';
+import { ReadOrder } from './read-order';
 
 /** Reads and merges again this often when other saves keep landing in between, then gives up (409). */
 const SAVE_TRIES = 8;
@@ -37,9 +38,8 @@ export class SettingsRowGuard {
   /** Odd while a local write is in progress; changes at its start and at its end. */
   private generation = 0;
   private last: string | undefined;
-  /** Reads in the order they were issued; `appliedFrom` is the latest one whose answer was taken (new or same). */
-  private reads = 0;
-  private appliedFrom = 0;
+  /** An answer is taken (new or same) only when no later-issued read's was taken first. */
+  private readonly reads = new ReadOrder();
 
   /** A local write of `row` (`write` answers whether it stored it: a compare and set may not): reads that overlap it are answered `stale`. */
   async writing(write: () => Promise<boolean>, row: StoredSetting): Promise<boolean> {
@@ -76,10 +76,9 @@ export class SettingsRowGuard {
    */
   async reading(read: () => Promise<StoredSetting | null>): Promise<GuardedRead> {
     const before = this.generation;
-    const issued = ++this.reads;
+    const issued = this.reads.issue();
     const row = await read();
-    if (before !== this.generation || before % 2 === 1 || issued <= this.appliedFrom) return { kind: 'stale' };
-    this.appliedFrom = issued;
+    if (before !== this.generation || before % 2 === 1 || !this.reads.take(issued)) return { kind: 'stale' };
     const id = identity(row);
     if (id === this.last) return { kind: 'same' };
     this.last = id;
