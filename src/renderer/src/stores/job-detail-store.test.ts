@@ -3,6 +3,7 @@ import type { JobLogLine } from '../../../shared/contracts/job';
 import { createFakeClient, makeJob, manualTimers } from '../testing/fake-client';
 import { rowsOfFeed } from '../testing/headless-terminal';
 import { createJobDetailStore, feedOf, MAX_FEED_CHARS } from './job-detail-store';
+import { RECENT_LOG_MS } from './recent-log-lines';
 
 const settle = async () => {
   for (let i = 0; i < 6; i += 1) await Promise.resolve();
@@ -67,6 +68,41 @@ describe('job detail store', () => {
     answer();
     await settle();
     expect(store.getState().log.lines.map((l) => `${l.line}:${l.text}`)).toEqual(['1:a', '2:b', '3:c']);
+  });
+
+  it('keeps a line that arrived just before the job was opened and that its stored log does not have yet', async () => {
+    const job = makeJob({ status: 'running' });
+    // the server sent 'starting' as an event at once, and stores it only at its next report flush
+    let stored: JobLogLine[] = [];
+    const client = createFakeClient({
+      getJob: () => ({ ...job, log: '' }),
+      getJobLog: () => ({ jobId: job.id, lines: stored, dropped: 0, nextAfter: stored.length }),
+    });
+    const timers = manualTimers();
+    const store = createJobDetailStore(client, { timers });
+    store.getState().applyEvents([
+      { type: 'job.log', jobId: job.id, at: 't1', text: 'starting' },
+      { type: 'job.log', jobId: 'other', at: 't1', text: 'not mine' },
+    ]);
+    timers.advance(50);
+    store.getState().open(job.id);
+    await settle();
+    expect(store.getState().log.lines.map((l) => `${l.line}:${l.text}`)).toEqual(['1:starting']);
+
+    // opened again once the line is stored: shown once, not twice
+    stored = [{ line: 1, at: 't1', text: 'starting' }];
+    store.getState().close();
+    store.getState().open(job.id);
+    await settle();
+    expect(store.getState().log.lines.map((l) => `${l.line}:${l.text}`)).toEqual(['1:starting']);
+
+    // a line older than the recent window is not brought back: the stored log is the truth then
+    stored = [];
+    store.getState().close();
+    timers.advance(RECENT_LOG_MS + 1);
+    store.getState().open(job.id);
+    await settle();
+    expect(store.getState().log.lines).toEqual([]);
   });
 
   it('reads the job again when it changed while it was being read (a job that completes at once is not left running)', async () => {

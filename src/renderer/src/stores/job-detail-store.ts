@@ -6,7 +6,8 @@
  * replay (lib/terminal-buffer.ts) so the feed stays bounded.
  *
  * Events that arrive while the initial log is loading are held and then appended, minus those the
- * loaded lines already contain, so a line is neither lost nor shown twice.
+ * loaded lines already contain, so a line is neither lost nor shown twice; so are the lines that
+ * arrived in the seconds before the job was opened (recent-log-lines.ts says why).
  */
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { MediaEvent } from '../../../shared/contracts/events';
@@ -16,6 +17,7 @@ import { errorMessage } from '../api/api-error';
 import type { MediaClient } from '../api/media-client';
 import { realTimers, type Timers } from '../lib/batcher';
 import { serializeTerminal, terminalFromLines, writeTerminal } from '../lib/terminal-buffer';
+import { RecentLogLines } from './recent-log-lines';
 
 export const MAX_LOG_LINES = 10_000;
 const LOG_PAGE = 5000;
@@ -107,6 +109,7 @@ export function createJobDetailStore(client: MediaClient, options: JobDetailStor
   const refreshEveryMs = options.refreshEveryMs ?? 2000;
   /** Log events held while the initial log loads (null when not loading). */
   let heldLog: Array<{ at: string; text: string }> | null = null;
+  const recentLog = new RecentLogLines();
   let heldConsole: string[] | null = null;
   let refreshTimer: unknown = null;
   let lastRefreshAt = 0;
@@ -118,7 +121,7 @@ export function createJobDetailStore(client: MediaClient, options: JobDetailStor
     const isCurrent = (id: string) => get().jobId === id;
 
     const loadLog = async (id: string) => {
-      heldLog = [];
+      heldLog = recentLog.of(id, timers.now());
       set({ log: { ...EMPTY_LOG, loading: true } });
       try {
         let after = 0;
@@ -236,6 +239,8 @@ export function createJobDetailStore(client: MediaClient, options: JobDetailStor
       },
 
       applyEvents(events) {
+        const receivedAt = timers.now();
+        for (const event of events) if (event.type === 'job.log') recentLog.add(event.jobId, event.at, event.text, receivedAt);
         const id = get().jobId;
         if (!id) return;
         let job: JobDetail | null = get().job;
