@@ -131,10 +131,10 @@ export interface ClaimRequest {
   readonly fitting?: FittingRead;
   /**
    * The scheduler, called inside the claiming transaction with a consistent snapshot. `stored`: the
-   * queue flags as the transaction reads them, from a store that other processes also change (a
-   * fleet's); the node's own copy may be older (a claim that took it just before a pause read its
-   * candidates after), so a pause either shows stops the claim. Absent from a store only this process
-   * writes, whose flags are the node's own.
+   * queue flags as the transaction reads them (both stores pass them). The node's own copy may be
+   * older: another node paused (a fleet), or this process stored a pause its copy has not taken yet,
+   * or a claim took the copy just before a pause and read its candidates after; so a pause either
+   * shows stops the claim. Optional for callers outside the stores (tests of the scheduler).
    */
   readonly decide: (usage: NodeUsage, candidates: readonly Candidate[], stored?: QueueFlags) => ScheduleResult;
   /** Reports to apply first, in the same transaction (one durable commit per dispatcher tick). */

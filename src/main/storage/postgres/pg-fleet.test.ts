@@ -101,29 +101,6 @@ describe('PostgreSQL fleet registry, leases and wake-ups', () => {
     expect(await fleet.heartbeat(beat('gpu-1', [], 'second'))).toEqual({ lost: [] });
   });
 
-  it("holds a claim to a pause another node stored, though the claiming node's own copy of the flags still says running", async () => {
-    const url = await server.createDatabase();
-    const a = await open(url, 'a');
-    const b = await open(url, 'b');
-    const [job] = await a.jobs.insertJobs([newJob()]);
-    await a.jobs.changeQueueFlags({ paused: true });
-    // b's copy has not seen the pause (its claim took the copy just before, or its read is late)
-    const request = claimRequest('b', 1_000);
-    expect(request.capacity.queuePaused).toBe(false);
-    const seen: unknown[] = [];
-    const held = await b.jobs.claimJobs({ ...request, decide: (usage, candidates, stored) => (seen.push(stored), request.decide(usage, candidates, stored)) });
-    expect(seen).toEqual([{ queuePaused: true, pausedCategories: [] }]);
-    expect(held.started).toEqual([]);
-    expect((await b.jobs.getJob(job!.id))?.waitingReason).toBe('Queue is paused');
-    // a category paused elsewhere holds that category
-    await a.jobs.changeQueueFlags({ paused: false });
-    await a.jobs.changeQueueFlags({ paused: true, category: 'cpu' });
-    expect((await b.jobs.claimJobs(claimRequest('b', 1_100))).started).toEqual([]);
-    expect((await b.jobs.getJob(job!.id))?.waitingReason).toMatch(/paused/i);
-    await a.jobs.changeQueueFlags({ paused: false, category: 'cpu' });
-    expect((await b.jobs.claimJobs(claimRequest('b', 1_200))).started.map((j) => j.id)).toEqual([job!.id]);
-  });
-
   it('gives claimed jobs a lease that heartbeats renew; cancelled attempts come back as lost', async () => {
     const { jobs, fleet } = await open(await server.createDatabase());
     await fleet.register(registration('a'));

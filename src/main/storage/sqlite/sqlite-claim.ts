@@ -18,7 +18,7 @@
 import type Database from 'better-sqlite3';
 import { RESOURCE_CATEGORIES, type ResourceCategory } from '../../../shared/domain/statuses';
 import { GPU_CATEGORIES } from '../../core/capacity';
-import type { ClaimRequest, ClaimResult, FittingRead, JobRecord } from '../../core/ports';
+import type { ClaimRequest, ClaimResult, FittingRead, JobRecord, QueueFlags } from '../../core/ports';
 import type { Candidate } from '../../core/scheduler';
 import { addGpuUsage, candidateGpuRequest } from '../gpu-usage-rows';
 import type { GpuUse } from '../../core/gpu-placement';
@@ -45,6 +45,8 @@ export class SqliteClaim {
   constructor(
     private readonly db: Database.Database,
     private readonly log: BoundedLogWriter,
+    /** The queue flags as stored, read inside the claim (see claim). */
+    private readonly storedFlags: () => QueueFlags,
   ) {
     this.stmt = {
       // the node's live jobs one row each, summed here: a node runs few at a time, and a GROUP BY
@@ -110,7 +112,9 @@ export class SqliteClaim {
       waitingSince: row.enqueued_at,
       ...candidateGpuRequest(row.params, row.type, row.resource_category),
     }));
-    const decision = request.decide({ running, vramReservedMb, gpus }, candidates);
+    // the flags as stored hold the claim as on PostgreSQL: a pause written a moment ago, before this
+    // process's copy of the flags (the dispatcher's capacity) caught up, is obeyed all the same
+    const decision = request.decide({ running, vramReservedMb, gpus }, candidates, this.storedFlags());
     const started: JobRecord[] = [];
     for (const { candidate, vramReservedMb: vram, gpu } of decision.start) {
       const row = this.stmt.start.get({ seq: candidate.seq, now, nodeId, vram, gpuIndex: gpu?.index ?? null, gpuUuid: gpu?.uuid ?? null }) as JobRow | undefined;

@@ -84,7 +84,7 @@ export class SqliteJobStore implements JobStore {
     this.log = new BoundedLogWriter(this.db, options.logBounds ?? DEFAULT_LOG_BOUNDS);
     this.partials = new SqlitePartials(this.db);
     this.pruner = new SqlitePrune(this.db);
-    this.claimer = new SqliteClaim(this.db, this.log);
+    this.claimer = new SqliteClaim(this.db, this.log, () => this.flagsNow());
     this.counts = new SqliteCounts(this.db);
     this.outcomes = new SqliteOutcomes(this.db, this.log);
     this.manual = new SqliteManualTransitions(this.db, this.log);
