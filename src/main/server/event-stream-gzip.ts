@@ -76,11 +76,20 @@ export interface DeflatedPiece {
   readonly shift: number;
 }
 
+/**
+ * The bytes in memory of their own: deflateRawSync answers a slice of zlib's 16-KiB output buffer,
+ * and Buffer.from copies anything under 4 KiB into a slice of Node's shared 8-KiB pool; either
+ * would let a cached piece of a hundred bytes keep kilobytes alive (journal frames keep theirs).
+ */
+function ownCopy(bytes: Buffer): Buffer {
+  const copy = Buffer.allocUnsafeSlow(bytes.length);
+  bytes.copy(copy);
+  return copy;
+}
+
 export function deflatePiece(bytes: Buffer): DeflatedPiece {
   return {
-    // copied to its own size: deflateRawSync answers a slice of zlib's 16-KiB output buffer, which
-    // a cached piece of a hundred bytes would otherwise keep alive (journal frames keep theirs)
-    deflated: Buffer.from(deflateRawSync(bytes, { level: LEVEL, finishFlush: constants.Z_SYNC_FLUSH })),
+    deflated: ownCopy(deflateRawSync(bytes, { level: LEVEL, finishFlush: constants.Z_SYNC_FLUSH })),
     crc: crc32(bytes),
     length: bytes.length,
     shift: crcShiftOperator(bytes.length),

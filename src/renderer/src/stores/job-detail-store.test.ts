@@ -105,6 +105,50 @@ describe('job detail store', () => {
     expect(store.getState().log.lines).toEqual([]);
   });
 
+  it("keeps the lines of the job opened now whatever an older open's log read answers (fails, or answers late)", async () => {
+    const a = makeJob({ id: 'job-a', status: 'running' });
+    const b = makeJob({ id: 'job-b', status: 'running' });
+    const answers: Array<{ id: string; answer: (lines: JobLogLine[] | Error) => void }> = [];
+    const client = createFakeClient({
+      getJob: (input) => ({ ...(input.id === a.id ? a : b), log: '' }),
+      getJobLog: (input) =>
+        new Promise((resolve, reject) => {
+          answers.push({ id: input.id, answer: (lines) => (lines instanceof Error ? reject(lines) : resolve({ jobId: input.id, lines, dropped: 0, nextAfter: lines.length })) });
+        }),
+    });
+    const store = createJobDetailStore(client, { timers: manualTimers() });
+    const shown = () => store.getState().log.lines.map((l) => `${l.line}:${l.text}`);
+
+    // A opened, then B before A's log answered; B's line came just before its open, another during its load
+    store.getState().open(a.id);
+    store.getState().applyEvents([{ type: 'job.log', jobId: b.id, at: 't1', text: 'b starting' }]);
+    store.getState().open(b.id);
+    store.getState().applyEvents([{ type: 'job.log', jobId: b.id, at: 't2', text: 'b working' }]);
+    answers.shift()!.answer(new Error('job-a was pruned')); // A's read fails late
+    await settle();
+    answers.shift()!.answer([]);
+    await settle();
+    expect(store.getState().log.error).toBeNull();
+    expect(shown()).toEqual(['1:b starting', '2:b working']);
+
+    // B closed and opened again with both reads in flight: the older answer (without the newest line) is dropped
+    store.getState().close();
+    store.getState().open(b.id);
+    store.getState().close();
+    store.getState().open(b.id);
+    store.getState().applyEvents([{ type: 'job.log', jobId: b.id, at: 't3', text: 'b newest' }]);
+    const [older, newer] = [answers.shift()!, answers.shift()!];
+    const storedSoFar: JobLogLine[] = [
+      { line: 1, at: 't1', text: 'b starting' },
+      { line: 2, at: 't2', text: 'b working' },
+    ];
+    older.answer(storedSoFar);
+    await settle();
+    newer.answer(storedSoFar);
+    await settle();
+    expect(shown()).toEqual(['1:b starting', '2:b working', '3:b newest']);
+  });
+
   it('reads the job again when it changed while it was being read (a job that completes at once is not left running)', async () => {
     const job = makeJob({ status: 'running' });
     const answers: Array<() => void> = [];

@@ -17,6 +17,7 @@ import { errorMessage } from '../api/api-error';
 import type { MediaClient } from '../api/media-client';
 import { realTimers, type Timers } from '../lib/batcher';
 import { serializeTerminal, terminalFromLines, writeTerminal } from '../lib/terminal-buffer';
+import { linesAfterLoad } from './log-merge';
 import { RecentLogLines } from './recent-log-lines';
 
 export const MAX_LOG_LINES = 10_000;
@@ -110,6 +111,9 @@ export function createJobDetailStore(client: MediaClient, options: JobDetailStor
   /** Log events held while the initial log loads (null when not loading). */
   let heldLog: Array<{ at: string; text: string }> | null = null;
   const recentLog = new RecentLogLines();
+  /** Loads started (opens); an answer to an older one is dropped. */
+  let logLoads = 0;
+  let consoleLoads = 0;
   let heldConsole: string[] | null = null;
   let refreshTimer: unknown = null;
   let lastRefreshAt = 0;
@@ -121,7 +125,10 @@ export function createJobDetailStore(client: MediaClient, options: JobDetailStor
     const isCurrent = (id: string) => get().jobId === id;
 
     const loadLog = async (id: string) => {
-      heldLog = recentLog.of(id, timers.now());
+      // a later open (or a close) makes this load's answer and its held lines someone else's
+      const load = (logLoads += 1);
+      const seeded = recentLog.of(id, timers.now());
+      heldLog = [];
       set({ log: { ...EMPTY_LOG, loading: true } });
       try {
         let after = 0;
@@ -129,49 +136,37 @@ export function createJobDetailStore(client: MediaClient, options: JobDetailStor
         let dropped = 0;
         for (let page = 0; page < 10; page += 1) {
           const chunk = await client.call('getJobLog', { id, after, limit: LOG_PAGE });
-          if (!isCurrent(id)) return;
+          if (load !== logLoads || !isCurrent(id)) return;
           lines = lines.concat(chunk.lines);
           dropped = chunk.dropped;
           after = chunk.nextAfter;
           if (chunk.lines.length < LOG_PAGE) break;
         }
-        const held = heldLog ?? [];
+        const fresh = linesAfterLoad(lines, after, seeded, heldLog ?? []);
         heldLog = null;
-        // skip held events that the loaded tail already contains
-        const tail = new Map<string, number>();
-        for (const l of lines.slice(-500)) tail.set(`${l.at}\u0000${l.text}`, (tail.get(`${l.at}\u0000${l.text}`) ?? 0) + 1);
-        const fresh: JobLogLine[] = [];
-        let next = after;
-        for (const h of held) {
-          const key = `${h.at}\u0000${h.text}`;
-          const seen = tail.get(key) ?? 0;
-          if (seen > 0) {
-            tail.set(key, seen - 1);
-            continue;
-          }
-          next += 1;
-          fresh.push({ line: next, at: h.at, text: h.text });
-        }
         const base: LogState = { lines: lines.slice(-MAX_LOG_LINES), dropped: dropped + Math.max(0, lines.length - MAX_LOG_LINES), nextAfter: after, loading: false, error: null };
         set({ log: appendLines(base, fresh) });
       } catch (error) {
+        if (load !== logLoads) return;
         heldLog = null;
         if (isCurrent(id)) set({ log: { ...EMPTY_LOG, error: errorMessage(error) } });
       }
     };
 
     const loadConsole = async (id: string) => {
+      const load = (consoleLoads += 1);
       heldConsole = [];
       set({ console: { ...get().console, loading: true, error: null } });
       try {
         const result = await client.call('getJobConsole', { id });
-        if (!isCurrent(id)) return;
+        if (load !== consoleLoads || !isCurrent(id)) return;
         // an older server sends lines only: without its cursor, start the live text on a new line
         const base = result.replay ?? (result.lines.length > 0 ? `${result.lines.join('\r\n')}\r\n` : '');
         const feed = feedOf(base, heldConsole ?? [], result.droppedLines);
         heldConsole = null;
         set({ console: { feed, running: result.running, loading: false, error: null } });
       } catch (error) {
+        if (load !== consoleLoads) return;
         heldConsole = null;
         if (isCurrent(id)) set({ console: { ...get().console, loading: false, error: errorMessage(error) } });
       }
@@ -210,6 +205,8 @@ export function createJobDetailStore(client: MediaClient, options: JobDetailStor
       },
 
       close() {
+        logLoads += 1;
+        consoleLoads += 1;
         heldLog = null;
         heldConsole = null;
         if (refreshTimer !== null) timers.clearTimeout(refreshTimer);
