@@ -28,8 +28,9 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AppError } from '../../shared/contracts/errors';
-import { joinBatchedFrames, type BatchForm } from './event-batch-frames';
-import { EventBroadcaster, joinFrames, type EventJournal } from './event-journal';
+import { BacklogFrames } from './backlog-frames';
+import type { BatchForm } from './event-batch-frames';
+import { EventBroadcaster, type EventJournal } from './event-journal';
 import { acceptsGzip, GzipEventStream } from './event-stream-gzip';
 import { sendError } from './http-errors';
 
@@ -106,6 +107,7 @@ export interface EventStreamOptions {
 export function registerEventsRoute(app: FastifyInstance, journal: EventJournal, options: EventStreamOptions = {}): void {
   const broadcaster = new EventBroadcaster(journal, { flushMs: options.flushMs ?? FLUSH_MS, writesPerSecond: options.writesPerSecond ?? WRITES_PER_SECOND, maxFlushMs: MAX_FLUSH_MS });
   const maxBuffered = options.maxBufferedBytes ?? MAX_BUFFERED_BYTES;
+  const backlogs = new BacklogFrames();
   const open = new Set<() => void>();
   // preClose, not onClose: the server waits for open connections before onClose runs, and an
   // event stream never ends by itself, so a SIGTERM would otherwise hang with the port closed
@@ -151,7 +153,8 @@ export function registerEventsRoute(app: FastifyInstance, journal: EventJournal,
       sink.send(bytes);
     }, { batch });
     if (!complete) sink.send(RESET_FRAME);
-    if (backlog.length > 0) sink.send(batch ? joinBatchedFrames(backlog, batch) : joinFrames(backlog));
+    // clients coming back together share one backlog buffer, and so one deflate of it
+    if (backlog.length > 0) sink.send(backlogs.bytesOf(backlog, batch));
     const heartbeat = setInterval(() => sink.send(KEEP_ALIVE), options.heartbeatMs ?? HEARTBEAT_MS);
     open.add(close);
     request.raw.on('close', () => close());
