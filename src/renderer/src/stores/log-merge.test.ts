@@ -34,6 +34,20 @@ describe('linesAfterLoad', () => {
       expected: ['3:new'],
     },
     {
+      name: 'a line still waiting for its flush is appended though the store wrote a line with a later time meanwhile (a cancel request)',
+      stored: stored([1, 'a'], [5, 'Cancel requested']),
+      seeded: received([1, 'a'], [3, 'encoding']),
+      held: [],
+      expected: ['3:encoding'],
+    },
+    {
+      name: 'a held line received before a held line already stored was dropped by the server: left out',
+      stored: stored([1, 'a'], [3, 'c']),
+      seeded: [],
+      held: received([2, 'b'], [3, 'c'], [4, 'd']),
+      expected: ['3:d'],
+    },
+    {
       name: 'seeded, then held: numbered on in the order received',
       stored: stored([1, 'a']),
       seeded: received([1, 'a'], [2, 'b']),
