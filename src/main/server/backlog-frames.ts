@@ -13,17 +13,22 @@ import { joinFrames, type JournalEntry } from './event-journal';
 const keyOf = (backlog: readonly JournalEntry[], form: BatchForm | null) => `${form ?? 'plain'}:${backlog[0]!.id}:${backlog.at(-1)!.id}`;
 
 export class BacklogFrames {
-  private readonly recent = new Map<string, Buffer>();
+  /**
+   * Held weakly: a backlog is worth sharing while clients are still being sent it (their sockets'
+   * queues hold it); after that the cache must not keep a few MB, and their deflated piece, alive.
+   */
+  private readonly recent = new Map<string, WeakRef<Buffer>>();
 
-  /** `keep`: the backlogs remembered (the oldest forgotten first): memory stays bounded. */
+  /** `keep`: the backlogs remembered (the oldest forgotten first). */
   constructor(private readonly keep = 4) {}
 
   bytesOf(backlog: readonly JournalEntry[], form: BatchForm | null): Buffer {
     const key = keyOf(backlog, form);
-    const known = this.recent.get(key);
+    const known = this.recent.get(key)?.deref();
     if (known !== undefined) return known;
     const bytes = form === null ? joinFrames(backlog) : joinBatchedFrames(backlog, form);
-    this.recent.set(key, bytes);
+    this.recent.delete(key);
+    this.recent.set(key, new WeakRef(bytes));
     if (this.recent.size > this.keep) this.recent.delete(this.recent.keys().next().value!);
     return bytes;
   }

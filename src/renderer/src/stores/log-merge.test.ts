@@ -48,6 +48,13 @@ describe('linesAfterLoad', () => {
       expected: ['3:d'],
     },
     {
+      name: 'a line with a NUL character matches its stored copy, which PostgreSQL keeps without it',
+      stored: stored([1, 'a'], [2, 'bad\u0000byte'.replace('\u0000', '')]),
+      seeded: received([1, 'a'], [2, 'bad\u0000byte']),
+      held: [],
+      expected: [],
+    },
+    {
       name: 'seeded, then held: numbered on in the order received',
       stored: stored([1, 'a']),
       seeded: received([1, 'a'], [2, 'b']),

@@ -18,7 +18,8 @@ export interface ReceivedLine {
   readonly text: string;
 }
 
-const keyOf = (line: ReceivedLine) => `${line.at}\u0000${line.text}`;
+// without NUL characters: PostgreSQL cannot store them, so its log has the line without them
+const keyOf = (line: ReceivedLine) => `${line.at}\u0000${line.text.replaceAll('\u0000', '')}`;
 
 /** The received lines (`seeded`, then `held`, each in the order received) to append after `stored`, numbered on from `after` (the loaded log's cursor). */
 export function linesAfterLoad(stored: readonly JobLogLine[], after: number, seeded: readonly ReceivedLine[], held: readonly ReceivedLine[]): JobLogLine[] {
