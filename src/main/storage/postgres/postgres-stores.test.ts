@@ -12,6 +12,7 @@ import { decideAfterCrash } from '../../core/retry-policy';
 import { capacityOf, claimRequest, describeJobStoreConformance, newJob } from '../conformance/job-store-conformance';
 import { describeAnalysisStoreConformance } from '../conformance/analysis-store-conformance';
 import { describeClaimConformance } from '../conformance/claim-conformance';
+import { describeQueueFlagsConformance } from '../conformance/queue-flags-conformance';
 import { describeGpuPlacementConformance } from '../conformance/gpu-placement-conformance';
 import { describeLifecycleConformance } from '../conformance/lifecycle-conformance';
 import { describePartialsConformance } from '../conformance/partials-conformance';
@@ -32,6 +33,7 @@ describe('PostgreSQL stores', () => {
   describeJobStoreConformance('PostgreSQL', async (options) => PostgresJobStore.open({ url: await freshDatabase(), ...options }));
   describeLifecycleConformance('PostgreSQL', async () => PostgresJobStore.open({ url: await freshDatabase() }));
   describeClaimConformance('PostgreSQL', async () => PostgresJobStore.open({ url: await freshDatabase() }));
+  describeQueueFlagsConformance('PostgreSQL', async () => PostgresJobStore.open({ url: await freshDatabase() }));
   describeGpuPlacementConformance('PostgreSQL', async () => PostgresJobStore.open({ url: await freshDatabase() }));
   describeVideoStoreConformance('PostgreSQL', async () => openPostgresStores(await freshDatabase()));
   describeAnalysisStoreConformance('PostgreSQL', async () => openPostgresStores(await freshDatabase()));

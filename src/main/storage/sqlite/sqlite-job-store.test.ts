@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { describeJobStoreConformance, newJob } from '../conformance/job-store-conformance';
 import { describeLifecycleConformance } from '../conformance/lifecycle-conformance';
 import { describeClaimConformance } from '../conformance/claim-conformance';
+import { describeQueueFlagsConformance } from '../conformance/queue-flags-conformance';
 import { describeGpuPlacementConformance } from '../conformance/gpu-placement-conformance';
 import { SqliteJobStore } from './sqlite-job-store';
 
@@ -16,6 +17,7 @@ const sqliteStore = async (options: { logBounds?: { headLines: number; tailLines
 describeJobStoreConformance('SQLite', sqliteStore);
 describeLifecycleConformance('SQLite', sqliteStore);
 describeClaimConformance('SQLite', sqliteStore);
+describeQueueFlagsConformance('SQLite', sqliteStore);
 describeGpuPlacementConformance('SQLite', sqliteStore);
 
 describe('SQLite store specifics', () => {

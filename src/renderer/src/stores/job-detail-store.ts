@@ -125,7 +125,8 @@ export function createJobDetailStore(client: MediaClient, options: JobDetailStor
     const isCurrent = (id: string) => get().jobId === id;
 
     const loadLog = async (id: string) => {
-      // a later open (or a close) makes this load's answer and its held lines someone else's
+      // a later open (or a close) makes this load's answer and its held lines someone else's: the
+      // load number alone says whether the answer is still the open job's
       const load = (logLoads += 1);
       const seeded = recentLog.of(id, timers.now());
       heldLog = [];
@@ -136,7 +137,7 @@ export function createJobDetailStore(client: MediaClient, options: JobDetailStor
         let dropped = 0;
         for (let page = 0; page < 10; page += 1) {
           const chunk = await client.call('getJobLog', { id, after, limit: LOG_PAGE });
-          if (load !== logLoads || !isCurrent(id)) return;
+          if (load !== logLoads) return;
           lines = lines.concat(chunk.lines);
           dropped = chunk.dropped;
           after = chunk.nextAfter;
@@ -149,7 +150,7 @@ export function createJobDetailStore(client: MediaClient, options: JobDetailStor
       } catch (error) {
         if (load !== logLoads) return;
         heldLog = null;
-        if (isCurrent(id)) set({ log: { ...EMPTY_LOG, error: errorMessage(error) } });
+        set({ log: { ...EMPTY_LOG, error: errorMessage(error) } });
       }
     };
 

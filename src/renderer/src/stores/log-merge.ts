@@ -27,17 +27,12 @@ export function linesAfterLoad(stored: readonly JobLogLine[], after: number, see
   for (const line of stored) unmatched.set(keyOf(line), (unmatched.get(keyOf(line)) ?? 0) + 1);
   const received = [...seeded, ...held];
   let lastStored = -1;
-  const isStored = received.map((line, i) => {
+  received.forEach((line, i) => {
     const count = unmatched.get(keyOf(line)) ?? 0;
-    if (count === 0) return false;
+    if (count === 0) return;
     unmatched.set(keyOf(line), count - 1);
     lastStored = i;
-    return true;
   });
-  const fresh: JobLogLine[] = [];
-  let next = after;
-  received.forEach((line, i) => {
-    if (i > lastStored && !isStored[i]) fresh.push({ line: (next += 1), at: line.at, text: line.text });
-  });
-  return fresh;
+  // everything after the last line found stored is not stored yet
+  return received.slice(lastStored + 1).map((line, i) => ({ line: after + i + 1, at: line.at, text: line.text }));
 }
